@@ -1,0 +1,21 @@
+package io.inkstream.testkit.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import java.net.InetSocketAddress;
+
+/** A Cassandra cluster the pipeline can talk to: the forked local node, or a container where Docker exists. */
+public interface CassandraCluster extends AutoCloseable {
+
+    InetSocketAddress contactPoint();
+
+    String localDatacenter();
+
+    /** A session builder that reaches this cluster; callers add a keyspace or settings on top. */
+    default CqlSessionBuilder sessionBuilder() {
+        return CqlSession.builder().addContactPoint(contactPoint()).withLocalDatacenter(localDatacenter());
+    }
+
+    @Override
+    void close();
+}

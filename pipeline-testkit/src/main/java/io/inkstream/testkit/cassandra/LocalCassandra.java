@@ -1,0 +1,334 @@
+package io.inkstream.testkit.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import io.inkstream.testkit.DataDirectory;
+import io.inkstream.testkit.InfrastructureException;
+import io.inkstream.testkit.LoopbackPorts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Cassandra 5.0 node in a forked JVM, on loopback only. Its classpath comes from
+ * {@code cassandra-node-runtime} and never touches ours: the server's netty, guava and logback
+ * clash with the driver's and the services'. Starts in about 15 s, uses about 700 MB.
+ */
+public final class LocalCassandra implements CassandraCluster {
+    private static final Logger log = LoggerFactory.getLogger(LocalCassandra.class);
+    private static final String CLASSPATH_RESOURCE = "META-INF/inkstream/cassandra-node.classpath";
+    private static final String RESOURCES = "/io/inkstream/testkit/cassandra/";
+    private static final int LOG_TAIL_LINES = 40;
+
+    /**
+     * @param nativePort  the CQL port, 0 for a free one
+     * @param storagePort the inter-node port, 0 for a free one
+     * @param dataDir     where data and logs live (kept on close), or null for a temporary directory (deleted)
+     * @param maxHeap     the node's -Xmx, e.g. "1g"
+     * @param startTimeout how long to wait for CQL to answer
+     * @param yamlOverrides cassandra.yaml keys that replace or add to the defaults
+     */
+    public record Settings(int nativePort, int storagePort, Path dataDir, String maxHeap, Duration startTimeout,
+                           Map<String, String> yamlOverrides) {
+        public Settings {
+            yamlOverrides = Map.copyOf(yamlOverrides);
+        }
+
+        public static Settings defaults() {
+            return new Settings(0, 0, null, "1g", Duration.ofSeconds(120), Map.of());
+        }
+
+        public Settings withNativePort(int port) {
+            return new Settings(port, storagePort, dataDir, maxHeap, startTimeout, yamlOverrides);
+        }
+
+        public Settings withDataDir(Path dir) {
+            return new Settings(nativePort, storagePort, dir, maxHeap, startTimeout, yamlOverrides);
+        }
+
+        public Settings withYaml(String key, String value) {
+            Map<String, String> merged = new LinkedHashMap<>(yamlOverrides);
+            merged.put(key, value);
+            return new Settings(nativePort, storagePort, dataDir, maxHeap, startTimeout, merged);
+        }
+    }
+
+    private final Process process;
+    private final DataDirectory dataDir;
+    private final InetSocketAddress contactPoint;
+    private final Thread reaper;
+
+    private LocalCassandra(Process process, DataDirectory dataDir, InetSocketAddress contactPoint) {
+        this.process = process;
+        this.dataDir = dataDir;
+        this.contactPoint = contactPoint;
+        // A node outliving its parent would hold ports and memory: stop it when this JVM exits.
+        this.reaper = new Thread(this::stopProcess, "local-cassandra-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+    }
+
+    public static LocalCassandra start() {
+        return start(Settings.defaults());
+    }
+
+    public static LocalCassandra start(Settings settings) {
+        int nativePort = LoopbackPorts.resolve(settings.nativePort(), "Cassandra CQL");
+        int storagePort = LoopbackPorts.resolve(settings.storagePort(), "Cassandra storage");
+        String classpath = nodeClasspath();
+        DataDirectory dataDir = DataDirectory.of(settings.dataDir(), "inkstream-cassandra-");
+        Path logDir = dataDir.resolve("logs");
+        Path confDir = dataDir.resolve("conf");
+        Path yaml = confDir.resolve("cassandra.yaml");
+        Path logback = confDir.resolve("logback.xml");
+        write(yaml, cassandraYaml(nativePort, storagePort, dataDir.path(), settings.yamlOverrides()));
+        write(logback, resource("logback.xml"));
+
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        // A small -Xms: as root, JNA's mlockall pins the whole initial heap.
+        command.addAll(List.of("-Xms256m", "-Xmx" + settings.maxHeap(), "-Xss256k", "-XX:+UseG1GC",
+                "-XX:+ExitOnOutOfMemoryError", "-Djava.net.preferIPv4Stack=true"));
+        command.addAll(jvm17Options());
+        command.add("-javaagent:" + jammAgent(classpath));
+        command.add("-Dcassandra.config=" + yaml.toUri());
+        command.add("-Dcassandra.storagedir=" + dataDir.path());
+        command.add("-Dcassandra.logdir=" + logDir);
+        command.add("-Dlogback.configurationFile=" + logback);
+        command.add("-Dcassandra-foreground=yes");
+        // A single node has no one to gossip with: skip the waits meant for rings.
+        command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+        command.add("-Dcassandra.ring_delay_ms=0");
+        command.add("-Dcassandra.superuser_setup_delay_ms=0");
+        command.addAll(List.of("-cp", classpath, "org.apache.cassandra.service.CassandraDaemon", "-f"));
+
+        Path output = logDir.resolve("output.log");
+        Process process;
+        long started = System.nanoTime();
+        try {
+            process = new ProcessBuilder(command)
+                    .directory(dataDir.path().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
+        } catch (IOException e) {
+            dataDir.close();
+            throw new InfrastructureException("cannot fork the Cassandra node: " + e.getMessage(), e);
+        }
+        LocalCassandra node = new LocalCassandra(process, dataDir, new InetSocketAddress("127.0.0.1", nativePort));
+        try {
+            node.awaitCql(settings.startTimeout(), logDir);
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        log.info("cassandra started cql=127.0.0.1:{} pid={} data_dir={} startup_ms={}", nativePort, process.pid(),
+                dataDir.path(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return node;
+    }
+
+    /** The classpath that cassandra-node-runtime resolved at build time. */
+    static String nodeClasspath() {
+        try (InputStream in = LocalCassandra.class.getClassLoader().getResourceAsStream(CLASSPATH_RESOURCE)) {
+            if (in == null) {
+                throw new InfrastructureException(CLASSPATH_RESOURCE + " is not on the classpath: build the "
+                        + "cassandra-node-runtime module (./mvnw install -pl cassandra-node-runtime)");
+            }
+            String classpath = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            List<String> missing = Arrays.stream(classpath.split(java.io.File.pathSeparator))
+                    .filter(entry -> !Files.exists(Path.of(entry)))
+                    .toList();
+            if (!missing.isEmpty()) {
+                throw new InfrastructureException("the Cassandra node's jars are missing from the local Maven repository ("
+                        + missing.size() + ", first " + missing.get(0) + "): rebuild cassandra-node-runtime");
+            }
+            return classpath;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String jammAgent(String classpath) {
+        return Arrays.stream(classpath.split(java.io.File.pathSeparator))
+                .filter(entry -> Path.of(entry).getFileName().toString().startsWith("jamm-"))
+                .findFirst()
+                .orElseThrow(() -> new InfrastructureException("no jamm jar in the Cassandra classpath: the node needs it as its agent"));
+    }
+
+    private static List<String> jvm17Options() {
+        return resource("jvm17-server.options").lines()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .flatMap(line -> line.startsWith("--") ? Stream.of(line.split(" ", 2)) : Stream.of(line))
+                .collect(Collectors.toList());
+    }
+
+    static String cassandraYaml(int nativePort, int storagePort, Path dataDir, Map<String, String> overrides) {
+        String base = resource("cassandra.yaml")
+                .replace("${native_port}", Integer.toString(nativePort))
+                .replace("${storage_port}", Integer.toString(storagePort))
+                .replace("${data_dir}", dataDir.toString());
+        StringBuilder yaml = new StringBuilder();
+        for (String line : base.split("\n", -1)) {
+            boolean overridden = overrides.keySet().stream().anyMatch(key -> line.startsWith(key + ":"));
+            if (!overridden) {
+                yaml.append(line).append('\n');
+            }
+        }
+        overrides.forEach((key, value) -> yaml.append(key).append(": ").append(value).append('\n'));
+        return yaml.toString();
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = LocalCassandra.class.getResourceAsStream(RESOURCES + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + RESOURCES + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InfrastructureException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits until the port accepts connections and a CQL query answers; fails early if the node dies. */
+    private void awaitCql(Duration timeout, Path logDir) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!portOpen()) {
+            if (!process.isAlive()) {
+                throw new InfrastructureException("the Cassandra node exited with code " + process.exitValue()
+                        + " before CQL answered on " + describeContactPoint() + "\n" + logTails(logDir));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new InfrastructureException("the Cassandra node did not answer CQL on " + describeContactPoint()
+                        + " within " + timeout.toSeconds() + " s\n" + logTails(logDir));
+            }
+            sleepBriefly();
+        }
+        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+                .build();
+        try (CqlSession session = sessionBuilder().withConfigLoader(config).build()) {
+            session.execute("SELECT release_version FROM system.local");
+        } catch (RuntimeException e) {
+            throw new InfrastructureException("the Cassandra node on " + describeContactPoint()
+                    + " opened its port but did not answer a query: " + e.getMessage() + "\n" + logTails(logDir), e);
+        }
+    }
+
+    private boolean portOpen() {
+        try (Socket socket = new Socket()) {
+            socket.connect(contactPoint, 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private String describeContactPoint() {
+        return contactPoint.getHostString() + ":" + contactPoint.getPort();
+    }
+
+    /** The last lines of the node's own log and of its console: where the cause of a failed start is written. */
+    static String logTails(Path logDir) {
+        StringBuilder tails = new StringBuilder();
+        for (String name : List.of("system.log", "output.log")) {
+            Path file = logDir.resolve(name);
+            if (!Files.exists(file)) {
+                continue;
+            }
+            try {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                if (lines.isEmpty()) {
+                    continue;
+                }
+                List<String> tail = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
+                tails.append("--- last ").append(tail.size()).append(" lines of ").append(file).append(" ---\n");
+                tail.forEach(line -> tails.append(line).append('\n'));
+            } catch (IOException e) {
+                tails.append("(cannot read ").append(file).append(": ").append(e.getMessage()).append(")\n");
+            }
+        }
+        return tails.length() == 0 ? "(the node wrote no log in " + logDir + ")" : tails.toString();
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InfrastructureException("interrupted while waiting for the Cassandra node", e);
+        }
+    }
+
+    @Override
+    public InetSocketAddress contactPoint() {
+        return contactPoint;
+    }
+
+    @Override
+    public String localDatacenter() {
+        return "datacenter1";
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path dataDirectory() {
+        return dataDir.path();
+    }
+
+    /** Stops the node with SIGTERM (a clean shutdown that flushes its commit log), then deletes a temporary directory. */
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or will run; stopping twice is harmless.
+        }
+        stopProcess();
+        dataDir.close();
+    }
+
+    private void stopProcess() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                log.warn("cassandra did not stop within 30 s of SIGTERM pid={}: killing it", process.pid());
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            log.info("cassandra stopped cql={} exit={}", describeContactPoint(), process.exitValue());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
