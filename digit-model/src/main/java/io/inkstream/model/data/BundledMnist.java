@@ -1,0 +1,50 @@
+package io.inkstream.model.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * The MNIST training set shipped in this jar (CC BY-SA 3.0, see mnist/README.md), split as the
+ * project always splits it: the first 50,000 digits train, the last 10,000 validate and are never
+ * trained on.
+ */
+public final class BundledMnist {
+    public static final int TRAINING_SIZE = 50_000;
+    public static final int VALIDATION_SIZE = 10_000;
+    private static final String IMAGES = "/mnist/train-images-idx3-ubyte.gz";
+    private static final String LABELS = "/mnist/train-labels-idx1-ubyte.gz";
+
+    private BundledMnist() {
+    }
+
+    /** All 60,000 digits, in file order. */
+    public static LabelledDigits all() {
+        try (InputStream images = open(IMAGES); InputStream labels = open(LABELS)) {
+            return new LabelledDigits(IdxReader.readImages(images, IMAGES), IdxReader.readLabels(labels, LABELS));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the bundled MNIST set cannot be read", e);
+        }
+    }
+
+    public static Split split() {
+        LabelledDigits all = all();
+        return new Split(all.range(0, TRAINING_SIZE), all.range(TRAINING_SIZE, TRAINING_SIZE + VALIDATION_SIZE));
+    }
+
+    /** The held-out 10,000 only: what tests and benchmarks classify. */
+    public static LabelledDigits validation() {
+        return split().validation();
+    }
+
+    public record Split(LabelledDigits training, LabelledDigits validation) {
+    }
+
+    private static InputStream open(String resource) {
+        InputStream in = BundledMnist.class.getResourceAsStream(resource);
+        if (in == null) {
+            throw new IllegalStateException(resource + " is missing from the digit-model jar");
+        }
+        return in;
+    }
+}

@@ -1,0 +1,197 @@
+package io.inkstream.model.preprocess;
+
+/**
+ * A grayscale image as floats, 0 = background and 1 = full ink, with the few geometric operations
+ * that MNIST's own normalisation used: crop, aspect-preserving resize, and placement by centre of mass.
+ */
+final class InkImage {
+    final int width;
+    final int height;
+    final float[] values;
+
+    InkImage(int width, int height, float[] values) {
+        if (values.length != width * height) {
+            throw new IllegalArgumentException(width + " x " + height + " needs " + width * height + " values");
+        }
+        this.width = width;
+        this.height = height;
+        this.values = values;
+    }
+
+    float at(int x, int y) {
+        return values[y * width + x];
+    }
+
+    /** The smallest rectangle holding every value above {@code threshold}, or null when there is none. */
+    int[] inkBounds(float threshold) {
+        int minX = width;
+        int minY = height;
+        int maxX = -1;
+        int maxY = -1;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                if (values[y * width + x] > threshold) {
+                    minX = Math.min(minX, x);
+                    maxX = Math.max(maxX, x);
+                    minY = Math.min(minY, y);
+                    maxY = Math.max(maxY, y);
+                }
+            }
+        }
+        return maxX < 0 ? null : new int[] {minX, minY, maxX - minX + 1, maxY - minY + 1};
+    }
+
+    InkImage crop(int x0, int y0, int w, int h) {
+        float[] out = new float[w * h];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(values, (y0 + y) * width + x0, out, y * w, w);
+        }
+        return new InkImage(w, h, out);
+    }
+
+    /** Resizes so that the longer side is {@code side} pixels, keeping the aspect ratio. */
+    InkImage fitLongestSide(int side) {
+        double scale = (double) side / Math.max(width, height);
+        int w = Math.max(1, (int) Math.round(width * scale));
+        int h = Math.max(1, (int) Math.round(height * scale));
+        return resizeRows(w).resizeColumns(h);
+    }
+
+    private InkImage resizeRows(int newWidth) {
+        float[] out = new float[newWidth * height];
+        for (int y = 0; y < height; y++) {
+            resampleLine(values, y * width, 1, width, out, y * newWidth, 1, newWidth);
+        }
+        return new InkImage(newWidth, height, out);
+    }
+
+    private InkImage resizeColumns(int newHeight) {
+        float[] out = new float[width * newHeight];
+        for (int x = 0; x < width; x++) {
+            resampleLine(values, x, width, height, out, x, width, newHeight);
+        }
+        return new InkImage(width, newHeight, out);
+    }
+
+    /**
+     * One line of a separable resize: area averaging when shrinking (every source pixel counts by
+     * the share of it that each target pixel covers, as anti-aliased scanning does), linear
+     * interpolation when enlarging.
+     */
+    private static void resampleLine(float[] src, int srcOffset, int srcStride, int srcLength,
+                                     float[] dst, int dstOffset, int dstStride, int dstLength) {
+        double ratio = (double) srcLength / dstLength;
+        if (ratio >= 1) {
+            for (int i = 0; i < dstLength; i++) {
+                double start = i * ratio;
+                double end = start + ratio;
+                double sum = 0;
+                for (int s = (int) Math.floor(start); s < Math.min(srcLength, (int) Math.ceil(end)); s++) {
+                    double overlap = Math.min(end, s + 1) - Math.max(start, s);
+                    sum += overlap * src[srcOffset + s * srcStride];
+                }
+                dst[dstOffset + i * dstStride] = (float) (sum / ratio);
+            }
+        } else {
+            for (int i = 0; i < dstLength; i++) {
+                double position = Math.max(0, Math.min(srcLength - 1, (i + 0.5) * ratio - 0.5));
+                int left = (int) Math.floor(position);
+                int right = Math.min(srcLength - 1, left + 1);
+                double t = position - left;
+                dst[dstOffset + i * dstStride] = (float) ((1 - t) * src[srcOffset + left * srcStride]
+                        + t * src[srcOffset + right * srcStride]);
+            }
+        }
+    }
+
+    /**
+     * The mean stroke width in pixels, estimated as twice the ink area over its outline length
+     * (a stroke of width w and length L has area wL and outline 2L); ink is what exceeds 0.5.
+     */
+    double strokeWidth() {
+        int area = 0;
+        int outline = 0;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                if (!inked(x, y)) {
+                    continue;
+                }
+                area++;
+                outline += (inked(x - 1, y) ? 0 : 1) + (inked(x + 1, y) ? 0 : 1)
+                        + (inked(x, y - 1) ? 0 : 1) + (inked(x, y + 1) ? 0 : 1);
+            }
+        }
+        return outline == 0 ? 0 : 2.0 * area / outline;
+    }
+
+    private boolean inked(int x, int y) {
+        return x >= 0 && y >= 0 && x < width && y < height && values[y * width + x] > 0.5f;
+    }
+
+    /**
+     * Thickens strokes by {@code radius} pixels on every side: a square maximum filter, which on
+     * MNIST's renders read better than a round one. Used on the ink box at its small working size.
+     */
+    InkImage dilate(int radius) {
+        float[] out = new float[values.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                float best = 0f;
+                for (int sy = Math.max(0, y - radius); sy <= Math.min(height - 1, y + radius); sy++) {
+                    for (int sx = Math.max(0, x - radius); sx <= Math.min(width - 1, x + radius); sx++) {
+                        best = Math.max(best, values[sy * width + sx]);
+                    }
+                }
+                out[y * width + x] = best;
+            }
+        }
+        return new InkImage(width, height, out);
+    }
+
+    /** Adds an empty border of {@code margin} pixels, so that dilation has room to grow. */
+    InkImage pad(int margin) {
+        int w = width + 2 * margin;
+        int h = height + 2 * margin;
+        float[] out = new float[w * h];
+        for (int y = 0; y < height; y++) {
+            System.arraycopy(values, y * width, out, (y + margin) * w + margin, width);
+        }
+        return new InkImage(w, h, out);
+    }
+
+    /**
+     * Places this image on a {@code side} x {@code side} canvas so that its centre of mass lands on
+     * the canvas centre, as MNIST did; what would fall outside is clipped.
+     */
+    float[] centreByMass(int side) {
+        double mass = 0;
+        double sumX = 0;
+        double sumY = 0;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                float v = values[y * width + x];
+                mass += v;
+                sumX += v * x;
+                sumY += v * y;
+            }
+        }
+        double centreX = mass > 0 ? sumX / mass : (width - 1) / 2.0;
+        double centreY = mass > 0 ? sumY / mass : (height - 1) / 2.0;
+        int offsetX = (int) Math.round((side - 1) / 2.0 - centreX);
+        int offsetY = (int) Math.round((side - 1) / 2.0 - centreY);
+        float[] canvas = new float[side * side];
+        for (int y = 0; y < height; y++) {
+            int ty = y + offsetY;
+            if (ty < 0 || ty >= side) {
+                continue;
+            }
+            for (int x = 0; x < width; x++) {
+                int tx = x + offsetX;
+                if (tx >= 0 && tx < side) {
+                    canvas[ty * side + tx] = Math.min(1f, Math.max(0f, values[y * width + x]));
+                }
+            }
+        }
+        return canvas;
+    }
+}

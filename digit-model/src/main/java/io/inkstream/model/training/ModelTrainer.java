@@ -1,0 +1,150 @@
+package io.inkstream.model.training;
+
+import io.inkstream.model.artifact.ModelArtifact;
+import io.inkstream.model.artifact.ModelMetadata;
+import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.model.evaluation.Evaluation;
+import io.inkstream.model.network.Architecture;
+import io.inkstream.model.network.DigitClassifier;
+import io.inkstream.model.network.DigitPrediction;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a network on labelled digits, reporting each epoch's loss and validation accuracy, and
+ * returns a versioned artifact. Deterministic for a given seed (one OpenMP thread, as the project
+ * runs DL4J everywhere). The validation digits only measure: they are never trained on.
+ */
+public final class ModelTrainer {
+    private static final Logger log = LoggerFactory.getLogger(ModelTrainer.class);
+    private static final int EVALUATION_BATCH = 1000;
+
+    public TrainingResult train(LabelledDigits training, LabelledDigits validation, TrainingSettings settings) {
+        Architecture architecture = settings.architecture();
+        Nd4j.getRandom().setSeed(settings.seed());
+        MultiLayerNetwork network = new MultiLayerNetwork(architecture.configuration(settings.seed()));
+        network.init();
+
+        DataSet all = toDataSet(training);
+        List<EpochSummary> epochs = new ArrayList<>();
+        INDArray bestWeights = null;
+        double bestAccuracy = -1;
+        int epochsWithoutGain = 0;
+        log.info("training architecture={} train={} validation={} epochs={} batch={} seed={}", architecture.id(),
+                training.size(), validation.size(), settings.epochs(), settings.batchSize(), settings.seed());
+
+        for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+            long started = System.nanoTime();
+            all.shuffle(settings.seed() + epoch);
+            List<DataSet> batches = all.batchBy(settings.batchSize());
+            double lossSum = 0;
+            try (ProgressBar bar = progressBar("epoch " + epoch + "/" + settings.epochs(), batches.size())) {
+                for (DataSet batch : batches) {
+                    network.fit(batch);
+                    lossSum += network.score();
+                    bar.step();
+                    if (bar.getCurrent() % 50 == 0) {
+                        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", lossSum / bar.getCurrent()));
+                    }
+                }
+                double accuracy = evaluate(new DigitClassifier(network), validation).accuracy();
+                EpochSummary summary = new EpochSummary(epoch, lossSum / batches.size(), accuracy,
+                        (System.nanoTime() - started) / 1_000_000);
+                bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f val_acc %.4f", summary.meanLoss(), accuracy));
+                epochs.add(summary);
+                log.info("epoch={} loss={} validation_accuracy={} epoch_ms={}", epoch,
+                        String.format(Locale.ROOT, "%.4f", summary.meanLoss()),
+                        String.format(Locale.ROOT, "%.4f", accuracy), summary.millis());
+                if (accuracy > bestAccuracy) {
+                    bestAccuracy = accuracy;
+                    bestWeights = network.params().dup();
+                    epochsWithoutGain = 0;
+                } else if (settings.earlyStoppingPatience() > 0 && ++epochsWithoutGain >= settings.earlyStoppingPatience()) {
+                    log.info("early stop epoch={} best_validation_accuracy={}", epoch, bestAccuracy);
+                    break;
+                }
+            }
+        }
+        if (settings.earlyStoppingPatience() > 0 && bestWeights != null) {
+            network.setParams(bestWeights);
+        }
+
+        Evaluation evaluation = evaluate(new DigitClassifier(network), validation);
+        Map<String, Object> hyperParameters = new HashMap<>(architecture.hyperParameters());
+        hyperParameters.put("epochs", epochs.size());
+        hyperParameters.put("batchSize", settings.batchSize());
+        hyperParameters.put("seed", settings.seed());
+        hyperParameters.put("earlyStoppingPatience", settings.earlyStoppingPatience());
+        ModelMetadata metadata = new ModelMetadata(ModelMetadata.FORMAT_VERSION,
+                ModelArtifact.versionOf(architecture, network), architecture.id(), ModelMetadata.InputSpec.MNIST,
+                new ModelMetadata.TrainingData("mnist-train[0:" + training.size() + "]", training.size(), training.sha256()),
+                hyperParameters, evaluation.accuracy(), evaluation.total(), Instant.now(), null);
+        return new TrainingResult(new ModelArtifact(metadata, network), evaluation, epochs);
+    }
+
+    /** Classifies every digit in batches and compares with the labels. */
+    public static Evaluation evaluate(DigitClassifier classifier, LabelledDigits digits) {
+        int[] actual = new int[digits.size()];
+        int[] predicted = new int[digits.size()];
+        for (int start = 0; start < digits.size(); start += EVALUATION_BATCH) {
+            int end = Math.min(digits.size(), start + EVALUATION_BATCH);
+            List<float[]> batch = new ArrayList<>(end - start);
+            for (int i = start; i < end; i++) {
+                batch.add(digits.images().imageFloats(i));
+            }
+            List<DigitPrediction> predictions = classifier.classify(batch);
+            for (int i = start; i < end; i++) {
+                actual[i] = digits.label(i);
+                predicted[i] = predictions.get(i - start).label();
+            }
+        }
+        return Evaluation.of(actual, predicted);
+    }
+
+    private static DataSet toDataSet(LabelledDigits digits) {
+        int count = digits.size();
+        int inputs = digits.images().pixelsPerImage();
+        byte[] pixels = digits.images().pixels();
+        float[] features = new float[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            features[i] = (pixels[i] & 0xff) / 255f;
+        }
+        float[] labels = new float[count * Architecture.CLASSES];
+        for (int i = 0; i < count; i++) {
+            labels[i * Architecture.CLASSES + digits.label(i)] = 1f;
+        }
+        return new DataSet(Nd4j.create(features, new long[] {count, inputs}, 'c'),
+                Nd4j.create(labels, new long[] {count, Architecture.CLASSES}, 'c'));
+    }
+
+    /** A live bar on a terminal; elsewhere (CI, files) the per-epoch log line says it all. */
+    private static ProgressBar progressBar(String task, long max) {
+        boolean terminal = System.console() != null;
+        ProgressBarConsumer consumer = terminal
+                ? new ConsoleProgressBarConsumer(System.err)
+                : new DelegatingProgressBarConsumer(line -> { });
+        return new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(max)
+                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                .setUpdateIntervalMillis(250)
+                .setConsumer(consumer)
+                .build();
+    }
+}

@@ -1,0 +1,30 @@
+package io.inkstream.model.training;
+
+import io.inkstream.model.network.Architecture;
+
+/**
+ * How to train.
+ *
+ * @param architecture          which network
+ * @param epochs                passes over the training digits, at most
+ * @param batchSize             digits per gradient step
+ * @param seed                  fixes initial weights, dropout and shuffling: same seed, same model
+ * @param earlyStoppingPatience stop after this many epochs without a better validation accuracy
+ *                              and keep the best weights; 0 trains every epoch
+ */
+public record TrainingSettings(Architecture architecture, int epochs, int batchSize, long seed, int earlyStoppingPatience) {
+    public TrainingSettings {
+        if (epochs < 1 || batchSize < 1 || earlyStoppingPatience < 0) {
+            throw new IllegalArgumentException("epochs and batch size must be positive, patience not negative: "
+                    + epochs + ", " + batchSize + ", " + earlyStoppingPatience);
+        }
+    }
+
+    /** The settings that made the shipped models: seed 10 epochs, v2 20 epochs, batch 64, seed 123. */
+    public static TrainingSettings defaults(Architecture architecture) {
+        return switch (architecture) {
+            case SEED -> new TrainingSettings(architecture, 10, 64, 123, 0);
+            case V2 -> new TrainingSettings(architecture, 20, 64, 123, 0);
+        };
+    }
+}

@@ -1,0 +1,233 @@
+package io.inkstream.model.preprocess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
+
+import io.inkstream.contract.rejection.ImageRejectedException;
+import io.inkstream.contract.rejection.ImageRejection;
+import io.inkstream.contract.rejection.RejectionReason;
+import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.data.DigitImages;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class DigitPreprocessorTest {
+    private static DigitImages digits;
+    private final DigitPreprocessor preprocessor = new DigitPreprocessor();
+
+    @BeforeAll
+    static void loadDigits() {
+        digits = BundledMnist.validation().images().range(0, 20);
+    }
+
+    @Test
+    void rawMnistBytesPassThroughScaledToOne() throws Exception {
+        PreprocessedDigit digit = preprocessor.preprocess(digits.imageBytes(0));
+        assertThat(digit.format()).isEqualTo(ImageFormat.RAW_MNIST);
+        assertThat(digit.pixels()).containsExactly(digits.imageFloats(0));
+    }
+
+    @Test
+    void sniffsEveryFormatFromItsBytesNotFromItsName() {
+        BufferedImage image = DigitRenderer.render(digits.imageBytes(1), 64, 64, 56, 4, 4, 0);
+        assertThat(ImageFormat.sniff(DigitRenderer.png(image))).contains(ImageFormat.PNG);
+        assertThat(ImageFormat.sniff(DigitRenderer.jpeg(image, 0.7f))).contains(ImageFormat.JPEG);
+        assertThat(ImageFormat.sniff(DigitRenderer.gif(image))).contains(ImageFormat.GIF);
+        assertThat(ImageFormat.sniff(DigitRenderer.bmp(image))).contains(ImageFormat.BMP);
+        assertThat(ImageFormat.sniff(digits.imageBytes(1))).contains(ImageFormat.RAW_MNIST);
+        assertThat(ImageFormat.sniff("hello".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+    }
+
+    @Test
+    void everyFormatOfTheSameDrawingGivesTheSameDigit() throws Exception {
+        BufferedImage image = DigitRenderer.render(digits.imageBytes(2), 200, 200, 150, 25, 25, 0);
+        float[] png = preprocessor.preprocess(DigitRenderer.png(image)).pixels();
+        assertThat(preprocessor.preprocess(DigitRenderer.bmp(image)).pixels()).containsExactly(png);
+        assertThat(preprocessor.preprocess(DigitRenderer.gif(image)).pixels()).containsExactly(png);
+        float[] jpeg = preprocessor.preprocess(DigitRenderer.jpeg(image, 0.9f)).pixels();
+        assertThat(meanDifference(png, jpeg)).isLessThan(0.03);
+    }
+
+    @Test
+    void lightInkOnBlackNeedsNoInversionAndGivesTheSameDigit() throws Exception {
+        BufferedImage darkOnLight = DigitRenderer.render(digits.imageBytes(3), 200, 200, 150, 25, 25, 0);
+        BufferedImage lightOnDark = new BufferedImage(200, 200, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 200; x++) {
+                lightOnDark.getRaster().setSample(x, y, 0, 255 - darkOnLight.getRaster().getSample(x, y, 0));
+            }
+        }
+        float[] a = preprocessor.preprocess(DigitRenderer.png(darkOnLight)).pixels();
+        float[] b = preprocessor.preprocess(DigitRenderer.png(lightOnDark)).pixels();
+        assertThat(meanDifference(a, b)).isLessThan(0.01);
+    }
+
+    @Test
+    void aDrawingOnATransparentCanvasIsReadFromItsAlpha() throws Exception {
+        // What a browser canvas exports: black strokes on fully transparent pixels.
+        BufferedImage canvas = new BufferedImage(280, 280, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = canvas.createGraphics();
+        g.setColor(Color.BLACK);
+        g.setStroke(new BasicStroke(18, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        g.drawLine(140, 40, 140, 240); // a "1"
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(canvas, "png", out);
+
+        PreprocessedDigit digit = preprocessor.preprocess(out.toByteArray());
+
+        // A vertical bar, 20 px tall, centred: ink in the middle column, none in the corners.
+        assertThat(digit.pixels()[14 * 28 + 14]).isGreaterThan(0.9f);
+        assertThat(digit.pixels()[4 * 28 + 14]).isGreaterThan(0.5f);
+        assertThat(digit.pixels()[0]).isZero();
+        assertThat(digit.pixels()[27 * 28 + 27]).isZero();
+    }
+
+    @Test
+    void theInkBoxIsScaledToTwentyPixelsAndCentredByMass() throws Exception {
+        BufferedImage square = new BufferedImage(500, 300, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = square.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 500, 300);
+        g.setColor(Color.BLACK);
+        g.fillRect(10, 10, 100, 100); // a filled square far off-centre
+        g.dispose();
+
+        float[] pixels = preprocessor.preprocess(DigitRenderer.png(square)).pixels();
+
+        int inked = 0;
+        double sumX = 0;
+        double sumY = 0;
+        for (int i = 0; i < pixels.length; i++) {
+            if (pixels[i] > 0.5f) {
+                inked++;
+                sumX += i % 28;
+                sumY += i / 28;
+            }
+        }
+        assertThat(inked).isEqualTo(400); // 20 x 20
+        assertThat(sumX / inked).isCloseTo(13.5, offset(0.6));
+        assertThat(sumY / inked).isCloseTo(13.5, offset(0.6));
+    }
+
+    // --- refusals: each has its own type, none costs memory or time ---
+
+    @Test
+    void refusesEmptyInput() {
+        assertRejected(new byte[0], ImageRejection.Empty.class, RejectionReason.EMPTY);
+    }
+
+    @Test
+    void refusesMoreBytesThanTheCap() {
+        DigitPreprocessor small = new DigitPreprocessor(new PreprocessingLimits(10_000, 4096, 4096));
+        byte[] big = DigitRenderer.png(DigitRenderer.render(digits.imageBytes(4), 2000, 2000, 1500, 250, 250, 0));
+        assertThat(big.length).isGreaterThan(10_000);
+        assertThatThrownBy(() -> small.preprocess(big))
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> {
+                    assertThat(e.rejection()).isInstanceOf(ImageRejection.TooLarge.class);
+                    assertThat(e.getMessage()).contains("more than the limit of 10000");
+                });
+    }
+
+    @Test
+    void refusesRandomBytes() {
+        byte[] noise = new byte[5000];
+        new Random(7).nextBytes(noise);
+        noise[0] = 0x13; // no image signature by chance
+        assertRejected(noise, ImageRejection.UnknownFormat.class, RejectionReason.UNKNOWN_FORMAT);
+    }
+
+    @Test
+    void refusesATextFileNamedLikeAnImage() {
+        byte[] text = "This is not a digit, whatever its file name says.\n".repeat(20).getBytes(StandardCharsets.UTF_8);
+        assertRejected(text, ImageRejection.UnknownFormat.class, RejectionReason.UNKNOWN_FORMAT);
+    }
+
+    @Test
+    @Timeout(10)
+    void refusesAPngHeaderClaimingOneHundredThousandPixelsSquareBeforeDecoding() throws IOException {
+        byte[] bomb = pngClaiming(100_000, 100_000);
+        assertThat(bomb.length).isLessThan(100);
+        ImageRejectedException e = assertRejected(bomb, ImageRejection.DimensionsTooLarge.class, RejectionReason.DIMENSIONS_TOO_LARGE);
+        assertThat(e.getMessage()).contains("100000 x 100000").contains("4096 x 4096");
+    }
+
+    @Test
+    void refusesATruncatedPng() {
+        byte[] png = DigitRenderer.png(DigitRenderer.render(digits.imageBytes(5), 200, 200, 150, 25, 25, 0));
+        byte[] truncated = Arrays.copyOf(png, png.length * 6 / 10);
+        assertRejected(truncated, ImageRejection.Undecodable.class, RejectionReason.UNDECODABLE);
+    }
+
+    @Test
+    void refusesAnImageWithNoInk() {
+        BufferedImage blank = new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = blank.createGraphics();
+        g.setColor(new Color(250, 248, 240));
+        g.fillRect(0, 0, 300, 200);
+        g.dispose();
+        assertRejected(DigitRenderer.png(blank), ImageRejection.NoInk.class, RejectionReason.NO_INK);
+        assertRejected(new byte[784], ImageRejection.NoInk.class, RejectionReason.NO_INK);
+    }
+
+    private ImageRejectedException assertRejected(byte[] bytes, Class<? extends ImageRejection> type, RejectionReason reason) {
+        try {
+            preprocessor.preprocess(bytes);
+        } catch (ImageRejectedException e) {
+            assertThat(e.rejection()).isInstanceOf(type);
+            assertThat(e.reason()).isEqualTo(reason);
+            assertThat(e.getMessage()).isNotBlank();
+            return e;
+        }
+        throw new AssertionError("expected a " + type.getSimpleName() + " refusal");
+    }
+
+    /** A syntactically valid PNG whose IHDR claims the given size: 8-bit gray, one empty IDAT. */
+    static byte[] pngClaiming(int width, int height) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DataOutputStream data = new DataOutputStream(out);
+        data.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a});
+        ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
+        DataOutputStream header = new DataOutputStream(ihdr);
+        header.writeInt(width);
+        header.writeInt(height);
+        header.write(new byte[] {8, 0, 0, 0, 0});
+        chunk(data, "IHDR", ihdr.toByteArray());
+        chunk(data, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+        chunk(data, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(DataOutputStream out, String type, byte[] body) throws IOException {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        out.writeInt(body.length);
+        out.write(typeBytes);
+        out.write(body);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(body);
+        out.writeInt((int) crc.getValue());
+    }
+
+    private static double meanDifference(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += Math.abs(a[i] - b[i]);
+        }
+        return sum / a.length;
+    }
+}

@@ -1,0 +1,129 @@
+package io.inkstream.model.preprocess;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+
+/**
+ * Renders a real MNIST digit the way people upload digits: dark ink on white paper, large, with
+ * margins, thicker or thinner strokes, encoded as PNG, JPEG or GIF.
+ */
+final class DigitRenderer {
+    private DigitRenderer() {
+    }
+
+    /**
+     * @param mnist       784 bytes, 0 = background, 255 = ink
+     * @param canvasWidth the picture's width
+     * @param canvasHeight the picture's height
+     * @param digitSide   how large the 28 x 28 field is drawn
+     * @param left        where the field's left edge is
+     * @param top         where the field's top edge is
+     * @param strokeRadius positive thickens the ink by that many pixels, negative thins it
+     */
+    static BufferedImage render(byte[] mnist, int canvasWidth, int canvasHeight, int digitSide, int left, int top, int strokeRadius) {
+        BufferedImage digit = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                int ink = mnist[y * 28 + x] & 0xff;
+                digit.getRaster().setSample(x, y, 0, 255 - ink);
+            }
+        }
+        BufferedImage canvas = new BufferedImage(canvasWidth, canvasHeight, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = canvas.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, canvasWidth, canvasHeight);
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+        g.drawImage(digit, left, top, digitSide, digitSide, null);
+        g.dispose();
+        if (strokeRadius > 0) {
+            return morph(canvas, strokeRadius, true);
+        }
+        if (strokeRadius < 0) {
+            return morph(canvas, -strokeRadius, false);
+        }
+        return canvas;
+    }
+
+    /** Dark ink grows under a minimum filter (thicker) and shrinks under a maximum filter (thinner). */
+    private static BufferedImage morph(BufferedImage gray, int radius, boolean thicken) {
+        int w = gray.getWidth();
+        int h = gray.getHeight();
+        int[] src = gray.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
+        int[] horizontal = new int[src.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int best = thicken ? 255 : 0;
+                for (int d = -radius; d <= radius; d++) {
+                    int v = src[y * w + Math.max(0, Math.min(w - 1, x + d))];
+                    best = thicken ? Math.min(best, v) : Math.max(best, v);
+                }
+                horizontal[y * w + x] = best;
+            }
+        }
+        int[] out = new int[src.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int best = thicken ? 255 : 0;
+                for (int d = -radius; d <= radius; d++) {
+                    int v = horizontal[Math.max(0, Math.min(h - 1, y + d)) * w + x];
+                    best = thicken ? Math.min(best, v) : Math.max(best, v);
+                }
+                out[y * w + x] = best;
+            }
+        }
+        BufferedImage result = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        result.getRaster().setSamples(0, 0, w, h, 0, out);
+        return result;
+    }
+
+    static byte[] png(BufferedImage image) {
+        return encode(image, "png");
+    }
+
+    static byte[] gif(BufferedImage image) {
+        return encode(image, "gif");
+    }
+
+    static byte[] bmp(BufferedImage image) {
+        return encode(image, "bmp");
+    }
+
+    static byte[] jpeg(BufferedImage image, float quality) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(quality);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] encode(BufferedImage image, String format) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalStateException("no " + format + " writer for " + image);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,34 @@
+package io.inkstream.cli;
+
+import io.inkstream.cli.model.ClassifyCommand;
+import io.inkstream.cli.model.EvaluateCommand;
+import io.inkstream.cli.model.TrainCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code inkstream}: one entry point for operators and developers. */
+@Command(name = "inkstream",
+        mixinStandardHelpOptions = true,
+        versionProvider = InkstreamCli.Version.class,
+        description = "Handwritten digits, classified as a stream.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, ClassifyCommand.class, CommandLine.HelpCommand.class})
+public final class InkstreamCli {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return new CommandLine(new InkstreamCli())
+                .setExecutionExceptionHandler(new CliErrorHandler())
+                .execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = InkstreamCli.class.getPackage().getImplementationVersion();
+            return new String[] {"inkstream " + (version == null ? "development build" : version)};
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.inkstream.cli.model;
+
+import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.model.evaluation.ConfusionMatrixChart;
+import io.inkstream.model.network.Architecture;
+import io.inkstream.model.training.ModelTrainer;
+import io.inkstream.model.training.TrainingResult;
+import io.inkstream.model.training.TrainingSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Trains a model on the bundled MNIST digits (the first 50,000; the last 10,000 validate)",
+                "and writes the artifact, the evaluation report and the confusion matrix PNG."})
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--architecture", defaultValue = "seed", paramLabel = "NAME",
+            description = "seed (784-64-32-10 sigmoid) or v2 (784-256-128-10 ReLU, dropout). Default: ${DEFAULT-VALUE}.")
+    String architecture;
+
+    @Option(names = "--epochs", description = "Epochs (default: 10 for seed, 20 for v2).")
+    Integer epochs;
+
+    @Option(names = "--batch-size", description = "Digits per step (default: 64).")
+    Integer batchSize;
+
+    @Option(names = "--seed", description = "Random seed: the same seed gives the same model (default: 123).")
+    Long seed;
+
+    @Option(names = "--early-stopping", paramLabel = "EPOCHS", defaultValue = "0",
+            description = "Stop after this many epochs without a better validation accuracy; 0 = off.")
+    int patience;
+
+    @Option(names = "--train-images", paramLabel = "IDX", description = "Train on these IDX images (plain or .gz) instead of the bundled set...")
+    Path trainImages;
+
+    @Option(names = "--train-labels", paramLabel = "IDX", description = "...with these labels; the last 10,000 are held out.")
+    Path trainLabels;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Artifact to write. Default: .inkstream-data/models/<version>.zip")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        Architecture chosen = Architecture.byId(architecture);
+        TrainingSettings defaults = TrainingSettings.defaults(chosen);
+        TrainingSettings settings = new TrainingSettings(chosen,
+                epochs == null ? defaults.epochs() : epochs,
+                batchSize == null ? defaults.batchSize() : batchSize,
+                seed == null ? defaults.seed() : seed,
+                patience);
+        BundledMnist.Split split = split();
+
+        TrainingResult result = new ModelTrainer().train(split.training(), split.validation(), settings);
+
+        String version = result.artifact().version();
+        Path artifactFile = output != null ? output : Path.of(".inkstream-data", "models", version + ".zip");
+        result.artifact().write(artifactFile);
+        String base = artifactFile.getFileName().toString().replaceFirst("\\.zip$", "");
+        Path report = artifactFile.resolveSibling(base + ".evaluation.txt");
+        Path chart = artifactFile.resolveSibling(base + ".confusion.png");
+        Files.writeString(report, result.validation().report());
+        ConfusionMatrixChart.write(result.validation(), version + " on " + split.validation().size() + " held-out digits", chart);
+
+        System.out.println(result.validation().report());
+        System.out.printf(Locale.ROOT, "model %s: validation accuracy %.2f%% on %d held-out digits%n",
+                version, 100 * result.validation().accuracy(), result.validation().total());
+        System.out.println("artifact " + artifactFile);
+        System.out.println("report   " + report);
+        System.out.println("chart    " + chart);
+        return 0;
+    }
+
+    private BundledMnist.Split split() throws IOException {
+        if (trainImages == null && trainLabels == null) {
+            return BundledMnist.split();
+        }
+        if (trainImages == null || trainLabels == null) {
+            throw new IllegalArgumentException("--train-images and --train-labels go together");
+        }
+        LabelledDigits all = LabelledDigits.read(trainImages, trainLabels);
+        int held = Math.min(BundledMnist.VALIDATION_SIZE, all.size() / 6);
+        if (held < 1) {
+            throw new IllegalArgumentException(trainImages + " holds too few digits to hold any out (" + all.size() + ")");
+        }
+        return new BundledMnist.Split(all.range(0, all.size() - held), all.range(all.size() - held, all.size()));
+    }
+}

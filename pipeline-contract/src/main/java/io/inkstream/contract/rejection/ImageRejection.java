@@ -1,0 +1,87 @@
+package io.inkstream.contract.rejection;
+
+import java.util.Locale;
+
+/** An image refused before or after decoding, with the facts that explain why. */
+public sealed interface ImageRejection {
+
+    RejectionReason reason();
+
+    /** One sentence for a person: what was wrong and, where it helps, the limit. */
+    String message();
+
+    record Empty() implements ImageRejection {
+        @Override
+        public RejectionReason reason() {
+            return RejectionReason.EMPTY;
+        }
+
+        @Override
+        public String message() {
+            return "the image is empty (0 bytes)";
+        }
+    }
+
+    record TooLarge(long bytes, long maxBytes) implements ImageRejection {
+        @Override
+        public RejectionReason reason() {
+            return RejectionReason.TOO_LARGE;
+        }
+
+        @Override
+        public String message() {
+            return String.format(Locale.ROOT, "the image has %d bytes, more than the limit of %d", bytes, maxBytes);
+        }
+    }
+
+    /** @param leadingBytes the first bytes in hex, to tell a person what was actually sent */
+    record UnknownFormat(String leadingBytes, int length) implements ImageRejection {
+        @Override
+        public RejectionReason reason() {
+            return RejectionReason.UNKNOWN_FORMAT;
+        }
+
+        @Override
+        public String message() {
+            return "not a PNG, JPEG, GIF, BMP or WebP image, nor 784 raw MNIST bytes (" + length
+                    + " bytes starting " + leadingBytes + ")";
+        }
+    }
+
+    record DimensionsTooLarge(String format, int width, int height, int maxWidth, int maxHeight) implements ImageRejection {
+        @Override
+        public RejectionReason reason() {
+            return RejectionReason.DIMENSIONS_TOO_LARGE;
+        }
+
+        @Override
+        public String message() {
+            return String.format(Locale.ROOT, "the %s header claims %d x %d pixels, more than the limit of %d x %d",
+                    format, width, height, maxWidth, maxHeight);
+        }
+    }
+
+    record Undecodable(String format, String cause) implements ImageRejection {
+        @Override
+        public RejectionReason reason() {
+            return RejectionReason.UNDECODABLE;
+        }
+
+        @Override
+        public String message() {
+            return "the " + format + " image cannot be decoded: " + cause;
+        }
+    }
+
+    record NoInk(int width, int height) implements ImageRejection {
+        @Override
+        public RejectionReason reason() {
+            return RejectionReason.NO_INK;
+        }
+
+        @Override
+        public String message() {
+            return "the " + width + " x " + height + " image has no ink: nothing stands out from its background";
+        }
+    }
+}
