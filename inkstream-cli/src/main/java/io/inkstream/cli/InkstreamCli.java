@@ -1,5 +1,6 @@
 package io.inkstream.cli;
 
+import io.inkstream.cli.bench.BenchCommand;
 import io.inkstream.cli.model.ClassifyCommand;
 import io.inkstream.cli.model.EvaluateCommand;
 import io.inkstream.cli.model.TrainCommand;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = InkstreamCli.Version.class,
         description = "Handwritten digits, classified as a stream.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, ClassifyCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, ClassifyCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class InkstreamCli {
 
     public static void main(String[] args) {

@@ -8,6 +8,7 @@ import io.inkstream.contract.rejection.ImageRejectedException;
 import io.inkstream.contract.rejection.ImageRejection;
 import io.inkstream.contract.rejection.RejectionReason;
 import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.render.DigitRenderer;
 import io.inkstream.model.data.DigitImages;
 import java.awt.BasicStroke;
 import java.awt.Color;

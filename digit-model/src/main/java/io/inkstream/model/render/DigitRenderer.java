@@ -1,4 +1,4 @@
-package io.inkstream.model.preprocess;
+package io.inkstream.model.render;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -15,9 +15,10 @@ import javax.imageio.stream.ImageOutputStream;
 
 /**
  * Renders a real MNIST digit the way people upload digits: dark ink on white paper, large, with
- * margins, thicker or thinner strokes, encoded as PNG, JPEG or GIF.
+ * margins, thicker or thinner strokes, encoded as PNG, JPEG, GIF or BMP. Tests, benchmarks and
+ * demos use it to make realistic uploads from labelled digits.
  */
-final class DigitRenderer {
+public final class DigitRenderer {
     private DigitRenderer() {
     }
 
@@ -30,7 +31,7 @@ final class DigitRenderer {
      * @param top         where the field's top edge is
      * @param strokeRadius positive thickens the ink by that many pixels, negative thins it
      */
-    static BufferedImage render(byte[] mnist, int canvasWidth, int canvasHeight, int digitSide, int left, int top, int strokeRadius) {
+    public static BufferedImage render(byte[] mnist, int canvasWidth, int canvasHeight, int digitSide, int left, int top, int strokeRadius) {
         BufferedImage digit = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < 28; y++) {
             for (int x = 0; x < 28; x++) {
@@ -86,19 +87,19 @@ final class DigitRenderer {
         return result;
     }
 
-    static byte[] png(BufferedImage image) {
+    public static byte[] png(BufferedImage image) {
         return encode(image, "png");
     }
 
-    static byte[] gif(BufferedImage image) {
+    public static byte[] gif(BufferedImage image) {
         return encode(image, "gif");
     }
 
-    static byte[] bmp(BufferedImage image) {
+    public static byte[] bmp(BufferedImage image) {
         return encode(image, "bmp");
     }
 
-    static byte[] jpeg(BufferedImage image, float quality) {
+    public static byte[] jpeg(BufferedImage image, float quality) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {

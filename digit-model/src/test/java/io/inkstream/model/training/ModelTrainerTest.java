@@ -1,0 +1,67 @@
+package io.inkstream.model.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.model.network.Architecture;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ModelTrainerTest {
+    private static LabelledDigits training;
+    private static LabelledDigits validation;
+
+    @BeforeAll
+    static void smallSplit() {
+        BundledMnist.Split split = BundledMnist.split();
+        training = split.training().range(0, 3000);
+        validation = split.validation().range(0, 1000);
+    }
+
+    @Test
+    void theSameSeedTrainsTheSameModel() {
+        TrainingSettings settings = new TrainingSettings(Architecture.SEED, 2, 64, 42, 0);
+        TrainingResult first = new ModelTrainer().train(training, validation, settings);
+        TrainingResult second = new ModelTrainer().train(training, validation, settings);
+
+        assertThat(second.artifact().version()).isEqualTo(first.artifact().version());
+        assertThat(second.validation().accuracy()).isEqualTo(first.validation().accuracy());
+        assertThat(second.epochs()).extracting(EpochSummary::meanLoss)
+                .containsExactlyElementsOf(first.epochs().stream().map(EpochSummary::meanLoss).toList());
+    }
+
+    @Test
+    void anotherSeedTrainsAnotherModel() {
+        TrainingResult a = new ModelTrainer().train(training, validation, new TrainingSettings(Architecture.SEED, 1, 64, 1, 0));
+        TrainingResult b = new ModelTrainer().train(training, validation, new TrainingSettings(Architecture.SEED, 1, 64, 2, 0));
+        assertThat(a.artifact().version()).isNotEqualTo(b.artifact().version()).startsWith("seed-");
+    }
+
+    @Test
+    void learnsAndRecordsWhatItWasTrainedOn() {
+        TrainingResult result = new ModelTrainer().train(training, validation, new TrainingSettings(Architecture.V2, 3, 64, 7, 0));
+
+        assertThat(result.epochs()).hasSize(3);
+        assertThat(result.epochs().get(2).meanLoss()).isLessThan(result.epochs().get(0).meanLoss());
+        assertThat(result.validation().accuracy()).isGreaterThan(0.85); // 3,000 digits, 3 epochs
+        var metadata = result.artifact().metadata();
+        assertThat(metadata.version()).startsWith("v2-");
+        assertThat(metadata.trainingData().count()).isEqualTo(3000);
+        assertThat(metadata.trainingData().sha256()).isEqualTo(training.sha256());
+        assertThat(metadata.validationSize()).isEqualTo(1000);
+        assertThat(metadata.validationAccuracy()).isEqualTo(result.validation().accuracy());
+        assertThat(metadata.hyperParameters()).containsEntry("epochs", 3).containsEntry("seed", 7L);
+    }
+
+    @Test
+    void earlyStoppingEndsTrainingWhenValidationStopsImprovingAndKeepsTheBestWeights() {
+        // With a tiny training set the validation accuracy plateaus quickly.
+        LabelledDigits tiny = training.range(0, 300);
+        TrainingResult result = new ModelTrainer().train(tiny, validation, new TrainingSettings(Architecture.V2, 40, 32, 3, 2));
+
+        assertThat(result.epochs().size()).isLessThan(40);
+        double best = result.epochs().stream().mapToDouble(EpochSummary::validationAccuracy).max().orElseThrow();
+        assertThat(result.validation().accuracy()).isEqualTo(best);
+    }
+}
