@@ -10,6 +10,19 @@ public sealed interface ImageRejection {
     /** One sentence for a person: what was wrong and, where it helps, the limit. */
     String message();
 
+    /** A record on the images topic without a key: every image needs an id. */
+    record MissingId() implements ImageRejection {
+        @Override
+        public RejectionReason reason() {
+            return RejectionReason.MISSING_ID;
+        }
+
+        @Override
+        public String message() {
+            return "the record has no key: the key is the image id";
+        }
+    }
+
     record Empty() implements ImageRejection {
         @Override
         public RejectionReason reason() {

@@ -5,6 +5,7 @@ package io.inkstream.contract.rejection;
  * {@link #httpStatus()}, the classifier writes {@link #code()} into the dead-letter headers.
  */
 public enum RejectionReason {
+    MISSING_ID("missing-id", 400),
     EMPTY("empty", 400),
     TOO_LARGE("too-large", 413),
     UNKNOWN_FORMAT("unknown-format", 415),

@@ -1,0 +1,56 @@
+package io.inkstream.classifier.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The classifier's own meters; Kafka Streams' (lag, commit rates) are bound next to them by the service. */
+public final class ClassifierMetrics {
+    private final MeterRegistry registry;
+    private final Counter classified;
+    private final DistributionSummary batchSize;
+    private final Timer inference;
+    private final Map<String, AtomicInteger> activeModel = new ConcurrentHashMap<>();
+
+    public ClassifierMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.classified = Counter.builder("inkstream.classifier.images.classified")
+                .description("Images classified; its rate is the throughput").register(registry);
+        this.batchSize = DistributionSummary.builder("inkstream.classifier.batch.size")
+                .description("Images per model call").publishPercentiles(0.5, 0.99).register(registry);
+        this.inference = Timer.builder("inkstream.classifier.inference")
+                .description("Time of one batched model call").publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    public void batch(int size, long nanos) {
+        classified.increment(size);
+        batchSize.record(size);
+        inference.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void deadLetter(String stage, String errorClass) {
+        Counter.builder("inkstream.classifier.dead.letters")
+                .description("Images sent to images.dlq")
+                .tag("stage", stage)
+                .tag("reason", errorClass)
+                .register(registry)
+                .increment();
+    }
+
+    /** Marks the model in use: gauge 1 for it, 0 for the others this instance used before. */
+    public void modelInUse(String version) {
+        activeModel.computeIfAbsent(version, v -> registry.gauge("inkstream.classifier.model.active",
+                Tags.of("version", v), new AtomicInteger()));
+        activeModel.forEach((v, gauge) -> gauge.set(v.equals(version) ? 1 : 0));
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+}

@@ -1,0 +1,28 @@
+package io.inkstream.classifier.models;
+
+import io.inkstream.model.artifact.ModelArtifact;
+import io.inkstream.model.artifact.ModelArtifactException;
+import io.inkstream.model.artifact.ModelMetadata;
+import io.inkstream.model.network.DigitClassifier;
+
+/** A validated model artifact. Holds bytes, not a network: each stream task loads its own copy. */
+public record RegisteredModel(ModelMetadata metadata, byte[] artifact) {
+
+    /** Validates the artifact (it is fully loaded once) and keeps its bytes. */
+    public static RegisteredModel from(byte[] artifact) throws ModelArtifactException {
+        return new RegisteredModel(ModelArtifact.read(artifact).metadata(), artifact);
+    }
+
+    public String version() {
+        return metadata.version();
+    }
+
+    /** A fresh network for the calling thread (DL4J networks are not thread-safe). */
+    public DigitClassifier newClassifier() {
+        try {
+            return ModelArtifact.read(artifact).classifier();
+        } catch (ModelArtifactException e) {
+            throw new IllegalStateException("model " + version() + " was valid when registered: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.inkstream.classifier.topology;
+
+import io.inkstream.classifier.batching.BatchSettings;
+import io.inkstream.classifier.batching.BatchingClassifierProcessor;
+import io.inkstream.classifier.batching.PendingImage;
+import io.inkstream.classifier.metrics.ClassifierMetrics;
+import io.inkstream.classifier.models.ModelRegistry;
+import io.inkstream.classifier.models.ModelTopicLoader;
+import io.inkstream.contract.topic.Topics;
+import io.inkstream.model.preprocess.DigitPreprocessor;
+import java.time.Clock;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The classifier's topology, built by one method that {@code ClassifierService} and the tests
+ * both call.
+ *
+ * <pre>
+ *   images ──► classify (preprocess, buffer, batch-infer) ──► predictions
+ *                 │  batch-buffer (changelogged)          └──► images.dlq
+ *   models ──► models-loader (global store) ──► ModelRegistry (read by classify between batches)
+ * </pre>
+ *
+ * Keys and values stay bytes end to end, so a dead letter carries the original record unchanged.
+ */
+public final class ClassifierTopology {
+    public static final String IMAGES_SOURCE = "images-source";
+    public static final String CLASSIFY = "classify";
+    public static final String PREDICTIONS_SINK = "predictions-sink";
+    public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    public static final String BUFFER_STORE = "batch-buffer";
+    public static final String MODELS_STORE = "models-store";
+    public static final String MODELS_SOURCE = "models-source";
+    public static final String MODELS_LOADER = "models-loader";
+
+    /** What the topology needs besides topic names: how to batch, which models, how to preprocess, where to count. */
+    public record Settings(BatchSettings batch, ModelRegistry models, DigitPreprocessor preprocessor, ClassifierMetrics metrics,
+                           Clock clock) {
+    }
+
+    private ClassifierTopology() {
+    }
+
+    public static Topology build(Settings settings) {
+        Topology topology = new Topology();
+        topology.addSource(IMAGES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.IMAGES);
+        topology.addProcessor(CLASSIFY, () -> new BatchingClassifierProcessor(BUFFER_STORE, PREDICTIONS_SINK, DEAD_LETTER_SINK,
+                settings.batch(), settings.models(), settings.preprocessor(), settings.metrics(), settings.clock()), IMAGES_SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(), PendingImage.serde())
+                // The changelog is what makes the buffer survive a crash; caching would delay it past the commit.
+                .withLoggingEnabled(Map.of())
+                .withCachingDisabled(), CLASSIFY);
+        topology.addSink(PREDICTIONS_SINK, Topics.PREDICTIONS, new ByteArraySerializer(), new ByteArraySerializer(), CLASSIFY);
+        topology.addSink(DEAD_LETTER_SINK, Topics.IMAGES_DLQ, new ByteArraySerializer(), new ByteArraySerializer(), CLASSIFY);
+
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODELS_STORE), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled(), // a global store is restored from its own topic
+                MODELS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.MODELS, MODELS_LOADER,
+                () -> new ModelTopicLoader(MODELS_STORE, settings.models()));
+        return topology;
+    }
+}

@@ -1,0 +1,253 @@
+package io.inkstream.classifier.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.inkstream.classifier.batching.BatchSettings;
+import io.inkstream.classifier.metrics.ClassifierMetrics;
+import io.inkstream.classifier.models.ModelRegistry;
+import io.inkstream.classifier.models.RegisteredModel;
+import io.inkstream.contract.prediction.Prediction;
+import io.inkstream.contract.prediction.PredictionJson;
+import io.inkstream.contract.topic.Headers;
+import io.inkstream.contract.topic.Topics;
+import io.inkstream.model.artifact.ShippedModels;
+import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.model.preprocess.DigitPreprocessor;
+import io.inkstream.model.render.DigitRenderer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ClassifierTopologyTest {
+    private static final Duration WAIT = Duration.ofMillis(20);
+    private static LabelledDigits digits;
+    private static RegisteredModel seed;
+    private static RegisteredModel v2;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> images;
+    private TestInputTopic<String, byte[]> models;
+    private TestOutputTopic<String, String> predictions;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+    private SimpleMeterRegistry meters;
+
+    @BeforeAll
+    static void loadDigitsAndModels() throws Exception {
+        digits = BundledMnist.validation().range(0, 200);
+        seed = RegisteredModel.from(ShippedModels.DEFAULT.bytes());
+        v2 = RegisteredModel.from(ShippedModels.V2.bytes());
+    }
+
+    private void start(BatchSettings batch, Optional<String> pinned) {
+        meters = new SimpleMeterRegistry();
+        ModelRegistry registry = new ModelRegistry(pinned, seed);
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "classifier-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(ClassifierTopology.build(new ClassifierTopology.Settings(batch, registry,
+                new DigitPreprocessor(), new ClassifierMetrics(meters), Clock.systemUTC())), config);
+        images = driver.createInputTopic(Topics.IMAGES, new StringSerializer(), new ByteArraySerializer());
+        models = driver.createInputTopic(Topics.MODELS, new StringSerializer(), new ByteArraySerializer());
+        predictions = driver.createOutputTopic(Topics.PREDICTIONS, new StringDeserializer(), new StringDeserializer());
+        deadLetters = driver.createOutputTopic(Topics.IMAGES_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    @Test
+    void classifiesRealMnistDigitsSentRawAndAsPng() throws Exception {
+        start(BatchSettings.DEFAULT, Optional.empty());
+        for (int i = 0; i < 100; i++) {
+            byte[] raw = digits.images().imageBytes(i);
+            byte[] value = i % 2 == 0 ? raw : DigitRenderer.png(DigitRenderer.render(raw, 200, 200, 150, 25, 25, 0));
+            images.pipeInput(new TestRecord<>("img-" + i, value, labelled(digits.label(i), "test-producer")));
+        }
+        driver.advanceWallClockTime(WAIT);
+
+        List<Prediction> results = predictions();
+        assertThat(results).hasSize(100);
+        assertThat(results).extracting(Prediction::imageId).containsExactlyElementsOf(ids("img-", 100));
+        long correct = results.stream().filter(Prediction::correct).count();
+        assertThat(correct).isGreaterThanOrEqualTo(95);
+        Prediction first = results.get(0);
+        assertThat(first.modelVersion()).isEqualTo(seed.version());
+        assertThat(first.trueLabel()).isEqualTo(digits.label(0));
+        assertThat(first.source()).isEqualTo("test-producer");
+        assertThat(first.submittedAt()).isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
+        assertThat(first.probabilities()).hasSize(10);
+        assertThat(first.confidence()).isEqualTo(first.probabilities().get(first.label()));
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void deadLettersBadImagesWithTheirReasonAndClassifiesTheRestOfTheBatch() throws Exception {
+        start(BatchSettings.DEFAULT, Optional.empty());
+        BufferedImage blank = new BufferedImage(100, 100, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] text = "not an image".getBytes(StandardCharsets.UTF_8);
+        images.pipeInput(new TestRecord<>("good-0", digits.images().imageBytes(0), labelled(digits.label(0), "p")));
+        images.pipeInput(new TestRecord<>("text", text, labelled(3, "p")));
+        images.pipeInput(new TestRecord<>("good-1", digits.images().imageBytes(1), labelled(digits.label(1), "p")));
+        images.pipeInput(new TestRecord<>("blank", DigitRenderer.png(blank), new RecordHeaders()));
+        images.pipeInput(new TestRecord<>("empty", new byte[0], new RecordHeaders()));
+        images.pipeInput(new TestRecord<>((String) null, digits.images().imageBytes(2), new RecordHeaders()));
+        images.pipeInput(new TestRecord<>("good-2", digits.images().imageBytes(3), labelled(digits.label(3), "p")));
+        driver.advanceWallClockTime(WAIT);
+
+        assertThat(predictions()).extracting(Prediction::imageId).containsExactly("good-0", "good-1", "good-2");
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).extracting(r -> r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactly("text", "blank", "empty", null);
+        TestRecord<byte[], byte[]> first = dead.get(0);
+        assertThat(first.value()).isEqualTo(text); // the original bytes, unchanged
+        assertThat(header(first, Headers.LABEL)).isEqualTo("3"); // the original headers kept
+        assertThat(header(first, Headers.ERROR_STAGE)).isEqualTo("preprocess");
+        assertThat(header(first, Headers.ERROR_CLASS)).isEqualTo("unknown-format");
+        assertThat(header(first, Headers.ERROR_MESSAGE)).contains("not a PNG, JPEG");
+        assertThat(Instant.parse(header(first, Headers.FAILED_AT))).isBeforeOrEqualTo(Instant.now());
+        assertThat(header(dead.get(1), Headers.ERROR_CLASS)).isEqualTo("no-ink");
+        assertThat(header(dead.get(2), Headers.ERROR_CLASS)).isEqualTo("empty");
+        assertThat(header(dead.get(3), Headers.ERROR_CLASS)).isEqualTo("missing-id");
+        assertThat(meters.get("inkstream.classifier.dead.letters").tag("reason", "no-ink").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aFullBatchIsClassifiedAtOnceWithoutWaiting() {
+        start(new BatchSettings(10, Duration.ofHours(1)), Optional.empty());
+        for (int i = 0; i < 9; i++) {
+            images.pipeInput("img-" + i, digits.images().imageBytes(i));
+        }
+        assertThat(predictions.isEmpty()).isTrue();
+
+        images.pipeInput("img-9", digits.images().imageBytes(9));
+
+        assertThat(predictions()).hasSize(10);
+        assertThat(meters.get("inkstream.classifier.batch.size").summary().max()).isEqualTo(10);
+    }
+
+    @Test
+    void aPartialBatchIsClassifiedWhenTheWaitIsOver() {
+        start(new BatchSettings(256, Duration.ofMillis(50)), Optional.empty());
+        for (int i = 0; i < 3; i++) {
+            images.pipeInput("img-" + i, digits.images().imageBytes(i));
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(10));
+        assertThat(predictions.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+
+        assertThat(predictions()).extracting(Prediction::imageId).containsExactly("img-0", "img-1", "img-2");
+        assertThat(meters.get("inkstream.classifier.batch.size").summary().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aNewModelOnTheTopicTakesOverBetweenBatchesWithoutARestart() {
+        start(BatchSettings.DEFAULT, Optional.empty());
+        images.pipeInput("before", digits.images().imageBytes(0));
+        driver.advanceWallClockTime(WAIT);
+
+        models.pipeInput(v2.version(), v2.artifact());
+        images.pipeInput("after", digits.images().imageBytes(0));
+        driver.advanceWallClockTime(WAIT);
+
+        List<Prediction> results = predictions();
+        assertThat(results).extracting(Prediction::imageId, Prediction::modelVersion)
+                .containsExactly(tuple("before", seed.version()),
+                        tuple("after", v2.version()));
+    }
+
+    @Test
+    void aBrokenArtifactOnTheTopicIsIgnoredAndTheCurrentModelStays() {
+        start(BatchSettings.DEFAULT, Optional.empty());
+        models.pipeInput("v-broken", "this is not a model".getBytes(StandardCharsets.UTF_8));
+        byte[] truncated = Arrays.copyOf(v2.artifact(), v2.artifact().length / 3);
+        models.pipeInput(v2.version(), truncated);
+        images.pipeInput("img", digits.images().imageBytes(0));
+        driver.advanceWallClockTime(WAIT);
+
+        assertThat(predictions()).extracting(Prediction::modelVersion).containsExactly(seed.version());
+    }
+
+    @Test
+    void aPinnedModelIsUsedEvenWhenANewerOneIsPublished() {
+        start(BatchSettings.DEFAULT, Optional.of(seed.version()));
+        models.pipeInput(v2.version(), v2.artifact()); // newer, but not the pinned one
+        images.pipeInput("img", digits.images().imageBytes(0));
+        driver.advanceWallClockTime(WAIT);
+
+        assertThat(predictions()).extracting(Prediction::modelVersion).containsExactly(seed.version());
+    }
+
+    @Test
+    void imagesWaitForAPinnedModelThatIsNotPublishedYet() {
+        start(BatchSettings.DEFAULT, Optional.of(v2.version()));
+        images.pipeInput("early", digits.images().imageBytes(0));
+        driver.advanceWallClockTime(WAIT);
+        assertThat(predictions.isEmpty()).isTrue();
+
+        models.pipeInput(v2.version(), v2.artifact());
+        driver.advanceWallClockTime(WAIT);
+
+        assertThat(predictions()).extracting(Prediction::imageId, Prediction::modelVersion)
+                .containsExactly(tuple("early", v2.version()));
+    }
+
+    private List<Prediction> predictions() {
+        List<Prediction> results = new ArrayList<>();
+        for (String json : predictions.readValuesToList()) {
+            try {
+                results.add(PredictionJson.read(json.getBytes(StandardCharsets.UTF_8)));
+            } catch (Exception e) {
+                throw new AssertionError("invalid prediction JSON: " + json, e);
+            }
+        }
+        return results;
+    }
+
+    private static RecordHeaders labelled(int label, String source) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Headers.LABEL, Headers.utf8(Integer.toString(label)));
+        headers.add(Headers.SOURCE, Headers.utf8(source));
+        headers.add(Headers.SUBMITTED_AT, Headers.utf8("2026-11-25T10:00:00Z"));
+        return headers;
+    }
+
+    private static String header(TestRecord<byte[], byte[]> record, String name) {
+        return Headers.text(record.headers(), name).orElse(null);
+    }
+
+    private static List<String> ids(String prefix, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(prefix + i);
+        }
+        return ids;
+    }
+}

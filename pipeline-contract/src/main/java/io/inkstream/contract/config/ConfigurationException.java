@@ -1,0 +1,10 @@
+package io.inkstream.contract.config;
+
+/** A configuration value that cannot be used; the message names the variable. */
+public final class ConfigurationException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public ConfigurationException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,66 @@
+package io.inkstream.contract.prediction;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/** Prediction JSON, and the Kafka serde for it. Parsing refuses unknown schema versions. */
+public final class PredictionJson {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private PredictionJson() {
+    }
+
+    public static byte[] write(Prediction prediction) {
+        try {
+            return JSON.writeValueAsBytes(prediction);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a prediction could not be written as JSON", e);
+        }
+    }
+
+    /** @throws InvalidPredictionException when the bytes are not a prediction this build understands */
+    public static Prediction read(byte[] json) throws InvalidPredictionException {
+        if (json == null) {
+            throw new InvalidPredictionException("no value");
+        }
+        Prediction prediction;
+        try {
+            prediction = JSON.readValue(json, Prediction.class);
+        } catch (IOException e) {
+            throw new InvalidPredictionException("not prediction JSON: " + e.getMessage());
+        }
+        if (prediction.schema() != Prediction.SCHEMA) {
+            throw new InvalidPredictionException("unknown schema version " + prediction.schema() + "; this build reads " + Prediction.SCHEMA);
+        }
+        if (prediction.imageId() == null || prediction.modelVersion() == null || prediction.label() < 0 || prediction.label() > 9
+                || prediction.classifiedAt() == null) {
+            throw new InvalidPredictionException("incomplete prediction: imageId, modelVersion, a label 0-9 and classifiedAt are required");
+        }
+        return prediction;
+    }
+
+    /** Writes predictions; reading through this serde throws on invalid input (use {@link #read} to handle it). */
+    public static Serde<Prediction> serde() {
+        Serializer<Prediction> serializer = (topic, prediction) -> prediction == null ? null : write(prediction);
+        Deserializer<Prediction> deserializer = (topic, bytes) -> {
+            try {
+                return bytes == null ? null : read(bytes);
+            } catch (InvalidPredictionException e) {
+                throw new SerializationException(e.getMessage(), e);
+            }
+        };
+        return Serdes.serdeFrom(serializer, deserializer);
+    }
+}

@@ -1,0 +1,40 @@
+package io.inkstream.contract.topic;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.kafka.common.header.Header;
+
+/** Header names on the images topic and its dead-letter topic. All are optional for producers. */
+public final class Headers {
+    public static final String CONTENT_TYPE = "content-type";
+    /** Who sent the image: {@code gateway}, {@code producer}, a client name. */
+    public static final String SOURCE = "source";
+    /** ISO-8601 instant the image was submitted. */
+    public static final String SUBMITTED_AT = "submitted-at";
+    public static final String FILENAME = "filename";
+    /** The true digit, when known: powers live accuracy and model comparison. */
+    public static final String LABEL = "label";
+
+    /** Dead letters: where it failed ({@code preprocess}, {@code classify}). */
+    public static final String ERROR_STAGE = "error-stage";
+    /** Dead letters: the rejection reason code ({@code no-ink}, ...) or the exception class. */
+    public static final String ERROR_CLASS = "error-class";
+    public static final String ERROR_MESSAGE = "error-message";
+    /** Dead letters: ISO-8601 instant of the failure. */
+    public static final String FAILED_AT = "failed-at";
+
+    private Headers() {
+    }
+
+    /** The last value of a header as UTF-8 text, if present. */
+    public static Optional<String> text(org.apache.kafka.common.header.Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null
+                ? Optional.empty()
+                : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
+    public static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,18 @@
+package io.inkstream.contract.topic;
+
+/** The topics every service agrees on. */
+public final class Topics {
+    /** Key: image id. Value: the image file's bytes, unchanged. Retained forever: replays read it. */
+    public static final String IMAGES = "images";
+    /** Key: image id. Value: prediction JSON ({@code Prediction}). */
+    public static final String PREDICTIONS = "predictions";
+    /** Compacted. Key: model version. Value: the model artifact zip. */
+    public static final String MODELS = "models";
+    /** Images the classifier refused: original key, value and headers plus the error headers. */
+    public static final String IMAGES_DLQ = "images.dlq";
+    /** Predictions the sink cannot write (bad JSON, unknown schema), with the reason. */
+    public static final String PREDICTIONS_DLQ = "predictions.dlq";
+
+    private Topics() {
+    }
+}
