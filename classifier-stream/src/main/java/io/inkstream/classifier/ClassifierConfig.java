@@ -1,0 +1,103 @@
+package io.inkstream.classifier;
+
+import io.inkstream.classifier.batching.BatchSettings;
+import io.inkstream.contract.config.Environment;
+import io.inkstream.model.preprocess.PreprocessingLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Everything the classifier reads from its environment, with the defaults in one place.
+ *
+ * @param bootstrapServers  Kafka, {@code INKSTREAM_KAFKA_BOOTSTRAP}
+ * @param applicationId     consumer group and state prefix, {@code INKSTREAM_CLASSIFIER_APPLICATION_ID}
+ * @param guarantee         {@code INKSTREAM_CLASSIFIER_GUARANTEE}: exactly_once_v2 or at_least_once
+ * @param batch             {@code INKSTREAM_BATCH_MAX_RECORDS}, {@code INKSTREAM_BATCH_MAX_WAIT_MS}
+ * @param pinnedModel       {@code INKSTREAM_CLASSIFIER_MODEL}: a version to use instead of the newest
+ * @param streamThreads     {@code INKSTREAM_CLASSIFIER_THREADS}
+ * @param stateDir          {@code INKSTREAM_CLASSIFIER_STATE_DIR}
+ * @param httpPort          health and metrics, {@code INKSTREAM_CLASSIFIER_HTTP_PORT}; 0 picks a free port
+ * @param partitions        partitions of topics the classifier creates when missing, {@code INKSTREAM_TOPIC_PARTITIONS}
+ * @param limits            {@code INKSTREAM_IMAGE_MAX_BYTES}, {@code INKSTREAM_IMAGE_MAX_SIDE}
+ * @param streamsOverrides  {@code INKSTREAM_KAFKA_STREAMS_*}: any Kafka Streams setting, e.g.
+ *                          {@code INKSTREAM_KAFKA_STREAMS_COMMIT_INTERVAL_MS=50}
+ */
+public record ClassifierConfig(String bootstrapServers, String applicationId, Guarantee guarantee, BatchSettings batch,
+                               Optional<String> pinnedModel, int streamThreads, Path stateDir, int httpPort, int partitions,
+                               PreprocessingLimits limits, Properties streamsOverrides) {
+
+    public enum Guarantee {
+        EXACTLY_ONCE_V2, AT_LEAST_ONCE;
+
+        public String streamsValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public static final String BOOTSTRAP = "INKSTREAM_KAFKA_BOOTSTRAP";
+    public static final String APPLICATION_ID = "INKSTREAM_CLASSIFIER_APPLICATION_ID";
+    public static final String GUARANTEE = "INKSTREAM_CLASSIFIER_GUARANTEE";
+    public static final String BATCH_MAX_RECORDS = "INKSTREAM_BATCH_MAX_RECORDS";
+    public static final String BATCH_MAX_WAIT_MS = "INKSTREAM_BATCH_MAX_WAIT_MS";
+    public static final String MODEL = "INKSTREAM_CLASSIFIER_MODEL";
+    public static final String THREADS = "INKSTREAM_CLASSIFIER_THREADS";
+    public static final String STATE_DIR = "INKSTREAM_CLASSIFIER_STATE_DIR";
+    public static final String HTTP_PORT = "INKSTREAM_CLASSIFIER_HTTP_PORT";
+    public static final String PARTITIONS = "INKSTREAM_TOPIC_PARTITIONS";
+    public static final String IMAGE_MAX_BYTES = "INKSTREAM_IMAGE_MAX_BYTES";
+    public static final String IMAGE_MAX_SIDE = "INKSTREAM_IMAGE_MAX_SIDE";
+    public static final String STREAMS_PREFIX = "INKSTREAM_KAFKA_STREAMS_";
+
+    public static ClassifierConfig fromEnvironment(Environment env) {
+        env.rejectUnknown(Set.of(BOOTSTRAP, APPLICATION_ID, GUARANTEE, BATCH_MAX_RECORDS, BATCH_MAX_WAIT_MS, MODEL, THREADS,
+                        STATE_DIR, HTTP_PORT, PARTITIONS, IMAGE_MAX_BYTES, IMAGE_MAX_SIDE),
+                Set.of(STREAMS_PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_SINK_", "INKSTREAM_CASSANDRA_", "INKSTREAM_KAFKA_PRODUCER_",
+                        "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
+        PreprocessingLimits defaults = PreprocessingLimits.DEFAULT;
+        int maxSide = env.integer(IMAGE_MAX_SIDE, defaults.maxWidth(), 28, 65_536);
+        String model = env.string(MODEL, "");
+        return new ClassifierConfig(
+                env.string(BOOTSTRAP, "localhost:9092"),
+                env.string(APPLICATION_ID, "inkstream-classifier"),
+                env.choice(GUARANTEE, Guarantee.EXACTLY_ONCE_V2),
+                new BatchSettings(env.integer(BATCH_MAX_RECORDS, 256, 1, 100_000),
+                        Duration.ofMillis(env.integer(BATCH_MAX_WAIT_MS, 20, 1, 600_000))),
+                model.isEmpty() ? Optional.empty() : Optional.of(model),
+                env.integer(THREADS, 1, 1, 64),
+                Path.of(env.string(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "inkstream-classifier").toString())),
+                env.integer(HTTP_PORT, 8081, 0, 65_535),
+                env.integer(PARTITIONS, 6, 1, 10_000),
+                new PreprocessingLimits(env.integer(IMAGE_MAX_BYTES, defaults.maxBytes(), 784, 256 << 20), maxSide, maxSide),
+                env.passThrough(STREAMS_PREFIX));
+    }
+
+    /** Defaults for a broker, for tests and the local run. */
+    public static ClassifierConfig defaults(String bootstrapServers) {
+        return fromEnvironment(new Environment(Map.of(BOOTSTRAP, bootstrapServers)));
+    }
+
+    public ClassifierConfig withApplicationId(String id) {
+        return new ClassifierConfig(bootstrapServers, id, guarantee, batch, pinnedModel, streamThreads, stateDir, httpPort, partitions,
+                limits, streamsOverrides);
+    }
+
+    public ClassifierConfig withPinnedModel(Optional<String> version) {
+        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, version, streamThreads, stateDir, httpPort, partitions,
+                limits, streamsOverrides);
+    }
+
+    public ClassifierConfig withHttpPort(int port) {
+        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, port, partitions,
+                limits, streamsOverrides);
+    }
+
+    public ClassifierConfig withStateDir(Path dir) {
+        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, dir, httpPort, partitions,
+                limits, streamsOverrides);
+    }
+}

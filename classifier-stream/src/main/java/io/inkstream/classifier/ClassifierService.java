@@ -1,0 +1,140 @@
+package io.inkstream.classifier;
+
+import io.inkstream.classifier.metrics.ClassifierMetrics;
+import io.inkstream.classifier.models.ModelPublisher;
+import io.inkstream.classifier.models.ModelRegistry;
+import io.inkstream.classifier.models.RegisteredModel;
+import io.inkstream.classifier.ops.OpsServer;
+import io.inkstream.classifier.topology.ClassifierTopology;
+import io.inkstream.contract.topic.PipelineTopics;
+import io.inkstream.contract.topic.Topics;
+import io.inkstream.model.artifact.ModelArtifactException;
+import io.inkstream.model.artifact.ShippedModels;
+import io.inkstream.model.preprocess.DigitPreprocessor;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The classifier: the topology on Kafka Streams, plus health and metrics. */
+public final class ClassifierService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClassifierService.class);
+
+    private final KafkaStreams streams;
+    private final OpsServer ops;
+    private final ModelRegistry models;
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    private ClassifierService(KafkaStreams streams, OpsServer ops, ModelRegistry models, KafkaStreamsMetrics streamsMetrics) {
+        this.streams = streams;
+        this.ops = ops;
+        this.models = models;
+        this.streamsMetrics = streamsMetrics;
+    }
+
+    public static ClassifierService start(ClassifierConfig config) {
+        Properties client = new Properties();
+        client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        try (Admin admin = Admin.create(client)) {
+            PipelineTopics.ensure(admin, config.partitions(), Optional.empty());
+        }
+        byte[] shipped = ShippedModels.DEFAULT.bytes();
+        RegisteredModel fallback;
+        try {
+            fallback = RegisteredModel.from(shipped);
+            if (ModelPublisher.publishIfEmpty(client, shipped)) {
+                log.info("models topic was empty: published the shipped model version={}", fallback.version());
+            }
+        } catch (ModelArtifactException e) {
+            throw new IllegalStateException("the shipped model is broken: " + e.getMessage(), e);
+        }
+
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        ModelRegistry models = new ModelRegistry(config.pinnedModel(), fallback);
+        KafkaStreams streams = new KafkaStreams(ClassifierTopology.build(new ClassifierTopology.Settings(config.batch(), models,
+                new DigitPreprocessor(config.limits()), new ClassifierMetrics(meters), Clock.systemUTC())), streamsProperties(config));
+        // A thread that dies on something unexpected is replaced rather than taking the instance down.
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("stream thread failed, replacing it error=\"{}\"", e.toString(), e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> log.info("classifier state={} previous={}", now, before));
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
+        streams.start();
+
+        OpsServer ops = OpsServer.start(config.httpPort(), () -> health(streams, models), meters::scrape);
+        log.info("classifier started application_id={} bootstrap={} guarantee={} batch_max_records={} batch_max_wait_ms={} pinned={} http_port={}",
+                config.applicationId(), config.bootstrapServers(), config.guarantee().streamsValue(), config.batch().maxRecords(),
+                config.batch().maxWait().toMillis(), config.pinnedModel().orElse("-"), ops.port());
+        return new ClassifierService(streams, ops, models, streamsMetrics);
+    }
+
+    static Properties streamsProperties(ClassifierConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee().streamsValue());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        // Wall-clock punctuators fire only between polls: a short poll keeps the batch deadline when input is idle.
+        p.put(StreamsConfig.POLL_MS_CONFIG, 10);
+        // Unexpected failures in process() go to the dead-letter topic with the record; the stream goes on.
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.IMAGES_DLQ);
+        p.put("processing.exception.handler.global.enabled", true);
+        // After a crash, the dead instance's open transaction blocks its partitions until it times out:
+        // 10 s instead of Streams' 60 s default lets a restarted instance resume sooner.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 10_000);
+        // Model artifacts (a few hundred KB each) come through the global consumer.
+        p.put(StreamsConfig.globalConsumerPrefix("max.partition.fetch.bytes"), PipelineTopics.MODEL_MAX_BYTES);
+        p.putAll(config.streamsOverrides());
+        return p;
+    }
+
+    private static OpsServer.Health health(KafkaStreams streams, ModelRegistry models) {
+        KafkaStreams.State state = streams.state();
+        boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+        String model = models.current().map(RegisteredModel::version).orElse("none");
+        return new OpsServer.Health(healthy, "{\"status\":\"" + (healthy ? "UP" : "DOWN") + "\",\"state\":\"" + state
+                + "\",\"model\":\"" + model + "\"}");
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public ModelRegistry models() {
+        return models;
+    }
+
+    public int httpPort() {
+        return ops.port();
+    }
+
+    /** Commits and leaves the group. Images still buffered stay in the buffer's changelog and are classified after a restart. */
+    @Override
+    public void close() {
+        log.info("classifier stopping");
+        ops.close();
+        streams.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
+        log.info("classifier stopped");
+    }
+}

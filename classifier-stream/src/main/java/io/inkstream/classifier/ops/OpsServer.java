@@ -1,0 +1,71 @@
+package io.inkstream.classifier.ops;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /health} (200 when healthy, 503 otherwise, JSON) and {@code GET /metrics}
+ * (Prometheus text) on a small HTTP server: a service with no other HTTP needs no framework.
+ */
+public final class OpsServer implements AutoCloseable {
+    /** @param healthy whether the service can do its work; {@code body} describes it as JSON */
+    public record Health(boolean healthy, String body) {
+    }
+
+    private final HttpServer server;
+
+    private OpsServer(HttpServer server) {
+        this.server = server;
+    }
+
+    public static OpsServer start(int port, Supplier<Health> health, Supplier<String> prometheus) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
+            server.createContext("/health", exchange -> {
+                Health current = health.get();
+                respond(exchange, current.healthy() ? 200 : 503, "application/json", current.body());
+            });
+            server.createContext("/metrics", exchange ->
+                    respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", prometheus.get()));
+            server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "ops-http");
+                thread.setDaemon(true);
+                return thread;
+            }));
+            server.start();
+            return new OpsServer(server);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve health and metrics on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            exchange.sendResponseHeaders(405, -1);
+            exchange.close();
+            return;
+        }
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

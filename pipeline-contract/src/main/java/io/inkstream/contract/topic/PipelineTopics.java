@@ -1,0 +1,65 @@
+package io.inkstream.contract.topic;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the pipeline's topics when they are missing, with the settings the contract needs:
+ * images kept forever (replays read them), models compacted and allowed large records.
+ * Existing topics are left alone. Every service calls this at start, so any one can come first.
+ */
+public final class PipelineTopics {
+    /** Models are zips of a few hundred KB to a few MB. */
+    public static final int MODEL_MAX_BYTES = 16 << 20;
+
+    private PipelineTopics() {
+    }
+
+    /**
+     * @param partitions  partitions of images, predictions and the dead-letter topics (models has one)
+     * @param replication replication factor, or empty for the broker's default
+     */
+    public static void ensure(Admin admin, int partitions, Optional<Short> replication) {
+        List<NewTopic> topics = new ArrayList<>();
+        topics.add(topic(Topics.IMAGES, partitions, replication, Map.of("retention.ms", "-1", "retention.bytes", "-1")));
+        topics.add(topic(Topics.PREDICTIONS, partitions, replication, Map.of()));
+        topics.add(topic(Topics.MODELS, 1, replication, Map.of("cleanup.policy", "compact",
+                "max.message.bytes", Integer.toString(MODEL_MAX_BYTES))));
+        topics.add(topic(Topics.IMAGES_DLQ, partitions, replication, Map.of()));
+        topics.add(topic(Topics.PREDICTIONS_DLQ, partitions, replication, Map.of()));
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) { // another service was quicker
+                    throw new IllegalStateException("cannot create topics " + missing + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the Kafka cluster did not answer within 30 s while creating topics", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    private static NewTopic topic(String name, int partitions, Optional<Short> replication, Map<String, String> configs) {
+        return new NewTopic(name, Optional.of(partitions), replication).configs(configs);
+    }
+}
