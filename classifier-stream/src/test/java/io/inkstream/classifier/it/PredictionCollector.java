@@ -1,0 +1,100 @@
+package io.inkstream.classifier.it;
+
+import io.inkstream.contract.prediction.InvalidPredictionException;
+import io.inkstream.contract.prediction.Prediction;
+import io.inkstream.contract.prediction.PredictionJson;
+import io.inkstream.contract.topic.Topics;
+import io.inkstream.testkit.kafka.KafkaCluster;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Counts committed predictions per image id and model version, in the background, while a test disturbs the pipeline. */
+final class PredictionCollector implements AutoCloseable {
+    private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+    private final String prefix;
+
+    PredictionCollector(KafkaCluster kafka, String prefix) {
+        this.prefix = prefix;
+        Properties props = kafka.clientProperties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "collector-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(Topics.PREDICTIONS));
+        thread = new Thread(() -> {
+            try (consumer) {
+                while (running.get()) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        try {
+                            Prediction prediction = PredictionJson.read(record.value());
+                            if (prediction.imageId().startsWith(prefix)) {
+                                counts.computeIfAbsent(prediction.imageId() + "@" + prediction.modelVersion(), k -> new AtomicInteger())
+                                        .incrementAndGet();
+                            }
+                        } catch (InvalidPredictionException e) {
+                            counts.computeIfAbsent("invalid", k -> new AtomicInteger()).incrementAndGet();
+                        }
+                    }
+                }
+            }
+        }, "prediction-collector");
+        thread.start();
+    }
+
+    /** Distinct (image, model) pairs seen. */
+    int distinct() {
+        return counts.size();
+    }
+
+    /** Pairs seen more than once: duplicates. */
+    Map<String, Integer> duplicates() {
+        Map<String, Integer> duplicates = new TreeMap<>();
+        counts.forEach((key, count) -> {
+            if (count.get() > 1) {
+                duplicates.put(key, count.get());
+            }
+        });
+        return duplicates;
+    }
+
+    Set<String> keys() {
+        return counts.keySet();
+    }
+
+    /** Polls until {@code expected} distinct pairs arrived or the deadline passed. */
+    boolean awaitDistinct(int expected, Duration deadline) throws InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() < end) {
+            if (distinct() >= expected) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return distinct() >= expected;
+    }
+
+    String prefix() {
+        return prefix;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        thread.join(10_000);
+    }
+}
