@@ -85,7 +85,8 @@ public final class ClassifierService implements AutoCloseable {
         return new ClassifierService(streams, ops, models, streamsMetrics);
     }
 
-    static Properties streamsProperties(ClassifierConfig config) {
+    /** The Kafka Streams settings of a classifier; reclassify runs use them too. */
+    public static Properties streamsProperties(ClassifierConfig config) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());

@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /** Counts committed predictions per image id and model version, in the background, while a test disturbs the pipeline. */
 final class PredictionCollector implements AutoCloseable {
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final Map<String, Prediction> latest = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private final String prefix;
@@ -43,8 +44,9 @@ final class PredictionCollector implements AutoCloseable {
                         try {
                             Prediction prediction = PredictionJson.read(record.value());
                             if (prediction.imageId().startsWith(prefix)) {
-                                counts.computeIfAbsent(prediction.imageId() + "@" + prediction.modelVersion(), k -> new AtomicInteger())
-                                        .incrementAndGet();
+                                String key = prediction.imageId() + "@" + prediction.modelVersion();
+                                counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                                latest.put(key, prediction);
                             }
                         } catch (InvalidPredictionException e) {
                             counts.computeIfAbsent("invalid", k -> new AtomicInteger()).incrementAndGet();
@@ -74,6 +76,11 @@ final class PredictionCollector implements AutoCloseable {
 
     Set<String> keys() {
         return counts.keySet();
+    }
+
+    /** The predictions seen from one model. */
+    List<Prediction> byModel(String version) {
+        return latest.values().stream().filter(p -> p.modelVersion().equals(version)).toList();
     }
 
     /** Polls until {@code expected} distinct pairs arrived or the deadline passed. */

@@ -49,6 +49,7 @@ public final class PipelineTopics {
                     throw new IllegalStateException("cannot create topics " + missing + ": " + e.getCause().getMessage(), e.getCause());
                 }
             }
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
@@ -56,6 +57,26 @@ public final class PipelineTopics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /** A created topic is usable once every partition has a leader; until then clients see "unknown topic". */
+    private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .allMatch(topic -> topic.partitions().stream().allMatch(partition -> partition.leader() != null));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException notYetVisible) {
+                // UnknownTopicOrPartition while the metadata propagates
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics " + names + " have no leaders 30 s after creation");
+            }
+            Thread.sleep(50);
         }
     }
 

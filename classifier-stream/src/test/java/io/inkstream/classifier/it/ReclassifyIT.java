@@ -1,0 +1,89 @@
+package io.inkstream.classifier.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inkstream.classifier.ClassifierConfig;
+import io.inkstream.classifier.ClassifierService;
+import io.inkstream.classifier.models.ModelPublisher;
+import io.inkstream.classifier.reclassify.ReclassifyProgress;
+import io.inkstream.classifier.reclassify.ReclassifyRun;
+import io.inkstream.classifier.reclassify.ReclassifySummary;
+import io.inkstream.contract.prediction.Prediction;
+import io.inkstream.model.artifact.ShippedModels;
+import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.testkit.junit.SharedInfrastructure;
+import io.inkstream.testkit.kafka.KafkaCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An operator publishes v2 and replays the images topic with it: a second, complete set of predictions. */
+@ExtendWith(SharedInfrastructure.class)
+class ReclassifyIT {
+    private static final int IMAGES = 300;
+
+    @TempDir
+    Path state;
+
+    @Test
+    void aReclassifyRunWithASecondModelGivesASecondCompleteSetAndRunningItAgainChangesNothing(KafkaCluster kafka) throws Exception {
+        LabelledDigits digits = BundledMnist.validation().range(2000, 2000 + IMAGES);
+        String prefix = "replay-" + UUID.randomUUID() + "-";
+        String seed = ShippedModels.DEFAULT.load().version();
+        ClassifierConfig config = ClassifierConfig.defaults(kafka.bootstrapServers())
+                .withApplicationId("classifier-replay-" + UUID.randomUUID()).withHttpPort(0).withStateDir(state.resolve("live"));
+
+        try (PredictionCollector collector = new PredictionCollector(kafka, prefix);
+             ClassifierService live = ClassifierService.start(config)) {
+            PipelineTraffic.produce(kafka, prefix, digits, 0, IMAGES);
+            assertThat(collector.awaitDistinct(IMAGES, Duration.ofSeconds(120))).isTrue();
+
+            String v2 = ModelPublisher.publish(kafka.clientProperties(), ShippedModels.V2.bytes());
+            List<ReclassifyProgress> progress = new ArrayList<>();
+            ReclassifyRun.Settings settings = new ReclassifyRun.Settings(config.withStateDir(state.resolve("replay")), v2,
+                    Optional.empty(), Duration.ofMinutes(5));
+
+            ReclassifySummary first = new ReclassifyRun(settings).run(progress::add);
+
+            assertThat(collector.awaitDistinct(2 * IMAGES, Duration.ofSeconds(30))).isTrue();
+            Map<String, Prediction> bySeed = index(collector.byModel(seed));
+            Map<String, Prediction> byV2 = index(collector.byModel(v2));
+            assertThat(bySeed).hasSize(IMAGES);
+            assertThat(byV2).hasSize(IMAGES);
+            assertThat(collector.duplicates()).isEmpty();
+            assertThat(byV2.values().stream().filter(Prediction::correct).count()).isGreaterThanOrEqualTo(285);
+
+            assertThat(first.modelVersion()).isEqualTo(v2);
+            assertThat(first.processedThisRun()).isGreaterThanOrEqualTo(IMAGES);
+            assertThat(first.images()).isGreaterThanOrEqualTo(IMAGES);
+            assertThat(first.comparedImages()).isGreaterThanOrEqualTo(IMAGES);
+            assertThat(first.accuracy()).isGreaterThan(0.95);
+            assertThat(first.agreement()).isGreaterThan(0.94);
+            assertThat(progress).isNotEmpty();
+            assertThat(progress.get(progress.size() - 1).share()).isEqualTo(1.0);
+
+            ReclassifySummary second = new ReclassifyRun(settings).run(p -> { });
+
+            assertThat(second.processedThisRun()).isZero();
+            assertThat(second.images()).isEqualTo(first.images());
+            assertThat(second.correct()).isEqualTo(first.correct());
+            Thread.sleep(1000);
+            assertThat(collector.duplicates()).isEmpty();
+            assertThat(collector.distinct()).isEqualTo(2 * IMAGES);
+        }
+    }
+
+    private static Map<String, Prediction> index(List<Prediction> predictions) {
+        return predictions.stream().collect(Collectors.toMap(Prediction::imageId, Function.identity()));
+    }
+}
