@@ -67,17 +67,18 @@ class ClassifierCrashIT {
 
             int[] killAfter = {300, 1300, 2500};
             for (int round = 0; round < killAfter.length; round++) {
-                ClassifierProcess classifier = ClassifierProcess.start(
-                        ClassifierProcess.environment(kafka.bootstrapServers(), applicationId, Files.createDirectories(temp.resolve("state-" + round))), log);
-                assertThat(collector.awaitDistinct(killAfter[round], Duration.ofSeconds(120)))
-                        .as("round %d reached %d predictions; classifier log:%n%s", round, killAfter[round], tail(log)).isTrue();
-                classifier.kill();
+                try (ClassifierProcess classifier = ClassifierProcess.start(ClassifierProcess.environment(kafka.bootstrapServers(),
+                        applicationId, Files.createDirectories(temp.resolve("state-" + round)), version), log)) {
+                    assertThat(collector.awaitDistinct(version, killAfter[round], Duration.ofSeconds(120)))
+                            .as("round %d reached %d predictions; classifier log:%n%s", round, killAfter[round], tail(log)).isTrue();
+                    classifier.kill();
+                }
             }
             producer.join();
 
             try (ClassifierProcess last = ClassifierProcess.start(
-                    ClassifierProcess.environment(kafka.bootstrapServers(), applicationId, Files.createDirectories(temp.resolve("state-last"))), log)) {
-                boolean complete = collector.awaitDistinct(IMAGES, Duration.ofSeconds(180));
+                    ClassifierProcess.environment(kafka.bootstrapServers(), applicationId, Files.createDirectories(temp.resolve("state-last")), version), log)) {
+                boolean complete = collector.awaitDistinct(version, IMAGES, Duration.ofSeconds(180));
                 Thread.sleep(2000); // a duplicate committed late would show now
                 Set<String> missing = new HashSet<>();
                 for (int i = 0; i < IMAGES; i++) {
@@ -87,8 +88,8 @@ class ClassifierCrashIT {
                 }
                 assertThat(missing).as("images without a prediction; classifier log:%n%s", tail(log)).isEmpty();
                 assertThat(complete).isTrue();
-                assertThat(collector.duplicates()).as("images predicted more than once").isEmpty();
-                assertThat(collector.distinct()).isEqualTo(IMAGES);
+                assertThat(collector.duplicates(version)).as("images predicted more than once").isEmpty();
+                assertThat(collector.distinct(version)).isEqualTo(IMAGES);
             }
         }
     }

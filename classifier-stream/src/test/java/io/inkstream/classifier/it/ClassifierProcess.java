@@ -48,8 +48,9 @@ final class ClassifierProcess implements AutoCloseable {
         }
     }
 
-    static Map<String, String> environment(String bootstrap, String applicationId, Path stateDir) {
+    static Map<String, String> environment(String bootstrap, String applicationId, Path stateDir, String pinnedModel) {
         return Map.of(ClassifierConfig.BOOTSTRAP, bootstrap,
+                ClassifierConfig.MODEL, pinnedModel,
                 ClassifierConfig.APPLICATION_ID, applicationId,
                 ClassifierConfig.STATE_DIR, stateDir.toString(),
                 ClassifierConfig.HTTP_PORT, "0",

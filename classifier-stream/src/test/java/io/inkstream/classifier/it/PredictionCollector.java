@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,16 +59,11 @@ final class PredictionCollector implements AutoCloseable {
         thread.start();
     }
 
-    /** Distinct (image, model) pairs seen. */
-    int distinct() {
-        return counts.size();
-    }
-
-    /** Pairs seen more than once: duplicates. */
-    Map<String, Integer> duplicates() {
+    /** Images that one model predicted more than once: duplicates. */
+    Map<String, Integer> duplicates(String version) {
         Map<String, Integer> duplicates = new TreeMap<>();
         counts.forEach((key, count) -> {
-            if (count.get() > 1) {
+            if (key.endsWith("@" + version) && count.get() > 1) {
                 duplicates.put(key, count.get());
             }
         });
@@ -83,16 +79,25 @@ final class PredictionCollector implements AutoCloseable {
         return latest.values().stream().filter(p -> p.modelVersion().equals(version)).toList();
     }
 
-    /** Polls until {@code expected} distinct pairs arrived or the deadline passed. */
-    boolean awaitDistinct(int expected, Duration deadline) throws InterruptedException {
+    /** Distinct images predicted by one model. */
+    int distinct(String version) {
+        return (int) counts.keySet().stream().filter(key -> key.endsWith("@" + version)).count();
+    }
+
+    /** Polls until {@code expected} images have a prediction by {@code version} or the deadline passed. */
+    boolean awaitDistinct(String version, int expected, Duration deadline) throws InterruptedException {
+        return await(() -> distinct(version) >= expected, deadline);
+    }
+
+    private static boolean await(BooleanSupplier condition, Duration deadline) throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         while (System.nanoTime() < end) {
-            if (distinct() >= expected) {
+            if (condition.getAsBoolean()) {
                 return true;
             }
             Thread.sleep(100);
         }
-        return distinct() >= expected;
+        return condition.getAsBoolean();
     }
 
     String prefix() {

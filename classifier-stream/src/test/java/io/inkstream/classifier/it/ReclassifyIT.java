@@ -46,7 +46,7 @@ class ReclassifyIT {
         try (PredictionCollector collector = new PredictionCollector(kafka, prefix);
              ClassifierService live = ClassifierService.start(config)) {
             PipelineTraffic.produce(kafka, prefix, digits, 0, IMAGES);
-            assertThat(collector.awaitDistinct(IMAGES, Duration.ofSeconds(120))).isTrue();
+            assertThat(collector.awaitDistinct(seed, IMAGES, Duration.ofSeconds(120))).isTrue();
 
             String v2 = ModelPublisher.publish(kafka.clientProperties(), ShippedModels.V2.bytes());
             List<ReclassifyProgress> progress = new ArrayList<>();
@@ -55,12 +55,13 @@ class ReclassifyIT {
 
             ReclassifySummary first = new ReclassifyRun(settings).run(progress::add);
 
-            assertThat(collector.awaitDistinct(2 * IMAGES, Duration.ofSeconds(30))).isTrue();
+            assertThat(collector.awaitDistinct(v2, IMAGES, Duration.ofSeconds(30))).isTrue();
             Map<String, Prediction> bySeed = index(collector.byModel(seed));
             Map<String, Prediction> byV2 = index(collector.byModel(v2));
             assertThat(bySeed).hasSize(IMAGES);
             assertThat(byV2).hasSize(IMAGES);
-            assertThat(collector.duplicates()).isEmpty();
+            assertThat(collector.duplicates(seed)).isEmpty();
+            assertThat(collector.duplicates(v2)).isEmpty();
             assertThat(byV2.values().stream().filter(Prediction::correct).count()).isGreaterThanOrEqualTo(285);
 
             assertThat(first.modelVersion()).isEqualTo(v2);
@@ -78,8 +79,9 @@ class ReclassifyIT {
             assertThat(second.images()).isEqualTo(first.images());
             assertThat(second.correct()).isEqualTo(first.correct());
             Thread.sleep(1000);
-            assertThat(collector.duplicates()).isEmpty();
-            assertThat(collector.distinct()).isEqualTo(2 * IMAGES);
+            assertThat(collector.duplicates(seed)).isEmpty();
+            assertThat(collector.duplicates(v2)).isEmpty();
+            assertThat(collector.distinct(seed) + collector.distinct(v2)).isEqualTo(2 * IMAGES);
         }
     }
 

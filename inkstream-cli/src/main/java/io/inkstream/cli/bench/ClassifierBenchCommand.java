@@ -1,0 +1,34 @@
+package io.inkstream.cli.bench;
+
+import io.inkstream.testkit.kafka.LocalKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "classifier", mixinStandardHelpOptions = true,
+        description = {"The classifier on a real broker: per-record model calls vs micro-batched vs pass-through, in images/s.",
+                "Starts a private embedded broker unless --bootstrap is given.",
+                "Ends with: classifier-bench batched=... per-record=... passthrough=..."})
+public final class ClassifierBenchCommand implements Callable<Integer> {
+    @Option(names = "--images", defaultValue = "30000", description = "Images to push through each topology (default: ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+            description = "Use this Kafka cluster instead of a private embedded broker. It must not carry other traffic on the images topic.")
+    String bootstrap;
+
+    @Override
+    public Integer call() throws Exception {
+        Path state = Files.createTempDirectory("inkstream-bench-");
+        if (bootstrap != null) {
+            new ClassifierBenchmark(bootstrap, images, state, System.out).run();
+            return 0;
+        }
+        try (LocalKafka kafka = LocalKafka.start()) {
+            new ClassifierBenchmark(kafka.bootstrapServers(), images, state, System.out).run();
+        }
+        return 0;
+    }
+}

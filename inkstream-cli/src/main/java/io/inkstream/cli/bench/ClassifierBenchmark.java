@@ -1,0 +1,223 @@
+package io.inkstream.cli.bench;
+
+import io.inkstream.classifier.ClassifierConfig;
+import io.inkstream.classifier.ClassifierService;
+import io.inkstream.classifier.batching.BatchSettings;
+import io.inkstream.classifier.metrics.ClassifierMetrics;
+import io.inkstream.classifier.models.ModelRegistry;
+import io.inkstream.classifier.models.RegisteredModel;
+import io.inkstream.classifier.topology.ClassifierTopology;
+import io.inkstream.contract.prediction.Prediction;
+import io.inkstream.contract.prediction.PredictionJson;
+import io.inkstream.contract.rejection.ImageRejectedException;
+import io.inkstream.contract.topic.PipelineTopics;
+import io.inkstream.contract.topic.Topics;
+import io.inkstream.model.artifact.ShippedModels;
+import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.data.DigitImages;
+import io.inkstream.model.network.DigitClassifier;
+import io.inkstream.model.network.DigitPrediction;
+import io.inkstream.model.preprocess.DigitPreprocessor;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The classifier on a real broker, three ways over the same images, each under exactly-once with
+ * the same Streams settings: (a) a topology that calls the model once per record, as the
+ * well-known examples do; (b) Inkstream's micro-batched topology; (c) a pass-through topology
+ * with no model at all, the Kafka I/O ceiling. Throughput is images divided by the time from the
+ * application running to its committed offsets reaching the end of the input.
+ */
+public final class ClassifierBenchmark {
+    private static final String PASSTHROUGH_TOPIC = "bench.passthrough";
+
+    private final String bootstrap;
+    private final int images;
+    private final Path stateDir;
+    private final PrintStream out;
+
+    public ClassifierBenchmark(String bootstrap, int images, Path stateDir, PrintStream out) {
+        this.bootstrap = bootstrap;
+        this.images = images;
+        this.stateDir = stateDir;
+        this.out = out;
+    }
+
+    public String run() throws Exception {
+        Properties client = new Properties();
+        client.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(client)) {
+            PipelineTopics.ensure(admin, 6, Optional.empty());
+            admin.createTopics(List.of(new NewTopic(PASSTHROUGH_TOPIC, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        long produced = produce(client);
+        out.printf(Locale.ROOT, "%d raw MNIST images (784 bytes) on %s, 6 partitions, one stream thread, exactly_once_v2%n%n", produced, Topics.IMAGES);
+
+        ClassifierConfig config = ClassifierConfig.defaults(bootstrap).withStateDir(stateDir);
+        RegisteredModel model = RegisteredModel.from(ShippedModels.DEFAULT.bytes());
+        measure("warm-up (pass-through)", passThrough(), config, client);
+        double passthrough = measure("pass-through (no model)", passThrough(), config, client);
+        double perRecord = measure("per-record model calls", perRecord(model), config, client);
+        double batched = measure("micro-batched (Inkstream)", ClassifierTopology.build(new ClassifierTopology.Settings(
+                BatchSettings.DEFAULT, new ModelRegistry(Optional.empty(), model), new DigitPreprocessor(),
+                new ClassifierMetrics(new SimpleMeterRegistry()), Clock.systemUTC())), config, client);
+
+        out.println();
+        out.printf(Locale.ROOT, "batched / per-record   %6.1fx   (goal: at least 20x)%n", batched / perRecord);
+        out.printf(Locale.ROOT, "batched / pass-through %6.2f    (goal: at least 0.7)%n", batched / passthrough);
+        String summary = String.format(Locale.ROOT, "classifier-bench batched=%.0f per-record=%.0f passthrough=%.0f", batched, perRecord, passthrough);
+        out.println();
+        out.println(summary);
+        return summary;
+    }
+
+    private long produce(Properties client) throws Exception {
+        DigitImages digits = BundledMnist.validation().images();
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < images; i++) {
+                producer.send(new ProducerRecord<>(Topics.IMAGES, "bench-" + i, digits.imageBytes(i % digits.count())));
+            }
+            producer.flush();
+        }
+        try (Admin admin = Admin.create(client)) {
+            return endOffsets(admin).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private double measure(String name, Topology topology, ClassifierConfig config, Properties client) throws Exception {
+        String applicationId = "bench-" + UUID.randomUUID();
+        Properties props = ClassifierService.streamsProperties(config.withApplicationId(applicationId)
+                .withStateDir(Files.createDirectories(stateDir.resolve(applicationId))));
+        props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        Map<TopicPartition, Long> end;
+        try (Admin admin = Admin.create(client)) {
+            end = endOffsets(admin);
+        }
+        long total = end.values().stream().mapToLong(Long::longValue).sum();
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        streams.start();
+        try (Admin admin = Admin.create(client)) {
+            while (streams.state() != KafkaStreams.State.RUNNING) {
+                Thread.sleep(10);
+            }
+            long started = System.nanoTime();
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                boolean done = end.entrySet().stream().allMatch(e -> {
+                    OffsetAndMetadata offset = committed.get(e.getKey());
+                    return e.getValue() == 0 || (offset != null && offset.offset() >= e.getValue());
+                });
+                if (done) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            double rate = total / seconds;
+            out.printf(Locale.ROOT, "%-28s %9.0f images/s  (%d in %.2f s)%n", name, rate, total, seconds);
+            return rate;
+        } finally {
+            streams.close(Duration.ofSeconds(30));
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin) throws Exception {
+        List<TopicPartition> partitions = new ArrayList<>();
+        admin.describeTopics(List.of(Topics.IMAGES)).allTopicNames().get(30, TimeUnit.SECONDS).get(Topics.IMAGES).partitions()
+                .forEach(p -> partitions.add(new TopicPartition(Topics.IMAGES, p.partition())));
+        Map<TopicPartition, Long> end = new HashMap<>();
+        ListOffsetsResult result = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())));
+        for (TopicPartition partition : partitions) {
+            end.put(partition, result.partitionResult(partition).get(30, TimeUnit.SECONDS).offset());
+        }
+        return end;
+    }
+
+    private static Topology passThrough() {
+        Topology topology = new Topology();
+        topology.addSource("images", new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.IMAGES);
+        topology.addSink("out", PASSTHROUGH_TOPIC, new ByteArraySerializer(), new ByteArraySerializer(), "images");
+        return topology;
+    }
+
+    /** The known examples' shape: decode, call the model for this one record, emit. */
+    private static Topology perRecord(RegisteredModel model) {
+        Topology topology = new Topology();
+        topology.addSource("images", new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.IMAGES);
+        topology.addProcessor("classify-each", () -> new PerRecordProcessor(model), "images");
+        topology.addSink("predictions", Topics.PREDICTIONS, new ByteArraySerializer(), new ByteArraySerializer(), "classify-each");
+        return topology;
+    }
+
+    private static final class PerRecordProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+        private final RegisteredModel model;
+        private final DigitPreprocessor preprocessor = new DigitPreprocessor();
+        private DigitClassifier classifier;
+        private ProcessorContext<byte[], byte[]> context;
+
+        PerRecordProcessor(RegisteredModel model) {
+            this.model = model;
+        }
+
+        @Override
+        public void init(ProcessorContext<byte[], byte[]> context) {
+            this.context = context;
+            this.classifier = model.newClassifier();
+        }
+
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            try {
+                DigitPrediction p = classifier.classify(preprocessor.preprocess(record.value()).pixels());
+                List<Float> probabilities = new ArrayList<>();
+                for (float f : p.probabilities()) {
+                    probabilities.add(f);
+                }
+                Prediction prediction = new Prediction(Prediction.SCHEMA, new String(record.key(), StandardCharsets.UTF_8), model.version(),
+                        p.label(), p.confidence(), probabilities, null, null, Instant.ofEpochMilli(record.timestamp()), Instant.now());
+                context.forward(record.withValue(PredictionJson.write(prediction)));
+            } catch (ImageRejectedException e) {
+                // the baseline has no dead-letter handling; bench input is always valid
+            }
+        }
+    }
+}
