@@ -17,7 +17,8 @@ import java.util.Set;
  * @param bootstrapServers  Kafka, {@code INKSTREAM_KAFKA_BOOTSTRAP}
  * @param applicationId     consumer group and state prefix, {@code INKSTREAM_CLASSIFIER_APPLICATION_ID}
  * @param guarantee         {@code INKSTREAM_CLASSIFIER_GUARANTEE}: exactly_once_v2 or at_least_once
- * @param batch             {@code INKSTREAM_BATCH_MAX_RECORDS}, {@code INKSTREAM_BATCH_MAX_WAIT_MS}
+ * @param batch             {@code INKSTREAM_BATCH_MAX_RECORDS}, {@code INKSTREAM_BATCH_MAX_WAIT_MS},
+ *                          {@code INKSTREAM_BATCH_BUFFER} (changelog, or memory_unsafe to measure what safety costs)
  * @param pinnedModel       {@code INKSTREAM_CLASSIFIER_MODEL}: a version to use instead of the newest
  * @param streamThreads     {@code INKSTREAM_CLASSIFIER_THREADS}
  * @param stateDir          {@code INKSTREAM_CLASSIFIER_STATE_DIR}
@@ -44,6 +45,7 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
     public static final String GUARANTEE = "INKSTREAM_CLASSIFIER_GUARANTEE";
     public static final String BATCH_MAX_RECORDS = "INKSTREAM_BATCH_MAX_RECORDS";
     public static final String BATCH_MAX_WAIT_MS = "INKSTREAM_BATCH_MAX_WAIT_MS";
+    public static final String BATCH_BUFFER = "INKSTREAM_BATCH_BUFFER";
     public static final String MODEL = "INKSTREAM_CLASSIFIER_MODEL";
     public static final String THREADS = "INKSTREAM_CLASSIFIER_THREADS";
     public static final String STATE_DIR = "INKSTREAM_CLASSIFIER_STATE_DIR";
@@ -54,7 +56,7 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
     public static final String STREAMS_PREFIX = "INKSTREAM_KAFKA_STREAMS_";
 
     public static ClassifierConfig fromEnvironment(Environment env) {
-        env.rejectUnknown(Set.of(BOOTSTRAP, APPLICATION_ID, GUARANTEE, BATCH_MAX_RECORDS, BATCH_MAX_WAIT_MS, MODEL, THREADS,
+        env.rejectUnknown(Set.of(BOOTSTRAP, APPLICATION_ID, GUARANTEE, BATCH_MAX_RECORDS, BATCH_MAX_WAIT_MS, BATCH_BUFFER, MODEL, THREADS,
                         STATE_DIR, HTTP_PORT, PARTITIONS, IMAGE_MAX_BYTES, IMAGE_MAX_SIDE),
                 Set.of(STREAMS_PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_SINK_", "INKSTREAM_CASSANDRA_", "INKSTREAM_KAFKA_PRODUCER_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
@@ -66,7 +68,8 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
                 env.string(APPLICATION_ID, "inkstream-classifier"),
                 env.choice(GUARANTEE, Guarantee.EXACTLY_ONCE_V2),
                 new BatchSettings(env.integer(BATCH_MAX_RECORDS, 256, 1, 100_000),
-                        Duration.ofMillis(env.integer(BATCH_MAX_WAIT_MS, 20, 1, 600_000))),
+                        Duration.ofMillis(env.integer(BATCH_MAX_WAIT_MS, 20, 1, 600_000)),
+                        env.choice(BATCH_BUFFER, BatchSettings.Buffer.CHANGELOG)),
                 model.isEmpty() ? Optional.empty() : Optional.of(model),
                 env.integer(THREADS, 1, 1, 64),
                 Path.of(env.string(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "inkstream-classifier").toString())),

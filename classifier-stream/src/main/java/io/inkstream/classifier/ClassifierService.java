@@ -1,5 +1,6 @@
 package io.inkstream.classifier;
 
+import io.inkstream.classifier.batching.BatchSettings;
 import io.inkstream.classifier.metrics.ClassifierMetrics;
 import io.inkstream.classifier.models.ModelPublisher;
 import io.inkstream.classifier.models.ModelRegistry;
@@ -79,9 +80,12 @@ public final class ClassifierService implements AutoCloseable {
         streams.start();
 
         OpsServer ops = OpsServer.start(config.httpPort(), () -> health(streams, models), meters::scrape);
-        log.info("classifier started application_id={} bootstrap={} guarantee={} batch_max_records={} batch_max_wait_ms={} pinned={} http_port={}",
+        log.info("classifier started application_id={} bootstrap={} guarantee={} batch_max_records={} batch_max_wait_ms={} buffer={} pinned={} http_port={}",
                 config.applicationId(), config.bootstrapServers(), config.guarantee().streamsValue(), config.batch().maxRecords(),
-                config.batch().maxWait().toMillis(), config.pinnedModel().orElse("-"), ops.port());
+                config.batch().maxWait().toMillis(), config.batch().buffer(), config.pinnedModel().orElse("-"), ops.port());
+        if (config.batch().buffer() == BatchSettings.Buffer.MEMORY_UNSAFE) {
+            log.warn("buffer=MEMORY_UNSAFE: images buffered when this instance dies are lost; use only to measure");
+        }
         return new ClassifierService(streams, ops, models, streamsMetrics);
     }
 

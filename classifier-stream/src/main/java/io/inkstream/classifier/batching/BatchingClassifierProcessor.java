@@ -28,21 +28,20 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Preprocesses each image as it arrives (so a bad image fails alone, straight to the dead-letter
- * topic) and buffers the good ones in a changelogged store; classifies the buffer in one batched
- * model call when it holds {@code maxRecords} images or when {@code maxWait} has passed.
+ * topic) and buffers the good ones; classifies the buffer in one batched model call when it holds
+ * {@code maxRecords} images or when {@code maxWait} has passed.
  *
  * <p>The buffer is a state store, not a list: under exactly-once the input offsets of buffered
- * images commit with the task, so an in-memory list would lose them on a crash. The store's
- * changelog commits in the same transaction, and {@link #init} finds whatever a crashed instance
- * left pending. Entries are keyed by input offset (the task owns one partition), so the same
- * image id sent twice gives two predictions, as it was sent twice.
+ * images commit with the task, so an in-memory list would lose them on a crash. The
+ * {@link PendingImageBuffer} writes what is pending at each commit to its changelog in the same
+ * transaction, and {@link #init} finds whatever a crashed instance left pending. Entries are keyed
+ * by input offset (the task owns one partition), so the same image id sent twice gives two
+ * predictions, as it was sent twice.
  *
  * <p>The model is re-read between batches: a newly published model takes over at the next batch.
  */
@@ -61,8 +60,7 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
     /** Preprocessed pixels of buffered images, so the flush need not decode them again. Lost on a crash: then they are recomputed. */
     private final Map<Long, float[]> pixels = new HashMap<>();
     private ProcessorContext<byte[], byte[]> context;
-    private KeyValueStore<Long, PendingImage> buffer;
-    private int pending;
+    private PendingImageBuffer buffer;
     private long localSequence = -1;
     private String classifierVersion;
     private DigitClassifier classifier;
@@ -84,17 +82,12 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.buffer = context.getStateStore(bufferStoreName);
-        try (KeyValueIterator<Long, PendingImage> all = buffer.all()) {
-            while (all.hasNext()) {
-                all.next();
-                pending++;
-            }
-        }
-        if (pending > 0) {
-            log.info("buffer restored task={} pending={}", context.taskId(), pending);
+        int restored = buffer.recoverRestored();
+        if (restored > 0) {
+            log.info("buffer restored task={} pending={}", context.taskId(), restored);
         }
         context.schedule(batch.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (pending > 0) {
+            if (buffer.size() > 0) {
                 flush();
             }
         });
@@ -115,9 +108,9 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
             return;
         }
         long position = context.recordMetadata().map(RecordMetadata::offset).orElseGet(() -> localSequence--);
-        buffer.put(position, new PendingImage(record.key(), record.value(), record.headers().toArray(), record.timestamp()));
+        buffer.add(position, new PendingImage(record.key(), record.value(), record.headers().toArray(), record.timestamp()));
         pixels.put(position, input);
-        if (++pending >= batch.maxRecords()) {
+        if (buffer.size() >= batch.maxRecords()) {
             flush();
         }
     }
@@ -130,10 +123,7 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
         }
         useModel(model.get());
 
-        List<KeyValue<Long, PendingImage>> entries = new ArrayList<>(pending);
-        try (KeyValueIterator<Long, PendingImage> all = buffer.all()) {
-            all.forEachRemaining(entries::add);
-        }
+        List<KeyValue<Long, PendingImage>> entries = buffer.drain();
         List<KeyValue<Long, PendingImage>> ready = new ArrayList<>(entries.size());
         List<float[]> inputs = new ArrayList<>(entries.size());
         for (KeyValue<Long, PendingImage> entry : entries) {
@@ -164,10 +154,6 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
                         image.timestamp(), new RecordHeaders()), predictionsSink);
             }
         }
-        for (KeyValue<Long, PendingImage> entry : entries) {
-            buffer.delete(entry.key);
-        }
-        pending = 0;
     }
 
     /** One batched call; if the model throws, each image alone, so one bad input cannot sink its batch. */
@@ -203,7 +189,7 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
         if (now - missingModelWarnedAt > 30_000) {
             missingModelWarnedAt = now;
             log.warn("pinned model not available, holding images task={} pinned={} known={} pending={}", context.taskId(),
-                    models.pinnedVersion().orElse("-"), models.knownVersions(), pending);
+                    models.pinnedVersion().orElse("-"), models.knownVersions(), buffer.size());
         }
     }
 

@@ -2,14 +2,13 @@ package io.inkstream.classifier.topology;
 
 import io.inkstream.classifier.batching.BatchSettings;
 import io.inkstream.classifier.batching.BatchingClassifierProcessor;
-import io.inkstream.classifier.batching.PendingImage;
+import io.inkstream.classifier.batching.PendingImageBufferBuilder;
 import io.inkstream.classifier.metrics.ClassifierMetrics;
 import io.inkstream.classifier.models.ModelRegistry;
 import io.inkstream.classifier.models.ModelTopicLoader;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.model.preprocess.DigitPreprocessor;
 import java.time.Clock;
-import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -23,7 +22,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   images ──► classify (preprocess, buffer, batch-infer) ──► predictions
- *                 │  batch-buffer (changelogged)          └──► images.dlq
+ *                 │  batch-buffer (pending at commit → changelog)  └──► images.dlq
  *   models ──► models-loader (global store) ──► ModelRegistry (read by classify between batches)
  * </pre>
  *
@@ -52,10 +51,8 @@ public final class ClassifierTopology {
         topology.addSource(IMAGES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.IMAGES);
         topology.addProcessor(CLASSIFY, () -> new BatchingClassifierProcessor(BUFFER_STORE, PREDICTIONS_SINK, DEAD_LETTER_SINK,
                 settings.batch(), settings.models(), settings.preprocessor(), settings.metrics(), settings.clock()), IMAGES_SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(), PendingImage.serde())
-                // The changelog is what makes the buffer survive a crash; caching would delay it past the commit.
-                .withLoggingEnabled(Map.of())
-                .withCachingDisabled(), CLASSIFY);
+        // Changelogged: what is pending at a commit survives a crash (see PendingImageBuffer).
+        topology.addStateStore(new PendingImageBufferBuilder(BUFFER_STORE, settings.batch().buffer()), CLASSIFY);
         topology.addSink(PREDICTIONS_SINK, Topics.PREDICTIONS, new ByteArraySerializer(), new ByteArraySerializer(), CLASSIFY);
         topology.addSink(DEAD_LETTER_SINK, Topics.IMAGES_DLQ, new ByteArraySerializer(), new ByteArraySerializer(), CLASSIFY);
 

@@ -3,6 +3,7 @@ package io.inkstream.classifier.it;
 import io.inkstream.classifier.ClassifierConfig;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +49,10 @@ final class ClassifierProcess implements AutoCloseable {
         }
     }
 
-    static Map<String, String> environment(String bootstrap, String applicationId, Path stateDir, String pinnedModel) {
-        return Map.of(ClassifierConfig.BOOTSTRAP, bootstrap,
+    static Map<String, String> environment(String bootstrap, String applicationId, Path stateDir, String pinnedModel,
+                                           Map<String, String> extra) {
+        Map<String, String> environment = new HashMap<>(extra);
+        environment.putAll(Map.of(ClassifierConfig.BOOTSTRAP, bootstrap,
                 ClassifierConfig.MODEL, pinnedModel,
                 ClassifierConfig.APPLICATION_ID, applicationId,
                 ClassifierConfig.STATE_DIR, stateDir.toString(),
@@ -57,6 +60,7 @@ final class ClassifierProcess implements AutoCloseable {
                 // A killed member holds its partitions until its session expires: 6 s (the broker's
                 // minimum) instead of 45 s keeps the test short.
                 ClassifierConfig.STREAMS_PREFIX + "SESSION_TIMEOUT_MS", "6000",
-                ClassifierConfig.STREAMS_PREFIX + "HEARTBEAT_INTERVAL_MS", "2000");
+                ClassifierConfig.STREAMS_PREFIX + "HEARTBEAT_INTERVAL_MS", "2000"));
+        return environment;
     }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
                 "Starts a private embedded broker unless --bootstrap is given.",
                 "Ends with: classifier-bench batched=... per-record=... passthrough=..."})
 public final class ClassifierBenchCommand implements Callable<Integer> {
-    @Option(names = "--images", defaultValue = "30000", description = "Images to push through each topology (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--images", defaultValue = "50000", description = "Images to push through each topology (default: ${DEFAULT-VALUE}).")
     int images;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT",

@@ -89,13 +89,14 @@ public final class ClassifierBenchmark {
 
         ClassifierConfig config = ClassifierConfig.defaults(bootstrap).withStateDir(stateDir);
         RegisteredModel model = RegisteredModel.from(ShippedModels.DEFAULT.bytes());
-        measure("warm-up (pass-through)", passThrough(), config, client);
+        measure("warm-up: pass-through", passThrough(), config, client);
+        measure("warm-up: micro-batched", batched(model, BatchSettings.Buffer.CHANGELOG), config, client);
+        out.println();
         double passthrough = measure("pass-through (no model)", passThrough(), config, client);
         double perRecord = measure("per-record model calls", perRecord(model), config, client);
-        double batched = measure("micro-batched (Inkstream)", ClassifierTopology.build(new ClassifierTopology.Settings(
-                BatchSettings.DEFAULT, new ModelRegistry(Optional.empty(), model), new DigitPreprocessor(),
-                new ClassifierMetrics(new SimpleMeterRegistry()), Clock.systemUTC())), config, client);
-
+        double batched = measure("micro-batched (Inkstream)", batched(model, BatchSettings.Buffer.CHANGELOG), config, client);
+        double unsafe = measure("micro-batched, memory-only", batched(model, BatchSettings.Buffer.MEMORY_UNSAFE), config, client);
+        out.printf(Locale.ROOT, "%nthe changelogged buffer keeps %.0f%% of the unsafe memory-only buffer's throughput%n", 100 * batched / unsafe);
         out.println();
         out.printf(Locale.ROOT, "batched / per-record   %6.1fx   (goal: at least 20x)%n", batched / perRecord);
         out.printf(Locale.ROOT, "batched / pass-through %6.2f    (goal: at least 0.7)%n", batched / passthrough);
@@ -170,6 +171,13 @@ public final class ClassifierBenchmark {
             end.put(partition, result.partitionResult(partition).get(30, TimeUnit.SECONDS).offset());
         }
         return end;
+    }
+
+    private static Topology batched(RegisteredModel model, BatchSettings.Buffer buffer) {
+        BatchSettings defaults = BatchSettings.DEFAULT;
+        return ClassifierTopology.build(new ClassifierTopology.Settings(new BatchSettings(defaults.maxRecords(), defaults.maxWait(), buffer),
+                new ModelRegistry(Optional.empty(), model), new DigitPreprocessor(), new ClassifierMetrics(new SimpleMeterRegistry()),
+                Clock.systemUTC()));
     }
 
     private static Topology passThrough() {
