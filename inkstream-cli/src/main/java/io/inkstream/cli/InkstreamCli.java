@@ -3,6 +3,8 @@ package io.inkstream.cli;
 import io.inkstream.cli.bench.BenchCommand;
 import io.inkstream.cli.model.ClassifyCommand;
 import io.inkstream.cli.model.EvaluateCommand;
+import io.inkstream.cli.model.PublishModelCommand;
+import io.inkstream.cli.model.ReclassifyCommand;
 import io.inkstream.cli.model.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +14,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = InkstreamCli.Version.class,
         description = "Handwritten digits, classified as a stream.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, ClassifyCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, ClassifyCommand.class, PublishModelCommand.class,
+                ReclassifyCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class InkstreamCli {
 

@@ -1,0 +1,61 @@
+package io.inkstream.cli.model;
+
+import io.inkstream.classifier.ClassifierConfig;
+import io.inkstream.classifier.reclassify.ReclassifyRun;
+import io.inkstream.classifier.reclassify.ReclassifySummary;
+import io.inkstream.cli.kafka.KafkaOption;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "reclassify", mixinStandardHelpOptions = true,
+        description = {"Replays the images topic through the classifier pinned to one model, until caught up, and prints",
+                "how many images it classified, its agreement with the model before it, and accuracy where labels are known.",
+                "Running it again for the same model resumes where it stopped and writes nothing twice."})
+public final class ReclassifyCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOption kafka;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "VERSION", description = "The model version (published first).")
+    String model;
+
+    @Option(names = "--from", paramLabel = "INSTANT", description = "Start at this ISO-8601 instant instead of the beginning (first run only).")
+    Instant from;
+
+    @Option(names = "--timeout", defaultValue = "PT1H", paramLabel = "DURATION", description = "Give up when not caught up by then (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        ClassifierConfig config = ClassifierConfig.defaults(kafka.bootstrap())
+                .withHttpPort(0)
+                .withStateDir(Files.createTempDirectory("inkstream-reclassify-"));
+        ReclassifyRun run = new ReclassifyRun(new ReclassifyRun.Settings(config, model, Optional.ofNullable(from), timeout));
+        boolean terminal = System.console() != null;
+        try (ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName("reclassify " + model)
+                .setStyle(terminal ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII)
+                .setConsumer(terminal ? new ConsoleProgressBarConsumer(System.err) : new DelegatingProgressBarConsumer(System.err::println))
+                .setUpdateIntervalMillis(terminal ? 250 : 5000)
+                .setUnit(" images", 1)
+                .build()) {
+            ReclassifySummary summary = run.run(progress -> {
+                bar.maxHint(progress.total());
+                bar.stepTo(progress.done());
+            });
+            bar.close();
+            System.out.println(summary.describe());
+        }
+        return 0;
+    }
+}
