@@ -1,0 +1,68 @@
+package io.inkstream.classifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.inkstream.classifier.batching.BatchSettings;
+import io.inkstream.contract.config.ConfigurationException;
+import io.inkstream.contract.config.Environment;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class ClassifierConfigTest {
+
+    @Test
+    void defaultsWhenNothingIsSet() {
+        ClassifierConfig config = ClassifierConfig.fromEnvironment(new Environment(Map.of()));
+        assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(config.guarantee()).isEqualTo(ClassifierConfig.Guarantee.EXACTLY_ONCE_V2);
+        assertThat(config.batch()).isEqualTo(new BatchSettings(256, Duration.ofMillis(20), BatchSettings.Buffer.CHANGELOG));
+        assertThat(config.pinnedModel()).isEmpty();
+        assertThat(config.httpPort()).isEqualTo(8081);
+    }
+
+    @Test
+    void readsEveryVariableAndPassesKafkaStreamsSettingsThrough() {
+        ClassifierConfig config = ClassifierConfig.fromEnvironment(new Environment(Map.of(
+                "INKSTREAM_KAFKA_BOOTSTRAP", "kafka-1:9092,kafka-2:9092",
+                "INKSTREAM_CLASSIFIER_GUARANTEE", "at_least_once",
+                "INKSTREAM_BATCH_MAX_RECORDS", "64",
+                "INKSTREAM_BATCH_MAX_WAIT_MS", "5",
+                "INKSTREAM_CLASSIFIER_MODEL", "v2-02366951b7ed",
+                "INKSTREAM_KAFKA_STREAMS_COMMIT_INTERVAL_MS", "50",
+                "INKSTREAM_GATEWAY_PORT", "8080"))); // another service's variable: not ours to refuse
+
+        assertThat(config.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+        assertThat(config.guarantee()).isEqualTo(ClassifierConfig.Guarantee.AT_LEAST_ONCE);
+        assertThat(config.batch().maxRecords()).isEqualTo(64);
+        assertThat(config.batch().maxWait()).isEqualTo(Duration.ofMillis(5));
+        assertThat(config.pinnedModel()).isEqualTo(Optional.of("v2-02366951b7ed"));
+        Properties streams = ClassifierService.streamsProperties(config);
+        assertThat(streams.get("commit.interval.ms")).isEqualTo("50");
+        assertThat(streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("at_least_once");
+    }
+
+    @Test
+    void aMalformedValueNamesItsVariable() {
+        assertThatThrownBy(() -> ClassifierConfig.fromEnvironment(new Environment(Map.of("INKSTREAM_BATCH_MAX_RECORDS", "lots"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("INKSTREAM_BATCH_MAX_RECORDS=lots is not a whole number");
+        assertThatThrownBy(() -> ClassifierConfig.fromEnvironment(new Environment(Map.of("INKSTREAM_CLASSIFIER_GUARANTEE", "maybe"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("INKSTREAM_CLASSIFIER_GUARANTEE=maybe is not one of [exactly_once_v2, at_least_once]");
+        assertThatThrownBy(() -> ClassifierConfig.fromEnvironment(new Environment(Map.of("INKSTREAM_BATCH_MAX_WAIT_MS", "0"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("INKSTREAM_BATCH_MAX_WAIT_MS=0 is out of range");
+    }
+
+    @Test
+    void aMistypedVariableIsRefusedRatherThanIgnored() {
+        assertThatThrownBy(() -> ClassifierConfig.fromEnvironment(new Environment(Map.of("INKSTREAM_BATCH_MAX_RECORD", "64"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("unknown variable INKSTREAM_BATCH_MAX_RECORD");
+    }
+}
