@@ -1,6 +1,7 @@
 package io.inkstream.classifier;
 
 import io.inkstream.classifier.batching.BatchSettings;
+import io.inkstream.classifier.errors.ProductionErrors;
 import io.inkstream.classifier.metrics.ClassifierMetrics;
 import io.inkstream.classifier.models.ModelPublisher;
 import io.inkstream.classifier.models.ModelRegistry;
@@ -103,6 +104,8 @@ public final class ClassifierService implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.IMAGES_DLQ);
+        // A record that can never be written is skipped with a log line instead of failing the task forever.
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrors.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         // After a crash, the dead instance's open transaction blocks its partitions until it times out:
         // 10 s instead of Streams' 60 s default lets a restarted instance resume sooner.
