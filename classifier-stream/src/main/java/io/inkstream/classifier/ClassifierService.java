@@ -6,7 +6,7 @@ import io.inkstream.classifier.metrics.ClassifierMetrics;
 import io.inkstream.classifier.models.ModelPublisher;
 import io.inkstream.classifier.models.ModelRegistry;
 import io.inkstream.classifier.models.RegisteredModel;
-import io.inkstream.classifier.ops.OpsServer;
+import io.inkstream.ops.OpsServer;
 import io.inkstream.classifier.topology.ClassifierTopology;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;

@@ -1,4 +1,4 @@
-package io.inkstream.classifier.ops;
+package io.inkstream.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,0 +1,137 @@
+package io.inkstream.store;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.nio.ByteBuffer;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the gateway asks Cassandra: every model's prediction of one image, a model's recent
+ * predictions page by page, the models and their live accuracy. Thread-safe.
+ */
+public final class PredictionReader {
+    private final CqlSession session;
+    private final PreparedStatement forImage;
+    private final PreparedStatement daysOfModel;
+    private final PreparedStatement ofModelDay;
+    private final PreparedStatement models;
+
+    public PredictionReader(CqlSession session) {
+        this.session = session;
+        String ks = PredictionSchema.KEYSPACE;
+        this.forImage = session.prepare("SELECT * FROM " + ks + ".predictions_by_image WHERE image_id = ?");
+        this.daysOfModel = session.prepare("SELECT day FROM " + ks + ".prediction_days_by_model WHERE model_version = ?");
+        this.ofModelDay = session.prepare("SELECT * FROM " + ks + ".predictions_by_model_day WHERE model_version = ? AND day = ?");
+        this.models = session.prepare("SELECT DISTINCT model_version FROM " + ks + ".prediction_days_by_model");
+    }
+
+    public List<StoredPrediction> forImage(String imageId) {
+        List<StoredPrediction> predictions = new ArrayList<>();
+        for (Row row : session.execute(forImage.bind(imageId))) {
+            predictions.add(new StoredPrediction(row.getString("image_id"), row.getString("model_version"), row.getInt("label"),
+                    row.getFloat("confidence"), row.getList("probabilities", Float.class), nullableInt(row, "true_label"),
+                    row.getString("source"), row.getInstant("submitted_at"), row.getInstant("classified_at")));
+        }
+        return predictions;
+    }
+
+    /**
+     * A page of a model's predictions, newest first, across days. The cursor (opaque to callers)
+     * names the day and the driver's paging state within it.
+     */
+    public PredictionPage recent(String modelVersion, int limit, Optional<String> cursor) {
+        List<LocalDate> days = new ArrayList<>();
+        session.execute(daysOfModel.bind(modelVersion)).forEach(row -> days.add(row.getLocalDate("day")));
+        Cursor position = cursor.map(Cursor::decode).orElse(null);
+        List<StoredPrediction> page = new ArrayList<>();
+        for (LocalDate day : days) {
+            if (position != null && day.isAfter(position.day())) {
+                continue;
+            }
+            ByteBuffer pagingState = position != null && day.equals(position.day()) ? position.pagingState() : null;
+            ResultSet rows = session.execute(ofModelDay.bind(modelVersion, day).setPageSize(limit - page.size()).setPagingState(pagingState));
+            int available = rows.getAvailableWithoutFetching();
+            for (int i = 0; i < available && page.size() < limit; i++) {
+                page.add(historyRow(rows.one()));
+            }
+            ByteBuffer next = rows.getExecutionInfo().getPagingState();
+            if (page.size() >= limit) {
+                if (next != null) {
+                    return new PredictionPage(page, Optional.of(new Cursor(day, next).encode()));
+                }
+                int index = days.indexOf(day);
+                return new PredictionPage(page, index + 1 < days.size()
+                        ? Optional.of(new Cursor(days.get(index + 1), null).encode()) : Optional.empty());
+            }
+            position = null;
+        }
+        return new PredictionPage(page, Optional.empty());
+    }
+
+    /** Every model that has classified something. */
+    public List<String> models() {
+        List<String> versions = new ArrayList<>();
+        session.execute(models.bind()).forEach(row -> versions.add(row.getString("model_version")));
+        return versions;
+    }
+
+    /** Live accuracy of a model: reads its history, so it costs one pass over its predictions. */
+    public ModelAccuracy accuracy(String modelVersion) {
+        long predictions = 0;
+        long labelled = 0;
+        long correct = 0;
+        for (Row dayRow : session.execute(daysOfModel.bind(modelVersion))) {
+            for (Row row : session.execute(ofModelDay.bind(modelVersion, dayRow.getLocalDate("day")).setPageSize(5000))) {
+                predictions++;
+                Integer truth = nullableInt(row, "true_label");
+                if (truth != null) {
+                    labelled++;
+                    if (truth == row.getInt("label")) {
+                        correct++;
+                    }
+                }
+            }
+        }
+        return new ModelAccuracy(modelVersion, predictions, labelled, correct);
+    }
+
+    private static StoredPrediction historyRow(Row row) {
+        return new StoredPrediction(row.getString("image_id"), row.getString("model_version"), row.getInt("label"),
+                row.getFloat("confidence"), List.of(), nullableInt(row, "true_label"), row.getString("source"),
+                row.getInstant("submitted_at"), row.getInstant("classified_at"));
+    }
+
+    private static Integer nullableInt(Row row, String column) {
+        return row.isNull(column) ? null : row.getInt(column);
+    }
+
+    private record Cursor(LocalDate day, ByteBuffer pagingState) {
+        String encode() {
+            String state = pagingState == null ? "" : Base64.getUrlEncoder().withoutPadding().encodeToString(toBytes(pagingState));
+            return day + "." + state;
+        }
+
+        static Cursor decode(String text) {
+            try {
+                int dot = text.indexOf('.');
+                LocalDate day = LocalDate.parse(text.substring(0, dot));
+                String state = text.substring(dot + 1);
+                return new Cursor(day, state.isEmpty() ? null : ByteBuffer.wrap(Base64.getUrlDecoder().decode(state)));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("not a page cursor: " + text, e);
+            }
+        }
+
+        private static byte[] toBytes(ByteBuffer buffer) {
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.duplicate().get(bytes);
+            return bytes;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.inkstream.store;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Applies {@code schema.cql}: keyspace and tables created when absent, the schema version recorded. */
+public final class PredictionSchema {
+    public static final int VERSION = 1;
+    public static final String KEYSPACE = "inkstream";
+    public static final String DEFAULT_REPLICATION = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
+    private static final Logger log = LoggerFactory.getLogger(PredictionSchema.class);
+
+    private PredictionSchema() {
+    }
+
+    /** @param replication a CQL replication map, e.g. {@code {'class': 'NetworkTopologyStrategy', 'dc1': 3}} */
+    public static void apply(CqlSession session, String replication) {
+        long started = System.nanoTime();
+        for (String statement : statements(replication)) {
+            // DDL waits for schema agreement; the first one on a fresh node takes several seconds.
+            session.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(60)));
+        }
+        session.execute(SimpleStatement.newInstance("INSERT INTO " + KEYSPACE + ".schema_version (component, version, applied_at) VALUES (?, ?, ?)",
+                "predictions", VERSION, Instant.now()));
+        log.info("schema applied keyspace={} version={} replication=\"{}\" ms={}", KEYSPACE, VERSION, replication,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The statements of {@code schema.cql}, comments removed, with the given replication. */
+    public static List<String> statements(String replication) {
+        String cql;
+        try (InputStream in = PredictionSchema.class.getResourceAsStream("schema.cql")) {
+            if (in == null) {
+                throw new IllegalStateException("schema.cql is missing from the prediction-store jar");
+            }
+            cql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String withoutComments = Arrays.stream(cql.split("\n"))
+                .filter(line -> !line.strip().startsWith("--"))
+                .reduce("", (a, b) -> a + b + "\n");
+        return Arrays.stream(withoutComments.replace(DEFAULT_REPLICATION, replication).split(";"))
+                .map(String::strip)
+                .filter(statement -> !statement.isEmpty())
+                .toList();
+    }
+
+    /** The resource itself, for tools that apply it with cqlsh. */
+    public static String resourcePath() {
+        return "io/inkstream/store/schema.cql";
+    }
+}

@@ -1,0 +1,114 @@
+package io.inkstream.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.inkstream.contract.prediction.Prediction;
+import io.inkstream.testkit.cassandra.CassandraCluster;
+import io.inkstream.testkit.junit.SharedInfrastructure;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SharedInfrastructure.class)
+class PredictionStoreIT {
+    private static CqlSession session;
+    private static PredictionWriter writer;
+    private static PredictionReader reader;
+
+    @BeforeAll
+    static void schema(CassandraCluster cassandra) {
+        session = cassandra.sessionBuilder().build();
+        PredictionSchema.apply(session, PredictionSchema.DEFAULT_REPLICATION);
+        PredictionSchema.apply(session, PredictionSchema.DEFAULT_REPLICATION); // idempotent
+        writer = new PredictionWriter(session);
+        reader = new PredictionReader(session);
+    }
+
+    @AfterAll
+    static void close() {
+        session.close();
+    }
+
+    @Test
+    void theSchemaVersionIsRecorded() {
+        assertThat(session.execute("SELECT version FROM inkstream.schema_version WHERE component = 'predictions'").one().getInt("version"))
+                .isEqualTo(PredictionSchema.VERSION);
+    }
+
+    @Test
+    void writingTheSamePredictionTwiceLeavesOneRowPerTable() {
+        String model = "m-" + UUID.randomUUID();
+        Prediction p = prediction("img-" + UUID.randomUUID(), model, 7, 7, Instant.parse("2026-11-25T10:00:00Z"));
+        writer.write(p).toCompletableFuture().join();
+        writer.write(p).toCompletableFuture().join();
+
+        assertThat(reader.forImage(p.imageId())).singleElement().satisfies(stored -> {
+            assertThat(stored.modelVersion()).isEqualTo(model);
+            assertThat(stored.label()).isEqualTo(7);
+            assertThat(stored.trueLabel()).isEqualTo(7);
+            assertThat(stored.probabilities()).hasSize(10);
+            assertThat(stored.classifiedAt()).isEqualTo(p.classifiedAt());
+        });
+        assertThat(reader.recent(model, 10, Optional.empty()).predictions()).hasSize(1);
+    }
+
+    @Test
+    void everyModelsAnswerForAnImage() {
+        String image = "img-" + UUID.randomUUID();
+        writer.write(prediction(image, "seed-x", 3, 3, Instant.now())).toCompletableFuture().join();
+        writer.write(prediction(image, "v2-x", 5, 3, Instant.now())).toCompletableFuture().join();
+        assertThat(reader.forImage(image)).extracting(StoredPrediction::modelVersion).containsExactlyInAnyOrder("seed-x", "v2-x");
+    }
+
+    @Test
+    void recentPredictionsComePageByPageNewestFirstAcrossDays() {
+        String model = "paged-" + UUID.randomUUID();
+        List<CompletableFuture<?>> writes = new ArrayList<>();
+        Instant start = Instant.parse("2026-11-23T23:59:00Z");
+        for (int i = 0; i < 25; i++) { // 25 predictions a minute apart: they span two days
+            writes.add(writer.write(prediction("img-" + i, model, i % 10, i % 10 == 0 ? 1 : i % 10, start.plusSeconds(60L * i)))
+                    .toCompletableFuture());
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+
+        List<String> seen = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        int pages = 0;
+        do {
+            PredictionPage page = reader.recent(model, 10, cursor);
+            page.predictions().forEach(p -> seen.add(p.imageId()));
+            cursor = page.next();
+            pages++;
+        } while (cursor.isPresent() && pages < 10);
+
+        List<String> newestFirst = new ArrayList<>();
+        for (int i = 24; i >= 0; i--) {
+            newestFirst.add("img-" + i);
+        }
+        assertThat(seen).containsExactlyElementsOf(newestFirst);
+        assertThat(pages).isGreaterThanOrEqualTo(3);
+        assertThat(reader.models()).contains(model);
+
+        ModelAccuracy accuracy = reader.accuracy(model);
+        assertThat(accuracy.predictions()).isEqualTo(25);
+        assertThat(accuracy.labelled()).isEqualTo(25);
+        assertThat(accuracy.correct()).isEqualTo(22); // images 0, 10 and 20 have label 0 but truth 1
+    }
+
+    static Prediction prediction(String image, String model, int label, Integer truth, Instant classifiedAt) {
+        List<Float> probabilities = new ArrayList<>();
+        for (int d = 0; d < 10; d++) {
+            probabilities.add(d == label ? 0.91f : 0.01f);
+        }
+        return new Prediction(Prediction.SCHEMA, image, model, label, 0.91f, probabilities, truth, "test",
+                classifiedAt.minusMillis(30), classifiedAt);
+    }
+}
