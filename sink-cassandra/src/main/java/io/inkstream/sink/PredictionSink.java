@@ -1,0 +1,208 @@
+package io.inkstream.sink;
+
+import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
+import com.datastax.oss.driver.api.core.type.codec.CodecNotFoundException;
+import io.inkstream.contract.prediction.InvalidPredictionException;
+import io.inkstream.contract.prediction.Prediction;
+import io.inkstream.contract.prediction.PredictionJson;
+import io.inkstream.contract.topic.Headers;
+import io.inkstream.contract.topic.Topics;
+import io.inkstream.store.PredictionWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write loop: poll predictions, write every one to Cassandra with a bound on writes in
+ * flight, retry what failed for a transient reason until it succeeds, dead-letter what can never
+ * be written, and only then commit the polled offsets. At-least-once delivery of upserts by
+ * primary key: the effect is exactly-once. One thread; {@link #stop()} finishes the batch in hand
+ * and commits it.
+ */
+final class PredictionSink implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(PredictionSink.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> deadLetters;
+    private final PredictionWriter writer;
+    private final Semaphore inFlight;
+    private final SinkMetrics metrics;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private volatile Instant lastProgress = Instant.now();
+    private volatile boolean cassandraFailing;
+
+    PredictionSink(KafkaConsumer<String, byte[]> consumer, KafkaProducer<byte[], byte[]> deadLetters, PredictionWriter writer,
+                   int maxInFlight, SinkMetrics metrics) {
+        this.consumer = consumer;
+        this.deadLetters = deadLetters;
+        this.writer = writer;
+        this.inFlight = new Semaphore(maxInFlight);
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void run() {
+        consumer.subscribe(List.of(Topics.PREDICTIONS), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // Every polled batch is written and committed before the next poll: nothing is in flight here.
+                log.info("partitions revoked partitions={}", partitions);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                log.info("partitions assigned partitions={}", partitions);
+            }
+        });
+        try {
+            while (running.get()) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                lastProgress = Instant.now();
+                if (!records.isEmpty() && writeAll(records)) {
+                    consumer.commitSync();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            consumer.close(Duration.ofSeconds(10));
+            log.info("sink loop stopped");
+        }
+    }
+
+    /** A polled record and the prediction parsed from it. */
+    private record Pending(ConsumerRecord<String, byte[]> record, Prediction prediction) {
+    }
+
+    /** Writes a polled batch completely (or dead-letters what can never be written); returns false if stopped first. */
+    private boolean writeAll(ConsumerRecords<String, byte[]> records) throws InterruptedException {
+        List<Pending> pending = new ArrayList<>(records.count());
+        List<Future<RecordMetadata>> dead = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                pending.add(new Pending(record, PredictionJson.read(record.value())));
+            } catch (InvalidPredictionException e) {
+                dead.add(deadLetter(record, "parse", "invalid-prediction", e.getMessage()));
+            }
+        }
+        long backoffMillis = 100;
+        while (!pending.isEmpty()) {
+            List<Pending> failed = writeOnce(pending, dead);
+            if (failed.isEmpty()) {
+                break;
+            }
+            metrics.retried(failed.size());
+            if (!cassandraFailing) {
+                log.warn("cassandra writes failing, retrying with backoff failed={}", failed.size());
+                cassandraFailing = true;
+            }
+            if (!running.get()) {
+                log.warn("stopping with {} predictions unwritten: not committed, they will be consumed again", failed.size());
+                return false;
+            }
+            keepGroupMembership(backoffMillis);
+            backoffMillis = Math.min(MAX_BACKOFF.toMillis(), backoffMillis * 2);
+            pending = failed;
+        }
+        if (cassandraFailing) {
+            log.info("cassandra writes recovered");
+            cassandraFailing = false;
+        }
+        for (Future<RecordMetadata> future : dead) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a dead letter could not be written: " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+        return true;
+    }
+
+    /** Writes each prediction once, at most maxInFlight at a time; returns those that failed for a reason worth retrying. */
+    private List<Pending> writeOnce(List<Pending> batch, List<Future<RecordMetadata>> dead) throws InterruptedException {
+        List<CompletableFuture<Throwable>> writes = new ArrayList<>(batch.size());
+        for (Pending item : batch) {
+            inFlight.acquire();
+            long started = System.nanoTime();
+            writes.add(writer.write(item.prediction()).toCompletableFuture().handle((result, error) -> {
+                inFlight.release();
+                if (error == null) {
+                    metrics.written(System.nanoTime() - started);
+                    return null;
+                }
+                return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            }));
+        }
+        List<Pending> failed = new ArrayList<>();
+        for (int i = 0; i < writes.size(); i++) {
+            Throwable error = writes.get(i).join();
+            if (error == null) {
+                continue;
+            }
+            if (error instanceof QueryValidationException || error instanceof CodecNotFoundException) {
+                // Cassandra refuses this row as such: retrying cannot help.
+                dead.add(deadLetter(batch.get(i).record(), "write", error.getClass().getSimpleName(), error.getMessage()));
+            } else {
+                failed.add(batch.get(i));
+            }
+        }
+        return failed;
+    }
+
+    /** Waits out a backoff while still polling (paused), so the group does not think this member is dead. */
+    private void keepGroupMembership(long backoffMillis) throws InterruptedException {
+        consumer.pause(consumer.assignment());
+        long until = System.nanoTime() + backoffMillis * 1_000_000;
+        while (System.nanoTime() < until) {
+            consumer.poll(Duration.ofMillis(Math.min(100, backoffMillis)));
+            lastProgress = Instant.now();
+        }
+        consumer.resume(consumer.paused());
+    }
+
+    private Future<RecordMetadata> deadLetter(ConsumerRecord<String, byte[]> record, String stage, String errorClass, String message) {
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add(Headers.ERROR_STAGE, Headers.utf8(stage));
+        headers.add(Headers.ERROR_CLASS, Headers.utf8(errorClass));
+        headers.add(Headers.ERROR_MESSAGE, Headers.utf8(message == null ? "" : message));
+        headers.add(Headers.FAILED_AT, Headers.utf8(Instant.now().toString()));
+        byte[] key = record.key() == null ? null : Headers.utf8(record.key());
+        metrics.deadLetter(stage);
+        log.warn("dead letter topic={} partition={} offset={} stage={} reason=\"{}\"", record.topic(), record.partition(), record.offset(),
+                stage, message);
+        return deadLetters.send(new ProducerRecord<>(Topics.PREDICTIONS_DLQ, null, key, record.value(), headers));
+    }
+
+    boolean cassandraFailing() {
+        return cassandraFailing;
+    }
+
+    Instant lastProgress() {
+        return lastProgress;
+    }
+
+    /** The loop finishes the batch in hand (written and committed) and exits within one poll. */
+    void stop() {
+        running.set(false);
+    }
+}

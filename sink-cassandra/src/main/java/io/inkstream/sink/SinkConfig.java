@@ -1,0 +1,90 @@
+package io.inkstream.sink;
+
+import io.inkstream.contract.config.ConfigurationException;
+import io.inkstream.contract.config.Environment;
+import io.inkstream.store.PredictionSchema;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Everything the sink reads from its environment, with the defaults in one place.
+ *
+ * @param bootstrapServers   {@code INKSTREAM_KAFKA_BOOTSTRAP}
+ * @param groupId            {@code INKSTREAM_SINK_GROUP_ID}: the consumer group; its committed offsets are the sink's progress
+ * @param contactPoints      {@code INKSTREAM_CASSANDRA_CONTACT_POINTS}: host:port[,host:port...]
+ * @param localDatacenter    {@code INKSTREAM_CASSANDRA_LOCAL_DC}
+ * @param replication        {@code INKSTREAM_CASSANDRA_REPLICATION}: the keyspace's CQL replication map
+ * @param maxInFlight        {@code INKSTREAM_SINK_MAX_IN_FLIGHT}: concurrent writes to Cassandra
+ * @param maxPollRecords     {@code INKSTREAM_SINK_MAX_POLL_RECORDS}: predictions written and committed together
+ * @param httpPort           {@code INKSTREAM_SINK_HTTP_PORT}: health and metrics; 0 picks a free port
+ * @param partitions         {@code INKSTREAM_TOPIC_PARTITIONS}: for topics created when missing
+ * @param consumerOverrides  {@code INKSTREAM_KAFKA_CONSUMER_*}: any consumer setting
+ */
+public record SinkConfig(String bootstrapServers, String groupId, List<InetSocketAddress> contactPoints, String localDatacenter,
+                         String replication, int maxInFlight, int maxPollRecords, int httpPort, int partitions,
+                         Properties consumerOverrides) {
+
+    public static final String BOOTSTRAP = "INKSTREAM_KAFKA_BOOTSTRAP";
+    public static final String GROUP_ID = "INKSTREAM_SINK_GROUP_ID";
+    public static final String CONTACT_POINTS = "INKSTREAM_CASSANDRA_CONTACT_POINTS";
+    public static final String LOCAL_DC = "INKSTREAM_CASSANDRA_LOCAL_DC";
+    public static final String REPLICATION = "INKSTREAM_CASSANDRA_REPLICATION";
+    public static final String MAX_IN_FLIGHT = "INKSTREAM_SINK_MAX_IN_FLIGHT";
+    public static final String MAX_POLL_RECORDS = "INKSTREAM_SINK_MAX_POLL_RECORDS";
+    public static final String HTTP_PORT = "INKSTREAM_SINK_HTTP_PORT";
+    public static final String PARTITIONS = "INKSTREAM_TOPIC_PARTITIONS";
+    public static final String CONSUMER_PREFIX = "INKSTREAM_KAFKA_CONSUMER_";
+
+    public static SinkConfig fromEnvironment(Environment env) {
+        env.rejectUnknown(Set.of(BOOTSTRAP, GROUP_ID, CONTACT_POINTS, LOCAL_DC, REPLICATION, MAX_IN_FLIGHT, MAX_POLL_RECORDS, HTTP_PORT,
+                        PARTITIONS),
+                Set.of(CONSUMER_PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_CLASSIFIER_", "INKSTREAM_BATCH_", "INKSTREAM_IMAGE_",
+                        "INKSTREAM_KAFKA_STREAMS_", "INKSTREAM_KAFKA_PRODUCER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_",
+                        "INKSTREAM_DEBUG"));
+        return new SinkConfig(
+                env.string(BOOTSTRAP, "localhost:9092"),
+                env.string(GROUP_ID, "inkstream-sink"),
+                contactPoints(CONTACT_POINTS, env.string(CONTACT_POINTS, "127.0.0.1:9042")),
+                env.string(LOCAL_DC, "datacenter1"),
+                env.string(REPLICATION, PredictionSchema.DEFAULT_REPLICATION),
+                env.integer(MAX_IN_FLIGHT, 256, 1, 100_000),
+                env.integer(MAX_POLL_RECORDS, 2000, 1, 100_000),
+                env.integer(HTTP_PORT, 8082, 0, 65_535),
+                env.integer(PARTITIONS, 6, 1, 10_000),
+                env.passThrough(CONSUMER_PREFIX));
+    }
+
+    public static SinkConfig defaults(String bootstrapServers, InetSocketAddress cassandra) {
+        return fromEnvironment(new Environment(Map.of(BOOTSTRAP, bootstrapServers,
+                CONTACT_POINTS, cassandra.getHostString() + ":" + cassandra.getPort())));
+    }
+
+    public SinkConfig withGroupId(String group) {
+        return new SinkConfig(bootstrapServers, group, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpPort,
+                partitions, consumerOverrides);
+    }
+
+    public SinkConfig withHttpPort(int port) {
+        return new SinkConfig(bootstrapServers, groupId, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, port,
+                partitions, consumerOverrides);
+    }
+
+    private static List<InetSocketAddress> contactPoints(String name, String value) {
+        try {
+            return Arrays.stream(value.split(","))
+                    .map(String::strip)
+                    .map(hostPort -> {
+                        int colon = hostPort.lastIndexOf(':');
+                        return colon < 0 ? new InetSocketAddress(hostPort, 9042)
+                                : new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+                    })
+                    .toList();
+        } catch (RuntimeException e) {
+            throw new ConfigurationException(name + "=" + value + " is not host:port[,host:port...]");
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.inkstream.sink;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.metadata.NodeState;
+import io.inkstream.contract.topic.PipelineTopics;
+import io.inkstream.contract.topic.Topics;
+import io.inkstream.ops.OpsServer;
+import io.inkstream.store.PredictionSchema;
+import io.inkstream.store.PredictionWriter;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The sink: predictions from Kafka into Cassandra, plus health and metrics. */
+public final class SinkService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SinkService.class);
+
+    private final CqlSession session;
+    private final KafkaProducer<byte[], byte[]> deadLetters;
+    private final PredictionSink sink;
+    private final Thread loop;
+    private final OpsServer ops;
+    private final String groupId;
+
+    private SinkService(CqlSession session, KafkaProducer<byte[], byte[]> deadLetters, PredictionSink sink, Thread loop, OpsServer ops,
+                        String groupId) {
+        this.groupId = groupId;
+        this.session = session;
+        this.deadLetters = deadLetters;
+        this.sink = sink;
+        this.loop = loop;
+        this.ops = ops;
+    }
+
+    public static SinkService start(SinkConfig config) {
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        try (Admin client = Admin.create(admin)) {
+            PipelineTopics.ensure(client, config.partitions(), Optional.empty());
+        }
+        CqlSession session = CqlSession.builder()
+                .addContactPoints(config.contactPoints())
+                .withLocalDatacenter(config.localDatacenter())
+                .build();
+        PredictionSchema.apply(session, config.replication());
+
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        new KafkaClientMetrics(consumer).bindTo(meters);
+        KafkaProducer<byte[], byte[]> deadLetters = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(),
+                new ByteArraySerializer());
+        PredictionSink sink = new PredictionSink(consumer, deadLetters, new PredictionWriter(session), config.maxInFlight(),
+                new SinkMetrics(meters));
+        Thread loop = new Thread(sink, "prediction-sink");
+        loop.start();
+        OpsServer ops = OpsServer.start(config.httpPort(), () -> health(session, sink, loop), meters::scrape);
+        log.info("sink started group={} bootstrap={} cassandra={} max_in_flight={} http_port={}", config.groupId(),
+                config.bootstrapServers(), config.contactPoints(), config.maxInFlight(), ops.port());
+        return new SinkService(session, deadLetters, sink, loop, ops, config.groupId());
+    }
+
+    static Properties consumerProperties(SinkConfig config) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        // Only predictions of committed classifier transactions: aborted ones were never made.
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // Offsets are committed by the loop, after the rows are written.
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+        p.putAll(config.consumerOverrides());
+        return p;
+    }
+
+    private static Properties producerProperties(SinkConfig config) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        return p;
+    }
+
+    private static OpsServer.Health health(CqlSession session, PredictionSink sink, Thread loop) {
+        boolean cassandraUp = session.getMetadata().getNodes().values().stream().anyMatch(node -> node.getState() == NodeState.UP);
+        boolean polling = loop.isAlive() && Duration.between(sink.lastProgress(), Instant.now()).toSeconds() < 60;
+        boolean healthy = polling && cassandraUp && !sink.cassandraFailing();
+        return new OpsServer.Health(healthy, "{\"status\":\"" + (healthy ? "UP" : "DOWN") + "\",\"consumer\":\""
+                + (polling ? "polling" : "stalled") + "\",\"cassandra\":\"" + (cassandraUp && !sink.cassandraFailing() ? "up" : "failing") + "\"}");
+    }
+
+    /** Whether this sink's group has committed the end of every predictions partition: nothing left to write. */
+    public boolean caughtUp(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
+        List<TopicPartition> partitions = admin.describeTopics(List.of(Topics.PREDICTIONS)).allTopicNames().get(30, TimeUnit.SECONDS)
+                .get(Topics.PREDICTIONS).partitions().stream().map(p -> new TopicPartition(Topics.PREDICTIONS, p.partition())).toList();
+        ListOffsetsResult ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())),
+                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
+        for (TopicPartition partition : partitions) {
+            long end = ends.partitionResult(partition).get(30, TimeUnit.SECONDS).offset();
+            OffsetAndMetadata offset = committed.get(partition);
+            if (end > 0 && (offset == null || offset.offset() < end)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public int httpPort() {
+        return ops.port();
+    }
+
+    /** Finishes the batch in hand (written and committed), then closes the consumer, producer and session. */
+    @Override
+    public void close() {
+        log.info("sink stopping");
+        ops.close();
+        sink.stop();
+        try {
+            loop.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deadLetters.close(Duration.ofSeconds(10));
+        session.close();
+        log.info("sink stopped");
+    }
+}

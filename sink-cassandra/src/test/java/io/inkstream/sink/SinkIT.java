@@ -1,0 +1,189 @@
+package io.inkstream.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.inkstream.contract.prediction.Prediction;
+import io.inkstream.contract.prediction.PredictionJson;
+import io.inkstream.contract.topic.Headers;
+import io.inkstream.contract.topic.Topics;
+import io.inkstream.store.PredictionReader;
+import io.inkstream.testkit.cassandra.CassandraCluster;
+import io.inkstream.testkit.junit.SharedInfrastructure;
+import io.inkstream.testkit.kafka.KafkaCluster;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The sink on the real broker and the real Cassandra node. */
+@ExtendWith(SharedInfrastructure.class)
+class SinkIT {
+    private static final int PREDICTIONS = 10_000;
+
+    @Test
+    void tenThousandPredictionsBecomeTenThousandRowsInEachTableAndConsumingThemAgainChangesNothing(KafkaCluster kafka,
+                                                                                                    CassandraCluster cassandra) throws Exception {
+        String model = "sink-it-" + UUID.randomUUID();
+        SinkConfig config = SinkConfig.defaults(kafka.bootstrapServers(), cassandra.contactPoint()).withHttpPort(0);
+        try (SinkService sink = SinkService.start(config.withGroupId("sink-" + UUID.randomUUID()));
+             CqlSession session = cassandra.sessionBuilder().build()) {
+            produce(kafka, model, PREDICTIONS);
+
+            PredictionReader reader = new PredictionReader(session);
+            await(() -> reader.accuracy(model).predictions(), PREDICTIONS, Duration.ofSeconds(120));
+            assertThat(reader.accuracy(model).predictions()).isEqualTo(PREDICTIONS);
+            assertThat(rowsByImage(session, model, PREDICTIONS)).isEqualTo(PREDICTIONS);
+            assertThat(reader.accuracy(model).correct()).isEqualTo(PREDICTIONS); // label == trueLabel in every one
+        }
+
+        // The same predictions consumed again from the beginning, by a group with no offsets: upserts, same rows.
+        try (SinkService again = SinkService.start(config.withGroupId("sink-again-" + UUID.randomUUID()));
+             CqlSession session = cassandra.sessionBuilder().build()) {
+            awaitConsumedToEnd(kafka, again, Duration.ofSeconds(120));
+            PredictionReader reader = new PredictionReader(session);
+            assertThat(reader.accuracy(model).predictions()).isEqualTo(PREDICTIONS);
+            assertThat(rowsByImage(session, model, PREDICTIONS)).isEqualTo(PREDICTIONS);
+        }
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicWithTheirReasonAndTheRestFlows(KafkaCluster kafka, CassandraCluster cassandra) throws Exception {
+        String model = "poison-" + UUID.randomUUID();
+        String prefix = "poison-" + UUID.randomUUID() + "-";
+        SinkConfig config = SinkConfig.defaults(kafka.bootstrapServers(), cassandra.contactPoint()).withHttpPort(0)
+                .withGroupId("sink-" + UUID.randomUUID());
+        try (SinkService sink = SinkService.start(config); CqlSession session = cassandra.sessionBuilder().build();
+             KafkaProducer<String, byte[]> producer = producer(kafka)) {
+            producer.send(new ProducerRecord<>(Topics.PREDICTIONS, prefix + "json", "{ not json".getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(Topics.PREDICTIONS, prefix + "good-1", PredictionJson.write(prediction(prefix + "good-1", model, 4))));
+            String future = new String(PredictionJson.write(prediction(prefix + "schema", model, 4)), StandardCharsets.UTF_8)
+                    .replace("\"schema\":1", "\"schema\":99");
+            producer.send(new ProducerRecord<>(Topics.PREDICTIONS, prefix + "schema", future.getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(Topics.PREDICTIONS, prefix + "incomplete", "{\"schema\":1,\"imageId\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(Topics.PREDICTIONS, prefix + "good-2", PredictionJson.write(prediction(prefix + "good-2", model, 5))));
+            producer.flush();
+
+            PredictionReader reader = new PredictionReader(session);
+            await(() -> reader.accuracy(model).predictions(), 2, Duration.ofSeconds(60));
+            assertThat(reader.forImage(prefix + "good-1")).hasSize(1);
+            assertThat(reader.forImage(prefix + "good-2")).hasSize(1);
+
+            List<ConsumerRecord<byte[], byte[]>> dead = deadLetters(kafka, prefix, 3, Duration.ofSeconds(30));
+            assertThat(dead).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                    .containsExactlyInAnyOrder(prefix + "json", prefix + "schema", prefix + "incomplete");
+            assertThat(dead).allSatisfy(r -> {
+                assertThat(Headers.text(r.headers(), Headers.ERROR_STAGE)).contains("parse");
+                assertThat(Headers.text(r.headers(), Headers.ERROR_CLASS)).contains("invalid-prediction");
+            });
+            assertThat(dead).anySatisfy(r -> assertThat(Headers.text(r.headers(), Headers.ERROR_MESSAGE).orElseThrow())
+                    .contains("unknown schema version 99"));
+        }
+    }
+
+    static void produce(KafkaCluster kafka, String model, int count) {
+        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+            for (int i = 0; i < count; i++) {
+                String id = model + "-img-" + i;
+                producer.send(new ProducerRecord<>(Topics.PREDICTIONS, id, PredictionJson.write(prediction(id, model, i % 10))));
+            }
+            producer.flush();
+        }
+    }
+
+    static KafkaProducer<String, byte[]> producer(KafkaCluster kafka) {
+        Properties props = kafka.clientProperties();
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    static Prediction prediction(String imageId, String model, int label) {
+        List<Float> probabilities = new ArrayList<>();
+        for (int d = 0; d < 10; d++) {
+            probabilities.add(d == label ? 0.9f : 0.1f / 9);
+        }
+        Instant now = Instant.now();
+        return new Prediction(Prediction.SCHEMA, imageId, model, label, 0.9f, probabilities, label, "sink-it", now.minusMillis(50), now);
+    }
+
+    /** Counts this model's rows in predictions_by_image, one point read per image id. */
+    static long rowsByImage(CqlSession session, String model, int count) throws InterruptedException {
+        PreparedStatement select = session.prepare("SELECT image_id FROM inkstream.predictions_by_image WHERE image_id = ? AND model_version = ?");
+        AtomicLong rows = new AtomicLong();
+        Semaphore inFlight = new Semaphore(128);
+        List<CompletableFuture<?>> reads = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            inFlight.acquire();
+            reads.add(session.executeAsync(select.bind(model + "-img-" + i, model)).toCompletableFuture()
+                    .whenComplete((result, error) -> {
+                        inFlight.release();
+                        if (error == null && result.one() != null) {
+                            rows.incrementAndGet();
+                        }
+                    }));
+        }
+        CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).join();
+        return rows.get();
+    }
+
+    static void await(LongSupplier value, long expected, Duration deadline) throws InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() < end && value.getAsLong() < expected) {
+            Thread.sleep(250);
+        }
+    }
+
+    /** Waits until the sink's group has committed the end of every predictions partition. */
+    static void awaitConsumedToEnd(KafkaCluster kafka, SinkService sink, Duration deadline) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            long end = System.nanoTime() + deadline.toNanos();
+            while (System.nanoTime() < end) {
+                if (sink.caughtUp(admin)) {
+                    return;
+                }
+                Thread.sleep(250);
+            }
+        }
+        throw new AssertionError("the sink did not catch up within " + deadline);
+    }
+
+    static List<ConsumerRecord<byte[], byte[]>> deadLetters(KafkaCluster kafka, String prefix, int expected, Duration deadline) {
+        Properties props = kafka.clientProperties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.PREDICTIONS_DLQ));
+            long end = System.nanoTime() + deadline.toNanos();
+            while (System.nanoTime() < end && found.size() < expected) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.key() != null && new String(record.key(), StandardCharsets.UTF_8).startsWith(prefix)) {
+                        found.add(record);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+}
