@@ -102,8 +102,13 @@ class SinkIT {
     }
 
     static void produce(KafkaCluster kafka, String model, int count) {
+        produceRange(kafka, model, 0, count);
+    }
+
+    /** Predictions for images {@code model-img-from} to {@code model-img-(to-1)}, label = true label = index % 10. */
+    static void produceRange(KafkaCluster kafka, String model, int from, int to) {
         try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
-            for (int i = 0; i < count; i++) {
+            for (int i = from; i < to; i++) {
                 String id = model + "-img-" + i;
                 producer.send(new ProducerRecord<>(Topics.PREDICTIONS, id, PredictionJson.write(prediction(id, model, i % 10))));
             }

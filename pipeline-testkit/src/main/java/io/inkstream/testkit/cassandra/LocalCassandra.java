@@ -60,6 +60,10 @@ public final class LocalCassandra implements CassandraCluster {
             return new Settings(port, storagePort, dataDir, maxHeap, startTimeout, yamlOverrides);
         }
 
+        public Settings withStoragePort(int port) {
+            return new Settings(nativePort, port, dataDir, maxHeap, startTimeout, yamlOverrides);
+        }
+
         public Settings withDataDir(Path dir) {
             return new Settings(nativePort, storagePort, dir, maxHeap, startTimeout, yamlOverrides);
         }
