@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Headers;
+import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.testkit.cassandra.CassandraCluster;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -107,12 +109,19 @@ class SinkIT {
 
     /** Predictions for images {@code model-img-from} to {@code model-img-(to-1)}, label = true label = index % 10. */
     static void produceRange(KafkaCluster kafka, String model, int from, int to) {
+        ensureTopics(kafka); // a producer waits a minute per record for a topic that does not exist yet
         try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
             for (int i = from; i < to; i++) {
                 String id = model + "-img-" + i;
                 producer.send(new ProducerRecord<>(Topics.PREDICTIONS, id, PredictionJson.write(prediction(id, model, i % 10))));
             }
             producer.flush();
+        }
+    }
+
+    static void ensureTopics(KafkaCluster kafka) {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            PipelineTopics.ensure(admin, 6, Optional.empty());
         }
     }
 

@@ -10,6 +10,7 @@ import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.testkit.junit.SharedInfrastructure;
 import io.inkstream.testkit.kafka.KafkaCluster;
+import io.inkstream.testkit.process.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +96,7 @@ class ClassifierCrashIT {
 
             int[] killAfter = {300, 1300, 2500};
             for (int round = 0; round < killAfter.length; round++) {
-                try (ClassifierProcess classifier = ClassifierProcess.start(ClassifierProcess.environment(kafka.bootstrapServers(),
+                try (ServiceProcess classifier = ServiceProcess.start(ClassifierProcess.MAIN, ClassifierProcess.environment(kafka.bootstrapServers(),
                         applicationId, Files.createDirectories(temp.resolve("state-" + round)), version, settings(buffer)), log)) {
                     assertThat(collector.awaitDistinct(version, killAfter[round], Duration.ofSeconds(120)))
                             .as("round %d reached %d predictions; classifier log:%n%s", round, killAfter[round], tail(log)).isTrue();
@@ -104,7 +105,7 @@ class ClassifierCrashIT {
             }
             producer.join();
 
-            try (ClassifierProcess last = ClassifierProcess.start(
+            try (ServiceProcess last = ServiceProcess.start(ClassifierProcess.MAIN,
                     ClassifierProcess.environment(kafka.bootstrapServers(), applicationId, Files.createDirectories(temp.resolve("state-last")), version,
                     settings(buffer)), log)) {
                 collector.awaitDistinct(version, IMAGES, buffer == BatchSettings.Buffer.CHANGELOG ? Duration.ofSeconds(180) : Duration.ofSeconds(20));

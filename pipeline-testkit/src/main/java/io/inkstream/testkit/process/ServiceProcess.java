@@ -1,0 +1,57 @@
+package io.inkstream.testkit.process;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A service's {@code main} in a child JVM with this JVM's classpath, so that a test can kill it
+ * the way a machine dies (SIGKILL: no shutdown hook, no commit, no flush) or stop it the way an
+ * orchestrator does (SIGTERM). Output goes to a log file.
+ */
+public final class ServiceProcess implements AutoCloseable {
+    private final Process process;
+
+    private ServiceProcess(Process process) {
+        this.process = process;
+    }
+
+    /**
+     * @param mainClass   the service's entry point
+     * @param environment its configuration; {@code INKSTREAM_*} variables of this JVM are not inherited
+     * @param log         appended to, kept after the process ends
+     */
+    public static ServiceProcess start(String mainClass, Map<String, String> environment, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), mainClass))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().keySet().removeIf(name -> name.startsWith("INKSTREAM_"));
+        builder.environment().putAll(environment);
+        builder.environment().put("OMP_NUM_THREADS", "1");
+        return new ServiceProcess(builder.start());
+    }
+
+    /** SIGKILL, and wait until the process is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM; SIGKILL after 60 s. */
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
