@@ -2,13 +2,14 @@ package io.inkstream.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.inkstream.contract.prediction.Prediction;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes a prediction into every table, as upserts by primary key: writing the same prediction
@@ -21,6 +22,8 @@ public final class PredictionWriter {
     private final PreparedStatement byImage;
     private final PreparedStatement byModelDay;
     private final PreparedStatement modelDay;
+    /** (model, day) pairs already recorded in prediction_days_by_model: one write per pair, not one per prediction. */
+    private final Set<String> knownDays = ConcurrentHashMap.newKeySet();
 
     public PredictionWriter(CqlSession session) {
         this.session = session;
@@ -33,20 +36,23 @@ public final class PredictionWriter {
     }
 
     /**
-     * Both tables in one unlogged batch: the rows live in different partitions, so the batch only
-     * saves round trips; each insert is idempotent, so a partial failure is repaired by retrying.
+     * One write per table, in parallel; the day index only the first time this writer sees a
+     * (model, day). Every insert is idempotent, so a partial failure is repaired by retrying.
      */
-    public CompletionStage<AsyncResultSet> write(Prediction p) {
+    public CompletionStage<Void> write(Prediction p) {
         LocalDate day = dayOf(p);
-        BatchStatement batch = BatchStatement.builder(BatchType.UNLOGGED)
-                .addStatement(byImage.bind(p.imageId(), p.modelVersion(), p.label(), p.confidence(), p.probabilities(),
-                        p.trueLabel(), p.source(), p.submittedAt(), p.classifiedAt()))
-                .addStatement(byModelDay.bind(p.modelVersion(), day, p.classifiedAt(), p.imageId(), p.label(), p.confidence(),
-                        p.trueLabel(), p.source(), p.submittedAt()))
-                .addStatement(modelDay.bind(p.modelVersion(), day))
-                .setIdempotence(true)
-                .build();
-        return session.executeAsync(batch);
+        CompletableFuture<AsyncResultSet> image = session.executeAsync(byImage.bind(p.imageId(), p.modelVersion(), p.label(),
+                p.confidence(), p.probabilities(), p.trueLabel(), p.source(), p.submittedAt(), p.classifiedAt()).setIdempotent(true))
+                .toCompletableFuture();
+        CompletableFuture<AsyncResultSet> history = session.executeAsync(byModelDay.bind(p.modelVersion(), day, p.classifiedAt(),
+                p.imageId(), p.label(), p.confidence(), p.trueLabel(), p.source(), p.submittedAt()).setIdempotent(true))
+                .toCompletableFuture();
+        String dayKey = p.modelVersion() + "/" + day;
+        CompletableFuture<?> index = knownDays.contains(dayKey)
+                ? CompletableFuture.completedFuture(null)
+                : session.executeAsync(modelDay.bind(p.modelVersion(), day).setIdempotent(true)).toCompletableFuture()
+                        .thenRun(() -> knownDays.add(dayKey));
+        return CompletableFuture.allOf(image, history, index);
     }
 
     /** The UTC day a prediction was made: its partition in predictions_by_model_day. */

@@ -1,0 +1,24 @@
+package io.inkstream.cli.bench;
+
+import io.inkstream.testkit.cassandra.LocalCassandra;
+import io.inkstream.testkit.kafka.LocalKafka;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "sink", mixinStandardHelpOptions = true,
+        description = {"The sink's predictions/s against a bare loop of the same Cassandra writes (the ceiling), on the same node.",
+                "Starts a private embedded broker and Cassandra node (about 20 s).",
+                "Ends with: sink-bench sink=... ceiling=..."})
+public final class SinkBenchCommand implements Callable<Integer> {
+    @Option(names = "--predictions", defaultValue = "50000", description = "Predictions per measurement (default: ${DEFAULT-VALUE}).")
+    int predictions;
+
+    @Override
+    public Integer call() throws Exception {
+        try (LocalKafka kafka = LocalKafka.start(); LocalCassandra cassandra = LocalCassandra.start()) {
+            new SinkBenchmark(kafka.bootstrapServers(), cassandra.contactPoint(), predictions, System.out).run();
+        }
+        return 0;
+    }
+}
