@@ -13,6 +13,10 @@ import io.inkstream.store.PredictionReader;
 import io.inkstream.testkit.cassandra.CassandraCluster;
 import io.inkstream.testkit.junit.SharedInfrastructure;
 import io.inkstream.testkit.kafka.KafkaCluster;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,6 +104,18 @@ class SinkIT {
             });
             assertThat(dead).anySatisfy(r -> assertThat(Headers.text(r.headers(), Headers.ERROR_MESSAGE).orElseThrow())
                     .contains("unknown schema version 99"));
+
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sink.httpPort() + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"UP\"");
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sink.httpPort() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("inkstream_sink_predictions_written_total")
+                    .contains("inkstream_sink_write_latency_seconds")
+                    .contains("inkstream_sink_dead_letters_total{stage=\"parse\"} 3.0")
+                    .contains("kafka_consumer_fetch_manager_records_lag");
         }
     }
 

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reclassifies the images topic with one model: the classifier's own topology under its own
- * application id ({@code inkstream-reclassify-<version>}), pinned to that model, from the
+ * application id ({@code inkstream-reclassify-<version>[-<run name>]}), pinned to that model, from the
  * beginning or from a timestamp, stopping once it has consumed everything that was on the topic
  * when it started. Running it again resumes from its committed offsets, so a second run of a
  * finished reclassification does nothing, and the predictions stay exactly one per image.
@@ -59,8 +59,13 @@ public final class ReclassifyRun {
      * @param modelVersion  the model to use; it must be on the models topic or be the shipped model
      * @param from          start from this instant instead of the beginning (first run only)
      * @param timeout       give up when not caught up within this time
+     * @param runName       distinguishes runs of the same model (their own application ids and progress); empty for the default run
      */
-    public record Settings(ClassifierConfig classifier, String modelVersion, Optional<Instant> from, Duration timeout) {
+    public record Settings(ClassifierConfig classifier, String modelVersion, Optional<Instant> from, Duration timeout,
+                           Optional<String> runName) {
+        public Settings(ClassifierConfig classifier, String modelVersion, Optional<Instant> from, Duration timeout) {
+            this(classifier, modelVersion, from, timeout, Optional.empty());
+        }
     }
 
     private final Settings settings;
@@ -69,13 +74,13 @@ public final class ReclassifyRun {
         this.settings = settings;
     }
 
-    public static String applicationId(String modelVersion) {
-        return "inkstream-reclassify-" + modelVersion;
+    public static String applicationId(String modelVersion, Optional<String> runName) {
+        return "inkstream-reclassify-" + modelVersion + runName.map(name -> "-" + name).orElse("");
     }
 
     public ReclassifySummary run(Consumer<ReclassifyProgress> progress) throws InterruptedException {
         String version = settings.modelVersion();
-        String applicationId = applicationId(version);
+        String applicationId = applicationId(version, settings.runName());
         ClassifierConfig config = settings.classifier().withApplicationId(applicationId).withPinnedModel(Optional.of(version));
         Properties client = new Properties();
         client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());

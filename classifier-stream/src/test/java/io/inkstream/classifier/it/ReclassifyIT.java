@@ -16,6 +16,7 @@ import io.inkstream.testkit.junit.SharedInfrastructure;
 import io.inkstream.testkit.kafka.KafkaCluster;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,29 @@ class ReclassifyIT {
             assertThat(collector.duplicates(seed)).isEmpty();
             assertThat(collector.duplicates(v2)).isEmpty();
             assertThat(collector.distinct(seed) + collector.distinct(v2)).isEqualTo(2 * IMAGES);
+        }
+    }
+
+    @Test
+    void aRunFromATimestampReclassifiesOnlyTheImagesSentSinceThen(KafkaCluster kafka) throws Exception {
+        LabelledDigits digits = BundledMnist.validation().range(3000, 3200);
+        String prefix = "from-" + UUID.randomUUID() + "-";
+        String v2 = ModelPublisher.publish(kafka.clientProperties(), ShippedModels.V2.bytes());
+        try (PredictionCollector collector = new PredictionCollector(kafka, prefix)) {
+            PipelineTraffic.produce(kafka, prefix + "before-", digits, 0, 100);
+            Thread.sleep(50);
+            Instant from = Instant.now();
+            Thread.sleep(50);
+            PipelineTraffic.produce(kafka, prefix + "after-", digits, 100, 200);
+
+            ClassifierConfig config = ClassifierConfig.defaults(kafka.bootstrapServers()).withHttpPort(0).withStateDir(state.resolve("from"));
+            ReclassifySummary summary = new ReclassifyRun(new ReclassifyRun.Settings(config, v2, Optional.of(from), Duration.ofMinutes(5),
+                    Optional.of("from-" + UUID.randomUUID()))).run(p -> { });
+
+            assertThat(collector.awaitDistinct(v2, 100, Duration.ofSeconds(30))).isTrue();
+            Thread.sleep(1000);
+            assertThat(collector.byModel(v2)).hasSize(100).allSatisfy(p -> assertThat(p.imageId()).startsWith(prefix + "after-"));
+            assertThat(summary.processedThisRun()).isEqualTo(100);
         }
     }
 

@@ -32,6 +32,10 @@ public final class ReclassifyCommand implements Callable<Integer> {
     @Option(names = "--from", paramLabel = "INSTANT", description = "Start at this ISO-8601 instant instead of the beginning (first run only).")
     Instant from;
 
+    @Option(names = "--run-name", paramLabel = "NAME",
+            description = "A separate run of the same model, with its own progress (e.g. to start again from another --from).")
+    String runName;
+
     @Option(names = "--timeout", defaultValue = "PT1H", paramLabel = "DURATION", description = "Give up when not caught up by then (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -40,7 +44,8 @@ public final class ReclassifyCommand implements Callable<Integer> {
         ClassifierConfig config = ClassifierConfig.defaults(kafka.bootstrap())
                 .withHttpPort(0)
                 .withStateDir(Files.createTempDirectory("inkstream-reclassify-"));
-        ReclassifyRun run = new ReclassifyRun(new ReclassifyRun.Settings(config, model, Optional.ofNullable(from), timeout));
+        ReclassifyRun run = new ReclassifyRun(new ReclassifyRun.Settings(config, model, Optional.ofNullable(from), timeout,
+                Optional.ofNullable(runName)));
         boolean terminal = System.console() != null;
         try (ProgressBar bar = new ProgressBarBuilder()
                 .setTaskName("reclassify " + model)
