@@ -6,6 +6,7 @@ import io.inkstream.model.network.DigitClassifier;
 import io.inkstream.model.network.DigitPrediction;
 import io.inkstream.model.preprocess.DigitPreprocessor;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             try {
-                inputs.add(preprocessor.preprocess(read(file)).pixels());
+                inputs.add(preprocessor.preprocess(read(file, preprocessor.limits().maxBytes())).pixels());
                 accepted.add(file);
             } catch (ImageRejectedException e) {
                 lines[i] = file + " refused " + e.reason().code() + ": " + e.getMessage();
@@ -60,14 +61,14 @@ public final class ClassifyCommand implements Callable<Integer> {
         return refused == 0 ? 0 : 1;
     }
 
-    private static byte[] read(Path file) throws IOException {
+    private static byte[] read(Path file, int maxBytes) throws IOException {
         // Bounded read: a huge file is refused by the preprocessor's byte cap without being loaded whole.
         long size = Files.size(file);
         if (size > Integer.MAX_VALUE - 8) {
             throw new IOException("file of " + size + " bytes is far beyond any image limit");
         }
-        try (var in = Files.newInputStream(file)) {
-            return in.readNBytes((int) Math.min(size, (long) new DigitPreprocessor().limits().maxBytes() + 1));
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes((int) Math.min(size, (long) maxBytes + 1));
         }
     }
 }
