@@ -54,15 +54,9 @@ public final class ClassifierService implements AutoCloseable {
         try (Admin admin = Admin.create(client)) {
             PipelineTopics.ensure(admin, config.partitions(), Optional.empty());
         }
-        byte[] shipped = ShippedModels.DEFAULT.bytes();
-        RegisteredModel fallback;
-        try {
-            fallback = RegisteredModel.from(shipped);
-            if (ModelPublisher.publishIfEmpty(client, shipped)) {
-                log.info("models topic was empty: published the shipped model version={}", fallback.version());
-            }
-        } catch (ModelArtifactException e) {
-            throw new IllegalStateException("the shipped model is broken: " + e.getMessage(), e);
+        RegisteredModel fallback = shippedModel();
+        if (ModelPublisher.publishIfEmpty(client, fallback)) {
+            log.info("models topic was empty: published the shipped model version={}", fallback.version());
         }
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -88,6 +82,15 @@ public final class ClassifierService implements AutoCloseable {
             log.warn("buffer=MEMORY_UNSAFE: images buffered when this instance dies are lost; use only to measure");
         }
         return new ClassifierService(streams, ops, models, streamsMetrics);
+    }
+
+    /** The model shipped in the jar, validated once: the fallback until the models topic gives one. */
+    public static RegisteredModel shippedModel() {
+        try {
+            return RegisteredModel.from(ShippedModels.DEFAULT.bytes());
+        } catch (ModelArtifactException e) {
+            throw new IllegalStateException("the shipped model is broken: " + e.getMessage(), e);
+        }
     }
 
     /** The Kafka Streams settings of a classifier; reclassify runs use them too. */

@@ -30,13 +30,13 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -95,7 +95,7 @@ class SinkIT {
             assertThat(reader.forImage(prefix + "good-1")).hasSize(1);
             assertThat(reader.forImage(prefix + "good-2")).hasSize(1);
 
-            List<ConsumerRecord<byte[], byte[]>> dead = deadLetters(kafka, prefix, 3, Duration.ofSeconds(30));
+            List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(Topics.PREDICTIONS_DLQ, key -> key.startsWith(prefix), 3, Duration.ofSeconds(30));
             assertThat(dead).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
                     .containsExactlyInAnyOrder(prefix + "json", prefix + "schema", prefix + "incomplete");
             assertThat(dead).allSatisfy(r -> {
@@ -196,24 +196,5 @@ class SinkIT {
             }
         }
         throw new AssertionError("the sink did not catch up within " + deadline);
-    }
-
-    static List<ConsumerRecord<byte[], byte[]>> deadLetters(KafkaCluster kafka, String prefix, int expected, Duration deadline) {
-        Properties props = kafka.clientProperties();
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.PREDICTIONS_DLQ));
-            long end = System.nanoTime() + deadline.toNanos();
-            while (System.nanoTime() < end && found.size() < expected) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.key() != null && new String(record.key(), StandardCharsets.UTF_8).startsWith(prefix)) {
-                        found.add(record);
-                    }
-                }
-            }
-        }
-        return found;
     }
 }

@@ -28,7 +28,12 @@ public final class ModelPublisher {
 
     /** Validates and publishes; returns the version. Waits for the broker's acknowledgement. */
     public static String publish(Properties clientProperties, byte[] artifact) throws ModelArtifactException {
-        RegisteredModel model = RegisteredModel.from(artifact);
+        return publish(clientProperties, RegisteredModel.from(artifact));
+    }
+
+    /** Publishes an already validated model; returns its version. Waits for the broker's acknowledgement. */
+    public static String publish(Properties clientProperties, RegisteredModel model) {
+        byte[] artifact = model.artifact();
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -49,7 +54,7 @@ public final class ModelPublisher {
     }
 
     /** Publishes {@code artifact} only if the models topic holds nothing yet: a fresh deployment works out of the box. */
-    public static boolean publishIfEmpty(Properties clientProperties, byte[] artifact) throws ModelArtifactException {
+    public static boolean publishIfEmpty(Properties clientProperties, RegisteredModel model) {
         try (Admin admin = Admin.create(clientProperties)) {
             TopicPartition partition = new TopicPartition(Topics.MODELS, 0);
             long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
@@ -63,7 +68,7 @@ public final class ModelPublisher {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        publish(clientProperties, artifact);
+        publish(clientProperties, model);
         return true;
     }
 }

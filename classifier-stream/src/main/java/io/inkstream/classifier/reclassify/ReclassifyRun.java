@@ -10,8 +10,6 @@ import io.inkstream.contract.prediction.InvalidPredictionException;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Topics;
-import io.inkstream.model.artifact.ModelArtifactException;
-import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.preprocess.DigitPreprocessor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -87,7 +85,8 @@ public final class ReclassifyRun {
 
         Map<TopicPartition, Long> start;
         Map<TopicPartition, Long> end;
-        requireModelPublished(client, version);
+        RegisteredModel shipped = ClassifierService.shippedModel();
+        requireModelPublished(client, version, shipped);
         try (Admin admin = Admin.create(client)) {
             end = offsets(admin, OffsetSpec.latest());
             Map<TopicPartition, Long> earliest = offsets(admin, OffsetSpec.earliest());
@@ -111,7 +110,7 @@ public final class ReclassifyRun {
                 settings.from().map(Instant::toString).orElse("beginning"));
 
         if (total > 0) {
-            process(config, client, start, end, total, progress);
+            process(config, client, shipped, start, end, total, progress);
         }
         progress.accept(new ReclassifyProgress(total, total));
         ReclassifySummary summary = summarise(client, version, total);
@@ -119,15 +118,9 @@ public final class ReclassifyRun {
         return summary;
     }
 
-    private void process(ClassifierConfig config, Properties client, Map<TopicPartition, Long> start, Map<TopicPartition, Long> end,
-                         long total, Consumer<ReclassifyProgress> progress) throws InterruptedException {
-        RegisteredModel fallback;
-        try {
-            fallback = RegisteredModel.from(ShippedModels.DEFAULT.bytes());
-        } catch (ModelArtifactException e) {
-            throw new IllegalStateException(e);
-        }
-        ModelRegistry models = new ModelRegistry(Optional.of(settings.modelVersion()), fallback);
+    private void process(ClassifierConfig config, Properties client, RegisteredModel shipped, Map<TopicPartition, Long> start,
+                         Map<TopicPartition, Long> end, long total, Consumer<ReclassifyProgress> progress) throws InterruptedException {
+        ModelRegistry models = new ModelRegistry(Optional.of(settings.modelVersion()), shipped);
         Properties streamsProperties = ClassifierService.streamsProperties(config);
         streamsProperties.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // A reclassify run is a batch job: commit often so progress (committed offsets) is visible.
@@ -166,8 +159,8 @@ public final class ReclassifyRun {
         }
     }
 
-    private static void requireModelPublished(Properties client, String version) {
-        if (version.equals(ShippedModels.DEFAULT.load().version())) {
+    private static void requireModelPublished(Properties client, String version, RegisteredModel shipped) {
+        if (version.equals(shipped.version())) {
             return;
         }
         Properties props = consumerProperties(client);

@@ -94,7 +94,7 @@ class ClassifierIT {
             }
 
             List<Prediction> predictions = PipelineTraffic.predictions(kafka, p -> p.imageId().startsWith(prefix), 2, Duration.ofSeconds(60));
-            List<ConsumerRecord<byte[], byte[]>> dead = PipelineTraffic.deadLetters(kafka, key -> key.startsWith(prefix), 1, Duration.ofSeconds(30));
+            List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(Topics.IMAGES_DLQ, key -> key.startsWith(prefix), 1, Duration.ofSeconds(30));
 
             assertThat(predictions).extracting(Prediction::imageId).containsExactlyInAnyOrder(prefix + "good-a", prefix + "good-b");
             assertThat(dead).hasSize(1);

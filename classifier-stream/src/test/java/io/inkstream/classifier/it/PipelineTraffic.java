@@ -79,24 +79,4 @@ final class PipelineTraffic {
         }
         return found;
     }
-
-    static List<ConsumerRecord<byte[], byte[]>> deadLetters(KafkaCluster kafka, Predicate<String> wantedKey, int expected, Duration deadline) {
-        Properties props = kafka.clientProperties();
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "verify-dlq-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.IMAGES_DLQ));
-            long end = System.nanoTime() + deadline.toNanos();
-            while (System.nanoTime() < end && found.size() < expected) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.key() != null && wantedKey.test(new String(record.key(), StandardCharsets.UTF_8))) {
-                        found.add(record);
-                    }
-                }
-            }
-        }
-        return found;
-    }
 }

@@ -12,7 +12,6 @@ import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.rejection.ImageRejectedException;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
-import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.DigitImages;
 import io.inkstream.model.network.DigitClassifier;
@@ -89,7 +88,7 @@ public final class ClassifierBenchmark {
         out.printf(Locale.ROOT, "%d raw MNIST images (784 bytes) on %s, 6 partitions, one stream thread, exactly_once_v2%n%n", produced, Topics.IMAGES);
 
         ClassifierConfig config = ClassifierConfig.defaults(bootstrap).withStateDir(stateDir);
-        RegisteredModel model = RegisteredModel.from(ShippedModels.DEFAULT.bytes());
+        RegisteredModel model = ClassifierService.shippedModel();
         measure("warm-up: pass-through", passThrough(), config, client);
         measure("warm-up: micro-batched", batched(model, BatchSettings.Buffer.CHANGELOG), config, client);
         out.println();

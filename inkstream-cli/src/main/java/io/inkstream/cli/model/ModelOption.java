@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** {@code --model FILE}: an artifact to use instead of the model shipped in the jar. */
-final class ModelOption {
+public final class ModelOption {
     @Option(names = {"-m", "--model"}, paramLabel = "FILE",
             description = "Model artifact (zip). Default: the model shipped with Inkstream.")
     Path model;
 
-    ModelArtifact load() throws ModelArtifactException {
+    public ModelArtifact load() throws ModelArtifactException {
         return model == null ? ShippedModels.DEFAULT.load() : ModelArtifact.read(model);
     }
 }

@@ -1,16 +1,25 @@
 package io.inkstream.testkit.kafka;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** A Kafka cluster the pipeline can talk to: the embedded broker, or a container where Docker exists. */
 public interface KafkaCluster extends AutoCloseable {
@@ -47,6 +56,30 @@ public interface KafkaCluster extends AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException("the broker at " + bootstrapServers() + " did not create topics within 30 s", e);
         }
+    }
+
+    /**
+     * Reads {@code topic} from the beginning ({@code read_committed}) and returns the records whose
+     * UTF-8 key matches, once {@code expected} of them arrived or the deadline passed.
+     */
+    default List<ConsumerRecord<byte[], byte[]>> read(String topic, Predicate<String> wantedKey, int expected, Duration deadline) {
+        Properties props = clientProperties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "testkit-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long end = System.nanoTime() + deadline.toNanos();
+            while (System.nanoTime() < end && found.size() < expected) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.key() != null && wantedKey.test(new String(record.key(), StandardCharsets.UTF_8))) {
+                        found.add(record);
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     @Override
