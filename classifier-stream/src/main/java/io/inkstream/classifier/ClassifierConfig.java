@@ -51,8 +51,8 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
     public static final String STATE_DIR = "INKSTREAM_CLASSIFIER_STATE_DIR";
     public static final String HTTP_PORT = "INKSTREAM_CLASSIFIER_HTTP_PORT";
     public static final String PARTITIONS = "INKSTREAM_TOPIC_PARTITIONS";
-    public static final String IMAGE_MAX_BYTES = "INKSTREAM_IMAGE_MAX_BYTES";
-    public static final String IMAGE_MAX_SIDE = "INKSTREAM_IMAGE_MAX_SIDE";
+    public static final String IMAGE_MAX_BYTES = PreprocessingLimits.MAX_BYTES_VARIABLE;
+    public static final String IMAGE_MAX_SIDE = PreprocessingLimits.MAX_SIDE_VARIABLE;
     public static final String STREAMS_PREFIX = "INKSTREAM_KAFKA_STREAMS_";
 
     public static ClassifierConfig fromEnvironment(Environment env) {
@@ -60,8 +60,6 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
                         STATE_DIR, HTTP_PORT, PARTITIONS, IMAGE_MAX_BYTES, IMAGE_MAX_SIDE),
                 Set.of(STREAMS_PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_SINK_", "INKSTREAM_CASSANDRA_", "INKSTREAM_KAFKA_PRODUCER_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
-        PreprocessingLimits defaults = PreprocessingLimits.DEFAULT;
-        int maxSide = env.integer(IMAGE_MAX_SIDE, defaults.maxWidth(), 28, 65_536);
         String model = env.string(MODEL, "");
         return new ClassifierConfig(
                 env.string(BOOTSTRAP, "localhost:9092"),
@@ -75,7 +73,7 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
                 Path.of(env.string(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "inkstream-classifier").toString())),
                 env.integer(HTTP_PORT, 8081, 0, 65_535),
                 env.integer(PARTITIONS, 6, 1, 10_000),
-                new PreprocessingLimits(env.integer(IMAGE_MAX_BYTES, defaults.maxBytes(), 784, 256 << 20), maxSide, maxSide),
+                PreprocessingLimits.fromEnvironment(env),
                 env.passThrough(STREAMS_PREFIX));
     }
 

@@ -115,6 +115,8 @@ public final class ClassifierService implements AutoCloseable {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 10_000);
         // Model artifacts (a few hundred KB each) come through the global consumer.
         p.put(StreamsConfig.globalConsumerPrefix("max.partition.fetch.bytes"), PipelineTopics.MODEL_MAX_BYTES);
+        // A dead letter carries the whole image: one at the byte cap must fit in a request.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), PipelineTopics.IMAGE_MAX_MESSAGE_BYTES);
         p.putAll(config.streamsOverrides());
         return p;
     }

@@ -21,6 +21,7 @@ public final class PredictionReader {
     private final PreparedStatement daysOfModel;
     private final PreparedStatement ofModelDay;
     private final PreparedStatement models;
+    private final PreparedStatement failure;
 
     public PredictionReader(CqlSession session) {
         this.session = session;
@@ -29,6 +30,7 @@ public final class PredictionReader {
         this.daysOfModel = session.prepare("SELECT day FROM " + ks + ".prediction_days_by_model WHERE model_version = ?");
         this.ofModelDay = session.prepare("SELECT * FROM " + ks + ".predictions_by_model_day WHERE model_version = ? AND day = ?");
         this.models = session.prepare("SELECT DISTINCT model_version FROM " + ks + ".prediction_days_by_model");
+        this.failure = session.prepare("SELECT * FROM " + ks + ".image_failures WHERE image_id = ?");
     }
 
     public List<StoredPrediction> forImage(String imageId) {
@@ -39,6 +41,13 @@ public final class PredictionReader {
                     row.getString("source"), row.getInstant("submitted_at"), row.getInstant("classified_at")));
         }
         return predictions;
+    }
+
+    /** Why the pipeline refused this image, if it did. */
+    public Optional<ImageFailure> failure(String imageId) {
+        Row row = session.execute(failure.bind(imageId)).one();
+        return row == null ? Optional.empty() : Optional.of(new ImageFailure(row.getString("image_id"), row.getString("stage"),
+                row.getString("reason"), row.getString("message"), row.getString("source"), row.getInstant("failed_at")));
     }
 
     /**

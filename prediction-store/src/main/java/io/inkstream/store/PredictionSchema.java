@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /** Applies {@code schema.cql}: keyspace and tables created when absent, the schema version recorded. */
 public final class PredictionSchema {
-    public static final int VERSION = 1;
+    /** 2: image_failures. */
+    public static final int VERSION = 2;
     public static final String KEYSPACE = "inkstream";
     public static final String DEFAULT_REPLICATION = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
     private static final Logger log = LoggerFactory.getLogger(PredictionSchema.class);

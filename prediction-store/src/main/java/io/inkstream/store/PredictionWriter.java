@@ -22,6 +22,7 @@ public final class PredictionWriter {
     private final PreparedStatement byImage;
     private final PreparedStatement byModelDay;
     private final PreparedStatement modelDay;
+    private final PreparedStatement failure;
     /** (model, day) pairs already recorded in prediction_days_by_model: one write per pair, not one per prediction. */
     private final Set<String> knownDays = ConcurrentHashMap.newKeySet();
 
@@ -33,6 +34,8 @@ public final class PredictionWriter {
         this.byModelDay = session.prepare("INSERT INTO " + ks + ".predictions_by_model_day (model_version, day, classified_at, image_id, "
                 + "label, confidence, true_label, source, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         this.modelDay = session.prepare("INSERT INTO " + ks + ".prediction_days_by_model (model_version, day) VALUES (?, ?)");
+        this.failure = session.prepare("INSERT INTO " + ks + ".image_failures (image_id, stage, reason, message, source, failed_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?)");
     }
 
     /**
@@ -53,6 +56,12 @@ public final class PredictionWriter {
                 : session.executeAsync(modelDay.bind(p.modelVersion(), day).setIdempotent(true)).toCompletableFuture()
                         .thenRun(() -> knownDays.add(dayKey));
         return CompletableFuture.allOf(image, history, index);
+    }
+
+    /** Records why an accepted image was refused; an upsert like every other write. */
+    public CompletionStage<Void> write(ImageFailure f) {
+        return session.executeAsync(failure.bind(f.imageId(), f.stage(), f.reason(), f.message(), f.source(), f.failedAt())
+                .setIdempotent(true)).thenApply(rows -> null);
     }
 
     /** The UTC day a prediction was made: its partition in predictions_by_model_day. */

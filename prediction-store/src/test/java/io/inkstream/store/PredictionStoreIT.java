@@ -44,6 +44,18 @@ class PredictionStoreIT {
     }
 
     @Test
+    void recordsWhyAnAcceptedImageWasRefusedAndReadsItBack() {
+        String id = "refused-" + UUID.randomUUID();
+        ImageFailure failure = new ImageFailure(id, "preprocess", "no-ink", "the 120 x 120 image has no ink", "gateway",
+                Instant.parse("2026-11-25T10:00:00Z"));
+        writer.write(failure).toCompletableFuture().join();
+        writer.write(failure).toCompletableFuture().join();
+
+        assertThat(reader.failure(id)).contains(failure);
+        assertThat(reader.failure("never-" + UUID.randomUUID())).isEmpty();
+    }
+
+    @Test
     void writingTheSamePredictionTwiceLeavesOneRowPerTable() {
         String model = "m-" + UUID.randomUUID();
         Prediction p = prediction("img-" + UUID.randomUUID(), model, 7, 7, Instant.parse("2026-11-25T10:00:00Z"));

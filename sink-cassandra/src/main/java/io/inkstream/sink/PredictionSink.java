@@ -7,18 +7,22 @@ import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.Topics;
+import io.inkstream.store.ImageFailure;
 import io.inkstream.store.PredictionWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -32,7 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write loop: poll predictions, write every one to Cassandra with a bound on writes in
+ * The write loop: poll predictions (and the images topic's dead letters, recorded as failures so
+ * the gateway can say why an image was refused), write every one to Cassandra with a bound on writes in
  * flight, retry what failed for a transient reason until it succeeds, dead-letter what can never
  * be written, and only then commit the polled offsets. At-least-once delivery of upserts by
  * primary key: the effect is exactly-once. One thread; {@link #stop()} finishes the batch in hand
@@ -62,7 +67,7 @@ final class PredictionSink implements Runnable {
 
     @Override
     public void run() {
-        consumer.subscribe(List.of(Topics.PREDICTIONS), new ConsumerRebalanceListener() {
+        consumer.subscribe(List.of(Topics.PREDICTIONS, Topics.IMAGES_DLQ), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 // Every polled batch is written and committed before the next poll: nothing is in flight here.
@@ -90,8 +95,8 @@ final class PredictionSink implements Runnable {
         }
     }
 
-    /** A polled record and the prediction parsed from it. */
-    private record Pending(ConsumerRecord<String, byte[]> record, Prediction prediction) {
+    /** A polled record and the write it becomes. */
+    private record Pending(ConsumerRecord<String, byte[]> record, Function<PredictionWriter, CompletionStage<Void>> write) {
     }
 
     /** Writes a polled batch completely (or dead-letters what can never be written); returns false if stopped first. */
@@ -99,8 +104,17 @@ final class PredictionSink implements Runnable {
         List<Pending> pending = new ArrayList<>(records.count());
         List<Future<RecordMetadata>> dead = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
+            if (Topics.IMAGES_DLQ.equals(record.topic())) {
+                // A dead letter without a key (an image sent without an id) names no image to report on.
+                if (record.key() != null) {
+                    ImageFailure failure = failureOf(record);
+                    pending.add(new Pending(record, writer -> writer.write(failure)));
+                }
+                continue;
+            }
             try {
-                pending.add(new Pending(record, PredictionJson.read(record.value())));
+                Prediction prediction = PredictionJson.read(record.value());
+                pending.add(new Pending(record, writer -> writer.write(prediction)));
             } catch (InvalidPredictionException e) {
                 dead.add(deadLetter(record, "parse", "invalid-prediction", e.getMessage()));
             }
@@ -144,7 +158,7 @@ final class PredictionSink implements Runnable {
         for (Pending item : batch) {
             inFlight.acquire();
             long started = System.nanoTime();
-            writes.add(writer.write(item.prediction()).toCompletableFuture().handle((result, error) -> {
+            writes.add(item.write().apply(writer).toCompletableFuture().handle((result, error) -> {
                 inFlight.release();
                 if (error == null) {
                     metrics.written(System.nanoTime() - started);
@@ -167,6 +181,19 @@ final class PredictionSink implements Runnable {
             }
         }
         return failed;
+    }
+
+    private static ImageFailure failureOf(ConsumerRecord<String, byte[]> record) {
+        org.apache.kafka.common.header.Headers headers = record.headers();
+        Instant failedAt;
+        try {
+            failedAt = Headers.text(headers, Headers.FAILED_AT).map(Instant::parse).orElse(Instant.ofEpochMilli(record.timestamp()));
+        } catch (DateTimeParseException e) {
+            failedAt = Instant.ofEpochMilli(record.timestamp());
+        }
+        return new ImageFailure(record.key(), Headers.text(headers, Headers.ERROR_STAGE).orElse("unknown"),
+                Headers.text(headers, Headers.ERROR_CLASS).orElse("unknown"), Headers.text(headers, Headers.ERROR_MESSAGE).orElse(""),
+                Headers.text(headers, Headers.SOURCE).orElse(null), failedAt);
     }
 
     /** Waits out a backoff while still polling (paused), so the group does not think this member is dead. */

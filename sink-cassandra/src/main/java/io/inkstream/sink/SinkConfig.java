@@ -1,10 +1,8 @@
 package io.inkstream.sink;
 
-import io.inkstream.contract.config.ConfigurationException;
 import io.inkstream.contract.config.Environment;
 import io.inkstream.store.PredictionSchema;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -48,7 +46,7 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
         return new SinkConfig(
                 env.string(BOOTSTRAP, "localhost:9092"),
                 env.string(GROUP_ID, "inkstream-sink"),
-                contactPoints(CONTACT_POINTS, env.string(CONTACT_POINTS, "127.0.0.1:9042")),
+                env.addresses(CONTACT_POINTS, "127.0.0.1:9042", 9042),
                 env.string(LOCAL_DC, "datacenter1"),
                 env.string(REPLICATION, PredictionSchema.DEFAULT_REPLICATION),
                 env.integer(MAX_IN_FLIGHT, 256, 1, 100_000),
@@ -71,20 +69,5 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
     public SinkConfig withHttpPort(int port) {
         return new SinkConfig(bootstrapServers, groupId, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, port,
                 partitions, consumerOverrides);
-    }
-
-    private static List<InetSocketAddress> contactPoints(String name, String value) {
-        try {
-            return Arrays.stream(value.split(","))
-                    .map(String::strip)
-                    .map(hostPort -> {
-                        int colon = hostPort.lastIndexOf(':');
-                        return colon < 0 ? new InetSocketAddress(hostPort, 9042)
-                                : new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
-                    })
-                    .toList();
-        } catch (RuntimeException e) {
-            throw new ConfigurationException(name + "=" + value + " is not host:port[,host:port...]");
-        }
     }
 }

@@ -104,6 +104,27 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
 
     public static ModelArtifact read(byte[] artifact) throws ModelArtifactException {
         Map<String, byte[]> entries = unzip(artifact);
+        ModelMetadata metadata = checkedMetadata(entries);
+        byte[] networkZip = entries.get(NETWORK_ENTRY);
+        MultiLayerNetwork network;
+        try {
+            network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(networkZip), false);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelArtifactException("model " + metadata.version() + ": the network cannot be loaded: " + e.getMessage(), e);
+        }
+        checkLayers(metadata, network);
+        return new ModelArtifact(metadata, network);
+    }
+
+    /**
+     * The metadata of an artifact whose network matches its digest, without loading the network:
+     * what a service that lists models but never runs them needs.
+     */
+    public static ModelMetadata readMetadata(byte[] artifact) throws ModelArtifactException {
+        return checkedMetadata(unzip(artifact));
+    }
+
+    private static ModelMetadata checkedMetadata(Map<String, byte[]> entries) throws ModelArtifactException {
         byte[] json = entries.get(METADATA_ENTRY);
         byte[] networkZip = entries.get(NETWORK_ENTRY);
         if (json == null || networkZip == null) {
@@ -115,14 +136,7 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
             throw new ModelArtifactException("model " + metadata.version() + " is corrupt: " + NETWORK_ENTRY
                     + " does not match the digest in " + METADATA_ENTRY);
         }
-        MultiLayerNetwork network;
-        try {
-            network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(networkZip), false);
-        } catch (IOException | RuntimeException e) {
-            throw new ModelArtifactException("model " + metadata.version() + ": the network cannot be loaded: " + e.getMessage(), e);
-        }
-        checkLayers(metadata, network);
-        return new ModelArtifact(metadata, network);
+        return metadata;
     }
 
     private static ModelMetadata parseMetadata(byte[] json) throws ModelArtifactException {

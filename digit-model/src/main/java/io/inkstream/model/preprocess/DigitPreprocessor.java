@@ -57,19 +57,25 @@ public final class DigitPreprocessor {
         return limits;
     }
 
+    /**
+     * The checks that need no pixels: size, format from the signature, and the dimensions the
+     * header claims. What the gateway runs before it accepts an upload (cheap enough for every
+     * request); the classifier runs the whole {@link #preprocess}.
+     */
+    public ImageFormat inspect(byte[] bytes) throws ImageRejectedException {
+        ImageFormat format = sizeAndFormat(bytes);
+        if (format != ImageFormat.RAW_MNIST) {
+            decode(bytes, format, false);
+        }
+        return format;
+    }
+
     public PreprocessedDigit preprocess(byte[] bytes) throws ImageRejectedException {
-        if (bytes.length == 0) {
-            throw new ImageRejectedException(new ImageRejection.Empty());
-        }
-        if (bytes.length > limits.maxBytes()) {
-            throw new ImageRejectedException(new ImageRejection.TooLarge(bytes.length, limits.maxBytes()));
-        }
-        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ImageRejectedException(
-                new ImageRejection.UnknownFormat(HexFormat.of().formatHex(bytes, 0, Math.min(8, bytes.length)), bytes.length)));
+        ImageFormat format = sizeAndFormat(bytes);
         if (format == ImageFormat.RAW_MNIST) {
             return rawMnist(bytes);
         }
-        BufferedImage image = decode(bytes, format);
+        BufferedImage image = decode(bytes, format, true);
         InkImage ink = inkOf(image);
         int[] bounds = ink.inkBounds(BOUNDS_THRESHOLD);
         if (bounds == null) {
@@ -95,6 +101,17 @@ public final class DigitPreprocessor {
         return radius < 1 ? box : box.pad(radius).dilate(radius);
     }
 
+    private ImageFormat sizeAndFormat(byte[] bytes) throws ImageRejectedException {
+        if (bytes.length == 0) {
+            throw new ImageRejectedException(new ImageRejection.Empty());
+        }
+        if (bytes.length > limits.maxBytes()) {
+            throw new ImageRejectedException(new ImageRejection.TooLarge(bytes.length, limits.maxBytes()));
+        }
+        return ImageFormat.sniff(bytes).orElseThrow(() -> new ImageRejectedException(
+                new ImageRejection.UnknownFormat(HexFormat.of().formatHex(bytes, 0, Math.min(8, bytes.length)), bytes.length)));
+    }
+
     /** Raw MNIST bytes are already normalised: only scaled to [0, 1]. */
     private static PreprocessedDigit rawMnist(byte[] bytes) throws ImageRejectedException {
         float[] pixels = new float[PreprocessedDigit.PIXELS];
@@ -110,7 +127,8 @@ public final class DigitPreprocessor {
         return new PreprocessedDigit(pixels, ImageFormat.RAW_MNIST, PreprocessedDigit.SIDE, PreprocessedDigit.SIDE);
     }
 
-    private BufferedImage decode(byte[] bytes, ImageFormat format) throws ImageRejectedException {
+    /** Reads the header and checks its dimensions; then the pixels too when asked ({@code null} otherwise). */
+    private BufferedImage decode(byte[] bytes, ImageFormat format, boolean pixels) throws ImageRejectedException {
         String name = format.shortName().toUpperCase(Locale.ROOT);
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
@@ -129,6 +147,9 @@ public final class DigitPreprocessor {
                 }
                 if (width < 1 || height < 1) {
                     throw new ImageRejectedException(new ImageRejection.Undecodable(name, "the header claims " + width + " x " + height + " pixels"));
+                }
+                if (!pixels) {
+                    return null;
                 }
                 BufferedImage image = reader.read(0);
                 if (image == null) {

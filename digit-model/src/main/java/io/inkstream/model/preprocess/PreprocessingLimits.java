@@ -1,5 +1,7 @@
 package io.inkstream.model.preprocess;
 
+import io.inkstream.contract.config.Environment;
+
 /**
  * What an image may cost before it is refused, checked before any pixel is decoded.
  *
@@ -9,10 +11,19 @@ package io.inkstream.model.preprocess;
  */
 public record PreprocessingLimits(int maxBytes, int maxWidth, int maxHeight) {
     public static final PreprocessingLimits DEFAULT = new PreprocessingLimits(1 << 20, 4096, 4096);
+    /** Read by the gateway and the classifier alike, so both refuse the same images. */
+    public static final String MAX_BYTES_VARIABLE = "INKSTREAM_IMAGE_MAX_BYTES";
+    public static final String MAX_SIDE_VARIABLE = "INKSTREAM_IMAGE_MAX_SIDE";
 
     public PreprocessingLimits {
         if (maxBytes < ImageFormat.RAW_MNIST_LENGTH || maxWidth < 1 || maxHeight < 1) {
             throw new IllegalArgumentException("limits too small: " + maxBytes + " bytes, " + maxWidth + " x " + maxHeight);
         }
+    }
+
+    /** {@value #MAX_BYTES_VARIABLE} and {@value #MAX_SIDE_VARIABLE}, with {@link #DEFAULT} where unset. */
+    public static PreprocessingLimits fromEnvironment(Environment env) {
+        int maxSide = env.integer(MAX_SIDE_VARIABLE, DEFAULT.maxWidth(), 28, 65_536);
+        return new PreprocessingLimits(env.integer(MAX_BYTES_VARIABLE, DEFAULT.maxBytes(), 784, 256 << 20), maxSide, maxSide);
     }
 }

@@ -8,6 +8,7 @@ import io.inkstream.contract.rejection.ImageRejectedException;
 import io.inkstream.contract.rejection.ImageRejection;
 import io.inkstream.contract.rejection.RejectionReason;
 import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.render.CraftedImages;
 import io.inkstream.model.render.DigitRenderer;
 import io.inkstream.model.data.DigitImages;
 import java.awt.BasicStroke;
@@ -15,12 +16,10 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -161,7 +160,7 @@ class DigitPreprocessorTest {
     @Test
     @Timeout(10)
     void refusesAPngHeaderClaimingOneHundredThousandPixelsSquareBeforeDecoding() throws IOException {
-        byte[] bomb = pngClaiming(100_000, 100_000);
+        byte[] bomb = CraftedImages.pngClaiming(100_000, 100_000);
         assertThat(bomb.length).isLessThan(100);
         ImageRejectedException e = assertRejected(bomb, ImageRejection.DimensionsTooLarge.class, RejectionReason.DIMENSIONS_TOO_LARGE);
         assertThat(e.getMessage()).contains("100000 x 100000").contains("4096 x 4096");
@@ -172,6 +171,25 @@ class DigitPreprocessorTest {
         byte[] png = DigitRenderer.png(DigitRenderer.render(digits.imageBytes(5), 200, 200, 150, 25, 25, 0));
         byte[] truncated = Arrays.copyOf(png, png.length * 6 / 10);
         assertRejected(truncated, ImageRejection.Undecodable.class, RejectionReason.UNDECODABLE);
+    }
+
+    @Test
+    void inspectionChecksSizeFormatAndHeaderWithoutDecodingThePixels() throws Exception {
+        byte[] png = DigitRenderer.png(DigitRenderer.render(digits.imageBytes(5), 200, 200, 150, 25, 25, 0));
+        assertThat(preprocessor.inspect(png)).isEqualTo(ImageFormat.PNG);
+        assertThat(preprocessor.inspect(digits.imageBytes(5))).isEqualTo(ImageFormat.RAW_MNIST);
+        // A PNG cut after its header passes inspection: only the classifier's full decode can find the damage.
+        assertThat(preprocessor.inspect(Arrays.copyOf(png, png.length * 6 / 10))).isEqualTo(ImageFormat.PNG);
+        assertThatThrownBy(() -> preprocessor.inspect(CraftedImages.pngClaiming(100_000, 100_000)))
+                .isInstanceOfSatisfying(ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectionReason.DIMENSIONS_TOO_LARGE));
+        assertThatThrownBy(() -> preprocessor.inspect(Arrays.copyOf(png, 20)))
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(RejectionReason.UNDECODABLE));
+        assertThatThrownBy(() -> preprocessor.inspect("GIF? no".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectionReason.UNKNOWN_FORMAT));
+        assertThatThrownBy(() -> preprocessor.inspect(new byte[0]))
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(RejectionReason.EMPTY));
     }
 
     @Test
@@ -195,33 +213,6 @@ class DigitPreprocessorTest {
             return e;
         }
         throw new AssertionError("expected a " + type.getSimpleName() + " refusal");
-    }
-
-    /** A syntactically valid PNG whose IHDR claims the given size: 8-bit gray, one empty IDAT. */
-    static byte[] pngClaiming(int width, int height) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        DataOutputStream data = new DataOutputStream(out);
-        data.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a});
-        ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
-        DataOutputStream header = new DataOutputStream(ihdr);
-        header.writeInt(width);
-        header.writeInt(height);
-        header.write(new byte[] {8, 0, 0, 0, 0});
-        chunk(data, "IHDR", ihdr.toByteArray());
-        chunk(data, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
-        chunk(data, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    private static void chunk(DataOutputStream out, String type, byte[] body) throws IOException {
-        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-        out.writeInt(body.length);
-        out.write(typeBytes);
-        out.write(body);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(body);
-        out.writeInt((int) crc.getValue());
     }
 
     private static double meanDifference(float[] a, float[] b) {

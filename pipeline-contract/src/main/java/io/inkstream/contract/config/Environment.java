@@ -1,6 +1,8 @@
 package io.inkstream.contract.config;
 
+import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -56,6 +58,23 @@ public final class Environment {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(name + "=" + value + " is not one of "
                     + Arrays.toString(defaultValue.getDeclaringClass().getEnumConstants()).toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** A list of {@code host[:port]}, comma-separated; hosts without a port get the default port. */
+    public List<InetSocketAddress> addresses(String name, String defaultValue, int defaultPort) {
+        String value = string(name, defaultValue);
+        try {
+            return Arrays.stream(value.split(","))
+                    .map(String::strip)
+                    .map(hostPort -> {
+                        int colon = hostPort.lastIndexOf(':');
+                        return colon < 0 ? new InetSocketAddress(hostPort, defaultPort)
+                                : new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+                    })
+                    .toList();
+        } catch (RuntimeException e) {
+            throw new ConfigurationException(name + "=" + value + " is not host:port[,host:port...]");
         }
     }
 

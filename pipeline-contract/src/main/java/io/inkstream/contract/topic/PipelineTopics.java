@@ -20,6 +20,12 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class PipelineTopics {
     /** Models are zips of a few hundred KB to a few MB. */
     public static final int MODEL_MAX_BYTES = 16 << 20;
+    /**
+     * Records of the images topics: an image at the default 1 MiB cap plus its key and headers is
+     * just over the broker's default of 1 MiB + 12 bytes, so these topics allow more. Producers of
+     * images set their max.request.size to this too.
+     */
+    public static final int IMAGE_MAX_MESSAGE_BYTES = 8 << 20;
 
     private PipelineTopics() {
     }
@@ -30,11 +36,13 @@ public final class PipelineTopics {
      */
     public static void ensure(Admin admin, int partitions, Optional<Short> replication) {
         List<NewTopic> topics = new ArrayList<>();
-        topics.add(topic(Topics.IMAGES, partitions, replication, Map.of("retention.ms", "-1", "retention.bytes", "-1")));
+        String imageMax = Integer.toString(IMAGE_MAX_MESSAGE_BYTES);
+        topics.add(topic(Topics.IMAGES, partitions, replication, Map.of("retention.ms", "-1", "retention.bytes", "-1",
+                "max.message.bytes", imageMax)));
         topics.add(topic(Topics.PREDICTIONS, partitions, replication, Map.of()));
         topics.add(topic(Topics.MODELS, 1, replication, Map.of("cleanup.policy", "compact",
                 "max.message.bytes", Integer.toString(MODEL_MAX_BYTES))));
-        topics.add(topic(Topics.IMAGES_DLQ, partitions, replication, Map.of()));
+        topics.add(topic(Topics.IMAGES_DLQ, partitions, replication, Map.of("max.message.bytes", imageMax)));
         topics.add(topic(Topics.PREDICTIONS_DLQ, partitions, replication, Map.of()));
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);

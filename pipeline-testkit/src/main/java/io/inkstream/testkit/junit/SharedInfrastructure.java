@@ -41,11 +41,18 @@ public final class SharedInfrastructure implements ParameterResolver, ExecutionC
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == KafkaCluster.class ? kafka(context) : cassandra(context);
+    }
+
+    /** The test run's broker, for extensions that build on it (a pipeline of services started once per run). */
+    public static KafkaCluster kafka(ExtensionContext context) {
         Infrastructure kind = infrastructure(context);
-        if (parameter.getParameter().getType() == KafkaCluster.class) {
-            return shared(context, "kafka-" + kind, KafkaCluster.class,
-                    kind == Infrastructure.EMBEDDED ? LocalKafka::start : ContainerKafka::start);
-        }
+        return shared(context, "kafka-" + kind, KafkaCluster.class, kind == Infrastructure.EMBEDDED ? LocalKafka::start : ContainerKafka::start);
+    }
+
+    /** The test run's Cassandra node. */
+    public static CassandraCluster cassandra(ExtensionContext context) {
+        Infrastructure kind = infrastructure(context);
         return shared(context, "cassandra-" + kind, CassandraCluster.class,
                 kind == Infrastructure.EMBEDDED ? LocalCassandra::start : ContainerCassandra::start);
     }

@@ -1,0 +1,49 @@
+package io.inkstream.gateway;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.metadata.NodeState;
+import io.inkstream.gateway.query.ModelCatalog;
+import io.inkstream.ops.OpsServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+/**
+ * {@code /health}: UP, DEGRADED (Cassandra down: uploads still work, answers do not) or DOWN (the
+ * broker does not answer: uploads cannot be accepted), as 200, 200 and 503.
+ */
+final class GatewayHealth {
+    /** A broker check answers health for this long: health is polled often, the cluster changes rarely. */
+    private static final Duration BROKER_CHECK_TTL = Duration.ofSeconds(5);
+
+    private final Admin admin;
+    private final CqlSession session;
+    private final ModelCatalog catalog;
+    private Instant brokerCheckedAt = Instant.EPOCH;
+    private boolean brokerUp;
+
+    GatewayHealth(Admin admin, CqlSession session, ModelCatalog catalog) {
+        this.admin = admin;
+        this.session = session;
+        this.catalog = catalog;
+    }
+
+    synchronized OpsServer.Health check() {
+        if (Duration.between(brokerCheckedAt, Instant.now()).compareTo(BROKER_CHECK_TTL) > 0) {
+            try {
+                admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes().get(3, TimeUnit.SECONDS);
+                brokerUp = true;
+            } catch (Exception e) {
+                brokerUp = false;
+            }
+            brokerCheckedAt = Instant.now();
+        }
+        boolean cassandraUp = session.getMetadata().getNodes().values().stream().anyMatch(node -> node.getState() == NodeState.UP);
+        String status = !brokerUp ? "DOWN" : cassandraUp ? "UP" : "DEGRADED";
+        return new OpsServer.Health(brokerUp, "{\"status\":\"" + status + "\",\"kafka\":\"" + (brokerUp ? "up" : "down")
+                + "\",\"cassandra\":\"" + (cassandraUp ? "up" : "down") + "\",\"activeModel\":"
+                + catalog.activeVersion().map(v -> "\"" + v + "\"").orElse("null") + "}");
+    }
+}

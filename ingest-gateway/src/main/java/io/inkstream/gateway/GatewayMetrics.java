@@ -1,0 +1,49 @@
+package io.inkstream.gateway;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/** What the gateway counts: images accepted and refused (by reason), broker refusals, publish latency, HTTP requests. */
+public final class GatewayMetrics {
+    private final MeterRegistry registry;
+    private final Counter accepted;
+    private final Counter replayed;
+    private final Counter publishFailures;
+    private final Timer publishLatency;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.accepted = Counter.builder("inkstream_gateway_images_accepted").description("images acknowledged by the broker and answered 202")
+                .register(registry);
+        this.replayed = Counter.builder("inkstream_gateway_idempotent_replays").description("uploads answered from an earlier Idempotency-Key")
+                .register(registry);
+        this.publishFailures = Counter.builder("inkstream_gateway_publish_failures")
+                .description("uploads answered 503: the broker did not acknowledge in time").register(registry);
+        this.publishLatency = Timer.builder("inkstream_gateway_publish").description("from send to the broker's acknowledgement of a request's images")
+                .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    public void accepted(int images, long publishNanos) {
+        accepted.increment(images);
+        publishLatency.record(publishNanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void replayed() {
+        replayed.increment();
+    }
+
+    public void publishFailed() {
+        publishFailures.increment();
+    }
+
+    public void rejected(String reason) {
+        registry.counter("inkstream_gateway_images_rejected", "reason", reason).increment();
+    }
+
+    public void request(String method, String route, int status, long nanos) {
+        Timer.builder("inkstream_gateway_http_requests").tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,103 @@
+package io.inkstream.gateway;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.inkstream.contract.topic.PipelineTopics;
+import io.inkstream.gateway.http.GatewayApp;
+import io.inkstream.gateway.publish.ImagePublisher;
+import io.inkstream.gateway.query.ModelCatalog;
+import io.inkstream.gateway.query.RecentUploads;
+import io.inkstream.model.preprocess.DigitPreprocessor;
+import io.inkstream.store.PredictionReader;
+import io.inkstream.store.PredictionSchema;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The gateway: the web page and REST API, publishing uploads to Kafka and answering from Cassandra. */
+public final class GatewayService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GatewayService.class);
+
+    private final Javalin app;
+    private final ImagePublisher publisher;
+    private final ModelCatalog catalog;
+    private final CqlSession session;
+    private final Admin admin;
+
+    private GatewayService(Javalin app, ImagePublisher publisher, ModelCatalog catalog, CqlSession session, Admin admin) {
+        this.app = app;
+        this.publisher = publisher;
+        this.catalog = catalog;
+        this.session = session;
+        this.admin = admin;
+    }
+
+    public static GatewayService start(GatewayConfig config) {
+        Properties adminProperties = new Properties();
+        adminProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Admin admin = Admin.create(adminProperties);
+        PipelineTopics.ensure(admin, config.partitions(), Optional.empty());
+        CqlSession session = CqlSession.builder()
+                .addContactPoints(config.contactPoints())
+                .withLocalDatacenter(config.localDatacenter())
+                .build();
+        // Idempotent: whichever of the gateway and the sink starts first creates the tables the other reads.
+        PredictionSchema.apply(session, config.replication());
+        PredictionReader reader = new PredictionReader(session);
+
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        ImagePublisher publisher = ImagePublisher.create(config.bootstrapServers(), config.publishTimeout(), config.producerOverrides());
+        new KafkaClientMetrics(publisher.producer()).bindTo(meters);
+        ModelCatalog catalog = ModelCatalog.start(config.bootstrapServers(), reader, config.pinnedModel());
+
+        GatewayHealth health = new GatewayHealth(admin, session, catalog);
+        Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, reader, catalog,
+                new RecentUploads(100_000), new GatewayMetrics(meters), health::check, meters::scrape, config.apiKey(),
+                config.maxFiles()));
+        GatewayService service = new GatewayService(app, publisher, catalog, session, admin);
+        try {
+            app.start(config.host(), config.port());
+        } catch (RuntimeException e) {
+            service.close();
+            throw new IllegalStateException("the gateway cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + rootMessage(e) + " (set INKSTREAM_GATEWAY_PORT to another port)", e);
+        }
+        log.info("gateway started url=http://{}:{}/ bootstrap={} cassandra={} api_key={} max_image_bytes={}",
+                "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), app.port(), config.bootstrapServers(),
+                config.contactPoints(), config.apiKey().isPresent() ? "required" : "off", config.limits().maxBytes());
+        return service;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
+    /** Stops taking requests, then flushes what the producer holds (a waiting upload still gets its answer), then closes the rest. */
+    @Override
+    public void close() {
+        log.info("gateway stopping");
+        app.stop();
+        publisher.close();
+        catalog.close();
+        session.close();
+        admin.close(Duration.ofSeconds(5));
+        log.info("gateway stopped");
+    }
+}

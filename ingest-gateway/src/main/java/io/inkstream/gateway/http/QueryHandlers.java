@@ -1,0 +1,166 @@
+package io.inkstream.gateway.http;
+
+import io.inkstream.gateway.query.ImageQueries;
+import io.inkstream.gateway.query.ImageStatus;
+import io.inkstream.gateway.query.ModelCatalog;
+import io.inkstream.model.artifact.ModelMetadata;
+import io.inkstream.store.ImageFailure;
+import io.inkstream.store.ModelAccuracy;
+import io.inkstream.store.PredictionPage;
+import io.inkstream.store.PredictionReader;
+import io.inkstream.store.StoredPrediction;
+import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The read side of the API: images, predictions, models. Every answer comes from Cassandra and the models topic. */
+final class QueryHandlers {
+    static final int MAX_ID_LENGTH = 256;
+    static final int DEFAULT_PAGE = 20;
+    static final int MAX_PAGE = 200;
+    static final int MAX_IDS = 100;
+
+    record ImageView(String id, String status, List<PredictionView> predictions, FailureView failure) {
+    }
+
+    record PredictionView(String imageId, String model, int label, float confidence, List<Float> probabilities, Integer trueLabel,
+                          String source, Instant submittedAt, Instant classifiedAt) {
+        static PredictionView of(StoredPrediction p) {
+            return new PredictionView(p.imageId(), p.modelVersion(), p.label(), p.confidence(), p.probabilities().isEmpty() ? null
+                    : p.probabilities(), p.trueLabel(), p.source(), p.submittedAt(), p.classifiedAt());
+        }
+    }
+
+    record FailureView(String stage, String reason, String message, Instant failedAt) {
+        static FailureView of(ImageFailure f) {
+            return new FailureView(f.stage(), f.reason(), f.message(), f.failedAt());
+        }
+    }
+
+    record ImagesView(List<ImageView> images) {
+    }
+
+    record PredictionPageView(String model, List<PredictionView> predictions, String next, String nextUrl) {
+    }
+
+    record ModelsView(String active, boolean pinned, Instant accuracyCountedAt, List<ModelView> models) {
+    }
+
+    record ModelView(String version, String architecture, Instant createdAt, Double validationAccuracy, boolean active, LiveView live) {
+    }
+
+    /** @param accuracy null until a labelled image has been classified by this model */
+    record LiveView(long predictions, long labelled, long correct, Double accuracy) {
+        static LiveView of(ModelAccuracy a) {
+            return new LiveView(a.predictions(), a.labelled(), a.correct(), a.labelled() == 0 ? null : a.accuracy());
+        }
+    }
+
+    private final ImageQueries images;
+    private final PredictionReader reader;
+    private final ModelCatalog catalog;
+
+    QueryHandlers(ImageQueries images, PredictionReader reader, ModelCatalog catalog) {
+        this.images = images;
+        this.reader = reader;
+        this.catalog = catalog;
+    }
+
+    static String imageLocation(String id) {
+        return "/api/images/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+    }
+
+    static String imagesLocation(List<String> ids) {
+        return "/api/images?ids=" + URLEncoder.encode(String.join(",", ids), StandardCharsets.UTF_8);
+    }
+
+    /** {@code GET /api/images/{id}}: 404 when the id is unknown to the tables and to this instance. */
+    void image(Context ctx) {
+        String id = checkedId(ctx.pathParam("id"));
+        ImageView view = view(images.status(id));
+        if (view.status().equals("unknown")) {
+            throw new ApiProblem(404, "unknown-image", "no image " + id + " has been classified or refused, and this gateway did not "
+                    + "accept it lately; an image just sent straight to the topic or through another gateway shows up once classified");
+        }
+        ctx.json(view);
+    }
+
+    /** {@code GET /api/images?ids=a,b,c}: several at once (what a multi-file upload's Location names); unknown ids are listed as such. */
+    void images(Context ctx) {
+        String ids = ctx.queryParam("ids");
+        if (ids == null || ids.isBlank()) {
+            throw new ApiProblem(400, "missing-ids", "name the images: /api/images?ids=<id>,<id>; recent predictions are at /api/predictions");
+        }
+        List<String> list = Arrays.stream(ids.split(",")).map(String::strip).filter(id -> !id.isEmpty()).distinct().toList();
+        if (list.size() > MAX_IDS) {
+            throw new ApiProblem(400, "too-many-ids", list.size() + " ids; at most " + MAX_IDS + " per request");
+        }
+        ctx.json(new ImagesView(list.stream().map(QueryHandlers::checkedId).map(images::status).map(QueryHandlers::view).toList()));
+    }
+
+    /** {@code GET /api/predictions?model=&limit=&page=}: newest first; {@code page} is the previous answer's {@code next}. */
+    void predictions(Context ctx) {
+        Optional<String> model = Optional.ofNullable(ctx.queryParam("model")).filter(m -> !m.isBlank()).or(catalog::activeVersion);
+        int limit = limit(ctx.queryParam("limit"));
+        Optional<String> page = Optional.ofNullable(ctx.queryParam("page")).filter(p -> !p.isBlank());
+        if (model.isEmpty()) {
+            ctx.json(new PredictionPageView(null, List.of(), null, null));
+            return;
+        }
+        PredictionPage result;
+        try {
+            result = reader.recent(model.get(), limit, page);
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem(400, "invalid-page", "page must be the \"next\" value of a previous answer: " + e.getMessage());
+        }
+        String next = result.next().orElse(null);
+        String nextUrl = next == null ? null : "/api/predictions?model=" + URLEncoder.encode(model.get(), StandardCharsets.UTF_8)
+                + "&limit=" + limit + "&page=" + URLEncoder.encode(next, StandardCharsets.UTF_8);
+        ctx.json(new PredictionPageView(model.get(), result.predictions().stream().map(PredictionView::of).toList(), next, nextUrl));
+    }
+
+    /** {@code GET /api/models}: versions, the active one, validation and live accuracy. */
+    void models(Context ctx) {
+        ModelCatalog.Snapshot snapshot = catalog.snapshot();
+        List<ModelView> models = snapshot.models().stream()
+                .map(e -> new ModelView(e.version(), e.metadata().map(ModelMetadata::architecture).orElse(null),
+                        e.metadata().map(ModelMetadata::createdAt).orElse(null),
+                        e.metadata().map(ModelMetadata::validationAccuracy).orElse(null), e.active(),
+                        e.live().map(LiveView::of).orElse(null)))
+                .toList();
+        ctx.json(new ModelsView(snapshot.active().orElse(null), snapshot.pinned(), snapshot.accuracyAt().orElse(null), models));
+    }
+
+    private static ImageView view(ImageStatus status) {
+        return new ImageView(status.id(), status.status().name().toLowerCase(Locale.ROOT),
+                status.predictions().stream().map(PredictionView::of).toList(),
+                status.failure().map(FailureView::of).orElse(null));
+    }
+
+    private static String checkedId(String id) {
+        if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+            throw new ApiProblem(400, "invalid-id", "an image id has 1 to " + MAX_ID_LENGTH + " characters");
+        }
+        return id;
+    }
+
+    private static int limit(String text) {
+        if (text == null || text.isBlank()) {
+            return DEFAULT_PAGE;
+        }
+        try {
+            int limit = Integer.parseInt(text.strip());
+            if (limit >= 1 && limit <= MAX_PAGE) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ApiProblem(400, "invalid-limit", "limit must be a whole number from 1 to " + MAX_PAGE);
+    }
+}

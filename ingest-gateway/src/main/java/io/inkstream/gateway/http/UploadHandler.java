@@ -1,0 +1,235 @@
+package io.inkstream.gateway.http;
+
+import io.inkstream.contract.rejection.ImageRejectedException;
+import io.inkstream.contract.rejection.ImageRejection;
+import io.inkstream.gateway.GatewayMetrics;
+import io.inkstream.gateway.publish.ImagePublisher;
+import io.inkstream.gateway.publish.PublishFailedException;
+import io.inkstream.gateway.query.RecentUploads;
+import io.inkstream.gateway.upload.FileNames;
+import io.inkstream.gateway.upload.IdempotencyKeys;
+import io.inkstream.gateway.upload.Upload;
+import io.inkstream.model.preprocess.DigitPreprocessor;
+import io.inkstream.model.preprocess.ImageFormat;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /api/images}: multipart (field {@code file}, one or many) or a raw body. Every image
+ * is checked before any is published (all or nothing); the answer is 202 only once the broker has
+ * acknowledged every image, 503 with {@code Retry-After} when it does not in time.
+ */
+final class UploadHandler implements Handler {
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final int RETRY_AFTER_SECONDS = 5;
+    private static final Logger log = LoggerFactory.getLogger(UploadHandler.class);
+
+    /** The 202 body: one entry per image, in the order sent. */
+    record Accepted(List<AcceptedImage> images) {
+    }
+
+    record AcceptedImage(String id, String location, String format, int bytes, String filename, Integer label) {
+    }
+
+    /** An image as received, before checks. */
+    private record Received(byte[] bytes, Optional<String> filename) {
+    }
+
+    private final DigitPreprocessor inspector;
+    private final ImagePublisher publisher;
+    private final IdempotencyKeys idempotencyKeys;
+    private final RecentUploads recent;
+    private final GatewayMetrics metrics;
+    private final int maxFiles;
+    private volatile boolean brokerFailing;
+
+    UploadHandler(DigitPreprocessor inspector, ImagePublisher publisher, IdempotencyKeys idempotencyKeys, RecentUploads recent,
+                  GatewayMetrics metrics, int maxFiles) {
+        this.inspector = inspector;
+        this.publisher = publisher;
+        this.idempotencyKeys = idempotencyKeys;
+        this.recent = recent;
+        this.metrics = metrics;
+        this.maxFiles = maxFiles;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        Optional<String> key = Optional.ofNullable(ctx.header(IDEMPOTENCY_KEY)).map(String::strip);
+        if (key.isPresent() && !IdempotencyKeys.isValid(key.get())) {
+            throw new ApiProblem(400, "invalid-idempotency-key", "the Idempotency-Key header must be 1 to 255 printable ASCII characters");
+        }
+        List<Received> received = ctx.isMultipartFormData() ? multipart(ctx) : List.of(rawBody(ctx));
+        List<OptionalInt> labels = labels(ctx, received.size());
+        List<Upload> uploads = new ArrayList<>(received.size());
+        for (int i = 0; i < received.size(); i++) {
+            Received image = received.get(i);
+            ImageFormat format;
+            try {
+                format = inspector.inspect(image.bytes());
+            } catch (ImageRejectedException e) {
+                metrics.rejected(e.reason().code());
+                throw ApiProblem.rejected(e, received.size() > 1 || image.filename().isPresent() ? describe(i, image) : "");
+            }
+            String id = key.map(k -> IdempotencyKeys.imageId(k, uploads.size())).orElseGet(() -> UUID.randomUUID().toString());
+            uploads.add(new Upload(id, image.bytes(), format, image.filename(), labels.get(i)));
+        }
+
+        String digest = digest(uploads);
+        if (key.isPresent()) {
+            Optional<IdempotencyKeys.Answer> earlier = idempotencyKeys.answered(key.get());
+            if (earlier.isPresent()) {
+                if (!earlier.get().requestDigest().equals(digest)) {
+                    throw new ApiProblem(422, "idempotency-key-reused", "Idempotency-Key " + key.get()
+                            + " was used for a different upload; use a new key for new images");
+                }
+                metrics.replayed();
+                ctx.header("Idempotent-Replayed", "true");
+                answer(ctx, uploads);
+                return;
+            }
+        }
+
+        long started = System.nanoTime();
+        ctx.future(() -> publisher.publish(uploads, Instant.now()).handle((ok, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                metrics.publishFailed();
+                if (!brokerFailing) {
+                    brokerFailing = true;
+                    log.warn("uploads refused: the broker does not acknowledge reason=\"{}\"", cause.getMessage());
+                }
+                throw new ApiProblem(503, "broker-unavailable", "the images could not be stored now (" + cause.getMessage()
+                        + "); retry later, with the same Idempotency-Key to be safe from duplicates",
+                        Optional.of(RETRY_AFTER_SECONDS));
+            }
+            if (brokerFailing) {
+                brokerFailing = false;
+                log.info("uploads accepted again: the broker acknowledges");
+            }
+            metrics.accepted(uploads.size(), System.nanoTime() - started);
+            uploads.forEach(upload -> recent.add(upload.imageId()));
+            key.ifPresent(k -> idempotencyKeys.remember(k, digest, uploads.stream().map(Upload::imageId).toList()));
+            answer(ctx, uploads);
+            return null;
+        }));
+    }
+
+    private static void answer(Context ctx, List<Upload> uploads) {
+        List<AcceptedImage> images = uploads.stream()
+                .map(u -> new AcceptedImage(u.imageId(), QueryHandlers.imageLocation(u.imageId()), u.format().shortName(), u.bytes().length,
+                        u.filename().orElse(null), u.label().isPresent() ? u.label().getAsInt() : null))
+                .toList();
+        ctx.status(202);
+        ctx.header("Location", images.size() == 1 ? images.get(0).location()
+                : QueryHandlers.imagesLocation(uploads.stream().map(Upload::imageId).toList()));
+        ctx.json(new Accepted(images));
+    }
+
+    private List<Received> multipart(Context ctx) {
+        List<UploadedFile> files;
+        try {
+            files = ctx.uploadedFiles("file");
+        } catch (RuntimeException e) {
+            // Jetty refuses parts over the multipart limits with an IllegalStateException naming the limit.
+            String message = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " " + e.getCause().getMessage());
+            if (message.contains("exceeds") || message.contains("too large") || message.contains("Too large")) {
+                throw new ApiProblem(413, "too-large", "the upload is larger than the gateway accepts: at most "
+                        + maxFiles + " images of " + inspector.limits().maxBytes() + " bytes each");
+            }
+            throw new ApiProblem(400, "malformed-multipart", "the multipart body cannot be read: " + e.getMessage());
+        }
+        if (files.isEmpty()) {
+            throw new ApiProblem(400, "missing-file", "a multipart upload needs at least one part named \"file\"");
+        }
+        if (files.size() > maxFiles) {
+            throw new ApiProblem(413, "too-many-files", files.size() + " files in one upload; at most " + maxFiles);
+        }
+        List<Received> received = new ArrayList<>(files.size());
+        for (UploadedFile file : files) {
+            try (InputStream in = file.content()) {
+                received.add(new Received(readCapped(in, file.size()), FileNames.sanitise(file.filename())));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return received;
+    }
+
+    private Received rawBody(Context ctx) {
+        long length = ctx.contentLength();
+        try {
+            return new Received(readCapped(ctx.bodyInputStream(), length), FileNames.sanitise(ctx.queryParam("filename")));
+        } catch (IOException e) {
+            throw new ApiProblem(400, "unreadable-body", "the request body could not be read: " + e.getMessage());
+        }
+    }
+
+    /** Reads at most one byte more than the cap: a bigger image is refused without being held in memory. */
+    private byte[] readCapped(InputStream in, long declaredLength) throws IOException {
+        int cap = inspector.limits().maxBytes();
+        if (declaredLength > cap) {
+            metrics.rejected(new ImageRejection.TooLarge(declaredLength, cap).reason().code());
+            throw ApiProblem.rejected(new ImageRejectedException(new ImageRejection.TooLarge(declaredLength, cap)), "");
+        }
+        return in.readNBytes(cap + 1);
+    }
+
+    /** {@code label}: none, one for every image, or one per image in order; as form fields or query parameters. */
+    private static List<OptionalInt> labels(Context ctx, int images) {
+        List<String> given = new ArrayList<>(ctx.isMultipartFormData() ? ctx.formParams("label") : List.of());
+        given.addAll(ctx.queryParams("label"));
+        if (given.isEmpty()) {
+            return java.util.Collections.nCopies(images, OptionalInt.empty());
+        }
+        if (given.size() != 1 && given.size() != images) {
+            throw new ApiProblem(400, "invalid-label", given.size() + " labels for " + images + " images: give one for all, or one per image");
+        }
+        List<OptionalInt> labels = new ArrayList<>(images);
+        for (int i = 0; i < images; i++) {
+            String text = given.get(given.size() == 1 ? 0 : i).strip();
+            if (text.isEmpty()) {
+                labels.add(OptionalInt.empty());
+            } else if (text.length() == 1 && Character.isDigit(text.charAt(0))) {
+                labels.add(OptionalInt.of(text.charAt(0) - '0'));
+            } else {
+                throw new ApiProblem(400, "invalid-label", "label \"" + text + "\" is not a digit from 0 to 9");
+            }
+        }
+        return labels;
+    }
+
+    private static String describe(int index, Received image) {
+        return " (image " + (index + 1) + image.filename().map(name -> ", " + name).orElse("") + ")";
+    }
+
+    /** What identifies a request for Idempotency-Key: every image's bytes and label, in order. */
+    private static String digest(List<Upload> uploads) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Upload upload : uploads) {
+                sha.update(upload.bytes());
+                sha.update(upload.label().isPresent() ? (byte) upload.label().getAsInt() : (byte) -1);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.inkstream.gateway.publish;
+
+import io.inkstream.contract.topic.Headers;
+import io.inkstream.contract.topic.PipelineTopics;
+import io.inkstream.contract.topic.Topics;
+import io.inkstream.gateway.upload.Upload;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Puts accepted uploads on the images topic: idempotent producer, {@code acks=all}, key = image
+ * id. The returned future completes when the broker has acknowledged every image, or fails with
+ * {@link PublishFailedException} within the publish timeout: never later. Thread-safe.
+ */
+public final class ImagePublisher implements AutoCloseable {
+    /** The value of the {@code source} header on every image from the gateway. */
+    public static final String SOURCE = "gateway";
+
+    private final Producer<String, byte[]> producer;
+
+    public ImagePublisher(Producer<String, byte[]> producer) {
+        this.producer = producer;
+    }
+
+    public static ImagePublisher create(String bootstrapServers, Duration timeout, Properties overrides) {
+        return new ImagePublisher(new KafkaProducer<>(producerProperties(bootstrapServers, timeout, overrides), new StringSerializer(),
+                new ByteArraySerializer()));
+    }
+
+    static Properties producerProperties(String bootstrapServers, Duration timeout, Properties overrides) {
+        long total = timeout.toMillis();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // An accepted image is on every in-sync replica: 202 means it cannot be lost.
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // Retries inside the producer never duplicate or reorder a record.
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // The wait for metadata or for room in a full buffer: a quarter of the budget, then 503.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.max(250, total / 4));
+        // Sending, retries included, ends within the budget (delivery >= linger + request timeout).
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) total);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(200, total / 2 - 10));
+        // Concurrent uploads share requests: a few milliseconds of latency for far fewer round trips.
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, PipelineTopics.IMAGE_MAX_MESSAGE_BYTES);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "inkstream-gateway");
+        p.putAll(overrides);
+        return p;
+    }
+
+    /** Sends every upload; completes when all are acknowledged, or fails with {@link PublishFailedException}. */
+    public CompletableFuture<Void> publish(List<Upload> uploads, Instant submittedAt) {
+        List<CompletableFuture<Void>> acks = new ArrayList<>(uploads.size());
+        for (Upload upload : uploads) {
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            acks.add(ack);
+            try {
+                producer.send(record(upload, submittedAt), (metadata, error) -> {
+                    if (error == null) {
+                        ack.complete(null);
+                    } else {
+                        ack.completeExceptionally(new PublishFailedException("the broker did not acknowledge image " + upload.imageId()
+                                + ": " + error.getMessage(), error));
+                    }
+                });
+            } catch (KafkaException | IllegalStateException e) {
+                // max.block.ms passed waiting for metadata or buffer space, or the producer is closing.
+                ack.completeExceptionally(new PublishFailedException("the broker cannot take image " + upload.imageId() + " now: "
+                        + e.getMessage(), e));
+                break;
+            }
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+        // The first failure answers at once; the client need not wait for the other acknowledgements.
+        acks.forEach(ack -> ack.whenComplete((ok, error) -> {
+            if (error != null) {
+                all.completeExceptionally(error);
+            }
+        }));
+        return all;
+    }
+
+    private static ProducerRecord<String, byte[]> record(Upload upload, Instant submittedAt) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Headers.CONTENT_TYPE, Headers.utf8(upload.format().contentType()));
+        headers.add(Headers.SOURCE, Headers.utf8(SOURCE));
+        headers.add(Headers.SUBMITTED_AT, Headers.utf8(submittedAt.toString()));
+        upload.filename().ifPresent(name -> headers.add(Headers.FILENAME, Headers.utf8(name)));
+        upload.label().ifPresent(label -> headers.add(Headers.LABEL, Headers.utf8(Integer.toString(label))));
+        return new ProducerRecord<>(Topics.IMAGES, null, upload.imageId(), upload.bytes(), headers);
+    }
+
+    public Producer<String, byte[]> producer() {
+        return producer;
+    }
+
+    @Override
+    public void close() {
+        // Flushes what is in flight: an upload still waiting for its 202 gets its answer.
+        producer.close(Duration.ofSeconds(10));
+    }
+}

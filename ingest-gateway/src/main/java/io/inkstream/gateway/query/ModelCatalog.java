@@ -1,0 +1,188 @@
+package io.inkstream.gateway.query;
+
+import io.inkstream.contract.topic.PipelineTopics;
+import io.inkstream.contract.topic.Topics;
+import io.inkstream.model.artifact.ModelArtifact;
+import io.inkstream.model.artifact.ModelArtifactException;
+import io.inkstream.model.artifact.ModelMetadata;
+import io.inkstream.store.ModelAccuracy;
+import io.inkstream.store.PredictionReader;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The models the pipeline knows and how each is doing. Versions and metadata come from the
+ * compacted models topic (read from the beginning, followed; networks are never loaded here);
+ * the active one follows the classifier's rule: the pinned version, else the newest by creation
+ * time. Live accuracy is counted from Cassandra's history in the background, at most every
+ * {@link #ACCURACY_MAX_AGE}, only when someone asks: a request never waits for the count.
+ */
+public final class ModelCatalog implements AutoCloseable {
+    static final Duration ACCURACY_MAX_AGE = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
+
+    /** One model: its metadata if its artifact is on the topic, its live record if it classified anything. */
+    public record Entry(String version, Optional<ModelMetadata> metadata, Optional<ModelAccuracy> live, boolean active) {
+    }
+
+    /** @param accuracyAt when the live figures were counted, if ever */
+    public record Snapshot(Optional<String> active, boolean pinned, List<Entry> models, Optional<Instant> accuracyAt) {
+    }
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final PredictionReader reader;
+    private final Optional<String> pinned;
+    private final Clock clock;
+    private final Map<String, ModelMetadata> artifacts = new ConcurrentHashMap<>();
+    private volatile Map<String, ModelAccuracy> accuracy = Map.of();
+    private volatile Optional<Instant> accuracyAt = Optional.empty();
+    private final AtomicBoolean counting = new AtomicBoolean();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final ExecutorService counter = Executors.newSingleThreadExecutor(daemon("model-accuracy"));
+    private final Thread follower;
+
+    private ModelCatalog(KafkaConsumer<String, byte[]> consumer, PredictionReader reader, Optional<String> pinned, Clock clock) {
+        this.consumer = consumer;
+        this.reader = reader;
+        this.pinned = pinned;
+        this.clock = clock;
+        this.follower = daemon("model-catalog").newThread(this::follow);
+    }
+
+    public static ModelCatalog start(String bootstrapServers, PredictionReader reader, Optional<String> pinned) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // Assigned, not subscribed: every instance reads the whole topic and commits nothing.
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PipelineTopics.MODEL_MAX_BYTES);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "inkstream-gateway-models");
+        ModelCatalog catalog = new ModelCatalog(new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer()), reader,
+                pinned, Clock.systemUTC());
+        catalog.follower.start();
+        return catalog;
+    }
+
+    private void follow() {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.MODELS, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+                    offer(record.key(), record.value());
+                }
+            }
+        } catch (WakeupException stopping) {
+            // close() woke the poll
+        } catch (RuntimeException e) {
+            log.error("model catalog stopped following the models topic: {}", e.getMessage(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void offer(String key, byte[] artifact) {
+        if (artifact == null) {
+            artifacts.remove(key);
+            return;
+        }
+        try {
+            ModelMetadata metadata = ModelArtifact.readMetadata(artifact);
+            if (artifacts.put(metadata.version(), metadata) == null) {
+                log.info("model listed version={} architecture={} validation_accuracy={}", metadata.version(), metadata.architecture(),
+                        metadata.validationAccuracy());
+            }
+        } catch (ModelArtifactException e) {
+            log.warn("model not listed key={} reason=\"{}\"", key, e.getMessage());
+        }
+    }
+
+    public Optional<String> activeVersion() {
+        return pinned.or(() -> artifacts.values().stream()
+                .max(Comparator.comparing(ModelMetadata::createdAt).thenComparing(ModelMetadata::version))
+                .map(ModelMetadata::version));
+    }
+
+    /** Every model known from the topic or the tables; starts a recount of live accuracy when the last one is stale. */
+    public Snapshot snapshot() {
+        refreshAccuracyIfStale();
+        Optional<String> active = activeVersion();
+        Map<String, ModelAccuracy> live = accuracy;
+        TreeSet<String> versions = new TreeSet<>(artifacts.keySet());
+        versions.addAll(live.keySet());
+        active.ifPresent(versions::add);
+        List<Entry> entries = versions.stream()
+                .map(version -> new Entry(version, Optional.ofNullable(artifacts.get(version)), Optional.ofNullable(live.get(version)),
+                        active.map(version::equals).orElse(false)))
+                .sorted(Comparator.comparing((Entry e) -> e.metadata().map(ModelMetadata::createdAt).orElse(Instant.EPOCH)).reversed())
+                .toList();
+        return new Snapshot(active, pinned.isPresent(), entries, accuracyAt);
+    }
+
+    private void refreshAccuracyIfStale() {
+        boolean stale = accuracyAt.map(at -> at.plus(ACCURACY_MAX_AGE).isBefore(clock.instant())).orElse(true);
+        if (stale && counting.compareAndSet(false, true)) {
+            counter.execute(() -> {
+                try {
+                    long started = System.nanoTime();
+                    TreeSet<String> versions = new TreeSet<>(reader.models());
+                    versions.addAll(artifacts.keySet());
+                    Map<String, ModelAccuracy> counted = new ConcurrentHashMap<>();
+                    for (String version : versions) {
+                        counted.put(version, reader.accuracy(version));
+                    }
+                    accuracy = Map.copyOf(counted);
+                    accuracyAt = Optional.of(clock.instant());
+                    log.debug("live accuracy counted models={} ms={}", versions.size(), (System.nanoTime() - started) / 1_000_000);
+                } catch (RuntimeException e) {
+                    log.warn("live accuracy not counted: {}", e.getMessage());
+                } finally {
+                    counting.set(false);
+                }
+            });
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        counter.shutdownNow();
+        try {
+            follower.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,328 @@
+// Inkstream's page: draw or upload digits, see each prediction as soon as it is classified.
+// Plain browser JavaScript, no build step. Talks only to the REST API documented in /openapi.yaml.
+"use strict";
+
+const POLL_MS = 400;            // how often pending images are asked about
+const GIVE_UP_MS = 120000;      // after this a submission is shown as still pending
+const HISTORY_PAGE = 15;
+
+const $ = (id) => document.getElementById(id);
+const pending = new Map();      // image id -> result element, until classified or failed
+let pollTimer = null;
+let historyNext = null;
+
+// ---------- API ----------
+
+function apiHeaders(extra) {
+  const headers = Object.assign({}, extra || {});
+  const key = localStorage.getItem("inkstream.apiKey");
+  if (key) headers["X-Api-Key"] = key;
+  return headers;
+}
+
+async function api(path, options) {
+  const opts = Object.assign({}, options || {});
+  opts.headers = apiHeaders(opts.headers);
+  const response = await fetch(path, opts);
+  if (response.status === 401) {
+    $("api-key-panel").classList.remove("hidden");
+  }
+  let body = null;
+  try { body = await response.json(); } catch (e) { body = null; }
+  if (!response.ok) {
+    const detail = body && body.detail ? body.detail : response.status + " " + response.statusText;
+    const error = new Error(detail);
+    error.status = response.status;
+    error.code = body && body.error;
+    error.retryAfter = response.headers.get("Retry-After");
+    throw error;
+  }
+  return body;
+}
+
+// ---------- submissions ----------
+
+function newResult(previewUrl, name) {
+  $("results-empty").classList.add("hidden");
+  const item = document.createElement("li");
+  item.className = "result";
+  item.dataset.status = "sending";
+  item.innerHTML = '<img alt=""><div><div class="head"><span class="digit">…</span><span class="confidence"></span></div>'
+      + '<div class="state">sending</div><div class="bars"></div><div class="bar-labels"></div><div class="truth"></div></div>';
+  item.querySelector("img").src = previewUrl;
+  item.querySelector("img").alt = name ? "Submitted image " + name : "Submitted drawing";
+  const labels = item.querySelector(".bar-labels");
+  for (let d = 0; d < 10; d++) {
+    const span = document.createElement("span");
+    span.textContent = d;
+    labels.appendChild(span);
+  }
+  $("results").prepend(item);
+  return item;
+}
+
+function setState(item, status, text) {
+  item.dataset.status = status;
+  item.querySelector(".state").textContent = text;
+}
+
+function showPrediction(item, image) {
+  const latest = image.predictions[image.predictions.length - 1];
+  item.dataset.status = "classified";
+  item.dataset.digit = latest.label;
+  item.querySelector(".digit").textContent = latest.label;
+  item.querySelector(".confidence").textContent = (latest.confidence * 100).toFixed(1) + "% sure";
+  item.querySelector(".state").textContent = "model " + latest.model;
+  const bars = item.querySelector(".bars");
+  bars.innerHTML = "";
+  (latest.probabilities || []).forEach((p, digit) => {
+    const bar = document.createElement("div");
+    bar.className = "bar" + (digit === latest.label ? " top" : "");
+    bar.style.height = Math.max(2, Math.round(p * 100)) + "%";
+    bar.title = digit + ": " + (p * 100).toFixed(1) + "%";
+    bars.appendChild(bar);
+  });
+  const truth = item.querySelector(".truth");
+  if (latest.trueLabel !== undefined && latest.trueLabel !== null) {
+    truth.className = latest.trueLabel === latest.label ? "truth-ok" : "truth-bad";
+    truth.textContent = latest.trueLabel === latest.label ? "right" : "wrong: it is a " + latest.trueLabel;
+  }
+}
+
+async function submit(form, previews) {
+  $("upload-error").classList.add("hidden");
+  const items = previews.map((p) => newResult(p.url, p.name));
+  try {
+    const answer = await api("/api/images", { method: "POST", body: form });
+    answer.images.forEach((image, i) => {
+      items[i].dataset.id = image.id;
+      setState(items[i], "pending", "classifying…");
+      pending.set(image.id, { item: items[i], since: Date.now() });
+    });
+    schedulePoll();
+  } catch (error) {
+    items.forEach((item) => {
+      setState(item, "failed", "refused: " + error.message);
+      item.querySelector(".digit").textContent = "×";
+    });
+    const retry = error.retryAfter ? " Try again in " + error.retryAfter + " s." : "";
+    showError(error.message + retry);
+  }
+}
+
+function showError(text) {
+  const box = $("upload-error");
+  box.textContent = text;
+  box.classList.remove("hidden");
+}
+
+function schedulePoll() {
+  if (!pollTimer) pollTimer = setTimeout(poll, POLL_MS);
+}
+
+async function poll() {
+  pollTimer = null;
+  const ids = Array.from(pending.keys()).slice(0, 100);
+  if (ids.length === 0) return;
+  try {
+    const answer = await api("/api/images?ids=" + encodeURIComponent(ids.join(",")));
+    let finished = false;
+    answer.images.forEach((image) => {
+      const entry = pending.get(image.id);
+      if (!entry) return;
+      if (image.status === "classified") {
+        showPrediction(entry.item, image);
+        pending.delete(image.id);
+        finished = true;
+      } else if (image.status === "failed") {
+        setState(entry.item, "failed", "not classified: " + image.failure.message);
+        entry.item.querySelector(".digit").textContent = "×";
+        pending.delete(image.id);
+      } else if (Date.now() - entry.since > GIVE_UP_MS) {
+        setState(entry.item, "pending", "still waiting for the classifier");
+        pending.delete(image.id);
+      }
+    });
+    if (finished) {
+      refreshModels();
+      refreshHistory(true);
+    }
+  } catch (error) {
+    // The gateway or Cassandra hiccuped: keep polling.
+  }
+  if (pending.size > 0) schedulePoll();
+}
+
+// ---------- drawing ----------
+
+const canvas = $("canvas");
+const pen = canvas.getContext("2d");
+let drawing = false;
+let drawn = false;
+
+function clearCanvas() {
+  pen.fillStyle = "#ffffff";
+  pen.fillRect(0, 0, canvas.width, canvas.height);
+  drawn = false;
+}
+
+function point(event) {
+  const box = canvas.getBoundingClientRect();
+  return { x: (event.clientX - box.left) * canvas.width / box.width, y: (event.clientY - box.top) * canvas.height / box.height };
+}
+
+canvas.addEventListener("pointerdown", (event) => {
+  drawing = true;
+  canvas.setPointerCapture(event.pointerId);
+  const p = point(event);
+  pen.beginPath();
+  pen.moveTo(p.x, p.y);
+  pen.lineTo(p.x + 0.1, p.y + 0.1);
+  pen.stroke();
+  drawn = true;
+});
+canvas.addEventListener("pointermove", (event) => {
+  if (!drawing) return;
+  const p = point(event);
+  pen.lineTo(p.x, p.y);
+  pen.stroke();
+});
+["pointerup", "pointercancel", "pointerleave"].forEach((type) => canvas.addEventListener(type, () => { drawing = false; }));
+
+$("clear-drawing").addEventListener("click", clearCanvas);
+$("classify-drawing").addEventListener("click", () => {
+  if (!drawn) {
+    showError("Draw a digit first.");
+    return;
+  }
+  const preview = canvas.toDataURL("image/png");
+  canvas.toBlob((blob) => {
+    const form = new FormData();
+    form.append("file", blob, "drawing.png");
+    const label = $("draw-label").value;
+    if (label) form.append("label", label);
+    submit(form, [{ url: preview, name: "drawing" }]);
+    clearCanvas();
+  }, "image/png");
+});
+
+// ---------- uploads ----------
+
+function uploadFiles(files) {
+  if (!files || files.length === 0) return;
+  const form = new FormData();
+  const previews = [];
+  Array.from(files).forEach((file) => {
+    form.append("file", file, file.name);
+    previews.push({ url: URL.createObjectURL(file), name: file.name });
+  });
+  const label = $("upload-label").value;
+  if (label) form.append("label", label);
+  submit(form, previews);
+}
+
+const dropZone = $("drop-zone");
+$("file-input").addEventListener("change", (event) => {
+  uploadFiles(event.target.files);
+  event.target.value = "";
+});
+["dragenter", "dragover"].forEach((type) => dropZone.addEventListener(type, (event) => {
+  event.preventDefault();
+  dropZone.classList.add("over");
+}));
+["dragleave", "drop"].forEach((type) => dropZone.addEventListener(type, () => dropZone.classList.remove("over")));
+dropZone.addEventListener("drop", (event) => {
+  event.preventDefault();
+  uploadFiles(event.dataTransfer.files);
+});
+
+// ---------- models, history, health ----------
+
+function percent(value) {
+  return value === undefined || value === null ? "–" : (value * 100).toFixed(2) + "%";
+}
+
+async function refreshModels() {
+  try {
+    const answer = await api("/api/models");
+    const rows = $("models");
+    rows.innerHTML = "";
+    answer.models.forEach((model) => {
+      const row = document.createElement("tr");
+      const live = model.live;
+      const liveText = live && live.accuracy !== undefined
+          ? percent(live.accuracy) + " of " + live.labelled
+          : (live ? live.predictions + " classified" : "–");
+      row.innerHTML = '<td class="version"></td><td></td><td></td>';
+      row.children[0].textContent = model.version;
+      if (model.active) {
+        const badge = document.createElement("span");
+        badge.className = "badge";
+        badge.textContent = "active";
+        row.children[0].appendChild(badge);
+      }
+      row.children[1].textContent = percent(model.validationAccuracy);
+      row.children[2].textContent = liveText;
+      rows.appendChild(row);
+    });
+  } catch (error) {
+    // shown as an empty table; the health badge says why
+  }
+}
+
+async function refreshHistory(fromStart) {
+  try {
+    const url = "/api/predictions?limit=" + HISTORY_PAGE + (!fromStart && historyNext ? "&page=" + encodeURIComponent(historyNext) : "");
+    const answer = await api(url);
+    const list = $("history");
+    if (fromStart) list.innerHTML = "";
+    $("history-model").textContent = answer.model ? "by " + answer.model : "Nothing classified yet.";
+    answer.predictions.forEach((p) => {
+      const li = document.createElement("li");
+      li.innerHTML = '<span class="digit"></span><span class="id"></span><span class="when"></span>';
+      li.children[0].textContent = p.label;
+      li.children[1].textContent = p.imageId;
+      li.children[1].title = p.imageId;
+      li.children[2].textContent = new Date(p.classifiedAt).toLocaleTimeString();
+      list.appendChild(li);
+    });
+    historyNext = answer.next || null;
+    $("history-more").classList.toggle("hidden", !historyNext);
+  } catch (error) {
+    // keep what is shown
+  }
+}
+
+async function refreshHealth() {
+  const badge = $("health");
+  try {
+    const response = await fetch("/health");
+    const body = await response.json();
+    badge.className = "health " + body.status.toLowerCase();
+    $("health-text").textContent = body.status === "UP" ? "all systems up"
+        : body.status === "DEGRADED" ? "uploads work, answers delayed" : "uploads unavailable";
+  } catch (error) {
+    badge.className = "health down";
+    $("health-text").textContent = "gateway unreachable";
+  }
+}
+
+$("history-more").addEventListener("click", () => refreshHistory(false));
+$("api-key-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  localStorage.setItem("inkstream.apiKey", $("api-key-input").value);
+  $("api-key-panel").classList.add("hidden");
+  refreshModels();
+  refreshHistory(true);
+});
+
+pen.lineWidth = 18;
+pen.lineCap = "round";
+pen.lineJoin = "round";
+pen.strokeStyle = "#111111";
+clearCanvas();
+refreshHealth();
+refreshModels();
+refreshHistory(true);
+setInterval(refreshHealth, 10000);
+setInterval(refreshModels, 15000);

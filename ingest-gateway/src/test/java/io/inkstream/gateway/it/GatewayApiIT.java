@@ -1,0 +1,345 @@
+package io.inkstream.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inkstream.contract.topic.Topics;
+import io.inkstream.gateway.GatewayConfig;
+import io.inkstream.gateway.GatewayService;
+import io.inkstream.gateway.it.GatewayClient.Answer;
+import io.inkstream.gateway.it.GatewayClient.Part;
+import io.inkstream.gateway.it.RunningPipeline.Pipeline;
+import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.model.render.CraftedImages;
+import io.inkstream.model.render.DigitRenderer;
+import io.inkstream.testkit.junit.SharedInfrastructure;
+import io.inkstream.testkit.kafka.LocalKafka;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The REST API against a running gateway, classifier and sink on the real broker and the real Cassandra node. */
+@ExtendWith({SharedInfrastructure.class, RunningPipeline.class})
+class GatewayApiIT {
+    private static final Duration CLASSIFIED_WITHIN = Duration.ofSeconds(90);
+    private static LabelledDigits digits;
+    private static Pipeline pipeline;
+    private static GatewayClient client;
+
+    @BeforeAll
+    static void start(Pipeline running) {
+        pipeline = running;
+        client = new GatewayClient(running.url(""));
+        digits = BundledMnist.validation();
+    }
+
+    @Test
+    void aRawMnistUploadIsAcceptedAfterTheBrokerAcknowledgedAndEndsAsARowInCassandra() throws Exception {
+        int index = 0;
+        Answer accepted = client.postRaw("/api/images?label=" + digits.label(index) + "&filename=../../etc/passwd",
+                "application/x-mnist", digits.images().imageBytes(index), Map.of());
+
+        assertThat(accepted.status()).isEqualTo(202);
+        JsonNode image = accepted.json().get("images").get(0);
+        String id = image.get("id").asText();
+        assertThat(accepted.header("Location")).isEqualTo("/api/images/" + id);
+        assertThat(image.get("format").asText()).isEqualTo("mnist");
+        assertThat(image.get("bytes").asInt()).isEqualTo(784);
+        assertThat(image.get("filename").asText()).as("a file name is display text: the path is dropped").isEqualTo("passwd");
+        // 202 means the record is on the topic already: read it back with its headers.
+        var record = pipeline.kafka().read(Topics.IMAGES, id::equals, 1, Duration.ofSeconds(10)).get(0);
+        assertThat(new String(record.headers().lastHeader("label").value(), StandardCharsets.UTF_8)).isEqualTo(Integer.toString(digits.label(index)));
+        assertThat(new String(record.headers().lastHeader("source").value(), StandardCharsets.UTF_8)).isEqualTo("gateway");
+        assertThat(new String(record.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8)).isEqualTo("application/x-mnist");
+
+        Answer classified = client.await(accepted.header("Location"), a -> a.status() == 200
+                && a.json().get("status").asText().equals("classified"), CLASSIFIED_WITHIN);
+        JsonNode prediction = classified.json().get("predictions").get(0);
+        assertThat(prediction.get("label").asInt()).isEqualTo(digits.label(index));
+        assertThat(prediction.get("trueLabel").asInt()).isEqualTo(digits.label(index));
+        assertThat(prediction.get("probabilities")).hasSize(10);
+        assertThat(prediction.get("source").asText()).isEqualTo("gateway");
+
+        try (CqlSession session = pipeline.cassandra().sessionBuilder().build()) {
+            Row row = session.execute("SELECT model_version, label, true_label FROM inkstream.predictions_by_image WHERE image_id = ?", id).one();
+            assertThat(row).isNotNull();
+            assertThat(row.getInt("label")).isEqualTo(digits.label(index));
+            assertThat(row.getString("model_version")).isEqualTo(prediction.get("model").asText());
+        }
+    }
+
+    @Test
+    void aMultipartUploadOfManyPngsAnswersEveryIdAndOneLocationForAll() throws Exception {
+        List<Part> parts = new ArrayList<>();
+        for (int i = 10; i < 20; i++) {
+            parts.add(Part.file("digit-" + i + ".png", DigitRenderer.png(DigitRenderer.render(digits.images().imageBytes(i), 200, 200, 150, 25, 25, 0))));
+        }
+        for (int i = 10; i < 20; i++) {
+            parts.add(Part.field("label", Integer.toString(digits.label(i))));
+        }
+
+        Answer accepted = client.postMultipart(parts, Map.of());
+
+        assertThat(accepted.status()).as(accepted.response().body()).isEqualTo(202);
+        List<String> ids = new ArrayList<>();
+        accepted.json().get("images").forEach(image -> ids.add(image.get("id").asText()));
+        assertThat(ids).hasSize(10).doesNotHaveDuplicates();
+        assertThat(accepted.json().get("images").get(3).get("filename").asText()).isEqualTo("digit-13.png");
+        assertThat(accepted.json().get("images").get(3).get("label").asInt()).isEqualTo(digits.label(13));
+        assertThat(accepted.header("Location")).startsWith("/api/images?ids=");
+
+        Answer all = client.await(accepted.header("Location"), a -> a.status() == 200 && allClassified(a.json()), CLASSIFIED_WITHIN);
+        int right = 0;
+        for (int i = 0; i < 10; i++) {
+            JsonNode image = all.json().get("images").get(i);
+            assertThat(image.get("id").asText()).isEqualTo(ids.get(i));
+            JsonNode prediction = image.get("predictions").get(0);
+            assertThat(prediction.get("trueLabel").asInt()).isEqualTo(digits.label(10 + i));
+            right += prediction.get("label").asInt() == digits.label(10 + i) ? 1 : 0;
+        }
+        assertThat(right).isGreaterThanOrEqualTo(9);
+    }
+
+    @Test
+    void refusesBadUploadsWithTheirStatusAndAJsonErrorAndPublishesNoneOfThem() throws Exception {
+        long before = imagesOnTopic();
+        byte[] png = DigitRenderer.png(DigitRenderer.render(digits.images().imageBytes(3), 200, 200, 150, 25, 25, 0));
+        byte[] oversized = new byte[(1 << 20) + 10];
+        new Random(1).nextBytes(oversized);
+
+        assertRefused(client.postRaw("/api/images", "image/png", new byte[0], Map.of()), 400, "empty");
+        assertRefused(client.postRaw("/api/images", "image/png", oversized, Map.of()), 413, "too-large");
+        assertRefused(client.postMultipart(List.of(Part.file("big.png", oversized)), Map.of()), 413, "too-large");
+        assertRefused(client.postRaw("/api/images", "image/png", "not an image, whatever the header says".getBytes(StandardCharsets.UTF_8),
+                Map.of()), 415, "unknown-format");
+        assertRefused(client.postRaw("/api/images", "image/png", CraftedImages.pngClaiming(100_000, 100_000), Map.of()), 422,
+                "dimensions-too-large");
+        assertRefused(client.postRaw("/api/images", "image/png", Arrays.copyOf(png, 20), Map.of()), 422, "undecodable");
+        assertRefused(client.postRaw("/api/images?label=11", "image/png", png, Map.of()), 400, "invalid-label");
+        assertRefused(client.postMultipart(List.of(Part.field("label", "3")), Map.of()), 400, "missing-file");
+        // One bad file refuses the whole request: nothing of it is published.
+        Answer mixed = client.postMultipart(List.of(Part.file("good.png", png), Part.file("notes.txt", "hello".getBytes(StandardCharsets.UTF_8))),
+                Map.of());
+        assertRefused(mixed, 415, "unknown-format");
+        assertThat(mixed.json().get("detail").asText()).contains("image 2").contains("notes.txt");
+        assertRefused(client.postRaw("/api/images", "image/png", png, Map.of("Idempotency-Key", "has spaces in it")), 400,
+                "invalid-idempotency-key");
+
+        assertThat(imagesOnTopic()).as("records on the images topic").isEqualTo(before);
+        assertThat(client.get("/metrics").response().body()).contains("inkstream_gateway_images_rejected_total{reason=\"unknown-format\"}");
+    }
+
+    @Test
+    void anImageWithoutInkPassesTheHeaderChecksAndIsReportedFailedWithTheClassifiersReason() throws Exception {
+        BufferedImage blank = new BufferedImage(120, 120, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = blank.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 120, 120);
+        g.dispose();
+
+        Answer accepted = client.postRaw("/api/images", "image/png", DigitRenderer.png(blank), Map.of());
+        assertThat(accepted.status()).isEqualTo(202);
+        String location = accepted.header("Location");
+        assertThat(client.get(location).json().get("status").asText()).isIn("pending", "failed");
+
+        Answer failed = client.await(location, a -> a.json().get("status").asText().equals("failed"), CLASSIFIED_WITHIN);
+        assertThat(failed.json().get("failure").get("reason").asText()).isEqualTo("no-ink");
+        assertThat(failed.json().get("failure").get("message").asText()).contains("no ink");
+        assertThat(failed.json().get("predictions")).isEmpty();
+    }
+
+    @Test
+    void anIdempotencyKeyGivesTheSameIdsAndPublishesOnce() throws Exception {
+        String key = "upload-" + UUID.randomUUID();
+        byte[] image = digits.images().imageBytes(30);
+        long before = imagesOnTopic();
+
+        Answer first = client.postRaw("/api/images?label=" + digits.label(30), "application/x-mnist", image, Map.of("Idempotency-Key", key));
+        Answer retry = client.postRaw("/api/images?label=" + digits.label(30), "application/x-mnist", image, Map.of("Idempotency-Key", key));
+
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(retry.status()).isEqualTo(202);
+        assertThat(retry.json().get("images").get(0).get("id").asText()).isEqualTo(first.json().get("images").get(0).get("id").asText());
+        assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(imagesOnTopic()).isEqualTo(before + 1);
+
+        Answer reused = client.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(31), Map.of("Idempotency-Key", key));
+        assertRefused(reused, 422, "idempotency-key-reused");
+        assertThat(imagesOnTopic()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void pagesThroughAModelsRecentPredictionsNewestFirst() throws Exception {
+        List<Part> parts = new ArrayList<>();
+        for (int i = 40; i < 46; i++) {
+            parts.add(Part.file("p" + i + ".mnist", digits.images().imageBytes(i)));
+        }
+        Answer accepted = client.postMultipart(parts, Map.of());
+        assertThat(accepted.status()).isEqualTo(202);
+        client.await(accepted.header("Location"), a -> allClassified(a.json()), CLASSIFIED_WITHIN);
+
+        JsonNode first = client.get("/api/predictions?limit=2").json();
+        assertThat(first.get("model").asText()).isNotBlank();
+        assertThat(first.get("predictions")).hasSize(2);
+        assertThat(first.get("predictions").get(0).get("classifiedAt").asText())
+                .isGreaterThanOrEqualTo(first.get("predictions").get(1).get("classifiedAt").asText());
+        JsonNode second = client.get(first.get("nextUrl").asText()).json();
+        assertThat(second.get("predictions")).hasSize(2);
+        Set<String> seen = new HashSet<>();
+        first.get("predictions").forEach(p -> seen.add(p.get("imageId").asText()));
+        second.get("predictions").forEach(p -> assertThat(seen.add(p.get("imageId").asText())).isTrue());
+
+        assertRefused(client.get("/api/predictions?page=not-a-cursor"), 400, "invalid-page");
+        assertRefused(client.get("/api/predictions?limit=0"), 400, "invalid-limit");
+        assertThat(client.get("/api/predictions?model=no-such-model").json().get("predictions")).isEmpty();
+    }
+
+    @Test
+    void listsTheModelsWithTheActiveOneAndLiveAccuracyFromLabelledImages() throws Exception {
+        Answer accepted = client.postRaw("/api/images?label=" + digits.label(50), "application/x-mnist", digits.images().imageBytes(50), Map.of());
+        client.await(accepted.header("Location"), a -> a.json().get("status").asText().equals("classified"), CLASSIFIED_WITHIN);
+
+        Answer models = client.await("/api/models", a -> {
+            JsonNode active = activeModel(a.json());
+            return active != null && active.has("live") && active.get("live").get("labelled").asLong() > 0;
+        }, Duration.ofSeconds(60));
+
+        JsonNode body = models.json();
+        assertThat(body.get("pinned").asBoolean()).isFalse();
+        JsonNode active = activeModel(body);
+        assertThat(active.get("version").asText()).isEqualTo(body.get("active").asText())
+                .isEqualTo(pipeline.classifier().models().current().orElseThrow().version());
+        assertThat(active.get("architecture").asText()).isNotBlank();
+        assertThat(active.get("validationAccuracy").asDouble()).isGreaterThan(0.95);
+        assertThat(active.get("live").get("accuracy").asDouble()).isBetween(0.5, 1.0);
+    }
+
+    @Test
+    void answersUnknownImagesAndEndpointsWithJsonErrors() {
+        assertRefused(client.get("/api/images/" + UUID.randomUUID()), 404, "unknown-image");
+        assertRefused(client.get("/api/images"), 400, "missing-ids");
+        assertRefused(client.get("/api/nothing-here"), 404, "not-found");
+        Answer some = client.get("/api/images?ids=" + UUID.randomUUID() + "," + UUID.randomUUID());
+        assertThat(some.status()).isEqualTo(200);
+        assertThat(some.json().get("images")).hasSize(2).allSatisfy(image -> assertThat(image.get("status").asText()).isEqualTo("unknown"));
+    }
+
+    @Test
+    void servesHealthMetricsThePageAndTheOpenApiDocument() {
+        Answer health = client.get("/health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().get("status").asText()).isEqualTo("UP");
+        assertThat(health.json().get("kafka").asText()).isEqualTo("up");
+        assertThat(health.json().get("cassandra").asText()).isEqualTo("up");
+
+        String metrics = client.get("/metrics").response().body();
+        assertThat(metrics).contains("inkstream_gateway_publish_seconds")
+                .contains("kafka_producer_record_send_total")
+                .contains("jvm_memory_used_bytes");
+
+        Answer page = client.get("/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.response().body()).contains("<canvas id=\"canvas\"").contains("/app.js");
+        Answer openapi = client.get("/openapi.yaml");
+        assertThat(openapi.status()).isEqualTo(200);
+        assertThat(openapi.header("Content-Type")).startsWith("application/yaml");
+        assertThat(openapi.response().body()).contains("/api/images/{id}");
+    }
+
+    @Test
+    void withAnApiKeyTheApiRefusesRequestsWithoutIt() throws Exception {
+        try (GatewayService guarded = GatewayService.start(pipeline.gatewayConfig().withApiKey(Optional.of("s3cret-key")))) {
+            GatewayClient guardedClient = new GatewayClient("http://127.0.0.1:" + guarded.port());
+            assertRefused(guardedClient.get("/api/models"), 401, "unauthorized");
+            assertRefused(guardedClient.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(1), Map.of("X-Api-Key", "wrong")),
+                    401, "unauthorized");
+            assertThat(guardedClient.get("/api/models", Map.of("X-Api-Key", "s3cret-key")).status()).isEqualTo(200);
+            assertThat(guardedClient.get("/api/models", Map.of("Authorization", "Bearer s3cret-key")).status()).isEqualTo(200);
+            assertThat(guardedClient.get("/health").status()).as("health stays open for probes").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void whenTheBrokerIsGoneAnUploadIsAnswered503WithRetryAfterWithinTheTimeout() throws Exception {
+        Duration timeout = Duration.ofSeconds(3);
+        LocalKafka doomed = LocalKafka.start();
+        boolean brokerClosed = false;
+        try (GatewayService gateway = GatewayService.start(pipeline.gatewayConfig().withBootstrapServers(doomed.bootstrapServers(), timeout))) {
+            GatewayClient direct = new GatewayClient("http://127.0.0.1:" + gateway.port());
+            assertThat(direct.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(2), Map.of()).status()).isEqualTo(202);
+
+            doomed.close();
+            brokerClosed = true;
+            long started = System.nanoTime();
+            Answer refused = direct.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(2), Map.of());
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+            assertRefused(refused, 503, "broker-unavailable");
+            assertThat(refused.header("Retry-After")).isEqualTo("5");
+            // Bounded: the publish timeout, plus scheduling slack; never an indefinitely held request.
+            assertThat(tookMillis).isLessThan(timeout.toMillis() * 3);
+            assertThat(direct.get("/health").status()).isEqualTo(503);
+        } finally {
+            if (!brokerClosed) {
+                doomed.close();
+            }
+        }
+    }
+
+    private static JsonNode activeModel(JsonNode models) {
+        for (JsonNode model : models.get("models")) {
+            if (model.get("active").asBoolean()) {
+                return model;
+            }
+        }
+        return null;
+    }
+
+    private static boolean allClassified(JsonNode images) {
+        for (JsonNode image : images.get("images")) {
+            if (!image.get("status").asText().equals("classified")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void assertRefused(Answer answer, int status, String error) {
+        assertThat(answer.status()).as(answer.response().body()).isEqualTo(status);
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        JsonNode body = answer.json();
+        assertThat(body.get("error").asText()).isEqualTo(error);
+        assertThat(body.get("detail").asText()).isNotBlank();
+    }
+
+    private static long imagesOnTopic() throws Exception {
+        try (Admin admin = Admin.create(pipeline.kafka().clientProperties())) {
+            var partitions = admin.describeTopics(List.of(Topics.IMAGES)).allTopicNames().get().get(Topics.IMAGES).partitions().stream()
+                    .map(p -> new TopicPartition(Topics.IMAGES, p.partition()))
+                    .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+            return admin.listOffsets(partitions).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+        }
+    }
+}

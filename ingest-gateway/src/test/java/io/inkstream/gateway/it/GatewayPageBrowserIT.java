@@ -1,0 +1,155 @@
+package io.inkstream.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.inkstream.gateway.it.RunningPipeline.Pipeline;
+import io.inkstream.model.artifact.ShippedModels;
+import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.model.network.DigitClassifier;
+import io.inkstream.model.preprocess.DigitPreprocessor;
+import io.inkstream.model.render.DigitRenderer;
+import io.inkstream.testkit.junit.SharedInfrastructure;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web page in headless Chromium (Debian's chromium and chromium-driver, which .ci/run
+ * installs): upload a PNG of a real MNIST digit and see the right digit; draw a digit with
+ * pointer events and see a prediction; the layout fits a phone. Screenshots are kept in
+ * target/browser-screenshots.
+ */
+@ExtendWith({SharedInfrastructure.class, RunningPipeline.class})
+class GatewayPageBrowserIT {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target", "browser-screenshots");
+    private static final Duration CLASSIFIED_WITHIN = Duration.ofSeconds(90);
+
+    private static ChromeDriver browser;
+    private static Pipeline pipeline;
+
+    @BeforeAll
+    static void openBrowser(Pipeline running) throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "headless Chromium is not installed: apt-get install chromium chromium-driver (.ci/run does)");
+        pipeline = running;
+        Files.createDirectories(SCREENSHOTS);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1100");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void uploadingAPngOfAnMnistDigitShowsTheRightDigitAndItsTenProbabilities() throws Exception {
+        LabelledDigits digits = BundledMnist.validation();
+        int index = firstDigitTheShippedModelReadsRight(digits);
+        Path png = Files.createTempFile("mnist-" + digits.label(index) + "-", ".png");
+        Files.write(png, DigitRenderer.png(DigitRenderer.render(digits.images().imageBytes(index), 280, 280, 210, 35, 35, 0)));
+
+        browser.get(pipeline.url("/"));
+        browser.findElement(By.id("file-input")).sendKeys(png.toAbsolutePath().toString());
+
+        WebElement result = awaitClassified();
+        assertThat(result.getAttribute("data-digit")).isEqualTo(Integer.toString(digits.label(index)));
+        assertThat(result.findElement(By.className("digit")).getText()).isEqualTo(Integer.toString(digits.label(index)));
+        assertThat(result.findElements(By.cssSelector(".bars .bar"))).hasSize(10);
+        assertThat(result.findElement(By.className("confidence")).getText()).endsWith("% sure");
+        screenshot("upload");
+    }
+
+    @Test
+    void drawingADigitWithPointerEventsShowsAPrediction() throws Exception {
+        browser.get(pipeline.url("/"));
+        WebElement canvas = browser.findElement(By.id("canvas"));
+        int height = canvas.getSize().getHeight();
+        // A "1": one firm vertical stroke down the middle, drawn as a person would, in small moves.
+        Actions stroke = new Actions(browser).moveToElement(canvas, 0, -height * 35 / 100).clickAndHold();
+        for (int step = 0; step < 14; step++) {
+            stroke.moveByOffset(0, height * 5 / 100);
+        }
+        stroke.release().perform();
+        browser.findElement(By.id("classify-drawing")).click();
+
+        WebElement result = awaitClassified();
+        assertThat(result.getAttribute("data-digit")).isEqualTo("1");
+        assertThat(result.findElements(By.cssSelector(".bars .bar"))).hasSize(10);
+        screenshot("drawing");
+    }
+
+    @Test
+    void thePageFitsAPhoneSizedScreen() throws Exception {
+        try {
+            browser.manage().window().setSize(new Dimension(390, 844));
+            browser.get(pipeline.url("/"));
+            new WebDriverWait(browser, Duration.ofSeconds(10)).until(b -> !b.findElement(By.id("health-text")).getText().contains("checking"));
+            Object overflow = ((JavascriptExecutor) browser).executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+            assertThat(((Number) overflow).intValue()).as("horizontal overflow in px").isLessThanOrEqualTo(0);
+            assertThat(browser.findElement(By.id("canvas")).getSize().getWidth()).isLessThanOrEqualTo(390);
+            assertThat(browser.findElement(By.id("health")).getAttribute("class")).contains("up");
+            screenshot("phone");
+        } finally {
+            browser.manage().window().setSize(new Dimension(1280, 1100));
+        }
+    }
+
+    /** The newest submission, once classified; fails with what the page shows if it never is. */
+    private static WebElement awaitClassified() {
+        return new WebDriverWait(browser, CLASSIFIED_WITHIN).withMessage(() -> "no classified result; results: "
+                        + browser.findElement(By.id("results")).getText())
+                .until(b -> {
+                    var results = b.findElements(By.cssSelector("#results .result"));
+                    if (results.isEmpty()) {
+                        return null;
+                    }
+                    WebElement newest = results.get(0);
+                    return "classified".equals(newest.getAttribute("data-status")) ? newest : null;
+                });
+    }
+
+    private static int firstDigitTheShippedModelReadsRight(LabelledDigits digits) throws Exception {
+        DigitClassifier model = ShippedModels.DEFAULT.load().classifier();
+        DigitPreprocessor preprocessor = new DigitPreprocessor();
+        for (int i = 0; i < 100; i++) {
+            byte[] png = DigitRenderer.png(DigitRenderer.render(digits.images().imageBytes(i), 280, 280, 210, 35, 35, 0));
+            if (model.classify(preprocessor.preprocess(png).pixels()).label() == digits.label(i)) {
+                return i;
+            }
+        }
+        throw new AssertionError("the shipped model reads none of the first 100 digits right");
+    }
+
+    private static void screenshot(String name) throws IOException {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}
