@@ -6,6 +6,7 @@ import io.inkstream.cli.model.EvaluateCommand;
 import io.inkstream.cli.model.PublishModelCommand;
 import io.inkstream.cli.model.ReclassifyCommand;
 import io.inkstream.cli.model.TrainCommand;
+import io.inkstream.cli.stack.UpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = InkstreamCli.Version.class,
         description = "Handwritten digits, classified as a stream.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, ClassifyCommand.class, PublishModelCommand.class,
+        subcommands = {UpCommand.class, TrainCommand.class, EvaluateCommand.class, ClassifyCommand.class, PublishModelCommand.class,
                 ReclassifyCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class InkstreamCli {

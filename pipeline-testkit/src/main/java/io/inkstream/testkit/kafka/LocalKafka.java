@@ -52,6 +52,10 @@ public final class LocalKafka implements KafkaCluster {
             return new Settings(port, controllerPort, dataDir, overrides);
         }
 
+        public Settings withControllerPort(int port) {
+            return new Settings(brokerPort, port, dataDir, overrides);
+        }
+
         public Settings withDataDir(Path dir) {
             return new Settings(brokerPort, controllerPort, dir, overrides);
         }
@@ -86,7 +90,10 @@ public final class LocalKafka implements KafkaCluster {
             Map<String, String> props = brokerProperties(brokerPort, controllerPort, dataDir.resolve("kraft-logs"));
             props.putAll(settings.overrides());
             Path propertiesFile = writeProperties(dataDir.path().resolve("server.properties"), props);
-            format(propertiesFile);
+            // A directory formatted by an earlier run keeps its cluster id: formatting again would need that id.
+            if (!Files.exists(dataDir.resolve("kraft-logs").resolve("meta.properties"))) {
+                format(propertiesFile);
+            }
 
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
@@ -143,7 +150,7 @@ public final class LocalKafka implements KafkaCluster {
         return file;
     }
 
-    /** Formats the log directory once; a directory formatted by an earlier run is kept as it is. */
+    /** Formats a new log directory as a standalone KRaft quorum of this one node. */
     private static void format(Path propertiesFile) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int code;

@@ -1,0 +1,142 @@
+package io.inkstream.cli.stack;
+
+import io.inkstream.classifier.ClassifierConfig;
+import io.inkstream.classifier.ClassifierService;
+import io.inkstream.contract.config.Environment;
+import io.inkstream.gateway.GatewayConfig;
+import io.inkstream.gateway.GatewayService;
+import io.inkstream.sink.SinkConfig;
+import io.inkstream.sink.SinkService;
+import io.inkstream.testkit.LoopbackPorts;
+import io.inkstream.testkit.cassandra.LocalCassandra;
+import io.inkstream.testkit.kafka.LocalKafka;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything on one machine without Docker: the real broker and the real Cassandra node with
+ * their data kept in one directory, and the sink, classifier and gateway in this JVM. What
+ * {@code inkstream up} runs; closes in reverse order of start.
+ */
+public final class LocalStack implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+    /**
+     * @param dataDir        broker log, Cassandra data and the classifier's state live here
+     * @param environment    the INKSTREAM_* settings of the services (addresses and ports below win)
+     */
+    public record Settings(Path dataDir, String host, int gatewayPort, int kafkaPort, int kafkaControllerPort, int cqlPort,
+                           int cassandraStoragePort, int classifierHttpPort, int sinkHttpPort, Map<String, String> environment) {
+    }
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Settings settings;
+    private LocalKafka kafka;
+    private LocalCassandra cassandra;
+    private GatewayService gateway;
+
+    private LocalStack(Settings settings) {
+        this.settings = settings;
+    }
+
+    public static LocalStack start(Settings settings) {
+        requirePortsFree(settings);
+        LocalStack stack = new LocalStack(settings);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /** Every port is checked before anything starts: a taken one fails in a second, not after the broker and node are up. */
+    private static void requirePortsFree(Settings s) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("gateway (--gateway-port)", s.gatewayPort());
+        ports.put("Kafka (--kafka-port)", s.kafkaPort());
+        ports.put("Kafka controller (--kafka-controller-port)", s.kafkaControllerPort());
+        ports.put("Cassandra CQL (--cql-port)", s.cqlPort());
+        ports.put("Cassandra storage (--cassandra-storage-port)", s.cassandraStoragePort());
+        ports.put("classifier health (--classifier-http-port)", s.classifierHttpPort());
+        ports.put("sink health (--sink-http-port)", s.sinkHttpPort());
+        ports.forEach((what, port) -> {
+            if (port != 0) {
+                LoopbackPorts.requireFree(port, what);
+            }
+        });
+    }
+
+    private void startAll() {
+        Path data = settings.dataDir();
+        // The node takes three times as long as the broker: start both at once.
+        CompletableFuture<LocalCassandra> node = CompletableFuture.supplyAsync(() -> LocalCassandra.start(LocalCassandra.Settings.defaults()
+                .withNativePort(settings.cqlPort()).withStoragePort(settings.cassandraStoragePort()).withDataDir(data.resolve("cassandra"))));
+        try {
+            kafka = LocalKafka.start(LocalKafka.Settings.defaults().withBrokerPort(settings.kafkaPort())
+                    .withControllerPort(settings.kafkaControllerPort()).withDataDir(data.resolve("kafka")));
+            started.push(kafka);
+        } finally {
+            try {
+                cassandra = node.join();
+                started.push(cassandra);
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+            }
+        }
+
+        Environment env = new Environment(serviceEnvironment());
+        SinkService sink = SinkService.start(SinkConfig.fromEnvironment(env));
+        started.push(sink);
+        ClassifierService classifier = ClassifierService.start(ClassifierConfig.fromEnvironment(env));
+        started.push(classifier);
+        gateway = GatewayService.start(GatewayConfig.fromEnvironment(env));
+        started.push(gateway);
+    }
+
+    private Map<String, String> serviceEnvironment() {
+        Map<String, String> env = new HashMap<>(settings.environment());
+        env.put(GatewayConfig.BOOTSTRAP, kafka.bootstrapServers());
+        env.put(GatewayConfig.CONTACT_POINTS, cassandra.contactPoint().getHostString() + ":" + cassandra.contactPoint().getPort());
+        env.put(GatewayConfig.HOST, settings.host());
+        env.put(GatewayConfig.PORT, Integer.toString(settings.gatewayPort()));
+        env.put(ClassifierConfig.HTTP_PORT, Integer.toString(settings.classifierHttpPort()));
+        env.put(SinkConfig.HTTP_PORT, Integer.toString(settings.sinkHttpPort()));
+        env.putIfAbsent(ClassifierConfig.STATE_DIR, settings.dataDir().resolve("classifier").toString());
+        return env;
+    }
+
+    public String kafkaBootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    public String cassandraContactPoint() {
+        return cassandra.contactPoint().getHostString() + ":" + cassandra.contactPoint().getPort();
+    }
+
+    public int gatewayPort() {
+        return gateway.port();
+    }
+
+    /** Gateway first (no new uploads), then classifier and sink (their work in hand finished), then the node and the broker. */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable next = started.pop();
+            try {
+                next.close();
+            } catch (Exception e) {
+                log.warn("stopping {} failed: {}", next.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+    }
+}

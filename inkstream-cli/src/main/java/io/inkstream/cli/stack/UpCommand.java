@@ -1,0 +1,76 @@
+package io.inkstream.cli.stack;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code inkstream up}: the whole pipeline on this machine, until Ctrl-C or SIGTERM. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {"Runs everything on this machine, no Docker needed: a real Kafka broker and a real Cassandra node",
+                "(data kept in --data-dir, so a restart keeps everything), the topics and schema, the default model,",
+                "and the sink, classifier and gateway in this JVM. Ctrl-C or SIGTERM stops it all cleanly.",
+                "The services read their usual INKSTREAM_* variables (batch size, API key, ...)."})
+public final class UpCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = ".inkstream-data", description = "Where broker, Cassandra and classifier data live (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Interface the gateway listens on (default: ${DEFAULT-VALUE}; 0.0.0.0 to reach it from other machines).")
+    String host;
+
+    @Option(names = "--gateway-port", defaultValue = "8080", description = "Web page and REST API (default: ${DEFAULT-VALUE}).")
+    int gatewayPort;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka bootstrap port (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--kafka-controller-port", defaultValue = "9093", description = "KRaft controller port (default: ${DEFAULT-VALUE}).")
+    int kafkaControllerPort;
+
+    @Option(names = "--cql-port", defaultValue = "9042", description = "Cassandra CQL port (default: ${DEFAULT-VALUE}).")
+    int cqlPort;
+
+    @Option(names = "--cassandra-storage-port", defaultValue = "7000", description = "Cassandra inter-node port (default: ${DEFAULT-VALUE}).")
+    int storagePort;
+
+    @Option(names = "--classifier-http-port", defaultValue = "8081", description = "Classifier health and metrics (default: ${DEFAULT-VALUE}).")
+    int classifierHttpPort;
+
+    @Option(names = "--sink-http-port", defaultValue = "8082", description = "Sink health and metrics (default: ${DEFAULT-VALUE}).")
+    int sinkHttpPort;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        long begun = System.nanoTime();
+        System.err.println("inkstream: starting Kafka, Cassandra and the three services (about 30 s)...");
+        LocalStack stack = LocalStack.start(new LocalStack.Settings(dataDir.toAbsolutePath(), host, gatewayPort, kafkaPort,
+                kafkaControllerPort, cqlPort, storagePort, classifierHttpPort, sinkHttpPort, System.getenv()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("inkstream: stopping...");
+            stack.close();
+            System.err.println("inkstream: stopped; data kept in " + dataDir.toAbsolutePath());
+            stopped.countDown();
+        }, "inkstream-up-shutdown"));
+        String shown = "0.0.0.0".equals(host) ? "localhost" : host;
+        System.out.printf("""
+
+                Inkstream is up (%d s)
+                  web page and REST API   http://%s:%d/
+                  OpenAPI                 http://%s:%d/openapi.yaml
+                  Kafka bootstrap         %s
+                  Cassandra (CQL)         %s
+                  classifier health       http://127.0.0.1:%d/health
+                  sink health             http://127.0.0.1:%d/health
+                  data                    %s
+                Ctrl-C stops everything.
+
+                """, (System.nanoTime() - begun) / 1_000_000_000L, shown, stack.gatewayPort(), shown, stack.gatewayPort(),
+                stack.kafkaBootstrap(), stack.cassandraContactPoint(), classifierHttpPort, sinkHttpPort, dataDir.toAbsolutePath());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}
