@@ -6,7 +6,9 @@ import io.inkstream.cli.model.EvaluateCommand;
 import io.inkstream.cli.model.PublishModelCommand;
 import io.inkstream.cli.model.ReclassifyCommand;
 import io.inkstream.cli.model.TrainCommand;
+import io.inkstream.cli.produce.ProduceCommand;
 import io.inkstream.cli.stack.UpCommand;
+import io.inkstream.cli.store.PredictionsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +18,7 @@ import picocli.CommandLine.Command;
         versionProvider = InkstreamCli.Version.class,
         description = "Handwritten digits, classified as a stream.",
         subcommands = {UpCommand.class, TrainCommand.class, EvaluateCommand.class, ClassifyCommand.class, PublishModelCommand.class,
-                ReclassifyCommand.class, BenchCommand.class,
+                ReclassifyCommand.class, ProduceCommand.class, PredictionsCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class InkstreamCli {
 

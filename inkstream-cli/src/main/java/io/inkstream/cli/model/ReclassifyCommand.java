@@ -3,17 +3,14 @@ package io.inkstream.cli.model;
 import io.inkstream.classifier.ClassifierConfig;
 import io.inkstream.classifier.reclassify.ReclassifyRun;
 import io.inkstream.classifier.reclassify.ReclassifySummary;
+import io.inkstream.cli.ConsoleProgress;
 import io.inkstream.cli.kafka.KafkaOption;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,14 +43,7 @@ public final class ReclassifyCommand implements Callable<Integer> {
                 .withStateDir(Files.createTempDirectory("inkstream-reclassify-"));
         ReclassifyRun run = new ReclassifyRun(new ReclassifyRun.Settings(config, model, Optional.ofNullable(from), timeout,
                 Optional.ofNullable(runName)));
-        boolean terminal = System.console() != null;
-        try (ProgressBar bar = new ProgressBarBuilder()
-                .setTaskName("reclassify " + model)
-                .setStyle(terminal ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII)
-                .setConsumer(terminal ? new ConsoleProgressBarConsumer(System.err) : new DelegatingProgressBarConsumer(System.err::println))
-                .setUpdateIntervalMillis(terminal ? 250 : 5000)
-                .setUnit(" images", 1)
-                .build()) {
+        try (ProgressBar bar = ConsoleProgress.bar("reclassify " + model, "images")) {
             ReclassifySummary summary = run.run(progress -> {
                 bar.maxHint(progress.total());
                 bar.stepTo(progress.done());

@@ -35,15 +35,7 @@ public final class PipelineTopics {
      * @param replication replication factor, or empty for the broker's default
      */
     public static void ensure(Admin admin, int partitions, Optional<Short> replication) {
-        List<NewTopic> topics = new ArrayList<>();
-        String imageMax = Integer.toString(IMAGE_MAX_MESSAGE_BYTES);
-        topics.add(topic(Topics.IMAGES, partitions, replication, Map.of("retention.ms", "-1", "retention.bytes", "-1",
-                "max.message.bytes", imageMax)));
-        topics.add(topic(Topics.PREDICTIONS, partitions, replication, Map.of()));
-        topics.add(topic(Topics.MODELS, 1, replication, Map.of("cleanup.policy", "compact",
-                "max.message.bytes", Integer.toString(MODEL_MAX_BYTES))));
-        topics.add(topic(Topics.IMAGES_DLQ, partitions, replication, Map.of("max.message.bytes", imageMax)));
-        topics.add(topic(Topics.PREDICTIONS_DLQ, partitions, replication, Map.of()));
+        List<NewTopic> topics = topics(partitions, replication);
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
@@ -66,6 +58,23 @@ public final class PipelineTopics {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         }
+    }
+
+    /**
+     * The pipeline's topics with their settings: what {@link #ensure} creates, and what
+     * docker-compose's topic set-up must match (a test compares them).
+     */
+    public static List<NewTopic> topics(int partitions, Optional<Short> replication) {
+        String imageMax = Integer.toString(IMAGE_MAX_MESSAGE_BYTES);
+        List<NewTopic> topics = new ArrayList<>();
+        topics.add(topic(Topics.IMAGES, partitions, replication, Map.of("retention.ms", "-1", "retention.bytes", "-1",
+                "max.message.bytes", imageMax)));
+        topics.add(topic(Topics.PREDICTIONS, partitions, replication, Map.of()));
+        topics.add(topic(Topics.MODELS, 1, replication, Map.of("cleanup.policy", "compact",
+                "max.message.bytes", Integer.toString(MODEL_MAX_BYTES))));
+        topics.add(topic(Topics.IMAGES_DLQ, partitions, replication, Map.of("max.message.bytes", imageMax)));
+        topics.add(topic(Topics.PREDICTIONS_DLQ, partitions, replication, Map.of()));
+        return topics;
     }
 
     /** A created topic is usable once every partition has a leader; until then clients see "unknown topic". */
