@@ -1,12 +1,9 @@
 package io.inkstream.cli.stack;
 
 import io.inkstream.classifier.ClassifierConfig;
-import io.inkstream.classifier.ClassifierService;
 import io.inkstream.contract.config.Environment;
 import io.inkstream.gateway.GatewayConfig;
-import io.inkstream.gateway.GatewayService;
 import io.inkstream.sink.SinkConfig;
-import io.inkstream.sink.SinkService;
 import io.inkstream.testkit.LoopbackPorts;
 import io.inkstream.testkit.cassandra.LocalCassandra;
 import io.inkstream.testkit.kafka.LocalKafka;
@@ -41,7 +38,7 @@ public final class LocalStack implements AutoCloseable {
     private final Settings settings;
     private LocalKafka kafka;
     private LocalCassandra cassandra;
-    private GatewayService gateway;
+    private PipelineServices services;
 
     private LocalStack(Settings settings) {
         this.settings = settings;
@@ -94,13 +91,8 @@ public final class LocalStack implements AutoCloseable {
             }
         }
 
-        Environment env = new Environment(serviceEnvironment());
-        SinkService sink = SinkService.start(SinkConfig.fromEnvironment(env));
-        started.push(sink);
-        ClassifierService classifier = ClassifierService.start(ClassifierConfig.fromEnvironment(env));
-        started.push(classifier);
-        gateway = GatewayService.start(GatewayConfig.fromEnvironment(env));
-        started.push(gateway);
+        services = PipelineServices.start(new Environment(serviceEnvironment()));
+        started.push(services);
     }
 
     private Map<String, String> serviceEnvironment() {
@@ -124,10 +116,10 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public int gatewayPort() {
-        return gateway.port();
+        return services.gateway().port();
     }
 
-    /** Gateway first (no new uploads), then classifier and sink (their work in hand finished), then the node and the broker. */
+    /** The services first (gateway, classifier, sink: their work in hand finished), then the node and the broker. */
     @Override
     public void close() {
         while (!started.isEmpty()) {

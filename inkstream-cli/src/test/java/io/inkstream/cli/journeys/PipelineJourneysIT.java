@@ -1,0 +1,270 @@
+package io.inkstream.cli.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.inkstream.classifier.ClassifierConfig;
+import io.inkstream.classifier.models.ModelPublisher;
+import io.inkstream.classifier.reclassify.ReclassifyRun;
+import io.inkstream.classifier.reclassify.ReclassifySummary;
+import io.inkstream.cli.InkstreamCli;
+import io.inkstream.cli.stack.PipelineServices;
+import io.inkstream.cli.upload.ImageUploader;
+import io.inkstream.contract.config.Environment;
+import io.inkstream.contract.topic.Headers;
+import io.inkstream.contract.topic.Topics;
+import io.inkstream.gateway.GatewayConfig;
+import io.inkstream.model.artifact.ShippedModels;
+import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.model.render.DigitRenderer;
+import io.inkstream.sink.SinkConfig;
+import io.inkstream.store.ModelAccuracy;
+import io.inkstream.store.PredictionReader;
+import io.inkstream.store.StoredPrediction;
+import io.inkstream.testkit.cassandra.CassandraCluster;
+import io.inkstream.testkit.junit.SharedInfrastructure;
+import io.inkstream.testkit.kafka.KafkaCluster;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The three user journeys end to end, on the real broker and the real Cassandra node, with the
+ * sink, classifier and gateway running as `inkstream up` runs them: a producer pushing straight
+ * onto the topic, uploads through the REST API, and an operator replaying everything with v2.
+ */
+@ExtendWith(SharedInfrastructure.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineJourneysIT {
+    private static final int IMAGES = 500;
+    private static final Duration ROWS_WITHIN = Duration.ofSeconds(180);
+
+    private static LabelledDigits digits;
+    private static PipelineServices services;
+    private static CqlSession session;
+    private static KafkaCluster kafka;
+    private static String cassandraAddress;
+    /** Every image the journeys sent: id -> true digit. */
+    private static final Map<String, Integer> sent = new HashMap<>();
+
+    @BeforeAll
+    static void start(KafkaCluster kafkaCluster, CassandraCluster cassandra) throws Exception {
+        kafka = kafkaCluster;
+        cassandraAddress = cassandra.contactPoint().getHostString() + ":" + cassandra.contactPoint().getPort();
+        digits = BundledMnist.validation();
+        Map<String, String> env = new HashMap<>();
+        env.put(GatewayConfig.BOOTSTRAP, kafka.bootstrapServers());
+        env.put(GatewayConfig.CONTACT_POINTS, cassandraAddress);
+        env.put(GatewayConfig.PORT, "0");
+        env.put(ClassifierConfig.HTTP_PORT, "0");
+        env.put(SinkConfig.HTTP_PORT, "0");
+        env.put(ClassifierConfig.STATE_DIR, Files.createTempDirectory("journeys-classifier-").toString());
+        services = PipelineServices.start(new Environment(env));
+        session = cassandra.sessionBuilder().build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (session != null) {
+            session.close();
+        }
+        if (services != null) {
+            services.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aProducerPushesFiveHundredDigitsStraightOntoTheTopicAndTheyAreClassifiedIntoCassandra() throws Exception {
+        Map<String, Integer> journey = new HashMap<>();
+        Properties props = kafka.clientProperties();
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < IMAGES; i++) {
+                String id = "producer-" + UUID.randomUUID();
+                boolean png = i % 2 == 1;
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(Headers.LABEL, Headers.utf8(Integer.toString(digits.label(i))));
+                headers.add(Headers.SOURCE, Headers.utf8("journey-producer"));
+                producer.send(new ProducerRecord<>(Topics.IMAGES, null, id, image(i, png), headers));
+                journey.put(id, digits.label(i));
+            }
+        }
+        sent.putAll(journey);
+
+        Map<String, StoredPrediction> rows = awaitRows(journey.keySet(), 1);
+
+        assertThat(rows).hasSize(IMAGES);
+        assertThat(accuracy(rows, journey)).isGreaterThanOrEqualTo(0.95);
+        assertThat(rows.values()).allSatisfy(p -> assertThat(p.source()).isEqualTo("journey-producer"));
+    }
+
+    @Test
+    @Order(2)
+    void aProgramUploadsTheSameThroughTheRestApiAndTheyAreClassifiedIntoCassandra() throws Exception {
+        ImageUploader uploader = new ImageUploader("http://127.0.0.1:" + services.gateway().port());
+        Map<String, Integer> journey = new HashMap<>();
+        for (int batch = 0; batch < IMAGES; batch += 25) {
+            List<ImageUploader.Image> images = new ArrayList<>();
+            for (int i = batch; i < batch + 25; i++) {
+                boolean png = i % 2 == 1;
+                images.add(new ImageUploader.Image("digit-" + i + (png ? ".png" : ".mnist"), image(i, png), OptionalInt.of(digits.label(i))));
+            }
+            List<String> ids = uploader.upload(images);
+            for (int k = 0; k < ids.size(); k++) {
+                journey.put(ids.get(k), digits.label(batch + k));
+            }
+        }
+        sent.putAll(journey);
+
+        Map<String, StoredPrediction> rows = awaitRows(journey.keySet(), 1);
+
+        assertThat(rows).hasSize(IMAGES);
+        assertThat(accuracy(rows, journey)).isGreaterThanOrEqualTo(0.95);
+        assertThat(rows.values()).allSatisfy(p -> assertThat(p.source()).isEqualTo("gateway"));
+    }
+
+    @Test
+    @Order(3)
+    void anOperatorPublishesV2AndReplaysTheTopicAndEveryImageHasBothModelsPredictions() throws Exception {
+        String v2 = ModelPublisher.publish(kafka.clientProperties(), ShippedModels.V2.bytes());
+        String seed = ShippedModels.DEFAULT.load().version();
+        ClassifierConfig config = ClassifierConfig.defaults(kafka.bootstrapServers()).withHttpPort(0)
+                .withStateDir(Files.createTempDirectory("journeys-reclassify-"));
+
+        ReclassifySummary summary = new ReclassifyRun(new ReclassifyRun.Settings(config, v2, Optional.empty(), Duration.ofMinutes(5)))
+                .run(progress -> { });
+
+        Map<String, List<StoredPrediction>> both = awaitBothModels(sent.keySet(), seed, v2);
+        assertThat(both).hasSize(sent.size());
+        // The summary is computed from the predictions topic; the tables must tell the same story.
+        PredictionReader reader = new PredictionReader(session);
+        ModelAccuracy v2Rows = awaitModelRows(reader, v2, summary.images());
+        assertThat(v2Rows.predictions()).isEqualTo(summary.images());
+        assertThat(v2Rows.labelled()).isEqualTo(summary.labelled());
+        assertThat(v2Rows.correct()).isEqualTo(summary.correct());
+        long agreeing = both.values().stream().filter(p -> p.get(0).label() == p.get(1).label()).count();
+        assertThat(summary.comparedImages()).isEqualTo(sent.size());
+        assertThat(summary.agreeing()).isEqualTo(agreeing);
+        assertThat(summary.accuracy()).isGreaterThanOrEqualTo(0.95);
+        assertThat(summary.processedThisRun()).isEqualTo(sent.size());
+    }
+
+    @Test
+    @Order(4)
+    void theCliProducesDigitsAndReadsTheirPredictionsBack() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int produced;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            produced = InkstreamCli.run("produce", "--mnist", "20", "--print-ids", "--bootstrap", kafka.bootstrapServers());
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(produced).isZero();
+        List<String> ids = out.toString(StandardCharsets.UTF_8).lines().map(line -> line.split(" ")[0]).toList();
+        assertThat(ids).hasSize(20);
+        awaitRows(ids, 1);
+
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        int found;
+        try {
+            System.setOut(new PrintStream(answer, true, StandardCharsets.UTF_8));
+            found = InkstreamCli.run("predictions", "--image", ids.get(0), "--cassandra", cassandraAddress);
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(found).isZero();
+        assertThat(answer.toString(StandardCharsets.UTF_8)).startsWith(ids.get(0) + " ").contains("true=" + digits.label(0));
+    }
+
+    private static byte[] image(int index, boolean png) {
+        byte[] raw = digits.images().imageBytes(index);
+        return png ? DigitRenderer.png(DigitRenderer.render(raw, 200, 200, 150, 25, 25, 0)) : raw;
+    }
+
+    private static double accuracy(Map<String, StoredPrediction> rows, Map<String, Integer> truth) {
+        long right = rows.values().stream().filter(p -> p.label() == truth.get(p.imageId())).count();
+        assertThat(rows.values()).allSatisfy(p -> assertThat(p.trueLabel()).isEqualTo(truth.get(p.imageId())));
+        return (double) right / rows.size();
+    }
+
+    /** Polls Cassandra until every id has at least {@code models} predictions; returns the newest of each. */
+    private static Map<String, StoredPrediction> awaitRows(java.util.Collection<String> ids, int models) throws InterruptedException {
+        PredictionReader reader = new PredictionReader(session);
+        long deadline = System.nanoTime() + ROWS_WITHIN.toNanos();
+        Map<String, StoredPrediction> found = new HashMap<>();
+        while (true) {
+            for (String id : ids) {
+                if (!found.containsKey(id)) {
+                    List<StoredPrediction> rows = reader.forImage(id);
+                    if (rows.size() >= models) {
+                        found.put(id, rows.get(rows.size() - 1));
+                    }
+                }
+            }
+            if (found.size() == ids.size() || System.nanoTime() > deadline) {
+                return found;
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private static Map<String, List<StoredPrediction>> awaitBothModels(java.util.Collection<String> ids, String first, String second)
+            throws InterruptedException {
+        PredictionReader reader = new PredictionReader(session);
+        long deadline = System.nanoTime() + ROWS_WITHIN.toNanos();
+        Map<String, List<StoredPrediction>> found = new HashMap<>();
+        while (true) {
+            for (String id : ids) {
+                if (!found.containsKey(id)) {
+                    Map<String, StoredPrediction> byModel = new HashMap<>();
+                    reader.forImage(id).forEach(p -> byModel.put(p.modelVersion(), p));
+                    if (byModel.containsKey(first) && byModel.containsKey(second)) {
+                        found.put(id, List.of(byModel.get(first), byModel.get(second)));
+                    }
+                }
+            }
+            if (found.size() == ids.size() || System.nanoTime() > deadline) {
+                return found;
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private static ModelAccuracy awaitModelRows(PredictionReader reader, String model, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + ROWS_WITHIN.toNanos();
+        ModelAccuracy rows = reader.accuracy(model);
+        while (rows.predictions() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            rows = reader.accuracy(model);
+        }
+        return rows;
+    }
+}
