@@ -2,11 +2,14 @@ package io.inkstream.cli.model;
 
 import io.inkstream.classifier.models.ModelPublisher;
 import io.inkstream.cli.kafka.KafkaOption;
+import io.inkstream.model.artifact.ShippedModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "publish-model", mixinStandardHelpOptions = true,
@@ -16,12 +19,21 @@ public final class PublishModelCommand implements Callable<Integer> {
     @Mixin
     KafkaOption kafka;
 
-    @Parameters(paramLabel = "ARTIFACT", description = "The model zip written by 'inkstream train'.")
-    Path artifact;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Artifact artifact;
+
+    static final class Artifact {
+        @Parameters(paramLabel = "ARTIFACT", description = "The model zip written by 'inkstream train'.")
+        Path file;
+
+        @Option(names = "--shipped", paramLabel = "DEFAULT|V2", description = "A model shipped with Inkstream: ${COMPLETION-CANDIDATES}.")
+        ShippedModels shipped;
+    }
 
     @Override
     public Integer call() throws Exception {
-        String version = ModelPublisher.publish(kafka.clientProperties(), Files.readAllBytes(artifact));
+        byte[] bytes = artifact.file != null ? Files.readAllBytes(artifact.file) : artifact.shipped.bytes();
+        String version = ModelPublisher.publish(kafka.clientProperties(), bytes);
         System.out.println("published " + version + " to " + kafka.bootstrap());
         return 0;
     }
