@@ -63,11 +63,13 @@ public final class ClassifierService implements AutoCloseable {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         ModelRegistry models = new ModelRegistry(config.pinnedModel(), fallback);
+        ClassifierMetrics metrics = new ClassifierMetrics(meters);
         KafkaStreams streams = new KafkaStreams(ClassifierTopology.build(new ClassifierTopology.Settings(config.batch(), models,
-                new DigitPreprocessor(config.limits()), new ClassifierMetrics(meters), Clock.systemUTC())), streamsProperties(config));
+                new DigitPreprocessor(config.limits()), metrics, Clock.systemUTC())), streamsProperties(config));
         // A thread that dies on something unexpected is replaced rather than taking the instance down.
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread failed, replacing it error=\"{}\"", e.toString(), e);
+            metrics.streamThreadReplaced();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> log.info("classifier state={} previous={}", now, before));

@@ -16,6 +16,7 @@ public final class ClassifierMetrics {
     private final Counter classified;
     private final DistributionSummary batchSize;
     private final Timer inference;
+    private final Counter threadsReplaced;
     private final Map<String, AtomicInteger> activeModel = new ConcurrentHashMap<>();
 
     public ClassifierMetrics(MeterRegistry registry) {
@@ -26,6 +27,12 @@ public final class ClassifierMetrics {
                 .description("Images per model call").publishPercentiles(0.5, 0.99).register(registry);
         this.inference = Timer.builder("inkstream.classifier.inference")
                 .description("Time of one batched model call").publishPercentiles(0.5, 0.99).register(registry);
+        this.threadsReplaced = Counter.builder("inkstream.classifier.stream.threads.replaced")
+                .description("Stream threads that died on an unexpected error and were replaced; should stay 0").register(registry);
+    }
+
+    public void streamThreadReplaced() {
+        threadsReplaced.increment();
     }
 
     public void batch(int size, long nanos) {

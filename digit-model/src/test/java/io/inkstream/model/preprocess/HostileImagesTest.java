@@ -1,0 +1,37 @@
+package io.inkstream.model.preprocess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inkstream.contract.rejection.ImageRejectedException;
+import io.inkstream.model.render.HostileImages;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Every file of the hostile corpus is refused with a typed reason: no other exception, no hang. */
+class HostileImagesTest {
+    private final DigitPreprocessor preprocessor = new DigitPreprocessor();
+
+    @Test
+    @Timeout(60)
+    void everyHostileFileIsRefusedWithAReasonByTheFullPreprocessing() {
+        for (Map.Entry<String, byte[]> file : HostileImages.corpus().entrySet()) {
+            try {
+                preprocessor.preprocess(file.getValue());
+                throw new AssertionError(file.getKey() + " was accepted");
+            } catch (ImageRejectedException e) {
+                assertThat(e.getMessage()).as(file.getKey()).isNotBlank();
+                assertThat(e.reason().httpStatus()).as(file.getKey()).isBetween(400, 499);
+            }
+        }
+    }
+
+    @Test
+    void theCorpusCoversEveryAcceptedFormatAndTheBombs() {
+        assertThat(HostileImages.corpus().keySet())
+                .anyMatch(name -> name.startsWith("png-")).anyMatch(name -> name.startsWith("jpeg-"))
+                .anyMatch(name -> name.startsWith("gif-")).anyMatch(name -> name.startsWith("bmp-"))
+                .anyMatch(name -> name.startsWith("webp-")).anyMatch(name -> name.startsWith("raw-"))
+                .anyMatch(name -> name.contains("bomb")).anyMatch(name -> name.contains("polyglot"));
+    }
+}
