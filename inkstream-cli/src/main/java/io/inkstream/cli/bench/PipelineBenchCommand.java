@@ -1,0 +1,56 @@
+package io.inkstream.cli.bench;
+
+import io.inkstream.cli.stack.LocalStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = {"The whole pipeline under a fixed upload rate: end-to-end latency from submission to the row in",
+                "Cassandra (p50, p95, p99, max, and per stage), sustained throughput, each stage's lag, and a PNG chart",
+                "of latency over time. Starts a private embedded stack (about 30 s) unless --url is given.",
+                "Ends with: pipeline-bench rate=... achieved=... p50_ms=... p99_ms=..."})
+public final class PipelineBenchCommand implements Callable<Integer> {
+    @Option(names = "--rate", defaultValue = "200", description = "Uploads per second (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--duration", defaultValue = "PT30S", description = "How long to upload, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--warmup", defaultValue = "PT20S",
+            description = "Upload at the rate this long first, unmeasured: a fresh stack's first seconds are JIT and first model calls (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(names = "--chart", paramLabel = "FILE", description = "Where to write the latency chart (default: pipeline-bench-<rate>.png).")
+    Path chart;
+
+    @Option(names = "--url", paramLabel = "URL", description = "A running gateway (e.g. http://127.0.0.1:8080 of inkstream up) instead of a private stack.")
+    String url;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "${env:INKSTREAM_KAFKA_BOOTSTRAP:-localhost:9092}",
+            description = "With --url: its Kafka, for the lag of each stage (default: $INKSTREAM_KAFKA_BOOTSTRAP or localhost:9092).")
+    String bootstrap;
+
+    @Option(names = "--cassandra", paramLabel = "HOST:PORT", defaultValue = "${env:INKSTREAM_CASSANDRA_CONTACT_POINTS:-127.0.0.1:9042}",
+            description = "With --url: its Cassandra, where the rows are timed (default: $INKSTREAM_CASSANDRA_CONTACT_POINTS or 127.0.0.1:9042).")
+    String cassandra;
+
+    @Override
+    public Integer call() throws Exception {
+        Path chartFile = chart != null ? chart : Path.of("pipeline-bench-" + rate + ".png");
+        if (url != null) {
+            new PipelineBenchmark(url, bootstrap, cassandra, System.out).run(rate, duration, warmup, chartFile);
+            return 0;
+        }
+        Path data = Files.createTempDirectory("inkstream-pipeline-bench-");
+        System.err.println("pipeline-bench: starting a private stack in " + data + " (about 30 s)...");
+        try (LocalStack stack = LocalStack.start(new LocalStack.Settings(data, "127.0.0.1", 0, 0, 0, 0, 0, 0, 0, System.getenv()))) {
+            new PipelineBenchmark("http://127.0.0.1:" + stack.gatewayPort(), stack.kafkaBootstrap(), stack.cassandraContactPoint(), System.out)
+                    .run(rate, duration, warmup, chartFile);
+        }
+        return 0;
+    }
+}

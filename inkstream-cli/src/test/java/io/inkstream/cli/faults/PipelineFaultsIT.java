@@ -1,0 +1,294 @@
+package io.inkstream.cli.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.inkstream.classifier.ClassifierConfig;
+import io.inkstream.contract.config.Environment;
+import io.inkstream.gateway.GatewayConfig;
+import io.inkstream.gateway.GatewayService;
+import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.sink.SinkConfig;
+import io.inkstream.store.PredictionSchema;
+import io.inkstream.testkit.LoopbackPorts;
+import io.inkstream.testkit.cassandra.LocalCassandra;
+import io.inkstream.testkit.kafka.LocalKafka;
+import io.inkstream.testkit.process.ServiceProcess;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fault suite: a steady stream of uploads through the gateway while, one at a time, the
+ * classifier is killed (SIGKILL), the sink is killed, the broker restarts, and Cassandra stops
+ * for 20 s. Afterwards every upload the gateway accepted (202) has exactly one prediction in
+ * Cassandra (one row per image in both tables: nothing lost, nothing duplicated), and none it
+ * refused has any. Prints what each fault cost in latency and how long recovery took.
+ */
+class PipelineFaultsIT {
+    private static final int RATE = 40;
+    private static final Duration DRAIN = Duration.ofMinutes(4);
+
+    /** One upload attempt; the id is derived from its Idempotency-Key, so even a refused one is known. */
+    private record Attempt(int index, String id, long sentMicros, int status) {
+    }
+
+    /** A fault: its name and when it began and ended (microseconds since the epoch). */
+    private record Fault(String name, long startMicros, long endMicros) {
+    }
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void underSteadyUploadsEveryFaultLosesNothingAndDuplicatesNothing() throws Exception {
+        LocalKafka.Settings kafkaSettings = LocalKafka.Settings.defaults().withBrokerPort(LoopbackPorts.free())
+                .withControllerPort(LoopbackPorts.free()).withDataDir(temp.resolve("kafka"));
+        LocalCassandra.Settings cassandraSettings = LocalCassandra.Settings.defaults().withNativePort(LoopbackPorts.free())
+                .withStoragePort(LoopbackPorts.free()).withDataDir(temp.resolve("cassandra"));
+        LocalKafka kafka = LocalKafka.start(kafkaSettings);
+        LocalCassandra cassandra = LocalCassandra.start(cassandraSettings);
+        String contactPoint = "127.0.0.1:" + cassandra.contactPoint().getPort();
+        Map<String, String> env = new HashMap<>();
+        env.put(GatewayConfig.BOOTSTRAP, kafka.bootstrapServers());
+        env.put(GatewayConfig.CONTACT_POINTS, contactPoint);
+        env.put(GatewayConfig.PORT, "0");
+        int classifierPort = LoopbackPorts.free();
+        int sinkPort = LoopbackPorts.free();
+        env.put(ClassifierConfig.HTTP_PORT, Integer.toString(classifierPort));
+        env.put(SinkConfig.HTTP_PORT, Integer.toString(sinkPort));
+        env.put(ClassifierConfig.STATE_DIR, temp.resolve("classifier-state").toString());
+        Path log = temp.resolve("services.log");
+        List<Fault> faults = new ArrayList<>();
+        ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
+        LabelledDigits digits = BundledMnist.validation();
+
+        ServiceProcess sink = ServiceProcess.start("io.inkstream.sink.Main", env, log);
+        CqlSession session = CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", cassandra.contactPoint().getPort()))
+                .withLocalDatacenter("datacenter1").build();
+        PredictionSchema.apply(session, PredictionSchema.DEFAULT_REPLICATION); // idempotent, as every service does it
+        RowWatcher watcher = new RowWatcher(session);
+        ServiceProcess classifier = ServiceProcess.start("io.inkstream.classifier.Main", env, log);
+        GatewayService gateway = GatewayService.start(GatewayConfig.fromEnvironment(new Environment(env)));
+        AtomicBoolean uploading = new AtomicBoolean(true);
+        Thread uploader = new Thread(() -> upload(gateway.port(), digits, uploading, attempts, watcher), "steady-uploads");
+        try {
+            watcher.start();
+            awaitHealthy(classifierPort, "classifier");
+            awaitHealthy(sinkPort, "sink");
+            uploader.start();
+            pause(Duration.ofSeconds(20)); // the baseline latency
+
+            long start = nowMicros();
+            classifier.kill();
+            pause(Duration.ofSeconds(5));
+            classifier = ServiceProcess.start("io.inkstream.classifier.Main", env, log);
+            awaitHealthy(classifierPort, "classifier");
+            faults.add(new Fault("classifier killed (SIGKILL), restarted after 5 s", start, nowMicros()));
+            settle(watcher);
+
+            start = nowMicros();
+            sink.kill();
+            pause(Duration.ofSeconds(5));
+            sink = ServiceProcess.start("io.inkstream.sink.Main", env, log);
+            awaitHealthy(sinkPort, "sink");
+            faults.add(new Fault("sink killed (SIGKILL), restarted after 5 s", start, nowMicros()));
+            settle(watcher);
+
+            start = nowMicros();
+            kafka.close();
+            kafka = LocalKafka.start(kafkaSettings);
+            faults.add(new Fault("broker restarted", start, nowMicros()));
+            settle(watcher);
+
+            start = nowMicros();
+            cassandra.close();
+            pause(Duration.ofSeconds(20));
+            cassandra = LocalCassandra.start(cassandraSettings);
+            faults.add(new Fault("Cassandra stopped for 20 s", start, nowMicros()));
+            settle(watcher);
+
+            uploading.set(false);
+            uploader.join();
+
+            List<Attempt> all = List.copyOf(attempts);
+            List<Attempt> accepted = all.stream().filter(a -> a.status() == 202).toList();
+            List<Attempt> refused = all.stream().filter(a -> a.status() != 202).toList();
+            Map<String, Long> written = watcher.awaitAll(accepted.size(), DRAIN);
+            Map<String, Integer> history = historyRows(session, accepted);
+            report(all, accepted, refused, written, faults);
+
+            assertThat(accepted.size()).as("uploads accepted").isGreaterThan(RATE * 100);
+            assertThat(written.keySet()).as("accepted images with a prediction").hasSize(accepted.size());
+            assertThat(rowsPerImage(session, accepted)).as("images with more than one model's row").isEmpty();
+            assertThat(history.entrySet().stream().filter(e -> e.getValue() != 1).map(Map.Entry::getKey).toList())
+                    .as("images with other than one history row").isEmpty();
+            assertThat(refused.stream().filter(a -> hasRow(session, a.id())).map(Attempt::id).toList())
+                    .as("refused uploads that reached Cassandra anyway").isEmpty();
+        } finally {
+            uploading.set(false);
+            uploader.join(10_000);
+            watcher.close();
+            session.close();
+            gateway.close();
+            classifier.close();
+            sink.close();
+            cassandra.close();
+            kafka.close();
+        }
+    }
+
+    /** Open loop at RATE uploads/s, each with its own Idempotency-Key; a refusal is recorded, not retried. */
+    private static void upload(int port, LabelledDigits digits, AtomicBoolean running, ConcurrentLinkedQueue<Attempt> attempts,
+                               RowWatcher watcher) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long start = System.nanoTime();
+        String run = "faults-" + System.currentTimeMillis();
+        for (int i = 0; running.get(); i++) {
+            long due = start + (long) (i * 1e9 / RATE);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            String key = run + "-" + i;
+            int index = i % digits.size();
+            long sent = nowMicros();
+            int status;
+            try {
+                status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/images?label=" + digits.label(index)))
+                                .timeout(Duration.ofSeconds(20))
+                                .header("Content-Type", "application/x-mnist")
+                                .header("Idempotency-Key", key)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(digits.images().imageBytes(index))).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (Exception e) {
+                status = -1;
+            }
+            String id = io.inkstream.gateway.upload.IdempotencyKeys.imageId(key, 0);
+            if (status == 202) {
+                watcher.watch(id);
+            }
+            attempts.add(new Attempt(i, id, sent, status));
+        }
+    }
+
+    /** Images with more than one row in predictions_by_image (a second model would be a duplicate here: one model ran). */
+    private static List<String> rowsPerImage(CqlSession session, List<Attempt> accepted) {
+        PreparedStatement count = session.prepare("SELECT COUNT(*) AS n FROM inkstream.predictions_by_image WHERE image_id = ?");
+        return accepted.stream().filter(a -> session.execute(count.bind(a.id())).one().getLong("n") > 1).map(Attempt::id).toList();
+    }
+
+    /** History rows per accepted image: a redelivered prediction with a new classified-at would show as a second row. */
+    private static Map<String, Integer> historyRows(CqlSession session, List<Attempt> accepted) {
+        Set<String> ids = accepted.stream().map(Attempt::id).collect(Collectors.toSet());
+        Map<String, Integer> rows = new HashMap<>();
+        ids.forEach(id -> rows.put(id, 0));
+        for (Row model : session.execute("SELECT model_version, day FROM inkstream.prediction_days_by_model")) {
+            LocalDate day = model.getLocalDate("day");
+            for (Row row : session.execute(session.prepare("SELECT image_id FROM inkstream.predictions_by_model_day WHERE model_version = ? AND day = ?")
+                    .bind(model.getString("model_version"), day).setPageSize(5000))) {
+                String id = row.getString("image_id");
+                if (ids.contains(id)) {
+                    rows.merge(id, 1, Integer::sum);
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static boolean hasRow(CqlSession session, String id) {
+        return session.execute("SELECT image_id FROM inkstream.predictions_by_image WHERE image_id = ?", id).one() != null;
+    }
+
+    private static void report(List<Attempt> all, List<Attempt> accepted, List<Attempt> refused, Map<String, Long> written, List<Fault> faults) {
+        List<Long> baseline = accepted.stream().filter(a -> a.sentMicros() < faults.get(0).startMicros() && written.containsKey(a.id()))
+                .map(a -> written.get(a.id()) - a.sentMicros()).sorted().toList();
+        long baselineP99 = baseline.isEmpty() ? 0 : baseline.get(Math.max(0, (int) Math.ceil(0.99 * baseline.size()) - 1));
+        System.out.printf(Locale.ROOT, "%nfault suite: %d uploads at %d/s, %d accepted, %d refused (%s), %d with a row%n", all.size(), RATE,
+                accepted.size(), refused.size(), refused.stream().map(a -> Integer.toString(a.status())).collect(Collectors.toCollection(TreeSet::new)),
+                written.size());
+        System.out.printf(Locale.ROOT, "baseline end-to-end latency: p50 %.0f ms, p99 %.0f ms%n", baseline.isEmpty() ? 0 : baseline.get(baseline.size() / 2) / 1000.0,
+                baselineP99 / 1000.0);
+        System.out.printf(Locale.ROOT, "%-50s %8s %10s %14s %12s%n", "fault", "refused", "max ms", "recovered in s", "fault lasted s");
+        for (int f = 0; f < faults.size(); f++) {
+            Fault fault = faults.get(f);
+            long windowEnd = f + 1 < faults.size() ? faults.get(f + 1).startMicros() : Long.MAX_VALUE;
+            List<Attempt> during = all.stream().filter(a -> a.sentMicros() >= fault.startMicros() && a.sentMicros() < windowEnd).toList();
+            long refusedDuring = during.stream().filter(a -> a.status() != 202).count();
+            long max = during.stream().filter(a -> written.containsKey(a.id())).mapToLong(a -> written.get(a.id()) - a.sentMicros()).max().orElse(0);
+            // Recovered: from the fault until the first upload after which every one is stored within
+            // three times the baseline p99 (at least 2 s) again.
+            long threshold = Math.max(3 * baselineP99, 2_000_000);
+            long recovered = fault.startMicros();
+            for (Attempt a : during) {
+                boolean normal = a.status() == 202 && written.containsKey(a.id()) && written.get(a.id()) - a.sentMicros() <= threshold;
+                if (!normal) {
+                    recovered = a.sentMicros();
+                }
+            }
+            System.out.printf(Locale.ROOT, "%-50s %8d %10.0f %14.1f %12.1f%n", fault.name(), refusedDuring, max / 1000.0,
+                    (recovered - fault.startMicros()) / 1e6, (fault.endMicros() - fault.startMicros()) / 1e6);
+        }
+    }
+
+    /** Polls a service's /health until it answers 200 (a fresh JVM loads DL4J, joins its group, restores state). */
+    private static void awaitHealthy(int port, String service) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(service + " did not become healthy within 3 min");
+    }
+
+    /**
+     * One fault at a time: waits until the backlog the last fault left is stored (under a second of
+     * uploads still pending), then 10 s of steady traffic before the next.
+     */
+    private static void settle(RowWatcher watcher) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        while (watcher.pending() > RATE && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        pause(Duration.ofSeconds(10));
+    }
+
+    private static void pause(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
+    }
+
+    private static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+    }
+}
