@@ -41,6 +41,10 @@ public final class PredictionJson {
         } catch (IOException e) {
             throw new InvalidPredictionException("not prediction JSON: " + e.getMessage());
         }
+        if (prediction == null) {
+            // Found by PredictionJsonFuzzTest: the JSON value null parses to no object at all.
+            throw new InvalidPredictionException("the value is JSON null, not a prediction");
+        }
         if (prediction.schema() != Prediction.SCHEMA) {
             throw new InvalidPredictionException("unknown schema version " + prediction.schema() + "; this build reads " + Prediction.SCHEMA);
         }
