@@ -108,8 +108,28 @@ public final class DigitPreprocessor {
         if (bytes.length > limits.maxBytes()) {
             throw new ImageRejectedException(new ImageRejection.TooLarge(bytes.length, limits.maxBytes()));
         }
-        return ImageFormat.sniff(bytes).orElseThrow(() -> new ImageRejectedException(
+        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ImageRejectedException(
                 new ImageRejection.UnknownFormat(HexFormat.of().formatHex(bytes, 0, Math.min(8, bytes.length)), bytes.length)));
+        if (format == ImageFormat.BMP && embedsJpegOrPng(bytes)) {
+            // Found by DigitPreprocessorFuzzTest: the BMP header's size says nothing about the embedded
+            // stream's, which the JDK decodes whole (a 489-byte file ran the heap out).
+            throw new ImageRejectedException(new ImageRejection.Undecodable("BMP",
+                    "a BMP with an embedded JPEG or PNG stream is not accepted: its size cannot be checked before decoding"));
+        }
+        return format;
+    }
+
+    /** BITMAPINFOHEADER and later: biCompression at offset 30; 4 is BI_JPEG, 5 is BI_PNG. */
+    static boolean embedsJpegOrPng(byte[] bmp) {
+        if (bmp.length < 34) {
+            return false;
+        }
+        int headerSize = (bmp[14] & 0xff) | (bmp[15] & 0xff) << 8 | (bmp[16] & 0xff) << 16 | (bmp[17] & 0xff) << 24;
+        if (headerSize < 40) {
+            return false;
+        }
+        int compression = (bmp[30] & 0xff) | (bmp[31] & 0xff) << 8 | (bmp[32] & 0xff) << 16 | (bmp[33] & 0xff) << 24;
+        return compression == 4 || compression == 5;
     }
 
     /** Raw MNIST bytes are already normalised: only scaled to [0, 1]. */

@@ -34,6 +34,7 @@ public final class HostileImages {
         corpus.put("gif-claims-65535x65535", gifClaiming(65_535, 65_535));
         corpus.put("bmp-claims-30000x30000", bmpClaiming(30_000, 30_000));
         corpus.put("bmp-claims-negative-size", bmpClaiming(-64, -2_000_000_000));
+        corpus.put("bmp-embedding-jpeg-claiming-60000x60000", bmpEmbeddingJpegClaiming(60_000, 60_000));
 
         // Truncated: the header survives, the pixels do not.
         corpus.put("png-truncated", Arrays.copyOf(png, png.length / 2));
@@ -87,6 +88,21 @@ public final class HostileImages {
         b.put((byte) 'B').put((byte) 'M').putInt(54 + 16).putInt(0).putInt(54);
         b.putInt(40).putInt(width).putInt(height).putShort((short) 1).putShort((short) 24).putInt(0).putInt(16).putInt(2835).putInt(2835)
                 .putInt(0).putInt(0);
+        return b.array();
+    }
+
+    /**
+     * A 40 x 40 BMP whose pixels are an embedded JPEG (BI_JPEG) claiming the given size: the BMP
+     * header passes any size check, the JPEG inside does not (found by the preprocessing fuzzer).
+     */
+    static byte[] bmpEmbeddingJpegClaiming(int width, int height) {
+        byte[] jpeg = {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xc0, 0, 11, 8, (byte) (height >> 8), (byte) height, (byte) (width >> 8),
+                (byte) width, 1, 1, 0x11, 0, (byte) 0xff, (byte) 0xd9};
+        ByteBuffer b = ByteBuffer.allocate(54 + jpeg.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'B').put((byte) 'M').putInt(54 + jpeg.length).putInt(0).putInt(54);
+        b.putInt(40).putInt(40).putInt(40).putShort((short) 1).putShort((short) 0).putInt(4).putInt(jpeg.length).putInt(2835).putInt(2835)
+                .putInt(0).putInt(0);
+        b.put(jpeg);
         return b.array();
     }
 

@@ -26,6 +26,21 @@ class HostileImagesTest {
         }
     }
 
+    /** Found by DigitPreprocessorFuzzTest: a 489-byte BMP whose embedded JPEG ran the heap out while decoding. */
+    @Test
+    @Timeout(30)
+    void refusesABmpWithAnEmbeddedJpegBeforeDecodingIt() {
+        byte[] bomb = HostileImages.corpus().get("bmp-embedding-jpeg-claiming-60000x60000");
+        try {
+            preprocessor.preprocess(bomb);
+            throw new AssertionError("accepted");
+        } catch (ImageRejectedException e) {
+            assertThat(e.reason()).isEqualTo(io.inkstream.contract.rejection.RejectionReason.UNDECODABLE);
+            assertThat(e.getMessage()).contains("embedded JPEG or PNG");
+        }
+        assertThat(DigitPreprocessor.embedsJpegOrPng(bomb)).isTrue();
+    }
+
     @Test
     void theCorpusCoversEveryAcceptedFormatAndTheBombs() {
         assertThat(HostileImages.corpus().keySet())
