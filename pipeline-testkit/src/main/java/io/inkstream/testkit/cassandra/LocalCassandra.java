@@ -52,8 +52,13 @@ public final class LocalCassandra implements CassandraCluster {
             yamlOverrides = Map.copyOf(yamlOverrides);
         }
 
+        /**
+         * Five minutes to answer CQL: a node that dies says so at once (its exit is watched), but a
+         * live one restarted under load on a slow two-core machine was still opening its tables at
+         * 120 s (PipelineFaultsIT, with the node's fresh start taking 58-70 s on that machine).
+         */
         public static Settings defaults() {
-            return new Settings(0, 0, null, "1g", Duration.ofSeconds(120), Map.of());
+            return new Settings(0, 0, null, "1g", Duration.ofSeconds(300), Map.of());
         }
 
         public Settings withNativePort(int port) {
