@@ -241,11 +241,19 @@ public final class LocalCassandra implements CassandraCluster {
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
                 .build();
-        try (CqlSession session = sessionBuilder().withConfigLoader(config).build()) {
-            session.execute("SELECT release_version FROM system.local");
-        } catch (RuntimeException e) {
-            throw new InfrastructureException("the Cassandra node on " + describeContactPoint()
-                    + " opened its port but did not answer a query: " + e.getMessage() + "\n" + logTails(logDir), e);
+        // A node that just opened its port on a loaded machine can refuse the first connection
+        // (PipelineFaultsIT's restart did): ask again until the deadline, unless it died.
+        while (true) {
+            try (CqlSession session = sessionBuilder().withConfigLoader(config).build()) {
+                session.execute("SELECT release_version FROM system.local");
+                return;
+            } catch (RuntimeException e) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new InfrastructureException("the Cassandra node on " + describeContactPoint()
+                            + " opened its port but did not answer a query: " + e.getMessage() + "\n" + logTails(logDir), e);
+                }
+                sleepBriefly();
+            }
         }
     }
 
