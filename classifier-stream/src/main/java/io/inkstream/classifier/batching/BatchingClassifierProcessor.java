@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -42,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * transaction, and {@link #init} finds whatever a crashed instance left pending. Entries are keyed
  * by input offset (the task owns one partition), so the same image id sent twice gives two
  * predictions, as it was sent twice.
+ *
+ * <p>The wait is a wall-clock punctuator scheduled when the first image of a batch arrives and
+ * cancelled when the batch is classified, not one that ticks forever: Kafka Streams commits a task
+ * after every punctuation, so a permanent 20 ms tick made each idle task commit an empty
+ * transaction every commit interval.
  *
  * <p>The model is re-read between batches: a newly published model takes over at the next batch.
  */
@@ -65,6 +71,8 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
     private String classifierVersion;
     private DigitClassifier classifier;
     private long missingModelWarnedAt;
+    /** The running batch's deadline; null while nothing waits. */
+    private Cancellable batchDeadline;
 
     public BatchingClassifierProcessor(String bufferStoreName, String predictionsSink, String deadLetterSink, BatchSettings batch,
                                        ModelRegistry models, DigitPreprocessor preprocessor, ClassifierMetrics metrics, Clock clock) {
@@ -86,11 +94,15 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
         if (restored > 0) {
             log.info("buffer restored task={} pending={}", context.taskId(), restored);
         }
-        context.schedule(batch.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (buffer.size() > 0) {
-                flush();
-            }
-        });
+        if (buffer.size() > 0) {
+            startBatchDeadline();
+        }
+    }
+
+    private void startBatchDeadline() {
+        if (batchDeadline == null) {
+            batchDeadline = context.schedule(batch.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        }
     }
 
     @Override
@@ -112,6 +124,8 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
         pixels.put(position, input);
         if (buffer.size() >= batch.maxRecords()) {
             flush();
+        } else {
+            startBatchDeadline();
         }
     }
 
@@ -119,9 +133,14 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
         Optional<RegisteredModel> model = models.current();
         if (model.isEmpty()) {
             warnMissingModel();
+            startBatchDeadline(); // ask again after the wait, as long as images are held
             return;
         }
         useModel(model.get());
+        if (batchDeadline != null) {
+            batchDeadline.cancel();
+            batchDeadline = null;
+        }
 
         List<KeyValue<Long, PendingImage>> entries = buffer.drain();
         List<KeyValue<Long, PendingImage>> ready = new ArrayList<>(entries.size());
