@@ -332,7 +332,8 @@ public final class LocalCassandra implements CassandraCluster {
         dataDir.close();
     }
 
-    private void stopProcess() {
+    /** Synchronized: on SIGTERM the reaper hook and the owner's close() both get here, and one stop is enough. */
+    private synchronized void stopProcess() {
         if (!process.isAlive()) {
             return;
         }
