@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Cores each group of threads used over a window, read from /proc (Linux only).
+
+usage: docs/tools/thread-cpu.py SECONDS PID...
+
+Threads are grouped per process by name with trailing numbers dropped (Linux keeps the first 15
+characters of a thread's name: "data-plane-kafk" is the broker's request handlers,
+"inkstream-class" the classifier's stream threads, "JettyServerThre" the gateway's, "C2
+CompilerThre" the JIT). docs/benchmarks.md uses it to see which stage holds the cores while
+`inkstream bench pipeline` runs; start it during the measured window, not the warm-up.
+"""
+import collections
+import os
+import re
+import sys
+import time
+
+
+def snapshot(pids):
+    threads = {}
+    for pid in pids:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                    name = f.read().strip()
+                with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue  # the thread ended between listing and reading
+            fields = stat[stat.rindex(")") + 2:].split()
+            threads[(pid, tid)] = (name, int(fields[11]) + int(fields[12]))  # utime + stime, in ticks
+    return threads
+
+
+def main():
+    seconds, pids = float(sys.argv[1]), sys.argv[2:]
+    ticks_per_second = os.sysconf("SC_CLK_TCK")
+    before = snapshot(pids)
+    time.sleep(seconds)
+    after = snapshot(pids)
+    groups = collections.Counter()
+    for key, (name, ticks) in after.items():
+        started = before[key][1] if key in before else 0
+        groups[f"{key[0]}:{re.sub(r'[-_ #]?[0-9]+$', '', name)}"] += (ticks - started) / ticks_per_second
+    for group, used in groups.most_common(25):
+        if used / seconds >= 0.005:
+            print(f"{used / seconds:6.2f} cores  {group}")
+    print(f"{sum(groups.values()) / seconds:6.2f} cores  total")
+
+
+if __name__ == "__main__":
+    main()
