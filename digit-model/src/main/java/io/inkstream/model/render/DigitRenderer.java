@@ -59,7 +59,7 @@ public final class DigitRenderer {
     /**
      * Dark ink grows under a minimum filter (thicker) and shrinks under a maximum filter (thinner).
      * Both leave white paper white, so only the ink's bounding box, widened by the radius, is
-     * filtered: on a 1000 x 700 upload that is a quarter of the picture.
+     * filtered: on the 1000 x 700 uploads of RenderedUploadsTest, about 40% of the picture.
      */
     private static BufferedImage morph(BufferedImage gray, int radius, boolean thicken) {
         int w = gray.getWidth();
