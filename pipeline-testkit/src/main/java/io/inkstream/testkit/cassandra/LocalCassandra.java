@@ -227,33 +227,32 @@ public final class LocalCassandra implements CassandraCluster {
     /** Waits until the port accepts connections and a CQL query answers; fails early if the node dies. */
     private void awaitCql(Duration timeout, Path logDir) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!portOpen()) {
-            if (!process.isAlive()) {
-                throw new InfrastructureException("the Cassandra node exited with code " + process.exitValue()
-                        + " before CQL answered on " + describeContactPoint() + "\n" + logTails(logDir));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new InfrastructureException("the Cassandra node did not answer CQL on " + describeContactPoint()
-                        + " within " + timeout.toSeconds() + " s\n" + logTails(logDir));
-            }
-            sleepBriefly();
-        }
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
                 .build();
-        // A node that just opened its port on a loaded machine can refuse the first connection
-        // (PipelineFaultsIT's restart did): ask again until the deadline, unless it died.
+        RuntimeException lastRefusal = null;
         while (true) {
-            try (CqlSession session = sessionBuilder().withConfigLoader(config).build()) {
-                session.execute("SELECT release_version FROM system.local");
-                return;
-            } catch (RuntimeException e) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new InfrastructureException("the Cassandra node on " + describeContactPoint()
-                            + " opened its port but did not answer a query: " + e.getMessage() + "\n" + logTails(logDir), e);
+            // An open port is not an answer yet: a node that just opened it on a loaded machine can
+            // refuse the first queries (PipelineFaultsIT's restart did), so it is asked again.
+            if (portOpen()) {
+                try (CqlSession session = sessionBuilder().withConfigLoader(config).build()) {
+                    session.execute("SELECT release_version FROM system.local");
+                    return;
+                } catch (RuntimeException e) {
+                    lastRefusal = e;
                 }
-                sleepBriefly();
             }
+            if (!process.isAlive()) {
+                throw new InfrastructureException("the Cassandra node exited with code " + process.exitValue()
+                        + " before CQL answered on " + describeContactPoint() + "\n" + logTails(logDir), lastRefusal);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new InfrastructureException("the Cassandra node did not answer CQL on " + describeContactPoint()
+                        + " within " + timeout.toSeconds() + " s"
+                        + (lastRefusal == null ? "" : " (its port is open; the last query failed: " + lastRefusal.getMessage() + ")")
+                        + "\n" + logTails(logDir), lastRefusal);
+            }
+            sleepBriefly();
         }
     }
 
