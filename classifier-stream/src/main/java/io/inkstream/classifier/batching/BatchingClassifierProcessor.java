@@ -122,18 +122,16 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
         long position = context.recordMetadata().map(RecordMetadata::offset).orElseGet(() -> localSequence--);
         buffer.add(position, new PendingImage(record.key(), record.value(), record.headers().toArray(), record.timestamp()));
         pixels.put(position, input);
+        startBatchDeadline(); // while images are pending a wait is scheduled; the flush that takes them cancels it
         if (buffer.size() >= batch.maxRecords()) {
             flush();
-        } else {
-            startBatchDeadline();
         }
     }
 
     private void flush() {
         Optional<RegisteredModel> model = models.current();
         if (model.isEmpty()) {
-            warnMissingModel();
-            startBatchDeadline(); // ask again after the wait, as long as images are held
+            warnMissingModel(); // the wait stays scheduled: the held images are tried again after it
             return;
         }
         useModel(model.get());
