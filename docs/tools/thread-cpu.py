@@ -33,7 +33,12 @@ def snapshot(pids):
 
 
 def main():
-    seconds, pids = float(sys.argv[1]), sys.argv[2:]
+    try:
+        seconds, pids = float(sys.argv[1]), sys.argv[2:]
+        if seconds <= 0 or not pids or not all(os.path.isdir(f"/proc/{pid}/task") for pid in pids):
+            raise ValueError
+    except (IndexError, ValueError):
+        sys.exit("usage: thread-cpu.py SECONDS PID...  (a positive window and the ids of running processes)")
     ticks_per_second = os.sysconf("SC_CLK_TCK")
     before = snapshot(pids)
     time.sleep(seconds)
