@@ -1,6 +1,8 @@
 package io.inkstream.gateway;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.gateway.http.GatewayApp;
 import io.inkstream.gateway.publish.ImagePublisher;
@@ -48,6 +50,8 @@ public final class GatewayService implements AutoCloseable {
         CqlSession session = CqlSession.builder()
                 .addContactPoints(config.contactPoints())
                 .withLocalDatacenter(config.localDatacenter())
+                // The driver names its threads after the session ("gateway-cql-io-0"): CPU per thread then tells whose they are.
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder().withString(DefaultDriverOption.SESSION_NAME, "gateway-cql").build())
                 .build();
         // Idempotent: whichever of the gateway and the sink starts first creates the tables the other reads.
         PredictionSchema.apply(session, config.replication());

@@ -6,9 +6,11 @@ import io.inkstream.cli.model.EvaluateCommand;
 import io.inkstream.cli.model.PublishModelCommand;
 import io.inkstream.cli.model.ReclassifyCommand;
 import io.inkstream.cli.model.TrainCommand;
+import io.inkstream.cli.options.DurationConverter;
 import io.inkstream.cli.produce.ProduceCommand;
 import io.inkstream.cli.stack.UpCommand;
 import io.inkstream.cli.store.PredictionsCommand;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,6 +30,7 @@ public final class InkstreamCli {
 
     public static int run(String... args) {
         return new CommandLine(new InkstreamCli())
+                .registerConverter(Duration.class, new DurationConverter())
                 .setExecutionExceptionHandler(new CliErrorHandler())
                 .execute(args);
     }

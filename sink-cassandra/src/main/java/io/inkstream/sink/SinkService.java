@@ -1,6 +1,8 @@
 package io.inkstream.sink;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
@@ -67,6 +69,8 @@ public final class SinkService implements AutoCloseable {
         CqlSession session = CqlSession.builder()
                 .addContactPoints(config.contactPoints())
                 .withLocalDatacenter(config.localDatacenter())
+                // The driver names its threads after the session ("sink-cql-io-0"): CPU per thread then tells whose they are.
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder().withString(DefaultDriverOption.SESSION_NAME, "sink-cql").build())
                 .build();
         PredictionSchema.apply(session, config.replication());
 

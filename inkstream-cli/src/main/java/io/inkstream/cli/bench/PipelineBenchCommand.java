@@ -12,15 +12,17 @@ import picocli.CommandLine.Option;
         description = {"The whole pipeline under a fixed upload rate: end-to-end latency from submission to the row in",
                 "Cassandra (p50, p95, p99, max, and per stage), sustained throughput, each stage's lag, and a PNG chart",
                 "of latency over time. Starts a private embedded stack (about 30 s) unless --url is given.",
-                "Ends with: pipeline-bench rate=... achieved=... p50_ms=... p99_ms=..."})
+                "CPU per upload of each process of the stack found on this machine (by the ports it listens on), and of each",
+                "stage inside its JVMs, over the measured window.",
+                "Ends with: pipeline-bench rate=... achieved=... p50_ms=... p99_ms=... stack_cpu_ms=... keeps_up=..."})
 public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "200", description = "Uploads per second (default: ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--duration", defaultValue = "PT30S", description = "How long to upload, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--duration", defaultValue = "30s", description = "How long to upload: 30s, 2m or ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "PT20S",
+    @Option(names = "--warmup", defaultValue = "20s",
             description = "Upload at the rate this long first, unmeasured: a fresh stack's first seconds are JIT and first model calls (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
@@ -42,14 +44,16 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path chartFile = chart != null ? chart : Path.of("pipeline-bench-" + rate + ".png");
         if (url != null) {
-            new PipelineBenchmark(url, bootstrap, cassandra, System.out).run(rate, duration, warmup, chartFile);
+            new PipelineBenchmark(url, bootstrap, cassandra, System.out).run(rate, duration, warmup, chartFile,
+                    PipelineBenchmark.localStack(url, bootstrap, cassandra));
             return 0;
         }
         Path data = Files.createTempDirectory("inkstream-pipeline-bench-");
         System.err.println("pipeline-bench: starting a private stack in " + data + " (about 30 s)...");
         try (LocalStack stack = LocalStack.start(new LocalStack.Settings(data, "127.0.0.1", 0, 0, 0, 0, 0, 0, 0, System.getenv()))) {
-            new PipelineBenchmark("http://127.0.0.1:" + stack.gatewayPort(), stack.kafkaBootstrap(), stack.cassandraContactPoint(), System.out)
-                    .run(rate, duration, warmup, chartFile);
+            String gateway = "http://127.0.0.1:" + stack.gatewayPort();
+            new PipelineBenchmark(gateway, stack.kafkaBootstrap(), stack.cassandraContactPoint(), System.out).run(rate, duration, warmup,
+                    chartFile, PipelineBenchmark.localStack(gateway, stack.kafkaBootstrap(), stack.cassandraContactPoint()));
         }
         return 0;
     }

@@ -3,8 +3,10 @@ package io.inkstream.cli.bench;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inkstream.classifier.ClassifierConfig;
+import io.inkstream.cli.bench.cpu.CpuWindow;
+import io.inkstream.cli.bench.cpu.ListeningProcesses;
+import io.inkstream.cli.bench.cpu.Stage;
 import io.inkstream.contract.config.Environment;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.model.data.BundledMnist;
@@ -18,28 +20,28 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
@@ -57,12 +59,9 @@ import org.apache.kafka.common.TopicPartition;
  * {@code submitted_at} (gateway) and {@code classified_at} (classifier) split that time into stages.
  */
 final class PipelineBenchmark {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(3);
-
-    /** One upload: when it was sent, and what came back. */
-    private record Sent(long sentMicros, String id, int status) {
-    }
+    /** Keep-alive connections the load may open: enough for 30 s of answers at 1,000/s to be outstanding at 8 ms each, and a stalled gateway. */
+    private static final int MAX_CONNECTIONS = 512;
 
     /** One image's journey, in microseconds since the epoch. */
     private record Timed(long sentMicros, long submittedMicros, long classifiedMicros, long writtenMicros) {
@@ -87,32 +86,51 @@ final class PipelineBenchmark {
         this.out = out;
     }
 
-    void run(int rate, Duration duration, Duration warmup, Path chart) throws Exception {
+    /**
+     * @param stack the processes of the stack to account CPU to (see {@link #localStack}); the
+     *              benchmark's own JVM is added as the load generator unless it is part of the stack
+     */
+    void run(int rate, Duration duration, Duration warmup, Path chart, Map<Long, CpuWindow.Role> stack) throws Exception {
         LabelledDigits digits = BundledMnist.validation();
         Environment env = Environment.system();
         String classifierGroup = env.string(ClassifierConfig.APPLICATION_ID, "inkstream-classifier");
         String sinkGroup = env.string(SinkConfig.GROUP_ID, "inkstream-sink");
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(8)).build();
+        URI url = URI.create(gateway);
+        try (UploadDriver driver = new UploadDriver(new InetSocketAddress(url.getHost(), url.getPort() < 0 ? 80 : url.getPort()),
+                MAX_CONNECTIONS, Duration.ofSeconds(30))) {
+            run(rate, duration, warmup, chart, stack, digits, classifierGroup, sinkGroup, driver);
+        }
+    }
+
+    private void run(int rate, Duration duration, Duration warmup, Path chart, Map<Long, CpuWindow.Role> stack, LabelledDigits digits,
+                     String classifierGroup, String sinkGroup, UploadDriver driver) throws Exception {
+        IntFunction<UploadDriver.Upload> uploads = i -> {
+            int index = i % digits.size();
+            return new UploadDriver.Upload("/api/images?label=" + digits.label(index), "application/x-mnist", digits.images().imageBytes(index));
+        };
         // Warm up at the measured rate, unmeasured: the first seconds of a fresh stack pay for class loading,
         // JIT and the classifier's first model calls, and would be reported as the pipeline's latency.
         if (!warmup.isZero()) {
             out.printf(Locale.ROOT, "warming up: %d uploads/s for %d s, not measured%n", rate, warmup.toSeconds());
-            drive(http, digits, rate, warmup, new ConcurrentLinkedQueue<>(), new AtomicInteger());
+            driver.run(rate, rate * warmup.toSeconds(), uploads);
             Thread.sleep(5000);
         }
 
-        ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
+        Map<Long, CpuWindow.Role> watched = new LinkedHashMap<>(stack);
+        watched.putIfAbsent(ProcessHandle.current().pid(), CpuWindow.Role.LOAD);
         List<LagSample> lag = new ArrayList<>();
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "bench-lag");
         try (Admin admin = Admin.create(adminProps)) {
+            Lag lagOf = new Lag(admin);
             long start = System.nanoTime();
             long startMicros = nowMicros();
-            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "bench-lag-sampler"));
             sampler.scheduleAtFixedRate(() -> {
                 try {
-                    LagSample sample = new LagSample((System.nanoTime() - start) / 1e9, lag(admin, classifierGroup, Topics.IMAGES),
-                            lag(admin, sinkGroup, Topics.PREDICTIONS));
+                    LagSample sample = new LagSample((System.nanoTime() - start) / 1e9, lagOf.of(classifierGroup, Topics.IMAGES),
+                            lagOf.of(sinkGroup, Topics.PREDICTIONS));
                     synchronized (lag) {
                         lag.add(sample);
                     }
@@ -121,65 +139,52 @@ final class PipelineBenchmark {
                 }
             }, 0, 1, TimeUnit.SECONDS);
 
-            AtomicInteger refused = new AtomicInteger();
-            drive(http, digits, rate, duration, sent, refused);
+            CpuWindow cpu = CpuWindow.open(watched);
+            List<UploadDriver.Result> sent = driver.run(rate, rate * duration.toSeconds(), uploads);
             double sendSeconds = (System.nanoTime() - start) / 1e9;
+            List<CpuWindow.ProcessUsage> cpuUsage = cpu.close();
 
-            List<Sent> accepted = sent.stream().filter(s -> s.id() != null).toList();
+            List<UploadDriver.Result> accepted = sent.stream().filter(s -> s.id() != null).toList();
             List<Timed> timed = awaitRows(accepted);
             sampler.shutdownNow();
-            report(rate, duration, sendSeconds, startMicros, accepted.size(), refused.get(), timed, lag, chart);
+            report(rate, duration, sendSeconds, startMicros, accepted.size(), sent.size() - accepted.size(), timed, lag, cpuUsage, chart);
         }
     }
 
-    /** Open loop: upload i leaves at start + i / rate, whatever happened to the ones before. */
-    private void drive(HttpClient http, LabelledDigits digits, int rate, Duration duration, ConcurrentLinkedQueue<Sent> sent,
-                       AtomicInteger refused) throws InterruptedException {
-        long start = System.nanoTime();
-        long total = rate * duration.toSeconds();
-        Semaphore inFlight = new Semaphore(4096);
-        List<CompletableFuture<Void>> pending = new ArrayList<>();
-        for (int i = 0; i < total; i++) {
-            long due = start + (long) (i * 1e9 / rate);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            inFlight.acquire();
-            long sentMicros = nowMicros();
-            pending.add(upload(http, digits, i % digits.size()).handle((response, error) -> {
-                inFlight.release();
-                if (error != null || response.statusCode() != 202) {
-                    refused.incrementAndGet();
-                    sent.add(new Sent(sentMicros, null, error != null ? -1 : response.statusCode()));
-                } else {
-                    sent.add(new Sent(sentMicros, idOf(response.body()), 202));
-                }
-                return null;
-            }));
+    /**
+     * The processes of a stack on this machine, found by the ports it listens on: the gateway's and
+     * the broker's JVM (one, for {@code inkstream up}) and the Cassandra node. A part on another
+     * machine is not found, and its CPU is not counted (the report says which were).
+     */
+    static Map<Long, CpuWindow.Role> localStack(String gateway, String bootstrap, String cassandra) {
+        Map<Long, CpuWindow.Role> stack = new LinkedHashMap<>();
+        port(URI.create(gateway).getPort()).flatMap(ListeningProcesses::pidListeningOn).ifPresent(pid -> stack.put(pid, CpuWindow.Role.STACK));
+        for (String broker : bootstrap.split(",")) {
+            port(portOf(broker, 9092)).flatMap(ListeningProcesses::pidListeningOn).ifPresent(pid -> stack.putIfAbsent(pid, CpuWindow.Role.STACK));
         }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        for (String node : cassandra.split(",")) {
+            port(portOf(node, 9042)).flatMap(ListeningProcesses::pidListeningOn)
+                    .ifPresent(pid -> stack.putIfAbsent(pid, CpuWindow.Role.CASSANDRA));
+        }
+        return stack;
     }
 
-    private CompletableFuture<HttpResponse<String>> upload(HttpClient http, LabelledDigits digits, int index) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + "/api/images?label=" + digits.label(index)))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-mnist")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(digits.images().imageBytes(index)))
-                .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    private static Optional<Integer> port(int port) {
+        return port > 0 ? Optional.of(port) : Optional.empty();
     }
 
-    private static String idOf(String body) {
+    private static int portOf(String hostPort, int fallback) {
+        String trimmed = hostPort.strip();
+        int colon = trimmed.lastIndexOf(':');
         try {
-            return JSON.readTree(body).get("images").get(0).get("id").asText();
-        } catch (IOException e) {
-            throw new IllegalStateException("a 202 without an id: " + body, e);
+            return colon < 0 ? fallback : Integer.parseInt(trimmed.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return fallback;
         }
     }
 
     /** Reads every accepted image's row; waits for the pipeline to drain, up to a deadline. */
-    private List<Timed> awaitRows(List<Sent> accepted) throws InterruptedException {
+    private List<Timed> awaitRows(List<UploadDriver.Result> accepted) throws InterruptedException {
         String[] hostPort = cassandra.split(",")[0].strip().split(":");
         try (CqlSession session = CqlSession.builder()
                 .addContactPoint(new java.net.InetSocketAddress(hostPort[0], hostPort.length > 1 ? Integer.parseInt(hostPort[1]) : 9042))
@@ -187,13 +192,13 @@ final class PipelineBenchmark {
                 .build()) {
             PreparedStatement select = session.prepare("SELECT submitted_at, classified_at, WRITETIME(label) AS written "
                     + "FROM inkstream.predictions_by_image WHERE image_id = ?");
-            Map<String, Sent> waiting = accepted.stream().collect(Collectors.toMap(Sent::id, s -> s));
+            Map<String, UploadDriver.Result> waiting = accepted.stream().collect(Collectors.toMap(UploadDriver.Result::id, s -> s));
             List<Timed> timed = new ArrayList<>();
             long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
             while (!waiting.isEmpty() && System.nanoTime() < deadline) {
                 Semaphore inFlight = new Semaphore(128);
                 List<CompletableFuture<Void>> reads = new ArrayList<>();
-                for (Sent s : List.copyOf(waiting.values())) {
+                for (UploadDriver.Result s : List.copyOf(waiting.values())) {
                     inFlight.acquire();
                     reads.add(session.executeAsync(select.bind(s.id())).toCompletableFuture().handle((rows, error) -> {
                         inFlight.release();
@@ -209,7 +214,7 @@ final class PipelineBenchmark {
                                 }
                             }
                             synchronized (timed) {
-                                timed.add(new Timed(s.sentMicros(), micros(first.getInstant("submitted_at")),
+                                timed.add(new Timed(s.dueMicros(), micros(first.getInstant("submitted_at")),
                                         micros(first.getInstant("classified_at")), written));
                                 waiting.remove(s.id());
                             }
@@ -230,7 +235,7 @@ final class PipelineBenchmark {
     }
 
     private void report(int rate, Duration duration, double sendSeconds, long startMicros, int accepted, int refused, List<Timed> timed,
-                        List<LagSample> lag, Path chart) throws IOException {
+                        List<LagSample> lag, List<CpuWindow.ProcessUsage> cpu, Path chart) throws IOException {
         long[] endToEnd = timed.stream().mapToLong(Timed::endToEnd).sorted().toArray();
         long[] ingest = timed.stream().mapToLong(t -> t.submittedMicros() - t.sentMicros()).sorted().toArray();
         long[] classify = timed.stream().mapToLong(t -> t.classifiedMicros() - t.submittedMicros()).sorted().toArray();
@@ -259,10 +264,46 @@ final class PipelineBenchmark {
                 maxClassifierLag, maxSinkLag, endLag(samples, duration.toSeconds()));
         out.printf(Locale.ROOT, "keeps up: %s (accepted %.0f/s of %d/s; lag at the end under 2 s of uploads: %s)%n", keepsUp ? "yes" : "no",
                 achieved, rate, endLag(samples, duration.toSeconds()) < 2.0 * rate ? "yes" : "no");
+        OptionalDouble stackCpuMs = reportCpu(cpu, sendSeconds, accepted);
         writeChart(chart, rate, startMicros, timed, samples);
         out.println("chart: " + chart.toAbsolutePath());
-        out.printf(Locale.ROOT, "%npipeline-bench rate=%d achieved=%.0f p50_ms=%.0f p99_ms=%.0f keeps_up=%s%n", rate, achieved,
-                percentile(endToEnd, 0.50) / 1000, percentile(endToEnd, 0.99) / 1000, keepsUp);
+        out.printf(Locale.ROOT, "%npipeline-bench rate=%d achieved=%.0f p50_ms=%.0f p99_ms=%.0f stack_cpu_ms=%s keeps_up=%s%n", rate, achieved,
+                percentile(endToEnd, 0.50) / 1000, percentile(endToEnd, 0.99) / 1000,
+                stackCpuMs.isPresent() ? String.format(Locale.ROOT, "%.2f", stackCpuMs.getAsDouble()) : "n/a", keepsUp);
+    }
+
+    /**
+     * CPU per accepted upload over the measured window, each process and each stage inside the
+     * stack's JVMs; returns the stack's (every pipeline process, Cassandra included, the load
+     * generator excluded), or nothing when no process of the stack was seen on this machine.
+     */
+    private OptionalDouble reportCpu(List<CpuWindow.ProcessUsage> cpu, double seconds, int accepted) {
+        out.printf(Locale.ROOT, "%nCPU over the measured window (%.0f s, %d uploads accepted)%n", seconds, accepted);
+        out.printf(Locale.ROOT, "%-34s %8s %14s%n", "process / stage", "cores", "ms per upload");
+        double stack = 0;
+        boolean stackSeen = false;
+        for (CpuWindow.ProcessUsage process : cpu) {
+            stackSeen |= process.role() != CpuWindow.Role.LOAD;
+            stack += process.stackSeconds();
+            out.printf(Locale.ROOT, "%-34s %8.2f %14.2f%n", process.role().label() + " (pid " + process.pid() + ")", process.seconds() / seconds,
+                    perUpload(process.seconds(), accepted));
+            if (process.byStage().size() > 1) {
+                process.byStage().entrySet().stream().sorted(Map.Entry.<Stage, Double>comparingByValue().reversed())
+                        .filter(stage -> stage.getValue() > 0)
+                        .forEach(stage -> out.printf(Locale.ROOT, "  %-32s %8.2f %14.2f%n", stage.getKey().label(), stage.getValue() / seconds,
+                                perUpload(stage.getValue(), accepted)));
+            }
+        }
+        if (!stackSeen) {
+            out.println("(no process of the stack runs on this machine: its CPU is not measured)");
+            return OptionalDouble.empty();
+        }
+        out.printf(Locale.ROOT, "%-34s %8.2f %14.2f%n", "stack (all but the load generator)", stack / seconds, perUpload(stack, accepted));
+        return OptionalDouble.of(perUpload(stack, accepted));
+    }
+
+    private static double perUpload(double cpuSeconds, int uploads) {
+        return uploads == 0 ? 0 : cpuSeconds * 1000 / uploads;
     }
 
     private void row(String name, long[] sortedMicros) {
@@ -292,19 +333,33 @@ final class PipelineBenchmark {
         return sorted[(int) Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)];
     }
 
-    private static long lag(Admin admin, String group, String topic) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                .get(5, TimeUnit.SECONDS);
-        List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic).partitions()
-                .stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        Map<TopicPartition, OffsetSpec> latest = partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-        var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(5, TimeUnit.SECONDS);
-        long lag = 0;
-        for (TopicPartition partition : partitions) {
-            OffsetAndMetadata offset = committed.get(partition);
-            lag += Math.max(0, ends.get(partition).offset() - (offset == null ? 0 : offset.offset()));
+    /** Lag of a consumer group: the committed offsets' distance to the ends under read_committed. The partitions are looked up once. */
+    private static final class Lag {
+        private final Admin admin;
+        private final Map<String, List<TopicPartition>> partitions = new HashMap<>();
+
+        Lag(Admin admin) {
+            this.admin = admin;
         }
-        return lag;
+
+        long of(String group, String topic) throws Exception {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(5, TimeUnit.SECONDS);
+            List<TopicPartition> topicPartitions = partitions.get(topic);
+            if (topicPartitions == null) {
+                topicPartitions = admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic).partitions()
+                        .stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+                partitions.put(topic, topicPartitions);
+            }
+            Map<TopicPartition, OffsetSpec> latest = topicPartitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(5, TimeUnit.SECONDS);
+            long lag = 0;
+            for (TopicPartition partition : topicPartitions) {
+                OffsetAndMetadata offset = committed.get(partition);
+                lag += Math.max(0, ends.get(partition).offset() - (offset == null ? 0 : offset.offset()));
+            }
+            return lag;
+        }
     }
 
     /** Every image's end-to-end latency against when it was sent, with the per-second p99 and the lag of both stages. */

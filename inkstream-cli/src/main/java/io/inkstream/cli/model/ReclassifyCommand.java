@@ -33,7 +33,7 @@ public final class ReclassifyCommand implements Callable<Integer> {
             description = "A separate run of the same model, with its own progress (e.g. to start again from another --from).")
     String runName;
 
-    @Option(names = "--timeout", defaultValue = "PT1H", paramLabel = "DURATION", description = "Give up when not caught up by then (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", defaultValue = "1h", paramLabel = "DURATION", description = "Give up when not caught up by then: 30m, 1h or ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Override
