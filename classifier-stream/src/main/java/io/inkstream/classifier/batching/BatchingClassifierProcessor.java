@@ -9,7 +9,6 @@ import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.rejection.ImageRejectedException;
 import io.inkstream.contract.rejection.ImageRejection;
 import io.inkstream.contract.topic.Headers;
-import io.inkstream.model.network.DigitClassifier;
 import io.inkstream.model.network.DigitPrediction;
 import io.inkstream.model.preprocess.DigitPreprocessor;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -34,18 +34,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Preprocesses each image as it arrives (so a bad image fails alone, straight to the dead-letter
- * topic) and buffers the good ones; classifies the buffer in one batched model call when it holds
- * {@code maxRecords} images or when {@code maxWait} has passed.
+ * topic) and buffers the good ones; classifies the buffered images of every task of its stream
+ * thread in one batched model call ({@link ThreadBatch}) when the thread holds {@code maxRecords}
+ * images or when this task's {@code maxWait} has passed, and forwards its own predictions in its own
+ * context: at once if this task's flush classified them, else at its next record or its own wait.
  *
  * <p>The buffer is a state store, not a list: under exactly-once the input offsets of buffered
  * images commit with the task, so an in-memory list would lose them on a crash. The
  * {@link PendingImageBuffer} writes what is pending at each commit to its changelog in the same
- * transaction, and {@link #init} finds whatever a crashed instance left pending. Entries are keyed
- * by input offset (the task owns one partition), so the same image id sent twice gives two
- * predictions, as it was sent twice.
+ * transaction (an image leaves it only when its prediction is forwarded), and {@link #init} finds
+ * whatever a crashed instance left pending. Entries are keyed by input offset (the task owns one
+ * partition), so the same image id sent twice gives two predictions, as it was sent twice.
  *
  * <p>The wait is a wall-clock punctuator scheduled when the first image of a batch arrives and
- * cancelled when the batch is classified, not one that ticks forever: Kafka Streams commits a task
+ * cancelled when the task holds nothing, not one that ticks forever: Kafka Streams commits a task
  * after every punctuation, so a permanent 20 ms tick made each idle task commit an empty
  * transaction every commit interval.
  *
@@ -57,32 +59,37 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
     private final String bufferStoreName;
     private final String predictionsSink;
     private final String deadLetterSink;
-    private final BatchSettings batch;
+    private final BatchSettings settings;
     private final ModelRegistry models;
     private final DigitPreprocessor preprocessor;
     private final ClassifierMetrics metrics;
+    private final ThreadBatches batches;
     private final Clock clock;
 
-    /** Preprocessed pixels of buffered images, so the flush need not decode them again. Lost on a crash: then they are recomputed. */
-    private final Map<Long, float[]> pixels = new HashMap<>();
+    /** Preprocessed pixels of buffered images not yet classified, so the flush need not decode them again. Lost on a crash: then they are recomputed. */
+    private final Map<Long, float[]> unclassified = new HashMap<>();
+    /** Buffered images classified (by this task's flush or another task's on the same thread), not yet forwarded. */
+    private final Map<Long, ThreadBatch.Outcome> classified = new TreeMap<>();
     private ProcessorContext<byte[], byte[]> context;
     private PendingImageBuffer buffer;
+    /** The batch of the thread that runs this task, taken on the first image. */
+    private ThreadBatch batch;
     private long localSequence = -1;
-    private String classifierVersion;
-    private DigitClassifier classifier;
     private long missingModelWarnedAt;
     /** The running batch's deadline; null while nothing waits. */
     private Cancellable batchDeadline;
 
-    public BatchingClassifierProcessor(String bufferStoreName, String predictionsSink, String deadLetterSink, BatchSettings batch,
-                                       ModelRegistry models, DigitPreprocessor preprocessor, ClassifierMetrics metrics, Clock clock) {
+    public BatchingClassifierProcessor(String bufferStoreName, String predictionsSink, String deadLetterSink, BatchSettings settings,
+                                       ModelRegistry models, DigitPreprocessor preprocessor, ClassifierMetrics metrics,
+                                       ThreadBatches batches, Clock clock) {
         this.bufferStoreName = bufferStoreName;
         this.predictionsSink = predictionsSink;
         this.deadLetterSink = deadLetterSink;
-        this.batch = batch;
+        this.settings = settings;
         this.models = models;
         this.preprocessor = preprocessor;
         this.metrics = metrics;
+        this.batches = batches;
         this.clock = clock;
     }
 
@@ -101,12 +108,13 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
 
     private void startBatchDeadline() {
         if (batchDeadline == null) {
-            batchDeadline = context.schedule(batch.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+            batchDeadline = context.schedule(settings.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
         }
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        forwardClassified(); // what another task's flush classified for this one
         if (record.key() == null || record.key().length == 0) {
             deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), DeadLetter.STAGE_PREPROCESS,
                     new ImageRejection.MissingId());
@@ -121,9 +129,10 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
         }
         long position = context.recordMetadata().map(RecordMetadata::offset).orElseGet(() -> localSequence--);
         buffer.add(position, new PendingImage(record.key(), record.value(), record.headers().toArray(), record.timestamp()));
-        pixels.put(position, input);
-        startBatchDeadline(); // while images are pending a wait is scheduled; the flush that takes them cancels it
-        if (buffer.size() >= batch.maxRecords()) {
+        unclassified.put(position, input);
+        batch().join(this);
+        startBatchDeadline(); // while images are pending a wait is scheduled; the forward that empties the buffer cancels it
+        if (batch().size() >= settings.maxRecords()) {
             flush();
         }
     }
@@ -134,71 +143,75 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
             warnMissingModel(); // the wait stays scheduled: the held images are tried again after it
             return;
         }
-        useModel(model.get());
-        if (batchDeadline != null) {
+        decodeRestored();
+        batch().classifyAll(model.get());
+        forwardClassified();
+    }
+
+    /** Images restored after a crash come without pixels: decoded again here, where a failure can be dead-lettered. */
+    private void decodeRestored() {
+        if (unclassified.size() + classified.size() == buffer.size()) {
+            return;
+        }
+        for (KeyValue<Long, PendingImage> entry : buffer.entries()) {
+            if (unclassified.containsKey(entry.key) || classified.containsKey(entry.key)) {
+                continue;
+            }
+            try {
+                unclassified.put(entry.key, preprocessor.preprocess(entry.value.value()).pixels());
+                batch().join(this);
+            } catch (ImageRejectedException e) {
+                buffer.remove(entry.key);
+                deadLetter(entry.value, DeadLetter.STAGE_PREPROCESS, e.rejection().reason().code(), e.getMessage());
+            }
+        }
+    }
+
+    /** Forwards every classified image of this task, oldest first, and takes it out of the buffer; no wait is left once nothing is pending. */
+    private void forwardClassified() {
+        if (!classified.isEmpty()) {
+            for (Map.Entry<Long, ThreadBatch.Outcome> entry : classified.entrySet()) {
+                PendingImage image = buffer.remove(entry.getKey());
+                ThreadBatch.Outcome outcome = entry.getValue();
+                if (outcome.prediction() == null) {
+                    deadLetter(image, DeadLetter.STAGE_CLASSIFY, "model-error", "the model failed on this image");
+                } else {
+                    context.forward(new Record<>(image.key(), PredictionJson.write(toPrediction(image, outcome)), image.timestamp(),
+                            new RecordHeaders()), predictionsSink);
+                }
+            }
+            classified.clear();
+        }
+        if (buffer.size() == 0 && batchDeadline != null) {
             batchDeadline.cancel();
             batchDeadline = null;
         }
-
-        List<KeyValue<Long, PendingImage>> entries = buffer.drain();
-        List<KeyValue<Long, PendingImage>> ready = new ArrayList<>(entries.size());
-        List<float[]> inputs = new ArrayList<>(entries.size());
-        for (KeyValue<Long, PendingImage> entry : entries) {
-            float[] input = pixels.remove(entry.key);
-            if (input == null) { // restored after a crash: decode again
-                try {
-                    input = preprocessor.preprocess(entry.value.value()).pixels();
-                } catch (ImageRejectedException e) {
-                    deadLetter(entry.value, DeadLetter.STAGE_PREPROCESS, e.rejection().reason().code(), e.getMessage());
-                    continue;
-                }
-            }
-            ready.add(entry);
-            inputs.add(input);
-        }
-
-        long started = System.nanoTime();
-        List<DigitPrediction> predictions = classify(inputs);
-        metrics.batch(inputs.size(), System.nanoTime() - started);
-        Instant classifiedAt = clock.instant();
-        for (int i = 0; i < ready.size(); i++) {
-            PendingImage image = ready.get(i).value;
-            DigitPrediction prediction = predictions.get(i);
-            if (prediction == null) {
-                deadLetter(image, DeadLetter.STAGE_CLASSIFY, "model-error", "the model failed on this image");
-            } else {
-                context.forward(new Record<>(image.key(), PredictionJson.write(toPrediction(image, prediction, classifiedAt)),
-                        image.timestamp(), new RecordHeaders()), predictionsSink);
-            }
-        }
     }
 
-    /** One batched call; if the model throws, each image alone, so one bad input cannot sink its batch. */
-    private List<DigitPrediction> classify(List<float[]> inputs) {
-        try {
-            return classifier.classify(inputs);
-        } catch (RuntimeException batchFailure) {
-            log.warn("batch classification failed, retrying one by one size={} error=\"{}\"", inputs.size(), batchFailure.toString());
-            List<DigitPrediction> predictions = new ArrayList<>(inputs.size());
-            for (float[] input : inputs) {
-                try {
-                    predictions.add(classifier.classify(input));
-                } catch (RuntimeException e) {
-                    predictions.add(null);
-                }
-            }
-            return predictions;
-        }
+    /** Pixels of this task's images that wait for the thread's next model call; the batch takes and clears them. */
+    Map<Long, float[]> unclassified() {
+        return unclassified;
     }
 
-    private void useModel(RegisteredModel model) {
-        if (model.version().equals(classifierVersion)) {
-            return;
+    /** The thread's batch classified one of this task's images. */
+    void classified(long position, ThreadBatch.Outcome outcome) {
+        classified.put(position, outcome);
+    }
+
+    private ThreadBatch batch() {
+        if (batch == null) {
+            batch = batches.current();
         }
-        classifier = model.newClassifier();
-        log.info("model in use task={} version={} previous={}", context.taskId(), model.version(), classifierVersion);
-        classifierVersion = model.version();
-        metrics.modelInUse(model.version());
+        return batch;
+    }
+
+    @Override
+    public void close() {
+        if (batch != null) {
+            batch.leave(this);
+        }
+        unclassified.clear();
+        classified.clear();
     }
 
     private void warnMissingModel() {
@@ -210,15 +223,16 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
         }
     }
 
-    private Prediction toPrediction(PendingImage image, DigitPrediction prediction, Instant classifiedAt) {
+    private Prediction toPrediction(PendingImage image, ThreadBatch.Outcome outcome) {
+        DigitPrediction prediction = outcome.prediction();
         org.apache.kafka.common.header.Headers headers = image.recordHeaders();
         List<Float> probabilities = new ArrayList<>(prediction.probabilities().length);
         for (float p : prediction.probabilities()) {
             probabilities.add(p);
         }
-        return new Prediction(Prediction.SCHEMA, new String(image.key(), StandardCharsets.UTF_8), classifierVersion,
+        return new Prediction(Prediction.SCHEMA, new String(image.key(), StandardCharsets.UTF_8), outcome.modelVersion(),
                 prediction.label(), prediction.confidence(), probabilities, trueLabel(headers),
-                Headers.text(headers, Headers.SOURCE).orElse(null), submittedAt(headers, image.timestamp()), classifiedAt);
+                Headers.text(headers, Headers.SOURCE).orElse(null), submittedAt(headers, image.timestamp()), outcome.classifiedAt());
     }
 
     private static Integer trueLabel(org.apache.kafka.common.header.Headers headers) {

@@ -52,11 +52,15 @@ public final class PendingImageBuffer implements StateStore, CachedStateStore<Lo
         return pending.size();
     }
 
-    /** Every pending image, oldest first, handed over and forgotten; the next commit tombstones what was persisted. */
-    public List<KeyValue<Long, PendingImage>> drain() {
+    /** One pending image handed over and forgotten (null if it is not pending); the next commit tombstones it if it was persisted. */
+    public PendingImage remove(long offset) {
+        return pending.remove(offset);
+    }
+
+    /** The pending images, oldest first, left pending. */
+    public List<KeyValue<Long, PendingImage>> entries() {
         List<KeyValue<Long, PendingImage>> all = new ArrayList<>(pending.size());
         pending.forEach((offset, image) -> all.add(KeyValue.pair(offset, image)));
-        pending.clear();
         return all;
     }
 

@@ -3,6 +3,7 @@ package io.inkstream.classifier.topology;
 import io.inkstream.classifier.batching.BatchSettings;
 import io.inkstream.classifier.batching.BatchingClassifierProcessor;
 import io.inkstream.classifier.batching.PendingImageBufferBuilder;
+import io.inkstream.classifier.batching.ThreadBatches;
 import io.inkstream.classifier.metrics.ClassifierMetrics;
 import io.inkstream.classifier.models.ModelRegistry;
 import io.inkstream.classifier.models.ModelTopicLoader;
@@ -21,7 +22,7 @@ import org.apache.kafka.streams.state.Stores;
  * both call.
  *
  * <pre>
- *   images ──► classify (preprocess, buffer, batch-infer) ──► predictions
+ *   images ──► classify (preprocess, buffer; one batched model call per stream thread) ──► predictions
  *                 │  batch-buffer (pending at commit → changelog)  └──► images.dlq
  *   models ──► models-loader (global store) ──► ModelRegistry (read by classify between batches)
  * </pre>
@@ -49,8 +50,10 @@ public final class ClassifierTopology {
     public static Topology build(Settings settings) {
         Topology topology = new Topology();
         topology.addSource(IMAGES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.IMAGES);
+        // One batch per stream thread, shared by the tasks the thread runs: one model call for all of them.
+        ThreadBatches batches = new ThreadBatches(settings.metrics(), settings.clock());
         topology.addProcessor(CLASSIFY, () -> new BatchingClassifierProcessor(BUFFER_STORE, PREDICTIONS_SINK, DEAD_LETTER_SINK,
-                settings.batch(), settings.models(), settings.preprocessor(), settings.metrics(), settings.clock()), IMAGES_SOURCE);
+                settings.batch(), settings.models(), settings.preprocessor(), settings.metrics(), batches, settings.clock()), IMAGES_SOURCE);
         // Changelogged: what is pending at a commit survives a crash (see PendingImageBuffer).
         topology.addStateStore(new PendingImageBufferBuilder(BUFFER_STORE, settings.batch().buffer()), CLASSIFY);
         topology.addSink(PREDICTIONS_SINK, Topics.PREDICTIONS, new ByteArraySerializer(), new ByteArraySerializer(), CLASSIFY);

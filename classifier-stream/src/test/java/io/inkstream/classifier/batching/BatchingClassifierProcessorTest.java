@@ -47,6 +47,11 @@ class BatchingClassifierProcessorTest {
     }
 
     private BatchingClassifierProcessor start(int maxRecords, ModelRegistry models) {
+        ClassifierMetrics metrics = new ClassifierMetrics(new SimpleMeterRegistry());
+        return startSharing(maxRecords, models, metrics, new ThreadBatches(metrics, Clock.systemUTC()));
+    }
+
+    private BatchingClassifierProcessor startSharing(int maxRecords, ModelRegistry models, ClassifierMetrics metrics, ThreadBatches batches) {
         context = new MockProcessorContext<>();
         // The mock context cannot changelog; the buffer's memory side, which decides the batches, is the same.
         PendingImageBuffer buffer = new PendingImageBuffer(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("buffer"), Serdes.Long(),
@@ -54,8 +59,7 @@ class BatchingClassifierProcessorTest {
         buffer.init(context.getStateStoreContext(), buffer);
         context.addStateStore(buffer);
         BatchingClassifierProcessor processor = new BatchingClassifierProcessor("buffer", "predictions", "dead-letters",
-                new BatchSettings(maxRecords, WAIT), models, new DigitPreprocessor(), new ClassifierMetrics(new SimpleMeterRegistry()),
-                Clock.systemUTC());
+                new BatchSettings(maxRecords, WAIT), models, new DigitPreprocessor(), metrics, batches, Clock.systemUTC());
         processor.init(context);
         return processor;
     }
@@ -140,5 +144,102 @@ class BatchingClassifierProcessorTest {
 
         assertThat(predictedIds()).containsExactly("img-0");
         assertThat(activeWaits()).isEmpty();
+    }
+
+    /** A second task on the same stream thread as the one {@link #start} made: its own context, buffer and partition. */
+    private record Task(MockProcessorContext<byte[], byte[]> context, BatchingClassifierProcessor processor) {
+        void send(int digit, long offset) {
+            context.setRecordMetadata("images", 1, offset);
+            processor.process(new Record<>(("other-" + digit).getBytes(StandardCharsets.UTF_8), digits.images().imageBytes(digit), 0L));
+        }
+
+        List<String> predictedIds() {
+            return context.forwarded().stream().filter(f -> f.childName().equals(Optional.of("predictions")))
+                    .map(f -> imageId(f.record().value())).toList();
+        }
+
+        List<CapturedPunctuator> activeWaits() {
+            return context.scheduledPunctuators().stream().filter(p -> !p.cancelled()).toList();
+        }
+    }
+
+    private Task secondTask(int maxRecords, ModelRegistry models, ClassifierMetrics metrics, ThreadBatches batches) {
+        MockProcessorContext<byte[], byte[]> other = new MockProcessorContext<>();
+        PendingImageBuffer buffer = new PendingImageBuffer(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("buffer"), Serdes.Long(),
+                PendingImage.serde()).withLoggingDisabled().withCachingDisabled().build(), true);
+        buffer.init(other.getStateStoreContext(), buffer);
+        other.addStateStore(buffer);
+        BatchingClassifierProcessor processor = new BatchingClassifierProcessor("buffer", "predictions", "dead-letters",
+                new BatchSettings(maxRecords, WAIT), models, new DigitPreprocessor(), metrics, batches, Clock.systemUTC());
+        processor.init(other);
+        return new Task(other, processor);
+    }
+
+    @Test
+    void oneModelCallClassifiesTheImagesOfEveryTaskOnTheThreadAndEachTaskForwardsItsOwn() {
+        ModelRegistry models = new ModelRegistry(Optional.empty(), seed);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ClassifierMetrics metrics = new ClassifierMetrics(meters);
+        ThreadBatches batches = new ThreadBatches(metrics, Clock.systemUTC());
+        BatchingClassifierProcessor first = startSharing(256, models, metrics, batches);
+        Task second = secondTask(256, models, metrics, batches);
+        send(first, 0);
+        second.send(1, 0);
+        second.send(2, 1);
+
+        activeWaits().get(0).getPunctuator().punctuate(0L); // the first task's wait runs out
+
+        assertThat(meters.get("inkstream.classifier.batch.size").summary().count()).as("model calls").isEqualTo(1);
+        assertThat(meters.get("inkstream.classifier.batch.size").summary().totalAmount()).as("images in them").isEqualTo(3);
+        assertThat(predictedIds()).as("the first task forwards its own at once").containsExactly("img-0");
+        assertThat(second.predictedIds()).as("the second task's wait for its own context").isEmpty();
+        assertThat(activeWaits()).isEmpty();
+        assertThat(second.activeWaits()).as("its images are still pending, so its wait stays").hasSize(1);
+
+        second.send(3, 2); // its next record forwards what was classified for it, in its own context
+        assertThat(second.predictedIds()).containsExactly("other-1", "other-2");
+        assertThat(meters.get("inkstream.classifier.batch.size").summary().count()).isEqualTo(1);
+
+        second.activeWaits().get(0).getPunctuator().punctuate(20L); // and its own wait the image after
+        assertThat(second.predictedIds()).containsExactly("other-1", "other-2", "other-3");
+        assertThat(second.activeWaits()).isEmpty();
+        assertThat(meters.get("inkstream.classifier.batch.size").summary().count()).isEqualTo(2);
+    }
+
+    @Test
+    void theThreadsImagesTogetherFillABatch() {
+        ModelRegistry models = new ModelRegistry(Optional.empty(), seed);
+        ClassifierMetrics metrics = new ClassifierMetrics(new SimpleMeterRegistry());
+        ThreadBatches batches = new ThreadBatches(metrics, Clock.systemUTC());
+        BatchingClassifierProcessor first = startSharing(3, models, metrics, batches);
+        Task second = secondTask(3, models, metrics, batches);
+        send(first, 0);
+        second.send(1, 0);
+        assertThat(predictedIds()).isEmpty();
+
+        send(first, 2); // the third image on the thread: the batch is full
+
+        assertThat(predictedIds()).containsExactly("img-0", "img-2");
+        assertThat(activeWaits()).isEmpty();
+        second.activeWaits().get(0).getPunctuator().punctuate(0L);
+        assertThat(second.predictedIds()).containsExactly("other-1");
+    }
+
+    @Test
+    void aClosedTaskLeavesTheThreadsBatch() {
+        ModelRegistry models = new ModelRegistry(Optional.empty(), seed);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ClassifierMetrics metrics = new ClassifierMetrics(meters);
+        ThreadBatches batches = new ThreadBatches(metrics, Clock.systemUTC());
+        BatchingClassifierProcessor first = startSharing(256, models, metrics, batches);
+        Task second = secondTask(256, models, metrics, batches);
+        second.send(1, 0);
+        second.processor().close(); // revoked: its next owner restores the image from the changelog
+
+        send(first, 0);
+        activeWaits().get(0).getPunctuator().punctuate(0L);
+
+        assertThat(meters.get("inkstream.classifier.batch.size").summary().totalAmount()).as("only the open task's image").isEqualTo(1);
+        assertThat(predictedIds()).containsExactly("img-0");
     }
 }
