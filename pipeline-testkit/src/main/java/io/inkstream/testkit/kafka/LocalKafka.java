@@ -136,6 +136,10 @@ public final class LocalKafka implements KafkaCluster {
         p.put("group.initial.rebalance.delay.ms", "0");
         // Topics are created by the services' own set-up, with their own partitions and configs.
         p.put("auto.create.topics.enable", "false");
+        // One node sharing a small machine with the services: the defaults (3 network and 8 request
+        // threads) only add context switches there.
+        p.put("num.network.threads", "1");
+        p.put("num.io.threads", "2");
         return p;
     }
 
