@@ -2,12 +2,21 @@ package io.inkstream.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import io.inkstream.contract.prediction.Prediction;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,6 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Thread-safe.
  */
 public final class PredictionWriter {
+    /** History rows per batch: about 100 bytes each, so a batch stays under Cassandra's 5 KiB warning threshold. */
+    public static final int HISTORY_BATCH_ROWS = 40;
+
     private final CqlSession session;
     private final PreparedStatement byImage;
     private final PreparedStatement byModelDay;
@@ -39,23 +51,81 @@ public final class PredictionWriter {
     }
 
     /**
-     * One write per table, in parallel; the day index only the first time this writer sees a
-     * (model, day). Every insert is idempotent, so a partial failure is repaired by retrying.
+     * Writes one prediction: {@link #write(List)} of one.
      */
     public CompletionStage<Void> write(Prediction p) {
+        return write(List.of(p)).get(0);
+    }
+
+    /**
+     * Writes predictions into every table and returns one stage per prediction, in order, complete
+     * when all of that prediction's rows are written. Each row by image is a partition of its own:
+     * one statement each, in parallel. The history rows are grouped by their partition (model, day)
+     * into unlogged batches of up to {@link #HISTORY_BATCH_ROWS}: a single-partition batch is one
+     * request and one mutation for many rows, which at hundreds of predictions a second halves the
+     * node's requests. A batch Cassandra refuses as such falls back to one statement per row, so a
+     * bad row fails only its own prediction. The day index is written the first time this writer
+     * sees a (model, day). Every insert is idempotent, so a partial failure is repaired by retrying.
+     */
+    public List<CompletionStage<Void>> write(List<Prediction> predictions) {
+        Map<String, List<Integer>> byPartition = new LinkedHashMap<>();
+        for (int i = 0; i < predictions.size(); i++) {
+            Prediction p = predictions.get(i);
+            byPartition.computeIfAbsent(p.modelVersion() + "/" + dayOf(p), key -> new ArrayList<>()).add(i);
+        }
+        List<CompletableFuture<?>> history = new ArrayList<>(predictions.size());
+        predictions.forEach(p -> history.add(null));
+        byPartition.forEach((partition, rows) -> {
+            CompletableFuture<?> index = dayIndex(predictions.get(rows.get(0)));
+            for (int from = 0; from < rows.size(); from += HISTORY_BATCH_ROWS) {
+                List<Integer> chunk = rows.subList(from, Math.min(rows.size(), from + HISTORY_BATCH_ROWS));
+                CompletableFuture<AsyncResultSet> batch = chunk.size() == 1
+                        ? session.executeAsync(historyRow(predictions.get(chunk.get(0)))).toCompletableFuture()
+                        : session.executeAsync(BatchStatement.newInstance(BatchType.UNLOGGED,
+                                chunk.stream().map(i -> historyRow(predictions.get(i))).toArray(BoundStatement[]::new))
+                                .setIdempotent(true)).toCompletableFuture();
+                for (int i : chunk) {
+                    Prediction p = predictions.get(i);
+                    history.set(i, CompletableFuture.allOf(index, batch.handle((written, error) -> error).thenCompose(error -> {
+                        if (error == null) {
+                            return CompletableFuture.completedFuture(null);
+                        }
+                        return chunk.size() > 1 && refusedAsSuch(error)
+                                ? session.executeAsync(historyRow(p)).toCompletableFuture()
+                                : CompletableFuture.failedFuture(error);
+                    })));
+                }
+            }
+        });
+        List<CompletionStage<Void>> written = new ArrayList<>(predictions.size());
+        for (int i = 0; i < predictions.size(); i++) {
+            Prediction p = predictions.get(i);
+            CompletableFuture<AsyncResultSet> image = session.executeAsync(byImage.bind(p.imageId(), p.modelVersion(), p.label(),
+                    p.confidence(), p.probabilities(), p.trueLabel(), p.source(), p.submittedAt(), p.classifiedAt()).setIdempotent(true))
+                    .toCompletableFuture();
+            written.add(CompletableFuture.allOf(image, history.get(i)));
+        }
+        return written;
+    }
+
+    private BoundStatement historyRow(Prediction p) {
+        return byModelDay.bind(p.modelVersion(), dayOf(p), p.classifiedAt(), p.imageId(), p.label(), p.confidence(), p.trueLabel(),
+                p.source(), p.submittedAt()).setIdempotent(true);
+    }
+
+    private CompletableFuture<?> dayIndex(Prediction p) {
         LocalDate day = dayOf(p);
-        CompletableFuture<AsyncResultSet> image = session.executeAsync(byImage.bind(p.imageId(), p.modelVersion(), p.label(),
-                p.confidence(), p.probabilities(), p.trueLabel(), p.source(), p.submittedAt(), p.classifiedAt()).setIdempotent(true))
-                .toCompletableFuture();
-        CompletableFuture<AsyncResultSet> history = session.executeAsync(byModelDay.bind(p.modelVersion(), day, p.classifiedAt(),
-                p.imageId(), p.label(), p.confidence(), p.trueLabel(), p.source(), p.submittedAt()).setIdempotent(true))
-                .toCompletableFuture();
         String dayKey = p.modelVersion() + "/" + day;
-        CompletableFuture<?> index = knownDays.contains(dayKey)
+        return knownDays.contains(dayKey)
                 ? CompletableFuture.completedFuture(null)
                 : session.executeAsync(modelDay.bind(p.modelVersion(), day).setIdempotent(true)).toCompletableFuture()
                         .thenRun(() -> knownDays.add(dayKey));
-        return CompletableFuture.allOf(image, history, index);
+    }
+
+    /** Cassandra refuses the statement itself (too large, invalid): another form of it may pass; a timeout or an outage is not that. */
+    private static boolean refusedAsSuch(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof QueryValidationException;
     }
 
     /** Records why an accepted image was refused; an upsert like every other write. */

@@ -1,6 +1,7 @@
 package io.inkstream.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.inkstream.contract.prediction.Prediction;
@@ -113,6 +114,51 @@ class PredictionStoreIT {
         assertThat(accuracy.predictions()).isEqualTo(25);
         assertThat(accuracy.labelled()).isEqualTo(25);
         assertThat(accuracy.correct()).isEqualTo(22); // images 0, 10 and 20 have label 0 but truth 1
+    }
+
+    @Test
+    void predictionsWrittenTogetherLandInEveryTableWhateverTheirDayOrModel() {
+        String model = "many-" + UUID.randomUUID();
+        String other = "other-" + UUID.randomUUID();
+        Instant start = Instant.parse("2026-11-20T23:00:00Z");
+        List<Prediction> predictions = new ArrayList<>();
+        for (int i = 0; i < 3 * PredictionWriter.HISTORY_BATCH_ROWS + 7; i++) { // several history batches, across midnight
+            predictions.add(prediction("many-" + i, i % 5 == 0 ? other : model, i % 10, i % 10, start.plusSeconds(40L * i)));
+        }
+        CompletableFuture.allOf(writer.write(predictions).stream().map(w -> w.toCompletableFuture()).toArray(CompletableFuture[]::new)).join();
+
+        long mine = predictions.stream().filter(p -> p.modelVersion().equals(model)).count();
+        assertThat(reader.accuracy(model).predictions()).isEqualTo(mine);
+        assertThat(reader.accuracy(other).predictions()).isEqualTo(predictions.size() - mine);
+        assertThat(session.execute("SELECT day FROM inkstream.prediction_days_by_model WHERE model_version = ?", model).all()).hasSize(2);
+        for (Prediction p : predictions) {
+            assertThat(reader.forImage(p.imageId())).extracting(StoredPrediction::modelVersion).contains(p.modelVersion());
+        }
+    }
+
+    @Test
+    void aHistoryBatchCassandraRefusesFallsBackToOneRowAtATime() {
+        // Rows of about 120 KiB (a producer may put a long source header on its images): a batch of 40 is over the node's
+        // largest mutation (half a commit-log segment, 4 MiB here) and refused as such; each row alone is fine.
+        String model = "large-" + UUID.randomUUID();
+        String source = "s".repeat(120 * 1024);
+        List<Prediction> predictions = new ArrayList<>();
+        for (int i = 0; i < PredictionWriter.HISTORY_BATCH_ROWS; i++) {
+            Prediction p = prediction("large-" + i + "-" + model, model, 4, 4, Instant.parse("2026-11-21T10:00:00Z").plusMillis(i));
+            predictions.add(new Prediction(p.schema(), p.imageId(), p.modelVersion(), p.label(), p.confidence(), p.probabilities(),
+                    p.trueLabel(), source, p.submittedAt(), p.classifiedAt()));
+        }
+        // The negative control: the batch as such is refused by this node.
+        assertThatThrownBy(() -> session.execute(com.datastax.oss.driver.api.core.cql.BatchStatement.newInstance(
+                com.datastax.oss.driver.api.core.cql.BatchType.UNLOGGED,
+                predictions.stream().map(p -> session.prepare("INSERT INTO inkstream.predictions_by_model_day (model_version, day, "
+                        + "classified_at, image_id, source) VALUES (?, ?, ?, ?, ?)").bind(p.modelVersion(), PredictionWriter.dayOf(p),
+                        p.classifiedAt(), "control-" + p.imageId(), p.source())).toArray(com.datastax.oss.driver.api.core.cql.BoundStatement[]::new))))
+                .isInstanceOf(com.datastax.oss.driver.api.core.servererrors.InvalidQueryException.class);
+
+        CompletableFuture.allOf(writer.write(predictions).stream().map(w -> w.toCompletableFuture()).toArray(CompletableFuture[]::new)).join();
+
+        assertThat(reader.accuracy(model).predictions()).isEqualTo(PredictionWriter.HISTORY_BATCH_ROWS);
     }
 
     static Prediction prediction(String image, String model, int label, Integer truth, Instant classifiedAt) {

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,7 +23,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -51,6 +51,8 @@ final class PredictionSink implements Runnable {
     private final KafkaProducer<byte[], byte[]> deadLetters;
     private final PredictionWriter writer;
     private final Semaphore inFlight;
+    /** Predictions handed to the writer at once: its history batches are drawn from one slice. */
+    private final int writeSlice;
     private final SinkMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile Instant lastProgress = Instant.now();
@@ -62,6 +64,7 @@ final class PredictionSink implements Runnable {
         this.deadLetters = deadLetters;
         this.writer = writer;
         this.inFlight = new Semaphore(maxInFlight);
+        this.writeSlice = Math.min(maxInFlight, 4 * PredictionWriter.HISTORY_BATCH_ROWS);
         this.metrics = metrics;
     }
 
@@ -95,8 +98,8 @@ final class PredictionSink implements Runnable {
         }
     }
 
-    /** A polled record and the write it becomes. */
-    private record Pending(ConsumerRecord<String, byte[]> record, Function<PredictionWriter, CompletionStage<Void>> write) {
+    /** A polled record and what it becomes: a prediction's rows, or an image's failure. */
+    private record Pending(ConsumerRecord<String, byte[]> record, Prediction prediction, ImageFailure failure) {
     }
 
     /** Writes a polled batch completely (or dead-letters what can never be written); returns false if stopped first. */
@@ -108,13 +111,13 @@ final class PredictionSink implements Runnable {
                 // A dead letter without a key (an image sent without an id) names no image to report on.
                 if (record.key() != null) {
                     ImageFailure failure = failureOf(record);
-                    pending.add(new Pending(record, writer -> writer.write(failure)));
+                    pending.add(new Pending(record, null, failure));
                 }
                 continue;
             }
             try {
                 Prediction prediction = PredictionJson.read(record.value());
-                pending.add(new Pending(record, writer -> writer.write(prediction)));
+                pending.add(new Pending(record, prediction, null));
             } catch (InvalidPredictionException e) {
                 dead.add(deadLetter(record, "parse", "invalid-prediction", e.getMessage()));
             }
@@ -152,20 +155,26 @@ final class PredictionSink implements Runnable {
         return true;
     }
 
-    /** Writes each prediction once, at most maxInFlight at a time; returns those that failed for a reason worth retrying. */
+    /**
+     * Writes each prediction once, at most maxInFlight at a time, handed to the writer in slices so
+     * that it can batch their history rows; returns those that failed for a reason worth retrying.
+     */
     private List<Pending> writeOnce(List<Pending> batch, List<Future<RecordMetadata>> dead) throws InterruptedException {
         List<CompletableFuture<Throwable>> writes = new ArrayList<>(batch.size());
-        for (Pending item : batch) {
-            inFlight.acquire();
+        for (int from = 0; from < batch.size(); from += writeSlice) {
+            List<Pending> slice = batch.subList(from, Math.min(batch.size(), from + writeSlice));
+            inFlight.acquire(slice.size());
             long started = System.nanoTime();
-            writes.add(item.write().apply(writer).toCompletableFuture().handle((result, error) -> {
-                inFlight.release();
-                if (error == null) {
-                    metrics.written(System.nanoTime() - started);
-                    return null;
-                }
-                return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            }));
+            for (CompletionStage<Void> write : write(slice)) {
+                writes.add(write.toCompletableFuture().handle((result, error) -> {
+                    inFlight.release();
+                    if (error == null) {
+                        metrics.written(System.nanoTime() - started);
+                        return null;
+                    }
+                    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                }));
+            }
         }
         List<Pending> failed = new ArrayList<>();
         for (int i = 0; i < writes.size(); i++) {
@@ -181,6 +190,17 @@ final class PredictionSink implements Runnable {
             }
         }
         return failed;
+    }
+
+    /** One stage per item, in order: the predictions' rows through one call (their history is batched), each failure alone. */
+    private List<CompletionStage<Void>> write(List<Pending> slice) {
+        List<Prediction> predictions = slice.stream().map(Pending::prediction).filter(p -> p != null).toList();
+        Iterator<CompletionStage<Void>> predictionWrites = writer.write(predictions).iterator();
+        List<CompletionStage<Void>> writes = new ArrayList<>(slice.size());
+        for (Pending item : slice) {
+            writes.add(item.prediction() != null ? predictionWrites.next() : writer.write(item.failure()));
+        }
+        return writes;
     }
 
     private static ImageFailure failureOf(ConsumerRecord<String, byte[]> record) {
