@@ -37,7 +37,7 @@ public final class PredictionReader {
         List<StoredPrediction> predictions = new ArrayList<>();
         for (Row row : session.execute(forImage.bind(imageId))) {
             predictions.add(new StoredPrediction(row.getString("image_id"), row.getString("model_version"), row.getInt("label"),
-                    row.getFloat("confidence"), row.getList("probabilities", Float.class), nullableInt(row, "true_label"),
+                    row.getFloat("confidence"), probabilities(row), nullableInt(row, "true_label"),
                     row.getString("source"), row.getInstant("submitted_at"), row.getInstant("classified_at")));
         }
         return predictions;
@@ -114,6 +114,11 @@ public final class PredictionReader {
         return new StoredPrediction(row.getString("image_id"), row.getString("model_version"), row.getInt("label"),
                 row.getFloat("confidence"), List.of(), nullableInt(row, "true_label"), row.getString("source"),
                 row.getInstant("submitted_at"), row.getInstant("classified_at"));
+    }
+
+    /** Schema 3 writes one frozen cell; a row written before keeps its list. */
+    private static List<Float> probabilities(Row row) {
+        return row.isNull("class_probabilities") ? row.getList("probabilities", Float.class) : row.getList("class_probabilities", Float.class);
     }
 
     private static Integer nullableInt(Row row, String column) {

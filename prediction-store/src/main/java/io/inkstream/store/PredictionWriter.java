@@ -42,7 +42,7 @@ public final class PredictionWriter {
         this.session = session;
         String ks = PredictionSchema.KEYSPACE;
         this.byImage = session.prepare("INSERT INTO " + ks + ".predictions_by_image (image_id, model_version, label, confidence, "
-                + "probabilities, true_label, source, submitted_at, classified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + "class_probabilities, true_label, source, submitted_at, classified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         this.byModelDay = session.prepare("INSERT INTO " + ks + ".predictions_by_model_day (model_version, day, classified_at, image_id, "
                 + "label, confidence, true_label, source, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         this.modelDay = session.prepare("INSERT INTO " + ks + ".prediction_days_by_model (model_version, day) VALUES (?, ?)");

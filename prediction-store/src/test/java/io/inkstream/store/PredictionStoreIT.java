@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.testkit.cassandra.CassandraCluster;
 import io.inkstream.testkit.junit.SharedInfrastructure;
@@ -71,6 +72,21 @@ class PredictionStoreIT {
             assertThat(stored.classifiedAt()).isEqualTo(p.classifiedAt());
         });
         assertThat(reader.recent(model, 10, Optional.empty()).predictions()).hasSize(1);
+    }
+
+    @Test
+    void probabilitiesAreOneCellAndRowsWrittenBeforeSchema3KeepTheirList() {
+        Prediction p = prediction("img-" + UUID.randomUUID(), "cell-" + UUID.randomUUID(), 2, null, Instant.now());
+        writer.write(p).toCompletableFuture().join();
+        Row stored = session.execute("SELECT probabilities, class_probabilities FROM inkstream.predictions_by_image WHERE image_id = ?",
+                p.imageId()).one();
+        assertThat(stored.isNull("probabilities")).as("no list written: no tombstone, no ten cells").isTrue();
+        assertThat(stored.getList("class_probabilities", Float.class)).isEqualTo(p.probabilities());
+
+        String legacy = "legacy-" + UUID.randomUUID();
+        session.execute("INSERT INTO inkstream.predictions_by_image (image_id, model_version, label, confidence, probabilities) "
+                + "VALUES (?, 'seed-old', 4, 0.8, [0.02, 0.02, 0.02, 0.02, 0.8, 0.02, 0.02, 0.02, 0.02, 0.04])", legacy);
+        assertThat(reader.forImage(legacy)).singleElement().satisfies(old -> assertThat(old.probabilities()).hasSize(10).contains(0.8f));
     }
 
     @Test
