@@ -48,19 +48,21 @@ class BatchingClassifierProcessorTest {
 
     private BatchingClassifierProcessor start(int maxRecords, ModelRegistry models) {
         ClassifierMetrics metrics = new ClassifierMetrics(new SimpleMeterRegistry());
-        return startSharing(maxRecords, models, metrics, new ThreadBatches(metrics, Clock.systemUTC()));
+        context = new MockProcessorContext<>();
+        return task(context, maxRecords, models, metrics, new ThreadBatches(metrics, Clock.systemUTC()));
     }
 
-    private BatchingClassifierProcessor startSharing(int maxRecords, ModelRegistry models, ClassifierMetrics metrics, ThreadBatches batches) {
-        context = new MockProcessorContext<>();
+    /** A task's processor on its own context and buffer, classifying through the given thread's batches. */
+    private static BatchingClassifierProcessor task(MockProcessorContext<byte[], byte[]> taskContext, int maxRecords, ModelRegistry models,
+                                                    ClassifierMetrics metrics, ThreadBatches batches) {
         // The mock context cannot changelog; the buffer's memory side, which decides the batches, is the same.
         PendingImageBuffer buffer = new PendingImageBuffer(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("buffer"), Serdes.Long(),
                 PendingImage.serde()).withLoggingDisabled().withCachingDisabled().build(), true);
-        buffer.init(context.getStateStoreContext(), buffer);
-        context.addStateStore(buffer);
+        buffer.init(taskContext.getStateStoreContext(), buffer);
+        taskContext.addStateStore(buffer);
         BatchingClassifierProcessor processor = new BatchingClassifierProcessor("buffer", "predictions", "dead-letters",
                 new BatchSettings(maxRecords, WAIT), models, new DigitPreprocessor(), metrics, batches, Clock.systemUTC());
-        processor.init(context);
+        processor.init(taskContext);
         return processor;
     }
 
@@ -146,7 +148,7 @@ class BatchingClassifierProcessorTest {
         assertThat(activeWaits()).isEmpty();
     }
 
-    /** A second task on the same stream thread as the one {@link #start} made: its own context, buffer and partition. */
+    /** A second task on the same stream thread: its own context, buffer and partition (1). */
     private record Task(MockProcessorContext<byte[], byte[]> context, BatchingClassifierProcessor processor) {
         void send(int digit, long offset) {
             context.setRecordMetadata("images", 1, offset);
@@ -163,34 +165,40 @@ class BatchingClassifierProcessorTest {
         }
     }
 
-    private Task secondTask(int maxRecords, ModelRegistry models, ClassifierMetrics metrics, ThreadBatches batches) {
-        MockProcessorContext<byte[], byte[]> other = new MockProcessorContext<>();
-        PendingImageBuffer buffer = new PendingImageBuffer(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("buffer"), Serdes.Long(),
-                PendingImage.serde()).withLoggingDisabled().withCachingDisabled().build(), true);
-        buffer.init(other.getStateStoreContext(), buffer);
-        other.addStateStore(buffer);
-        BatchingClassifierProcessor processor = new BatchingClassifierProcessor("buffer", "predictions", "dead-letters",
-                new BatchSettings(maxRecords, WAIT), models, new DigitPreprocessor(), metrics, batches, Clock.systemUTC());
-        processor.init(other);
-        return new Task(other, processor);
+    /** Two tasks run by one stream thread, the seed model, and the meters their batches are counted in. */
+    private record OneThread(BatchingClassifierProcessor first, Task second, SimpleMeterRegistry meters) {
+        double modelCalls() {
+            return meters.get("inkstream.classifier.batch.size").summary().count();
+        }
+
+        double imagesClassified() {
+            return meters.get("inkstream.classifier.batch.size").summary().totalAmount();
+        }
     }
 
-    @Test
-    void oneModelCallClassifiesTheImagesOfEveryTaskOnTheThreadAndEachTaskForwardsItsOwn() {
+    private OneThread twoTasksOnOneThread(int maxRecords) {
         ModelRegistry models = new ModelRegistry(Optional.empty(), seed);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ClassifierMetrics metrics = new ClassifierMetrics(meters);
         ThreadBatches batches = new ThreadBatches(metrics, Clock.systemUTC());
-        BatchingClassifierProcessor first = startSharing(256, models, metrics, batches);
-        Task second = secondTask(256, models, metrics, batches);
-        send(first, 0);
+        context = new MockProcessorContext<>();
+        BatchingClassifierProcessor first = task(context, maxRecords, models, metrics, batches);
+        MockProcessorContext<byte[], byte[]> other = new MockProcessorContext<>();
+        return new OneThread(first, new Task(other, task(other, maxRecords, models, metrics, batches)), meters);
+    }
+
+    @Test
+    void oneModelCallClassifiesTheImagesOfEveryTaskOnTheThreadAndEachTaskForwardsItsOwn() {
+        OneThread thread = twoTasksOnOneThread(256);
+        Task second = thread.second();
+        send(thread.first(), 0);
         second.send(1, 0);
         second.send(2, 1);
 
         activeWaits().get(0).getPunctuator().punctuate(0L); // the first task's wait runs out
 
-        assertThat(meters.get("inkstream.classifier.batch.size").summary().count()).as("model calls").isEqualTo(1);
-        assertThat(meters.get("inkstream.classifier.batch.size").summary().totalAmount()).as("images in them").isEqualTo(3);
+        assertThat(thread.modelCalls()).isEqualTo(1);
+        assertThat(thread.imagesClassified()).isEqualTo(3);
         assertThat(predictedIds()).as("the first task forwards its own at once").containsExactly("img-0");
         assertThat(second.predictedIds()).as("the second task's wait for its own context").isEmpty();
         assertThat(activeWaits()).isEmpty();
@@ -198,26 +206,23 @@ class BatchingClassifierProcessorTest {
 
         second.send(3, 2); // its next record forwards what was classified for it, in its own context
         assertThat(second.predictedIds()).containsExactly("other-1", "other-2");
-        assertThat(meters.get("inkstream.classifier.batch.size").summary().count()).isEqualTo(1);
+        assertThat(thread.modelCalls()).as("forwarding classifies nothing").isEqualTo(1);
 
         second.activeWaits().get(0).getPunctuator().punctuate(20L); // and its own wait the image after
         assertThat(second.predictedIds()).containsExactly("other-1", "other-2", "other-3");
         assertThat(second.activeWaits()).isEmpty();
-        assertThat(meters.get("inkstream.classifier.batch.size").summary().count()).isEqualTo(2);
+        assertThat(thread.modelCalls()).isEqualTo(2);
     }
 
     @Test
     void theThreadsImagesTogetherFillABatch() {
-        ModelRegistry models = new ModelRegistry(Optional.empty(), seed);
-        ClassifierMetrics metrics = new ClassifierMetrics(new SimpleMeterRegistry());
-        ThreadBatches batches = new ThreadBatches(metrics, Clock.systemUTC());
-        BatchingClassifierProcessor first = startSharing(3, models, metrics, batches);
-        Task second = secondTask(3, models, metrics, batches);
-        send(first, 0);
+        OneThread thread = twoTasksOnOneThread(3);
+        Task second = thread.second();
+        send(thread.first(), 0);
         second.send(1, 0);
         assertThat(predictedIds()).isEmpty();
 
-        send(first, 2); // the third image on the thread: the batch is full
+        send(thread.first(), 2); // the third image on the thread: the batch is full
 
         assertThat(predictedIds()).containsExactly("img-0", "img-2");
         assertThat(activeWaits()).isEmpty();
@@ -227,19 +232,14 @@ class BatchingClassifierProcessorTest {
 
     @Test
     void aClosedTaskLeavesTheThreadsBatch() {
-        ModelRegistry models = new ModelRegistry(Optional.empty(), seed);
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        ClassifierMetrics metrics = new ClassifierMetrics(meters);
-        ThreadBatches batches = new ThreadBatches(metrics, Clock.systemUTC());
-        BatchingClassifierProcessor first = startSharing(256, models, metrics, batches);
-        Task second = secondTask(256, models, metrics, batches);
-        second.send(1, 0);
-        second.processor().close(); // revoked: its next owner restores the image from the changelog
+        OneThread thread = twoTasksOnOneThread(256);
+        thread.second().send(1, 0);
+        thread.second().processor().close(); // revoked: its next owner restores the image from the changelog
 
-        send(first, 0);
+        send(thread.first(), 0);
         activeWaits().get(0).getPunctuator().punctuate(0L);
 
-        assertThat(meters.get("inkstream.classifier.batch.size").summary().totalAmount()).as("only the open task's image").isEqualTo(1);
+        assertThat(thread.imagesClassified()).as("only the open task's image").isEqualTo(1);
         assertThat(predictedIds()).containsExactly("img-0");
     }
 }
