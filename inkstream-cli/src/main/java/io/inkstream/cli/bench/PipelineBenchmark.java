@@ -33,8 +33,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -96,33 +96,26 @@ final class PipelineBenchmark {
         String classifierGroup = env.string(ClassifierConfig.APPLICATION_ID, "inkstream-classifier");
         String sinkGroup = env.string(SinkConfig.GROUP_ID, "inkstream-sink");
         URI url = URI.create(gateway);
-        try (UploadDriver driver = new UploadDriver(new InetSocketAddress(url.getHost(), url.getPort() < 0 ? 80 : url.getPort()),
-                MAX_CONNECTIONS, Duration.ofSeconds(30))) {
-            run(rate, duration, warmup, chart, stack, digits, classifierGroup, sinkGroup, driver);
-        }
-    }
-
-    private void run(int rate, Duration duration, Duration warmup, Path chart, Map<Long, CpuWindow.Role> stack, LabelledDigits digits,
-                     String classifierGroup, String sinkGroup, UploadDriver driver) throws Exception {
         IntFunction<UploadDriver.Upload> uploads = i -> {
             int index = i % digits.size();
             return new UploadDriver.Upload("/api/images?label=" + digits.label(index), "application/x-mnist", digits.images().imageBytes(index));
         };
-        // Warm up at the measured rate, unmeasured: the first seconds of a fresh stack pay for class loading,
-        // JIT and the classifier's first model calls, and would be reported as the pipeline's latency.
-        if (!warmup.isZero()) {
-            out.printf(Locale.ROOT, "warming up: %d uploads/s for %d s, not measured%n", rate, warmup.toSeconds());
-            driver.run(rate, rate * warmup.toSeconds(), uploads);
-            Thread.sleep(5000);
-        }
-
-        Map<Long, CpuWindow.Role> watched = new LinkedHashMap<>(stack);
-        watched.putIfAbsent(ProcessHandle.current().pid(), CpuWindow.Role.LOAD);
-        List<LagSample> lag = new ArrayList<>();
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "bench-lag");
-        try (Admin admin = Admin.create(adminProps)) {
+        try (UploadDriver driver = new UploadDriver(new InetSocketAddress(url.getHost(), url.getPort() < 0 ? 80 : url.getPort()),
+                MAX_CONNECTIONS, Duration.ofSeconds(30)); Admin admin = Admin.create(adminProps)) {
+            // Warm up at the measured rate, unmeasured: the first seconds of a fresh stack pay for class loading,
+            // JIT and the classifier's first model calls, and would be reported as the pipeline's latency.
+            if (!warmup.isZero()) {
+                out.printf(Locale.ROOT, "warming up: %d uploads/s for %d s, not measured%n", rate, warmup.toSeconds());
+                driver.run(rate, rate * warmup.toSeconds(), uploads);
+                Thread.sleep(5000);
+            }
+
+            Map<Long, CpuWindow.Role> watched = new LinkedHashMap<>(stack);
+            watched.putIfAbsent(ProcessHandle.current().pid(), CpuWindow.Role.LOAD);
+            List<LagSample> lag = new ArrayList<>();
             Lag lagOf = new Lag(admin);
             long start = System.nanoTime();
             long startMicros = nowMicros();

@@ -101,16 +101,24 @@ final class UploadDriver implements AutoCloseable {
                 }
                 while (!waiting.isEmpty()) {
                     Connection connection = idle.poll();
+                    long index = waiting.peek();
+                    long due = dueNanos(startNanos, index, rate);
+                    long dueMicros = startMicros + (due - startNanos) / 1000;
                     if (connection == null) {
                         if (open.size() >= maxConnections) {
                             break;
                         }
-                        connection = Connection.open(gateway, selector);
+                        try {
+                            connection = Connection.open(gateway, selector);
+                        } catch (IOException refusedAtOnce) {
+                            waiting.poll();
+                            results.add(new Result(dueMicros, null, -1));
+                            continue;
+                        }
                         open.add(connection);
                     }
-                    long index = waiting.poll();
-                    long due = dueNanos(startNanos, index, rate);
-                    connection.send(request(uploads.apply((int) index)), startMicros + (due - startNanos) / 1000, due + timeoutNanos);
+                    waiting.poll();
+                    connection.send(request(uploads.apply((int) index)), dueMicros, due + timeoutNanos);
                 }
                 for (Connection connection : List.copyOf(open)) {
                     if (connection.busy() && now > connection.deadlineNanos) {
@@ -187,10 +195,15 @@ final class UploadDriver implements AutoCloseable {
 
         static Connection open(InetSocketAddress address, Selector selector) throws IOException {
             SocketChannel channel = SocketChannel.open();
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            boolean connected = channel.connect(address);
-            return new Connection(channel, channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT));
+            try {
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                boolean connected = channel.connect(address);
+                return new Connection(channel, channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT));
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
         }
 
         boolean busy() {
