@@ -71,10 +71,9 @@ public final class PredictionWriter {
         Map<String, List<Integer>> byPartition = new LinkedHashMap<>();
         for (int i = 0; i < predictions.size(); i++) {
             Prediction p = predictions.get(i);
-            byPartition.computeIfAbsent(p.modelVersion() + "/" + dayOf(p), key -> new ArrayList<>()).add(i);
+            byPartition.computeIfAbsent(historyPartition(p), key -> new ArrayList<>()).add(i);
         }
-        List<CompletableFuture<?>> history = new ArrayList<>(predictions.size());
-        predictions.forEach(p -> history.add(null));
+        CompletableFuture<?>[] history = new CompletableFuture<?>[predictions.size()];
         byPartition.forEach((partition, rows) -> {
             CompletableFuture<?> index = dayIndex(predictions.get(rows.get(0)));
             for (int from = 0; from < rows.size(); from += HISTORY_BATCH_ROWS) {
@@ -86,14 +85,14 @@ public final class PredictionWriter {
                                 .setIdempotent(true)).toCompletableFuture();
                 for (int i : chunk) {
                     Prediction p = predictions.get(i);
-                    history.set(i, CompletableFuture.allOf(index, batch.handle((written, error) -> error).thenCompose(error -> {
+                    history[i] = CompletableFuture.allOf(index, batch.handle((written, error) -> error).thenCompose(error -> {
                         if (error == null) {
                             return CompletableFuture.completedFuture(null);
                         }
                         return chunk.size() > 1 && refusedAsSuch(error)
                                 ? session.executeAsync(historyRow(p)).toCompletableFuture()
                                 : CompletableFuture.failedFuture(error);
-                    })));
+                    }));
                 }
             }
         });
@@ -103,7 +102,7 @@ public final class PredictionWriter {
             CompletableFuture<AsyncResultSet> image = session.executeAsync(byImage.bind(p.imageId(), p.modelVersion(), p.label(),
                     p.confidence(), p.probabilities(), p.trueLabel(), p.source(), p.submittedAt(), p.classifiedAt()).setIdempotent(true))
                     .toCompletableFuture();
-            written.add(CompletableFuture.allOf(image, history.get(i)));
+            written.add(CompletableFuture.allOf(image, history[i]));
         }
         return written;
     }
@@ -114,12 +113,16 @@ public final class PredictionWriter {
     }
 
     private CompletableFuture<?> dayIndex(Prediction p) {
-        LocalDate day = dayOf(p);
-        String dayKey = p.modelVersion() + "/" + day;
+        String dayKey = historyPartition(p);
         return knownDays.contains(dayKey)
                 ? CompletableFuture.completedFuture(null)
-                : session.executeAsync(modelDay.bind(p.modelVersion(), day).setIdempotent(true)).toCompletableFuture()
+                : session.executeAsync(modelDay.bind(p.modelVersion(), dayOf(p)).setIdempotent(true)).toCompletableFuture()
                         .thenRun(() -> knownDays.add(dayKey));
+    }
+
+    /** The history partition a prediction's row lands in, as a key: its model and its day. */
+    private static String historyPartition(Prediction p) {
+        return p.modelVersion() + "/" + dayOf(p);
     }
 
     /** Cassandra refuses the statement itself (too large, invalid): another form of it may pass; a timeout or an outage is not that. */
