@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * What the gateway asks Cassandra: every model's prediction of one image, a model's recent
- * predictions page by page, the models and their live accuracy. Thread-safe.
+ * predictions page by page, the models and their live accuracy (running counts). Thread-safe.
  */
 public final class PredictionReader {
     private final CqlSession session;
@@ -22,6 +22,8 @@ public final class PredictionReader {
     private final PreparedStatement ofModelDay;
     private final PreparedStatement models;
     private final PreparedStatement failure;
+    private final PreparedStatement tallies;
+    private final PreparedStatement tally;
 
     public PredictionReader(CqlSession session) {
         this.session = session;
@@ -31,6 +33,8 @@ public final class PredictionReader {
         this.ofModelDay = session.prepare("SELECT * FROM " + ks + ".predictions_by_model_day WHERE model_version = ? AND day = ?");
         this.models = session.prepare("SELECT DISTINCT model_version FROM " + ks + ".prediction_days_by_model");
         this.failure = session.prepare("SELECT * FROM " + ks + ".image_failures WHERE image_id = ?");
+        this.tallies = session.prepare("SELECT * FROM " + ks + ".prediction_tallies WHERE model_version = ?");
+        this.tally = session.prepare("SELECT * FROM " + ks + ".prediction_tallies WHERE model_version = ? AND topic_partition = ?");
     }
 
     public List<StoredPrediction> forImage(String imageId) {
@@ -90,8 +94,34 @@ public final class PredictionReader {
         return versions;
     }
 
-    /** Live accuracy of a model: reads its history, so it costs one pass over its predictions. */
+    /**
+     * Live accuracy of a model: the sum of its running counts, one per partition of the predictions
+     * topic (see {@link PredictionTally}). One small partition, whatever the length of the history.
+     */
     public ModelAccuracy accuracy(String modelVersion) {
+        long predictions = 0;
+        long labelled = 0;
+        long correct = 0;
+        for (Row row : session.execute(tallies.bind(modelVersion))) {
+            PredictionTally t = tally(row);
+            predictions += t.predictions();
+            labelled += t.labelled();
+            correct += t.correct();
+        }
+        return new ModelAccuracy(modelVersion, predictions, labelled, correct);
+    }
+
+    /** A model's running counts over one partition of the predictions topic, empty before its first. */
+    public PredictionTally tally(String modelVersion, int partition) {
+        Row row = session.execute(tally.bind(modelVersion, partition)).one();
+        return row == null ? PredictionTally.empty(modelVersion, partition) : tally(row);
+    }
+
+    /**
+     * Counts a model's history rows, one pass over all of them: for audits and tests that check the
+     * running counts against the rows, never for a request.
+     */
+    public ModelAccuracy countHistory(String modelVersion) {
         long predictions = 0;
         long labelled = 0;
         long correct = 0;
@@ -108,6 +138,11 @@ public final class PredictionReader {
             }
         }
         return new ModelAccuracy(modelVersion, predictions, labelled, correct);
+    }
+
+    private static PredictionTally tally(Row row) {
+        return new PredictionTally(row.getString("model_version"), row.getInt("topic_partition"), row.getLong("counted_to"),
+                row.getLong("predictions"), row.getLong("labelled"), row.getLong("correct"));
     }
 
     private static StoredPrediction historyRow(Row row) {

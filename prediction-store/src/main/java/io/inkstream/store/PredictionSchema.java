@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /** Applies {@code schema.cql}: keyspace and tables created when absent, the schema version recorded. */
 public final class PredictionSchema {
-    /** 2: image_failures. 3: predictions_by_image.class_probabilities, one frozen cell. */
-    public static final int VERSION = 3;
+    /** 2: image_failures. 3: predictions_by_image.class_probabilities, one frozen cell. 4: prediction_tallies. */
+    public static final int VERSION = 4;
     public static final String KEYSPACE = "inkstream";
     public static final String DEFAULT_REPLICATION = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
     private static final Logger log = LoggerFactory.getLogger(PredictionSchema.class);

@@ -11,6 +11,7 @@ import io.inkstream.contract.prediction.Prediction;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ public final class PredictionWriter {
     private final PreparedStatement byModelDay;
     private final PreparedStatement modelDay;
     private final PreparedStatement failure;
+    private final PreparedStatement tally;
     /** (model, day) pairs already recorded in prediction_days_by_model: one write per pair, not one per prediction. */
     private final Set<String> knownDays = ConcurrentHashMap.newKeySet();
 
@@ -48,6 +50,8 @@ public final class PredictionWriter {
         this.modelDay = session.prepare("INSERT INTO " + ks + ".prediction_days_by_model (model_version, day) VALUES (?, ?)");
         this.failure = session.prepare("INSERT INTO " + ks + ".image_failures (image_id, stage, reason, message, source, failed_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?)");
+        this.tally = session.prepare("INSERT INTO " + ks + ".prediction_tallies (model_version, topic_partition, counted_to, predictions, "
+                + "labelled, correct) VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
     }
 
     /**
@@ -135,6 +139,25 @@ public final class PredictionWriter {
     public CompletionStage<Void> write(ImageFailure f) {
         return session.executeAsync(failure.bind(f.imageId(), f.stage(), f.reason(), f.message(), f.source(), f.failedAt())
                 .setIdempotent(true)).thenApply(rows -> null);
+    }
+
+    /**
+     * Writes running counts, one unlogged batch per model (a model's tallies are one partition).
+     * Each row's write time is its {@code countedTo}, so a tally that counted less never overwrites
+     * one that counted more: a slow write of a sink that has since lost the partition, or a
+     * replay, cannot take the counts back.
+     */
+    public CompletionStage<Void> write(Collection<PredictionTally> tallies) {
+        Map<String, List<BoundStatement>> byModel = new LinkedHashMap<>();
+        for (PredictionTally t : tallies) {
+            byModel.computeIfAbsent(t.modelVersion(), model -> new ArrayList<>()).add(tally.bind(t.modelVersion(), t.partition(),
+                    t.countedTo(), t.predictions(), t.labelled(), t.correct(), t.countedTo()).setIdempotent(true));
+        }
+        return CompletableFuture.allOf(byModel.values().stream()
+                .map(rows -> session.executeAsync(rows.size() == 1 ? rows.get(0)
+                        : BatchStatement.newInstance(BatchType.UNLOGGED, rows.toArray(BoundStatement[]::new)).setIdempotent(true))
+                        .toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
     }
 
     /** The UTC day a prediction was made: its partition in predictions_by_model_day. */

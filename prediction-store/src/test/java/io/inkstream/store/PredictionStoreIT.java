@@ -126,7 +126,7 @@ class PredictionStoreIT {
         assertThat(pages).isGreaterThanOrEqualTo(3);
         assertThat(reader.models()).contains(model);
 
-        ModelAccuracy accuracy = reader.accuracy(model);
+        ModelAccuracy accuracy = reader.countHistory(model);
         assertThat(accuracy.predictions()).isEqualTo(25);
         assertThat(accuracy.labelled()).isEqualTo(25);
         assertThat(accuracy.correct()).isEqualTo(22); // images 0, 10 and 20 have label 0 but truth 1
@@ -144,8 +144,8 @@ class PredictionStoreIT {
         CompletableFuture.allOf(writer.write(predictions).stream().map(w -> w.toCompletableFuture()).toArray(CompletableFuture[]::new)).join();
 
         long mine = predictions.stream().filter(p -> p.modelVersion().equals(model)).count();
-        assertThat(reader.accuracy(model).predictions()).isEqualTo(mine);
-        assertThat(reader.accuracy(other).predictions()).isEqualTo(predictions.size() - mine);
+        assertThat(reader.countHistory(model).predictions()).isEqualTo(mine);
+        assertThat(reader.countHistory(other).predictions()).isEqualTo(predictions.size() - mine);
         assertThat(session.execute("SELECT day FROM inkstream.prediction_days_by_model WHERE model_version = ?", model).all()).hasSize(2);
         for (Prediction p : predictions) {
             assertThat(reader.forImage(p.imageId())).extracting(StoredPrediction::modelVersion).contains(p.modelVersion());
@@ -174,7 +174,29 @@ class PredictionStoreIT {
 
         CompletableFuture.allOf(writer.write(predictions).stream().map(w -> w.toCompletableFuture()).toArray(CompletableFuture[]::new)).join();
 
-        assertThat(reader.accuracy(model).predictions()).isEqualTo(PredictionWriter.HISTORY_BATCH_ROWS);
+        assertThat(reader.countHistory(model).predictions()).isEqualTo(PredictionWriter.HISTORY_BATCH_ROWS);
+    }
+
+    @Test
+    void liveAccuracyIsTheSumOfTheRunningTalliesAndATallyThatCountedLessNeverOverwritesOne() {
+        String model = "tallied-" + UUID.randomUUID();
+        assertThat(reader.tally(model, 3)).isEqualTo(PredictionTally.empty(model, 3));
+        assertThat(reader.accuracy(model)).isEqualTo(new ModelAccuracy(model, 0, 0, 0));
+
+        PredictionTally partition0 = new PredictionTally(model, 0, 1_000, 900, 800, 700);
+        PredictionTally partition1 = new PredictionTally(model, 1, 5, 4, 3, 2);
+        writer.write(List.of(partition0, partition1)).toCompletableFuture().join();
+        assertThat(reader.tally(model, 0)).isEqualTo(partition0);
+        assertThat(reader.accuracy(model)).isEqualTo(new ModelAccuracy(model, 904, 803, 702));
+
+        // A late write of a count that reached less far (a sink that lost the partition, a replay) lands after it: ignored.
+        writer.write(List.of(new PredictionTally(model, 0, 999, 899, 799, 699))).toCompletableFuture().join();
+        assertThat(reader.tally(model, 0)).isEqualTo(partition0);
+        // The control: a count that reached further does replace it.
+        PredictionTally further = new PredictionTally(model, 0, 1_001, 901, 801, 701);
+        writer.write(List.of(further)).toCompletableFuture().join();
+        assertThat(reader.tally(model, 0)).isEqualTo(further);
+        assertThat(reader.accuracy(model)).isEqualTo(new ModelAccuracy(model, 905, 804, 703));
     }
 
     static Prediction prediction(String image, String model, int label, Integer truth, Instant classifiedAt) {

@@ -1,5 +1,6 @@
 package io.inkstream.sink;
 
+import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import com.datastax.oss.driver.api.core.type.codec.CodecNotFoundException;
 import io.inkstream.contract.prediction.InvalidPredictionException;
@@ -8,14 +9,19 @@ import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.store.ImageFailure;
+import io.inkstream.store.PredictionTally;
 import io.inkstream.store.PredictionWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -50,6 +56,7 @@ final class PredictionSink implements Runnable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> deadLetters;
     private final PredictionWriter writer;
+    private final RunningTallies tallies;
     private final Semaphore inFlight;
     /** Predictions handed to the writer at once: its history batches are drawn from one slice. */
     private final int writeSlice;
@@ -59,10 +66,11 @@ final class PredictionSink implements Runnable {
     private volatile boolean cassandraFailing;
 
     PredictionSink(KafkaConsumer<String, byte[]> consumer, KafkaProducer<byte[], byte[]> deadLetters, PredictionWriter writer,
-                   int maxInFlight, SinkMetrics metrics) {
+                   RunningTallies tallies, int maxInFlight, SinkMetrics metrics) {
         this.consumer = consumer;
         this.deadLetters = deadLetters;
         this.writer = writer;
+        this.tallies = tallies;
         this.inFlight = new Semaphore(maxInFlight);
         this.writeSlice = Math.min(maxInFlight, 4 * PredictionWriter.HISTORY_BATCH_ROWS);
         this.metrics = metrics;
@@ -74,6 +82,7 @@ final class PredictionSink implements Runnable {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 // Every polled batch is written and committed before the next poll: nothing is in flight here.
+                tallies.forget(partitions);
                 log.info("partitions revoked partitions={}", partitions);
             }
 
@@ -98,33 +107,34 @@ final class PredictionSink implements Runnable {
         }
     }
 
-    /** A polled record and what it becomes: a prediction's rows, or an image's failure. */
-    private record Pending(ConsumerRecord<String, byte[]> record, Prediction prediction, ImageFailure failure) {
-    }
-
-    /** Writes a polled batch completely (or dead-letters what can never be written); returns false if stopped first. */
+    /**
+     * Writes a polled batch completely (or dead-letters what can never be written), then the live
+     * accuracy counts of what was written; returns false if stopped first.
+     */
     private boolean writeAll(ConsumerRecords<String, byte[]> records) throws InterruptedException {
-        List<Pending> pending = new ArrayList<>(records.count());
+        List<Polled> pending = new ArrayList<>(records.count());
+        Set<Polled> refused = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Future<RecordMetadata>> dead = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             if (Topics.IMAGES_DLQ.equals(record.topic())) {
                 // A dead letter without a key (an image sent without an id) names no image to report on.
                 if (record.key() != null) {
                     ImageFailure failure = failureOf(record);
-                    pending.add(new Pending(record, null, failure));
+                    pending.add(new Polled(record, null, failure));
                 }
                 continue;
             }
             try {
                 Prediction prediction = PredictionJson.read(record.value());
-                pending.add(new Pending(record, prediction, null));
+                pending.add(new Polled(record, prediction, null));
             } catch (InvalidPredictionException e) {
                 dead.add(deadLetter(record, "parse", "invalid-prediction", e.getMessage()));
             }
         }
+        List<Polled> polled = List.copyOf(pending);
         long backoffMillis = 100;
         while (!pending.isEmpty()) {
-            List<Pending> failed = writeOnce(pending, dead);
+            List<Polled> failed = writeOnce(pending, dead, refused);
             if (failed.isEmpty()) {
                 break;
             }
@@ -140,6 +150,9 @@ final class PredictionSink implements Runnable {
             keepGroupMembership(backoffMillis);
             backoffMillis = Math.min(MAX_BACKOFF.toMillis(), backoffMillis * 2);
             pending = failed;
+        }
+        if (!writeTallies(polled.stream().filter(item -> !refused.contains(item)).toList())) {
+            return false;
         }
         if (cassandraFailing) {
             log.info("cassandra writes recovered");
@@ -159,10 +172,11 @@ final class PredictionSink implements Runnable {
      * Writes each prediction once, at most maxInFlight at a time, handed to the writer in slices so
      * that it can batch their history rows; returns those that failed for a reason worth retrying.
      */
-    private List<Pending> writeOnce(List<Pending> batch, List<Future<RecordMetadata>> dead) throws InterruptedException {
+    private List<Polled> writeOnce(List<Polled> batch, List<Future<RecordMetadata>> dead, Set<Polled> refused)
+            throws InterruptedException {
         List<CompletableFuture<Throwable>> writes = new ArrayList<>(batch.size());
         for (int from = 0; from < batch.size(); from += writeSlice) {
-            List<Pending> slice = batch.subList(from, Math.min(batch.size(), from + writeSlice));
+            List<Polled> slice = batch.subList(from, Math.min(batch.size(), from + writeSlice));
             inFlight.acquire(slice.size());
             long started = System.nanoTime();
             for (CompletionStage<Void> write : write(slice)) {
@@ -176,7 +190,7 @@ final class PredictionSink implements Runnable {
                 }));
             }
         }
-        List<Pending> failed = new ArrayList<>();
+        List<Polled> failed = new ArrayList<>();
         for (int i = 0; i < writes.size(); i++) {
             Throwable error = writes.get(i).join();
             if (error == null) {
@@ -185,6 +199,7 @@ final class PredictionSink implements Runnable {
             if (error instanceof QueryValidationException || error instanceof CodecNotFoundException) {
                 // Cassandra refuses this row as such: retrying cannot help.
                 dead.add(deadLetter(batch.get(i).record(), "write", error.getClass().getSimpleName(), error.getMessage()));
+                refused.add(batch.get(i));
             } else {
                 failed.add(batch.get(i));
             }
@@ -192,12 +207,49 @@ final class PredictionSink implements Runnable {
         return failed;
     }
 
+    /**
+     * Counts the written predictions into their running tallies and writes the tallies that changed,
+     * retrying like the rows; returns false if stopped first (nothing committed: the batch comes
+     * again and counts from the tallies as written). A tally Cassandra refuses as such is logged and
+     * skipped, so that no record can hold the stream: those predictions stay uncounted.
+     */
+    private boolean writeTallies(List<Polled> written) throws InterruptedException {
+        long backoffMillis = 100;
+        while (true) {
+            try {
+                Map<RunningTallies.Key, PredictionTally> counted = tallies.counted(written);
+                if (!counted.isEmpty()) {
+                    writer.write(counted.values()).toCompletableFuture().join();
+                }
+                tallies.advance(counted);
+                return true;
+            } catch (CompletionException | DriverException e) {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof QueryValidationException) {
+                    log.error("live accuracy counts refused, not counted predictions={} reason=\"{}\"", written.size(), cause.getMessage());
+                    return true;
+                }
+                metrics.retried(1);
+                if (!cassandraFailing) {
+                    log.warn("cassandra writes failing, retrying with backoff reason=\"{}\"", cause.getMessage());
+                    cassandraFailing = true;
+                }
+                if (!running.get()) {
+                    log.warn("stopping with live accuracy counts unwritten: not committed, they will be counted again");
+                    return false;
+                }
+                keepGroupMembership(backoffMillis);
+                backoffMillis = Math.min(MAX_BACKOFF.toMillis(), backoffMillis * 2);
+            }
+        }
+    }
+
     /** One stage per item, in order: the predictions' rows through one call (their history is batched), each failure alone. */
-    private List<CompletionStage<Void>> write(List<Pending> slice) {
-        List<Prediction> predictions = slice.stream().map(Pending::prediction).filter(p -> p != null).toList();
+    private List<CompletionStage<Void>> write(List<Polled> slice) {
+        List<Prediction> predictions = slice.stream().map(Polled::prediction).filter(p -> p != null).toList();
         Iterator<CompletionStage<Void>> predictionWrites = writer.write(predictions).iterator();
         List<CompletionStage<Void>> writes = new ArrayList<>(slice.size());
-        for (Pending item : slice) {
+        for (Polled item : slice) {
             writes.add(item.prediction() != null ? predictionWrites.next() : writer.write(item.failure()));
         }
         return writes;

@@ -8,6 +8,7 @@ import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.ops.OpsServer;
 import io.inkstream.store.PredictionSchema;
+import io.inkstream.store.PredictionReader;
 import io.inkstream.store.PredictionWriter;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -81,7 +82,8 @@ public final class SinkService implements AutoCloseable {
         new KafkaClientMetrics(consumer).bindTo(meters);
         KafkaProducer<byte[], byte[]> deadLetters = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(),
                 new ByteArraySerializer());
-        PredictionSink sink = new PredictionSink(consumer, deadLetters, new PredictionWriter(session), config.maxInFlight(),
+        PredictionSink sink = new PredictionSink(consumer, deadLetters, new PredictionWriter(session),
+                new RunningTallies(new PredictionReader(session)), config.maxInFlight(),
                 new SinkMetrics(meters));
         Thread loop = new Thread(sink, "prediction-sink");
         loop.start();

@@ -74,6 +74,7 @@ class SinkCassandraOutageIT {
                 PredictionReader reader = new PredictionReader(session);
                 SinkIT.await(() -> reader.accuracy(model).predictions(), PREDICTIONS, Duration.ofSeconds(120));
                 assertThat(reader.accuracy(model).predictions()).isEqualTo(PREDICTIONS);
+                assertThat(reader.countHistory(model).predictions()).isEqualTo(PREDICTIONS);
                 assertThat(SinkIT.rowsByImage(session, model, PREDICTIONS)).isEqualTo(PREDICTIONS);
             }
         } finally {

@@ -10,6 +10,7 @@ import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
+import io.inkstream.store.ModelAccuracy;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.testkit.cassandra.CassandraCluster;
 import io.inkstream.testkit.junit.SharedInfrastructure;
@@ -59,17 +60,19 @@ class SinkIT {
 
             PredictionReader reader = new PredictionReader(session);
             await(() -> reader.accuracy(model).predictions(), PREDICTIONS, Duration.ofSeconds(120));
-            assertThat(reader.accuracy(model).predictions()).isEqualTo(PREDICTIONS);
+            assertThat(reader.accuracy(model)).isEqualTo(new ModelAccuracy(model, PREDICTIONS, PREDICTIONS, PREDICTIONS)); // label == trueLabel
+            assertThat(reader.countHistory(model)).isEqualTo(reader.accuracy(model)); // the running counts agree with the rows
             assertThat(rowsByImage(session, model, PREDICTIONS)).isEqualTo(PREDICTIONS);
-            assertThat(reader.accuracy(model).correct()).isEqualTo(PREDICTIONS); // label == trueLabel in every one
         }
 
-        // The same predictions consumed again from the beginning, by a group with no offsets: upserts, same rows.
+        // The same predictions consumed again from the beginning, by a group with no offsets: upserts, same rows, and
+        // the running counts unchanged (counted by offset, so nothing twice: counting each record again would double them).
         try (SinkService again = SinkService.start(config.withGroupId("sink-again-" + UUID.randomUUID()));
              CqlSession session = cassandra.sessionBuilder().build()) {
             awaitConsumedToEnd(kafka, again, Duration.ofSeconds(120));
             PredictionReader reader = new PredictionReader(session);
             assertThat(reader.accuracy(model).predictions()).isEqualTo(PREDICTIONS);
+            assertThat(reader.countHistory(model).predictions()).isEqualTo(PREDICTIONS);
             assertThat(rowsByImage(session, model, PREDICTIONS)).isEqualTo(PREDICTIONS);
         }
     }

@@ -126,7 +126,7 @@ public final class ModelCatalog implements AutoCloseable {
                 .map(ModelMetadata::version));
     }
 
-    /** Every model known from the topic or the tables; starts a recount of live accuracy when the last one is stale. */
+    /** Every model known from the topic or the tables; reads live accuracy again in the background when the last reading is stale. */
     public Snapshot snapshot() {
         refreshAccuracyIfStale();
         Optional<String> active = activeVersion();
@@ -152,7 +152,7 @@ public final class ModelCatalog implements AutoCloseable {
                     versions.addAll(artifacts.keySet());
                     Map<String, ModelAccuracy> counted = new ConcurrentHashMap<>();
                     for (String version : versions) {
-                        counted.put(version, reader.accuracy(version));
+                        counted.put(version, reader.accuracy(version)); // running counts: one small partition per model
                     }
                     accuracy = Map.copyOf(counted);
                     accuracyAt = Optional.of(clock.instant());

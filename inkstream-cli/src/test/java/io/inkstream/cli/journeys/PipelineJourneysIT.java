@@ -168,6 +168,7 @@ class PipelineJourneysIT {
         assertThat(v2Rows.predictions()).isEqualTo(summary.images());
         assertThat(v2Rows.labelled()).isEqualTo(summary.labelled());
         assertThat(v2Rows.correct()).isEqualTo(summary.correct());
+        assertThat(reader.countHistory(v2)).isEqualTo(v2Rows); // the running counts agree with the history rows
         long agreeing = both.values().stream().filter(p -> p.get(0).label() == p.get(1).label()).count();
         assertThat(summary.comparedImages()).isEqualTo(sent.size());
         assertThat(summary.agreeing()).isEqualTo(agreeing);

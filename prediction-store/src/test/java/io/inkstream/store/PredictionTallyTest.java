@@ -1,0 +1,25 @@
+package io.inkstream.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class PredictionTallyTest {
+    private static final Instant AT = Instant.parse("2026-12-02T10:00:00Z");
+
+    @Test
+    void countsEachOffsetOnceAndTellsLabelledFromCorrect() {
+        PredictionTally tally = PredictionTally.empty("v1", 2)
+                .count(10, PredictionStoreIT.prediction("a", "v1", 7, 7, AT))
+                .count(11, PredictionStoreIT.prediction("b", "v1", 7, 1, AT))
+                .count(14, PredictionStoreIT.prediction("c", "v1", 3, null, AT));
+        assertThat(tally).isEqualTo(new PredictionTally("v1", 2, 14, 3, 2, 1));
+
+        // The same records consumed again (a restart from an older committed offset): nothing changes.
+        PredictionTally again = tally.count(10, PredictionStoreIT.prediction("a", "v1", 7, 7, AT))
+                .count(14, PredictionStoreIT.prediction("c", "v1", 3, null, AT));
+        assertThat(again).isSameAs(tally);
+        assertThat(again.count(15, PredictionStoreIT.prediction("d", "v1", 3, 3, AT))).isEqualTo(new PredictionTally("v1", 2, 15, 4, 3, 2));
+    }
+}
