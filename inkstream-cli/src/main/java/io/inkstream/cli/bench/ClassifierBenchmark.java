@@ -34,7 +34,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -64,6 +63,8 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class ClassifierBenchmark {
     private static final String PASSTHROUGH_TOPIC = "bench.passthrough";
+    /** Rounds of each fast topology; an odd number, for a median. */
+    private static final int ROUNDS = 5;
 
     private final String bootstrap;
     private final int images;
@@ -92,12 +93,24 @@ public final class ClassifierBenchmark {
         measure("warm-up: pass-through", passThrough(), config, client);
         measure("warm-up: micro-batched", batched(model, BatchSettings.Buffer.CHANGELOG), config, client);
         out.println();
-        // Best of three for the fast topologies (each round is a few seconds, so a GC pause or a log
-        // roll moves one round a lot); the per-record one runs long enough to average those out.
-        double passthrough = best("pass-through (no model)", ClassifierBenchmark::passThrough, config, client);
+        // The fast topologies' rounds take a few seconds each, and one round can move by a third with a
+        // GC pause, a log roll or the machine's other work. So they run interleaved, one round of each
+        // in turn, and each is reported by its median: a slow spell hits all three, and the ratios
+        // compare like with like. The per-record one runs long enough to average those out.
+        List<Double> passthroughRounds = new ArrayList<>();
+        List<Double> batchedRounds = new ArrayList<>();
+        List<Double> unsafeRounds = new ArrayList<>();
+        for (int round = 1; round <= ROUNDS; round++) {
+            passthroughRounds.add(measure("pass-through (no model) #" + round, passThrough(), config, client));
+            batchedRounds.add(measure("micro-batched (Inkstream) #" + round, batched(model, BatchSettings.Buffer.CHANGELOG), config, client));
+            unsafeRounds.add(measure("micro-batched, memory-only #" + round, batched(model, BatchSettings.Buffer.MEMORY_UNSAFE), config, client));
+        }
         double perRecord = measure("per-record model calls", perRecord(model), config, client);
-        double batched = best("micro-batched (Inkstream)", () -> batched(model, BatchSettings.Buffer.CHANGELOG), config, client);
-        double unsafe = best("micro-batched, memory-only", () -> batched(model, BatchSettings.Buffer.MEMORY_UNSAFE), config, client);
+        out.println();
+        double passthrough = median("pass-through (no model)", passthroughRounds);
+        out.printf(Locale.ROOT, "%-31s %9.0f images/s  (one round)%n", "per-record model calls", perRecord);
+        double batched = median("micro-batched (Inkstream)", batchedRounds);
+        double unsafe = median("micro-batched, memory-only", unsafeRounds);
         out.printf(Locale.ROOT, "%nthe changelogged buffer keeps %.0f%% of the unsafe memory-only buffer's throughput%n", 100 * batched / unsafe);
         out.println();
         out.printf(Locale.ROOT, "batched / per-record   %6.1fx   (goal: at least 20x)%n", batched / perRecord);
@@ -125,13 +138,12 @@ public final class ClassifierBenchmark {
         }
     }
 
-    private double best(String name, Supplier<Topology> topology, ClassifierConfig config, Properties client) throws Exception {
-        double best = 0;
-        for (int round = 1; round <= 3; round++) {
-            best = Math.max(best, measure(name + " #" + round, topology.get(), config, client));
-        }
-        out.printf(Locale.ROOT, "%-31s %9.0f images/s  (best of 3)%n", name, best);
-        return best;
+    private double median(String name, List<Double> rounds) {
+        List<Double> sorted = rounds.stream().sorted().toList();
+        double median = sorted.get(sorted.size() / 2);
+        out.printf(Locale.ROOT, "%-31s %9.0f images/s  (median of %d, %.0f-%.0f)%n", name, median, sorted.size(), sorted.get(0),
+                sorted.get(sorted.size() - 1));
+        return median;
     }
 
     private double measure(String name, Topology topology, ClassifierConfig config, Properties client) throws Exception {
