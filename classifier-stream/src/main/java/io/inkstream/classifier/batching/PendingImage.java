@@ -24,10 +24,31 @@ public record PendingImage(byte[] key, byte[] value, Header[] headers, long time
         return new RecordHeaders(headers);
     }
 
+    /**
+     * The buffer's serde. Reading never throws: an entry that is not one this class wrote (a
+     * corrupt or forged changelog record) reads as null, which the buffer drops with a log line, so
+     * no record can stop a restore.
+     */
     public static Serde<PendingImage> serde() {
         Serializer<PendingImage> serializer = (topic, image) -> image == null ? null : write(image);
-        Deserializer<PendingImage> deserializer = (topic, bytes) -> bytes == null ? null : read(bytes);
+        Deserializer<PendingImage> deserializer = (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                return read(bytes);
+            } catch (CorruptEntryException e) {
+                return null;
+            }
+        };
         return Serdes.serdeFrom(serializer, deserializer);
+    }
+
+    /** A buffer entry that is not one {@link #write} made. */
+    static final class CorruptEntryException extends Exception {
+        CorruptEntryException(String message) {
+            super(message);
+        }
     }
 
     static byte[] write(PendingImage image) {
@@ -48,19 +69,37 @@ public record PendingImage(byte[] key, byte[] value, Header[] headers, long time
         }
     }
 
-    static PendingImage read(byte[] bytes) {
+    /**
+     * Reads an entry with memory bounded by its own length: every length and count is checked
+     * against the bytes that remain before anything is allocated, and nothing may follow the last
+     * header.
+     */
+    static PendingImage read(byte[] bytes) throws CorruptEntryException {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             byte[] key = readBytes(in);
             byte[] value = readBytes(in);
+            if (key == null || value == null) {
+                // Only images with an id and bytes are buffered (the processor dead-letters the others).
+                throw new CorruptEntryException("an entry without " + (key == null ? "a key" : "a value"));
+            }
             long timestamp = in.readLong();
-            Header[] headers = new Header[in.readInt()];
+            int count = in.readInt();
+            // A header takes at least 6 bytes (a 2-byte key length and a 4-byte value length).
+            if (count < 0 || count > in.available() / 6) {
+                throw new CorruptEntryException("header count " + count + " with " + in.available() + " bytes left");
+            }
+            Header[] headers = new Header[count];
             for (int i = 0; i < headers.length; i++) {
                 headers[i] = new RecordHeader(in.readUTF(), readBytes(in));
             }
+            if (in.available() > 0) {
+                throw new CorruptEntryException(in.available() + " bytes after the last header");
+            }
             return new PendingImage(key, value, headers, timestamp);
         } catch (IOException e) {
-            throw new UncheckedIOException("corrupt buffer entry", e);
+            // EOFException: a length or count past the end; UTFDataFormatException: a header key that is not modified UTF-8.
+            throw new CorruptEntryException("not a buffer entry: " + e);
         }
     }
 
@@ -73,8 +112,14 @@ public record PendingImage(byte[] key, byte[] value, Header[] headers, long time
         }
     }
 
-    private static byte[] readBytes(DataInputStream in) throws IOException {
+    private static byte[] readBytes(DataInputStream in) throws IOException, CorruptEntryException {
         int length = in.readInt();
-        return length < 0 ? null : in.readNBytes(length);
+        if (length == -1) {
+            return null;
+        }
+        if (length < -1 || length > in.available()) {
+            throw new CorruptEntryException("a length of " + length + " with " + in.available() + " bytes left");
+        }
+        return in.readNBytes(length);
     }
 }

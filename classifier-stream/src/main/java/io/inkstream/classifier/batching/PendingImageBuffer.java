@@ -13,6 +13,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The batch buffer: pending images in memory, and in a changelogged store only what is still
@@ -33,6 +35,7 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * upgrade that drops the hook loses images there and fails the build.
  */
 public final class PendingImageBuffer implements StateStore, CachedStateStore<Long, PendingImage> {
+    private static final Logger log = LoggerFactory.getLogger(PendingImageBuffer.class);
     private final KeyValueStore<Long, PendingImage> changelogged;
     private final boolean durable;
     private final TreeMap<Long, PendingImage> pending = new TreeMap<>();
@@ -115,8 +118,14 @@ public final class PendingImageBuffer implements StateStore, CachedStateStore<Lo
         persisted.clear();
         try (KeyValueIterator<Long, PendingImage> all = changelogged.all()) {
             all.forEachRemaining(entry -> {
-                pending.put(entry.key, entry.value);
                 persisted.add(entry.key);
+                if (entry.value == null) {
+                    // Not an entry this buffer wrote (the serde reads those as null): dropped, and
+                    // tombstoned at the next commit, so that a forged record cannot stop the task.
+                    log.warn("buffer entry unreadable, dropped store={} input_offset={}", name(), entry.key);
+                } else {
+                    pending.put(entry.key, entry.value);
+                }
             });
         }
         return pending.size();

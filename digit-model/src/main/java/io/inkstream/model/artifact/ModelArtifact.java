@@ -17,31 +17,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A trained model as one zip: {@code model.json} (metadata) and {@code network.zip} (the DL4J
- * network, without updater state: inference does not need it). This is the value of the
- * {@code models} topic and the file operators publish.
+ * A trained model as one zip: {@code model.json} (metadata) and {@code weights.bin} (every weight
+ * and bias as a little-endian 32-bit float, in DL4J's parameter order: per layer, the weight
+ * matrix in column-major order, then the biases). This is the value of the {@code models} topic and
+ * the file operators publish.
  *
- * <p>Reading validates everything before the model can classify anything: the zip, both entries,
- * the format version, the network's digest, and that its layers are the architecture's and take
- * 28 x 28 inputs. Entries are capped, so a hostile artifact cannot exhaust memory.
+ * <p>An artifact is untrusted data: anyone who can write to the topic can send one. Reading it
+ * never runs Java deserialization or DL4J's model loader: the network is built from the
+ * architecture's configuration in this code, and only numbers come from the artifact. Before
+ * anything is allocated, the zip may hold these two entries and nothing else, once each, each
+ * inflated no further than its own cap (64 KiB of metadata; the weights of the largest
+ * architecture); the weights must then be exactly as many as the claimed architecture has, all
+ * finite, match the digest in the metadata, and be what the version names. A refusal says which
+ * rule failed.
  */
 public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
     public static final String METADATA_ENTRY = "model.json";
-    public static final String NETWORK_ENTRY = "network.zip";
-    static final int MAX_ENTRY_BYTES = 64 << 20;
+    public static final String WEIGHTS_ENTRY = "weights.bin";
+    /** The entry format 1 used for its DL4J-serialized network. */
+    static final String LEGACY_NETWORK_ENTRY = "network.zip";
+    static final int MAX_METADATA_BYTES = 64 * 1024;
+    static final int MAX_WEIGHTS_BYTES = Float.BYTES * Architecture.maxParameterCount();
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -65,19 +71,18 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
     }
 
     public byte[] toBytes() {
+        float[] parameters = network.params().dup().data().asFloat();
+        ByteBuffer weights = ByteBuffer.allocate(parameters.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        weights.asFloatBuffer().put(parameters);
+        ModelMetadata stamped = metadata.withWeightsSha256(sha256(weights.array()));
         try {
-            ByteArrayOutputStream networkBytes = new ByteArrayOutputStream();
-            ModelSerializer.writeModel(network, networkBytes, false);
-            byte[] networkZip = networkBytes.toByteArray();
-            ModelMetadata stamped = metadata.withNetworkSha256(sha256(networkZip));
-
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
                 zip.write(JSON.writeValueAsBytes(stamped));
                 zip.closeEntry();
-                zip.putNextEntry(new ZipEntry(NETWORK_ENTRY));
-                zip.write(networkZip);
+                zip.putNextEntry(new ZipEntry(WEIGHTS_ENTRY));
+                zip.write(weights.array());
                 zip.closeEntry();
             }
             return out.toByteArray();
@@ -103,40 +108,61 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
     }
 
     public static ModelArtifact read(byte[] artifact) throws ModelArtifactException {
-        Map<String, byte[]> entries = unzip(artifact);
-        ModelMetadata metadata = checkedMetadata(entries);
-        byte[] networkZip = entries.get(NETWORK_ENTRY);
-        MultiLayerNetwork network;
-        try {
-            network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(networkZip), false);
-        } catch (IOException | RuntimeException e) {
-            throw new ModelArtifactException("model " + metadata.version() + ": the network cannot be loaded: " + e.getMessage(), e);
+        Checked checked = check(unzip(artifact));
+        MultiLayerNetwork network = new MultiLayerNetwork(checked.architecture().configuration(0));
+        network.init(Nd4j.create(checked.weights(), new long[] {1, checked.weights().length}, 'c'), false);
+        String named = versionOf(checked.architecture(), network);
+        if (!named.equals(checked.metadata().version())) {
+            throw new ModelArtifactException("model " + checked.metadata().version() + ": its weights are version " + named
+                    + ", and a version must name its weights");
         }
-        checkLayers(metadata, network);
-        return new ModelArtifact(metadata, network);
+        return new ModelArtifact(checked.metadata(), network);
     }
 
     /**
-     * The metadata of an artifact whose network matches its digest, without loading the network:
-     * what a service that lists models but never runs them needs.
+     * The metadata of an artifact whose weights pass every check but the version's, without
+     * building the network: what a service that lists models but never runs them needs.
      */
     public static ModelMetadata readMetadata(byte[] artifact) throws ModelArtifactException {
-        return checkedMetadata(unzip(artifact));
+        return check(unzip(artifact)).metadata();
     }
 
-    private static ModelMetadata checkedMetadata(Map<String, byte[]> entries) throws ModelArtifactException {
+    private record Checked(ModelMetadata metadata, Architecture architecture, float[] weights) {
+    }
+
+    private static Checked check(Map<String, byte[]> entries) throws ModelArtifactException {
         byte[] json = entries.get(METADATA_ENTRY);
-        byte[] networkZip = entries.get(NETWORK_ENTRY);
-        if (json == null || networkZip == null) {
+        byte[] weightBytes = entries.get(WEIGHTS_ENTRY);
+        if (json == null || weightBytes == null) {
             throw new ModelArtifactException("not a model artifact: expected entries " + METADATA_ENTRY + " and "
-                    + NETWORK_ENTRY + ", found " + entries.keySet());
+                    + WEIGHTS_ENTRY + ", found " + entries.keySet());
         }
         ModelMetadata metadata = parseMetadata(json);
-        if (!sha256(networkZip).equals(metadata.networkSha256())) {
-            throw new ModelArtifactException("model " + metadata.version() + " is corrupt: " + NETWORK_ENTRY
+        if (!sha256(weightBytes).equals(metadata.weightsSha256())) {
+            throw new ModelArtifactException("model " + metadata.version() + " is corrupt: " + WEIGHTS_ENTRY
                     + " does not match the digest in " + METADATA_ENTRY);
         }
-        return metadata;
+        Architecture architecture;
+        try {
+            architecture = Architecture.byId(metadata.architecture());
+        } catch (IllegalArgumentException e) {
+            throw new ModelArtifactException("model " + metadata.version() + ": " + e.getMessage(), e);
+        }
+        long expected = (long) Float.BYTES * architecture.parameterCount();
+        if (weightBytes.length != expected) {
+            throw new ModelArtifactException("model " + metadata.version() + " claims architecture " + architecture.id() + " "
+                    + architecture.layerSizes() + ", " + architecture.parameterCount() + " weights (" + expected + " bytes), but "
+                    + WEIGHTS_ENTRY + " holds " + weightBytes.length + " bytes");
+        }
+        float[] weights = new float[architecture.parameterCount()];
+        ByteBuffer.wrap(weightBytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(weights);
+        for (int i = 0; i < weights.length; i++) {
+            if (!Float.isFinite(weights[i])) {
+                throw new ModelArtifactException("model " + metadata.version() + ": weight " + i + " is " + weights[i]
+                        + "; every weight must be a finite number");
+            }
+        }
+        return new Checked(metadata, architecture, weights);
     }
 
     private static ModelMetadata parseMetadata(byte[] json) throws ModelArtifactException {
@@ -146,13 +172,16 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
         } catch (IOException e) {
             throw new ModelArtifactException(METADATA_ENTRY + " is not valid model metadata: " + e.getMessage(), e);
         }
+        if (metadata == null) {
+            throw new ModelArtifactException(METADATA_ENTRY + " is JSON null, not model metadata");
+        }
         if (metadata.formatVersion() != ModelMetadata.FORMAT_VERSION) {
             throw new ModelArtifactException("model " + metadata.version() + " has artifact format " + metadata.formatVersion()
                     + "; this build reads format " + ModelMetadata.FORMAT_VERSION);
         }
         if (metadata.version() == null || metadata.version().isBlank() || metadata.architecture() == null
-                || metadata.input() == null || metadata.networkSha256() == null) {
-            throw new ModelArtifactException(METADATA_ENTRY + " lacks version, architecture, input or networkSha256");
+                || metadata.input() == null || metadata.weightsSha256() == null || metadata.createdAt() == null) {
+            throw new ModelArtifactException(METADATA_ENTRY + " lacks version, architecture, input, createdAt or weightsSha256");
         }
         if (!ModelMetadata.InputSpec.MNIST.equals(metadata.input())) {
             throw new ModelArtifactException("model " + metadata.version() + " expects input " + metadata.input()
@@ -161,41 +190,29 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
         return metadata;
     }
 
-    private static void checkLayers(ModelMetadata metadata, MultiLayerNetwork network) throws ModelArtifactException {
-        Architecture architecture;
-        try {
-            architecture = Architecture.byId(metadata.architecture());
-        } catch (IllegalArgumentException e) {
-            throw new ModelArtifactException("model " + metadata.version() + ": " + e.getMessage(), e);
-        }
-        List<Integer> sizes = new ArrayList<>();
-        for (int i = 0; i < network.getnLayers(); i++) {
-            if (!(network.getLayerWiseConfigurations().getConf(i).getLayer() instanceof FeedForwardLayer layer)) {
-                throw new ModelArtifactException("model " + metadata.version() + ": layer " + i + " is not a dense layer");
-            }
-            if (i == 0) {
-                sizes.add((int) layer.getNIn());
-            }
-            sizes.add((int) layer.getNOut());
-        }
-        if (!sizes.equals(architecture.layerSizes())) {
-            throw new ModelArtifactException("model " + metadata.version() + " claims architecture " + architecture.id()
-                    + " " + architecture.layerSizes() + " but its network has layers " + sizes);
-        }
-    }
-
+    /** The two entries, each read no further than its cap; any other entry, or one twice, refuses the artifact. */
     private static Map<String, byte[]> unzip(byte[] artifact) throws ModelArtifactException {
         Map<String, byte[]> entries = new HashMap<>();
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(artifact))) {
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
-                if (entry.isDirectory()) {
-                    continue;
+                String name = entry.getName();
+                int cap = switch (name) {
+                    case METADATA_ENTRY -> MAX_METADATA_BYTES;
+                    case WEIGHTS_ENTRY -> MAX_WEIGHTS_BYTES;
+                    case LEGACY_NETWORK_ENTRY -> throw new ModelArtifactException("an artifact of format 1 (" + LEGACY_NETWORK_ENTRY
+                            + ", a DL4J-serialized network, whose loader runs Java deserialization) is no longer read: "
+                            + "train the model again with this build, or publish one trained by it");
+                    default -> throw new ModelArtifactException("model artifact entry '" + printable(name) + "' is refused: an artifact holds "
+                            + METADATA_ENTRY + " and " + WEIGHTS_ENTRY + " only");
+                };
+                if (entries.containsKey(name)) {
+                    throw new ModelArtifactException("model artifact entry " + name + " appears twice");
                 }
-                byte[] content = readCapped(zip, entry.getName());
-                entries.put(entry.getName(), content);
+                entries.put(name, readCapped(zip, name, cap));
             }
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
+            // IllegalArgumentException: ZipInputStream's answer to a malformed entry name.
             throw new ModelArtifactException("not a readable model artifact (zip): " + e.getMessage(), e);
         }
         if (entries.isEmpty()) {
@@ -204,12 +221,18 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
         return entries;
     }
 
-    private static byte[] readCapped(InputStream in, String name) throws IOException, ModelArtifactException {
-        byte[] content = in.readNBytes(MAX_ENTRY_BYTES + 1);
-        if (content.length > MAX_ENTRY_BYTES) {
-            throw new ModelArtifactException("model artifact entry " + name + " is larger than " + MAX_ENTRY_BYTES + " bytes");
+    private static byte[] readCapped(InputStream in, String name, int cap) throws IOException, ModelArtifactException {
+        byte[] content = in.readNBytes(cap + 1);
+        if (content.length > cap) {
+            throw new ModelArtifactException("model artifact entry " + name + " inflates to more than " + cap + " bytes");
         }
         return content;
+    }
+
+    /** An entry name as a log line can show it: at most 80 characters, control characters replaced. */
+    private static String printable(String name) {
+        String shown = name.length() > 80 ? name.substring(0, 80) + "..." : name;
+        return shown.replaceAll("\\p{Cntrl}", "?");
     }
 
     static String sha256(byte[] data) {

@@ -15,12 +15,17 @@ import java.util.Map;
  * @param validationAccuracy accuracy on the held-out digits, never trained on
  * @param validationSize     how many held-out digits that accuracy counts
  * @param createdAt          when training finished
- * @param networkSha256      SHA-256 of the network entry, checked on load
+ * @param weightsSha256      SHA-256 of the weights entry, checked on load
  */
 public record ModelMetadata(int formatVersion, String version, String architecture, InputSpec input,
                             TrainingData trainingData, Map<String, Object> hyperParameters,
-                            double validationAccuracy, int validationSize, Instant createdAt, String networkSha256) {
-    public static final int FORMAT_VERSION = 1;
+                            double validationAccuracy, int validationSize, Instant createdAt, String weightsSha256) {
+    /**
+     * 2: the weights as plain little-endian floats ({@code weights.bin}), the network built from the
+     * architecture's own configuration. 1 held a DL4J-serialized network, whose loader runs Java
+     * deserialization on what the artifact carries: no longer read.
+     */
+    public static final int FORMAT_VERSION = 2;
 
     public ModelMetadata {
         hyperParameters = Map.copyOf(hyperParameters);
@@ -35,7 +40,7 @@ public record ModelMetadata(int formatVersion, String version, String architectu
     public record TrainingData(String source, int count, String sha256) {
     }
 
-    ModelMetadata withNetworkSha256(String digest) {
+    ModelMetadata withWeightsSha256(String digest) {
         return new ModelMetadata(formatVersion, version, architecture, input, trainingData, hyperParameters,
                 validationAccuracy, validationSize, createdAt, digest);
     }

@@ -63,6 +63,25 @@ public enum Architecture {
         return List.copyOf(sizes);
     }
 
+    /** How many weights and biases the network has: for each layer, inputs x outputs plus outputs. */
+    public int parameterCount() {
+        List<Integer> sizes = layerSizes();
+        int count = 0;
+        for (int i = 1; i < sizes.size(); i++) {
+            count += sizes.get(i - 1) * sizes.get(i) + sizes.get(i);
+        }
+        return count;
+    }
+
+    /** The largest {@link #parameterCount()} of any architecture: what an artifact's weights may hold at most. */
+    public static int maxParameterCount() {
+        int max = 0;
+        for (Architecture architecture : values()) {
+            max = Math.max(max, architecture.parameterCount());
+        }
+        return max;
+    }
+
     public Map<String, Object> hyperParameters() {
         return Map.of(
                 "layers", layerSizes(),

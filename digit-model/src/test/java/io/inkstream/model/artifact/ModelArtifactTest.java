@@ -34,8 +34,7 @@ class ModelArtifactTest {
 
         ModelArtifact reread = ModelArtifact.read(file);
 
-        // The network entry is re-serialised (new zip timestamps, new digest); everything else is kept.
-        assertThat(reread.metadata()).usingRecursiveComparison().ignoringFields("networkSha256").isEqualTo(original.metadata());
+        assertThat(reread.metadata()).isEqualTo(original.metadata());
         DigitClassifier a = original.classifier();
         DigitClassifier b = reread.classifier();
         for (int i = 0; i < 20; i++) {
@@ -67,17 +66,17 @@ class ModelArtifactTest {
     @Test
     void refusesAnArtifactWithoutItsNetwork() throws IOException {
         Map<String, byte[]> entries = entries(shipped);
-        entries.remove(ModelArtifact.NETWORK_ENTRY);
+        entries.remove(ModelArtifact.WEIGHTS_ENTRY);
         assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
-                .hasMessageContaining("expected entries model.json and network.zip");
+                .hasMessageContaining("expected entries model.json and weights.bin");
     }
 
     @Test
-    void refusesANetworkThatDoesNotMatchItsDigest() throws IOException {
+    void refusesWeightsThatDoNotMatchTheirDigest() throws IOException {
         Map<String, byte[]> entries = entries(shipped);
-        byte[] network = entries.get(ModelArtifact.NETWORK_ENTRY);
-        network[network.length / 2] ^= 0x55;
+        byte[] weights = entries.get(ModelArtifact.WEIGHTS_ENTRY);
+        weights[weights.length / 2] ^= 0x55;
         assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("is corrupt");
@@ -86,11 +85,11 @@ class ModelArtifactTest {
     @Test
     void refusesAnotherArtifactFormatVersion() throws IOException {
         Map<String, byte[]> entries = entries(shipped);
-        entries.put(ModelArtifact.METADATA_ENTRY, json(entries).replace("\"formatVersion\" : 1", "\"formatVersion\" : 7")
+        entries.put(ModelArtifact.METADATA_ENTRY, json(entries).replace("\"formatVersion\" : 2", "\"formatVersion\" : 7")
                 .getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
-                .hasMessageContaining("has artifact format 7; this build reads format 1");
+                .hasMessageContaining("has artifact format 7; this build reads format 2");
     }
 
     @Test
@@ -110,7 +109,7 @@ class ModelArtifactTest {
                 .getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
-                .hasMessageContaining("claims architecture v2 [784, 256, 128, 10] but its network has layers [784, 64, 32, 10]");
+                .hasMessageContaining("claims architecture v2 [784, 256, 128, 10], 235146 weights (940584 bytes), but weights.bin holds 210600 bytes");
     }
 
     @Test
@@ -120,6 +119,109 @@ class ModelArtifactTest {
         assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("model.json is not valid model metadata");
+    }
+
+    // What an attacker with write access to the models topic sends: each is refused with its reason,
+    // before anything is deserialized and before more than an entry's cap is inflated.
+
+    @Test
+    void refusesAnEntryCarryingAJavaSerializedObjectGraphWithoutReadingIt() throws IOException {
+        Map<String, byte[]> entries = entries(shipped);
+        entries.put("normalizer.bin", javaSerialized(new java.util.HashSet<>(java.util.List.of("a", "b"))));
+        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("entry 'normalizer.bin' is refused: an artifact holds model.json and weights.bin only");
+    }
+
+    @Test
+    void refusesAFormatOneArtifactWhoseNetworkDl4jWouldDeserialize() throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("model.json", json(entries(shipped)).replace("\"formatVersion\" : 2", "\"formatVersion\" : 1").getBytes(StandardCharsets.UTF_8));
+        entries.put("network.zip", javaSerialized(new java.util.HashSet<>(java.util.List.of("a"))));
+        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("format 1")
+                .hasMessageContaining("no longer read");
+    }
+
+    @Test
+    void refusesAnEntryThatInflatesPastItsCapAfterInflatingNoMoreThanTheCap() throws IOException {
+        Map<String, byte[]> entries = entries(shipped);
+        byte[] bomb = new byte[64 << 20]; // 64 MiB of zeros: about 64 KiB compressed
+        entries.put(ModelArtifact.WEIGHTS_ENTRY, bomb);
+        byte[] artifact = zip(entries);
+        assertThat(artifact.length).isLessThan(2 << 20);
+        assertThatThrownBy(() -> ModelArtifact.read(artifact))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("weights.bin inflates to more than " + ModelArtifact.MAX_WEIGHTS_BYTES + " bytes");
+    }
+
+    @Test
+    void refusesAnArtifactPaddedWithManyEntriesAtTheFirstOneItDoesNotKnow() throws IOException {
+        Map<String, byte[]> entries = entries(shipped);
+        for (int i = 0; i < 100; i++) {
+            entries.put("padding-" + i, new byte[64 << 10]);
+        }
+        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("entry 'padding-0' is refused");
+    }
+
+    @Test
+    void refusesMetadataLargerThanItsCap() throws IOException {
+        Map<String, byte[]> entries = entries(shipped);
+        entries.put(ModelArtifact.METADATA_ENTRY, json(entries).replace("\"seed\" : 123", "\"seed\" : 123, \"pad\" : \""
+                + "x".repeat(ModelArtifact.MAX_METADATA_BYTES) + "\"").getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("model.json inflates to more than 65536 bytes");
+    }
+
+    @Test
+    void refusesANotANumberWeightEvenUnderAMatchingDigest() throws Exception {
+        Map<String, byte[]> entries = entries(shipped);
+        byte[] weights = entries.get(ModelArtifact.WEIGHTS_ENTRY);
+        java.nio.ByteBuffer.wrap(weights).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(4 * 1000, Float.NaN);
+        entries.put(ModelArtifact.METADATA_ENTRY, withDigest(json(entries), weights));
+        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("weight 1000 is NaN");
+    }
+
+    @Test
+    void refusesAVersionThatDoesNotNameItsWeights() throws Exception {
+        Map<String, byte[]> entries = entries(shipped);
+        byte[] weights = entries.get(ModelArtifact.WEIGHTS_ENTRY);
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(weights).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.putFloat(0, buffer.getFloat(0) + 0.5f); // other weights, same claimed version
+        entries.put(ModelArtifact.METADATA_ENTRY, withDigest(json(entries), weights));
+        assertThat(ModelArtifact.readMetadata(zip(entries)).version()).isEqualTo("seed-9c9dd5090bda");
+        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("model seed-9c9dd5090bda: its weights are version seed-")
+                .hasMessageContaining("a version must name its weights");
+    }
+
+    @Test
+    void theShippedArtifactsPassEveryCheck() throws Exception {
+        for (ShippedModels model : ShippedModels.values()) {
+            ModelArtifact artifact = ModelArtifact.read(model.bytes());
+            assertThat(entries(model.bytes()).keySet()).containsExactly(ModelArtifact.METADATA_ENTRY, ModelArtifact.WEIGHTS_ENTRY);
+            assertThat(artifact.network().numParams()).isEqualTo(Architecture.byId(artifact.metadata().architecture()).parameterCount());
+        }
+    }
+
+    private static byte[] withDigest(String json, byte[] weights) throws Exception {
+        String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(weights));
+        return json.replaceAll("\"weightsSha256\" : \"[0-9a-f]+\"", "\"weightsSha256\" : \"" + digest + "\"").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] javaSerialized(Object graph) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(graph);
+        }
+        return bytes.toByteArray();
     }
 
     private static String json(Map<String, byte[]> entries) {
