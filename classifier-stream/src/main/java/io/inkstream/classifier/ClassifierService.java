@@ -13,6 +13,7 @@ import io.inkstream.contract.topic.Topics;
 import io.inkstream.model.artifact.ModelArtifactException;
 import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.preprocess.DigitPreprocessor;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -63,6 +64,8 @@ public final class ClassifierService implements AutoCloseable {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         ModelRegistry models = new ModelRegistry(config.pinnedModel(), fallback);
+        FunctionCounter.builder("inkstream_classifier_models_refused", models, ModelRegistry::refusedCount)
+                .description("model artifacts on the models topic refused since start (each logged with its reason)").register(meters);
         ClassifierMetrics metrics = new ClassifierMetrics(meters);
         KafkaStreams streams = new KafkaStreams(ClassifierTopology.build(new ClassifierTopology.Settings(config.batch(), models,
                 new DigitPreprocessor(config.limits()), metrics, Clock.systemUTC())), streamsProperties(config));

@@ -1,78 +1,90 @@
 package io.inkstream.classifier.models;
 
 import io.inkstream.model.artifact.ModelArtifactException;
-import java.util.Comparator;
+import io.inkstream.model.artifact.ModelPublications;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The models an instance knows, fed from the compacted models topic, and the one it uses: the
- * pinned version if one is configured, else the newest by creation time. Until the topic has
- * given it anything, the fallback (the model shipped in the jar) serves. A broken artifact is
- * logged and ignored; the current model stays. Thread-safe: the global thread offers, stream
- * threads read.
+ * The models an instance knows, fed from the compacted models topic, and the one it uses, by the
+ * rule of {@link ModelPublications}: the pinned version if one is configured, else the latest
+ * accepted publication. Until the topic has given it anything, the fallback (the model shipped in
+ * the jar) serves. A refused artifact is logged with its reason and counted; the current model
+ * stays. Thread-safe: the global thread offers, stream threads read.
  */
 public final class ModelRegistry {
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
 
-    private final Optional<String> pinnedVersion;
+    private final ModelPublications<RegisteredModel> publications;
     private final RegisteredModel fallback;
-    private final Map<String, RegisteredModel> known = new ConcurrentHashMap<>();
+    private final AtomicLong refused = new AtomicLong();
 
     public ModelRegistry(Optional<String> pinnedVersion, RegisteredModel fallback) {
-        this.pinnedVersion = pinnedVersion;
+        this.publications = new ModelPublications<>(pinnedVersion);
         this.fallback = fallback;
     }
 
-    /** Validates an artifact from the topic; returns the registered model, or empty if it was refused. */
+    /** An artifact read back without its position in the topic (see {@link #offer(String, byte[], long)}). */
     public Optional<RegisteredModel> offer(String key, byte[] artifact) {
+        return offer(key, artifact, ModelPublications.UNKNOWN_POSITION);
+    }
+
+    /**
+     * Validates an artifact from the topic, published at {@code position} (its offset); returns the
+     * registered model, or empty if it was refused.
+     */
+    public Optional<RegisteredModel> offer(String key, byte[] artifact, long position) {
         if (artifact == null) {
             log.info("model tombstone ignored key={}", key);
             return Optional.empty();
         }
         try {
             RegisteredModel model = RegisteredModel.from(artifact);
-            if (key != null && !key.equals(model.version())) {
-                log.warn("model refused key={} reason=\"the key differs from the artifact's version {}\"", key, model.version());
+            Optional<String> keyProblem = ModelPublications.keyProblem(key, model.version());
+            if (keyProblem.isPresent()) {
+                refuse(key, keyProblem.get());
                 return Optional.empty();
             }
-            boolean added = known.put(model.version(), model) == null;
-            if (added) {
-                log.info("model registered version={} architecture={} validation_accuracy={} current={}", model.version(),
-                        model.metadata().architecture(), model.metadata().validationAccuracy(), current().map(RegisteredModel::version).orElse("none"));
+            if (publications.accept(model.version(), model, position)) {
+                log.info("model registered version={} architecture={} validation_accuracy={} position={} current={}", model.version(),
+                        model.metadata().architecture(), model.metadata().validationAccuracy(), position,
+                        current().map(RegisteredModel::version).orElse("none"));
             }
             return Optional.of(model);
         } catch (ModelArtifactException e) {
-            log.warn("model refused key={} reason=\"{}\"", key, e.getMessage());
+            refuse(key, e.getMessage());
             return Optional.empty();
         }
     }
 
+    private void refuse(String key, String reason) {
+        refused.incrementAndGet();
+        log.warn("model refused key={} reason=\"{}\"", key, reason);
+    }
+
     /** The model to classify with now; empty only when a pinned version is not known (yet). */
     public Optional<RegisteredModel> current() {
-        if (pinnedVersion.isPresent()) {
-            String pinned = pinnedVersion.get();
-            RegisteredModel model = known.get(pinned);
-            if (model == null && fallback.version().equals(pinned)) {
-                model = fallback;
-            }
-            return Optional.ofNullable(model);
+        Optional<String> active = publications.activeVersion();
+        if (active.isEmpty()) {
+            return Optional.of(fallback);
         }
-        return known.values().stream()
-                .max(Comparator.comparing((RegisteredModel m) -> m.metadata().createdAt()).thenComparing(RegisteredModel::version))
-                .or(() -> Optional.of(fallback));
+        return publications.get(active.get()).or(() -> fallback.version().equals(active.get()) ? Optional.of(fallback) : Optional.empty());
     }
 
     public Optional<String> pinnedVersion() {
-        return pinnedVersion;
+        return publications.pinned();
     }
 
     public List<String> knownVersions() {
-        return known.keySet().stream().sorted().toList();
+        return List.copyOf(publications.models().keySet());
+    }
+
+    /** Artifacts refused since start: what {@code inkstream_classifier_models_refused_total} counts. */
+    public long refusedCount() {
+        return refused.get();
     }
 
     public RegisteredModel fallback() {

@@ -75,6 +75,7 @@ class ClassifierIT {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("inkstream_classifier_images_classified_total")
                     .contains("inkstream_classifier_batch_size")
+                    .contains("inkstream_classifier_models_refused_total")
                     .contains("inkstream_classifier_model_active{version=\"" + inUse + "\"} 1.0")
                     .contains("kafka_consumer_fetch_manager_records_lag");
         }

@@ -62,12 +62,23 @@ class HostileModelsIT {
         ClassifierConfig config = ClassifierConfig.defaults(kafka.bootstrapServers())
                 .withApplicationId("hostile-models-" + UUID.randomUUID()).withHttpPort(0).withStateDir(state);
         byte[] seed = ShippedModels.DEFAULT.bytes();
-        ModelArtifact legitimate = retrained(ModelArtifact.read(seed));
+        // Two valid models: one that claims to be from 2099, published first, and one from today, published after it.
+        ModelArtifact dated2099 = retrained(ModelArtifact.read(seed), 0.002f, Instant.parse("2099-01-01T00:00:00Z"));
+        ModelArtifact legitimate = retrained(ModelArtifact.read(seed), 0.001f, Instant.now());
 
         try (ClassifierService classifier = ClassifierService.start(config)) {
             PipelineTraffic.produce(kafka, prefix + "before-", digits, 0, 50);
             assertThat(PipelineTraffic.predictions(kafka, p -> p.imageId().startsWith(prefix + "before-"), 50, WITHIN)).hasSize(50);
-            String inUse = classifier.models().current().orElseThrow().version();
+
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(),
+                    new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(Topics.MODELS, dated2099.version(), dated2099.toBytes())).get();
+            }
+            awaitActive(classifier, dated2099.version());
+            PipelineTraffic.produce(kafka, prefix + "dated-", digits, 200, 210);
+            assertThat(PipelineTraffic.predictions(kafka, p -> p.imageId().startsWith(prefix + "dated-")
+                    && p.modelVersion().equals(dated2099.version()), 10, WITHIN)).as("the model published last is active").hasSize(10);
+            String inUse = dated2099.version();
 
             Map<String, byte[]> forged = forgedArtifacts(seed);
             forged.put("a legitimate artifact under the current model's key", legitimate.toBytes());
@@ -87,18 +98,34 @@ class HostileModelsIT {
                     new ByteArraySerializer())) {
                 producer.send(new ProducerRecord<>(Topics.MODELS, legitimate.version(), legitimate.toBytes())).get();
             }
+            awaitActive(classifier, legitimate.version());
             PipelineTraffic.produce(kafka, prefix + "after-", digits, 100, 150);
             assertThat(PipelineTraffic.predictions(kafka, p -> p.imageId().startsWith(prefix + "after-")
-                    && p.modelVersion().equals(legitimate.version()), 50, WITHIN)).as("classified by the legitimate model").hasSize(50);
+                    && p.modelVersion().equals(legitimate.version()), 50, WITHIN))
+                    .as("classified by the model published last, though another claims a later date").hasSize(50);
         }
 
-        // A restart replays the whole compacted topic, forged records included.
+        // A restart replays the whole compacted topic, forged records and the model dated 2099 included.
         try (ClassifierService restarted = ClassifierService.start(config)) {
             PipelineTraffic.produce(kafka, prefix + "restarted-", digits, 150, 200);
             List<Prediction> afterRestart = PipelineTraffic.predictions(kafka, p -> p.imageId().startsWith(prefix + "restarted-"), 50, WITHIN);
             assertThat(afterRestart).as("classified after a restart on the same topic").hasSize(50);
-            assertThat(restarted.models().knownVersions()).contains(legitimate.version());
+            // The latest accepted publication, not the record dated 2099, is active after the replay too.
+            assertThat(restarted.models().current().orElseThrow().version()).isEqualTo(legitimate.version());
+            assertThat(afterRestart).allSatisfy(p -> assertThat(p.modelVersion()).isEqualTo(legitimate.version()));
+            assertThat(restarted.models().refusedCount()).as("every forged record refused again at the start").isGreaterThanOrEqualTo(8);
         }
+    }
+
+    /** Waits until the classifier's registry makes {@code version} active; fails with the one it has if it does not. */
+    private static void awaitActive(ClassifierService classifier, String version) throws InterruptedException {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        String active = classifier.models().current().map(m -> m.version()).orElse("none");
+        while (!active.equals(version) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            active = classifier.models().current().map(m -> m.version()).orElse("none");
+        }
+        assertThat(active).as("the active model after publishing %s", version).isEqualTo(version);
     }
 
     /** The attacks, by name: each replaces the current model's record if a reader believed it. */
@@ -154,14 +181,14 @@ class HostileModelsIT {
         return forged;
     }
 
-    /** The seed's architecture with one weight moved: a different model, legitimately made and named. */
-    private static ModelArtifact retrained(ModelArtifact seed) {
+    /** The seed's architecture with one weight moved: a different model, legitimately made and named, created at {@code createdAt}. */
+    private static ModelArtifact retrained(ModelArtifact seed, float shift, Instant createdAt) {
         MultiLayerNetwork network = seed.network().clone();
-        network.params().putScalar(0, network.params().getFloat(0) + 0.001f);
+        network.params().putScalar(0, network.params().getFloat(0) + shift);
         String version = ModelArtifact.versionOf(Architecture.SEED, network);
         ModelMetadata m = seed.metadata();
         return new ModelArtifact(new ModelMetadata(m.formatVersion(), version, m.architecture(), m.input(), m.trainingData(),
-                m.hyperParameters(), m.validationAccuracy(), m.validationSize(), Instant.now(), null), network);
+                m.hyperParameters(), m.validationAccuracy(), m.validationSize(), createdAt, null), network);
     }
 
     /** Nested sets whose hash codes take 2^depth steps to compute when read back: harmless to write. */

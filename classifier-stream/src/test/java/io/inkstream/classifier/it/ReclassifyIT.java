@@ -41,8 +41,10 @@ class ReclassifyIT {
         LabelledDigits digits = BundledMnist.validation().range(2000, 2000 + IMAGES);
         String prefix = "replay-" + UUID.randomUUID() + "-";
         String seed = ShippedModels.DEFAULT.load().version();
+        // Pinned: other tests on this broker publish models, and the latest publication would be the live one.
         ClassifierConfig config = ClassifierConfig.defaults(kafka.bootstrapServers())
-                .withApplicationId("classifier-replay-" + UUID.randomUUID()).withHttpPort(0).withStateDir(state.resolve("live"));
+                .withApplicationId("classifier-replay-" + UUID.randomUUID()).withHttpPort(0).withStateDir(state.resolve("live"))
+                .withPinnedModel(Optional.of(seed));
 
         try (PredictionCollector collector = new PredictionCollector(kafka, prefix);
              ClassifierService live = ClassifierService.start(config)) {

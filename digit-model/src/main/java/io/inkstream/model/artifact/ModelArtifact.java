@@ -56,7 +56,11 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
 
     /** The version name of a network: its architecture and the first 12 hex digits of its weights' SHA-256. */
     public static String versionOf(Architecture architecture, MultiLayerNetwork network) {
-        float[] weights = network.params().dup().data().asFloat();
+        return versionOf(architecture, network.params().dup().data().asFloat());
+    }
+
+    /** {@link #versionOf(Architecture, MultiLayerNetwork)} from the weights alone, without building a network. */
+    static String versionOf(Architecture architecture, float[] weights) {
         ByteBuffer bytes = ByteBuffer.allocate(weights.length * Float.BYTES).order(ByteOrder.BIG_ENDIAN);
         bytes.asFloatBuffer().put(weights);
         return architecture.id() + "-" + sha256(bytes.array()).substring(0, 12);
@@ -111,17 +115,12 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
         Checked checked = check(unzip(artifact));
         MultiLayerNetwork network = new MultiLayerNetwork(checked.architecture().configuration(0));
         network.init(Nd4j.create(checked.weights(), new long[] {1, checked.weights().length}, 'c'), false);
-        String named = versionOf(checked.architecture(), network);
-        if (!named.equals(checked.metadata().version())) {
-            throw new ModelArtifactException("model " + checked.metadata().version() + ": its weights are version " + named
-                    + ", and a version must name its weights");
-        }
         return new ModelArtifact(checked.metadata(), network);
     }
 
     /**
-     * The metadata of an artifact whose weights pass every check but the version's, without
-     * building the network: what a service that lists models but never runs them needs.
+     * The metadata of an artifact that passes every check, without building the network: what a
+     * service that lists models but never runs them needs.
      */
     public static ModelMetadata readMetadata(byte[] artifact) throws ModelArtifactException {
         return check(unzip(artifact)).metadata();
@@ -161,6 +160,11 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
                 throw new ModelArtifactException("model " + metadata.version() + ": weight " + i + " is " + weights[i]
                         + "; every weight must be a finite number");
             }
+        }
+        String named = versionOf(architecture, weights);
+        if (!named.equals(metadata.version())) {
+            throw new ModelArtifactException("model " + metadata.version() + ": its weights are version " + named
+                    + ", and a version must name its weights");
         }
         return new Checked(metadata, architecture, weights);
     }

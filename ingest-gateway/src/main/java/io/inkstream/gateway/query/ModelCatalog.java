@@ -5,6 +5,7 @@ import io.inkstream.contract.topic.Topics;
 import io.inkstream.model.artifact.ModelArtifact;
 import io.inkstream.model.artifact.ModelArtifactException;
 import io.inkstream.model.artifact.ModelMetadata;
+import io.inkstream.model.artifact.ModelPublications;
 import io.inkstream.store.ModelAccuracy;
 import io.inkstream.store.PredictionReader;
 import java.time.Clock;
@@ -32,9 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The models the pipeline knows and how each is doing. Versions and metadata come from the
- * compacted models topic (read from the beginning, followed; networks are never loaded here);
- * the active one follows the classifier's rule: the pinned version, else the newest by creation
- * time. Live accuracy is counted from Cassandra's history in the background, at most every
+ * compacted models topic (read from the beginning, followed; networks are never loaded here, but
+ * every check of an artifact's bytes runs); the active one follows the classifier's rule, the same
+ * code ({@link ModelPublications}): the pinned version, else the latest accepted publication. Live accuracy is counted from Cassandra's history in the background, at most every
  * {@link #ACCURACY_MAX_AGE}, only when someone asks: a request never waits for the count.
  */
 public final class ModelCatalog implements AutoCloseable {
@@ -53,7 +54,7 @@ public final class ModelCatalog implements AutoCloseable {
     private final PredictionReader reader;
     private final Optional<String> pinned;
     private final Clock clock;
-    private final Map<String, ModelMetadata> artifacts = new ConcurrentHashMap<>();
+    private final ModelPublications<ModelMetadata> artifacts;
     private volatile Map<String, ModelAccuracy> accuracy = Map.of();
     private volatile Optional<Instant> accuracyAt = Optional.empty();
     private final AtomicBoolean counting = new AtomicBoolean();
@@ -66,6 +67,7 @@ public final class ModelCatalog implements AutoCloseable {
         this.reader = reader;
         this.pinned = pinned;
         this.clock = clock;
+        this.artifacts = new ModelPublications<>(pinned);
         this.follower = daemon("model-catalog").newThread(this::follow);
     }
 
@@ -92,7 +94,7 @@ public final class ModelCatalog implements AutoCloseable {
             consumer.seekToBeginning(partitions);
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-                    offer(record.key(), record.value());
+                    offer(record.key(), record.value(), record.offset());
                 }
             }
         } catch (WakeupException stopping) {
@@ -104,14 +106,18 @@ public final class ModelCatalog implements AutoCloseable {
         }
     }
 
-    private void offer(String key, byte[] artifact) {
+    private void offer(String key, byte[] artifact, long position) {
         if (artifact == null) {
-            artifacts.remove(key);
-            return;
+            return; // a tombstone: the classifier keeps a model it knows, and so does the list
         }
         try {
             ModelMetadata metadata = ModelArtifact.readMetadata(artifact);
-            if (artifacts.put(metadata.version(), metadata) == null) {
+            Optional<String> keyProblem = ModelPublications.keyProblem(key, metadata.version());
+            if (keyProblem.isPresent()) {
+                log.warn("model not listed key={} reason=\"{}\"", key, keyProblem.get());
+                return;
+            }
+            if (artifacts.accept(metadata.version(), metadata, position)) {
                 log.info("model listed version={} architecture={} validation_accuracy={}", metadata.version(), metadata.architecture(),
                         metadata.validationAccuracy());
             }
@@ -121,9 +127,7 @@ public final class ModelCatalog implements AutoCloseable {
     }
 
     public Optional<String> activeVersion() {
-        return pinned.or(() -> artifacts.values().stream()
-                .max(Comparator.comparing(ModelMetadata::createdAt).thenComparing(ModelMetadata::version))
-                .map(ModelMetadata::version));
+        return artifacts.activeVersion();
     }
 
     /** Every model known from the topic or the tables; reads live accuracy again in the background when the last reading is stale. */
@@ -131,11 +135,11 @@ public final class ModelCatalog implements AutoCloseable {
         refreshAccuracyIfStale();
         Optional<String> active = activeVersion();
         Map<String, ModelAccuracy> live = accuracy;
-        TreeSet<String> versions = new TreeSet<>(artifacts.keySet());
+        TreeSet<String> versions = new TreeSet<>(artifacts.models().keySet());
         versions.addAll(live.keySet());
         active.ifPresent(versions::add);
         List<Entry> entries = versions.stream()
-                .map(version -> new Entry(version, Optional.ofNullable(artifacts.get(version)), Optional.ofNullable(live.get(version)),
+                .map(version -> new Entry(version, artifacts.get(version), Optional.ofNullable(live.get(version)),
                         active.map(version::equals).orElse(false)))
                 .sorted(Comparator.comparing((Entry e) -> e.metadata().map(ModelMetadata::createdAt).orElse(Instant.EPOCH)).reversed())
                 .toList();
@@ -149,7 +153,7 @@ public final class ModelCatalog implements AutoCloseable {
                 try {
                     long started = System.nanoTime();
                     TreeSet<String> versions = new TreeSet<>(reader.models());
-                    versions.addAll(artifacts.keySet());
+                    versions.addAll(artifacts.models().keySet());
                     Map<String, ModelAccuracy> counted = new ConcurrentHashMap<>();
                     for (String version : versions) {
                         counted.put(version, reader.accuracy(version)); // running counts: one small partition per model

@@ -1,0 +1,76 @@
+package io.inkstream.model.artifact;
+
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The models a service accepted from the models topic, and which one is active: the pinned version
+ * if one is configured, else the <b>latest accepted publication</b>, by its position (offset) in the
+ * topic. Nothing inside an artifact takes part: a forged creation date cannot make a model win,
+ * and publishing a version again makes it the active one again (a rollback). The classifier and
+ * the gateway both apply this rule through this class. Thread-safe.
+ *
+ * @param <M> what the service keeps of a model (a loadable artifact, or only its metadata)
+ */
+public final class ModelPublications<M> {
+    /** The position of a publication whose offset is not known (read back from a store): older than any known one. */
+    public static final long UNKNOWN_POSITION = -1;
+
+    private record Accepted<M>(M model, long position) {
+    }
+
+    private final Optional<String> pinned;
+    private final Map<String, Accepted<M>> accepted = new ConcurrentHashMap<>();
+
+    public ModelPublications(Optional<String> pinned) {
+        this.pinned = pinned;
+    }
+
+    /**
+     * Why a record under {@code key} holding {@code version} is refused, if it is: a record's key
+     * must be the version it holds, or one model could overwrite another's record in the compacted
+     * topic.
+     */
+    public static Optional<String> keyProblem(String key, String version) {
+        return key != null && key.equals(version) ? Optional.empty()
+                : Optional.of("the key " + (key == null ? "is missing" : "differs from the artifact's version " + version));
+    }
+
+    /**
+     * Records an accepted publication of {@code version} at {@code position}; returns true if the
+     * version was not known before. A version published again keeps its latest position.
+     */
+    public boolean accept(String version, M model, long position) {
+        Accepted<M> before = accepted.get(version);
+        long latest = before == null ? position : Math.max(before.position(), position);
+        accepted.put(version, new Accepted<>(model, latest));
+        return before == null;
+    }
+
+    /** The version to classify with: the pinned one (known or not), else the latest accepted publication. */
+    public Optional<String> activeVersion() {
+        if (pinned.isPresent()) {
+            return pinned;
+        }
+        return accepted.entrySet().stream()
+                .max(Comparator.comparingLong((Map.Entry<String, Accepted<M>> e) -> e.getValue().position()).thenComparing(Map.Entry::getKey))
+                .map(Map.Entry::getKey);
+    }
+
+    public Optional<M> get(String version) {
+        return Optional.ofNullable(accepted.get(version)).map(Accepted::model);
+    }
+
+    /** Every accepted model by version, a snapshot. */
+    public Map<String, M> models() {
+        Map<String, M> models = new java.util.TreeMap<>();
+        accepted.forEach((version, a) -> models.put(version, a.model()));
+        return models;
+    }
+
+    public Optional<String> pinned() {
+        return pinned;
+    }
+}

@@ -1,0 +1,40 @@
+package io.inkstream.model.artifact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ModelPublicationsTest {
+    @Test
+    void theLatestAcceptedPublicationIsActiveWhateverTheArtifactsClaim() {
+        ModelPublications<String> models = new ModelPublications<>(Optional.empty());
+        assertThat(models.activeVersion()).isEmpty();
+        models.accept("seed-a", "claims 2099", 3);
+        models.accept("v2-b", "claims 2020", 7);
+        assertThat(models.activeVersion()).contains("v2-b");
+
+        // Published again later: active again, a rollback.
+        assertThat(models.accept("seed-a", "claims 2099", 9)).isFalse();
+        assertThat(models.activeVersion()).contains("seed-a");
+        // Read back from a store without its offset: it keeps its known position.
+        models.accept("seed-a", "claims 2099", ModelPublications.UNKNOWN_POSITION);
+        assertThat(models.activeVersion()).contains("seed-a");
+        assertThat(models.models()).containsOnlyKeys("seed-a", "v2-b");
+    }
+
+    @Test
+    void aPinnedVersionIsActiveEvenBeforeItIsKnown() {
+        ModelPublications<String> models = new ModelPublications<>(Optional.of("seed-a"));
+        models.accept("v2-b", "newer", 7);
+        assertThat(models.activeVersion()).contains("seed-a");
+        assertThat(models.get("seed-a")).isEmpty();
+    }
+
+    @Test
+    void aRecordsKeyMustBeTheVersionItHolds() {
+        assertThat(ModelPublications.keyProblem("seed-a", "seed-a")).isEmpty();
+        assertThat(ModelPublications.keyProblem("seed-a", "seed-b")).contains("the key differs from the artifact's version seed-b");
+        assertThat(ModelPublications.keyProblem(null, "seed-b")).contains("the key is missing");
+    }
+}
