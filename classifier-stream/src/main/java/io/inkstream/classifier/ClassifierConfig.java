@@ -22,6 +22,7 @@ import java.util.Set;
  * @param pinnedModel       {@code INKSTREAM_CLASSIFIER_MODEL}: a version to use instead of the newest
  * @param streamThreads     {@code INKSTREAM_CLASSIFIER_THREADS}
  * @param stateDir          {@code INKSTREAM_CLASSIFIER_STATE_DIR}
+ * @param httpHost          the interface health and metrics listen on, {@code INKSTREAM_CLASSIFIER_HTTP_HOST}; loopback unless set
  * @param httpPort          health and metrics, {@code INKSTREAM_CLASSIFIER_HTTP_PORT}; 0 picks a free port
  * @param partitions        partitions of topics the classifier creates when missing, {@code INKSTREAM_TOPIC_PARTITIONS}
  * @param limits            {@code INKSTREAM_IMAGE_MAX_BYTES}, {@code INKSTREAM_IMAGE_MAX_SIDE}
@@ -29,7 +30,7 @@ import java.util.Set;
  *                          {@code INKSTREAM_KAFKA_STREAMS_COMMIT_INTERVAL_MS=50}
  */
 public record ClassifierConfig(String bootstrapServers, String applicationId, Guarantee guarantee, BatchSettings batch,
-                               Optional<String> pinnedModel, int streamThreads, Path stateDir, int httpPort, int partitions,
+                               Optional<String> pinnedModel, int streamThreads, Path stateDir, String httpHost, int httpPort, int partitions,
                                PreprocessingLimits limits, Properties streamsOverrides) {
 
     public enum Guarantee {
@@ -49,6 +50,7 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
     public static final String MODEL = "INKSTREAM_CLASSIFIER_MODEL";
     public static final String THREADS = "INKSTREAM_CLASSIFIER_THREADS";
     public static final String STATE_DIR = "INKSTREAM_CLASSIFIER_STATE_DIR";
+    public static final String HTTP_HOST = "INKSTREAM_CLASSIFIER_HTTP_HOST";
     public static final String HTTP_PORT = "INKSTREAM_CLASSIFIER_HTTP_PORT";
     public static final String PARTITIONS = "INKSTREAM_TOPIC_PARTITIONS";
     public static final String IMAGE_MAX_BYTES = PreprocessingLimits.MAX_BYTES_VARIABLE;
@@ -57,7 +59,7 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
 
     public static ClassifierConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, APPLICATION_ID, GUARANTEE, BATCH_MAX_RECORDS, BATCH_MAX_WAIT_MS, BATCH_BUFFER, MODEL, THREADS,
-                        STATE_DIR, HTTP_PORT, PARTITIONS, IMAGE_MAX_BYTES, IMAGE_MAX_SIDE),
+                        STATE_DIR, HTTP_HOST, HTTP_PORT, PARTITIONS, IMAGE_MAX_BYTES, IMAGE_MAX_SIDE),
                 Set.of(STREAMS_PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_SINK_", "INKSTREAM_CASSANDRA_", "INKSTREAM_KAFKA_PRODUCER_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
         String model = env.string(MODEL, "");
@@ -71,6 +73,7 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
                 model.isEmpty() ? Optional.empty() : Optional.of(model),
                 env.integer(THREADS, 1, 1, 64),
                 Path.of(env.string(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "inkstream-classifier").toString())),
+                env.string(HTTP_HOST, "127.0.0.1"),
                 env.integer(HTTP_PORT, 8081, 0, 65_535),
                 env.integer(PARTITIONS, 6, 1, 10_000),
                 PreprocessingLimits.fromEnvironment(env),
@@ -83,22 +86,22 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
     }
 
     public ClassifierConfig withApplicationId(String id) {
-        return new ClassifierConfig(bootstrapServers, id, guarantee, batch, pinnedModel, streamThreads, stateDir, httpPort, partitions,
+        return new ClassifierConfig(bootstrapServers, id, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, httpPort, partitions,
                 limits, streamsOverrides);
     }
 
     public ClassifierConfig withPinnedModel(Optional<String> version) {
-        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, version, streamThreads, stateDir, httpPort, partitions,
+        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, version, streamThreads, stateDir, httpHost, httpPort, partitions,
                 limits, streamsOverrides);
     }
 
     public ClassifierConfig withHttpPort(int port) {
-        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, port, partitions,
+        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, port, partitions,
                 limits, streamsOverrides);
     }
 
     public ClassifierConfig withStateDir(Path dir) {
-        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, dir, httpPort, partitions,
+        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, dir, httpHost, httpPort, partitions,
                 limits, streamsOverrides);
     }
 }

@@ -80,7 +80,7 @@ public final class ClassifierService implements AutoCloseable {
         streamsMetrics.bindTo(meters);
         streams.start();
 
-        OpsServer ops = OpsServer.start(config.httpPort(), () -> health(streams, models), meters::scrape);
+        OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(streams, models), meters::scrape);
         log.info("classifier started application_id={} bootstrap={} guarantee={} batch_max_records={} batch_max_wait_ms={} buffer={} pinned={} http_port={}",
                 config.applicationId(), config.bootstrapServers(), config.guarantee().streamsValue(), config.batch().maxRecords(),
                 config.batch().maxWait().toMillis(), config.batch().buffer(), config.pinnedModel().orElse("-"), ops.port());

@@ -23,6 +23,7 @@ class ClassifierConfigTest {
         assertThat(config.batch()).isEqualTo(new BatchSettings(256, Duration.ofMillis(20), BatchSettings.Buffer.CHANGELOG));
         assertThat(config.pinnedModel()).isEmpty();
         assertThat(config.httpPort()).isEqualTo(8081);
+        assertThat(config.httpHost()).as("health and metrics on loopback unless an operator opens them").isEqualTo("127.0.0.1");
     }
 
     @Test

@@ -78,6 +78,10 @@ public final class GatewayService implements AutoCloseable {
         log.info("gateway started url=http://{}:{}/ bootstrap={} cassandra={} api_key={} max_image_bytes={}",
                 "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), app.port(), config.bootstrapServers(),
                 config.contactPoints(), config.apiKey().isPresent() ? "required" : "off", config.limits().maxBytes());
+        if (config.open()) {
+            log.warn("gateway open: listening on {} with no API key ({}=true): anyone who reaches this port can upload and read",
+                    config.host(), GatewayConfig.INSECURE);
+        }
         return service;
     }
 

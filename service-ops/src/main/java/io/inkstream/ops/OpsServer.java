@@ -25,9 +25,13 @@ public final class OpsServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static OpsServer start(int port, Supplier<Health> health, Supplier<String> prometheus) {
+    /**
+     * @param host the interface to listen on: services default to loopback ({@code 127.0.0.1}), so
+     *             health and metrics are not open to the network unless an operator says so
+     */
+    public static OpsServer start(String host, int port, Supplier<Health> health, Supplier<String> prometheus) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
+            HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
             server.createContext("/health", exchange -> {
                 Health current = health.get();
                 respond(exchange, current.healthy() ? 200 : 503, "application/json", current.body());
@@ -42,7 +46,7 @@ public final class OpsServer implements AutoCloseable {
             server.start();
             return new OpsServer(server);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve health and metrics on port " + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot serve health and metrics on " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
 

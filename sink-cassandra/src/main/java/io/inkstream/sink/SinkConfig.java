@@ -18,12 +18,13 @@ import java.util.Set;
  * @param replication        {@code INKSTREAM_CASSANDRA_REPLICATION}: the keyspace's CQL replication map
  * @param maxInFlight        {@code INKSTREAM_SINK_MAX_IN_FLIGHT}: concurrent writes to Cassandra
  * @param maxPollRecords     {@code INKSTREAM_SINK_MAX_POLL_RECORDS}: predictions written and committed together
+ * @param httpHost           {@code INKSTREAM_SINK_HTTP_HOST}: the interface health and metrics listen on; loopback unless set
  * @param httpPort           {@code INKSTREAM_SINK_HTTP_PORT}: health and metrics; 0 picks a free port
  * @param partitions         {@code INKSTREAM_TOPIC_PARTITIONS}: for topics created when missing
  * @param consumerOverrides  {@code INKSTREAM_KAFKA_CONSUMER_*}: any consumer setting
  */
 public record SinkConfig(String bootstrapServers, String groupId, List<InetSocketAddress> contactPoints, String localDatacenter,
-                         String replication, int maxInFlight, int maxPollRecords, int httpPort, int partitions,
+                         String replication, int maxInFlight, int maxPollRecords, String httpHost, int httpPort, int partitions,
                          Properties consumerOverrides) {
 
     public static final String BOOTSTRAP = "INKSTREAM_KAFKA_BOOTSTRAP";
@@ -33,12 +34,13 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
     public static final String REPLICATION = "INKSTREAM_CASSANDRA_REPLICATION";
     public static final String MAX_IN_FLIGHT = "INKSTREAM_SINK_MAX_IN_FLIGHT";
     public static final String MAX_POLL_RECORDS = "INKSTREAM_SINK_MAX_POLL_RECORDS";
+    public static final String HTTP_HOST = "INKSTREAM_SINK_HTTP_HOST";
     public static final String HTTP_PORT = "INKSTREAM_SINK_HTTP_PORT";
     public static final String PARTITIONS = "INKSTREAM_TOPIC_PARTITIONS";
     public static final String CONSUMER_PREFIX = "INKSTREAM_KAFKA_CONSUMER_";
 
     public static SinkConfig fromEnvironment(Environment env) {
-        env.rejectUnknown(Set.of(BOOTSTRAP, GROUP_ID, CONTACT_POINTS, LOCAL_DC, REPLICATION, MAX_IN_FLIGHT, MAX_POLL_RECORDS, HTTP_PORT,
+        env.rejectUnknown(Set.of(BOOTSTRAP, GROUP_ID, CONTACT_POINTS, LOCAL_DC, REPLICATION, MAX_IN_FLIGHT, MAX_POLL_RECORDS, HTTP_HOST, HTTP_PORT,
                         PARTITIONS),
                 Set.of(CONSUMER_PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_CLASSIFIER_", "INKSTREAM_BATCH_", "INKSTREAM_IMAGE_",
                         "INKSTREAM_KAFKA_STREAMS_", "INKSTREAM_KAFKA_PRODUCER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_",
@@ -51,6 +53,7 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
                 env.string(REPLICATION, PredictionSchema.DEFAULT_REPLICATION),
                 env.integer(MAX_IN_FLIGHT, 256, 1, 100_000),
                 env.integer(MAX_POLL_RECORDS, 2000, 1, 100_000),
+                env.string(HTTP_HOST, "127.0.0.1"),
                 env.integer(HTTP_PORT, 8082, 0, 65_535),
                 env.integer(PARTITIONS, 6, 1, 10_000),
                 env.passThrough(CONSUMER_PREFIX));
@@ -62,12 +65,12 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
     }
 
     public SinkConfig withGroupId(String group) {
-        return new SinkConfig(bootstrapServers, group, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpPort,
+        return new SinkConfig(bootstrapServers, group, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpHost, httpPort,
                 partitions, consumerOverrides);
     }
 
     public SinkConfig withHttpPort(int port) {
-        return new SinkConfig(bootstrapServers, groupId, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, port,
+        return new SinkConfig(bootstrapServers, groupId, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpHost, port,
                 partitions, consumerOverrides);
     }
 }

@@ -87,7 +87,7 @@ public final class SinkService implements AutoCloseable {
                 new SinkMetrics(meters));
         Thread loop = new Thread(sink, "prediction-sink");
         loop.start();
-        OpsServer ops = OpsServer.start(config.httpPort(), () -> health(session, sink, loop), meters::scrape);
+        OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(session, sink, loop), meters::scrape);
         log.info("sink started group={} bootstrap={} cassandra={} max_in_flight={} http_port={}", config.groupId(),
                 config.bootstrapServers(), config.contactPoints(), config.maxInFlight(), ops.port());
         return new SinkService(session, deadLetters, sink, loop, ops, config.groupId());

@@ -1,6 +1,9 @@
 package io.inkstream.cli.stack;
 
+import io.inkstream.gateway.GatewayConfig;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -17,8 +20,12 @@ public final class UpCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--host", defaultValue = "127.0.0.1",
-            description = "Interface the gateway listens on (default: ${DEFAULT-VALUE}; 0.0.0.0 to reach it from other machines).")
+            description = {"Interface the gateway listens on (default: ${DEFAULT-VALUE}; 0.0.0.0 to reach it from other machines,",
+                    "which needs INKSTREAM_GATEWAY_API_KEY or --insecure). The broker, Cassandra and the ops ports stay on loopback."})
     String host;
+
+    @Option(names = "--insecure", description = "Let the gateway listen beyond loopback without an API key: anyone who reaches it can upload.")
+    boolean insecure;
 
     @Option(names = "--gateway-port", defaultValue = "8080", description = "Web page and REST API (default: ${DEFAULT-VALUE}).")
     int gatewayPort;
@@ -45,8 +52,12 @@ public final class UpCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         long begun = System.nanoTime();
         System.err.println("inkstream: starting Kafka, Cassandra and the three services (about 30 s)...");
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        if (insecure) {
+            environment.put(GatewayConfig.INSECURE, "true");
+        }
         LocalStack stack = LocalStack.start(new LocalStack.Settings(dataDir.toAbsolutePath(), host, gatewayPort, kafkaPort,
-                kafkaControllerPort, cqlPort, storagePort, classifierHttpPort, sinkHttpPort, System.getenv()));
+                kafkaControllerPort, cqlPort, storagePort, classifierHttpPort, sinkHttpPort, environment));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("inkstream: stopping...");

@@ -59,6 +59,9 @@ class ComposeFileTest {
 
         assertThat(gateway.host()).isEqualTo("0.0.0.0");
         assertThat(gateway.apiKey()).as("off unless the operator sets it").isEmpty();
+        // Open inside its container, so published on the host's loopback only.
+        assertThat(gateway.open()).isTrue();
+        assertThat(service("gateway").get("ports").get(0).asText()).startsWith("127.0.0.1:");
         assertThat(classifier.stateDir().toString()).startsWith("/var/lib/inkstream");
         assertThat(sink.contactPoints()).isNotEmpty();
     }
@@ -69,7 +72,7 @@ class ComposeFileTest {
         ClassifierConfig classifier = ClassifierConfig.fromEnvironment(environment("classifier"));
         SinkConfig sink = SinkConfig.fromEnvironment(environment("sink"));
 
-        assertThat(service("gateway").get("ports").get(0).asText()).isEqualTo("8080:" + gateway.port());
+        assertThat(service("gateway").get("ports").get(0).asText()).isEqualTo("127.0.0.1:8080:" + gateway.port());
         assertThat(healthCheck("gateway")).contains("http://localhost:" + gateway.port() + "/health");
         assertThat(healthCheck("classifier")).contains("http://localhost:" + classifier.httpPort() + "/health");
         assertThat(healthCheck("sink")).contains("http://localhost:" + sink.httpPort() + "/health");
