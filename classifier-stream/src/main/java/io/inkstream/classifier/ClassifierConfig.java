@@ -1,8 +1,11 @@
 package io.inkstream.classifier;
 
 import io.inkstream.classifier.batching.BatchSettings;
+import io.inkstream.contract.config.ConfigurationException;
 import io.inkstream.contract.config.Environment;
+import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.model.preprocess.PreprocessingLimits;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -19,7 +22,7 @@ import java.util.Set;
  * @param guarantee         {@code INKSTREAM_CLASSIFIER_GUARANTEE}: exactly_once_v2 or at_least_once
  * @param batch             {@code INKSTREAM_BATCH_MAX_RECORDS}, {@code INKSTREAM_BATCH_MAX_WAIT_MS},
  *                          {@code INKSTREAM_BATCH_BUFFER} (changelog, or memory_unsafe to measure what safety costs)
- * @param pinnedModel       {@code INKSTREAM_CLASSIFIER_MODEL}: a version to use instead of the newest
+ * @param pinnedModel       {@code INKSTREAM_CLASSIFIER_MODEL}: a version to use instead of the latest published
  * @param streamThreads     {@code INKSTREAM_CLASSIFIER_THREADS}
  * @param stateDir          {@code INKSTREAM_CLASSIFIER_STATE_DIR}
  * @param httpHost          the interface health and metrics listen on, {@code INKSTREAM_CLASSIFIER_HTTP_HOST}; loopback unless set
@@ -28,10 +31,12 @@ import java.util.Set;
  * @param limits            {@code INKSTREAM_IMAGE_MAX_BYTES}, {@code INKSTREAM_IMAGE_MAX_SIDE}
  * @param streamsOverrides  {@code INKSTREAM_KAFKA_STREAMS_*}: any Kafka Streams setting, e.g.
  *                          {@code INKSTREAM_KAFKA_STREAMS_COMMIT_INTERVAL_MS=50}
+ * @param modelTrust        {@code INKSTREAM_CLASSIFIER_TRUSTED_KEYS}: comma-separated public keys ({@code .pub}); when set,
+ *                          only artifacts signed by one of them (or by the project's key) are used
  */
 public record ClassifierConfig(String bootstrapServers, String applicationId, Guarantee guarantee, BatchSettings batch,
                                Optional<String> pinnedModel, int streamThreads, Path stateDir, String httpHost, int httpPort, int partitions,
-                               PreprocessingLimits limits, Properties streamsOverrides) {
+                               PreprocessingLimits limits, Properties streamsOverrides, ModelTrust modelTrust) {
 
     public enum Guarantee {
         EXACTLY_ONCE_V2, AT_LEAST_ONCE;
@@ -56,10 +61,11 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
     public static final String IMAGE_MAX_BYTES = PreprocessingLimits.MAX_BYTES_VARIABLE;
     public static final String IMAGE_MAX_SIDE = PreprocessingLimits.MAX_SIDE_VARIABLE;
     public static final String STREAMS_PREFIX = "INKSTREAM_KAFKA_STREAMS_";
+    public static final String TRUSTED_KEYS = "INKSTREAM_CLASSIFIER_TRUSTED_KEYS";
 
     public static ClassifierConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, APPLICATION_ID, GUARANTEE, BATCH_MAX_RECORDS, BATCH_MAX_WAIT_MS, BATCH_BUFFER, MODEL, THREADS,
-                        STATE_DIR, HTTP_HOST, HTTP_PORT, PARTITIONS, IMAGE_MAX_BYTES, IMAGE_MAX_SIDE),
+                        STATE_DIR, HTTP_HOST, HTTP_PORT, PARTITIONS, TRUSTED_KEYS, IMAGE_MAX_BYTES, IMAGE_MAX_SIDE),
                 Set.of(STREAMS_PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_SINK_", "INKSTREAM_CASSANDRA_", "INKSTREAM_KAFKA_PRODUCER_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
         String model = env.string(MODEL, "");
@@ -77,7 +83,21 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
                 env.integer(HTTP_PORT, 8081, 0, 65_535),
                 env.integer(PARTITIONS, 6, 1, 10_000),
                 PreprocessingLimits.fromEnvironment(env),
-                env.passThrough(STREAMS_PREFIX));
+                env.passThrough(STREAMS_PREFIX),
+                trust(env.string(TRUSTED_KEYS, "")));
+    }
+
+    private static ModelTrust trust(String keys) {
+        try {
+            return ModelTrust.fromConfiguration(keys);
+        } catch (IOException e) {
+            throw new ConfigurationException(TRUSTED_KEYS + ": " + e.getMessage());
+        }
+    }
+
+    public ClassifierConfig withModelTrust(ModelTrust trust) {
+        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, httpPort,
+                partitions, limits, streamsOverrides, trust);
     }
 
     /** Defaults for a broker, for tests and the local run. */
@@ -87,21 +107,21 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
 
     public ClassifierConfig withApplicationId(String id) {
         return new ClassifierConfig(bootstrapServers, id, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, httpPort, partitions,
-                limits, streamsOverrides);
+                limits, streamsOverrides, modelTrust);
     }
 
     public ClassifierConfig withPinnedModel(Optional<String> version) {
         return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, version, streamThreads, stateDir, httpHost, httpPort, partitions,
-                limits, streamsOverrides);
+                limits, streamsOverrides, modelTrust);
     }
 
     public ClassifierConfig withHttpPort(int port) {
         return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, port, partitions,
-                limits, streamsOverrides);
+                limits, streamsOverrides, modelTrust);
     }
 
     public ClassifierConfig withStateDir(Path dir) {
         return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, dir, httpHost, httpPort, partitions,
-                limits, streamsOverrides);
+                limits, streamsOverrides, modelTrust);
     }
 }

@@ -63,7 +63,7 @@ public final class ClassifierService implements AutoCloseable {
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
-        ModelRegistry models = new ModelRegistry(config.pinnedModel(), fallback);
+        ModelRegistry models = new ModelRegistry(config.pinnedModel(), fallback, config.modelTrust());
         FunctionCounter.builder("inkstream_classifier_models_refused", models, ModelRegistry::refusedCount)
                 .description("model artifacts on the models topic refused since start (each logged with its reason)").register(meters);
         ClassifierMetrics metrics = new ClassifierMetrics(meters);

@@ -2,6 +2,7 @@ package io.inkstream.gateway;
 
 import io.inkstream.contract.config.ConfigurationException;
 import io.inkstream.contract.config.Environment;
+import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.model.preprocess.PreprocessingLimits;
 import io.inkstream.store.PredictionSchema;
 import java.net.InetSocketAddress;
@@ -29,10 +30,13 @@ import java.util.Set;
  * @param pinnedModel       {@code INKSTREAM_CLASSIFIER_MODEL}: the classifier's pin, so the models panel names the same active model
  * @param partitions        {@code INKSTREAM_TOPIC_PARTITIONS}: for topics created when missing
  * @param producerOverrides {@code INKSTREAM_KAFKA_PRODUCER_*}: any producer setting
+ * @param modelTrust        {@code INKSTREAM_CLASSIFIER_TRUSTED_KEYS}: the classifier's trusted keys, so that the model list
+ *                          accepts the same artifacts the classifier does
  */
 public record GatewayConfig(String bootstrapServers, String host, int port, Optional<String> apiKey, int maxFiles, Duration publishTimeout,
                             PreprocessingLimits limits, List<InetSocketAddress> contactPoints, String localDatacenter, String replication,
-                            Optional<String> pinnedModel, int partitions, Properties producerOverrides) {
+                            Optional<String> pinnedModel, int partitions, Properties producerOverrides,
+                            ModelTrust modelTrust) {
 
     public static final String BOOTSTRAP = "INKSTREAM_KAFKA_BOOTSTRAP";
     public static final String HOST = "INKSTREAM_GATEWAY_HOST";
@@ -45,12 +49,13 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public static final String LOCAL_DC = "INKSTREAM_CASSANDRA_LOCAL_DC";
     public static final String REPLICATION = "INKSTREAM_CASSANDRA_REPLICATION";
     public static final String PINNED_MODEL = "INKSTREAM_CLASSIFIER_MODEL";
+    public static final String TRUSTED_KEYS = "INKSTREAM_CLASSIFIER_TRUSTED_KEYS";
     public static final String PARTITIONS = "INKSTREAM_TOPIC_PARTITIONS";
     public static final String PRODUCER_PREFIX = "INKSTREAM_KAFKA_PRODUCER_";
 
     public static GatewayConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS, LOCAL_DC, REPLICATION,
-                        PINNED_MODEL, PARTITIONS, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE),
+                        PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE),
                 Set.of(PRODUCER_PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
         String apiKey = env.string(API_KEY, "");
@@ -78,7 +83,16 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 env.string(REPLICATION, PredictionSchema.DEFAULT_REPLICATION),
                 model.isEmpty() ? Optional.empty() : Optional.of(model),
                 env.integer(PARTITIONS, 6, 1, 10_000),
-                env.passThrough(PRODUCER_PREFIX));
+                env.passThrough(PRODUCER_PREFIX),
+                trust(env.string(TRUSTED_KEYS, "")));
+    }
+
+    private static ModelTrust trust(String keys) {
+        try {
+            return ModelTrust.fromConfiguration(keys);
+        } catch (java.io.IOException e) {
+            throw new ConfigurationException(TRUSTED_KEYS + ": " + e.getMessage());
+        }
     }
 
     /** Whether {@code host} is a loopback interface (127.0.0.0/8, ::1, localhost): reachable from this machine only. */
@@ -100,21 +114,21 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bootstrapServers, host, newPort, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, producerOverrides);
+                replication, pinnedModel, partitions, producerOverrides, modelTrust);
     }
 
     public GatewayConfig withApiKey(Optional<String> key) {
         return new GatewayConfig(bootstrapServers, host, port, key, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, producerOverrides);
+                replication, pinnedModel, partitions, producerOverrides, modelTrust);
     }
 
     public GatewayConfig withBootstrapServers(String servers, Duration timeout) {
         return new GatewayConfig(servers, host, port, apiKey, maxFiles, timeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, producerOverrides);
+                replication, pinnedModel, partitions, producerOverrides, modelTrust);
     }
 
     public GatewayConfig withLimits(PreprocessingLimits newLimits) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, newLimits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, producerOverrides);
+                replication, pinnedModel, partitions, producerOverrides, modelTrust);
     }
 }

@@ -61,7 +61,7 @@ public final class GatewayService implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(meters);
         ImagePublisher publisher = ImagePublisher.create(config.bootstrapServers(), config.publishTimeout(), config.producerOverrides());
         new KafkaClientMetrics(publisher.producer()).bindTo(meters);
-        ModelCatalog catalog = ModelCatalog.start(config.bootstrapServers(), reader, config.pinnedModel());
+        ModelCatalog catalog = ModelCatalog.start(config.bootstrapServers(), reader, config.pinnedModel(), config.modelTrust());
 
         GatewayHealth health = new GatewayHealth(admin, session, catalog);
         Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, reader, catalog,

@@ -3,6 +3,7 @@ package io.inkstream.cli;
 import io.inkstream.cli.bench.BenchCommand;
 import io.inkstream.cli.model.ClassifyCommand;
 import io.inkstream.cli.model.EvaluateCommand;
+import io.inkstream.cli.model.KeysCommand;
 import io.inkstream.cli.model.PublishModelCommand;
 import io.inkstream.cli.model.ReclassifyCommand;
 import io.inkstream.cli.model.TrainCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = InkstreamCli.Version.class,
         description = "Handwritten digits, classified as a stream.",
-        subcommands = {UpCommand.class, TrainCommand.class, EvaluateCommand.class, ClassifyCommand.class, PublishModelCommand.class,
+        subcommands = {UpCommand.class, TrainCommand.class, EvaluateCommand.class, ClassifyCommand.class, PublishModelCommand.class, KeysCommand.class,
                 ReclassifyCommand.class, ProduceCommand.class, PredictionsCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class InkstreamCli {

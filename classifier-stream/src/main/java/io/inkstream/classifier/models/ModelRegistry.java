@@ -2,6 +2,7 @@ package io.inkstream.classifier.models;
 
 import io.inkstream.model.artifact.ModelArtifactException;
 import io.inkstream.model.artifact.ModelPublications;
+import io.inkstream.model.artifact.ModelTrust;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,11 +21,18 @@ public final class ModelRegistry {
 
     private final ModelPublications<RegisteredModel> publications;
     private final RegisteredModel fallback;
+    private final ModelTrust trust;
     private final AtomicLong refused = new AtomicLong();
 
+    /** A registry that accepts artifacts whoever signed them (see {@link ModelTrust#anySigner()}). */
     public ModelRegistry(Optional<String> pinnedVersion, RegisteredModel fallback) {
+        this(pinnedVersion, fallback, ModelTrust.anySigner());
+    }
+
+    public ModelRegistry(Optional<String> pinnedVersion, RegisteredModel fallback, ModelTrust trust) {
         this.publications = new ModelPublications<>(pinnedVersion);
         this.fallback = fallback;
+        this.trust = trust;
     }
 
     /** An artifact read back without its position in the topic (see {@link #offer(String, byte[], long)}). */
@@ -42,7 +50,7 @@ public final class ModelRegistry {
             return Optional.empty();
         }
         try {
-            RegisteredModel model = RegisteredModel.from(artifact);
+            RegisteredModel model = RegisteredModel.from(artifact, trust);
             Optional<String> keyProblem = ModelPublications.keyProblem(key, model.version());
             if (keyProblem.isPresent()) {
                 refuse(key, keyProblem.get());

@@ -3,14 +3,20 @@ package io.inkstream.classifier.models;
 import io.inkstream.model.artifact.ModelArtifact;
 import io.inkstream.model.artifact.ModelArtifactException;
 import io.inkstream.model.artifact.ModelMetadata;
+import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.model.network.DigitClassifier;
 
 /** A validated model artifact. Holds bytes, not a network: each stream task loads its own copy. */
 public record RegisteredModel(ModelMetadata metadata, byte[] artifact) {
 
-    /** Validates the artifact (it is fully loaded once) and keeps its bytes. */
+    /** Validates the artifact (it is fully loaded once) and keeps its bytes, whoever signed it: for the jar's own and an operator's files. */
     public static RegisteredModel from(byte[] artifact) throws ModelArtifactException {
-        return new RegisteredModel(ModelArtifact.read(artifact).metadata(), artifact);
+        return from(artifact, ModelTrust.anySigner());
+    }
+
+    /** Validates the artifact, signed as {@code trust} requires, and keeps its bytes. */
+    public static RegisteredModel from(byte[] artifact, ModelTrust trust) throws ModelArtifactException {
+        return new RegisteredModel(ModelArtifact.read(artifact, trust).metadata(), artifact);
     }
 
     public String version() {

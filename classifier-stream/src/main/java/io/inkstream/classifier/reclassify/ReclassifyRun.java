@@ -121,7 +121,7 @@ public final class ReclassifyRun {
 
     private void process(ClassifierConfig config, Properties client, RegisteredModel shipped, Map<TopicPartition, Long> start,
                          Map<TopicPartition, Long> end, long total, Consumer<ReclassifyProgress> progress) throws InterruptedException {
-        ModelRegistry models = new ModelRegistry(Optional.of(settings.modelVersion()), shipped);
+        ModelRegistry models = new ModelRegistry(Optional.of(settings.modelVersion()), shipped, config.modelTrust());
         Properties streamsProperties = ClassifierService.streamsProperties(config);
         streamsProperties.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // A reclassify run is a batch job: commit often so progress (committed offsets) is visible.

@@ -11,6 +11,9 @@ import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.Topics;
+import io.inkstream.model.artifact.ModelArtifact;
+import io.inkstream.model.artifact.ModelSigningKey;
+import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
@@ -62,8 +65,12 @@ class ClassifierTopologyTest {
     }
 
     private void start(BatchSettings batch, Optional<String> pinned) {
+        start(batch, pinned, ModelTrust.anySigner());
+    }
+
+    private void start(BatchSettings batch, Optional<String> pinned, ModelTrust trust) {
         meters = new SimpleMeterRegistry();
-        ModelRegistry registry = new ModelRegistry(pinned, seed);
+        ModelRegistry registry = new ModelRegistry(pinned, seed, trust);
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "classifier-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -181,6 +188,24 @@ class ClassifierTopologyTest {
         assertThat(results).extracting(Prediction::imageId, Prediction::modelVersion)
                 .containsExactly(tuple("before", seed.version()),
                         tuple("after", v2.version()));
+    }
+
+    @Test
+    void withTrustedKeysOnlyAModelOneOfThemSignedTakesOver() throws Exception {
+        ModelSigningKey operator = ModelSigningKey.generate();
+        start(BatchSettings.DEFAULT, Optional.empty(), ModelTrust.of(List.of(operator.publicKey())));
+        byte[] unsigned = ShippedModels.V2.load().toBytes();
+        models.pipeInput(v2.version(), unsigned);
+        models.pipeInput(v2.version(), ModelArtifact.sign(unsigned, ModelSigningKey.generate()));
+        images.pipeInput("unsigned", digits.images().imageBytes(0));
+        driver.advanceWallClockTime(WAIT);
+
+        models.pipeInput(v2.version(), ModelArtifact.sign(unsigned, operator));
+        images.pipeInput("signed", digits.images().imageBytes(0));
+        driver.advanceWallClockTime(WAIT);
+
+        assertThat(predictions()).extracting(Prediction::imageId, Prediction::modelVersion)
+                .containsExactly(tuple("unsigned", seed.version()), tuple("signed", v2.version()));
     }
 
     @Test

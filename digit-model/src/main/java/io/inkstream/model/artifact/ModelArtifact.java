@@ -17,9 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -38,15 +41,20 @@ import org.nd4j.linalg.factory.Nd4j;
  * anything is allocated, the zip may hold these two entries and nothing else, once each, each
  * inflated no further than its own cap (64 KiB of metadata; the weights of the largest
  * architecture); the weights must then be exactly as many as the claimed architecture has, all
- * finite, match the digest in the metadata, and be what the version names. A refusal says which
- * rule failed.
+ * finite, match the digest in the metadata, and be what the version names. An optional third
+ * entry, {@code signature.json}, signs the metadata's exact bytes with Ed25519; a service that
+ * names trusted keys ({@link ModelTrust}) accepts only artifacts one of them signed. A refusal says
+ * which rule failed.
  */
 public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
     public static final String METADATA_ENTRY = "model.json";
     public static final String WEIGHTS_ENTRY = "weights.bin";
+    /** Optional: an Ed25519 signature of the exact bytes of {@code model.json} (which carries the weights' digest). */
+    public static final String SIGNATURE_ENTRY = "signature.json";
     /** The entry format 1 used for its DL4J-serialized network. */
     static final String LEGACY_NETWORK_ENTRY = "network.zip";
     static final int MAX_METADATA_BYTES = 64 * 1024;
+    static final int MAX_SIGNATURE_BYTES = 4 * 1024;
     static final int MAX_WEIGHTS_BYTES = Float.BYTES * Architecture.maxParameterCount();
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -74,20 +82,47 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
         return metadata.version();
     }
 
+    /** The artifact, unsigned. */
     public byte[] toBytes() {
+        return zip(Optional.empty());
+    }
+
+    /** The artifact, signed by {@code key}: its {@code signature.json} signs the exact bytes of {@code model.json}. */
+    public byte[] toBytes(ModelSigningKey key) {
+        return zip(Optional.of(key));
+    }
+
+    private byte[] zip(Optional<ModelSigningKey> key) {
         float[] parameters = network.params().dup().data().asFloat();
         ByteBuffer weights = ByteBuffer.allocate(parameters.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         weights.asFloatBuffer().put(parameters);
         ModelMetadata stamped = metadata.withWeightsSha256(sha256(weights.array()));
         try {
+            return zip(JSON.writeValueAsBytes(stamped), weights.array(), key);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing a model artifact to memory failed", e);
+        }
+    }
+
+    private static byte[] zip(byte[] metadataJson, byte[] weights, Optional<ModelSigningKey> key) {
+        try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
-                zip.write(JSON.writeValueAsBytes(stamped));
+                zip.write(metadataJson);
                 zip.closeEntry();
                 zip.putNextEntry(new ZipEntry(WEIGHTS_ENTRY));
-                zip.write(weights.array());
+                zip.write(weights);
                 zip.closeEntry();
+                if (key.isPresent()) {
+                    Map<String, String> signature = new LinkedHashMap<>();
+                    signature.put("algorithm", ModelSigningKey.ALGORITHM);
+                    signature.put("keyId", key.get().keyId());
+                    signature.put("signature", Base64.getEncoder().encodeToString(key.get().sign(metadataJson)));
+                    zip.putNextEntry(new ZipEntry(SIGNATURE_ENTRY));
+                    zip.write(JSON.writeValueAsBytes(signature));
+                    zip.closeEntry();
+                }
             }
             return out.toByteArray();
         } catch (IOException e) {
@@ -95,12 +130,30 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
         }
     }
 
+    /**
+     * An existing artifact, checked, signed by {@code key} (any signature it had is replaced); its
+     * metadata and weights are kept byte for byte.
+     */
+    public static byte[] sign(byte[] artifact, ModelSigningKey key) throws ModelArtifactException {
+        Map<String, byte[]> entries = unzip(artifact);
+        check(entries, ModelTrust.anySigner());
+        return zip(entries.get(METADATA_ENTRY), entries.get(WEIGHTS_ENTRY), Optional.of(key));
+    }
+
     public void write(Path file) throws IOException {
+        writeBytes(file, toBytes());
+    }
+
+    public void write(Path file, ModelSigningKey key) throws IOException {
+        writeBytes(file, toBytes(key));
+    }
+
+    private static void writeBytes(Path file, byte[] bytes) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.write(file, toBytes());
+        Files.write(file, bytes);
     }
 
     public static ModelArtifact read(Path file) throws ModelArtifactException {
@@ -111,8 +164,14 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
         }
     }
 
+    /** Reads an artifact whoever signed it, if anyone: for an operator's own files. Services use {@link #read(byte[], ModelTrust)}. */
     public static ModelArtifact read(byte[] artifact) throws ModelArtifactException {
-        Checked checked = check(unzip(artifact));
+        return read(artifact, ModelTrust.anySigner());
+    }
+
+    /** Reads an artifact that passes every check, signed as {@code trust} requires. */
+    public static ModelArtifact read(byte[] artifact, ModelTrust trust) throws ModelArtifactException {
+        Checked checked = check(unzip(artifact), trust);
         MultiLayerNetwork network = new MultiLayerNetwork(checked.architecture().configuration(0));
         network.init(Nd4j.create(checked.weights(), new long[] {1, checked.weights().length}, 'c'), false);
         return new ModelArtifact(checked.metadata(), network);
@@ -123,13 +182,17 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
      * service that lists models but never runs them needs.
      */
     public static ModelMetadata readMetadata(byte[] artifact) throws ModelArtifactException {
-        return check(unzip(artifact)).metadata();
+        return readMetadata(artifact, ModelTrust.anySigner());
+    }
+
+    public static ModelMetadata readMetadata(byte[] artifact, ModelTrust trust) throws ModelArtifactException {
+        return check(unzip(artifact), trust).metadata();
     }
 
     private record Checked(ModelMetadata metadata, Architecture architecture, float[] weights) {
     }
 
-    private static Checked check(Map<String, byte[]> entries) throws ModelArtifactException {
+    private static Checked check(Map<String, byte[]> entries, ModelTrust trust) throws ModelArtifactException {
         byte[] json = entries.get(METADATA_ENTRY);
         byte[] weightBytes = entries.get(WEIGHTS_ENTRY);
         if (json == null || weightBytes == null) {
@@ -166,6 +229,7 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
             throw new ModelArtifactException("model " + metadata.version() + ": its weights are version " + named
                     + ", and a version must name its weights");
         }
+        trust.verify(metadata.version(), json, entries.get(SIGNATURE_ENTRY));
         return new Checked(metadata, architecture, weights);
     }
 
@@ -204,11 +268,12 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
                 int cap = switch (name) {
                     case METADATA_ENTRY -> MAX_METADATA_BYTES;
                     case WEIGHTS_ENTRY -> MAX_WEIGHTS_BYTES;
+                    case SIGNATURE_ENTRY -> MAX_SIGNATURE_BYTES;
                     case LEGACY_NETWORK_ENTRY -> throw new ModelArtifactException("an artifact of format 1 (" + LEGACY_NETWORK_ENTRY
                             + ", a DL4J-serialized network, whose loader runs Java deserialization) is no longer read: "
                             + "train the model again with this build, or publish one trained by it");
                     default -> throw new ModelArtifactException("model artifact entry '" + printable(name) + "' is refused: an artifact holds "
-                            + METADATA_ENTRY + " and " + WEIGHTS_ENTRY + " only");
+                            + METADATA_ENTRY + ", " + WEIGHTS_ENTRY + " and " + SIGNATURE_ENTRY + " only");
                 };
                 if (entries.containsKey(name)) {
                     throw new ModelArtifactException("model artifact entry " + name + " appears twice");

@@ -7,7 +7,8 @@ import java.io.UncheckedIOException;
 /**
  * The models shipped in this jar, both trained on the 50,000 training digits with the commands in
  * {@code docs/model.md}: the default (seed architecture), which a fresh deployment publishes and
- * uses, and a stronger v2 for demonstrating and testing reclassification.
+ * uses, and a stronger v2 for demonstrating and testing reclassification. Both are signed by the
+ * project's key ({@link ModelTrust#projectKey()}).
  */
 public enum ShippedModels {
     DEFAULT("/io/inkstream/model/artifact/default-model.zip"),

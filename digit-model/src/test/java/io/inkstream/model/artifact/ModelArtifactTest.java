@@ -130,7 +130,7 @@ class ModelArtifactTest {
         entries.put("normalizer.bin", javaSerialized(new java.util.HashSet<>(java.util.List.of("a", "b"))));
         assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
-                .hasMessageContaining("entry 'normalizer.bin' is refused: an artifact holds model.json and weights.bin only");
+                .hasMessageContaining("entry 'normalizer.bin' is refused: an artifact holds model.json, weights.bin and signature.json only");
     }
 
     @Test
@@ -206,7 +206,8 @@ class ModelArtifactTest {
     void theShippedArtifactsPassEveryCheck() throws Exception {
         for (ShippedModels model : ShippedModels.values()) {
             ModelArtifact artifact = ModelArtifact.read(model.bytes());
-            assertThat(entries(model.bytes()).keySet()).containsExactly(ModelArtifact.METADATA_ENTRY, ModelArtifact.WEIGHTS_ENTRY);
+            assertThat(entries(model.bytes()).keySet()).containsExactly(ModelArtifact.METADATA_ENTRY, ModelArtifact.WEIGHTS_ENTRY,
+                    ModelArtifact.SIGNATURE_ENTRY);
             assertThat(artifact.network().numParams()).isEqualTo(Architecture.byId(artifact.metadata().architecture()).parameterCount());
         }
     }

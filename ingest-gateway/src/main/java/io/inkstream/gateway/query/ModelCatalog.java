@@ -6,6 +6,7 @@ import io.inkstream.model.artifact.ModelArtifact;
 import io.inkstream.model.artifact.ModelArtifactException;
 import io.inkstream.model.artifact.ModelMetadata;
 import io.inkstream.model.artifact.ModelPublications;
+import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.store.ModelAccuracy;
 import io.inkstream.store.PredictionReader;
 import java.time.Clock;
@@ -55,6 +56,7 @@ public final class ModelCatalog implements AutoCloseable {
     private final Optional<String> pinned;
     private final Clock clock;
     private final ModelPublications<ModelMetadata> artifacts;
+    private final ModelTrust trust;
     private volatile Map<String, ModelAccuracy> accuracy = Map.of();
     private volatile Optional<Instant> accuracyAt = Optional.empty();
     private final AtomicBoolean counting = new AtomicBoolean();
@@ -62,16 +64,18 @@ public final class ModelCatalog implements AutoCloseable {
     private final ExecutorService counter = Executors.newSingleThreadExecutor(daemon("model-accuracy"));
     private final Thread follower;
 
-    private ModelCatalog(KafkaConsumer<String, byte[]> consumer, PredictionReader reader, Optional<String> pinned, Clock clock) {
+    private ModelCatalog(KafkaConsumer<String, byte[]> consumer, PredictionReader reader, Optional<String> pinned, ModelTrust trust,
+                         Clock clock) {
         this.consumer = consumer;
         this.reader = reader;
         this.pinned = pinned;
         this.clock = clock;
         this.artifacts = new ModelPublications<>(pinned);
+        this.trust = trust;
         this.follower = daemon("model-catalog").newThread(this::follow);
     }
 
-    public static ModelCatalog start(String bootstrapServers, PredictionReader reader, Optional<String> pinned) {
+    public static ModelCatalog start(String bootstrapServers, PredictionReader reader, Optional<String> pinned, ModelTrust trust) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         // Assigned, not subscribed: every instance reads the whole topic and commits nothing.
@@ -80,7 +84,7 @@ public final class ModelCatalog implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "inkstream-gateway-models");
         ModelCatalog catalog = new ModelCatalog(new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer()), reader,
-                pinned, Clock.systemUTC());
+                pinned, trust, Clock.systemUTC());
         catalog.follower.start();
         return catalog;
     }
@@ -111,7 +115,7 @@ public final class ModelCatalog implements AutoCloseable {
             return; // a tombstone: the classifier keeps a model it knows, and so does the list
         }
         try {
-            ModelMetadata metadata = ModelArtifact.readMetadata(artifact);
+            ModelMetadata metadata = ModelArtifact.readMetadata(artifact, trust);
             Optional<String> keyProblem = ModelPublications.keyProblem(key, metadata.version());
             if (keyProblem.isPresent()) {
                 log.warn("model not listed key={} reason=\"{}\"", key, keyProblem.get());

@@ -2,6 +2,8 @@ package io.inkstream.cli.model;
 
 import io.inkstream.classifier.models.ModelPublisher;
 import io.inkstream.cli.kafka.KafkaOption;
+import io.inkstream.model.artifact.ModelArtifact;
+import io.inkstream.model.artifact.ModelSigningKey;
 import io.inkstream.model.artifact.ShippedModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +32,16 @@ public final class PublishModelCommand implements Callable<Integer> {
         ShippedModels shipped;
     }
 
+    @Option(names = "--sign-key", paramLabel = "KEY", description = {"Sign the artifact with this private key (NAME.key from 'inkstream keys')",
+            "before publishing, replacing any signature it had."})
+    Path signKey;
+
     @Override
     public Integer call() throws Exception {
         byte[] bytes = artifact.file != null ? Files.readAllBytes(artifact.file) : artifact.shipped.bytes();
+        if (signKey != null) {
+            bytes = ModelArtifact.sign(bytes, ModelSigningKey.read(signKey));
+        }
         String version = ModelPublisher.publish(kafka.clientProperties(), bytes);
         System.out.println("published " + version + " to " + kafka.bootstrap());
         return 0;

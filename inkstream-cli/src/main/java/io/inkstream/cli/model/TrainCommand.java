@@ -1,5 +1,6 @@
 package io.inkstream.cli.model;
 
+import io.inkstream.model.artifact.ModelSigningKey;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.evaluation.ConfusionMatrixChart;
@@ -42,6 +43,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--train-labels", paramLabel = "IDX", description = "...with these labels; the last 10,000 are held out.")
     Path trainLabels;
 
+    @Option(names = "--sign-key", paramLabel = "KEY", description = "Sign the artifact with this private key (NAME.key from 'inkstream keys').")
+    Path signKey;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Artifact to write. Default: .inkstream-data/models/<version>.zip")
     Path output;
@@ -61,7 +65,11 @@ public final class TrainCommand implements Callable<Integer> {
 
         String version = result.artifact().version();
         Path artifactFile = output != null ? output : Path.of(".inkstream-data", "models", version + ".zip");
-        result.artifact().write(artifactFile);
+        if (signKey != null) {
+            result.artifact().write(artifactFile, ModelSigningKey.read(signKey));
+        } else {
+            result.artifact().write(artifactFile);
+        }
         String base = artifactFile.getFileName().toString().replaceFirst("\\.zip$", "");
         Path report = artifactFile.resolveSibling(base + ".evaluation.txt");
         Path chart = artifactFile.resolveSibling(base + ".confusion.png");

@@ -1,0 +1,116 @@
+package io.inkstream.model.artifact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelSigningTest {
+    private static final ModelSigningKey OPERATOR = ModelSigningKey.generate();
+    private static final ModelSigningKey STRANGER = ModelSigningKey.generate();
+
+    @TempDir
+    Path temp;
+
+    private final byte[] unsigned = ShippedModels.DEFAULT.load().toBytes();
+
+    @Test
+    void aServiceThatTrustsAKeyAcceptsWhatItSignedAndNothingElse() throws Exception {
+        ModelTrust trust = ModelTrust.of(List.of(OPERATOR.publicKey()));
+        byte[] signed = ModelArtifact.sign(unsigned, OPERATOR);
+        assertThat(ModelArtifact.read(signed, trust).version()).isEqualTo(ModelArtifact.read(unsigned).version());
+
+        assertThatThrownBy(() -> ModelArtifact.read(unsigned, trust)).isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("is not signed; this service accepts models signed by [" + OPERATOR.keyId() + "]");
+        assertThatThrownBy(() -> ModelArtifact.read(ModelArtifact.sign(unsigned, STRANGER), trust)).isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("is signed by key " + STRANGER.keyId() + ", which is not trusted here");
+        // Without named keys (the default), signed and unsigned artifacts are both read.
+        assertThat(ModelArtifact.read(signed).version()).isEqualTo(ModelArtifact.read(unsigned).version());
+    }
+
+    @Test
+    void metadataChangedAfterSigningNoLongerVerifies() throws Exception {
+        Map<String, byte[]> entries = entries(ModelArtifact.sign(unsigned, OPERATOR));
+        String json = new String(entries.get(ModelArtifact.METADATA_ENTRY), StandardCharsets.UTF_8);
+        entries.put(ModelArtifact.METADATA_ENTRY, json.replace("\"validationAccuracy\" : 0.9716", "\"validationAccuracy\" : 0.9999")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(new String(entries.get(ModelArtifact.METADATA_ENTRY), StandardCharsets.UTF_8)).contains("0.9999");
+        assertThatThrownBy(() -> ModelArtifact.read(zip(entries), ModelTrust.of(List.of(OPERATOR.publicKey()))))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("its signature by key " + OPERATOR.keyId() + " does not verify");
+    }
+
+    @Test
+    void aSignatureOfAnotherAlgorithmOrNotBase64IsRefused() throws Exception {
+        Map<String, byte[]> entries = entries(unsigned);
+        entries.put(ModelArtifact.SIGNATURE_ENTRY, "{\"algorithm\":\"RSA\",\"keyId\":\"x\",\"signature\":\"AAAA\"}".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> ModelArtifact.read(zip(entries))).hasMessageContaining("only Ed25519 is accepted");
+        entries.put(ModelArtifact.SIGNATURE_ENTRY, "{\"algorithm\":\"Ed25519\",\"signature\":\"%%%\"}".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> ModelArtifact.read(zip(entries))).hasMessageContaining("signature.json is not a signature");
+    }
+
+    @Test
+    void keysAreWrittenAsPemFilesAndReadBack() throws Exception {
+        ModelSigningKey key = ModelSigningKey.generate();
+        Path privateFile = key.write(temp.resolve("keys"), "operator");
+        assertThat(Files.readString(privateFile)).startsWith("-----BEGIN PRIVATE KEY-----");
+        assertThat(Files.getPosixFilePermissions(privateFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        Path publicFile = temp.resolve("keys/operator.pub");
+        assertThat(Files.readString(publicFile)).startsWith("-----BEGIN PUBLIC KEY-----");
+        assertThatThrownBy(() -> key.write(temp.resolve("keys"), "operator")).hasMessageContaining("exists already");
+
+        ModelSigningKey read = ModelSigningKey.read(privateFile);
+        assertThat(read.keyId()).isEqualTo(key.keyId());
+        ModelTrust trust = ModelTrust.fromConfiguration(publicFile.toString());
+        assertThat(trust.keyIds()).containsExactlyInAnyOrder(key.keyId(), ModelTrust.keyId(ModelTrust.projectKey()));
+        assertThat(ModelArtifact.read(ModelArtifact.sign(unsigned, read), trust).version()).startsWith("seed-");
+        assertThat(ModelTrust.fromConfiguration(" ").requiresSignature()).isFalse();
+        assertThatThrownBy(() -> ModelTrust.fromConfiguration(privateFile.toString())).hasMessageContaining("is not a PEM public key");
+    }
+
+    @Test
+    void theShippedModelsAreSignedByTheProjectsKey() throws Exception {
+        ModelTrust project = ModelTrust.of(List.of(ModelTrust.projectKey()));
+        for (ShippedModels model : ShippedModels.values()) {
+            assertThat(ModelArtifact.read(model.bytes(), project).version()).isEqualTo(model.load().version());
+        }
+        assertThatThrownBy(() -> ModelArtifact.read(unsigned, project)).hasMessageContaining("is not signed");
+    }
+
+    private static Map<String, byte[]> entries(byte[] zip) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            ZipEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                entries.put(entry.getName(), in.readAllBytes());
+            }
+        }
+        return entries;
+    }
+
+    private static byte[] zip(Map<String, byte[]> entries) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(entry.getKey()));
+                zip.write(entry.getValue());
+                zip.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+}
