@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.network.Architecture;
 import io.inkstream.model.network.DigitClassifier;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +13,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,58 +61,58 @@ class ModelArtifactTest {
 
     @Test
     void refusesAnArtifactWithoutItsNetwork() throws IOException {
-        Map<String, byte[]> entries = entries(shipped);
+        Map<String, byte[]> entries = ArtifactZips.entries(shipped);
         entries.remove(ModelArtifact.WEIGHTS_ENTRY);
-        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("expected entries model.json and weights.bin");
     }
 
     @Test
     void refusesWeightsThatDoNotMatchTheirDigest() throws IOException {
-        Map<String, byte[]> entries = entries(shipped);
+        Map<String, byte[]> entries = ArtifactZips.entries(shipped);
         byte[] weights = entries.get(ModelArtifact.WEIGHTS_ENTRY);
         weights[weights.length / 2] ^= 0x55;
-        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("is corrupt");
     }
 
     @Test
     void refusesAnotherArtifactFormatVersion() throws IOException {
-        Map<String, byte[]> entries = entries(shipped);
+        Map<String, byte[]> entries = ArtifactZips.entries(shipped);
         entries.put(ModelArtifact.METADATA_ENTRY, json(entries).replace("\"formatVersion\" : 2", "\"formatVersion\" : 7")
                 .getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("has artifact format 7; this build reads format 2");
     }
 
     @Test
     void refusesAModelForAnotherInput() throws IOException {
-        Map<String, byte[]> entries = entries(shipped);
+        Map<String, byte[]> entries = ArtifactZips.entries(shipped);
         entries.put(ModelArtifact.METADATA_ENTRY, json(entries).replace("\"width\" : 28", "\"width\" : 32")
                 .getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("expects input");
     }
 
     @Test
     void refusesANetworkThatIsNotTheArchitectureItClaims() throws IOException {
-        Map<String, byte[]> entries = entries(shipped);
+        Map<String, byte[]> entries = ArtifactZips.entries(shipped);
         entries.put(ModelArtifact.METADATA_ENTRY, json(entries).replace("\"architecture\" : \"seed\"", "\"architecture\" : \"v2\"")
                 .getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("claims architecture v2 [784, 256, 128, 10], 235146 weights (940584 bytes), but weights.bin holds 210600 bytes");
     }
 
     @Test
     void refusesMetadataThatIsNotJson() throws IOException {
-        Map<String, byte[]> entries = entries(shipped);
+        Map<String, byte[]> entries = ArtifactZips.entries(shipped);
         entries.put(ModelArtifact.METADATA_ENTRY, "{ not json".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("model.json is not valid model metadata");
     }
@@ -126,9 +122,9 @@ class ModelArtifactTest {
 
     @Test
     void refusesAnEntryCarryingAJavaSerializedObjectGraphWithoutReadingIt() throws IOException {
-        Map<String, byte[]> entries = entries(shipped);
+        Map<String, byte[]> entries = ArtifactZips.entries(shipped);
         entries.put("normalizer.bin", javaSerialized(new java.util.HashSet<>(java.util.List.of("a", "b"))));
-        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("entry 'normalizer.bin' is refused: an artifact holds model.json, weights.bin and signature.json only");
     }
@@ -136,9 +132,9 @@ class ModelArtifactTest {
     @Test
     void refusesAFormatOneArtifactWhoseNetworkDl4jWouldDeserialize() throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        entries.put("model.json", json(entries(shipped)).replace("\"formatVersion\" : 2", "\"formatVersion\" : 1").getBytes(StandardCharsets.UTF_8));
+        entries.put("model.json", json(ArtifactZips.entries(shipped)).replace("\"formatVersion\" : 2", "\"formatVersion\" : 1").getBytes(StandardCharsets.UTF_8));
         entries.put("network.zip", javaSerialized(new java.util.HashSet<>(java.util.List.of("a"))));
-        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("format 1")
                 .hasMessageContaining("no longer read");
@@ -146,10 +142,10 @@ class ModelArtifactTest {
 
     @Test
     void refusesAnEntryThatInflatesPastItsCapAfterInflatingNoMoreThanTheCap() throws IOException {
-        Map<String, byte[]> entries = entries(shipped);
+        Map<String, byte[]> entries = ArtifactZips.entries(shipped);
         byte[] bomb = new byte[64 << 20]; // 64 MiB of zeros: about 64 KiB compressed
         entries.put(ModelArtifact.WEIGHTS_ENTRY, bomb);
-        byte[] artifact = zip(entries);
+        byte[] artifact = ArtifactZips.zip(entries);
         assertThat(artifact.length).isLessThan(2 << 20);
         assertThatThrownBy(() -> ModelArtifact.read(artifact))
                 .isInstanceOf(ModelArtifactException.class)
@@ -158,45 +154,45 @@ class ModelArtifactTest {
 
     @Test
     void refusesAnArtifactPaddedWithManyEntriesAtTheFirstOneItDoesNotKnow() throws IOException {
-        Map<String, byte[]> entries = entries(shipped);
+        Map<String, byte[]> entries = ArtifactZips.entries(shipped);
         for (int i = 0; i < 100; i++) {
             entries.put("padding-" + i, new byte[64 << 10]);
         }
-        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("entry 'padding-0' is refused");
     }
 
     @Test
     void refusesMetadataLargerThanItsCap() throws IOException {
-        Map<String, byte[]> entries = entries(shipped);
+        Map<String, byte[]> entries = ArtifactZips.entries(shipped);
         entries.put(ModelArtifact.METADATA_ENTRY, json(entries).replace("\"seed\" : 123", "\"seed\" : 123, \"pad\" : \""
                 + "x".repeat(ModelArtifact.MAX_METADATA_BYTES) + "\"").getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("model.json inflates to more than 65536 bytes");
     }
 
     @Test
     void refusesANotANumberWeightEvenUnderAMatchingDigest() throws Exception {
-        Map<String, byte[]> entries = entries(shipped);
+        Map<String, byte[]> entries = ArtifactZips.entries(shipped);
         byte[] weights = entries.get(ModelArtifact.WEIGHTS_ENTRY);
         java.nio.ByteBuffer.wrap(weights).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(4 * 1000, Float.NaN);
         entries.put(ModelArtifact.METADATA_ENTRY, withDigest(json(entries), weights));
-        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("weight 1000 is NaN");
     }
 
     @Test
     void refusesAVersionThatDoesNotNameItsWeights() throws Exception {
-        Map<String, byte[]> entries = entries(shipped);
+        Map<String, byte[]> entries = ArtifactZips.entries(shipped);
         byte[] weights = entries.get(ModelArtifact.WEIGHTS_ENTRY);
         java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(weights).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         buffer.putFloat(0, buffer.getFloat(0) + 0.5f); // other weights, same claimed version
         entries.put(ModelArtifact.METADATA_ENTRY, withDigest(json(entries), weights));
-        assertThatThrownBy(() -> ModelArtifact.readMetadata(zip(entries))).isInstanceOf(ModelArtifactException.class);
-        assertThatThrownBy(() -> ModelArtifact.read(zip(entries)))
+        assertThatThrownBy(() -> ModelArtifact.readMetadata(ArtifactZips.zip(entries))).isInstanceOf(ModelArtifactException.class);
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("model seed-9c9dd5090bda: its weights are version seed-")
                 .hasMessageContaining("a version must name its weights");
@@ -206,7 +202,7 @@ class ModelArtifactTest {
     void theShippedArtifactsPassEveryCheck() throws Exception {
         for (ShippedModels model : ShippedModels.values()) {
             ModelArtifact artifact = ModelArtifact.read(model.bytes());
-            assertThat(entries(model.bytes()).keySet()).containsExactly(ModelArtifact.METADATA_ENTRY, ModelArtifact.WEIGHTS_ENTRY,
+            assertThat(ArtifactZips.entries(model.bytes()).keySet()).containsExactly(ModelArtifact.METADATA_ENTRY, ModelArtifact.WEIGHTS_ENTRY,
                     ModelArtifact.SIGNATURE_ENTRY);
             assertThat(artifact.network().numParams()).isEqualTo(Architecture.byId(artifact.metadata().architecture()).parameterCount());
         }
@@ -227,28 +223,5 @@ class ModelArtifactTest {
 
     private static String json(Map<String, byte[]> entries) {
         return new String(entries.get(ModelArtifact.METADATA_ENTRY), StandardCharsets.UTF_8);
-    }
-
-    private static Map<String, byte[]> entries(byte[] zip) throws IOException {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                entries.put(entry.getName(), in.readAllBytes());
-            }
-        }
-        return entries;
-    }
-
-    private static byte[] zip(Map<String, byte[]> entries) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(entry.getKey()));
-                zip.write(entry.getValue());
-                zip.closeEntry();
-            }
-        }
-        return out.toByteArray();
     }
 }

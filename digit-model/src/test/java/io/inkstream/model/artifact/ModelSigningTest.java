@@ -3,19 +3,12 @@ package io.inkstream.model.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,23 +37,23 @@ class ModelSigningTest {
 
     @Test
     void metadataChangedAfterSigningNoLongerVerifies() throws Exception {
-        Map<String, byte[]> entries = entries(ModelArtifact.sign(unsigned, OPERATOR));
+        Map<String, byte[]> entries = ArtifactZips.entries(ModelArtifact.sign(unsigned, OPERATOR));
         String json = new String(entries.get(ModelArtifact.METADATA_ENTRY), StandardCharsets.UTF_8);
         entries.put(ModelArtifact.METADATA_ENTRY, json.replace("\"validationAccuracy\" : 0.9716", "\"validationAccuracy\" : 0.9999")
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(new String(entries.get(ModelArtifact.METADATA_ENTRY), StandardCharsets.UTF_8)).contains("0.9999");
-        assertThatThrownBy(() -> ModelArtifact.read(zip(entries), ModelTrust.of(List.of(OPERATOR.publicKey()))))
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries), ModelTrust.of(List.of(OPERATOR.publicKey()))))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("its signature by key " + OPERATOR.keyId() + " does not verify");
     }
 
     @Test
     void aSignatureOfAnotherAlgorithmOrNotBase64IsRefused() throws Exception {
-        Map<String, byte[]> entries = entries(unsigned);
+        Map<String, byte[]> entries = ArtifactZips.entries(unsigned);
         entries.put(ModelArtifact.SIGNATURE_ENTRY, "{\"algorithm\":\"RSA\",\"keyId\":\"x\",\"signature\":\"AAAA\"}".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> ModelArtifact.read(zip(entries))).hasMessageContaining("only Ed25519 is accepted");
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries))).hasMessageContaining("only Ed25519 is accepted");
         entries.put(ModelArtifact.SIGNATURE_ENTRY, "{\"algorithm\":\"Ed25519\",\"signature\":\"%%%\"}".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> ModelArtifact.read(zip(entries))).hasMessageContaining("signature.json is not a signature");
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries))).hasMessageContaining("signature.json is not a signature");
     }
 
     @Test
@@ -89,28 +82,5 @@ class ModelSigningTest {
             assertThat(ModelArtifact.read(model.bytes(), project).version()).isEqualTo(model.load().version());
         }
         assertThatThrownBy(() -> ModelArtifact.read(unsigned, project)).hasMessageContaining("is not signed");
-    }
-
-    private static Map<String, byte[]> entries(byte[] zip) throws IOException {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                entries.put(entry.getName(), in.readAllBytes());
-            }
-        }
-        return entries;
-    }
-
-    private static byte[] zip(Map<String, byte[]> entries) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(entry.getKey()));
-                zip.write(entry.getValue());
-                zip.closeEntry();
-            }
-        }
-        return out.toByteArray();
     }
 }
