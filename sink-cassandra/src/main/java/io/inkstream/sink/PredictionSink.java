@@ -88,6 +88,7 @@ final class PredictionSink implements Runnable {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                tallies.assigned(partitions);
                 log.info("partitions assigned partitions={}", partitions);
             }
         });

@@ -2,12 +2,14 @@ package io.inkstream.sink;
 
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.topic.Topics;
-import io.inkstream.store.PredictionReader;
 import io.inkstream.store.PredictionTally;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -24,11 +26,14 @@ final class RunningTallies {
     record Key(String modelVersion, int partition) {
     }
 
-    private final PredictionReader reader;
+    /** The tally as Cassandra holds it (an empty one before the first). */
+    private final BiFunction<String, Integer, PredictionTally> stored;
     private final Map<Key, PredictionTally> written = new HashMap<>();
+    /** Partitions of the predictions topic this sink owns now. */
+    private final Set<Integer> owned = new HashSet<>();
 
-    RunningTallies(PredictionReader reader) {
-        this.reader = reader;
+    RunningTallies(BiFunction<String, Integer, PredictionTally> stored) {
+        this.stored = stored;
     }
 
     /**
@@ -45,7 +50,7 @@ final class RunningTallies {
             Prediction prediction = item.prediction();
             Key key = new Key(prediction.modelVersion(), record.partition());
             PredictionTally before = next.containsKey(key) ? next.get(key)
-                    : written.computeIfAbsent(key, k -> reader.tally(k.modelVersion(), k.partition()));
+                    : written.computeIfAbsent(key, k -> stored.apply(k.modelVersion(), k.partition()));
             PredictionTally after = before.count(record.offset(), prediction);
             if (after != before) {
                 next.put(key, after);
@@ -54,13 +59,27 @@ final class RunningTallies {
         return next;
     }
 
-    /** The counts are written: they are what this sink counts on from. */
+    /**
+     * The counts are written: they are what this sink counts on from, for the partitions it still
+     * owns. A partition revoked meanwhile (a rebalance while a write was retried) is not kept: its
+     * next owner may count further, and this sink reads it again if it comes back.
+     */
     void advance(Map<Key, PredictionTally> counted) {
-        written.putAll(counted);
+        counted.forEach((key, tally) -> {
+            if (owned.contains(key.partition())) {
+                written.put(key, tally);
+            }
+        });
+    }
+
+    /** The partitions are this sink's now. */
+    void assigned(Collection<TopicPartition> partitions) {
+        partitions.stream().filter(p -> Topics.PREDICTIONS.equals(p.topic())).forEach(p -> owned.add(p.partition()));
     }
 
     /** The partitions went to another member: their counts will be read again if they come back. */
     void forget(Collection<TopicPartition> partitions) {
-        written.keySet().removeIf(key -> partitions.contains(new TopicPartition(Topics.PREDICTIONS, key.partition())));
+        partitions.stream().filter(p -> Topics.PREDICTIONS.equals(p.topic())).forEach(p -> owned.remove(p.partition()));
+        written.keySet().removeIf(key -> !owned.contains(key.partition()));
     }
 }

@@ -83,7 +83,7 @@ public final class SinkService implements AutoCloseable {
         KafkaProducer<byte[], byte[]> deadLetters = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(),
                 new ByteArraySerializer());
         PredictionSink sink = new PredictionSink(consumer, deadLetters, new PredictionWriter(session),
-                new RunningTallies(new PredictionReader(session)), config.maxInFlight(),
+                new RunningTallies(new PredictionReader(session)::tally), config.maxInFlight(),
                 new SinkMetrics(meters));
         Thread loop = new Thread(sink, "prediction-sink");
         loop.start();
