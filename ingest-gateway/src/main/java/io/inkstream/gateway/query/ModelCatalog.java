@@ -35,9 +35,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The models the pipeline knows and how each is doing. Versions and metadata come from the
  * compacted models topic (read from the beginning, followed; networks are never loaded here, but
- * every check of an artifact's bytes runs); the active one follows the classifier's rule, the same
- * code ({@link ModelPublications}): the pinned version, else the latest accepted publication. Live accuracy is counted from Cassandra's history in the background, at most every
- * {@link #ACCURACY_MAX_AGE}, only when someone asks: a request never waits for the count.
+ * every check of an artifact's bytes runs, with the classifier's trusted keys); the active one
+ * follows the classifier's rule, the same code ({@link ModelPublications}): the pinned version,
+ * else the latest accepted publication. Live accuracy is read from the running counts the sink
+ * keeps in Cassandra, in the background, at most every {@link #ACCURACY_MAX_AGE}, only when someone
+ * asks: a request never waits for Cassandra.
  */
 public final class ModelCatalog implements AutoCloseable {
     static final Duration ACCURACY_MAX_AGE = Duration.ofSeconds(10);
