@@ -1,5 +1,6 @@
 package io.inkstream.cli.stack;
 
+import io.inkstream.contract.config.Environment;
 import io.inkstream.gateway.GatewayConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -51,11 +52,15 @@ public final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         long begun = System.nanoTime();
-        System.err.println("inkstream: starting Kafka, Cassandra and the three services (about 30 s)...");
         Map<String, String> environment = new HashMap<>(System.getenv());
         if (insecure) {
             environment.put(GatewayConfig.INSECURE, "true");
         }
+        // The gateway's rules for where it may listen, checked before a broker and a node are started for nothing.
+        Map<String, String> gateway = new HashMap<>(environment);
+        gateway.put(GatewayConfig.HOST, host);
+        GatewayConfig.fromEnvironment(new Environment(gateway));
+        System.err.println("inkstream: starting Kafka, Cassandra and the three services (about 30 s)...");
         LocalStack stack = LocalStack.start(new LocalStack.Settings(dataDir.toAbsolutePath(), host, gatewayPort, kafkaPort,
                 kafkaControllerPort, cqlPort, storagePort, classifierHttpPort, sinkHttpPort, environment));
         CountDownLatch stopped = new CountDownLatch(1);
