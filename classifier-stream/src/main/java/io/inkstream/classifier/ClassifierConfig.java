@@ -1,11 +1,9 @@
 package io.inkstream.classifier;
 
 import io.inkstream.classifier.batching.BatchSettings;
-import io.inkstream.contract.config.ConfigurationException;
 import io.inkstream.contract.config.Environment;
 import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.model.preprocess.PreprocessingLimits;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -61,7 +59,7 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
     public static final String IMAGE_MAX_BYTES = PreprocessingLimits.MAX_BYTES_VARIABLE;
     public static final String IMAGE_MAX_SIDE = PreprocessingLimits.MAX_SIDE_VARIABLE;
     public static final String STREAMS_PREFIX = "INKSTREAM_KAFKA_STREAMS_";
-    public static final String TRUSTED_KEYS = "INKSTREAM_CLASSIFIER_TRUSTED_KEYS";
+    public static final String TRUSTED_KEYS = ModelTrust.TRUSTED_KEYS_VARIABLE;
 
     public static ClassifierConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, APPLICATION_ID, GUARANTEE, BATCH_MAX_RECORDS, BATCH_MAX_WAIT_MS, BATCH_BUFFER, MODEL, THREADS,
@@ -84,20 +82,7 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
                 env.integer(PARTITIONS, 6, 1, 10_000),
                 PreprocessingLimits.fromEnvironment(env),
                 env.passThrough(STREAMS_PREFIX),
-                trust(env.string(TRUSTED_KEYS, "")));
-    }
-
-    private static ModelTrust trust(String keys) {
-        try {
-            return ModelTrust.fromConfiguration(keys);
-        } catch (IOException e) {
-            throw new ConfigurationException(TRUSTED_KEYS + ": " + e.getMessage());
-        }
-    }
-
-    public ClassifierConfig withModelTrust(ModelTrust trust) {
-        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, httpPort,
-                partitions, limits, streamsOverrides, trust);
+                ModelTrust.fromEnvironment(env));
     }
 
     /** Defaults for a broker, for tests and the local run. */

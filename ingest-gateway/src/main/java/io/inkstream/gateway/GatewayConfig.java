@@ -49,7 +49,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public static final String LOCAL_DC = "INKSTREAM_CASSANDRA_LOCAL_DC";
     public static final String REPLICATION = "INKSTREAM_CASSANDRA_REPLICATION";
     public static final String PINNED_MODEL = "INKSTREAM_CLASSIFIER_MODEL";
-    public static final String TRUSTED_KEYS = "INKSTREAM_CLASSIFIER_TRUSTED_KEYS";
+    public static final String TRUSTED_KEYS = ModelTrust.TRUSTED_KEYS_VARIABLE;
     public static final String PARTITIONS = "INKSTREAM_TOPIC_PARTITIONS";
     public static final String PRODUCER_PREFIX = "INKSTREAM_KAFKA_PRODUCER_";
 
@@ -84,15 +84,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 model.isEmpty() ? Optional.empty() : Optional.of(model),
                 env.integer(PARTITIONS, 6, 1, 10_000),
                 env.passThrough(PRODUCER_PREFIX),
-                trust(env.string(TRUSTED_KEYS, "")));
-    }
-
-    private static ModelTrust trust(String keys) {
-        try {
-            return ModelTrust.fromConfiguration(keys);
-        } catch (java.io.IOException e) {
-            throw new ConfigurationException(TRUSTED_KEYS + ": " + e.getMessage());
-        }
+                ModelTrust.fromEnvironment(env));
     }
 
     /** Whether {@code host} is a loopback interface (127.0.0.0/8, ::1, localhost): reachable from this machine only. */

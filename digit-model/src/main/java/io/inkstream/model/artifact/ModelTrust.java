@@ -2,6 +2,8 @@ package io.inkstream.model.artifact;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inkstream.contract.config.ConfigurationException;
+import io.inkstream.contract.config.Environment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +30,8 @@ import java.util.Optional;
  * signature refuses the artifact with that reason.
  */
 public final class ModelTrust {
+    /** The classifier's trusted keys; the gateway reads it too, so that its model list accepts what the classifier does. */
+    public static final String TRUSTED_KEYS_VARIABLE = "INKSTREAM_CLASSIFIER_TRUSTED_KEYS";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PROJECT_KEY = "/io/inkstream/model/artifact/inkstream-project.pub";
 
@@ -78,6 +82,15 @@ public final class ModelTrust {
             return publicKey(new String(in.readAllBytes(), StandardCharsets.US_ASCII), PROJECT_KEY);
         } catch (IOException e) {
             throw new IllegalStateException("the project's key " + PROJECT_KEY + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The trusted set of {@link #TRUSTED_KEYS_VARIABLE}; a key file that cannot be read is a configuration error naming it. */
+    public static ModelTrust fromEnvironment(Environment env) {
+        try {
+            return fromConfiguration(env.string(TRUSTED_KEYS_VARIABLE, ""));
+        } catch (IOException e) {
+            throw new ConfigurationException(TRUSTED_KEYS_VARIABLE + ": " + e.getMessage());
         }
     }
 

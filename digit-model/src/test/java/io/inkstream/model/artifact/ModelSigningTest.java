@@ -3,6 +3,8 @@ package io.inkstream.model.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inkstream.contract.config.ConfigurationException;
+import io.inkstream.contract.config.Environment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +75,15 @@ class ModelSigningTest {
         assertThat(ModelArtifact.read(ModelArtifact.sign(unsigned, read), trust).version()).startsWith("seed-");
         assertThat(ModelTrust.fromConfiguration(" ").requiresSignature()).isFalse();
         assertThatThrownBy(() -> ModelTrust.fromConfiguration(privateFile.toString())).hasMessageContaining("is not a PEM public key");
+    }
+
+    @Test
+    void aTrustedKeyThatCannotBeReadIsAConfigurationErrorNamingTheVariable() {
+        assertThatThrownBy(() -> ModelTrust.fromEnvironment(new Environment(Map.of(ModelTrust.TRUSTED_KEYS_VARIABLE, "/no/such/key.pub"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("INKSTREAM_CLASSIFIER_TRUSTED_KEYS")
+                .hasMessageContaining("/no/such/key.pub");
+        assertThat(ModelTrust.fromEnvironment(new Environment(Map.of())).requiresSignature()).isFalse();
     }
 
     @Test
