@@ -9,14 +9,18 @@ import io.inkstream.model.network.DigitClassifier;
 /** A validated model artifact. Holds bytes, not a network: each stream task loads its own copy. */
 public record RegisteredModel(ModelMetadata metadata, byte[] artifact) {
 
-    /** Validates the artifact (it is fully loaded once) and keeps its bytes, whoever signed it: for the jar's own and an operator's files. */
+    /** Validates the artifact and keeps its bytes, whoever signed it: for the jar's own and an operator's files. */
     public static RegisteredModel from(byte[] artifact) throws ModelArtifactException {
         return from(artifact, ModelTrust.anySigner());
     }
 
-    /** Validates the artifact, signed as {@code trust} requires, and keeps its bytes. */
+    /**
+     * Validates the artifact, signed as {@code trust} requires, and keeps its bytes. Every check
+     * runs ({@link ModelArtifact#readMetadata(byte[], ModelTrust)}), without building a network that
+     * would be thrown away: each stream thread builds its own from these bytes.
+     */
     public static RegisteredModel from(byte[] artifact, ModelTrust trust) throws ModelArtifactException {
-        return new RegisteredModel(ModelArtifact.read(artifact, trust).metadata(), artifact);
+        return new RegisteredModel(ModelArtifact.readMetadata(artifact, trust), artifact);
     }
 
     public String version() {
