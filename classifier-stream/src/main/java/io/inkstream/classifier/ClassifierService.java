@@ -131,7 +131,8 @@ public final class ClassifierService implements AutoCloseable {
         KafkaStreams.State state = streams.state();
         boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
         String model = models.current().map(RegisteredModel::version).orElse("none");
-        return new OpsServer.Health(healthy, "{\"status\":\"" + (healthy ? "UP" : "DOWN") + "\",\"state\":\"" + state
+        String status = healthy ? "UP" : "DOWN";
+        return new OpsServer.Health(healthy, status, "{\"status\":\"" + status + "\",\"state\":\"" + state
                 + "\",\"model\":\"" + model + "\"}");
     }
 

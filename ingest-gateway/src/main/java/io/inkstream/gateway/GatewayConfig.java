@@ -7,6 +7,7 @@ import io.inkstream.model.preprocess.PreprocessingLimits;
 import io.inkstream.store.PredictionSchema;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,11 +33,17 @@ import java.util.Set;
  * @param producerOverrides {@code INKSTREAM_KAFKA_PRODUCER_*}: any producer setting
  * @param modelTrust        {@code INKSTREAM_CLASSIFIER_TRUSTED_KEYS}: the classifier's trusted keys, so that the model list
  *                          accepts the same artifacts the classifier does
+ * @param rateLimit         {@code INKSTREAM_GATEWAY_RATE_LIMIT}: {@code /api} requests a second per client address (bursts of as
+ *                          many); 0 turns the limit off
+ * @param corsOrigins       {@code INKSTREAM_GATEWAY_CORS_ORIGINS}: web pages (origins, comma-separated, or {@code *}) that may call
+ *                          the API from a browser besides the gateway's own page
+ * @param uploadMemory      {@code INKSTREAM_GATEWAY_UPLOAD_MEMORY_MB}: upload bytes held at once across all requests; beyond it,
+ *                          503 and retry
  */
 public record GatewayConfig(String bootstrapServers, String host, int port, Optional<String> apiKey, int maxFiles, Duration publishTimeout,
                             PreprocessingLimits limits, List<InetSocketAddress> contactPoints, String localDatacenter, String replication,
                             Optional<String> pinnedModel, int partitions, Properties producerOverrides,
-                            ModelTrust modelTrust) {
+                            ModelTrust modelTrust, int rateLimit, List<String> corsOrigins, long uploadMemory) {
 
     public static final String BOOTSTRAP = "INKSTREAM_KAFKA_BOOTSTRAP";
     public static final String HOST = "INKSTREAM_GATEWAY_HOST";
@@ -51,11 +58,14 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public static final String PINNED_MODEL = "INKSTREAM_CLASSIFIER_MODEL";
     public static final String TRUSTED_KEYS = ModelTrust.TRUSTED_KEYS_VARIABLE;
     public static final String PARTITIONS = "INKSTREAM_TOPIC_PARTITIONS";
+    public static final String RATE_LIMIT = "INKSTREAM_GATEWAY_RATE_LIMIT";
+    public static final String CORS_ORIGINS = "INKSTREAM_GATEWAY_CORS_ORIGINS";
+    public static final String UPLOAD_MEMORY_MB = "INKSTREAM_GATEWAY_UPLOAD_MEMORY_MB";
     public static final String PRODUCER_PREFIX = "INKSTREAM_KAFKA_PRODUCER_";
 
     public static GatewayConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS, LOCAL_DC, REPLICATION,
-                        PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE),
+                        PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CORS_ORIGINS, UPLOAD_MEMORY_MB, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE),
                 Set.of(PRODUCER_PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
         String apiKey = env.string(API_KEY, "");
@@ -69,22 +79,43 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
             throw new ConfigurationException("the gateway would listen on " + host + " with no API key, open to anyone who reaches it: set "
                     + API_KEY + ", or " + INSECURE + "=true to run it open on purpose, or listen on 127.0.0.1");
         }
+        int maxFiles = env.integer(MAX_FILES, 32, 1, 1000);
+        PreprocessingLimits limits = PreprocessingLimits.fromEnvironment(env);
+        // 64 MiB by default: two requests of the largest kind at once, or thousands of usual ones (a few KiB each).
+        long uploadMemory = env.integer(UPLOAD_MEMORY_MB, 64, 1, 65_536) * 1024L * 1024L;
+        if (uploadMemory < maxRequestBytes(maxFiles, limits)) {
+            throw new ConfigurationException(UPLOAD_MEMORY_MB + " is " + uploadMemory / (1024 * 1024) + " MiB: it must hold one upload of "
+                    + maxFiles + " images of " + limits.maxBytes() + " bytes (" + maxRequestBytes(maxFiles, limits) / (1024 * 1024) + " MiB)");
+        }
         return new GatewayConfig(
                 env.string(BOOTSTRAP, "localhost:9092"),
                 host,
                 env.integer(PORT, 8080, 0, 65_535),
                 apiKey.isEmpty() ? Optional.empty() : Optional.of(apiKey),
-                env.integer(MAX_FILES, 32, 1, 1000),
+                maxFiles,
                 // Long enough for a leader election (a few seconds), short enough that a client is never left hanging.
                 Duration.ofMillis(env.integer(PUBLISH_TIMEOUT_MS, 10_000, 1_000, 300_000)),
-                PreprocessingLimits.fromEnvironment(env),
+                limits,
                 env.addresses(CONTACT_POINTS, "127.0.0.1:9042", 9042),
                 env.string(LOCAL_DC, "datacenter1"),
                 env.string(REPLICATION, PredictionSchema.DEFAULT_REPLICATION),
                 model.isEmpty() ? Optional.empty() : Optional.of(model),
                 env.integer(PARTITIONS, 6, 1, 10_000),
                 env.passThrough(PRODUCER_PREFIX),
-                ModelTrust.fromEnvironment(env));
+                ModelTrust.fromEnvironment(env),
+                // One client at the pipeline's whole capacity on this kind of machine (500 uploads/s) stays under it.
+                env.integer(RATE_LIMIT, 1000, 0, 1_000_000),
+                Arrays.stream(env.string(CORS_ORIGINS, "").split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList(),
+                uploadMemory);
+    }
+
+    /** The most one upload request may carry: every image at the cap, and room for the multipart headers around each. */
+    public static long maxRequestBytes(int maxFiles, PreprocessingLimits limits) {
+        return maxFiles * (limits.maxBytes() + 64L * 1024);
+    }
+
+    public long maxRequestBytes() {
+        return maxRequestBytes(maxFiles, limits);
     }
 
     /** Whether {@code host} is a loopback interface (127.0.0.0/8, ::1, localhost): reachable from this machine only. */
@@ -106,21 +137,36 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bootstrapServers, host, newPort, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, producerOverrides, modelTrust);
+                replication, pinnedModel, partitions, producerOverrides, modelTrust, rateLimit, corsOrigins, uploadMemory);
     }
 
     public GatewayConfig withApiKey(Optional<String> key) {
         return new GatewayConfig(bootstrapServers, host, port, key, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, producerOverrides, modelTrust);
+                replication, pinnedModel, partitions, producerOverrides, modelTrust, rateLimit, corsOrigins, uploadMemory);
     }
 
     public GatewayConfig withBootstrapServers(String servers, Duration timeout) {
         return new GatewayConfig(servers, host, port, apiKey, maxFiles, timeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, producerOverrides, modelTrust);
+                replication, pinnedModel, partitions, producerOverrides, modelTrust, rateLimit, corsOrigins, uploadMemory);
+    }
+
+    public GatewayConfig withRateLimit(int perSecond) {
+        return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
+                replication, pinnedModel, partitions, producerOverrides, modelTrust, perSecond, corsOrigins, uploadMemory);
+    }
+
+    public GatewayConfig withCorsOrigins(List<String> origins) {
+        return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
+                replication, pinnedModel, partitions, producerOverrides, modelTrust, rateLimit, List.copyOf(origins), uploadMemory);
+    }
+
+    public GatewayConfig withUploadMemory(long bytes) {
+        return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
+                replication, pinnedModel, partitions, producerOverrides, modelTrust, rateLimit, corsOrigins, bytes);
     }
 
     public GatewayConfig withLimits(PreprocessingLimits newLimits) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, newLimits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, producerOverrides, modelTrust);
+                replication, pinnedModel, partitions, producerOverrides, modelTrust, rateLimit, corsOrigins, uploadMemory);
     }
 }

@@ -42,7 +42,7 @@ final class GatewayHealth {
         }
         boolean cassandraUp = session.getMetadata().getNodes().values().stream().anyMatch(node -> node.getState() == NodeState.UP);
         String status = !brokerUp ? "DOWN" : cassandraUp ? "UP" : "DEGRADED";
-        return new OpsServer.Health(brokerUp, "{\"status\":\"" + status + "\",\"kafka\":\"" + (brokerUp ? "up" : "down")
+        return new OpsServer.Health(brokerUp, status, "{\"status\":\"" + status + "\",\"kafka\":\"" + (brokerUp ? "up" : "down")
                 + "\",\"cassandra\":\"" + (cassandraUp ? "up" : "down") + "\",\"activeModel\":"
                 + catalog.activeVersion().map(v -> "\"" + v + "\"").orElse("null") + "}");
     }

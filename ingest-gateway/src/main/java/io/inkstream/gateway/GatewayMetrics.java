@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 
-/** What the gateway counts: images accepted and refused (by reason), broker refusals, publish latency, HTTP requests. */
+/** What the gateway counts: images accepted and refused (by reason), requests refused at the edge, broker refusals, publish latency, HTTP requests. */
 public final class GatewayMetrics {
     private final MeterRegistry registry;
     private final Counter accepted;
@@ -40,6 +40,11 @@ public final class GatewayMetrics {
 
     public void rejected(String reason) {
         registry.counter("inkstream_gateway_images_rejected", "reason", reason).increment();
+    }
+
+    /** A request refused at the edge before its handler ran: rate-limited, origin-not-allowed, uploads-busy. */
+    public void refused(String reason) {
+        registry.counter("inkstream_gateway_requests_refused", "reason", reason).increment();
     }
 
     public void request(String method, String route, int status, long nanos) {

@@ -4,6 +4,9 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import io.inkstream.contract.topic.PipelineTopics;
+import io.inkstream.gateway.guard.ClientRateLimit;
+import io.inkstream.gateway.guard.OriginPolicy;
+import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.http.GatewayApp;
 import io.inkstream.gateway.publish.ImagePublisher;
 import io.inkstream.gateway.query.ModelCatalog;
@@ -16,7 +19,12 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,13 +41,29 @@ public final class GatewayService implements AutoCloseable {
     private final ModelCatalog catalog;
     private final CqlSession session;
     private final Admin admin;
+    private final Path spool;
 
-    private GatewayService(Javalin app, ImagePublisher publisher, ModelCatalog catalog, CqlSession session, Admin admin) {
+    private GatewayService(Javalin app, ImagePublisher publisher, ModelCatalog catalog, CqlSession session, Admin admin, Path spool) {
         this.app = app;
         this.publisher = publisher;
         this.catalog = catalog;
         this.session = session;
         this.admin = admin;
+        this.spool = spool;
+    }
+
+    /** Where large multipart parts wait while a request is read: this process's own directory, readable by its user only. */
+    private static Path createSpool() {
+        try {
+            return Files.createTempDirectory("inkstream-gateway-spool-"); // owner-only permissions on POSIX systems
+        } catch (IOException e) {
+            throw new UncheckedIOException("the gateway cannot make a spool directory for large uploads", e);
+        }
+    }
+
+    /** The spool directory: tests look into it to see that nothing is left behind. */
+    public Path spool() {
+        return spool;
     }
 
     public static GatewayService start(GatewayConfig config) {
@@ -64,10 +88,14 @@ public final class GatewayService implements AutoCloseable {
         ModelCatalog catalog = ModelCatalog.start(config.bootstrapServers(), reader, config.pinnedModel(), config.modelTrust());
 
         GatewayHealth health = new GatewayHealth(admin, session, catalog);
+        Path spool = createSpool();
+        GatewayApp.Edge edge = new GatewayApp.Edge(new OriginPolicy(config.corsOrigins(), GatewayConfig.isLoopback(config.host())),
+                config.rateLimit() == 0 ? Optional.empty() : Optional.of(ClientRateLimit.perSecond(config.rateLimit())), config.apiKey(),
+                new UploadBudget(config.uploadMemory()), spool);
         Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, reader, catalog,
-                new RecentUploads(100_000), new GatewayMetrics(meters), health::check, meters::scrape, config.apiKey(),
-                config.maxFiles()));
-        GatewayService service = new GatewayService(app, publisher, catalog, session, admin);
+                new RecentUploads(100_000), new GatewayMetrics(meters), health::check, meters::scrape, edge, config.maxFiles(),
+                config.maxRequestBytes()));
+        GatewayService service = new GatewayService(app, publisher, catalog, session, admin, spool);
         try {
             app.start(config.host(), config.port());
         } catch (RuntimeException e) {
@@ -75,9 +103,11 @@ public final class GatewayService implements AutoCloseable {
             throw new IllegalStateException("the gateway cannot listen on " + config.host() + ":" + config.port() + ": "
                     + rootMessage(e) + " (set INKSTREAM_GATEWAY_PORT to another port)", e);
         }
-        log.info("gateway started url=http://{}:{}/ bootstrap={} cassandra={} api_key={} max_image_bytes={}",
-                "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), app.port(), config.bootstrapServers(),
-                config.contactPoints(), config.apiKey().isPresent() ? "required" : "off", config.limits().maxBytes());
+        log.info("gateway started url=http://{}:{}/ bootstrap={} cassandra={} api_key={} max_image_bytes={} rate_limit={} cors_origins={}"
+                        + " upload_memory_mb={}", "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), app.port(),
+                config.bootstrapServers(), config.contactPoints(), config.apiKey().isPresent() ? "required" : "off", config.limits().maxBytes(),
+                config.rateLimit() == 0 ? "off" : config.rateLimit() + "/s", config.corsOrigins().isEmpty() ? "same-origin" : config.corsOrigins(),
+                config.uploadMemory() / (1024 * 1024));
         if (config.open()) {
             log.warn("gateway open: listening on {} with no API key ({}=true): anyone who reaches this port can upload and read",
                     config.host(), GatewayConfig.INSECURE);
@@ -106,6 +136,11 @@ public final class GatewayService implements AutoCloseable {
         catalog.close();
         session.close();
         admin.close(Duration.ofSeconds(5));
+        try (var left = Files.walk(spool)) {
+            left.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("spool not removed path={} reason=\"{}\"", spool, e.getMessage());
+        }
         log.info("gateway stopped");
     }
 }

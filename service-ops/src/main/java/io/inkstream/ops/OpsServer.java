@@ -16,7 +16,15 @@ import java.util.function.Supplier;
  */
 public final class OpsServer implements AutoCloseable {
     /** @param healthy whether the service can do its work; {@code body} describes it as JSON */
-    public record Health(boolean healthy, String body) {
+    /**
+     * @param status UP, DEGRADED or DOWN: all that is shown to a caller who may not see the details
+     * @param body   the details as a JSON object, {@code status} among them
+     */
+    public record Health(boolean healthy, String status, String body) {
+        /** The status alone, as JSON. */
+        public String summary() {
+            return "{\"status\":\"" + status + "\"}";
+        }
     }
 
     private final HttpServer server;

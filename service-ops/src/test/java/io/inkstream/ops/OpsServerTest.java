@@ -15,7 +15,7 @@ class OpsServerTest {
     @Test
     void healthAnswers200WhenHealthyAnd503WhenNot() throws Exception {
         AtomicBoolean healthy = new AtomicBoolean(true);
-        try (OpsServer server = OpsServer.start("127.0.0.1", 0, () -> new OpsServer.Health(healthy.get(), "{\"status\":\"" + healthy.get() + "\"}"),
+        try (OpsServer server = OpsServer.start("127.0.0.1", 0, () -> new OpsServer.Health(healthy.get(), healthy.get() ? "UP" : "DOWN", "{\"status\":\"" + healthy.get() + "\"}"),
                 () -> "metric_total 1.0\n")) {
             HttpResponse<String> up = get(server, "/health");
             assertThat(up.statusCode()).isEqualTo(200);
@@ -29,7 +29,7 @@ class OpsServerTest {
 
     @Test
     void metricsAreServedAsPrometheusText() throws Exception {
-        try (OpsServer server = OpsServer.start("127.0.0.1", 0, () -> new OpsServer.Health(true, "{}"), () -> "metric_total 1.0\n")) {
+        try (OpsServer server = OpsServer.start("127.0.0.1", 0, () -> new OpsServer.Health(true, "UP", "{}"), () -> "metric_total 1.0\n")) {
             HttpResponse<String> metrics = get(server, "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).isEqualTo("metric_total 1.0\n");
@@ -39,7 +39,7 @@ class OpsServerTest {
 
     @Test
     void onlyGetIsAnswered() throws Exception {
-        try (OpsServer server = OpsServer.start("127.0.0.1", 0, () -> new OpsServer.Health(true, "{}"), () -> "")) {
+        try (OpsServer server = OpsServer.start("127.0.0.1", 0, () -> new OpsServer.Health(true, "UP", "{}"), () -> "")) {
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).isEqualTo(405);

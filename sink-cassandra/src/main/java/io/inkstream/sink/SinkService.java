@@ -119,7 +119,8 @@ public final class SinkService implements AutoCloseable {
         boolean cassandraUp = session.getMetadata().getNodes().values().stream().anyMatch(node -> node.getState() == NodeState.UP);
         boolean polling = loop.isAlive() && Duration.between(sink.lastProgress(), Instant.now()).toSeconds() < 60;
         boolean healthy = polling && cassandraUp && !sink.cassandraFailing();
-        return new OpsServer.Health(healthy, "{\"status\":\"" + (healthy ? "UP" : "DOWN") + "\",\"consumer\":\""
+        String status = healthy ? "UP" : "DOWN";
+        return new OpsServer.Health(healthy, status, "{\"status\":\"" + status + "\",\"consumer\":\""
                 + (polling ? "polling" : "stalled") + "\",\"cassandra\":\"" + (cassandraUp && !sink.cassandraFailing() ? "up" : "failing") + "\"}");
     }
 

@@ -53,7 +53,7 @@ public final class ModelRegistry {
             RegisteredModel model = RegisteredModel.from(artifact, trust);
             Optional<String> keyProblem = ModelPublications.keyProblem(key, model.version());
             if (keyProblem.isPresent()) {
-                refuse(key, keyProblem.get());
+                refuse(key, position, keyProblem.get());
                 return Optional.empty();
             }
             if (publications.accept(model.version(), model, position)) {
@@ -63,13 +63,14 @@ public final class ModelRegistry {
             }
             return Optional.of(model);
         } catch (ModelArtifactException e) {
-            refuse(key, e.getMessage());
+            refuse(key, position, e.getMessage());
             return Optional.empty();
         }
     }
 
-    private void refuse(String key, String reason) {
+    private void refuse(String key, long position, String reason) {
         refused.incrementAndGet();
+        publications.refuse(key, position, reason);
         log.warn("model refused key={} reason=\"{}\"", key, reason);
     }
 
@@ -88,6 +89,11 @@ public final class ModelRegistry {
 
     public List<String> knownVersions() {
         return List.copyOf(publications.models().keySet());
+    }
+
+    /** The latest refused publications, newest first. */
+    public List<ModelPublications.Refusal> refusals() {
+        return publications.refusals();
     }
 
     /** Artifacts refused since start: what {@code inkstream_classifier_models_refused_total} counts. */

@@ -1,8 +1,12 @@
 package io.inkstream.model.artifact;
 
+import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -10,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * if one is configured, else the <b>latest accepted publication</b>, by its position (offset) in the
  * topic. Nothing inside an artifact takes part: a forged creation date cannot make a model win,
  * and publishing a version again makes it the active one again (a rollback). The classifier and
- * the gateway both apply this rule through this class. Thread-safe.
+ * the gateway both apply this rule through this class. The latest {@link #REFUSALS_KEPT} refused
+ * publications are kept too, to be shown: a flood of forged records costs a bounded amount of memory.
+ * Thread-safe.
  *
  * @param <M> what the service keeps of a model (a loadable artifact, or only its metadata)
  */
@@ -18,11 +24,26 @@ public final class ModelPublications<M> {
     /** The position of a publication whose offset is not known (read back from a store): older than any known one. */
     public static final long UNKNOWN_POSITION = -1;
 
+    /** How many refused publications are remembered, the latest. */
+    public static final int REFUSALS_KEPT = 20;
+    private static final int KEY_SHOWN = 128;
+
     private record Accepted<M>(M model, long position) {
+    }
+
+    /**
+     * A publication refused, never used.
+     *
+     * @param key      the record's key as published, made printable and cut to 128 characters: it is anyone's text
+     * @param position its offset in the topic
+     * @param reason   why, in a sentence
+     */
+    public record Refusal(String key, long position, String reason) {
     }
 
     private final Optional<String> pinned;
     private final Map<String, Accepted<M>> accepted = new ConcurrentHashMap<>();
+    private final Deque<Refusal> refusals = new ArrayDeque<>();
 
     public ModelPublications(Optional<String> pinned) {
         this.pinned = pinned;
@@ -49,6 +70,26 @@ public final class ModelPublications<M> {
         return before == null;
     }
 
+    /** Records a refused publication; only the latest {@link #REFUSALS_KEPT} are kept. */
+    public void refuse(String key, long position, String reason) {
+        String shown = key == null ? "" : key.codePoints().limit(KEY_SHOWN)
+                .map(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        synchronized (refusals) {
+            refusals.addFirst(new Refusal(shown, position, reason));
+            while (refusals.size() > REFUSALS_KEPT) {
+                refusals.removeLast();
+            }
+        }
+    }
+
+    /** The latest refused publications, newest first. */
+    public List<Refusal> refusals() {
+        synchronized (refusals) {
+            return List.copyOf(refusals);
+        }
+    }
+
     /** The version to classify with: the pinned one (known or not), else the latest accepted publication. */
     public Optional<String> activeVersion() {
         if (pinned.isPresent()) {
@@ -65,7 +106,7 @@ public final class ModelPublications<M> {
 
     /** Every accepted model by version, a snapshot. */
     public Map<String, M> models() {
-        Map<String, M> models = new java.util.TreeMap<>();
+        Map<String, M> models = new TreeMap<>();
         accepted.forEach((version, a) -> models.put(version, a.model()));
         return models;
     }

@@ -37,4 +37,23 @@ class ModelPublicationsTest {
         assertThat(ModelPublications.keyProblem("seed-a", "seed-b")).contains("the key differs from the artifact's version seed-b");
         assertThat(ModelPublications.keyProblem(null, "seed-b")).contains("the key is missing");
     }
+
+    @Test
+    void keepsTheLatestRefusalsWithTheirKeysMadePrintableAndShortAndNeverActive() {
+        ModelPublications<String> models = new ModelPublications<>(Optional.empty());
+        models.accept("seed-a", "good", 1);
+        models.refuse("seed-a\u001b[31m\u202e" + "x".repeat(500), 2, "the signature does not verify");
+        assertThat(models.activeVersion()).as("a refused publication never wins").contains("seed-a");
+        ModelPublications.Refusal refusal = models.refusals().get(0);
+        assertThat(refusal.key()).startsWith("seed-a?[31m?x").hasSize(128);
+        assertThat(refusal.position()).isEqualTo(2);
+        assertThat(refusal.reason()).isEqualTo("the signature does not verify");
+
+        for (int i = 0; i < 50; i++) {
+            models.refuse("flood-" + i, 3 + i, "forged");
+        }
+        assertThat(models.refusals()).hasSize(ModelPublications.REFUSALS_KEPT);
+        assertThat(models.refusals().get(0).key()).as("newest first").isEqualTo("flood-49");
+        assertThat(models.models()).containsOnlyKeys("seed-a");
+    }
 }

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.inkstream.gateway.GatewayMetrics;
+import io.inkstream.gateway.guard.ClientRateLimit;
+import io.inkstream.gateway.guard.OriginPolicy;
+import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.publish.ImagePublisher;
 import io.inkstream.gateway.query.ImageQueries;
 import io.inkstream.gateway.query.ModelCatalog;
@@ -15,15 +18,19 @@ import io.inkstream.model.preprocess.DigitPreprocessor;
 import io.inkstream.ops.OpsServer;
 import io.inkstream.store.PredictionReader;
 import io.javalin.Javalin;
-import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
+import io.javalin.http.util.MultipartUtil;
+import jakarta.servlet.MultipartConfigElement;
 import io.javalin.json.JavalinJackson;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -39,8 +46,21 @@ public final class GatewayApp {
     /** What the app needs from the service around it. */
     public record Parts(DigitPreprocessor inspector, ImagePublisher publisher, PredictionReader reader, ModelCatalog catalog,
                         RecentUploads recent, GatewayMetrics metrics, Supplier<OpsServer.Health> health, Supplier<String> prometheus,
-                        Optional<String> apiKey, int maxFiles) {
+                        Edge edge, int maxFiles, long maxRequestBytes) {
     }
+
+    /**
+     * What guards the gateway's edge, in the order a request meets it: where it comes from, how often
+     * its client calls, its key, and the room its upload takes.
+     *
+     * @param rateLimit per client address, on {@code /api}; empty when turned off
+     * @param spool     a directory of this process's own, where multipart parts beyond {@link #PART_IN_MEMORY} are held
+     */
+    public record Edge(OriginPolicy origins, Optional<ClientRateLimit> rateLimit, Optional<String> apiKey, UploadBudget uploads, Path spool) {
+    }
+
+    /** A multipart part up to this size stays in memory; a larger one is written to the spool while it arrives. */
+    static final int PART_IN_MEMORY = 64 * 1024;
 
     private GatewayApp() {
     }
@@ -55,11 +75,6 @@ public final class GatewayApp {
             config.http.disableCompression();
             // Raw uploads are read with the image cap by the handler; this only bounds what Javalin would buffer.
             config.http.maxRequestSize = maxImage + 1;
-            // Multipart: every part stays in memory (nothing is written under a client's name, nothing at all);
-            // a part far over the cap is cut off by Jetty, one just over it is measured and refused by the handler.
-            config.jetty.multipartConfig.maxInMemoryFileSize((int) Math.min(Integer.MAX_VALUE, 4 * maxImage), SizeUnit.BYTES);
-            config.jetty.multipartConfig.maxFileSize(4 * maxImage, SizeUnit.BYTES);
-            config.jetty.multipartConfig.maxTotalRequestSize(parts.maxFiles() * (maxImage + 64 * 1024), SizeUnit.BYTES);
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/io/inkstream/gateway/web";
@@ -68,8 +83,16 @@ public final class GatewayApp {
             });
         });
 
+        Edge edge = parts.edge();
+        // Multipart: a usual image (a few KiB) stays in memory; a larger part goes to the spool as it arrives, under a name Jetty
+        // makes up (never the client's), and is deleted when the request ends. A part far over the cap is cut off by Jetty, one
+        // just over it is measured and refused by the handler. Set on each request, not with Javalin's multipart settings: those
+        // go into one static field, where the last gateway made in a JVM would set them for all (tests make several).
+        MultipartConfigElement multipart = new MultipartConfigElement(edge.spool().toString(), 4 * maxImage, parts.maxRequestBytes(),
+                PART_IN_MEMORY);
+        app.before(ApiRoute.UPLOAD.path(), ctx -> ctx.req().setAttribute(MultipartUtil.MULTIPART_CONFIG_ATTRIBUTE, multipart));
         UploadHandler upload = new UploadHandler(parts.inspector(), parts.publisher(), new IdempotencyKeys(100_000, Clock.systemUTC()),
-                parts.recent(), parts.metrics(), parts.maxFiles());
+                parts.recent(), parts.metrics(), parts.maxFiles(), parts.maxRequestBytes(), edge.uploads());
         QueryHandlers queries = new QueryHandlers(new ImageQueries(parts.reader(), parts.recent()), parts.reader(), parts.catalog());
         for (ApiRoute route : ApiRoute.values()) {
             Handler handler = switch (route) {
@@ -79,16 +102,43 @@ public final class GatewayApp {
                 case PREDICTIONS -> queries::predictions;
                 case MODELS -> queries::models;
                 case HEALTH -> ctx -> {
+                    // Probes need the status only; what is up and which model is active is for those who hold the key.
                     OpsServer.Health health = parts.health().get();
-                    ctx.status(health.healthy() ? 200 : 503).contentType("application/json").result(health.body());
+                    boolean details = edge.apiKey().map(key -> hasKey(ctx, key)).orElse(true);
+                    ctx.status(health.healthy() ? 200 : 503).contentType("application/json").result(details ? health.body() : health.summary());
                 };
                 case METRICS -> ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(parts.prometheus().get());
             };
             app.addHttpHandler(route.method(), route.path(), handler);
         }
 
-        app.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
-        parts.apiKey().ifPresent(key -> app.before("/api/*", ctx -> requireKey(ctx, key)));
+        app.options("/api/*", ctx -> preflight(ctx, edge.origins()));
+        app.before(ctx -> {
+            ctx.attribute(STARTED_AT, System.nanoTime());
+            Optional<String> origin = Optional.ofNullable(ctx.header("Origin"));
+            edge.origins().refusal(origin, Optional.ofNullable(ctx.header("Host"))).ifPresent(reason -> {
+                parts.metrics().refused("origin-not-allowed");
+                throw new ApiProblem(403, "origin-not-allowed", reason);
+            });
+            if (origin.isPresent() && edge.origins().allowsCrossOrigin(origin.get())) {
+                ctx.header("Access-Control-Allow-Origin", origin.get());
+                ctx.header("Vary", "Origin");
+                ctx.header("Access-Control-Expose-Headers", "Location, Retry-After, Idempotent-Replayed");
+            }
+        });
+        edge.rateLimit().ifPresent(limit -> app.before("/api/*", ctx -> {
+            // Per address, before the key is checked: guessing keys is limited too.
+            OptionalInt wait = limit.take(ctx.ip());
+            if (wait.isPresent()) {
+                parts.metrics().refused("rate-limited");
+                throw new ApiProblem(429, "rate-limited", "too many requests from " + ctx.ip() + "; retry in " + wait.getAsInt() + " s",
+                        Optional.of(wait.getAsInt()));
+            }
+        }));
+        edge.apiKey().ifPresent(key -> {
+            app.before("/api/*", ctx -> requireKey(ctx, key));
+            app.before("/metrics", ctx -> requireKey(ctx, key));
+        });
         app.after(ctx -> {
             Long started = ctx.attribute(STARTED_AT);
             if (started != null && ctx.path().startsWith("/api")) {
@@ -128,16 +178,34 @@ public final class GatewayApp {
     }
 
     private static void requireKey(Context ctx, String key) {
+        // A browser's preflight never carries the key; it only asks whether the real request may be sent.
+        if (ctx.method() != HandlerType.OPTIONS && !hasKey(ctx, key)) {
+            throw new ApiProblem(401, "unauthorized", "this gateway needs its API key in the " + API_KEY_HEADER
+                    + " header (or Authorization: Bearer <key>)");
+        }
+    }
+
+    private static boolean hasKey(Context ctx, String key) {
         String given = ctx.header(API_KEY_HEADER);
         String authorization = ctx.header("Authorization");
         if (given == null && authorization != null && authorization.startsWith("Bearer ")) {
             given = authorization.substring("Bearer ".length()).strip();
         }
         // Constant time: the comparison does not tell an attacker how much of a guess was right.
-        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8))) {
-            throw new ApiProblem(401, "unauthorized", "this gateway needs its API key in the " + API_KEY_HEADER
-                    + " header (or Authorization: Bearer <key>)");
+        return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A browser asking whether a page of an allowed origin may send a request: which methods and headers it may use. */
+    private static void preflight(Context ctx, OriginPolicy origins) {
+        String origin = ctx.header("Origin");
+        if (origin == null || !origins.allowsCrossOrigin(origin)) {
+            ctx.status(204); // same-origin or not a browser: nothing to allow
+            return;
         }
+        ctx.header("Access-Control-Allow-Methods", "GET, POST");
+        ctx.header("Access-Control-Allow-Headers", "Content-Type, " + API_KEY_HEADER + ", Authorization, " + UploadHandler.IDEMPOTENCY_KEY);
+        ctx.header("Access-Control-Max-Age", "600");
+        ctx.status(204);
     }
 
     private static void problem(ApiProblem problem, Context ctx) {

@@ -48,7 +48,11 @@ final class QueryHandlers {
     record PredictionPageView(String model, List<PredictionView> predictions, String next, String nextUrl) {
     }
 
-    record ModelsView(String active, boolean pinned, Instant accuracyCountedAt, List<ModelView> models) {
+    record ModelsView(String active, boolean pinned, Instant accuracyCountedAt, List<ModelView> models, List<RefusalView> refused) {
+    }
+
+    /** A publication on the models topic that was refused: its key, its offset, why. */
+    record RefusalView(String key, long offset, String reason) {
     }
 
     record ModelView(String version, String architecture, Instant createdAt, Double validationAccuracy, boolean active, LiveView live) {
@@ -124,7 +128,7 @@ final class QueryHandlers {
         ctx.json(new PredictionPageView(model.get(), result.predictions().stream().map(PredictionView::of).toList(), next, nextUrl));
     }
 
-    /** {@code GET /api/models}: versions, the active one, validation and live accuracy. */
+    /** {@code GET /api/models}: versions, the active one, validation and live accuracy, and the latest refused publications. */
     void models(Context ctx) {
         ModelCatalog.Snapshot snapshot = catalog.snapshot();
         List<ModelView> models = snapshot.models().stream()
@@ -133,7 +137,8 @@ final class QueryHandlers {
                         e.metadata().map(ModelMetadata::validationAccuracy).orElse(null), e.active(),
                         e.live().map(LiveView::of).orElse(null)))
                 .toList();
-        ctx.json(new ModelsView(snapshot.active().orElse(null), snapshot.pinned(), snapshot.accuracyAt().orElse(null), models));
+        List<RefusalView> refused = snapshot.refused().stream().map(r -> new RefusalView(r.key(), r.position(), r.reason())).toList();
+        ctx.json(new ModelsView(snapshot.active().orElse(null), snapshot.pinned(), snapshot.accuracyAt().orElse(null), models, refused));
     }
 
     private static ImageView view(ImageStatus status) {

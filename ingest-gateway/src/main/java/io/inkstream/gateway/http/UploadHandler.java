@@ -3,6 +3,7 @@ package io.inkstream.gateway.http;
 import io.inkstream.contract.rejection.ImageRejectedException;
 import io.inkstream.contract.rejection.ImageRejection;
 import io.inkstream.gateway.GatewayMetrics;
+import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.publish.ImagePublisher;
 import io.inkstream.gateway.publish.PublishFailedException;
 import io.inkstream.gateway.query.RecentUploads;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,25 +59,53 @@ final class UploadHandler implements Handler {
     private final RecentUploads recent;
     private final GatewayMetrics metrics;
     private final int maxFiles;
+    private final long maxRequestBytes;
+    private final UploadBudget budget;
     private volatile boolean brokerFailing;
 
     UploadHandler(DigitPreprocessor inspector, ImagePublisher publisher, IdempotencyKeys idempotencyKeys, RecentUploads recent,
-                  GatewayMetrics metrics, int maxFiles) {
+                  GatewayMetrics metrics, int maxFiles, long maxRequestBytes, UploadBudget budget) {
         this.inspector = inspector;
         this.publisher = publisher;
         this.idempotencyKeys = idempotencyKeys;
         this.recent = recent;
         this.metrics = metrics;
         this.maxFiles = maxFiles;
+        this.maxRequestBytes = maxRequestBytes;
+        this.budget = budget;
     }
 
     @Override
     public void handle(Context ctx) {
+        boolean multipart = ctx.isMultipartFormData();
+        long declared = ctx.contentLength();
+        if (multipart && declared > maxRequestBytes) {
+            throw tooLarge(); // refused on its headers, before a byte of the body is read
+        }
+        // A raw body is one image: at most the cap and one byte are read. Unknown lengths reserve the most they may carry.
+        long most = multipart ? maxRequestBytes : inspector.limits().maxBytes() + 1L;
+        UploadBudget.Reservation room = budget.reserve(declared >= 0 ? Math.min(declared, most) : most).orElseThrow(() -> {
+            metrics.refused("uploads-busy");
+            return new ApiProblem(503, "uploads-busy", "the gateway holds as many upload bytes as it may (" + budget.totalBytes() / (1024 * 1024)
+                    + " MiB) right now; retry in a second", Optional.of(1));
+        });
+        boolean handedOff = false;
+        try {
+            handedOff = handle(ctx, multipart, room);
+        } finally {
+            if (!handedOff) {
+                room.close();
+            }
+        }
+    }
+
+    /** Whether the upload went to the broker: its room is then given back when the broker has answered. */
+    private boolean handle(Context ctx, boolean multipart, UploadBudget.Reservation room) {
         Optional<String> key = Optional.ofNullable(ctx.header(IDEMPOTENCY_KEY)).map(String::strip);
         if (key.isPresent() && !IdempotencyKeys.isValid(key.get())) {
             throw new ApiProblem(400, "invalid-idempotency-key", "the Idempotency-Key header must be 1 to 255 printable ASCII characters");
         }
-        List<Received> received = ctx.isMultipartFormData() ? multipart(ctx) : List.of(rawBody(ctx));
+        List<Received> received = multipart ? multipart(ctx) : List.of(rawBody(ctx));
         List<OptionalInt> labels = labels(ctx, received.size());
         List<Upload> uploads = new ArrayList<>(received.size());
         for (int i = 0; i < received.size(); i++) {
@@ -102,12 +132,12 @@ final class UploadHandler implements Handler {
                 metrics.replayed();
                 ctx.header("Idempotent-Replayed", "true");
                 answer(ctx, uploads);
-                return;
+                return false;
             }
         }
 
         long started = System.nanoTime();
-        ctx.future(() -> publisher.publish(uploads, Instant.now()).handle((ok, error) -> {
+        CompletableFuture<Object> answered = publisher.publish(uploads, Instant.now()).handle((ok, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 metrics.publishFailed();
@@ -128,7 +158,15 @@ final class UploadHandler implements Handler {
             key.ifPresent(k -> idempotencyKeys.remember(k, digest, uploads.stream().map(Upload::imageId).toList()));
             answer(ctx, uploads);
             return null;
-        }));
+        });
+        answered.whenComplete((ok, error) -> room.close());
+        ctx.future(() -> answered);
+        return true;
+    }
+
+    private ApiProblem tooLarge() {
+        return new ApiProblem(413, "too-large", "the upload is larger than the gateway accepts: at most "
+                + maxFiles + " images of " + inspector.limits().maxBytes() + " bytes each");
     }
 
     private static void answer(Context ctx, List<Upload> uploads) {
@@ -150,8 +188,7 @@ final class UploadHandler implements Handler {
             // Jetty refuses parts over the multipart limits with an IllegalStateException naming the limit.
             String message = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " " + e.getCause().getMessage());
             if (message.contains("exceeds") || message.contains("too large") || message.contains("Too large")) {
-                throw new ApiProblem(413, "too-large", "the upload is larger than the gateway accepts: at most "
-                        + maxFiles + " images of " + inspector.limits().maxBytes() + " bytes each");
+                throw tooLarge();
             }
             throw new ApiProblem(400, "malformed-multipart", "the multipart body cannot be read: " + e.getMessage());
         }

@@ -49,8 +49,12 @@ public final class ModelCatalog implements AutoCloseable {
     public record Entry(String version, Optional<ModelMetadata> metadata, Optional<ModelAccuracy> live, boolean active) {
     }
 
-    /** @param accuracyAt when the live figures were counted, if ever */
-    public record Snapshot(Optional<String> active, boolean pinned, List<Entry> models, Optional<Instant> accuracyAt) {
+    /**
+     * @param accuracyAt when the live figures were counted, if ever
+     * @param refused    the latest publications refused, newest first: never listed among the models, never used
+     */
+    public record Snapshot(Optional<String> active, boolean pinned, List<Entry> models, Optional<Instant> accuracyAt,
+                           List<ModelPublications.Refusal> refused) {
     }
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -120,7 +124,7 @@ public final class ModelCatalog implements AutoCloseable {
             ModelMetadata metadata = ModelArtifact.readMetadata(artifact, trust);
             Optional<String> keyProblem = ModelPublications.keyProblem(key, metadata.version());
             if (keyProblem.isPresent()) {
-                log.warn("model not listed key={} reason=\"{}\"", key, keyProblem.get());
+                refuse(key, position, keyProblem.get());
                 return;
             }
             if (artifacts.accept(metadata.version(), metadata, position)) {
@@ -128,8 +132,13 @@ public final class ModelCatalog implements AutoCloseable {
                         metadata.validationAccuracy());
             }
         } catch (ModelArtifactException e) {
-            log.warn("model not listed key={} reason=\"{}\"", key, e.getMessage());
+            refuse(key, position, e.getMessage());
         }
+    }
+
+    private void refuse(String key, long position, String reason) {
+        artifacts.refuse(key, position, reason);
+        log.warn("model refused key={} position={} reason=\"{}\"", key, position, reason);
     }
 
     public Optional<String> activeVersion() {
@@ -149,7 +158,7 @@ public final class ModelCatalog implements AutoCloseable {
                         active.map(version::equals).orElse(false)))
                 .sorted(Comparator.comparing((Entry e) -> e.metadata().map(ModelMetadata::createdAt).orElse(Instant.EPOCH)).reversed())
                 .toList();
-        return new Snapshot(active, pinned.isPresent(), entries, accuracyAt);
+        return new Snapshot(active, pinned.isPresent(), entries, accuracyAt, artifacts.refusals());
     }
 
     private void refreshAccuracyIfStale() {

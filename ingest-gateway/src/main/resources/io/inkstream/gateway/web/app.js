@@ -265,6 +265,19 @@ async function refreshModels() {
       row.children[2].textContent = liveText;
       rows.appendChild(row);
     });
+    (answer.refused || []).forEach((refusal) => {
+      // Anyone may publish to the topic: the key is shown as text, and the row says it was never used.
+      const row = document.createElement("tr");
+      row.className = "refused";
+      row.innerHTML = '<td class="version"></td><td colspan="2"></td>';
+      row.children[0].textContent = refusal.key;
+      const badge = document.createElement("span");
+      badge.className = "badge refused";
+      badge.textContent = "refused";
+      row.children[0].appendChild(badge);
+      row.children[1].textContent = refusal.reason;
+      rows.appendChild(row);
+    });
   } catch (error) {
     // shown as an empty table; the health badge says why
   }

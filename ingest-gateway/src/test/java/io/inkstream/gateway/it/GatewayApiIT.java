@@ -35,7 +35,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -234,6 +238,33 @@ class GatewayApiIT {
         assertThat(active.get("architecture").asText()).isNotBlank();
         assertThat(active.get("validationAccuracy").asDouble()).isGreaterThan(0.95);
         assertThat(active.get("live").get("accuracy").asDouble()).isBetween(0.5, 1.0);
+    }
+
+    @Test
+    void listsAForgedPublicationAsRefusedWithItsReasonAndNeverAsAModel() throws Exception {
+        String key = "forged-" + UUID.randomUUID().toString().substring(0, 8);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pipeline.kafka().clientProperties(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            // What anyone with write access to the topic can send: not an artifact of ours at all.
+            producer.send(new ProducerRecord<>(Topics.MODELS, key, "PK\u0003\u0004 not a model".getBytes(StandardCharsets.UTF_8)))
+                    .get(10, TimeUnit.SECONDS);
+        }
+
+        Answer models = client.await("/api/models", a -> refusal(a.json(), key) != null, Duration.ofSeconds(30));
+        JsonNode refusal = refusal(models.json(), key);
+        assertThat(refusal.get("reason").asText()).isNotBlank();
+        assertThat(refusal.get("offset").asLong()).isNotNegative();
+        assertThat(models.json().get("models")).noneMatch(model -> model.get("version").asText().equals(key));
+        assertThat(models.json().get("active").asText()).isNotEqualTo(key);
+    }
+
+    private static JsonNode refusal(JsonNode models, String key) {
+        for (JsonNode refused : models.get("refused")) {
+            if (refused.get("key").asText().equals(key)) {
+                return refused;
+            }
+        }
+        return null;
     }
 
     @Test

@@ -1,0 +1,65 @@
+package io.inkstream.gateway.guard;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.function.LongSupplier;
+
+/**
+ * A token bucket per client: each may make {@code perSecond} requests a second on average, and up
+ * to {@code burst} at once after a pause. A refused request is told how many whole seconds until
+ * its next token ({@code Retry-After}). Clients idle for a minute are forgotten, and at most
+ * {@link #MAX_CLIENTS} are remembered: a flood of new addresses costs a bounded amount of memory
+ * (and an evicted client starts again with a full bucket, which is what a new client gets anyway).
+ * Thread-safe.
+ */
+public final class ClientRateLimit {
+    static final long MAX_CLIENTS = 100_000;
+    private static final Duration IDLE = Duration.ofMinutes(1);
+
+    private final double perSecond;
+    private final double burst;
+    private final LongSupplier nanoTime;
+    private final Cache<String, Bucket> buckets;
+
+    ClientRateLimit(double perSecond, double burst, LongSupplier nanoTime) {
+        if (perSecond <= 0 || burst < 1) {
+            throw new IllegalArgumentException("a rate limit needs a positive rate and a burst of at least one: " + perSecond + "/s, " + burst);
+        }
+        this.perSecond = perSecond;
+        this.burst = burst;
+        this.nanoTime = nanoTime;
+        this.buckets = Caffeine.newBuilder().maximumSize(MAX_CLIENTS).expireAfterAccess(IDLE).build();
+    }
+
+    /** {@code perSecond} requests a second per client, bursts of as many. */
+    public static ClientRateLimit perSecond(int perSecond) {
+        return new ClientRateLimit(perSecond, perSecond, System::nanoTime);
+    }
+
+    /** Takes a token for this client: empty if the request may go on, else the seconds to wait. */
+    public OptionalInt take(String client) {
+        return buckets.get(client, c -> new Bucket(burst, nanoTime.getAsLong())).take(perSecond, burst, nanoTime.getAsLong());
+    }
+
+    private static final class Bucket {
+        private double tokens;
+        private long refilledAt;
+
+        Bucket(double tokens, long now) {
+            this.tokens = tokens;
+            this.refilledAt = now;
+        }
+
+        synchronized OptionalInt take(double perSecond, double burst, long now) {
+            tokens = Math.min(burst, tokens + (now - refilledAt) / 1e9 * perSecond);
+            refilledAt = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return OptionalInt.empty();
+            }
+            return OptionalInt.of((int) Math.max(1, Math.ceil((1 - tokens) / perSecond)));
+        }
+    }
+}

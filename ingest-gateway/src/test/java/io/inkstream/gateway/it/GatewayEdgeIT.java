@@ -1,0 +1,268 @@
+package io.inkstream.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inkstream.gateway.GatewayService;
+import io.inkstream.gateway.it.GatewayClient.Answer;
+import io.inkstream.gateway.it.RunningPipeline.Pipeline;
+import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.testkit.junit.SharedInfrastructure;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The gateway's edge, played as the clients it is there to stop: a flood, another site's page, a rebound name, a crowd of large uploads. */
+@ExtendWith({SharedInfrastructure.class, RunningPipeline.class})
+class GatewayEdgeIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static Pipeline pipeline;
+    private static LabelledDigits digits;
+
+    @BeforeAll
+    static void start(Pipeline running) {
+        pipeline = running;
+        digits = BundledMnist.validation();
+    }
+
+    @Test
+    void aClientOverItsRateIsAnswered429WithRetryAfterWhileAnotherAddressIsServed() throws Exception {
+        try (GatewayService limited = GatewayService.start(pipeline.gatewayConfig().withRateLimit(1))) {
+            GatewayClient client = new GatewayClient("http://127.0.0.1:" + limited.port());
+            List<Integer> statuses = new ArrayList<>();
+            Answer last = null;
+            for (int i = 0; i < 10 && (last == null || last.status() != 429); i++) {
+                last = client.get("/api/models");
+                statuses.add(last.status());
+            }
+            assertThat(statuses).as("one request a second: the second of a quick run is refused").startsWith(200).endsWith(429);
+            assertThat(last.header("Retry-After")).isEqualTo("1");
+            assertThat(last.json().get("error").asText()).isEqualTo("rate-limited");
+
+            RawHttp.Response other = RawHttp.connect(limited.port(), "127.0.0.2")
+                    .send("GET", "/api/models", Map.of("Host", "127.0.0.1:" + limited.port()), new byte[0]).response();
+            assertThat(other.status()).as("127.0.0.2 has its own bucket: %s", other.body()).isEqualTo(200);
+            assertThat(client.get("/metrics").response().body()).contains("inkstream_gateway_requests_refused_total{reason=\"rate-limited\"}");
+        }
+        try (GatewayService unlimited = GatewayService.start(pipeline.gatewayConfig().withRateLimit(0))) {
+            GatewayClient client = new GatewayClient("http://127.0.0.1:" + unlimited.port());
+            for (int i = 0; i < 10; i++) {
+                assertThat(client.get("/api/models").status()).as("the control: no limit, request %d", i + 1).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void anotherSitesPageCannotUploadOrReadThroughAVisitorsBrowser() {
+        GatewayClient client = new GatewayClient(pipeline.url(""));
+        byte[] image = digits.images().imageBytes(3);
+        Answer foreign = client.postRaw("/api/images", "application/x-mnist", image, Map.of("Origin", "https://evil.example"));
+        assertThat(foreign.status()).isEqualTo(403);
+        assertThat(foreign.json().get("error").asText()).isEqualTo("origin-not-allowed");
+        assertThat(foreign.header("Access-Control-Allow-Origin")).isNull();
+        assertThat(client.get("/api/models", Map.of("Origin", "https://evil.example")).status()).isEqualTo(403);
+
+        String own = "http://127.0.0.1:" + pipeline.gateway().port();
+        assertThat(client.postRaw("/api/images", "application/x-mnist", image, Map.of("Origin", own)).status())
+                .as("the gateway's own page, which names its origin on every POST").isEqualTo(202);
+
+        RawHttp.Response rebound = RawHttp.connect(pipeline.gateway().port(), "127.0.0.1")
+                .send("GET", "/api/models", Map.of("Host", "rebound.evil.example:" + pipeline.gateway().port(),
+                        "Origin", "http://rebound.evil.example:" + pipeline.gateway().port()), new byte[0]).response();
+        assertThat(rebound.status()).as("a name re-pointed at 127.0.0.1: %s", rebound.body()).isEqualTo(403);
+        assertThat(rebound.body()).contains("origin-not-allowed").contains("loopback");
+    }
+
+    @Test
+    void aConfiguredOriginGetsCorsHeadersAndItsPreflightAnswered() {
+        try (GatewayService open = GatewayService.start(pipeline.gatewayConfig().withCorsOrigins(List.of("https://app.example.com")))) {
+            GatewayClient client = new GatewayClient("http://127.0.0.1:" + open.port());
+            RawHttp.Response preflight = RawHttp.connect(open.port(), "127.0.0.1").send("OPTIONS", "/api/images",
+                    Map.of("Host", "127.0.0.1:" + open.port(), "Origin", "https://app.example.com", "Access-Control-Request-Method", "POST",
+                            "Access-Control-Request-Headers", "idempotency-key, content-type"), new byte[0]).response();
+            assertThat(preflight.status()).isEqualTo(204);
+            assertThat(preflight.headers()).containsEntry("access-control-allow-origin", "https://app.example.com");
+            assertThat(preflight.headers().get("access-control-allow-methods")).contains("POST");
+            assertThat(preflight.headers().get("access-control-allow-headers")).contains("Idempotency-Key").contains("Content-Type");
+
+            Answer read = client.get("/api/models", Map.of("Origin", "https://app.example.com"));
+            assertThat(read.status()).isEqualTo(200);
+            assertThat(read.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example.com");
+            assertThat(read.header("Access-Control-Expose-Headers")).contains("Location");
+            assertThat(client.get("/api/models", Map.of("Origin", "https://other.example.com")).status())
+                    .as("an origin not configured").isEqualTo(403);
+        }
+    }
+
+    @Test
+    void withAKeyMetricsNeedItAndHealthTellsOnlyItsStatusWithoutIt() throws Exception {
+        try (GatewayService guarded = GatewayService.start(pipeline.gatewayConfig().withApiKey(Optional.of("s3cret-key")))) {
+            GatewayClient client = new GatewayClient("http://127.0.0.1:" + guarded.port());
+            Answer probe = client.get("/health");
+            assertThat(probe.status()).isEqualTo(200);
+            assertThat(fields(probe.json())).as("a probe without the key learns the status only").containsExactly("status");
+            assertThat(probe.json().get("status").asText()).isEqualTo("UP");
+            Answer detailed = client.get("/health", Map.of("X-Api-Key", "s3cret-key"));
+            assertThat(fields(detailed.json())).contains("status", "kafka", "cassandra", "activeModel");
+
+            Answer metrics = client.get("/metrics");
+            assertThat(metrics.status()).isEqualTo(401);
+            assertThat(metrics.json().get("error").asText()).isEqualTo("unauthorized");
+            assertThat(client.get("/metrics", Map.of("X-Api-Key", "s3cret-key")).response().body()).contains("jvm_memory_used_bytes");
+        }
+        GatewayClient open = new GatewayClient(pipeline.url(""));
+        assertThat(fields(open.get("/health").json())).as("the control: without a key set, details for all").contains("kafka");
+        assertThat(open.get("/metrics").status()).isEqualTo(200);
+    }
+
+    @Test
+    void whenUploadsHoldTheWholeBudgetTheNextIsAnswered503AtOnceAndServedOnceRoomIsBack() throws Exception {
+        int cap = 1 << 20; // the default image cap, a whole number of KiB: the budget below holds one upload at the cap exactly
+        try (GatewayService small = GatewayService.start(pipeline.gatewayConfig().withUploadMemory(cap))) {
+            GatewayClient client = new GatewayClient("http://127.0.0.1:" + small.port());
+            byte[] body = new byte[cap];
+            new Random(7).nextBytes(body);
+            try (RawHttp slow = RawHttp.connect(small.port(), "127.0.0.1")) {
+                slow.send("POST", "/api/images", Map.of("Host", "127.0.0.1:" + small.port(), "Content-Type", "application/octet-stream",
+                        "Content-Length", Integer.toString(cap)), Arrays.copyOf(body, 4096));
+
+                Answer busy = awaitStatus(() -> client.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(4), Map.of()),
+                        503, "a small upload while a slow one holds the budget");
+                assertThat(busy.json().get("error").asText()).isEqualTo("uploads-busy");
+                assertThat(busy.header("Retry-After")).isEqualTo("1");
+
+                slow.write(Arrays.copyOfRange(body, 4096, cap));
+                RawHttp.Response refused = slow.response();
+                assertThat(refused.status()).as("random bytes are no image: %s", refused.body()).isEqualTo(415);
+            }
+            assertThat(client.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(4), Map.of()).status())
+                    .as("the slow upload answered, its room is back").isEqualTo(202);
+            assertThat(client.get("/metrics").response().body()).contains("inkstream_gateway_requests_refused_total{reason=\"uploads-busy\"}");
+        }
+    }
+
+    @Test
+    void aLargePartWaitsInTheSpoolOnDiskNotInMemoryAndNothingIsLeftAfter() throws Exception {
+        Path spool = pipeline.gateway().spool();
+        byte[] png = noisePng(400); // about 480 KB: under the 1 MiB cap, far over what stays in memory
+        String boundary = "edge-" + UUID.randomUUID();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"large.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        int port = pipeline.gateway().port();
+        try (RawHttp upload = RawHttp.connect(port, "127.0.0.1")) {
+            upload.send("POST", "/api/images", Map.of("Host", "127.0.0.1:" + port, "Content-Type", "multipart/form-data; boundary=" + boundary,
+                    "Content-Length", Integer.toString(head.length + png.length + tail.length)), head);
+            upload.write(Arrays.copyOf(png, 200 * 1024));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (spooled(spool) < 64 * 1024) {
+                assertThat(System.nanoTime()).as("no part over 64 KiB appeared in %s; it holds %s", spool, list(spool)).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            upload.write(Arrays.copyOfRange(png, 200 * 1024, png.length));
+            upload.write(tail);
+            RawHttp.Response accepted = upload.response();
+            assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+            assertThat(JSON.readTree(accepted.body()).get("images").get(0).get("bytes").asInt()).isEqualTo(png.length);
+        }
+        awaitEmpty(spool);
+
+        byte[] huge = new byte[5 << 20];
+        new Random(11).nextBytes(huge);
+        Answer tooLarge = new GatewayClient(pipeline.url("")).postMultipart(List.of(GatewayClient.Part.file("huge.bin", huge)), Map.of());
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(tooLarge.json().get("error").asText()).isEqualTo("too-large");
+        awaitEmpty(spool);
+    }
+
+    @Test
+    void anUploadDeclaringMoreThanARequestMayCarryIsRefusedOnItsHeaders() {
+        int port = pipeline.gateway().port();
+        try (RawHttp upload = RawHttp.connect(port, "127.0.0.1")) {
+            // 40 MiB declared, nothing sent: the answer comes without the gateway waiting for a byte of it.
+            RawHttp.Response refused = upload.send("POST", "/api/images", Map.of("Host", "127.0.0.1:" + port,
+                    "Content-Type", "multipart/form-data; boundary=x", "Content-Length", Integer.toString(40 << 20)), new byte[0]).response();
+            assertThat(refused.status()).as(refused.body()).isEqualTo(413);
+            assertThat(refused.body()).contains("too-large");
+        }
+    }
+
+    private static Answer awaitStatus(Supplier<Answer> request, int status, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<Integer> seen = new ArrayList<>();
+        while (true) {
+            Answer answer = request.get();
+            if (answer.status() == status) {
+                return answer;
+            }
+            seen.add(answer.status());
+            assertThat(System.nanoTime()).as("%s: no %d within %s; answers were %s", what, status, WAIT, seen).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static void awaitEmpty(Path spool) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!list(spool).isEmpty()) {
+            assertThat(System.nanoTime()).as("the spool still holds %s", list(spool)).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static long spooled(Path spool) throws IOException {
+        try (Stream<Path> files = Files.list(spool)) {
+            return files.mapToLong(f -> f.toFile().length()).max().orElse(0);
+        }
+    }
+
+    private static List<String> list(Path spool) throws IOException {
+        try (Stream<Path> files = Files.list(spool)) {
+            return files.map(f -> f.getFileName() + " (" + f.toFile().length() + " bytes)").toList();
+        }
+    }
+
+    private static List<String> fields(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** Random colours compress to nothing: a PNG of side x side x 3 bytes and a little more. */
+    private static byte[] noisePng(int side) {
+        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(3);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                image.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

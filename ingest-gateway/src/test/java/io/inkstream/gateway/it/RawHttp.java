@@ -1,0 +1,114 @@
+package io.inkstream.gateway.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * HTTP/1.1 written by hand on a socket, for what java.net.http will not do: a request from another
+ * local address, a {@code Host} header of its choosing, a body sent in pieces with pauses between.
+ */
+final class RawHttp implements AutoCloseable {
+    /** A response: status, headers (names in lower case), body. */
+    record Response(int status, Map<String, String> headers, String body) {
+    }
+
+    private final Socket socket;
+    private final OutputStream out;
+
+    private RawHttp(Socket socket) throws IOException {
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+    }
+
+    /** A connection to the gateway on 127.0.0.1:port from {@code from} (any 127.x.y.z address is this machine). */
+    static RawHttp connect(int port, String from) {
+        try {
+            Socket socket = new Socket();
+            socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(60_000);
+            return new RawHttp(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends a request head ({@code Connection: close} is added) and as much of the body as given. */
+    RawHttp send(String method, String path, Map<String, String> headers, byte[] body) {
+        StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("Connection: close\r\n\r\n");
+        write(head.toString().getBytes(StandardCharsets.US_ASCII));
+        return write(body);
+    }
+
+    RawHttp write(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads the response to its end (the server closes the connection). */
+    Response response() {
+        try {
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            in.transferTo(all);
+            String text = all.toString(StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n\r\n");
+            if (end < 0) {
+                throw new AssertionError("no complete response head: " + text);
+            }
+            String[] lines = text.substring(0, end).split("\r\n");
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
+            }
+            String body = text.substring(end + 4);
+            if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+                body = unchunk(body);
+            }
+            return new Response(Integer.parseInt(lines[0].split(" ")[1]), headers, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String unchunk(String chunked) {
+        StringBuilder body = new StringBuilder();
+        int at = 0;
+        while (true) {
+            int lineEnd = chunked.indexOf("\r\n", at);
+            int size = Integer.parseInt(chunked.substring(at, lineEnd).strip(), 16);
+            if (size == 0) {
+                return body.toString();
+            }
+            body.append(chunked, lineEnd + 2, lineEnd + 2 + size);
+            at = lineEnd + 2 + size + 2;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
