@@ -29,8 +29,8 @@ import java.util.Set;
  * @param limits            {@code INKSTREAM_IMAGE_MAX_BYTES}, {@code INKSTREAM_IMAGE_MAX_SIDE}
  * @param streamsOverrides  {@code INKSTREAM_KAFKA_STREAMS_*}: any Kafka Streams setting, e.g.
  *                          {@code INKSTREAM_KAFKA_STREAMS_COMMIT_INTERVAL_MS=50}
- * @param modelTrust        {@code INKSTREAM_CLASSIFIER_TRUSTED_KEYS}: comma-separated public keys ({@code .pub}); when set,
- *                          only artifacts signed by one of them (or by the project's key) are used
+ * @param modelTrust        {@code INKSTREAM_CLASSIFIER_TRUSTED_KEYS}: comma-separated public keys ({@code .pub}); only artifacts
+ *                          signed by one of them or by the project's key are used; {@code any} accepts unsigned ones
  */
 public record ClassifierConfig(String bootstrapServers, String applicationId, Guarantee guarantee, BatchSettings batch,
                                Optional<String> pinnedModel, int streamThreads, Path stateDir, String httpHost, int httpPort, int partitions,
@@ -103,6 +103,11 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
     public ClassifierConfig withHttpPort(int port) {
         return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, port, partitions,
                 limits, streamsOverrides, modelTrust);
+    }
+
+    public ClassifierConfig withModelTrust(ModelTrust trust) {
+        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, httpPort, partitions,
+                limits, streamsOverrides, trust);
     }
 
     public ClassifierConfig withStateDir(Path dir) {

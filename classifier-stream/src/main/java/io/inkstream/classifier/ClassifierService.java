@@ -6,6 +6,7 @@ import io.inkstream.classifier.metrics.ClassifierMetrics;
 import io.inkstream.classifier.models.ModelPublisher;
 import io.inkstream.classifier.models.ModelRegistry;
 import io.inkstream.classifier.models.RegisteredModel;
+import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.ops.OpsServer;
 import io.inkstream.classifier.topology.ClassifierTopology;
 import io.inkstream.contract.topic.PipelineTopics;
@@ -81,9 +82,14 @@ public final class ClassifierService implements AutoCloseable {
         streams.start();
 
         OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(streams, models), meters::scrape);
-        log.info("classifier started application_id={} bootstrap={} guarantee={} batch_max_records={} batch_max_wait_ms={} buffer={} pinned={} http_port={}",
-                config.applicationId(), config.bootstrapServers(), config.guarantee().streamsValue(), config.batch().maxRecords(),
-                config.batch().maxWait().toMillis(), config.batch().buffer(), config.pinnedModel().orElse("-"), ops.port());
+        log.info("classifier started application_id={} bootstrap={} guarantee={} batch_max_records={} batch_max_wait_ms={} buffer={} pinned={}"
+                        + " models={} http_port={}", config.applicationId(), config.bootstrapServers(), config.guarantee().streamsValue(),
+                config.batch().maxRecords(), config.batch().maxWait().toMillis(), config.batch().buffer(), config.pinnedModel().orElse("-"),
+                config.modelTrust().describe(), ops.port());
+        if (!config.modelTrust().requiresSignature()) {
+            log.warn("{}={}: unsigned models are accepted; anyone who can write the models topic decides what classifies",
+                    ClassifierConfig.TRUSTED_KEYS, ModelTrust.ANY_SIGNER);
+        }
         if (config.batch().buffer() == BatchSettings.Buffer.MEMORY_UNSAFE) {
             log.warn("buffer=MEMORY_UNSAFE: images buffered when this instance dies are lost; use only to measure");
         }

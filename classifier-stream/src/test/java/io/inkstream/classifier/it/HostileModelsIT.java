@@ -8,6 +8,8 @@ import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.model.artifact.ModelArtifact;
 import io.inkstream.model.artifact.ModelMetadata;
+import io.inkstream.model.artifact.ModelSigningKey;
+import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
@@ -59,7 +61,10 @@ class HostileModelsIT {
     void forgedArtifactsNeitherStopTheStreamNorARestartAndALegitimateModelStillTakesOver(KafkaCluster kafka) throws Exception {
         LabelledDigits digits = BundledMnist.validation();
         String prefix = "hostile-" + UUID.randomUUID() + "-";
+        // The operator's key signs the models they publish; the classifier trusts it and the project's key, as 'inkstream up' does.
+        ModelSigningKey operator = ModelSigningKey.generate();
         ClassifierConfig config = ClassifierConfig.defaults(kafka.bootstrapServers())
+                .withModelTrust(ModelTrust.of(List.of(ModelTrust.projectKey(), operator.publicKey())))
                 .withApplicationId("hostile-models-" + UUID.randomUUID()).withHttpPort(0).withStateDir(state);
         byte[] seed = ShippedModels.DEFAULT.bytes();
         // Two valid models: one that claims to be from 2099, published first, and one from today, published after it.
@@ -72,7 +77,7 @@ class HostileModelsIT {
 
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(),
                     new ByteArraySerializer())) {
-                producer.send(new ProducerRecord<>(Topics.MODELS, dated2099.version(), dated2099.toBytes())).get();
+                producer.send(new ProducerRecord<>(Topics.MODELS, dated2099.version(), dated2099.toBytes(operator))).get();
             }
             awaitActive(classifier, dated2099.version());
             PipelineTraffic.produce(kafka, prefix + "dated-", digits, 200, 210);
@@ -81,7 +86,8 @@ class HostileModelsIT {
             String inUse = dated2099.version();
 
             Map<String, byte[]> forged = forgedArtifacts(seed);
-            forged.put("a legitimate artifact under the current model's key", legitimate.toBytes());
+            forged.putAll(forgedSignatures(dated2099, operator));
+            forged.put("a legitimate artifact under the current model's key", legitimate.toBytes(operator));
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(),
                     new ByteArraySerializer())) {
                 for (byte[] artifact : forged.values()) {
@@ -96,7 +102,7 @@ class HostileModelsIT {
 
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(),
                     new ByteArraySerializer())) {
-                producer.send(new ProducerRecord<>(Topics.MODELS, legitimate.version(), legitimate.toBytes())).get();
+                producer.send(new ProducerRecord<>(Topics.MODELS, legitimate.version(), legitimate.toBytes(operator))).get();
             }
             awaitActive(classifier, legitimate.version());
             PipelineTraffic.produce(kafka, prefix + "after-", digits, 100, 150);
@@ -113,7 +119,7 @@ class HostileModelsIT {
             // The latest accepted publication, not the record dated 2099, is active after the replay too.
             assertThat(restarted.models().current().orElseThrow().version()).isEqualTo(legitimate.version());
             assertThat(afterRestart).allSatisfy(p -> assertThat(p.modelVersion()).isEqualTo(legitimate.version()));
-            assertThat(restarted.models().refusedCount()).as("every forged record refused again at the start").isGreaterThanOrEqualTo(8);
+            assertThat(restarted.models().refusedCount()).as("every forged record refused again at the start").isGreaterThanOrEqualTo(11);
         }
     }
 
@@ -178,6 +184,21 @@ class HostileModelsIT {
                         + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(otherWeights)) + "\"")
                 .getBytes(StandardCharsets.UTF_8));
         forged.put("other weights under the current version, dated 2099", zip(future));
+        return forged;
+    }
+
+    /** The current model itself, as someone without the operator's key could republish it: each would replace its record. */
+    private static Map<String, byte[]> forgedSignatures(ModelArtifact current, ModelSigningKey operator) throws Exception {
+        Map<String, byte[]> forged = new LinkedHashMap<>();
+        forged.put("the current model, unsigned", current.toBytes());
+        forged.put("the current model, signed by a stranger", current.toBytes(ModelSigningKey.generate()));
+        // Signed by the operator, then its metadata changed: the signature no longer covers what the artifact says.
+        Map<String, byte[]> entries = entries(current.toBytes(operator));
+        String json = new String(entries.get(ModelArtifact.METADATA_ENTRY), StandardCharsets.UTF_8);
+        String changed = json.replaceAll("\"validationAccuracy\" : [0-9.]+", "\"validationAccuracy\" : 0.9999");
+        assertThat(changed).as("the forged metadata differs from what was signed").isNotEqualTo(json);
+        entries.put(ModelArtifact.METADATA_ENTRY, changed.getBytes(StandardCharsets.UTF_8));
+        forged.put("the operator's signature over metadata changed after", zip(entries));
         return forged;
     }
 

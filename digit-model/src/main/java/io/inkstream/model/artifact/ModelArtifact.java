@@ -140,6 +140,13 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
         return zip(entries.get(METADATA_ENTRY), entries.get(WEIGHTS_ENTRY), Optional.of(key));
     }
 
+    /** Whether an artifact that passes every check carries a signature (whose, and whether it verifies, is for a {@link ModelTrust}). */
+    public static boolean isSigned(byte[] artifact) throws ModelArtifactException {
+        Map<String, byte[]> entries = unzip(artifact);
+        check(entries, ModelTrust.anySigner());
+        return entries.containsKey(SIGNATURE_ENTRY);
+    }
+
     public void write(Path file) throws IOException {
         writeBytes(file, toBytes());
     }

@@ -23,16 +23,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Whose model artifacts a service accepts. {@link #anySigner()} accepts signed and unsigned
- * artifacts alike (a signature present is still checked against nothing: the default until an
- * operator names keys). {@link #of(List)} accepts only artifacts whose {@code signature.json}
- * verifies under one of the given Ed25519 public keys; a missing, malformed, unknown-key or wrong
- * signature refuses the artifact with that reason.
+ * Whose model artifacts a service accepts. {@link #of(List)} accepts only artifacts whose
+ * {@code signature.json} verifies under one of the given Ed25519 public keys; a missing, malformed,
+ * unknown-key or wrong signature refuses the artifact with that reason. Services require a
+ * signature by default: the project's key (which signs the shipped models) and the keys an operator
+ * names. {@link #anySigner()} accepts signed and unsigned artifacts alike: for an operator's own
+ * files, and for services only when configured so on purpose ({@value #ANY_SIGNER}).
  */
 public final class ModelTrust {
     /** The classifier's trusted keys; the gateway reads it too, so that its model list accepts what the classifier does. */
     public static final String TRUSTED_KEYS_VARIABLE = "INKSTREAM_CLASSIFIER_TRUSTED_KEYS";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The value of {@link #TRUSTED_KEYS_VARIABLE} that turns signatures off: models are then accepted whoever made them. */
+    public static final String ANY_SIGNER = "any";
     private static final String PROJECT_KEY = "/io/inkstream/model/artifact/inkstream-project.pub";
 
     private final Map<String, PublicKey> keys;
@@ -55,17 +58,18 @@ public final class ModelTrust {
     }
 
     /**
-     * The trusted set named by a configuration value: comma-separated paths of PEM public keys
-     * ({@code .pub} files written by {@code inkstream keys}), plus the project's key, which signs
-     * the shipped models; blank means {@link #anySigner()}.
+     * The trusted set named by a configuration value: the project's key, which signs the shipped
+     * models, plus comma-separated paths of PEM public keys ({@code .pub} files written by
+     * {@code inkstream keys}); blank means the project's key alone. {@value #ANY_SIGNER} means
+     * {@link #anySigner()}: no signature required.
      */
     public static ModelTrust fromConfiguration(String value) throws IOException {
-        if (value == null || value.isBlank()) {
+        if (value != null && value.strip().equalsIgnoreCase(ANY_SIGNER)) {
             return anySigner();
         }
         List<PublicKey> keys = new ArrayList<>();
         keys.add(projectKey());
-        for (String path : value.split(",")) {
+        for (String path : value == null ? new String[0] : value.split(",")) {
             if (!path.isBlank()) {
                 keys.add(readPublicKey(Path.of(path.strip())));
             }
@@ -118,6 +122,11 @@ public final class ModelTrust {
     /** Whether artifacts must be signed by one of the trusted keys. */
     public boolean requiresSignature() {
         return !keys.isEmpty();
+    }
+
+    /** For a start-up log line: the trusted key ids, or that any artifact is accepted. */
+    public String describe() {
+        return requiresSignature() ? "signed-by" + keyIds() : "unsigned-accepted";
     }
 
     /** The ids of the trusted keys, for logs and health. */

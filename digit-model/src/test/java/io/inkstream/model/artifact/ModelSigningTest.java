@@ -73,7 +73,9 @@ class ModelSigningTest {
         ModelTrust trust = ModelTrust.fromConfiguration(publicFile.toString());
         assertThat(trust.keyIds()).containsExactlyInAnyOrder(key.keyId(), ModelTrust.keyId(ModelTrust.projectKey()));
         assertThat(ModelArtifact.read(ModelArtifact.sign(unsigned, read), trust).version()).startsWith("seed-");
-        assertThat(ModelTrust.fromConfiguration(" ").requiresSignature()).isFalse();
+        assertThat(ModelTrust.fromConfiguration(" ").keyIds()).as("blank: the project's key alone, still required")
+                .containsExactly(ModelTrust.keyId(ModelTrust.projectKey()));
+        assertThat(ModelTrust.fromConfiguration("any").requiresSignature()).as("turned off only on purpose").isFalse();
         assertThatThrownBy(() -> ModelTrust.fromConfiguration(privateFile.toString())).hasMessageContaining("is not a PEM public key");
     }
 
@@ -83,7 +85,15 @@ class ModelSigningTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("INKSTREAM_CLASSIFIER_TRUSTED_KEYS")
                 .hasMessageContaining("/no/such/key.pub");
-        assertThat(ModelTrust.fromEnvironment(new Environment(Map.of())).requiresSignature()).isFalse();
+    }
+
+    @Test
+    void servicesRequireASignatureByDefaultAndAcceptUnsignedModelsOnlyWhenToldSo() throws Exception {
+        ModelTrust byDefault = ModelTrust.fromEnvironment(new Environment(Map.of()));
+        assertThat(byDefault.requiresSignature()).isTrue();
+        assertThatThrownBy(() -> ModelArtifact.read(unsigned, byDefault)).hasMessageContaining("is not signed");
+        ModelTrust any = ModelTrust.fromEnvironment(new Environment(Map.of(ModelTrust.TRUSTED_KEYS_VARIABLE, "ANY")));
+        assertThat(ModelArtifact.read(unsigned, any).version()).startsWith("seed-");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.inkstream.model.artifact.ModelSigningKey;
 import io.inkstream.model.artifact.ShippedModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -32,15 +33,19 @@ public final class PublishModelCommand implements Callable<Integer> {
         ShippedModels shipped;
     }
 
-    @Option(names = "--sign-key", paramLabel = "KEY", description = {"Sign the artifact with this private key (NAME.key from 'inkstream keys')",
-            "before publishing, replacing any signature it had."})
-    Path signKey;
+    @Mixin
+    SigningOptions signing;
 
     @Override
     public Integer call() throws Exception {
         byte[] bytes = artifact.file != null ? Files.readAllBytes(artifact.file) : artifact.shipped.bytes();
-        if (signKey != null) {
-            bytes = ModelArtifact.sign(bytes, ModelSigningKey.read(signKey));
+        // A key named on the command line signs (replacing any signature); by default only an unsigned artifact is signed,
+        // so a shipped model keeps the project's signature.
+        if (signing.explicit() || !ModelArtifact.isSigned(bytes)) {
+            Optional<ModelSigningKey> key = signing.key();
+            if (key.isPresent()) {
+                bytes = ModelArtifact.sign(bytes, key.get());
+            }
         }
         String version = ModelPublisher.publish(kafka.clientProperties(), bytes);
         System.out.println("published " + version + " to " + kafka.bootstrap());

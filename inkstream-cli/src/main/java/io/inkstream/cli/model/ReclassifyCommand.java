@@ -6,6 +6,7 @@ import io.inkstream.classifier.reclassify.ReclassifySummary;
 import io.inkstream.cli.ConsoleProgress;
 import io.inkstream.cli.kafka.KafkaOption;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -33,12 +34,18 @@ public final class ReclassifyCommand implements Callable<Integer> {
             description = "A separate run of the same model, with its own progress (e.g. to start again from another --from).")
     String runName;
 
+    @Option(names = "--data-dir", defaultValue = ".inkstream-data", paramLabel = "DIR",
+            description = {"The local run's data: its model key is trusted besides the project's and " + ClassifierConfig.TRUSTED_KEYS,
+                    "(default: ${DEFAULT-VALUE})."})
+    Path dataDir;
+
     @Option(names = "--timeout", defaultValue = "1h", paramLabel = "DURATION", description = "Give up when not caught up by then: 30m, 1h or ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Override
     public Integer call() throws Exception {
         ClassifierConfig config = ClassifierConfig.defaults(kafka.bootstrap())
+                .withModelTrust(LocalModelKey.trust(System.getenv(ClassifierConfig.TRUSTED_KEYS), dataDir))
                 .withHttpPort(0)
                 .withStateDir(Files.createTempDirectory("inkstream-reclassify-"));
         ReclassifyRun run = new ReclassifyRun(new ReclassifyRun.Settings(config, model, Optional.ofNullable(from), timeout,

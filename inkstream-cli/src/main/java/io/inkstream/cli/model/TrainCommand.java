@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -43,8 +45,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--train-labels", paramLabel = "IDX", description = "...with these labels; the last 10,000 are held out.")
     Path trainLabels;
 
-    @Option(names = "--sign-key", paramLabel = "KEY", description = "Sign the artifact with this private key (NAME.key from 'inkstream keys').")
-    Path signKey;
+    @Mixin
+    SigningOptions signing;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Artifact to write. Default: .inkstream-data/models/<version>.zip")
@@ -65,8 +67,9 @@ public final class TrainCommand implements Callable<Integer> {
 
         String version = result.artifact().version();
         Path artifactFile = output != null ? output : Path.of(".inkstream-data", "models", version + ".zip");
-        if (signKey != null) {
-            result.artifact().write(artifactFile, ModelSigningKey.read(signKey));
+        Optional<ModelSigningKey> key = signing.key();
+        if (key.isPresent()) {
+            result.artifact().write(artifactFile, key.get());
         } else {
             result.artifact().write(artifactFile);
         }

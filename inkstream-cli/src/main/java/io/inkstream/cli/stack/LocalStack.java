@@ -1,6 +1,7 @@
 package io.inkstream.cli.stack;
 
 import io.inkstream.classifier.ClassifierConfig;
+import io.inkstream.cli.model.LocalModelKey;
 import io.inkstream.contract.config.Environment;
 import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.sink.SinkConfig;
@@ -104,6 +105,11 @@ public final class LocalStack implements AutoCloseable {
         env.put(ClassifierConfig.HTTP_PORT, Integer.toString(settings.classifierHttpPort()));
         env.put(SinkConfig.HTTP_PORT, Integer.toString(settings.sinkHttpPort()));
         env.putIfAbsent(ClassifierConfig.STATE_DIR, settings.dataDir().resolve("classifier").toString());
+        // Models signed by this machine's key (what 'inkstream train' makes here) are accepted besides the project's.
+        LocalModelKey.ensure(settings.dataDir()).ifPresent(id ->
+                System.err.println("inkstream: made a model-signing key " + id + " in " + LocalModelKey.privateKey(settings.dataDir())
+                        + "; 'inkstream train' and 'publish-model' sign with it, the classifier trusts it"));
+        env.put(ClassifierConfig.TRUSTED_KEYS, LocalModelKey.trustedKeys(env.get(ClassifierConfig.TRUSTED_KEYS), settings.dataDir()));
         return env;
     }
 
