@@ -2,6 +2,7 @@ package io.inkstream.classifier;
 
 import io.inkstream.classifier.batching.BatchSettings;
 import io.inkstream.contract.config.Environment;
+import io.inkstream.contract.config.KafkaClientSettings;
 import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.model.preprocess.PreprocessingLimits;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import java.util.Set;
  * @param httpPort          health and metrics, {@code INKSTREAM_CLASSIFIER_HTTP_PORT}; 0 picks a free port
  * @param partitions        partitions of topics the classifier creates when missing, {@code INKSTREAM_TOPIC_PARTITIONS}
  * @param limits            {@code INKSTREAM_IMAGE_MAX_BYTES}, {@code INKSTREAM_IMAGE_MAX_SIDE}
+ * @param kafkaClient       {@code INKSTREAM_KAFKA_CLIENT_*}: settings of every Kafka client (security), see {@link KafkaClientSettings}
  * @param streamsOverrides  {@code INKSTREAM_KAFKA_STREAMS_*}: any Kafka Streams setting, e.g.
  *                          {@code INKSTREAM_KAFKA_STREAMS_COMMIT_INTERVAL_MS=50}
  * @param modelTrust        {@code INKSTREAM_CLASSIFIER_TRUSTED_KEYS}: comma-separated public keys ({@code .pub}); only artifacts
@@ -34,7 +36,7 @@ import java.util.Set;
  */
 public record ClassifierConfig(String bootstrapServers, String applicationId, Guarantee guarantee, BatchSettings batch,
                                Optional<String> pinnedModel, int streamThreads, Path stateDir, String httpHost, int httpPort, int partitions,
-                               PreprocessingLimits limits, Properties streamsOverrides, ModelTrust modelTrust) {
+                               PreprocessingLimits limits, Properties kafkaClient, Properties streamsOverrides, ModelTrust modelTrust) {
 
     public enum Guarantee {
         EXACTLY_ONCE_V2, AT_LEAST_ONCE;
@@ -64,7 +66,7 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
     public static ClassifierConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, APPLICATION_ID, GUARANTEE, BATCH_MAX_RECORDS, BATCH_MAX_WAIT_MS, BATCH_BUFFER, MODEL, THREADS,
                         STATE_DIR, HTTP_HOST, HTTP_PORT, PARTITIONS, TRUSTED_KEYS, IMAGE_MAX_BYTES, IMAGE_MAX_SIDE),
-                Set.of(STREAMS_PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_SINK_", "INKSTREAM_CASSANDRA_", "INKSTREAM_KAFKA_PRODUCER_",
+                Set.of(STREAMS_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_SINK_", "INKSTREAM_CASSANDRA_", "INKSTREAM_KAFKA_PRODUCER_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
         String model = env.string(MODEL, "");
         return new ClassifierConfig(
@@ -81,6 +83,7 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
                 env.integer(HTTP_PORT, 8081, 0, 65_535),
                 env.integer(PARTITIONS, 6, 1, 10_000),
                 PreprocessingLimits.fromEnvironment(env),
+                KafkaClientSettings.fromEnvironment(env),
                 env.passThrough(STREAMS_PREFIX),
                 ModelTrust.fromEnvironment(env));
     }
@@ -92,26 +95,31 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
 
     public ClassifierConfig withApplicationId(String id) {
         return new ClassifierConfig(bootstrapServers, id, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, httpPort, partitions,
-                limits, streamsOverrides, modelTrust);
+                limits, kafkaClient, streamsOverrides, modelTrust);
     }
 
     public ClassifierConfig withPinnedModel(Optional<String> version) {
         return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, version, streamThreads, stateDir, httpHost, httpPort, partitions,
-                limits, streamsOverrides, modelTrust);
+                limits, kafkaClient, streamsOverrides, modelTrust);
     }
 
     public ClassifierConfig withHttpPort(int port) {
         return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, port, partitions,
-                limits, streamsOverrides, modelTrust);
+                limits, kafkaClient, streamsOverrides, modelTrust);
+    }
+
+    /** The properties every Kafka client of the classifier starts from. */
+    public Properties kafkaClientBase() {
+        return KafkaClientSettings.base(bootstrapServers, kafkaClient);
     }
 
     public ClassifierConfig withModelTrust(ModelTrust trust) {
         return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, httpPort, partitions,
-                limits, streamsOverrides, trust);
+                limits, kafkaClient, streamsOverrides, trust);
     }
 
     public ClassifierConfig withStateDir(Path dir) {
         return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, dir, httpHost, httpPort, partitions,
-                limits, streamsOverrides, modelTrust);
+                limits, kafkaClient, streamsOverrides, modelTrust);
     }
 }

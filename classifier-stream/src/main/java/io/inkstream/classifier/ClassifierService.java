@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -52,8 +51,7 @@ public final class ClassifierService implements AutoCloseable {
     }
 
     public static ClassifierService start(ClassifierConfig config) {
-        Properties client = new Properties();
-        client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Properties client = config.kafkaClientBase();
         try (Admin admin = Admin.create(client)) {
             PipelineTopics.ensure(admin, config.partitions(), Optional.empty());
         }
@@ -107,9 +105,8 @@ public final class ClassifierService implements AutoCloseable {
 
     /** The Kafka Streams settings of a classifier; reclassify runs use them too. */
     public static Properties streamsProperties(ClassifierConfig config) {
-        Properties p = new Properties();
+        Properties p = config.kafkaClientBase(); // Kafka Streams hands these to each of its clients
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee().streamsValue());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());

@@ -2,8 +2,10 @@ package io.inkstream.gateway;
 
 import io.inkstream.contract.config.ConfigurationException;
 import io.inkstream.contract.config.Environment;
+import io.inkstream.contract.config.KafkaClientSettings;
 import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.model.preprocess.PreprocessingLimits;
+import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionSchema;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -30,7 +32,9 @@ import java.util.Set;
  * @param replication       {@code INKSTREAM_CASSANDRA_REPLICATION}: used if the gateway is first to create the schema
  * @param pinnedModel       {@code INKSTREAM_CLASSIFIER_MODEL}: the classifier's pin, so the models panel names the same active model
  * @param partitions        {@code INKSTREAM_TOPIC_PARTITIONS}: for topics created when missing
+ * @param kafkaClient       {@code INKSTREAM_KAFKA_CLIENT_*}: settings of every Kafka client (security), see {@link KafkaClientSettings}
  * @param producerOverrides {@code INKSTREAM_KAFKA_PRODUCER_*}: any producer setting
+ * @param cassandraLogin    {@code INKSTREAM_CASSANDRA_USERNAME}, {@code INKSTREAM_CASSANDRA_PASSWORD}: for a cluster with authentication
  * @param modelTrust        {@code INKSTREAM_CLASSIFIER_TRUSTED_KEYS}: the classifier's trusted keys, so that the model list
  *                          accepts the same artifacts the classifier does
  * @param rateLimit         {@code INKSTREAM_GATEWAY_RATE_LIMIT}: {@code /api} requests a second per client address (bursts of as
@@ -42,7 +46,8 @@ import java.util.Set;
  */
 public record GatewayConfig(String bootstrapServers, String host, int port, Optional<String> apiKey, int maxFiles, Duration publishTimeout,
                             PreprocessingLimits limits, List<InetSocketAddress> contactPoints, String localDatacenter, String replication,
-                            Optional<String> pinnedModel, int partitions, Properties producerOverrides,
+                            Optional<String> pinnedModel, int partitions, Properties kafkaClient, Properties producerOverrides,
+                            Optional<CassandraSessions.Login> cassandraLogin,
                             ModelTrust modelTrust, int rateLimit, List<String> corsOrigins, long uploadMemory) {
 
     public static final String BOOTSTRAP = "INKSTREAM_KAFKA_BOOTSTRAP";
@@ -65,8 +70,8 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
 
     public static GatewayConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS, LOCAL_DC, REPLICATION,
-                        PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CORS_ORIGINS, UPLOAD_MEMORY_MB, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE),
-                Set.of(PRODUCER_PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
+                        PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, CORS_ORIGINS, UPLOAD_MEMORY_MB, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE),
+                Set.of(PRODUCER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
         String apiKey = env.string(API_KEY, "");
         String model = env.string(PINNED_MODEL, "");
@@ -101,7 +106,9 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 env.string(REPLICATION, PredictionSchema.DEFAULT_REPLICATION),
                 model.isEmpty() ? Optional.empty() : Optional.of(model),
                 env.integer(PARTITIONS, 6, 1, 10_000),
+                KafkaClientSettings.fromEnvironment(env),
                 env.passThrough(PRODUCER_PREFIX),
+                CassandraSessions.login(env),
                 ModelTrust.fromEnvironment(env),
                 // One client at the pipeline's whole capacity on this kind of machine (500 uploads/s) stays under it.
                 env.integer(RATE_LIMIT, 1000, 0, 1_000_000),
@@ -112,6 +119,11 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     /** The most one upload request may carry: every image at the cap, and room for the multipart headers around each. */
     public static long maxRequestBytes(int maxFiles, PreprocessingLimits limits) {
         return maxFiles * (limits.maxBytes() + 64L * 1024);
+    }
+
+    /** The properties every Kafka client of the gateway starts from. */
+    public Properties kafkaClientBase() {
+        return KafkaClientSettings.base(bootstrapServers, kafkaClient);
     }
 
     public long maxRequestBytes() {
@@ -137,36 +149,36 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bootstrapServers, host, newPort, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, producerOverrides, modelTrust, rateLimit, corsOrigins, uploadMemory);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory);
     }
 
     public GatewayConfig withApiKey(Optional<String> key) {
         return new GatewayConfig(bootstrapServers, host, port, key, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, producerOverrides, modelTrust, rateLimit, corsOrigins, uploadMemory);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory);
     }
 
     public GatewayConfig withBootstrapServers(String servers, Duration timeout) {
         return new GatewayConfig(servers, host, port, apiKey, maxFiles, timeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, producerOverrides, modelTrust, rateLimit, corsOrigins, uploadMemory);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory);
     }
 
     public GatewayConfig withRateLimit(int perSecond) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, producerOverrides, modelTrust, perSecond, corsOrigins, uploadMemory);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, perSecond, corsOrigins, uploadMemory);
     }
 
     public GatewayConfig withCorsOrigins(List<String> origins) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, producerOverrides, modelTrust, rateLimit, List.copyOf(origins), uploadMemory);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, List.copyOf(origins), uploadMemory);
     }
 
     public GatewayConfig withUploadMemory(long bytes) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, producerOverrides, modelTrust, rateLimit, corsOrigins, bytes);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, bytes);
     }
 
     public GatewayConfig withLimits(PreprocessingLimits newLimits) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, newLimits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, producerOverrides, modelTrust, rateLimit, corsOrigins, uploadMemory);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory);
     }
 }

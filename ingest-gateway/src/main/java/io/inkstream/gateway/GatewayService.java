@@ -1,8 +1,6 @@
 package io.inkstream.gateway;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.gateway.guard.ClientRateLimit;
 import io.inkstream.gateway.guard.OriginPolicy;
@@ -12,6 +10,7 @@ import io.inkstream.gateway.publish.ImagePublisher;
 import io.inkstream.gateway.query.ModelCatalog;
 import io.inkstream.gateway.query.RecentUploads;
 import io.inkstream.model.preprocess.DigitPreprocessor;
+import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.store.PredictionSchema;
 import io.javalin.Javalin;
@@ -26,9 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,25 +64,18 @@ public final class GatewayService implements AutoCloseable {
     }
 
     public static GatewayService start(GatewayConfig config) {
-        Properties adminProperties = new Properties();
-        adminProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        Admin admin = Admin.create(adminProperties);
+        Admin admin = Admin.create(config.kafkaClientBase());
         PipelineTopics.ensure(admin, config.partitions(), Optional.empty());
-        CqlSession session = CqlSession.builder()
-                .addContactPoints(config.contactPoints())
-                .withLocalDatacenter(config.localDatacenter())
-                // The driver names its threads after the session ("gateway-cql-io-0"): CPU per thread then tells whose they are.
-                .withConfigLoader(DriverConfigLoader.programmaticBuilder().withString(DefaultDriverOption.SESSION_NAME, "gateway-cql").build())
-                .build();
+        CqlSession session = CassandraSessions.open(config.contactPoints(), config.localDatacenter(), config.cassandraLogin(), "gateway-cql");
         // Idempotent: whichever of the gateway and the sink starts first creates the tables the other reads.
         PredictionSchema.apply(session, config.replication());
         PredictionReader reader = new PredictionReader(session);
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
-        ImagePublisher publisher = ImagePublisher.create(config.bootstrapServers(), config.publishTimeout(), config.producerOverrides());
+        ImagePublisher publisher = ImagePublisher.create(config.kafkaClientBase(), config.publishTimeout(), config.producerOverrides());
         new KafkaClientMetrics(publisher.producer()).bindTo(meters);
-        ModelCatalog catalog = ModelCatalog.start(config.bootstrapServers(), reader, config.pinnedModel(), config.modelTrust());
+        ModelCatalog catalog = ModelCatalog.start(config.kafkaClientBase(), reader, config.pinnedModel(), config.modelTrust());
 
         GatewayHealth health = new GatewayHealth(admin, session, catalog);
         Path spool = createSpool();

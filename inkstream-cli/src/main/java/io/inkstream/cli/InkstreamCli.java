@@ -1,6 +1,7 @@
 package io.inkstream.cli;
 
 import io.inkstream.cli.bench.BenchCommand;
+import io.inkstream.cli.kafka.KafkaAclsCommand;
 import io.inkstream.cli.model.ClassifyCommand;
 import io.inkstream.cli.model.EvaluateCommand;
 import io.inkstream.cli.model.KeysCommand;
@@ -10,6 +11,7 @@ import io.inkstream.cli.model.TrainCommand;
 import io.inkstream.cli.options.DurationConverter;
 import io.inkstream.cli.produce.ProduceCommand;
 import io.inkstream.cli.stack.UpCommand;
+import io.inkstream.cli.store.CassandraRolesCommand;
 import io.inkstream.cli.store.PredictionsCommand;
 import java.time.Duration;
 import picocli.CommandLine;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Command;
         versionProvider = InkstreamCli.Version.class,
         description = "Handwritten digits, classified as a stream.",
         subcommands = {UpCommand.class, TrainCommand.class, EvaluateCommand.class, ClassifyCommand.class, PublishModelCommand.class, KeysCommand.class,
-                ReclassifyCommand.class, ProduceCommand.class, PredictionsCommand.class, BenchCommand.class,
+                ReclassifyCommand.class, ProduceCommand.class, KafkaAclsCommand.class, CassandraRolesCommand.class, PredictionsCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class InkstreamCli {
 

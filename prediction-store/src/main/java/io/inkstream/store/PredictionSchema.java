@@ -1,7 +1,9 @@
 package io.inkstream.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,7 +15,11 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Applies {@code schema.cql}: keyspace and tables created when absent, the schema version recorded. */
+/**
+ * Applies {@code schema.cql}: keyspace and tables created when absent, the schema version recorded.
+ * A schema already at this version is left alone, so a service whose role may read and write the
+ * tables but not create them (a cluster with authentication, the schema applied by an operator) starts.
+ */
 public final class PredictionSchema {
     /** 2: image_failures. 3: predictions_by_image.class_probabilities, one frozen cell. 4: prediction_tallies. */
     public static final int VERSION = 4;
@@ -27,6 +33,11 @@ public final class PredictionSchema {
     /** @param replication a CQL replication map, e.g. {@code {'class': 'NetworkTopologyStrategy', 'dc1': 3}} */
     public static void apply(CqlSession session, String replication) {
         long started = System.nanoTime();
+        int applied = appliedVersion(session);
+        if (applied >= VERSION) {
+            log.info("schema current keyspace={} version={}", KEYSPACE, applied);
+            return;
+        }
         for (String statement : statements(replication)) {
             // DDL waits for schema agreement; the first one on a fresh node takes several seconds.
             session.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(60)));
@@ -35,6 +46,16 @@ public final class PredictionSchema {
                 "predictions", VERSION, Instant.now()));
         log.info("schema applied keyspace={} version={} replication=\"{}\" ms={}", KEYSPACE, VERSION, replication,
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The version recorded in {@code schema_version}; 0 when there is no keyspace, table or row yet. */
+    static int appliedVersion(CqlSession session) {
+        try {
+            Row row = session.execute("SELECT version FROM " + KEYSPACE + ".schema_version WHERE component = 'predictions'").one();
+            return row == null || row.isNull("version") ? 0 : row.getInt("version");
+        } catch (InvalidQueryException noTableYet) {
+            return 0;
+        }
     }
 
     /** The statements of {@code schema.cql}, comments removed, with the given replication. */

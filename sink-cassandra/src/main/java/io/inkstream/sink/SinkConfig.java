@@ -1,10 +1,13 @@
 package io.inkstream.sink;
 
 import io.inkstream.contract.config.Environment;
+import io.inkstream.contract.config.KafkaClientSettings;
+import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionSchema;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
@@ -21,11 +24,13 @@ import java.util.Set;
  * @param httpHost           {@code INKSTREAM_SINK_HTTP_HOST}: the interface health and metrics listen on; loopback unless set
  * @param httpPort           {@code INKSTREAM_SINK_HTTP_PORT}: health and metrics; 0 picks a free port
  * @param partitions         {@code INKSTREAM_TOPIC_PARTITIONS}: for topics created when missing
+ * @param kafkaClient        {@code INKSTREAM_KAFKA_CLIENT_*}: settings of every Kafka client (security), see {@link KafkaClientSettings}
  * @param consumerOverrides  {@code INKSTREAM_KAFKA_CONSUMER_*}: any consumer setting
+ * @param cassandraLogin     {@code INKSTREAM_CASSANDRA_USERNAME}, {@code INKSTREAM_CASSANDRA_PASSWORD}: for a cluster with authentication
  */
 public record SinkConfig(String bootstrapServers, String groupId, List<InetSocketAddress> contactPoints, String localDatacenter,
                          String replication, int maxInFlight, int maxPollRecords, String httpHost, int httpPort, int partitions,
-                         Properties consumerOverrides) {
+                         Properties kafkaClient, Properties consumerOverrides, Optional<CassandraSessions.Login> cassandraLogin) {
 
     public static final String BOOTSTRAP = "INKSTREAM_KAFKA_BOOTSTRAP";
     public static final String GROUP_ID = "INKSTREAM_SINK_GROUP_ID";
@@ -41,8 +46,8 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
 
     public static SinkConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, GROUP_ID, CONTACT_POINTS, LOCAL_DC, REPLICATION, MAX_IN_FLIGHT, MAX_POLL_RECORDS, HTTP_HOST, HTTP_PORT,
-                        PARTITIONS),
-                Set.of(CONSUMER_PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_CLASSIFIER_", "INKSTREAM_BATCH_", "INKSTREAM_IMAGE_",
+                        PARTITIONS, CassandraSessions.USERNAME, CassandraSessions.PASSWORD),
+                Set.of(CONSUMER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_CLASSIFIER_", "INKSTREAM_BATCH_", "INKSTREAM_IMAGE_",
                         "INKSTREAM_KAFKA_STREAMS_", "INKSTREAM_KAFKA_PRODUCER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_",
                         "INKSTREAM_DEBUG"));
         return new SinkConfig(
@@ -56,7 +61,14 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
                 env.string(HTTP_HOST, "127.0.0.1"),
                 env.integer(HTTP_PORT, 8082, 0, 65_535),
                 env.integer(PARTITIONS, 6, 1, 10_000),
-                env.passThrough(CONSUMER_PREFIX));
+                KafkaClientSettings.fromEnvironment(env),
+                env.passThrough(CONSUMER_PREFIX),
+                CassandraSessions.login(env));
+    }
+
+    /** The properties every Kafka client of the sink starts from. */
+    public Properties kafkaClientBase() {
+        return KafkaClientSettings.base(bootstrapServers, kafkaClient);
     }
 
     public static SinkConfig defaults(String bootstrapServers, InetSocketAddress cassandra) {
@@ -66,11 +78,11 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
 
     public SinkConfig withGroupId(String group) {
         return new SinkConfig(bootstrapServers, group, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpHost, httpPort,
-                partitions, consumerOverrides);
+                partitions, kafkaClient, consumerOverrides, cassandraLogin);
     }
 
     public SinkConfig withHttpPort(int port) {
         return new SinkConfig(bootstrapServers, groupId, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpHost, port,
-                partitions, consumerOverrides);
+                partitions, kafkaClient, consumerOverrides, cassandraLogin);
     }
 }

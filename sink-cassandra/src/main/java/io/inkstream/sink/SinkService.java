@@ -1,13 +1,12 @@
 package io.inkstream.sink;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.ops.OpsServer;
 import io.inkstream.store.PredictionSchema;
+import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.store.PredictionWriter;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -23,7 +22,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -62,17 +60,10 @@ public final class SinkService implements AutoCloseable {
     }
 
     public static SinkService start(SinkConfig config) {
-        Properties admin = new Properties();
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        try (Admin client = Admin.create(admin)) {
+        try (Admin client = Admin.create(config.kafkaClientBase())) {
             PipelineTopics.ensure(client, config.partitions(), Optional.empty());
         }
-        CqlSession session = CqlSession.builder()
-                .addContactPoints(config.contactPoints())
-                .withLocalDatacenter(config.localDatacenter())
-                // The driver names its threads after the session ("sink-cql-io-0"): CPU per thread then tells whose they are.
-                .withConfigLoader(DriverConfigLoader.programmaticBuilder().withString(DefaultDriverOption.SESSION_NAME, "sink-cql").build())
-                .build();
+        CqlSession session = CassandraSessions.open(config.contactPoints(), config.localDatacenter(), config.cassandraLogin(), "sink-cql");
         PredictionSchema.apply(session, config.replication());
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -94,8 +85,7 @@ public final class SinkService implements AutoCloseable {
     }
 
     static Properties consumerProperties(SinkConfig config) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Properties p = config.kafkaClientBase();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         // Only predictions of committed classifier transactions: aborted ones were never made.
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -108,8 +98,7 @@ public final class SinkService implements AutoCloseable {
     }
 
     private static Properties producerProperties(SinkConfig config) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Properties p = config.kafkaClientBase();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         return p;

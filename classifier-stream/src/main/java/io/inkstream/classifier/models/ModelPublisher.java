@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -53,7 +54,11 @@ public final class ModelPublisher {
         return model.version();
     }
 
-    /** Publishes {@code artifact} only if the models topic holds nothing yet: a fresh deployment works out of the box. */
+    /**
+     * Publishes {@code artifact} only if the models topic holds nothing yet: a fresh deployment works out of the box. On a
+     * secured cluster where this principal may not write models (only the operator may), nothing is published: the
+     * classifier serves its shipped model until an operator publishes one.
+     */
     public static boolean publishIfEmpty(Properties clientProperties, RegisteredModel model) {
         try (Admin admin = Admin.create(clientProperties)) {
             TopicPartition partition = new TopicPartition(Topics.MODELS, 0);
@@ -68,7 +73,16 @@ public final class ModelPublisher {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        publish(clientProperties, model);
+        try {
+            publish(clientProperties, model);
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof AuthorizationException) {
+                log.warn("models topic is empty and this principal may not write it: serving the shipped model version={} until an"
+                        + " operator publishes one reason=\"{}\"", model.version(), e.getCause().getMessage());
+                return false;
+            }
+            throw e;
+        }
         return true;
     }
 }

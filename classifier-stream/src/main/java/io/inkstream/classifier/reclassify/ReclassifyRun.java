@@ -27,7 +27,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -81,8 +80,7 @@ public final class ReclassifyRun {
         String version = settings.modelVersion();
         String applicationId = applicationId(version, settings.runName());
         ClassifierConfig config = settings.classifier().withApplicationId(applicationId).withPinnedModel(Optional.of(version));
-        Properties client = new Properties();
-        client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Properties client = config.kafkaClientBase();
 
         Map<TopicPartition, Long> start;
         Map<TopicPartition, Long> end;

@@ -34,15 +34,16 @@ public final class ImagePublisher implements AutoCloseable {
         this.producer = producer;
     }
 
-    public static ImagePublisher create(String bootstrapServers, Duration timeout, Properties overrides) {
-        return new ImagePublisher(new KafkaProducer<>(producerProperties(bootstrapServers, timeout, overrides), new StringSerializer(),
+    /** @param client where the cluster is and how to reach it ({@code GatewayConfig.kafkaClientBase}) */
+    public static ImagePublisher create(Properties client, Duration timeout, Properties overrides) {
+        return new ImagePublisher(new KafkaProducer<>(producerProperties(client, timeout, overrides), new StringSerializer(),
                 new ByteArraySerializer()));
     }
 
-    static Properties producerProperties(String bootstrapServers, Duration timeout, Properties overrides) {
+    static Properties producerProperties(Properties client, Duration timeout, Properties overrides) {
         long total = timeout.toMillis();
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(client);
         // An accepted image is on every in-sync replica: 202 means it cannot be lost.
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         // Retries inside the producer never duplicate or reorder a record.

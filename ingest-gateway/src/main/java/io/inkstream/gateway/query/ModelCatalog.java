@@ -81,9 +81,10 @@ public final class ModelCatalog implements AutoCloseable {
         this.follower = daemon("model-catalog").newThread(this::follow);
     }
 
-    public static ModelCatalog start(String bootstrapServers, PredictionReader reader, Optional<String> pinned, ModelTrust trust) {
+    /** @param client where the cluster is and how to reach it ({@code GatewayConfig.kafkaClientBase}) */
+    public static ModelCatalog start(Properties client, PredictionReader reader, Optional<String> pinned, ModelTrust trust) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(client);
         // Assigned, not subscribed: every instance reads the whole topic and commits nothing.
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PipelineTopics.MODEL_MAX_BYTES);

@@ -5,10 +5,13 @@ import io.inkstream.classifier.reclassify.ReclassifyRun;
 import io.inkstream.classifier.reclassify.ReclassifySummary;
 import io.inkstream.cli.ConsoleProgress;
 import io.inkstream.cli.kafka.KafkaOption;
+import io.inkstream.contract.config.Environment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -44,7 +47,10 @@ public final class ReclassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClassifierConfig config = ClassifierConfig.defaults(kafka.bootstrap())
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.put(ClassifierConfig.BOOTSTRAP, kafka.bootstrap());
+        // The classifier's own settings (INKSTREAM_KAFKA_CLIENT_* to authenticate, batch sizes, ...), on --bootstrap.
+        ClassifierConfig config = ClassifierConfig.fromEnvironment(new Environment(environment))
                 .withModelTrust(LocalModelKey.trust(System.getenv(ClassifierConfig.TRUSTED_KEYS), dataDir))
                 .withHttpPort(0)
                 .withStateDir(Files.createTempDirectory("inkstream-reclassify-"));

@@ -2,6 +2,7 @@ package io.inkstream.cli.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.inkstream.contract.config.Environment;
+import io.inkstream.store.CassandraSessions;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -16,11 +17,10 @@ public final class CassandraOption {
             description = "The driver's local datacenter (default: $INKSTREAM_CASSANDRA_LOCAL_DC or datacenter1).")
     String localDatacenter;
 
+    /** A session with the login of {@code INKSTREAM_CASSANDRA_USERNAME} and {@code _PASSWORD}, if set. */
     public CqlSession session() {
         String name = "--cassandra";
-        return CqlSession.builder()
-                .addContactPoints(new Environment(Map.of(name, contactPoints)).addresses(name, contactPoints, 9042))
-                .withLocalDatacenter(localDatacenter)
-                .build();
+        return CassandraSessions.open(new Environment(Map.of(name, contactPoints)).addresses(name, contactPoints, 9042), localDatacenter,
+                CassandraSessions.login(Environment.system()), "cli-cql");
     }
 }

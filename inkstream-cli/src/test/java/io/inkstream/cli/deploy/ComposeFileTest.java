@@ -6,11 +6,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inkstream.classifier.ClassifierConfig;
+import io.inkstream.cli.InkstreamCli;
 import io.inkstream.contract.config.Environment;
+import io.inkstream.contract.config.KafkaClientSettings;
+import io.inkstream.contract.topic.PipelineAcls;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.sink.SinkConfig;
+import io.inkstream.store.CassandraSessions;
+import io.inkstream.store.PredictionRoles;
 import io.inkstream.store.PredictionSchema;
+import io.inkstream.testkit.kafka.LocalKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,15 +26,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
+import picocli.CommandLine;
 
 /**
  * There is no Docker engine here, so docker-compose.yml and the Dockerfile are checked against the
@@ -67,6 +76,77 @@ class ComposeFileTest {
     }
 
     @Test
+    void theBrokerTakesScramLoginsOnlyAndEnforcesAcls() throws IOException {
+        Properties broker = brokerProperties();
+        assertThat(broker.getProperty("authorizer.class.name")).isEqualTo("org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        assertThat(broker.getProperty("allow.everyone.if.no.acl.found")).isEqualTo("false");
+        assertThat(broker.getProperty("super.users")).isEqualTo("User:" + LocalKafka.ADMIN + ";User:ANONYMOUS");
+        assertThat(broker.getProperty("sasl.enabled.mechanisms")).isEqualTo(LocalKafka.SCRAM_MECHANISM);
+        // Every listener a client reaches takes SASL; the PLAINTEXT controller (where ANONYMOUS is a super user) listens in-container only.
+        for (String listener : broker.getProperty("listeners").split(",")) {
+            String name = listener.substring(0, listener.indexOf(':'));
+            String protocol = find(broker.getProperty("listener.security.protocol.map"), name + ":(\\w+)");
+            if (name.equals(broker.getProperty("controller.listener.names"))) {
+                assertThat(listener).as("the controller listener").contains("//localhost:");
+            } else {
+                assertThat(protocol).as(listener).isEqualTo("SASL_PLAINTEXT");
+            }
+        }
+        assertThat(service("kafka").get("ports").get(0).asText()).startsWith("127.0.0.1:");
+        assertThat(service("cassandra").get("ports").get(0).asText()).startsWith("127.0.0.1:");
+    }
+
+    @Test
+    void eachServiceLogsInAsItsOwnPrincipalWhichTheAclsAndRolesName() {
+        PipelineAcls acls = PipelineAcls.defaults();
+        PredictionRoles roles = PredictionRoles.defaults();
+        String formatted = service("kafka").get("command").get(0).asText();
+        Map<String, String> principals = Map.of("gateway", acls.gateway(), "classifier", acls.classifier(), "sink", acls.sink());
+        principals.forEach((name, principal) -> {
+            Properties client = ClassifierConfig.fromEnvironment(withoutOthers(environment(name))).kafkaClient();
+            String user = find(client.getProperty("sasl.jaas.config"), "username=\"([^\"]+)\"");
+            assertThat("User:" + user).as(name + "'s login").isEqualTo(principal);
+            assertThat(client.getProperty("security.protocol")).isEqualTo("SASL_PLAINTEXT");
+            assertThat(formatted).as("a SCRAM credential for " + user).contains("scram " + user + " ");
+        });
+        assertThat(formatted).contains("scram " + acls.operator().substring("User:".length()) + " ").contains("scram " + LocalKafka.ADMIN + " ");
+        assertThat(service("kafka-acls").get("command").get(0).asText()).isEqualTo("kafka-acls");
+        assertThat(new CommandLine(new InkstreamCli()).getSubcommands()).containsKeys("kafka-acls", "cassandra-roles");
+        assertThat(environment("kafka-acls").string(KafkaClientSettings.PREFIX + "SASL_JAAS_CONFIG", "")).contains("username=\"admin\"");
+
+        assertThat(GatewayConfig.fromEnvironment(environment("gateway")).cassandraLogin().orElseThrow().username()).isEqualTo(roles.gateway());
+        assertThat(SinkConfig.fromEnvironment(environment("sink")).cassandraLogin().orElseThrow().username()).isEqualTo(roles.sink());
+        assertThat(service("cassandra-roles").get("command").get(0).asText()).isEqualTo("cassandra-roles");
+        assertThat(environment("cassandra-roles").string("INKSTREAM_CASSANDRA_GATEWAY_PASSWORD", ""))
+                .isEqualTo(environment("gateway").string(CassandraSessions.PASSWORD, "")).isNotEmpty();
+        assertThat(environment("cassandra-roles").string("INKSTREAM_CASSANDRA_SINK_PASSWORD", ""))
+                .isEqualTo(environment("sink").string(CassandraSessions.PASSWORD, "")).isNotEmpty();
+        assertThat(service("cassandra").get("command").get(0).asText()).contains("PasswordAuthenticator").contains("CassandraAuthorizer");
+    }
+
+    /** The broker's settings: the file mounted into the kafka service, which its command starts the broker with. */
+    private static Properties brokerProperties() throws IOException {
+        String volume = StreamSupport.stream(service("kafka").get("volumes").spliterator(), false).map(JsonNode::asText)
+                .filter(v -> v.endsWith(":/etc/inkstream/kafka.properties:ro")).findFirst().orElseThrow();
+        assertThat(service("kafka").get("command").get(0).asText()).contains("kafka-server-start.sh /etc/inkstream/kafka.properties");
+        Properties broker = new Properties();
+        try (var in = Files.newBufferedReader(ROOT.resolve(volume.substring(0, volume.indexOf(':')).replaceFirst("^\\./", "")))) {
+            broker.load(in);
+        }
+        return broker;
+    }
+
+    /** A gateway's or sink's environment read by the classifier's configuration, for its Kafka login only. */
+    private static Environment withoutOthers(Environment env) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        for (String name : List.of(ClassifierConfig.BOOTSTRAP, KafkaClientSettings.PREFIX + "SECURITY_PROTOCOL",
+                KafkaClientSettings.PREFIX + "SASL_MECHANISM", KafkaClientSettings.PREFIX + "SASL_JAAS_CONFIG")) {
+            kept.put(name, env.string(name, ""));
+        }
+        return new Environment(kept);
+    }
+
+    @Test
     void portsAndHealthChecksAreTheServicesOwn() {
         GatewayConfig gateway = GatewayConfig.fromEnvironment(environment("gateway"));
         ClassifierConfig classifier = ClassifierConfig.fromEnvironment(environment("classifier"));
@@ -80,8 +160,8 @@ class ComposeFileTest {
     }
 
     @Test
-    void servicesReachTheBrokerAndTheNodeAtTheirComposeAddresses() {
-        String internalListener = find(service("kafka").get("environment").get("KAFKA_ADVERTISED_LISTENERS").asText(), "INTERNAL://([^,]+)");
+    void servicesReachTheBrokerAndTheNodeAtTheirComposeAddresses() throws IOException {
+        String internalListener = find(brokerProperties().getProperty("advertised.listeners"), "INTERNAL://([^,]+)");
         String cassandraHost = service("cassandra").get("hostname").asText();
         String datacenter = service("cassandra").get("environment").get("CASSANDRA_DC").asText();
 
@@ -140,7 +220,7 @@ class ComposeFileTest {
             });
         });
         assertThat(service("gateway").get("depends_on").fieldNames()).toIterable()
-                .contains("kafka", "cassandra", "kafka-topics", "cassandra-schema");
+                .contains("kafka", "cassandra", "kafka-topics", "kafka-acls", "cassandra-schema", "cassandra-roles");
     }
 
     @Test

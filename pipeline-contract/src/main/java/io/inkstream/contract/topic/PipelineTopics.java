@@ -10,7 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the pipeline's topics when they are missing, with the settings the contract needs:
@@ -26,6 +29,7 @@ public final class PipelineTopics {
      * images set their max.request.size to this too.
      */
     public static final int IMAGE_MAX_MESSAGE_BYTES = 8 << 20;
+    private static final Logger log = LoggerFactory.getLogger(PipelineTopics.class);
 
     private PipelineTopics() {
     }
@@ -45,6 +49,13 @@ public final class PipelineTopics {
             try {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof AuthorizationException) {
+                    // A secured cluster: topics a service may not describe are not listed, and it may not create any.
+                    // They are the operator's to create (docs/deployment.md); the clients fail clearly if they are missing.
+                    log.warn("topics not created, not authorized: {} reason=\"{}\"", missing.stream().map(NewTopic::name).toList(),
+                            e.getCause().getMessage());
+                    return;
+                }
                 if (!(e.getCause() instanceof TopicExistsException)) { // another service was quicker
                     throw new IllegalStateException("cannot create topics " + missing + ": " + e.getCause().getMessage(), e.getCause());
                 }

@@ -1,6 +1,7 @@
 package io.inkstream.testkit.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import io.inkstream.testkit.DataDirectory;
@@ -78,17 +79,32 @@ public final class LocalCassandra implements CassandraCluster {
             merged.put(key, value);
             return new Settings(nativePort, storagePort, dataDir, maxHeap, startTimeout, merged);
         }
+
+        /** Logins and permissions, as docker-compose runs the node: the superuser {@link #SUPERUSER} makes the roles. */
+        public Settings withPasswordAuthentication() {
+            return withYaml("authenticator", "PasswordAuthenticator").withYaml("authorizer", "CassandraAuthorizer")
+                    .withYaml("role_manager", "CassandraRoleManager");
+        }
+
+        boolean authenticated() {
+            return String.valueOf(yamlOverrides.get("authenticator")).contains("PasswordAuthenticator");
+        }
     }
+
+    /** The default superuser of a node with authentication, {@code cassandra} with the password {@code cassandra}. */
+    public static final String SUPERUSER = "cassandra";
 
     private final Process process;
     private final DataDirectory dataDir;
     private final InetSocketAddress contactPoint;
     private final Thread reaper;
+    private final boolean authenticated;
 
-    private LocalCassandra(Process process, DataDirectory dataDir, InetSocketAddress contactPoint) {
+    private LocalCassandra(Process process, DataDirectory dataDir, InetSocketAddress contactPoint, boolean authenticated) {
         this.process = process;
         this.dataDir = dataDir;
         this.contactPoint = contactPoint;
+        this.authenticated = authenticated;
         // A node outliving its parent would hold ports and memory: stop it when this JVM exits.
         this.reaper = new Thread(this::stopProcess, "local-cassandra-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
@@ -141,7 +157,8 @@ public final class LocalCassandra implements CassandraCluster {
             dataDir.close();
             throw new InfrastructureException("cannot fork the Cassandra node: " + e.getMessage(), e);
         }
-        LocalCassandra node = new LocalCassandra(process, dataDir, new InetSocketAddress("127.0.0.1", nativePort));
+        LocalCassandra node = new LocalCassandra(process, dataDir, new InetSocketAddress("127.0.0.1", nativePort),
+                settings.authenticated());
         try {
             node.awaitCql(settings.startTimeout(), logDir);
         } catch (RuntimeException e) {
@@ -299,6 +316,13 @@ public final class LocalCassandra implements CassandraCluster {
             Thread.currentThread().interrupt();
             throw new InfrastructureException("interrupted while waiting for the Cassandra node", e);
         }
+    }
+
+    /** On a node with authentication, as {@link #SUPERUSER}: the testkit's own checks and the tests' reads. */
+    @Override
+    public CqlSessionBuilder sessionBuilder() {
+        CqlSessionBuilder builder = CassandraCluster.super.sessionBuilder();
+        return authenticated ? builder.withAuthCredentials(SUPERUSER, SUPERUSER) : builder;
     }
 
     @Override

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -38,43 +40,60 @@ public final class LocalKafka implements KafkaCluster {
      * @param controllerPort the KRaft controller port, 0 for a free one
      * @param dataDir        where the log lives (kept on close), or null for a temporary directory (deleted)
      * @param overrides      broker properties that replace the defaults below
+     * @param scramUsers     empty for a PLAINTEXT broker; else SCRAM-SHA-512 users by name with their passwords, the broker's
+     *                       listener SASL_PLAINTEXT, and ACLs enforced by the StandardAuthorizer, with {@link #ADMIN} the super user
      */
-    public record Settings(int brokerPort, int controllerPort, Path dataDir, Map<String, String> overrides) {
+    public record Settings(int brokerPort, int controllerPort, Path dataDir, Map<String, String> overrides, Map<String, String> scramUsers) {
         public Settings {
             overrides = Map.copyOf(overrides);
+            scramUsers = Map.copyOf(scramUsers);
+            if (!scramUsers.isEmpty() && !scramUsers.containsKey(ADMIN)) {
+                throw new IllegalArgumentException("a secured broker needs the user " + ADMIN + ", its super user");
+            }
         }
 
         public static Settings defaults() {
-            return new Settings(0, 0, null, Map.of());
+            return new Settings(0, 0, null, Map.of(), Map.of());
         }
 
         public Settings withBrokerPort(int port) {
-            return new Settings(port, controllerPort, dataDir, overrides);
+            return new Settings(port, controllerPort, dataDir, overrides, scramUsers);
         }
 
         public Settings withControllerPort(int port) {
-            return new Settings(brokerPort, port, dataDir, overrides);
+            return new Settings(brokerPort, port, dataDir, overrides, scramUsers);
         }
 
         public Settings withDataDir(Path dir) {
-            return new Settings(brokerPort, controllerPort, dir, overrides);
+            return new Settings(brokerPort, controllerPort, dir, overrides, scramUsers);
         }
 
         public Settings with(String key, String value) {
             Map<String, String> merged = new LinkedHashMap<>(overrides);
             merged.put(key, value);
-            return new Settings(brokerPort, controllerPort, dataDir, merged);
+            return new Settings(brokerPort, controllerPort, dataDir, merged, scramUsers);
+        }
+
+        /** SASL/SCRAM and ACLs, as docker-compose runs the broker: these users (with {@link #ADMIN}) and nothing anonymous. */
+        public Settings secured(Map<String, String> users) {
+            return new Settings(brokerPort, controllerPort, dataDir, overrides, users);
         }
     }
+
+    /** The super user of a secured broker. */
+    public static final String ADMIN = "admin";
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
 
     private final KafkaRaftServer server;
     private final DataDirectory dataDir;
     private final String bootstrapServers;
+    private final Map<String, String> scramUsers;
 
-    private LocalKafka(KafkaRaftServer server, DataDirectory dataDir, String bootstrapServers) {
+    private LocalKafka(KafkaRaftServer server, DataDirectory dataDir, String bootstrapServers, Map<String, String> scramUsers) {
         this.server = server;
         this.dataDir = dataDir;
         this.bootstrapServers = bootstrapServers;
+        this.scramUsers = scramUsers;
     }
 
     public static LocalKafka start() {
@@ -88,17 +107,20 @@ public final class LocalKafka implements KafkaCluster {
         long started = System.nanoTime();
         try {
             Map<String, String> props = brokerProperties(brokerPort, controllerPort, dataDir.resolve("kraft-logs"));
+            if (!settings.scramUsers().isEmpty()) {
+                props.putAll(securedListeners(brokerPort, controllerPort, settings.scramUsers().get(ADMIN)));
+            }
             props.putAll(settings.overrides());
             Path propertiesFile = writeProperties(dataDir.path().resolve("server.properties"), props);
             // A directory formatted by an earlier run keeps its cluster id: formatting again would need that id.
             if (!Files.exists(dataDir.resolve("kraft-logs").resolve("meta.properties"))) {
-                format(propertiesFile);
+                format(propertiesFile, settings.scramUsers());
             }
 
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
             String bootstrap = "127.0.0.1:" + brokerPort;
-            LocalKafka kafka = new LocalKafka(server, dataDir, bootstrap);
+            LocalKafka kafka = new LocalKafka(server, dataDir, bootstrap, settings.scramUsers());
             kafka.awaitReady();
             log.info("kafka started bootstrap={} data_dir={} startup_ms={}", bootstrap, dataDir.path(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -143,6 +165,51 @@ public final class LocalKafka implements KafkaCluster {
         return p;
     }
 
+    /**
+     * The broker's listener takes SASL/SCRAM only and the StandardAuthorizer checks every request against the ACLs; the
+     * broker talks to itself as {@link #ADMIN}. The controller listener stays PLAINTEXT on loopback, as SCRAM credentials
+     * live in the metadata the controller serves: ANONYMOUS there is the broker itself, a super user too.
+     */
+    private static Map<String, String> securedListeners(int brokerPort, int controllerPort, String adminPassword) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        p.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+        p.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
+        p.put("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config", jaas(ADMIN, adminPassword));
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", "User:" + ADMIN + ";User:ANONYMOUS");
+        p.put("allow.everyone.if.no.acl.found", "false");
+        return p;
+    }
+
+    /** The JAAS line of a SCRAM login. */
+    public static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
+    }
+
+    /** How a client logs in as {@code user} on a secured broker: what a service takes as INKSTREAM_KAFKA_CLIENT_*. */
+    public Properties clientProperties(String user) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers);
+        String password = scramUsers.get(user);
+        if (password == null) {
+            throw new IllegalArgumentException("no SCRAM user " + user + " on this broker: " + scramUsers.keySet());
+        }
+        props.put("security.protocol", "SASL_PLAINTEXT");
+        props.put("sasl.mechanism", SCRAM_MECHANISM);
+        props.put("sasl.jaas.config", jaas(user, password));
+        return props;
+    }
+
+    /** On a secured broker, as {@link #ADMIN}: tests read and create topics as the super user. */
+    @Override
+    public Properties clientProperties() {
+        return scramUsers.isEmpty() ? KafkaCluster.super.clientProperties() : clientProperties(ADMIN);
+    }
+
     private static Path writeProperties(Path file, Map<String, String> props) {
         Properties properties = new Properties();
         properties.putAll(props);
@@ -155,12 +222,16 @@ public final class LocalKafka implements KafkaCluster {
     }
 
     /** Formats a new log directory as a standalone KRaft quorum of this one node. */
-    private static void format(Path propertiesFile) {
+    private static void format(Path propertiesFile, Map<String, String> scramUsers) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int code;
+        List<String> args = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(), "-c", propertiesFile.toString(),
+                "--standalone", "--ignore-formatted"));
+        // SCRAM credentials of a KRaft cluster live in its metadata: written with the first records, before anyone logs in.
+        scramUsers.forEach((user, password) -> args.addAll(List.of("--add-scram",
+                SCRAM_MECHANISM + "=[name=" + user + ",password=" + password + "]")));
         try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            code = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
-                    "-c", propertiesFile.toString(), "--standalone", "--ignore-formatted"}, out);
+            code = StorageTool.execute(args.toArray(String[]::new), out);
         } catch (Exception e) {
             throw new InfrastructureException("formatting the Kafka log directory failed: " + e.getMessage(), e);
         }

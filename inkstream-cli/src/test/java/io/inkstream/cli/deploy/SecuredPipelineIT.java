@@ -1,0 +1,210 @@
+package io.inkstream.cli.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inkstream.classifier.ClassifierConfig;
+import io.inkstream.classifier.ClassifierService;
+import io.inkstream.classifier.models.ModelPublisher;
+import io.inkstream.cli.InkstreamCli;
+import io.inkstream.cli.upload.ImageUploader;
+import io.inkstream.contract.config.Environment;
+import io.inkstream.contract.config.KafkaClientSettings;
+import io.inkstream.contract.topic.PipelineTopics;
+import io.inkstream.gateway.GatewayConfig;
+import io.inkstream.gateway.GatewayService;
+import io.inkstream.model.artifact.ShippedModels;
+import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.sink.SinkConfig;
+import io.inkstream.sink.SinkService;
+import io.inkstream.store.CassandraSessions;
+import io.inkstream.store.PredictionRoles;
+import io.inkstream.store.PredictionSchema;
+import io.inkstream.testkit.cassandra.LocalCassandra;
+import io.inkstream.testkit.kafka.LocalKafka;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline as docker-compose secures it, on a broker that takes SASL/SCRAM logins and enforces
+ * ACLs and on a Cassandra node with password authentication: the operator grants the ACLs with
+ * {@code inkstream kafka-acls} and makes the roles, each service runs under its own login, images
+ * flow end to end, and a gateway's, classifier's or sink's credentials cannot publish a model.
+ */
+class SecuredPipelineIT {
+    private static final Duration WITHIN = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void eachServiceRunsUnderItsOwnLoginAndOnlyTheOperatorMayPublishAModel() throws Exception {
+        Map<String, String> users = new HashMap<>();
+        for (String user : List.of(LocalKafka.ADMIN, "gateway", "classifier", "sink", "operator")) {
+            users.put(user, UUID.randomUUID().toString());
+        }
+        String gatewayPassword = "gw-" + UUID.randomUUID();
+        String sinkPassword = "sink'" + UUID.randomUUID(); // a quote, to be escaped
+        try (LocalKafka kafka = LocalKafka.start(LocalKafka.Settings.defaults().secured(users));
+             LocalCassandra cassandra = LocalCassandra.start(LocalCassandra.Settings.defaults().withPasswordAuthentication())) {
+            // The operator's set-up, as compose's one-shot steps do it: topics, schema and roles as super users, then the ACLs.
+            try (Admin admin = Admin.create(kafka.clientProperties())) {
+                PipelineTopics.ensure(admin, 2, Optional.empty());
+            }
+            try (CqlSession superuser = cassandra.sessionBuilder().build()) {
+                PredictionSchema.apply(superuser, PredictionSchema.DEFAULT_REPLICATION);
+                PredictionRoles.defaults().apply(superuser, gatewayPassword, sinkPassword);
+            }
+            assertThat(InkstreamCli.run("kafka-acls", "--bootstrap", kafka.bootstrapServers(), "--kafka-config",
+                    clientConfig(kafka, LocalKafka.ADMIN).toString())).isZero();
+
+            String cql = cassandra.contactPoint().getHostString() + ":" + cassandra.contactPoint().getPort();
+            try (SinkService sink = SinkService.start(SinkConfig.fromEnvironment(new Environment(with(login(kafka, "sink"),
+                         SinkConfig.CONTACT_POINTS, cql, SinkConfig.HTTP_PORT, "0",
+                         CassandraSessions.USERNAME, "inkstream_sink", CassandraSessions.PASSWORD, sinkPassword))));
+                 ClassifierService classifier = ClassifierService.start(ClassifierConfig.fromEnvironment(new Environment(with(
+                         login(kafka, "classifier"), ClassifierConfig.HTTP_PORT, "0", ClassifierConfig.PARTITIONS, "2",
+                         ClassifierConfig.STATE_DIR, temp.resolve("classifier").toString()))));
+                 GatewayService gateway = GatewayService.start(GatewayConfig.fromEnvironment(new Environment(with(login(kafka, "gateway"),
+                         GatewayConfig.CONTACT_POINTS, cql, GatewayConfig.PORT, "0",
+                         CassandraSessions.USERNAME, "inkstream_gateway", CassandraSessions.PASSWORD, gatewayPassword))))) {
+                String shipped = ShippedModels.DEFAULT.load().version();
+                assertThat(classifier.models().current().orElseThrow().version())
+                        .as("the classifier may not publish its shipped model here, and serves it anyway").isEqualTo(shipped);
+
+                // Uploads through the gateway end as rows the gateway reads back: every login and ACL on the path works.
+                List<String> ids = upload(gateway, 0, 20);
+                awaitClassified(gateway, ids, shipped);
+
+                // The gateway's, classifier's and sink's credentials cannot publish a model; the operator's can.
+                for (String service : List.of("gateway", "classifier", "sink")) {
+                    assertThatThrownBy(() -> ModelPublisher.publish(kafka.clientProperties(service), ShippedModels.V2.bytes()))
+                            .as("%s publishing a model", service).hasRootCauseInstanceOf(TopicAuthorizationException.class);
+                }
+                String v2 = ModelPublisher.publish(kafka.clientProperties("operator"), ShippedModels.V2.bytes());
+                awaitActive(classifier, v2);
+                awaitClassified(gateway, upload(gateway, 20, 30), v2);
+
+                Properties wrongPassword = kafka.clientProperties("operator");
+                wrongPassword.put("sasl.jaas.config", LocalKafka.jaas("operator", "not-the-password"));
+                assertThatThrownBy(() -> ModelPublisher.publish(wrongPassword, ShippedModels.V2.bytes()))
+                        .hasRootCauseInstanceOf(SaslAuthenticationException.class);
+            }
+
+            // The roles: the gateway reads but cannot write, the sink writes but cannot change the schema.
+            try (CqlSession asGateway = session(cassandra, "inkstream_gateway", gatewayPassword);
+                 CqlSession asSink = session(cassandra, "inkstream_sink", sinkPassword)) {
+                assertThat(asGateway.execute("SELECT count(*) FROM inkstream.predictions_by_image").one().getLong(0)).isEqualTo(30);
+                assertThatThrownBy(() -> asGateway.execute("INSERT INTO inkstream.schema_version (component, version) VALUES ('x', 1)"))
+                        .isInstanceOf(UnauthorizedException.class);
+                asSink.execute("INSERT INTO inkstream.schema_version (component, version) VALUES ('sink-may-write', 1)");
+                assertThatThrownBy(() -> asSink.execute("DROP TABLE inkstream.schema_version")).isInstanceOf(UnauthorizedException.class);
+            }
+        }
+    }
+
+    /** A service's environment: the broker, and its own SCRAM login as INKSTREAM_KAFKA_CLIENT_*. */
+    private static Map<String, String> login(LocalKafka kafka, String user) {
+        Properties client = kafka.clientProperties(user);
+        Map<String, String> env = new HashMap<>();
+        env.put(GatewayConfig.BOOTSTRAP, kafka.bootstrapServers());
+        env.put(KafkaClientSettings.PREFIX + "SECURITY_PROTOCOL", client.getProperty("security.protocol"));
+        env.put(KafkaClientSettings.PREFIX + "SASL_MECHANISM", client.getProperty("sasl.mechanism"));
+        env.put(KafkaClientSettings.PREFIX + "SASL_JAAS_CONFIG", client.getProperty("sasl.jaas.config"));
+        return env;
+    }
+
+    private static Map<String, String> with(Map<String, String> env, String... pairs) {
+        Map<String, String> all = new HashMap<>(env);
+        for (int i = 0; i < pairs.length; i += 2) {
+            all.put(pairs[i], pairs[i + 1]);
+        }
+        return all;
+    }
+
+    /** A client properties file, as an operator hands one to Kafka's tools and to {@code --kafka-config}. */
+    private Path clientConfig(LocalKafka kafka, String user) throws Exception {
+        Properties login = kafka.clientProperties(user);
+        login.remove("bootstrap.servers");
+        Path file = temp.resolve(user + ".properties");
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            login.store(out, null);
+        }
+        return file;
+    }
+
+    private static CqlSession session(LocalCassandra cassandra, String role, String password) {
+        return CassandraSessions.open(List.of(cassandra.contactPoint()), cassandra.localDatacenter(),
+                Optional.of(new CassandraSessions.Login(role, password)), "secured-it");
+    }
+
+    private static List<String> upload(GatewayService gateway, int from, int to) throws Exception {
+        LabelledDigits digits = BundledMnist.validation();
+        List<ImageUploader.Image> images = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            images.add(new ImageUploader.Image("digit-" + i + ".mnist", digits.images().imageBytes(i), OptionalInt.of(digits.label(i))));
+        }
+        return new ImageUploader("http://127.0.0.1:" + gateway.port()).upload(images);
+    }
+
+    /** Polls the gateway until every image is classified by {@code model}; fails with what it last saw. */
+    private static void awaitClassified(GatewayService gateway, List<String> ids, String model) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                    + "/api/images?ids=" + String.join(",", ids))).build(), HttpResponse.BodyHandlers.ofString());
+            last = answer.body();
+            JsonNode images = JSON.readTree(last).path("images");
+            long done = 0;
+            for (JsonNode image : images) {
+                for (JsonNode prediction : image.path("predictions")) {
+                    if (prediction.path("model").asText().equals(model)) {
+                        done++;
+                    }
+                }
+            }
+            if (done == ids.size()) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(ids.size() + " images not all classified by " + model + " within " + WITHIN + "; last answer: " + last);
+    }
+
+    private static void awaitActive(ClassifierService classifier, String version) throws InterruptedException {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        while (!classifier.models().current().map(m -> m.version()).orElse("none").equals(version)) {
+            assertThat(System.nanoTime()).as("%s active; it is %s", version, classifier.models().current().map(m -> m.version()))
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.inkstream.contract.topic;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
+/**
+ * What each principal of the pipeline may do on a secured cluster, and nothing more: the gateway
+ * writes images and reads models; the classifier reads images and models and writes predictions
+ * and dead letters, under its application id; the sink reads predictions and dead letters; the
+ * operator alone writes {@code models} (and replays with {@code reclassify}). A stolen gateway,
+ * classifier or sink credential can then not publish a model. Every principal may describe the
+ * pipeline's topics, so that each service sees they exist at start.
+ *
+ * @param gateway     e.g. {@code User:gateway}
+ * @param classifier  the classifier's principal
+ * @param sink        the sink's principal
+ * @param operator    who publishes models and runs reclassify
+ * @param classifierApplicationId the classifier's Kafka Streams application id (its group, transactions and internal topics)
+ * @param sinkGroup   the sink's consumer group
+ */
+public record PipelineAcls(String gateway, String classifier, String sink, String operator, String classifierApplicationId,
+                           String sinkGroup) {
+    /** The prefix of every reclassify run's application id, group and internal topics. */
+    public static final String RECLASSIFY_PREFIX = "inkstream-reclassify";
+    private static final List<String> ALL_TOPICS = List.of(Topics.IMAGES, Topics.PREDICTIONS, Topics.MODELS, Topics.IMAGES_DLQ,
+            Topics.PREDICTIONS_DLQ);
+
+    public static PipelineAcls defaults() {
+        return new PipelineAcls("User:gateway", "User:classifier", "User:sink", "User:operator", "inkstream-classifier", "inkstream-sink");
+    }
+
+    public List<AclBinding> bindings() {
+        List<AclBinding> acls = new ArrayList<>();
+        for (String principal : List.of(gateway, classifier, sink, operator)) {
+            ALL_TOPICS.forEach(topic -> allow(acls, principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.DESCRIBE));
+            // Describing the cluster (health checks) and idempotent producers.
+            allow(acls, principal, ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, AclOperation.DESCRIBE);
+            allow(acls, principal, ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, AclOperation.IDEMPOTENT_WRITE);
+        }
+
+        allow(acls, gateway, ResourceType.TOPIC, Topics.IMAGES, PatternType.LITERAL, AclOperation.WRITE);
+        allow(acls, gateway, ResourceType.TOPIC, Topics.MODELS, PatternType.LITERAL, AclOperation.READ);
+
+        streamsApplication(acls, classifier, classifierApplicationId);
+
+        allow(acls, sink, ResourceType.TOPIC, Topics.PREDICTIONS, PatternType.LITERAL, AclOperation.READ);
+        allow(acls, sink, ResourceType.TOPIC, Topics.IMAGES_DLQ, PatternType.LITERAL, AclOperation.READ);
+        allow(acls, sink, ResourceType.TOPIC, Topics.PREDICTIONS_DLQ, PatternType.LITERAL, AclOperation.WRITE);
+        allow(acls, sink, ResourceType.GROUP, sinkGroup, PatternType.LITERAL, AclOperation.READ);
+        allow(acls, sink, ResourceType.GROUP, sinkGroup, PatternType.LITERAL, AclOperation.DESCRIBE);
+
+        allow(acls, operator, ResourceType.TOPIC, Topics.MODELS, PatternType.LITERAL, AclOperation.WRITE);
+        allow(acls, operator, ResourceType.TOPIC, Topics.IMAGES, PatternType.LITERAL, AclOperation.WRITE);
+        streamsApplication(acls, operator, RECLASSIFY_PREFIX);
+        return acls;
+    }
+
+    /** A Kafka Streams application of this pipeline: reads images and models, writes predictions and dead letters, owns its prefix. */
+    private static void streamsApplication(List<AclBinding> acls, String principal, String prefix) {
+        allow(acls, principal, ResourceType.TOPIC, Topics.IMAGES, PatternType.LITERAL, AclOperation.READ);
+        allow(acls, principal, ResourceType.TOPIC, Topics.MODELS, PatternType.LITERAL, AclOperation.READ);
+        allow(acls, principal, ResourceType.TOPIC, Topics.PREDICTIONS, PatternType.LITERAL, AclOperation.WRITE);
+        allow(acls, principal, ResourceType.TOPIC, Topics.IMAGES_DLQ, PatternType.LITERAL, AclOperation.WRITE);
+        // Its consumer group, its transactional ids and its internal (changelog) topics all start with its application id.
+        allow(acls, principal, ResourceType.GROUP, prefix, PatternType.PREFIXED, AclOperation.ALL);
+        allow(acls, principal, ResourceType.TRANSACTIONAL_ID, prefix, PatternType.PREFIXED, AclOperation.ALL);
+        allow(acls, principal, ResourceType.TOPIC, prefix, PatternType.PREFIXED, AclOperation.ALL);
+    }
+
+    private static void allow(List<AclBinding> acls, String principal, ResourceType type, String name, PatternType pattern,
+                              AclOperation operation) {
+        acls.add(new AclBinding(new ResourcePattern(type, name, pattern),
+                new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW)));
+    }
+}
