@@ -1,5 +1,6 @@
 package io.inkstream.testkit.junit;
 
+import io.inkstream.testkit.InfrastructureException;
 import io.inkstream.testkit.cassandra.CassandraCluster;
 import io.inkstream.testkit.cassandra.LocalCassandra;
 import io.inkstream.testkit.containers.ContainerCassandra;
@@ -7,6 +8,7 @@ import io.inkstream.testkit.containers.ContainerKafka;
 import io.inkstream.testkit.containers.DockerEngine;
 import io.inkstream.testkit.kafka.KafkaCluster;
 import io.inkstream.testkit.kafka.LocalKafka;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -18,19 +20,41 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /**
  * Injects a {@link KafkaCluster} and a {@link CassandraCluster} into test methods and constructors.
  * Each is started once per test JVM, on first use, and shared by every test class of the module;
- * JUnit closes them when the run ends. Container variants are skipped, with the reason, where no
- * Docker engine runs.
+ * JUnit closes them when the run ends.
+ *
+ * <p>Where no Docker engine runs, a test class that asks for containers itself
+ * ({@code @UsesInfrastructure(CONTAINERS)}, a variant of an embedded test) is skipped with the
+ * reason; a run asked to use containers ({@code -Dinkstream.infra=containers}) fails every test
+ * with the reason instead, so it can never pass without having run anything.
  */
 public final class SharedInfrastructure implements ParameterResolver, ExecutionCondition {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedInfrastructure.class);
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        if (infrastructure(context) == Infrastructure.CONTAINERS && !dockerAvailable(context)) {
-            return ConditionEvaluationResult.disabled("Testcontainers variant skipped: no Docker engine is reachable on this "
-                    + "machine; the embedded broker and Cassandra node run the same tests");
+        Infrastructure kind = infrastructure(context);
+        boolean variant = context.getTestClass().flatMap(type -> AnnotationSupport.findAnnotation(type, UsesInfrastructure.class)).isPresent();
+        return decide(kind, variant, () -> dockerProblem(context));
+    }
+
+    /**
+     * Runs, skips, or fails (by throwing) a test on this infrastructure.
+     *
+     * @param variant whether the test class chose its infrastructure itself, rather than the run
+     */
+    static ConditionEvaluationResult decide(Infrastructure kind, boolean variant, Supplier<Optional<String>> dockerProblem) {
+        if (kind == Infrastructure.CONTAINERS) {
+            Optional<String> problem = dockerProblem.get();
+            if (problem.isPresent() && variant) {
+                return ConditionEvaluationResult.disabled("Testcontainers variant skipped (" + problem.get() + "); the embedded broker "
+                        + "and Cassandra node run the same tests");
+            }
+            if (problem.isPresent()) {
+                throw new InfrastructureException("-D" + Infrastructure.PROPERTY + "=containers asks every test to run on containers, but "
+                        + problem.get() + ". Start Docker, or run without -D" + Infrastructure.PROPERTY + " (embedded broker and node).");
+            }
         }
-        return ConditionEvaluationResult.enabled("infrastructure: " + infrastructure(context));
+        return ConditionEvaluationResult.enabled("infrastructure: " + kind);
     }
 
     @Override
@@ -62,8 +86,9 @@ public final class SharedInfrastructure implements ParameterResolver, ExecutionC
         return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(key, k -> starter.get(), type);
     }
 
-    private static boolean dockerAvailable(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("docker", k -> DockerEngine.available(), Boolean.class);
+    @SuppressWarnings("unchecked")
+    private static Optional<String> dockerProblem(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("docker", k -> DockerEngine.unavailable(), Optional.class);
     }
 
     private static Infrastructure infrastructure(ExtensionContext context) {
