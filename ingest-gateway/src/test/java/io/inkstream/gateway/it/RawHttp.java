@@ -62,44 +62,57 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
-    /** Reads the response to its end (the server closes the connection). */
+    /**
+     * Reads one response: its head, then as many body bytes as it says (or its chunks), not waiting
+     * for the server to close the connection: a server may keep it open to drain a body never sent.
+     */
     Response response() {
         try {
             InputStream in = socket.getInputStream();
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            in.transferTo(all);
-            String text = all.toString(StandardCharsets.ISO_8859_1);
-            int end = text.indexOf("\r\n\r\n");
-            if (end < 0) {
-                throw new AssertionError("no complete response head: " + text);
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new AssertionError("the connection closed before a complete response head: " + head.toString(StandardCharsets.ISO_8859_1));
+                }
+                head.write(b);
             }
-            String[] lines = text.substring(0, end).split("\r\n");
+            String[] lines = head.toString(StandardCharsets.ISO_8859_1).strip().split("\r\n");
             Map<String, String> headers = new LinkedHashMap<>();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
                 headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
             }
-            String body = text.substring(end + 4);
-            if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-                body = unchunk(body);
+            byte[] body;
+            if (headers.containsKey("content-length")) {
+                body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+            } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+                body = unchunk(in);
+            } else {
+                body = in.readAllBytes();
             }
-            return new Response(Integer.parseInt(lines[0].split(" ")[1]), headers, body);
+            return new Response(Integer.parseInt(lines[0].split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static String unchunk(String chunked) {
-        StringBuilder body = new StringBuilder();
-        int at = 0;
+    private static byte[] unchunk(InputStream in) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
-            int lineEnd = chunked.indexOf("\r\n", at);
-            int size = Integer.parseInt(chunked.substring(at, lineEnd).strip(), 16);
-            if (size == 0) {
-                return body.toString();
+            StringBuilder line = new StringBuilder();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) {
+                    throw new AssertionError("the connection closed inside a chunked body");
+                }
+                line.append((char) b);
             }
-            body.append(chunked, lineEnd + 2, lineEnd + 2 + size);
-            at = lineEnd + 2 + size + 2;
+            int size = Integer.parseInt(line.toString().strip(), 16);
+            if (size == 0) {
+                return body.toByteArray();
+            }
+            body.writeBytes(in.readNBytes(size));
+            in.readNBytes(2); // the CRLF after each chunk
         }
     }
 
