@@ -181,10 +181,17 @@ class SinkIT {
         return rows.get();
     }
 
+    /** Polls until {@code value} reaches {@code expected}; fails with the last value seen at the deadline. */
     static void await(LongSupplier value, long expected, Duration deadline) throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
-        while (System.nanoTime() < end && valueOrNone(value) < expected) {
+        long seen = valueOrNone(value);
+        while (seen < expected) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("expected " + expected + " within " + deadline + "; the last count was "
+                        + (seen < 0 ? "not answered in time" : Long.toString(seen)));
+            }
             Thread.sleep(250);
+            seen = valueOrNone(value);
         }
     }
 

@@ -65,6 +65,9 @@ class ClassifierIT {
                 assertThat(p.trueLabel()).isNotNull();
             });
             assertThat(predictions.stream().filter(Prediction::correct).count()).isGreaterThanOrEqualTo(960);
+            // The wait above stops at 1000; reading to the topic's end counts a duplicate too.
+            assertThat(kafka.readToEnd(Topics.PREDICTIONS, key -> key.startsWith(prefix), Duration.ofSeconds(60)))
+                    .as("committed predictions of this run, to the topic's end").hasSize(1000);
 
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + classifier.httpPort() + "/health")).build(),
@@ -101,6 +104,9 @@ class ClassifierIT {
             assertThat(dead).hasSize(1);
             assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("%PDF-1.4 not a digit");
             assertThat(Headers.text(dead.get(0).headers(), Headers.ERROR_CLASS)).contains("unknown-format");
+            assertThat(kafka.readToEnd(Topics.IMAGES_DLQ, key -> key.startsWith(prefix), Duration.ofSeconds(60)))
+                    .as("dead letters of this run, to the topic's end: one, not one at least").hasSize(1);
+            assertThat(kafka.readToEnd(Topics.PREDICTIONS, key -> key.startsWith(prefix), Duration.ofSeconds(60))).hasSize(2);
         }
     }
 }

@@ -59,6 +59,36 @@ final class PredictionCollector implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Every committed prediction of an image with {@code prefix}, counted per image and model
+     * ({@code image@version}), read to the topic's end offsets: for the final "nothing lost, nothing
+     * twice" check once the classifiers are idle, where waiting a fixed time for late duplicates
+     * would prove nothing.
+     */
+    static Map<String, Integer> countToEnd(KafkaCluster kafka, String prefix) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : kafka.readToEnd(Topics.PREDICTIONS, key -> key.startsWith(prefix), Duration.ofSeconds(60))) {
+            try {
+                Prediction prediction = PredictionJson.read(record.value());
+                counts.merge(prediction.imageId() + "@" + prediction.modelVersion(), 1, Integer::sum);
+            } catch (InvalidPredictionException e) {
+                counts.merge("invalid", 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    /** Of {@link #countToEnd} counts, the images one model predicted more than once. */
+    static Map<String, Integer> duplicates(Map<String, Integer> counts, String version) {
+        Map<String, Integer> duplicates = new TreeMap<>();
+        counts.forEach((key, count) -> {
+            if (key.endsWith("@" + version) && count > 1) {
+                duplicates.put(key, count);
+            }
+        });
+        return duplicates;
+    }
+
     /** Images that one model predicted more than once: duplicates. */
     Map<String, Integer> duplicates(String version) {
         Map<String, Integer> duplicates = new TreeMap<>();

@@ -81,10 +81,11 @@ class ReclassifyIT {
             assertThat(second.processedThisRun()).isZero();
             assertThat(second.images()).isEqualTo(first.images());
             assertThat(second.correct()).isEqualTo(first.correct());
-            Thread.sleep(1000);
-            assertThat(collector.duplicates(seed)).isEmpty();
-            assertThat(collector.duplicates(v2)).isEmpty();
-            assertThat(collector.distinct(seed) + collector.distinct(v2)).isEqualTo(2 * IMAGES);
+            // Both runs are over and the live classifier has nothing left: every committed prediction, to the topic's end.
+            Map<String, Integer> counts = PredictionCollector.countToEnd(kafka, prefix);
+            assertThat(PredictionCollector.duplicates(counts, seed)).isEmpty();
+            assertThat(PredictionCollector.duplicates(counts, v2)).isEmpty();
+            assertThat(counts).hasSize(2 * IMAGES);
         }
     }
 
@@ -105,8 +106,11 @@ class ReclassifyIT {
                     Optional.of("from-" + UUID.randomUUID()))).run(p -> { });
 
             assertThat(collector.awaitDistinct(v2, 100, Duration.ofSeconds(30))).isTrue();
-            Thread.sleep(1000);
-            assertThat(collector.byModel(v2)).hasSize(100).allSatisfy(p -> assertThat(p.imageId()).startsWith(prefix + "after-"));
+            Map<String, Integer> counts = PredictionCollector.countToEnd(kafka, prefix);
+            assertThat(counts).as("every committed prediction, to the topic's end").hasSize(100).allSatisfy((key, count) -> {
+                assertThat(key).startsWith(prefix + "after-").endsWith("@" + v2);
+                assertThat(count).isOne();
+            });
             assertThat(summary.processedThisRun()).isEqualTo(100);
         }
     }

@@ -50,12 +50,24 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineFaultsIT {
     private static final int RATE = 40;
     private static final Duration DRAIN = Duration.ofMinutes(4);
+    /**
+     * Each fault's cost, bounded: about four times the slowest recovery measured (67 s, a killed
+     * classifier waiting out its session timeout), so that a slow day passes and a pipeline that
+     * never recovers does not.
+     */
+    private static final Duration RECOVERY_BOUND = Duration.ofMinutes(5);
+    /** The backlog a fault leaves must drain within this, or the suite stops and says how much was left. */
+    private static final Duration SETTLE_BOUND = Duration.ofMinutes(6);
 
     /** One upload attempt; the id is derived from its Idempotency-Key, so even a refused one is known. */
     private record Attempt(int index, String id, long sentMicros, int status) {
     }
 
     /** A fault: its name and when it began and ended (microseconds since the epoch). */
+    /** What one fault cost: uploads refused while it lasted, the worst latency of an upload sent then, time to normal. */
+    private record FaultCost(Fault fault, List<Attempt> refused, double maxMillis, double recoveredSeconds) {
+    }
+
     private record Fault(String name, long startMicros, long endMicros) {
     }
 
@@ -138,9 +150,19 @@ class PipelineFaultsIT {
             List<Attempt> refused = all.stream().filter(a -> a.status() != 202).toList();
             Map<String, Long> written = watcher.awaitAll(accepted.size(), DRAIN);
             Map<String, Integer> history = historyRows(session, accepted);
-            report(all, accepted, refused, written, faults);
+            List<FaultCost> costs = report(all, accepted, refused, written, faults);
 
             assertThat(accepted.size()).as("uploads accepted").isGreaterThan(RATE * 100);
+            for (FaultCost cost : costs) {
+                // Only the broker stands between an upload and its 202: no other fault may cost one. While the broker restarts, an
+                // upload waits up to the publish timeout (10 s) and is refused after that, so refusals stay inside the fault and 10 s.
+                boolean brokerFault = cost.fault().name().startsWith("broker");
+                assertThat(cost.refused().stream().filter(a -> !brokerFault || a.sentMicros() > cost.fault().endMicros() + 10_000_000L)
+                        .map(a -> a.status() + " at +" + (a.sentMicros() - cost.fault().startMicros()) / 1000 + " ms").toList())
+                        .as("uploads refused during '%s' that it does not explain", cost.fault().name()).isEmpty();
+                assertThat(cost.recoveredSeconds()).as("seconds until '%s' stopped costing latency", cost.fault().name())
+                        .isLessThan(RECOVERY_BOUND.toSeconds());
+            }
             assertThat(written.keySet()).as("accepted images with a prediction").hasSize(accepted.size());
             assertThat(rowsPerImage(session, accepted)).as("images with more than one model's row").isEmpty();
             assertThat(history.entrySet().stream().filter(e -> e.getValue() != 1).map(Map.Entry::getKey).toList())
@@ -222,7 +244,9 @@ class PipelineFaultsIT {
         return session.execute("SELECT image_id FROM inkstream.predictions_by_image WHERE image_id = ?", id).one() != null;
     }
 
-    private static void report(List<Attempt> all, List<Attempt> accepted, List<Attempt> refused, Map<String, Long> written, List<Fault> faults) {
+    private static List<FaultCost> report(List<Attempt> all, List<Attempt> accepted, List<Attempt> refused, Map<String, Long> written,
+                                          List<Fault> faults) {
+        List<FaultCost> costs = new ArrayList<>();
         List<Long> baseline = accepted.stream().filter(a -> a.sentMicros() < faults.get(0).startMicros() && written.containsKey(a.id()))
                 .map(a -> written.get(a.id()) - a.sentMicros()).sorted().toList();
         long baselineP99 = baseline.isEmpty() ? 0 : baseline.get(Math.max(0, (int) Math.ceil(0.99 * baseline.size()) - 1));
@@ -250,7 +274,10 @@ class PipelineFaultsIT {
             }
             System.out.printf(Locale.ROOT, "%-50s %8d %10.0f %14.1f %12.1f%n", fault.name(), refusedDuring, max / 1000.0,
                     (recovered - fault.startMicros()) / 1e6, (fault.endMicros() - fault.startMicros()) / 1e6);
+            costs.add(new FaultCost(fault, during.stream().filter(a -> a.status() != 202).toList(), max / 1000.0,
+                    (recovered - fault.startMicros()) / 1e6));
         }
+        return costs;
     }
 
     /** Polls a service's /health until it answers 200 (a fresh JVM loads DL4J, joins its group, restores state). */
@@ -276,8 +303,12 @@ class PipelineFaultsIT {
      * uploads still pending), then 10 s of steady traffic before the next.
      */
     private static void settle(RowWatcher watcher) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        while (watcher.pending() > RATE && System.nanoTime() < deadline) {
+        long deadline = System.nanoTime() + SETTLE_BOUND.toNanos();
+        while (watcher.pending() > RATE) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the backlog did not drain within " + SETTLE_BOUND + ": " + watcher.pending()
+                        + " accepted uploads still without a row");
+            }
             Thread.sleep(500);
         }
         pause(Duration.ofSeconds(10));
