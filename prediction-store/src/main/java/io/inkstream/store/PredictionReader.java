@@ -1,13 +1,15 @@
 package io.inkstream.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PagingState;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
-import java.nio.ByteBuffer;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import com.datastax.oss.driver.api.core.servererrors.ProtocolError;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,7 +58,9 @@ public final class PredictionReader {
 
     /**
      * A page of a model's predictions, newest first, across days. The cursor (opaque to callers)
-     * names the day and the driver's paging state within it.
+     * names the day and the driver's <em>safe</em> paging state within it: that carries a hash of
+     * the query and its values, so a cursor edited by a client, or made for another model, is refused
+     * here ({@link IllegalArgumentException}) instead of being handed to Cassandra as its paging state.
      */
     public PredictionPage recent(String modelVersion, int limit, Optional<String> cursor) {
         List<LocalDate> days = new ArrayList<>();
@@ -67,13 +71,25 @@ public final class PredictionReader {
             if (position != null && day.isAfter(position.day())) {
                 continue;
             }
-            ByteBuffer pagingState = position != null && day.equals(position.day()) ? position.pagingState() : null;
-            ResultSet rows = session.execute(ofModelDay.bind(modelVersion, day).setPageSize(limit - page.size()).setPagingState(pagingState));
+            BoundStatement statement = ofModelDay.bind(modelVersion, day).setPageSize(limit - page.size());
+            if (position != null && day.equals(position.day()) && position.pagingState() != null) {
+                if (!position.pagingState().matches(statement)) {
+                    throw new IllegalArgumentException("the cursor was not made by this query (another model, or edited)");
+                }
+                statement = statement.setPagingState(position.pagingState());
+            }
+            ResultSet rows;
+            try {
+                rows = session.execute(statement);
+            } catch (InvalidQueryException | ProtocolError e) {
+                // The client's paging state, which Cassandra checks: a bad one is the client's error, not the store's.
+                throw new IllegalArgumentException("Cassandra refused the cursor's paging state: " + e.getMessage(), e);
+            }
             int available = rows.getAvailableWithoutFetching();
             for (int i = 0; i < available && page.size() < limit; i++) {
                 page.add(historyRow(rows.one()));
             }
-            ByteBuffer next = rows.getExecutionInfo().getPagingState();
+            PagingState next = rows.getExecutionInfo().getSafePagingState();
             if (page.size() >= limit) {
                 if (next != null) {
                     return new PredictionPage(page, Optional.of(new Cursor(day, next).encode()));
@@ -160,27 +176,27 @@ public final class PredictionReader {
         return row.isNull(column) ? null : row.getInt(column);
     }
 
-    private record Cursor(LocalDate day, ByteBuffer pagingState) {
+    /** A page's position: a day, and the driver's safe paging state within it (hexadecimal, with its hash). */
+    record Cursor(LocalDate day, PagingState pagingState) {
+        /** Longer than any paging state of this query: a longer cursor is refused before it is parsed. */
+        static final int MAX_LENGTH = 4096;
+
         String encode() {
-            String state = pagingState == null ? "" : Base64.getUrlEncoder().withoutPadding().encodeToString(toBytes(pagingState));
-            return day + "." + state;
+            return day + "." + (pagingState == null ? "" : pagingState.toString());
         }
 
         static Cursor decode(String text) {
+            if (text.length() > MAX_LENGTH) {
+                throw new IllegalArgumentException("not a page cursor: " + text.length() + " characters");
+            }
             try {
                 int dot = text.indexOf('.');
                 LocalDate day = LocalDate.parse(text.substring(0, dot));
                 String state = text.substring(dot + 1);
-                return new Cursor(day, state.isEmpty() ? null : ByteBuffer.wrap(Base64.getUrlDecoder().decode(state)));
+                return new Cursor(day, state.isEmpty() ? null : PagingState.fromString(state));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("not a page cursor: " + text, e);
+                throw new IllegalArgumentException("not a page cursor: " + e.getMessage(), e);
             }
-        }
-
-        private static byte[] toBytes(ByteBuffer buffer) {
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.duplicate().get(bytes);
-            return bytes;
         }
     }
 }

@@ -98,6 +98,39 @@ class PredictionStoreIT {
     }
 
     @Test
+    void aCursorEditedOrMadeForAnotherModelIsRefusedNotHandedToCassandra() {
+        String model = "cursor-" + UUID.randomUUID();
+        String other = "cursor-other-" + UUID.randomUUID();
+        Instant start = Instant.parse("2026-11-24T08:00:00Z");
+        List<CompletableFuture<?>> writes = new ArrayList<>();
+        for (int i = 0; i < 25; i++) { // one day, more than a page of 10
+            writes.add(writer.write(prediction("img-" + i, model, 1, 1, start.plusSeconds(i))).toCompletableFuture());
+            writes.add(writer.write(prediction("img-" + i, other, 1, 1, start.plusSeconds(i))).toCompletableFuture());
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+        String cursor = reader.recent(model, 10, Optional.empty()).next().orElseThrow();
+        assertThat(reader.recent(model, 10, Optional.of(cursor)).predictions()).as("the control: its own query takes it").hasSize(10);
+
+        assertThatThrownBy(() -> reader.recent(other, 10, Optional.of(cursor)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not made by this query");
+        // Every one-character edit of the paging state is refused as a cursor, or reads this model's rows and nothing else:
+        // the partition comes from the query, which the cursor's hash ties it to; Cassandra checks the rest.
+        int refused = 0;
+        for (int i = cursor.indexOf('.') + 1; i < cursor.length(); i++) {
+            String edited = cursor.substring(0, i) + (cursor.charAt(i) == '0' ? '1' : '0') + cursor.substring(i + 1);
+            try {
+                assertThat(reader.recent(model, 10, Optional.of(edited)).predictions()).as("edited at %d", i)
+                        .allSatisfy(p -> assertThat(p.modelVersion()).isEqualTo(model));
+            } catch (IllegalArgumentException expected) {
+                refused++;
+            }
+        }
+        assertThat(refused).as("edits of the query's hash are refused").isPositive();
+        assertThatThrownBy(() -> reader.recent(model, 10, Optional.of("2026-11-24." + "ab".repeat(3000))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("characters");
+    }
+
+    @Test
     void recentPredictionsComePageByPageNewestFirstAcrossDays() {
         String model = "paged-" + UUID.randomUUID();
         List<CompletableFuture<?>> writes = new ArrayList<>();
