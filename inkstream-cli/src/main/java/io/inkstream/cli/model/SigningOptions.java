@@ -18,7 +18,8 @@ public final class SigningOptions {
             + ClassifierConfig.TRUSTED_KEYS + "=any."})
     boolean unsigned;
 
-    /** Where the local run's key is looked for: the working directory's, as for 'inkstream up'. */
+    @Option(names = "--data-dir", defaultValue = ".inkstream-data", paramLabel = "DIR",
+            description = "The local run's data, where its key is looked for (default: ${DEFAULT-VALUE}, as for 'inkstream up').")
     Path dataDir = LocalModelKey.DEFAULT_DATA_DIR;
 
     /** The key to sign with, if any; a note on stderr when there is none. */
