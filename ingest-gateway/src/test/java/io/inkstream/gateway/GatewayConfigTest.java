@@ -44,4 +44,33 @@ class GatewayConfigTest {
         assertThat(GatewayConfig.isLoopback("127.example.com")).isFalse();
         assertThat(GatewayConfig.isLoopback("10.0.0.1")).isFalse();
     }
+
+    @Test
+    void readsTheEdgeSettingsAndRefusesAnUploadBudgetSmallerThanOneUpload() {
+        GatewayConfig defaults = GatewayConfig.fromEnvironment(new Environment(Map.of()));
+        assertThat(defaults.rateLimit()).isEqualTo(1000);
+        assertThat(defaults.corsOrigins()).as("same origin only").isEmpty();
+        assertThat(defaults.uploadMemory()).isEqualTo(64L << 20).isGreaterThanOrEqualTo(defaults.maxRequestBytes());
+
+        GatewayConfig set = GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.RATE_LIMIT, "0",
+                GatewayConfig.CORS_ORIGINS, " https://a.example.com , https://b.example.com,", GatewayConfig.UPLOAD_MEMORY_MB, "128")));
+        assertThat(set.rateLimit()).isZero();
+        assertThat(set.corsOrigins()).containsExactly("https://a.example.com", "https://b.example.com");
+        assertThat(set.uploadMemory()).isEqualTo(128L << 20);
+
+        assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.UPLOAD_MEMORY_MB, "8"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("INKSTREAM_GATEWAY_UPLOAD_MEMORY_MB")
+                .hasMessageContaining("must hold one upload");
+    }
+
+    @Test
+    void cassandraLoginNeedsBothHalvesAndNeverShowsItsPassword() {
+        GatewayConfig config = GatewayConfig.fromEnvironment(new Environment(Map.of("INKSTREAM_CASSANDRA_USERNAME", "inkstream_gateway",
+                "INKSTREAM_CASSANDRA_PASSWORD", "s3cret")));
+        assertThat(config.cassandraLogin()).hasValueSatisfying(login -> assertThat(login.toString()).isEqualTo("inkstream_gateway"));
+        assertThat(config.toString()).doesNotContain("s3cret");
+        assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of("INKSTREAM_CASSANDRA_USERNAME", "x"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("go together");
+    }
 }
