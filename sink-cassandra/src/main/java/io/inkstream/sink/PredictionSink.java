@@ -61,12 +61,13 @@ final class PredictionSink implements Runnable {
     /** Predictions handed to the writer at once: its history batches are drawn from one slice. */
     private final int writeSlice;
     private final SinkMetrics metrics;
+    private final SinkConfig.Commit commit;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile Instant lastProgress = Instant.now();
     private volatile boolean cassandraFailing;
 
     PredictionSink(KafkaConsumer<String, byte[]> consumer, KafkaProducer<byte[], byte[]> deadLetters, PredictionWriter writer,
-                   RunningTallies tallies, int maxInFlight, SinkMetrics metrics) {
+                   RunningTallies tallies, int maxInFlight, SinkMetrics metrics, SinkConfig.Commit commit) {
         this.consumer = consumer;
         this.deadLetters = deadLetters;
         this.writer = writer;
@@ -74,6 +75,7 @@ final class PredictionSink implements Runnable {
         this.inFlight = new Semaphore(maxInFlight);
         this.writeSlice = Math.min(maxInFlight, 4 * PredictionWriter.HISTORY_BATCH_ROWS);
         this.metrics = metrics;
+        this.commit = commit;
     }
 
     @Override
@@ -96,7 +98,13 @@ final class PredictionSink implements Runnable {
             while (running.get()) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 lastProgress = Instant.now();
-                if (!records.isEmpty() && writeAll(records)) {
+                if (records.isEmpty()) {
+                    continue;
+                }
+                if (commit == SinkConfig.Commit.BEFORE_WRITE_UNSAFE) {
+                    consumer.commitSync(); // the negative control's order: a crash from here to the end of the writes loses them
+                    writeAll(records);
+                } else if (writeAll(records)) {
                     consumer.commitSync();
                 }
             }

@@ -27,10 +27,23 @@ import java.util.Set;
  * @param kafkaClient        {@code INKSTREAM_KAFKA_CLIENT_*}: settings of every Kafka client (security), see {@link KafkaClientSettings}
  * @param consumerOverrides  {@code INKSTREAM_KAFKA_CONSUMER_*}: any consumer setting
  * @param cassandraLogin     {@code INKSTREAM_CASSANDRA_USERNAME}, {@code INKSTREAM_CASSANDRA_PASSWORD}: for a cluster with authentication
+ * @param commit             {@code INKSTREAM_SINK_COMMIT}: when offsets are committed; {@link Commit#AFTER_WRITE} unless measuring
  */
 public record SinkConfig(String bootstrapServers, String groupId, List<InetSocketAddress> contactPoints, String localDatacenter,
                          String replication, int maxInFlight, int maxPollRecords, String httpHost, int httpPort, int partitions,
-                         Properties kafkaClient, Properties consumerOverrides, Optional<CassandraSessions.Login> cassandraLogin) {
+                         Properties kafkaClient, Properties consumerOverrides, Optional<CassandraSessions.Login> cassandraLogin,
+                         Commit commit) {
+
+    /** When the sink commits a polled batch's offsets. */
+    public enum Commit {
+        /** Once every record of the batch is written (or dead-lettered): a crash makes a redelivery, never a loss. */
+        AFTER_WRITE,
+        /**
+         * Before writing: what a crash catches in flight is lost. Exists to prove the crash test can see a loss;
+         * never for production.
+         */
+        BEFORE_WRITE_UNSAFE
+    }
 
     public static final String BOOTSTRAP = "INKSTREAM_KAFKA_BOOTSTRAP";
     public static final String GROUP_ID = "INKSTREAM_SINK_GROUP_ID";
@@ -43,10 +56,11 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
     public static final String HTTP_PORT = "INKSTREAM_SINK_HTTP_PORT";
     public static final String PARTITIONS = "INKSTREAM_TOPIC_PARTITIONS";
     public static final String CONSUMER_PREFIX = "INKSTREAM_KAFKA_CONSUMER_";
+    public static final String COMMIT = "INKSTREAM_SINK_COMMIT";
 
     public static SinkConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, GROUP_ID, CONTACT_POINTS, LOCAL_DC, REPLICATION, MAX_IN_FLIGHT, MAX_POLL_RECORDS, HTTP_HOST, HTTP_PORT,
-                        PARTITIONS, CassandraSessions.USERNAME, CassandraSessions.PASSWORD),
+                        PARTITIONS, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, COMMIT),
                 Set.of(CONSUMER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_CLASSIFIER_", "INKSTREAM_BATCH_", "INKSTREAM_IMAGE_",
                         "INKSTREAM_KAFKA_STREAMS_", "INKSTREAM_KAFKA_PRODUCER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_",
                         "INKSTREAM_DEBUG"));
@@ -63,7 +77,8 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
                 env.integer(PARTITIONS, 6, 1, 10_000),
                 KafkaClientSettings.fromEnvironment(env),
                 env.passThrough(CONSUMER_PREFIX),
-                CassandraSessions.login(env));
+                CassandraSessions.login(env),
+                env.choice(COMMIT, Commit.AFTER_WRITE));
     }
 
     /** The properties every Kafka client of the sink starts from. */
@@ -78,11 +93,11 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
 
     public SinkConfig withGroupId(String group) {
         return new SinkConfig(bootstrapServers, group, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpHost, httpPort,
-                partitions, kafkaClient, consumerOverrides, cassandraLogin);
+                partitions, kafkaClient, consumerOverrides, cassandraLogin, commit);
     }
 
     public SinkConfig withHttpPort(int port) {
         return new SinkConfig(bootstrapServers, groupId, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpHost, port,
-                partitions, kafkaClient, consumerOverrides, cassandraLogin);
+                partitions, kafkaClient, consumerOverrides, cassandraLogin, commit);
     }
 }

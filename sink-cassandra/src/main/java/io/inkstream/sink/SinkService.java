@@ -75,12 +75,16 @@ public final class SinkService implements AutoCloseable {
                 new ByteArraySerializer());
         PredictionSink sink = new PredictionSink(consumer, deadLetters, new PredictionWriter(session),
                 new RunningTallies(new PredictionReader(session)::tally), config.maxInFlight(),
-                new SinkMetrics(meters));
+                new SinkMetrics(meters), config.commit());
         Thread loop = new Thread(sink, "prediction-sink");
         loop.start();
         OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(session, sink, loop), meters::scrape);
         log.info("sink started group={} bootstrap={} cassandra={} max_in_flight={} http_port={}", config.groupId(),
                 config.bootstrapServers(), config.contactPoints(), config.maxInFlight(), ops.port());
+        if (config.commit() == SinkConfig.Commit.BEFORE_WRITE_UNSAFE) {
+            log.warn("{}=BEFORE_WRITE_UNSAFE: offsets are committed before the rows are written, so a crash loses what was in flight;"
+                    + " use only to prove a crash test can see a loss", SinkConfig.COMMIT);
+        }
         return new SinkService(session, deadLetters, sink, loop, ops, config.groupId());
     }
 

@@ -3,6 +3,7 @@ package io.inkstream.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.inkstream.contract.topic.Topics;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.store.PredictionSchema;
 import io.inkstream.testkit.cassandra.CassandraCluster;
@@ -12,27 +13,62 @@ import io.inkstream.testkit.process.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The sink is SIGKILLed mid-run (no graceful shutdown) and restarted: every prediction ends as a row, counted once. */
+/**
+ * The sink is SIGKILLed mid-run (no graceful shutdown), three times, and restarted: every
+ * prediction ends as a row, counted once. The negative control commits each batch's offsets before
+ * writing it ({@code INKSTREAM_SINK_COMMIT=BEFORE_WRITE_UNSAFE}) under the same kills, and the test
+ * sees the rows it loses.
+ */
 @ExtendWith(SharedInfrastructure.class)
 class SinkCrashIT {
     private static final int PREDICTIONS = 10_000;
+    /** Rows written when each kill lands: mid-run, with batches in flight (200 polled at a time, 16 writes in flight). */
+    private static final List<Integer> KILL_AT = List.of(2000, 4000, 6000);
+
+    /** What the kills left: rows when the last one landed, rows once the last sink consumed everything. */
+    private record Outcome(long atLastKill, long rows, long counted, Path log) {
+    }
 
     @Test
     void killingTheSinkMidRunLosesNothing(KafkaCluster kafka, CassandraCluster cassandra) throws Exception {
+        Outcome outcome = killThreeTimes(kafka, cassandra, SinkConfig.Commit.AFTER_WRITE);
+        assertThat(outcome.rows()).as("rows after the kills (log: %s)", outcome.log()).isEqualTo(PREDICTIONS);
+        // Live accuracy's running counts: every prediction once, though each restart consumed some again.
+        assertThat(outcome.counted()).isEqualTo(PREDICTIONS);
+    }
+
+    @Test
+    void negativeControlCommittingBeforeWritingLosesRowsUnderTheSameKills(KafkaCluster kafka, CassandraCluster cassandra) throws Exception {
+        Outcome outcome = killThreeTimes(kafka, cassandra, SinkConfig.Commit.BEFORE_WRITE_UNSAFE);
+        assertThat(outcome.rows()).as("committing before writing must lose rows, or this test cannot see a loss (log: %s)", outcome.log())
+                .isLessThan(PREDICTIONS);
+    }
+
+    private Outcome killThreeTimes(KafkaCluster kafka, CassandraCluster cassandra, SinkConfig.Commit commit) throws Exception {
         String model = "crash-" + UUID.randomUUID();
-        Path log = Files.createDirectories(Path.of("target")).resolve("sink-crash-it.log");
+        String group = "sink-crash-" + UUID.randomUUID();
+        Path log = Files.createDirectories(Path.of("target")).resolve("sink-crash-it-" + commit.name().toLowerCase(Locale.ROOT) + ".log");
         Files.deleteIfExists(log);
         Map<String, String> environment = Map.of(
                 SinkConfig.BOOTSTRAP, kafka.bootstrapServers(),
                 SinkConfig.CONTACT_POINTS, cassandra.contactPoint().getHostString() + ":" + cassandra.contactPoint().getPort(),
-                SinkConfig.GROUP_ID, "sink-crash-" + UUID.randomUUID(),
+                SinkConfig.GROUP_ID, group,
                 SinkConfig.HTTP_PORT, "0",
-                // Small batches and few writes in flight, so that the kill lands mid-run.
+                SinkConfig.COMMIT, commit.name(),
+                // Small batches and few writes in flight, so that a kill lands mid-run.
                 SinkConfig.MAX_POLL_RECORDS, "200",
                 SinkConfig.MAX_IN_FLIGHT, "16",
                 // A killed member holds its partitions until its session expires: 6 s instead of 45 s.
@@ -43,21 +79,50 @@ class SinkCrashIT {
         try (CqlSession session = cassandra.sessionBuilder().build()) {
             PredictionSchema.apply(session, PredictionSchema.DEFAULT_REPLICATION); // the reader prepares its queries against it
             PredictionReader reader = new PredictionReader(session);
-            try (ServiceProcess sink = ServiceProcess.start("io.inkstream.sink.Main", environment, log)) {
-                SinkIT.await(() -> reader.accuracy(model).predictions(), 2000, Duration.ofSeconds(120));
-                sink.kill();
+            long atKill = 0;
+            for (int killAt : KILL_AT) {
+                try (ServiceProcess sink = ServiceProcess.start("io.inkstream.sink.Main", environment, log)) {
+                    SinkIT.await(() -> reader.countHistory(model).predictions(), killAt, Duration.ofSeconds(120));
+                    sink.kill();
+                }
+                atKill = reader.countHistory(model).predictions();
+                assertThat(atKill).as("rows when killed (log: %s)", log).isBetween((long) killAt, (long) PREDICTIONS - 1);
             }
-            long atKill = reader.countHistory(model).predictions();
-            assertThat(atKill).as("rows when killed (log: %s)", log).isBetween(2000L, (long) PREDICTIONS - 1);
+            try (ServiceProcess sink = ServiceProcess.start("io.inkstream.sink.Main", environment, log)) {
+                awaitCommittedToEnd(kafka, group, Duration.ofSeconds(180));
+            }
+            // Everything is consumed and committed: what is not a row now never will be.
+            long rows = SinkIT.rowsByImage(session, model, PREDICTIONS);
+            long counted = reader.accuracy(model).predictions();
+            System.out.printf("sink (%s) killed three times, the last at %d of %d rows; after the restart %d rows, %d counted%n", commit,
+                    atKill, PREDICTIONS, rows, counted);
+            return new Outcome(atKill, rows, counted, log);
+        }
+    }
 
-            try (ServiceProcess sink = ServiceProcess.start("io.inkstream.sink.Main", environment, log)) {
-                SinkIT.await(() -> reader.accuracy(model).predictions(), PREDICTIONS, Duration.ofSeconds(120));
-                assertThat(reader.countHistory(model).predictions()).isEqualTo(PREDICTIONS);
-                assertThat(SinkIT.rowsByImage(session, model, PREDICTIONS)).isEqualTo(PREDICTIONS);
-                // Live accuracy's running counts: every prediction once, though the restart consumed some again.
-                assertThat(reader.accuracy(model).predictions()).isEqualTo(PREDICTIONS);
-            }
-            System.out.printf("sink killed at %d of %d rows; after restart %d%n", atKill, PREDICTIONS, reader.accuracy(model).predictions());
+    /** Polls until the group has committed the end of every predictions partition; fails with the lag it last saw. */
+    private static void awaitCommittedToEnd(KafkaCluster kafka, String group, Duration deadline) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            long end = System.nanoTime() + deadline.toNanos();
+            long lag;
+            do {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS);
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(List.of(Topics.PREDICTIONS)).allTopicNames().get(30, TimeUnit.SECONDS).get(Topics.PREDICTIONS).partitions()
+                        .forEach(p -> latest.put(new TopicPartition(Topics.PREDICTIONS, p.partition()), OffsetSpec.latest()));
+                lag = 0;
+                for (var e : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
+                    OffsetAndMetadata done = committed.get(e.getKey());
+                    lag += e.getValue().offset() - (done == null ? 0 : done.offset());
+                }
+                if (lag == 0) {
+                    return;
+                }
+                Thread.sleep(250);
+            } while (System.nanoTime() < end);
+            throw new AssertionError("group " + group + " did not commit the end of " + Topics.PREDICTIONS + " within " + deadline
+                    + "; " + lag + " records behind");
         }
     }
 }
