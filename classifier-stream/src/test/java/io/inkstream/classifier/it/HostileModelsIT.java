@@ -1,5 +1,7 @@
 package io.inkstream.classifier.it;
 
+import static io.inkstream.model.artifact.ArtifactZips.entries;
+import static io.inkstream.model.artifact.ArtifactZips.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inkstream.classifier.ClassifierConfig;
@@ -16,7 +18,6 @@ import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.network.Architecture;
 import io.inkstream.testkit.junit.SharedInfrastructure;
 import io.inkstream.testkit.kafka.KafkaCluster;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -32,9 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -233,28 +231,5 @@ class HostileModelsIT {
             out.writeObject(root);
         }
         return bytes.toByteArray();
-    }
-
-    private static Map<String, byte[]> entries(byte[] zip) throws IOException {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                entries.put(entry.getName(), in.readAllBytes());
-            }
-        }
-        return entries;
-    }
-
-    private static byte[] zip(Map<String, byte[]> entries) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(entry.getKey()));
-                zip.write(entry.getValue());
-                zip.closeEntry();
-            }
-        }
-        return out.toByteArray();
     }
 }

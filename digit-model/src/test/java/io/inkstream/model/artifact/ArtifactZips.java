@@ -9,12 +9,15 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
-/** Takes artifacts apart and puts them together as the tests' attackers do: any entries, any bytes. */
-final class ArtifactZips {
+/**
+ * Takes artifacts apart and puts them together as the tests' attackers do: any entries, any bytes.
+ * Shared with other modules' tests through this module's test jar.
+ */
+public final class ArtifactZips {
     private ArtifactZips() {
     }
 
-    static Map<String, byte[]> entries(byte[] zip) throws IOException {
+    public static Map<String, byte[]> entries(byte[] zip) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
             ZipEntry entry;
@@ -25,7 +28,7 @@ final class ArtifactZips {
         return entries;
     }
 
-    static byte[] zip(Map<String, byte[]> entries) throws IOException {
+    public static byte[] zip(Map<String, byte[]> entries) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
