@@ -119,20 +119,27 @@ public final class SinkService implements AutoCloseable {
 
     /** Whether this sink's group has committed the end of every predictions partition: nothing left to write. */
     public boolean caughtUp(Admin admin) throws Exception {
+        return lag(admin, groupId) == 0;
+    }
+
+    /**
+     * Committed predictions a sink group has not committed yet, over every partition: what it has still to write
+     * (0 when caught up). Read by anyone with an admin client, so also of a sink running elsewhere.
+     */
+    public static long lag(Admin admin, String groupId) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
                 .get(30, TimeUnit.SECONDS);
         List<TopicPartition> partitions = admin.describeTopics(List.of(Topics.PREDICTIONS)).allTopicNames().get(30, TimeUnit.SECONDS)
                 .get(Topics.PREDICTIONS).partitions().stream().map(p -> new TopicPartition(Topics.PREDICTIONS, p.partition())).toList();
         ListOffsetsResult ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())),
                 new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
+        long lag = 0;
         for (TopicPartition partition : partitions) {
             long end = ends.partitionResult(partition).get(30, TimeUnit.SECONDS).offset();
             OffsetAndMetadata offset = committed.get(partition);
-            if (end > 0 && (offset == null || offset.offset() < end)) {
-                return false;
-            }
+            lag += Math.max(0, end - (offset == null ? 0 : offset.offset()));
         }
-        return true;
+        return lag;
     }
 
     public int httpPort() {

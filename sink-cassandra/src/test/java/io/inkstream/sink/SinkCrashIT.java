@@ -13,16 +13,11 @@ import io.inkstream.testkit.process.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -106,16 +101,7 @@ class SinkCrashIT {
             long end = System.nanoTime() + deadline.toNanos();
             long lag;
             do {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                        .get(30, TimeUnit.SECONDS);
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                admin.describeTopics(List.of(Topics.PREDICTIONS)).allTopicNames().get(30, TimeUnit.SECONDS).get(Topics.PREDICTIONS).partitions()
-                        .forEach(p -> latest.put(new TopicPartition(Topics.PREDICTIONS, p.partition()), OffsetSpec.latest()));
-                lag = 0;
-                for (var e : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
-                    OffsetAndMetadata done = committed.get(e.getKey());
-                    lag += e.getValue().offset() - (done == null ? 0 : done.offset());
-                }
+                lag = SinkService.lag(admin, group);
                 if (lag == 0) {
                     return;
                 }
