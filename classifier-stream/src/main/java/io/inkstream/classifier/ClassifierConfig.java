@@ -113,6 +113,12 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
         return KafkaClientSettings.base(bootstrapServers, kafkaClient);
     }
 
+    /** Settings every Kafka client takes (a command's {@code --kafka-config}), in place of INKSTREAM_KAFKA_CLIENT_*. */
+    public ClassifierConfig withKafkaClient(Properties settings) {
+        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, httpPort, partitions,
+                limits, settings, streamsOverrides, modelTrust);
+    }
+
     public ClassifierConfig withModelTrust(ModelTrust trust) {
         return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, httpPort, partitions,
                 limits, kafkaClient, streamsOverrides, trust);

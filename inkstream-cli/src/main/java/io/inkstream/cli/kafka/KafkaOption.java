@@ -30,6 +30,11 @@ public final class KafkaOption {
     }
 
     public Properties clientProperties() {
+        return KafkaClientSettings.base(bootstrap, sharedSettings());
+    }
+
+    /** What every Kafka client of this command takes besides the bootstrap servers: INKSTREAM_KAFKA_CLIENT_*, then the file. */
+    public Properties sharedSettings() {
         Properties shared = KafkaClientSettings.fromEnvironment(Environment.system());
         if (config != null) {
             try (Reader in = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
@@ -38,6 +43,6 @@ public final class KafkaOption {
                 throw new UncheckedIOException("cannot read --kafka-config " + config, e);
             }
         }
-        return KafkaClientSettings.base(bootstrap, shared);
+        return shared;
     }
 }

@@ -49,8 +49,9 @@ public final class ReclassifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> environment = new HashMap<>(System.getenv());
         environment.put(ClassifierConfig.BOOTSTRAP, kafka.bootstrap());
-        // The classifier's own settings (INKSTREAM_KAFKA_CLIENT_* to authenticate, batch sizes, ...), on --bootstrap.
+        // The classifier's own settings (batch sizes, ...), on --bootstrap, logged in as --kafka-config and INKSTREAM_KAFKA_CLIENT_* say.
         ClassifierConfig config = ClassifierConfig.fromEnvironment(new Environment(environment))
+                .withKafkaClient(kafka.sharedSettings())
                 .withModelTrust(LocalModelKey.trust(System.getenv(ClassifierConfig.TRUSTED_KEYS), dataDir))
                 .withHttpPort(0)
                 .withStateDir(Files.createTempDirectory("inkstream-reclassify-"));

@@ -110,6 +110,12 @@ class SecuredPipelineIT {
                 String v2 = ModelPublisher.publish(kafka.clientProperties("operator"), ShippedModels.V2.bytes());
                 awaitActive(classifier, v2);
                 awaitClassified(gateway, upload(gateway, 20, 30), v2);
+                // The operator replays the topic with v2 from the command line, logged in by --kafka-config: the first 20 images
+                // get v2's predictions too, under the reclassify ACLs.
+                assertThat(InkstreamCli.run("reclassify", "--bootstrap", kafka.bootstrapServers(), "--kafka-config",
+                        clientConfig(kafka, "operator").toString(), "--model", v2, "--data-dir", temp.resolve("no-local-run").toString(),
+                        "--timeout", "3m")).isZero();
+                awaitClassified(gateway, ids, v2);
 
                 Properties wrongPassword = kafka.clientProperties("operator");
                 wrongPassword.put("sasl.jaas.config", LocalKafka.jaas("operator", "not-the-password"));
@@ -120,7 +126,8 @@ class SecuredPipelineIT {
             // The roles: the gateway reads but cannot write, the sink writes but cannot change the schema.
             try (CqlSession asGateway = session(cassandra, "inkstream_gateway", gatewayPassword);
                  CqlSession asSink = session(cassandra, "inkstream_sink", sinkPassword)) {
-                assertThat(asGateway.execute("SELECT count(*) FROM inkstream.predictions_by_image").one().getLong(0)).isEqualTo(30);
+                // 20 images by the shipped model, and all 30 by v2 (10 live, the rest replayed).
+                assertThat(asGateway.execute("SELECT count(*) FROM inkstream.predictions_by_image").one().getLong(0)).isEqualTo(50);
                 assertThatThrownBy(() -> asGateway.execute("INSERT INTO inkstream.schema_version (component, version) VALUES ('x', 1)"))
                         .isInstanceOf(UnauthorizedException.class);
                 asSink.execute("INSERT INTO inkstream.schema_version (component, version) VALUES ('sink-may-write', 1)");
