@@ -89,15 +89,11 @@ final class PredictionCollector implements AutoCloseable {
         return duplicates;
     }
 
-    /** Images that one model predicted more than once: duplicates. */
+    /** Images that one model predicted more than once, among the predictions seen so far: duplicates. */
     Map<String, Integer> duplicates(String version) {
-        Map<String, Integer> duplicates = new TreeMap<>();
-        counts.forEach((key, count) -> {
-            if (key.endsWith("@" + version) && count.get() > 1) {
-                duplicates.put(key, count.get());
-            }
-        });
-        return duplicates;
+        Map<String, Integer> seen = new TreeMap<>();
+        counts.forEach((key, count) -> seen.put(key, count.get()));
+        return duplicates(seen, version);
     }
 
     Set<String> keys() {

@@ -91,8 +91,13 @@ public final class ModelTrust {
 
     /** The trusted set of {@link #TRUSTED_KEYS_VARIABLE}; a key file that cannot be read is a configuration error naming it. */
     public static ModelTrust fromEnvironment(Environment env) {
+        return fromVariable(env.string(TRUSTED_KEYS_VARIABLE, ""));
+    }
+
+    /** The trusted set of a value of {@link #TRUSTED_KEYS_VARIABLE}; a key file that cannot be read is a configuration error naming it. */
+    public static ModelTrust fromVariable(String value) {
         try {
-            return fromConfiguration(env.string(TRUSTED_KEYS_VARIABLE, ""));
+            return fromConfiguration(value);
         } catch (IOException e) {
             throw new ConfigurationException(TRUSTED_KEYS_VARIABLE + ": " + e.getMessage());
         }

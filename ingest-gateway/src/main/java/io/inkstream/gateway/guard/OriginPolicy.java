@@ -1,5 +1,6 @@
 package io.inkstream.gateway.guard;
 
+import io.inkstream.gateway.GatewayConfig;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -51,9 +52,10 @@ public record OriginPolicy(List<String> allowed, boolean loopbackOnly) {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
+    /** The name a {@code Host} header gives, without its port: a loopback name, or one under {@code .localhost} (RFC 6761). */
     private static boolean isLoopbackHost(String hostHeader) {
         String h = hostHeader.strip().toLowerCase(Locale.ROOT);
         String name = h.startsWith("[") ? h.substring(0, h.indexOf(']') + 1) : (h.contains(":") ? h.substring(0, h.lastIndexOf(':')) : h);
-        return name.equals("localhost") || name.endsWith(".localhost") || name.equals("[::1]") || name.matches("127(\\.\\d{1,3}){3}");
+        return GatewayConfig.isLoopback(name) || name.endsWith(".localhost");
     }
 }

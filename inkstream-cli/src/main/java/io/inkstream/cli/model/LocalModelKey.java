@@ -1,6 +1,5 @@
 package io.inkstream.cli.model;
 
-import io.inkstream.contract.config.ConfigurationException;
 import io.inkstream.model.artifact.ModelSigningKey;
 import io.inkstream.model.artifact.ModelTrust;
 import java.io.IOException;
@@ -67,10 +66,6 @@ public final class LocalModelKey {
 
     /** The trust of a command run next to a local run ({@code reclassify}): configured keys, the project's and the local one. */
     public static ModelTrust trust(String configured, Path dataDir) {
-        try {
-            return ModelTrust.fromConfiguration(trustedKeys(configured, dataDir));
-        } catch (IOException e) {
-            throw new ConfigurationException(ModelTrust.TRUSTED_KEYS_VARIABLE + ": " + e.getMessage());
-        }
+        return ModelTrust.fromVariable(trustedKeys(configured, dataDir));
     }
 }
