@@ -59,6 +59,8 @@ public record PipelineAcls(String gateway, String classifier, String sink, Strin
         allow(acls, operator, ResourceType.TOPIC, Topics.MODELS, PatternType.LITERAL, AclOperation.WRITE);
         allow(acls, operator, ResourceType.TOPIC, Topics.IMAGES, PatternType.LITERAL, AclOperation.WRITE);
         streamsApplication(acls, operator, RECLASSIFY_PREFIX);
+        // reclassify's summary reads the predictions back: its agreement with the model before it.
+        allow(acls, operator, ResourceType.TOPIC, Topics.PREDICTIONS, PatternType.LITERAL, AclOperation.READ);
         return acls;
     }
 
