@@ -122,7 +122,7 @@ final class PredictionSink implements Runnable {
      */
     private boolean writeAll(ConsumerRecords<String, byte[]> records) throws InterruptedException {
         List<Polled> pending = new ArrayList<>(records.count());
-        Set<Polled> refused = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Polled> unwritten = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Future<RecordMetadata>> dead = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             if (Topics.IMAGES_DLQ.equals(record.topic())) {
@@ -143,8 +143,13 @@ final class PredictionSink implements Runnable {
         List<Polled> polled = List.copyOf(pending);
         long backoffMillis = 100;
         while (!pending.isEmpty()) {
-            List<Polled> failed = writeOnce(pending, dead, refused);
+            List<Polled> failed = writeOnce(pending, dead, unwritten);
             if (failed.isEmpty()) {
+                break;
+            }
+            if (commit == SinkConfig.Commit.AFTER_ONE_ATTEMPT_UNSAFE) {
+                log.warn("dropping predictions whose write failed (the outage control's order) dropped={}", failed.size());
+                unwritten.addAll(failed);
                 break;
             }
             metrics.retried(failed.size());
@@ -160,7 +165,7 @@ final class PredictionSink implements Runnable {
             backoffMillis = Math.min(MAX_BACKOFF.toMillis(), backoffMillis * 2);
             pending = failed;
         }
-        if (!writeTallies(polled.stream().filter(item -> !refused.contains(item)).toList())) {
+        if (!writeTallies(polled.stream().filter(item -> !unwritten.contains(item)).toList())) {
             return false;
         }
         if (cassandraFailing) {
@@ -181,7 +186,7 @@ final class PredictionSink implements Runnable {
      * Writes each prediction once, at most maxInFlight at a time, handed to the writer in slices so
      * that it can batch their history rows; returns those that failed for a reason worth retrying.
      */
-    private List<Polled> writeOnce(List<Polled> batch, List<Future<RecordMetadata>> dead, Set<Polled> refused)
+    private List<Polled> writeOnce(List<Polled> batch, List<Future<RecordMetadata>> dead, Set<Polled> unwritten)
             throws InterruptedException {
         List<CompletableFuture<Throwable>> writes = new ArrayList<>(batch.size());
         for (int from = 0; from < batch.size(); from += writeSlice) {
@@ -208,7 +213,7 @@ final class PredictionSink implements Runnable {
             if (error instanceof QueryValidationException || error instanceof CodecNotFoundException) {
                 // Cassandra refuses this row as such: retrying cannot help.
                 dead.add(deadLetter(batch.get(i).record(), "write", error.getClass().getSimpleName(), error.getMessage()));
-                refused.add(batch.get(i));
+                unwritten.add(batch.get(i));
             } else {
                 failed.add(batch.get(i));
             }
@@ -234,8 +239,8 @@ final class PredictionSink implements Runnable {
                 return true;
             } catch (CompletionException | DriverException e) {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                if (cause instanceof QueryValidationException) {
-                    log.error("live accuracy counts refused, not counted predictions={} reason=\"{}\"", written.size(), cause.getMessage());
+                if (cause instanceof QueryValidationException || commit == SinkConfig.Commit.AFTER_ONE_ATTEMPT_UNSAFE) {
+                    log.error("live accuracy counts not written, not counted predictions={} reason=\"{}\"", written.size(), cause.getMessage());
                     return true;
                 }
                 metrics.retried(1);

@@ -42,7 +42,17 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
          * Before writing: what a crash catches in flight is lost. Exists to prove the crash test can see a loss;
          * never for production.
          */
-        BEFORE_WRITE_UNSAFE
+        BEFORE_WRITE_UNSAFE,
+        /**
+         * After one attempt at each write, whether it succeeded or not: what fails (Cassandra down) is dropped.
+         * Exists to prove the outage test can see a loss; never for production.
+         */
+        AFTER_ONE_ATTEMPT_UNSAFE;
+
+        /** Whether this order can lose an accepted prediction: said with a warning at every start. */
+        boolean unsafe() {
+            return this != AFTER_WRITE;
+        }
     }
 
     public static final String BOOTSTRAP = "INKSTREAM_KAFKA_BOOTSTRAP";
@@ -99,5 +109,10 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
     public SinkConfig withHttpPort(int port) {
         return new SinkConfig(bootstrapServers, groupId, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpHost, port,
                 partitions, kafkaClient, consumerOverrides, cassandraLogin, commit);
+    }
+
+    public SinkConfig withCommit(Commit order) {
+        return new SinkConfig(bootstrapServers, groupId, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpHost, httpPort,
+                partitions, kafkaClient, consumerOverrides, cassandraLogin, order);
     }
 }

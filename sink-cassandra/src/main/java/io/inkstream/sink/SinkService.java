@@ -2,6 +2,7 @@ package io.inkstream.sink;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
+import io.inkstream.contract.topic.GroupLag;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.ops.OpsServer;
@@ -81,9 +82,9 @@ public final class SinkService implements AutoCloseable {
         OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(session, sink, loop), meters::scrape);
         log.info("sink started group={} bootstrap={} cassandra={} max_in_flight={} http_port={}", config.groupId(),
                 config.bootstrapServers(), config.contactPoints(), config.maxInFlight(), ops.port());
-        if (config.commit() == SinkConfig.Commit.BEFORE_WRITE_UNSAFE) {
-            log.warn("{}=BEFORE_WRITE_UNSAFE: offsets are committed before the rows are written, so a crash loses what was in flight;"
-                    + " use only to prove a crash test can see a loss", SinkConfig.COMMIT);
+        if (config.commit().unsafe()) {
+            log.warn("{}={}: offsets can be committed for rows never written, so predictions are lost; use only to prove a fault test"
+                    + " can see a loss", SinkConfig.COMMIT, config.commit());
         }
         return new SinkService(session, deadLetters, sink, loop, ops, config.groupId());
     }
@@ -127,19 +128,7 @@ public final class SinkService implements AutoCloseable {
      * (0 when caught up). Read by anyone with an admin client, so also of a sink running elsewhere.
      */
     public static long lag(Admin admin, String groupId) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS);
-        List<TopicPartition> partitions = admin.describeTopics(List.of(Topics.PREDICTIONS)).allTopicNames().get(30, TimeUnit.SECONDS)
-                .get(Topics.PREDICTIONS).partitions().stream().map(p -> new TopicPartition(Topics.PREDICTIONS, p.partition())).toList();
-        ListOffsetsResult ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())),
-                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
-        long lag = 0;
-        for (TopicPartition partition : partitions) {
-            long end = ends.partitionResult(partition).get(30, TimeUnit.SECONDS).offset();
-            OffsetAndMetadata offset = committed.get(partition);
-            lag += Math.max(0, end - (offset == null ? 0 : offset.offset()));
-        }
-        return lag;
+        return new GroupLag(admin).of(groupId, Topics.PREDICTIONS);
     }
 
     public int httpPort() {

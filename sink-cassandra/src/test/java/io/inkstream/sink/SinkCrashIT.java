@@ -3,7 +3,6 @@ package io.inkstream.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.inkstream.contract.topic.Topics;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.store.PredictionSchema;
 import io.inkstream.testkit.cassandra.CassandraCluster;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -84,7 +82,7 @@ class SinkCrashIT {
                 assertThat(atKill).as("rows when killed (log: %s)", log).isBetween((long) killAt, (long) PREDICTIONS - 1);
             }
             try (ServiceProcess sink = ServiceProcess.start("io.inkstream.sink.Main", environment, log)) {
-                awaitCommittedToEnd(kafka, group, Duration.ofSeconds(180));
+                SinkIT.awaitCommittedToEnd(kafka, group, Duration.ofSeconds(180));
             }
             // Everything is consumed and committed: what is not a row now never will be.
             long rows = SinkIT.rowsByImage(session, model, PREDICTIONS);
@@ -92,23 +90,6 @@ class SinkCrashIT {
             System.out.printf("sink (%s) killed three times, the last at %d of %d rows; after the restart %d rows, %d counted%n", commit,
                     atKill, PREDICTIONS, rows, counted);
             return new Outcome(atKill, rows, counted, log);
-        }
-    }
-
-    /** Polls until the group has committed the end of every predictions partition; fails with the lag it last saw. */
-    private static void awaitCommittedToEnd(KafkaCluster kafka, String group, Duration deadline) throws Exception {
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            long end = System.nanoTime() + deadline.toNanos();
-            long lag;
-            do {
-                lag = SinkService.lag(admin, group);
-                if (lag == 0) {
-                    return;
-                }
-                Thread.sleep(250);
-            } while (System.nanoTime() < end);
-            throw new AssertionError("group " + group + " did not commit the end of " + Topics.PREDICTIONS + " within " + deadline
-                    + "; " + lag + " records behind");
         }
     }
 }

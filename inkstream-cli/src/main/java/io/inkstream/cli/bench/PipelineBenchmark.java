@@ -8,6 +8,7 @@ import io.inkstream.cli.bench.cpu.CpuWindow;
 import io.inkstream.cli.bench.cpu.ListeningProcesses;
 import io.inkstream.cli.bench.cpu.Stage;
 import io.inkstream.contract.config.Environment;
+import io.inkstream.contract.topic.GroupLag;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
@@ -116,7 +117,7 @@ final class PipelineBenchmark {
             Map<Long, CpuWindow.Role> watched = new LinkedHashMap<>(stack);
             watched.putIfAbsent(ProcessHandle.current().pid(), CpuWindow.Role.LOAD);
             List<LagSample> lag = new ArrayList<>();
-            Lag lagOf = new Lag(admin);
+            GroupLag lagOf = new GroupLag(admin);
             long start = System.nanoTime();
             long startMicros = nowMicros();
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "bench-lag-sampler"));
@@ -324,35 +325,6 @@ final class PipelineBenchmark {
             return 0;
         }
         return sorted[(int) Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)];
-    }
-
-    /** Lag of a consumer group: the committed offsets' distance to the ends under read_committed. The partitions are looked up once. */
-    private static final class Lag {
-        private final Admin admin;
-        private final Map<String, List<TopicPartition>> partitions = new HashMap<>();
-
-        Lag(Admin admin) {
-            this.admin = admin;
-        }
-
-        long of(String group, String topic) throws Exception {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                    .get(5, TimeUnit.SECONDS);
-            List<TopicPartition> topicPartitions = partitions.get(topic);
-            if (topicPartitions == null) {
-                topicPartitions = admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic).partitions()
-                        .stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-                partitions.put(topic, topicPartitions);
-            }
-            Map<TopicPartition, OffsetSpec> latest = topicPartitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-            var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(5, TimeUnit.SECONDS);
-            long lag = 0;
-            for (TopicPartition partition : topicPartitions) {
-                OffsetAndMetadata offset = committed.get(partition);
-                lag += Math.max(0, ends.get(partition).offset() - (offset == null ? 0 : offset.offset()));
-            }
-            return lag;
-        }
     }
 
     /** Every image's end-to-end latency against when it was sent, with the per-second p99 and the lag of both stages. */

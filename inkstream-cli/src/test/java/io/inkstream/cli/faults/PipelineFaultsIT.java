@@ -7,6 +7,8 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.inkstream.classifier.ClassifierConfig;
 import io.inkstream.contract.config.Environment;
+import io.inkstream.contract.topic.GroupLag;
+import io.inkstream.contract.topic.Topics;
 import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.gateway.GatewayService;
 import io.inkstream.model.data.BundledMnist;
@@ -33,10 +35,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +50,10 @@ import org.junit.jupiter.api.io.TempDir;
  * classifier is killed (SIGKILL), the sink is killed, the broker restarts, and Cassandra stops
  * for 20 s. Afterwards every upload the gateway accepted (202) has exactly one prediction in
  * Cassandra (one row per image in both tables: nothing lost, nothing duplicated), and none it
- * refused has any. Prints what each fault cost in latency and how long recovery took.
+ * refused has any, counted once both stages have committed the end of their input. Prints what
+ * each fault cost in latency and how long recovery took. Its negative control, on the same stack
+ * afterwards, kills a sink that commits before it writes, right after a commit, and the same check
+ * must find the uploads it lost.
  */
 class PipelineFaultsIT {
     private static final int RATE = 40;
@@ -58,17 +66,23 @@ class PipelineFaultsIT {
     private static final Duration RECOVERY_BOUND = Duration.ofMinutes(5);
     /** The backlog a fault leaves must drain within this, or the suite stops and says how much was left. */
     private static final Duration SETTLE_BOUND = Duration.ofMinutes(6);
+    /** Uploads the negative control sends while the sink is down: 10 s at RATE. */
+    private static final int CONTROL_UPLOADS = 10 * RATE;
 
     /** One upload attempt; the id is derived from its Idempotency-Key, so even a refused one is known. */
     private record Attempt(int index, String id, long sentMicros, int status) {
     }
 
-    /** A fault: its name and when it began and ended (microseconds since the epoch). */
     /** What one fault cost: uploads refused while it lasted, the worst latency of an upload sent then, time to normal. */
     private record FaultCost(Fault fault, List<Attempt> refused, double maxMillis, double recoveredSeconds) {
     }
 
+    /** A fault: its name and when it began and ended (microseconds since the epoch). */
     private record Fault(String name, long startMicros, long endMicros) {
+    }
+
+    /** What the negative control saw: the sink now running, predictions committed and rows written at the kill, uploads lost. */
+    private record Control(ServiceProcess sink, long committedAtKill, long rowsAtKill, List<String> lost) {
     }
 
     @TempDir
@@ -105,7 +119,8 @@ class PipelineFaultsIT {
         ServiceProcess classifier = ServiceProcess.start("io.inkstream.classifier.Main", env, log);
         GatewayService gateway = GatewayService.start(GatewayConfig.fromEnvironment(new Environment(env)));
         AtomicBoolean uploading = new AtomicBoolean(true);
-        Thread uploader = new Thread(() -> upload(gateway.port(), digits, uploading, attempts, watcher), "steady-uploads");
+        Thread uploader = new Thread(() -> upload(gateway.port(), "faults-" + System.currentTimeMillis(), Integer.MAX_VALUE, digits, uploading,
+                attempts, watcher), "steady-uploads");
         try {
             watcher.start();
             awaitHealthy(classifierPort, "classifier");
@@ -146,6 +161,8 @@ class PipelineFaultsIT {
 
             uploading.set(false);
             uploader.join();
+            // Strict: both stages have committed the end of their input, so no row or duplicate is still on its way.
+            awaitIdle(kafka.bootstrapServers(), env, DRAIN);
 
             List<Attempt> all = List.copyOf(attempts);
             List<Attempt> accepted = all.stream().filter(a -> a.status() == 202).toList();
@@ -171,6 +188,14 @@ class PipelineFaultsIT {
                     .as("images with other than one history row").isEmpty();
             assertThat(refused.stream().filter(a -> hasRow(session, a.id())).map(Attempt::id).toList())
                     .as("refused uploads that reached Cassandra anyway").isEmpty();
+
+            Control control = negativeControl(kafka.bootstrapServers(), env, log, sink, gateway.port(), digits, watcher, session);
+            sink = control.sink();
+            assertThat(control.committedAtKill()).as("predictions committed before the kill (the unsafe sink's first batch)").isPositive();
+            assertThat(control.rowsAtKill()).as("the kill landed after a commit and before its writes finished")
+                    .isLessThan(control.committedAtKill());
+            assertThat(control.lost()).as("accepted uploads without a row after the unsafe sink's kill: the suite's check must see them")
+                    .isNotEmpty();
         } finally {
             uploading.set(false);
             uploader.join(10_000);
@@ -184,13 +209,12 @@ class PipelineFaultsIT {
         }
     }
 
-    /** Open loop at RATE uploads/s, each with its own Idempotency-Key; a refusal is recorded, not retried. */
-    private static void upload(int port, LabelledDigits digits, AtomicBoolean running, ConcurrentLinkedQueue<Attempt> attempts,
-                               RowWatcher watcher) {
+    /** Open loop at RATE uploads/s, at most {@code count}, each with its own Idempotency-Key; a refusal is recorded, not retried. */
+    private static void upload(int port, String run, int count, LabelledDigits digits, AtomicBoolean running,
+                               ConcurrentLinkedQueue<Attempt> attempts, RowWatcher watcher) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long start = System.nanoTime();
-        String run = "faults-" + System.currentTimeMillis();
-        for (int i = 0; running.get(); i++) {
+        for (int i = 0; i < count && running.get(); i++) {
             long due = start + (long) (i * 1e9 / RATE);
             long wait = due - System.nanoTime();
             if (wait > 0) {
@@ -244,6 +268,79 @@ class PipelineFaultsIT {
 
     private static boolean hasRow(CqlSession session, String id) {
         return session.execute("SELECT image_id FROM inkstream.predictions_by_image WHERE image_id = ?", id).one() != null;
+    }
+
+    /**
+     * The negative control, on the same stack: the sink killed where committing before writing
+     * hurts. A backlog of predictions builds while the sink is down; a sink that commits each batch
+     * before writing it ({@code BEFORE_WRITE_UNSAFE}, one write in flight so that the batch takes a
+     * while) is killed as soon as its group's offsets move; a correct sink then consumes to the end.
+     * The suite's own check must then find accepted uploads without a row.
+     */
+    private static Control negativeControl(String bootstrap, Map<String, String> env, Path log, ServiceProcess sink, int gatewayPort,
+                                                  LabelledDigits digits, RowWatcher watcher, CqlSession session) throws Exception {
+        sink.kill();
+        ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
+        upload(gatewayPort, "control-" + System.currentTimeMillis(), CONTROL_UPLOADS, digits, new AtomicBoolean(true), attempts, watcher);
+        List<Attempt> accepted = attempts.stream().filter(a -> a.status() == 202).toList();
+        assertThat(accepted).as("control uploads accepted").hasSize(CONTROL_UPLOADS);
+        String classifierGroup = ClassifierConfig.fromEnvironment(new Environment(env)).applicationId();
+        String sinkGroup = SinkConfig.fromEnvironment(new Environment(env)).groupId();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            GroupLag lag = new GroupLag(admin);
+            awaitLag(() -> lag.of(classifierGroup, Topics.IMAGES), "the classifier's lag on " + Topics.IMAGES, DRAIN);
+            long backlog = lag.of(sinkGroup, Topics.PREDICTIONS);
+            Map<String, String> unsafe = new HashMap<>(env);
+            unsafe.put(SinkConfig.COMMIT, SinkConfig.Commit.BEFORE_WRITE_UNSAFE.name());
+            unsafe.put(SinkConfig.MAX_IN_FLIGHT, "1");
+            unsafe.put(SinkConfig.MAX_POLL_RECORDS, Integer.toString(2 * CONTROL_UPLOADS));
+            long committedAtKill;
+            try (ServiceProcess unsafeSink = ServiceProcess.start("io.inkstream.sink.Main", unsafe, log)) {
+                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                long left = backlog;
+                while (left == backlog && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                    left = lag.of(sinkGroup, Topics.PREDICTIONS);
+                }
+                unsafeSink.kill();
+                committedAtKill = backlog - left;
+            }
+            long rowsAtKill = accepted.stream().filter(a -> hasRow(session, a.id())).count();
+            System.out.printf(Locale.ROOT, "negative control: %d offsets waiting for the sink (predictions and transaction markers), %d committed when it was killed,"
+                    + " %d control uploads with a row then%n",
+                    backlog, committedAtKill, rowsAtKill);
+
+            ServiceProcess next = ServiceProcess.start("io.inkstream.sink.Main", env, log);
+            awaitLag(() -> lag.of(sinkGroup, Topics.PREDICTIONS), "the sink's lag on " + Topics.PREDICTIONS, DRAIN);
+            List<String> lost = accepted.stream().filter(a -> !hasRow(session, a.id())).map(Attempt::id).toList();
+            System.out.printf(Locale.ROOT, "negative control: %d of %d accepted uploads without a row once the sink consumed everything%n",
+                    lost.size(), accepted.size());
+            return new Control(next, committedAtKill, rowsAtKill, lost);
+        }
+    }
+
+    /** Both stages have committed the end of their input topic: the pipeline is idle. Fails with the lag last seen. */
+    private static void awaitIdle(String bootstrap, Map<String, String> env, Duration deadline) throws Exception {
+        String classifierGroup = ClassifierConfig.fromEnvironment(new Environment(env)).applicationId();
+        String sinkGroup = SinkConfig.fromEnvironment(new Environment(env)).groupId();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            GroupLag lag = new GroupLag(admin);
+            awaitLag(() -> lag.of(classifierGroup, Topics.IMAGES) + lag.of(sinkGroup, Topics.PREDICTIONS),
+                    "the classifier's and the sink's lag", deadline);
+        }
+    }
+
+    /** A lag read until it is 0; fails with the last reading at the deadline. */
+    private static void awaitLag(Callable<Long> lag, String what, Duration deadline) throws Exception {
+        long end = System.nanoTime() + deadline.toNanos();
+        long seen = lag.call();
+        while (seen > 0) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(what + " did not reach 0 within " + deadline + "; last " + seen);
+            }
+            Thread.sleep(250);
+            seen = lag.call();
+        }
     }
 
     private static List<FaultCost> report(List<Attempt> all, List<Attempt> accepted, List<Attempt> refused, Map<String, Long> written,
