@@ -33,10 +33,13 @@ import java.util.Set;
  *                          {@code INKSTREAM_KAFKA_STREAMS_COMMIT_INTERVAL_MS=50}
  * @param modelTrust        {@code INKSTREAM_CLASSIFIER_TRUSTED_KEYS}: comma-separated public keys ({@code .pub}); only artifacts
  *                          signed by one of them or by the project's key are used; {@code any} accepts unsigned ones
+ * @param instanceId        {@code INKSTREAM_CLASSIFIER_INSTANCE_ID}: static group membership, so that an instance restarted
+ *                          under the same id takes its partitions back at once; unique per instance (a pod's name), unset by default
  */
 public record ClassifierConfig(String bootstrapServers, String applicationId, Guarantee guarantee, BatchSettings batch,
                                Optional<String> pinnedModel, int streamThreads, Path stateDir, String httpHost, int httpPort, int partitions,
-                               PreprocessingLimits limits, Properties kafkaClient, Properties streamsOverrides, ModelTrust modelTrust) {
+                               PreprocessingLimits limits, Properties kafkaClient, Properties streamsOverrides, ModelTrust modelTrust,
+                               Optional<String> instanceId) {
 
     public enum Guarantee {
         EXACTLY_ONCE_V2, AT_LEAST_ONCE;
@@ -62,13 +65,15 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
     public static final String IMAGE_MAX_SIDE = PreprocessingLimits.MAX_SIDE_VARIABLE;
     public static final String STREAMS_PREFIX = "INKSTREAM_KAFKA_STREAMS_";
     public static final String TRUSTED_KEYS = ModelTrust.TRUSTED_KEYS_VARIABLE;
+    public static final String INSTANCE_ID = "INKSTREAM_CLASSIFIER_INSTANCE_ID";
 
     public static ClassifierConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, APPLICATION_ID, GUARANTEE, BATCH_MAX_RECORDS, BATCH_MAX_WAIT_MS, BATCH_BUFFER, MODEL, THREADS,
-                        STATE_DIR, HTTP_HOST, HTTP_PORT, PARTITIONS, TRUSTED_KEYS, IMAGE_MAX_BYTES, IMAGE_MAX_SIDE),
+                        STATE_DIR, HTTP_HOST, HTTP_PORT, PARTITIONS, TRUSTED_KEYS, IMAGE_MAX_BYTES, IMAGE_MAX_SIDE, INSTANCE_ID),
                 Set.of(STREAMS_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_SINK_", "INKSTREAM_CASSANDRA_", "INKSTREAM_KAFKA_PRODUCER_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
         String model = env.string(MODEL, "");
+        String instance = env.string(INSTANCE_ID, "");
         return new ClassifierConfig(
                 env.string(BOOTSTRAP, "localhost:9092"),
                 env.string(APPLICATION_ID, "inkstream-classifier"),
@@ -85,7 +90,8 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
                 PreprocessingLimits.fromEnvironment(env),
                 KafkaClientSettings.fromEnvironment(env),
                 env.passThrough(STREAMS_PREFIX),
-                ModelTrust.fromEnvironment(env));
+                ModelTrust.fromEnvironment(env),
+                instance.isEmpty() ? Optional.empty() : Optional.of(instance));
     }
 
     /** Defaults for a broker, for tests and the local run. */
@@ -95,17 +101,17 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
 
     public ClassifierConfig withApplicationId(String id) {
         return new ClassifierConfig(bootstrapServers, id, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, httpPort, partitions,
-                limits, kafkaClient, streamsOverrides, modelTrust);
+                limits, kafkaClient, streamsOverrides, modelTrust, instanceId);
     }
 
     public ClassifierConfig withPinnedModel(Optional<String> version) {
         return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, version, streamThreads, stateDir, httpHost, httpPort, partitions,
-                limits, kafkaClient, streamsOverrides, modelTrust);
+                limits, kafkaClient, streamsOverrides, modelTrust, instanceId);
     }
 
     public ClassifierConfig withHttpPort(int port) {
         return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, port, partitions,
-                limits, kafkaClient, streamsOverrides, modelTrust);
+                limits, kafkaClient, streamsOverrides, modelTrust, instanceId);
     }
 
     /** The properties every Kafka client of the classifier starts from. */
@@ -116,16 +122,16 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
     /** Settings every Kafka client takes (a command's {@code --kafka-config}), in place of INKSTREAM_KAFKA_CLIENT_*. */
     public ClassifierConfig withKafkaClient(Properties settings) {
         return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, httpPort, partitions,
-                limits, settings, streamsOverrides, modelTrust);
+                limits, settings, streamsOverrides, modelTrust, instanceId);
     }
 
     public ClassifierConfig withModelTrust(ModelTrust trust) {
         return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, httpPort, partitions,
-                limits, kafkaClient, streamsOverrides, trust);
+                limits, kafkaClient, streamsOverrides, trust, instanceId);
     }
 
     public ClassifierConfig withStateDir(Path dir) {
         return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, dir, httpHost, httpPort, partitions,
-                limits, kafkaClient, streamsOverrides, modelTrust);
+                limits, kafkaClient, streamsOverrides, modelTrust, instanceId);
     }
 }

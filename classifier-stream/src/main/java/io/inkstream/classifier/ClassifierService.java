@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -122,6 +123,14 @@ public final class ClassifierService implements AutoCloseable {
         // After a crash, the dead instance's open transaction blocks its partitions until it times out:
         // 10 s instead of Streams' 60 s default lets a restarted instance resume sooner.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 10_000);
+        // A killed instance's partitions wait for its session to expire: 10 s instead of 45 s (heartbeats are
+        // sent from a thread of their own, so a long batch does not count against it).
+        // Unprefixed, so that INKSTREAM_KAFKA_STREAMS_SESSION_TIMEOUT_MS replaces it (only the main consumer joins a group).
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        // Static membership: an instance restarted under its id gets its partitions back without waiting
+        // for the dead member's session or a rebalance (Streams appends the thread's index).
+        config.instanceId().ifPresent(id -> p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
         // Model artifacts (a few hundred KB each) come through the global consumer.
         p.put(StreamsConfig.globalConsumerPrefix("max.partition.fetch.bytes"), PipelineTopics.MODEL_MAX_BYTES);
         // A dead letter carries the whole image: one at the byte cap must fit in a request.

@@ -28,11 +28,13 @@ import java.util.Set;
  * @param consumerOverrides  {@code INKSTREAM_KAFKA_CONSUMER_*}: any consumer setting
  * @param cassandraLogin     {@code INKSTREAM_CASSANDRA_USERNAME}, {@code INKSTREAM_CASSANDRA_PASSWORD}: for a cluster with authentication
  * @param commit             {@code INKSTREAM_SINK_COMMIT}: when offsets are committed; {@link Commit#AFTER_WRITE} unless measuring
+ * @param instanceId         {@code INKSTREAM_SINK_INSTANCE_ID}: static group membership, so that an instance restarted under the
+ *                           same id takes its partitions back at once; unique per instance (a pod's name), unset by default
  */
 public record SinkConfig(String bootstrapServers, String groupId, List<InetSocketAddress> contactPoints, String localDatacenter,
                          String replication, int maxInFlight, int maxPollRecords, String httpHost, int httpPort, int partitions,
                          Properties kafkaClient, Properties consumerOverrides, Optional<CassandraSessions.Login> cassandraLogin,
-                         Commit commit) {
+                         Commit commit, Optional<String> instanceId) {
 
     /** When the sink commits a polled batch's offsets. */
     public enum Commit {
@@ -67,10 +69,11 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
     public static final String PARTITIONS = "INKSTREAM_TOPIC_PARTITIONS";
     public static final String CONSUMER_PREFIX = "INKSTREAM_KAFKA_CONSUMER_";
     public static final String COMMIT = "INKSTREAM_SINK_COMMIT";
+    public static final String INSTANCE_ID = "INKSTREAM_SINK_INSTANCE_ID";
 
     public static SinkConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, GROUP_ID, CONTACT_POINTS, LOCAL_DC, REPLICATION, MAX_IN_FLIGHT, MAX_POLL_RECORDS, HTTP_HOST, HTTP_PORT,
-                        PARTITIONS, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, COMMIT),
+                        PARTITIONS, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, COMMIT, INSTANCE_ID),
                 Set.of(CONSUMER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_CLASSIFIER_", "INKSTREAM_BATCH_", "INKSTREAM_IMAGE_",
                         "INKSTREAM_KAFKA_STREAMS_", "INKSTREAM_KAFKA_PRODUCER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_",
                         "INKSTREAM_DEBUG"));
@@ -88,7 +91,8 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
                 KafkaClientSettings.fromEnvironment(env),
                 env.passThrough(CONSUMER_PREFIX),
                 CassandraSessions.login(env),
-                env.choice(COMMIT, Commit.AFTER_WRITE));
+                env.choice(COMMIT, Commit.AFTER_WRITE),
+                Optional.of(env.string(INSTANCE_ID, "")).filter(id -> !id.isEmpty()));
     }
 
     /** The properties every Kafka client of the sink starts from. */
@@ -103,16 +107,16 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
 
     public SinkConfig withGroupId(String group) {
         return new SinkConfig(bootstrapServers, group, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpHost, httpPort,
-                partitions, kafkaClient, consumerOverrides, cassandraLogin, commit);
+                partitions, kafkaClient, consumerOverrides, cassandraLogin, commit, instanceId);
     }
 
     public SinkConfig withHttpPort(int port) {
         return new SinkConfig(bootstrapServers, groupId, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpHost, port,
-                partitions, kafkaClient, consumerOverrides, cassandraLogin, commit);
+                partitions, kafkaClient, consumerOverrides, cassandraLogin, commit, instanceId);
     }
 
     public SinkConfig withCommit(Commit order) {
         return new SinkConfig(bootstrapServers, groupId, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpHost, httpPort,
-                partitions, kafkaClient, consumerOverrides, cassandraLogin, order);
+                partitions, kafkaClient, consumerOverrides, cassandraLogin, order, instanceId);
     }
 }

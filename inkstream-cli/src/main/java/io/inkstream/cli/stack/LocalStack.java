@@ -105,6 +105,9 @@ public final class LocalStack implements AutoCloseable {
         env.put(ClassifierConfig.HTTP_PORT, Integer.toString(settings.classifierHttpPort()));
         env.put(SinkConfig.HTTP_PORT, Integer.toString(settings.sinkHttpPort()));
         env.putIfAbsent(ClassifierConfig.STATE_DIR, settings.dataDir().resolve("classifier").toString());
+        // One instance of each here: static membership lets a restart after a crash resume at once.
+        env.putIfAbsent(ClassifierConfig.INSTANCE_ID, "local-classifier");
+        env.putIfAbsent(SinkConfig.INSTANCE_ID, "local-sink");
         // Models signed by this machine's key (what 'inkstream train' makes here) are accepted besides the project's.
         LocalModelKey.ensure(settings.dataDir()).ifPresent(id ->
                 System.err.println("inkstream: made a model-signing key " + id + " in " + LocalModelKey.privateKey(settings.dataDir())

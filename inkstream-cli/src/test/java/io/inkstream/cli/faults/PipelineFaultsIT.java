@@ -106,6 +106,9 @@ class PipelineFaultsIT {
         env.put(ClassifierConfig.HTTP_PORT, Integer.toString(classifierPort));
         env.put(SinkConfig.HTTP_PORT, Integer.toString(sinkPort));
         env.put(ClassifierConfig.STATE_DIR, temp.resolve("classifier-state").toString());
+        // Each service is restarted under the same id: static membership, as a StatefulSet's pod name gives it.
+        env.put(ClassifierConfig.INSTANCE_ID, "faults-classifier");
+        env.put(SinkConfig.INSTANCE_ID, "faults-sink");
         Path log = temp.resolve("services.log");
         List<Fault> faults = new ArrayList<>();
         ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
