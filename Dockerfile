@@ -2,6 +2,8 @@
 # gets a small runtime image with its own classpath.
 #   docker build --target gateway -t inkstream/gateway .
 #   (targets: gateway, classifier, sink, cli; docker compose builds them all)
+# A service's entry point is its Main, which `inkstream run gateway|classifier|sink` also runs: the
+# options after the image name are the same (docker run inkstream/sink --bootstrap ... --cassandra ...).
 
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src

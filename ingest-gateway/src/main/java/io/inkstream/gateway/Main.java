@@ -1,14 +1,59 @@
 package io.inkstream.gateway;
 
 import io.inkstream.contract.config.Environment;
-import io.inkstream.ops.ServiceMain;
+import io.inkstream.ops.ServiceCommand;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Container entry point: configuration from the environment, a clean stop on SIGTERM. */
-public final class Main {
-    private Main() {
+/** One gateway: the container's entry point and {@code inkstream run gateway}. */
+@Command(name = "gateway", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs one upload gateway (web page, REST API, health and metrics on one port) against any Kafka "
+                + "cluster and Cassandra ring; run several behind a load balancer. Each option stands for the variable "
+                + "named in its description and wins over it; every other INKSTREAM_GATEWAY_*, INKSTREAM_CASSANDRA_* "
+                + "and INKSTREAM_KAFKA_* variable is read as documented (the API key only from "
+                + "INKSTREAM_GATEWAY_API_KEY: a command line is visible to every user of the machine). SIGTERM or "
+                + "Ctrl-C stops it cleanly.")
+public final class Main extends ServiceCommand {
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT[,...]", description = "Kafka brokers (INKSTREAM_KAFKA_BOOTSTRAP).")
+    String bootstrap;
+
+    @Option(names = "--cassandra", paramLabel = "HOST:PORT[,...]", description = "Cassandra contact points (INKSTREAM_CASSANDRA_CONTACT_POINTS).")
+    String cassandra;
+
+    @Option(names = "--local-dc", paramLabel = "NAME", description = "Cassandra's local datacenter (INKSTREAM_CASSANDRA_LOCAL_DC).")
+    String localDatacenter;
+
+    @Option(names = "--http-host", paramLabel = "ADDRESS", description = "Interface to listen on (INKSTREAM_GATEWAY_HOST); beyond loopback needs an API key or --insecure.")
+    String httpHost;
+
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Web page, REST API, /health and /metrics (INKSTREAM_GATEWAY_PORT).")
+    Integer httpPort;
+
+    @Option(names = "--insecure", description = "Listen beyond loopback without an API key (INKSTREAM_GATEWAY_INSECURE).")
+    Boolean insecure;
+
+    public Main() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        ServiceMain.run("gateway", () -> GatewayService.start(GatewayConfig.fromEnvironment(Environment.system())));
+    public static void main(String[] args) {
+        ServiceCommand.main(new Main(), args);
+    }
+
+    @Override
+    protected String name() {
+        return "gateway";
+    }
+
+    @Override
+    protected Map<String, String> options() {
+        return new Options().put(GatewayConfig.BOOTSTRAP, bootstrap).put(GatewayConfig.CONTACT_POINTS, cassandra)
+                .put(GatewayConfig.LOCAL_DC, localDatacenter).put(GatewayConfig.HOST, httpHost).put(GatewayConfig.PORT, httpPort)
+                .put(GatewayConfig.INSECURE, insecure).toMap();
+    }
+
+    @Override
+    protected AutoCloseable start(Map<String, String> environment) {
+        return GatewayService.start(GatewayConfig.fromEnvironment(new Environment(environment)));
     }
 }

@@ -10,6 +10,7 @@ import io.inkstream.cli.model.ReclassifyCommand;
 import io.inkstream.cli.model.TrainCommand;
 import io.inkstream.cli.options.DurationConverter;
 import io.inkstream.cli.produce.ProduceCommand;
+import io.inkstream.cli.stack.RunCommand;
 import io.inkstream.cli.stack.UpCommand;
 import io.inkstream.cli.store.CassandraRolesCommand;
 import io.inkstream.cli.store.PredictionsCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = InkstreamCli.Version.class,
         description = "Handwritten digits, classified as a stream.",
-        subcommands = {UpCommand.class, TrainCommand.class, EvaluateCommand.class, ClassifyCommand.class, PublishModelCommand.class, KeysCommand.class,
+        subcommands = {UpCommand.class, RunCommand.class, TrainCommand.class, EvaluateCommand.class, ClassifyCommand.class, PublishModelCommand.class, KeysCommand.class,
                 ReclassifyCommand.class, ProduceCommand.class, KafkaAclsCommand.class, CassandraRolesCommand.class, PredictionsCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class InkstreamCli {

@@ -224,12 +224,15 @@ class ComposeFileTest {
     }
 
     @Test
-    void everyImageTargetExistsAndStartsAMainThatExists() throws Exception {
+    void everyImageTargetExistsAndStartsTheCommandThatInkstreamRunStarts() throws Exception {
+        Map<String, CommandLine> run = new CommandLine(new InkstreamCli()).getSubcommands().get("run").getSubcommands();
         for (String name : List.of("gateway", "classifier", "sink")) {
             String target = service(name).get("build").get("target").asText();
             Matcher stage = Pattern.compile("FROM runtime AS " + target + "\\n(?:.*\\n)*?ENTRYPOINT \\[.*\"(io\\.inkstream\\.[\\w.]+)\"]").matcher(dockerfile);
             assertThat(stage.find()).as("Dockerfile target " + target).isTrue();
             assertThat(Class.forName(stage.group(1)).getMethod("main", String[].class)).isNotNull();
+            // The same entry: `docker run <image> --bootstrap ...` takes what `inkstream run <service> --bootstrap ...` takes.
+            assertThat(run.get(name).getCommand().getClass().getName()).as("inkstream run " + name).isEqualTo(stage.group(1));
         }
     }
 

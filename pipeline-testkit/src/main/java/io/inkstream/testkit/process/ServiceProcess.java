@@ -2,6 +2,7 @@ package io.inkstream.testkit.process;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +25,21 @@ public final class ServiceProcess implements AutoCloseable {
      * @param log         appended to, kept after the process ends
      */
     public static ServiceProcess start(String mainClass, Map<String, String> environment, Path log) throws IOException {
+        return start(mainClass, List.of(), environment, log);
+    }
+
+    /**
+     * @param mainClass   the service's entry point
+     * @param arguments   its command line
+     * @param environment its configuration; {@code INKSTREAM_*} variables of this JVM are not inherited
+     * @param log         appended to, kept after the process ends
+     */
+    public static ServiceProcess start(String mainClass, List<String> arguments, Map<String, String> environment, Path log)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), mainClass))
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("INKSTREAM_"));
