@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -236,10 +237,7 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
     }
 
     private static Integer trueLabel(org.apache.kafka.common.header.Headers headers) {
-        return Headers.text(headers, Headers.LABEL)
-                .map(String::strip)
-                .filter(text -> text.matches("[0-9]"))
-                .map(Integer::valueOf)
+        return Headers.text(headers, Headers.LABEL).map(Headers::label).filter(OptionalInt::isPresent).map(OptionalInt::getAsInt)
                 .orElse(null);
     }
 

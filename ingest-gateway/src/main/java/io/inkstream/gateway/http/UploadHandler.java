@@ -2,6 +2,7 @@ package io.inkstream.gateway.http;
 
 import io.inkstream.contract.rejection.ImageRejectedException;
 import io.inkstream.contract.rejection.ImageRejection;
+import io.inkstream.contract.topic.Headers;
 import io.inkstream.gateway.GatewayMetrics;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.publish.ImagePublisher;
@@ -241,10 +242,9 @@ final class UploadHandler implements Handler {
         List<OptionalInt> labels = new ArrayList<>(images);
         for (int i = 0; i < images; i++) {
             String text = given.get(given.size() == 1 ? 0 : i).strip();
-            if (text.isEmpty()) {
-                labels.add(OptionalInt.empty());
-            } else if (text.length() == 1 && Character.isDigit(text.charAt(0))) {
-                labels.add(OptionalInt.of(text.charAt(0) - '0'));
+            OptionalInt label = Headers.label(text);
+            if (text.isEmpty() || label.isPresent()) {
+                labels.add(label);
             } else {
                 throw new ApiProblem(400, "invalid-label", "label \"" + text + "\" is not a digit from 0 to 9");
             }

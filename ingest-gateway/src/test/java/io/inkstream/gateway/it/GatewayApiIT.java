@@ -142,6 +142,8 @@ class GatewayApiIT {
                 "dimensions-too-large");
         assertRefused(client.postRaw("/api/images", "image/png", Arrays.copyOf(png, 20), Map.of()), 422, "undecodable");
         assertRefused(client.postRaw("/api/images?label=11", "image/png", png, Map.of()), 400, "invalid-label");
+        // An Arabic-Indic three is a Unicode digit, not a label: it once became label 1587.
+        assertRefused(client.postRaw("/api/images?label=%D9%A3", "image/png", png, Map.of()), 400, "invalid-label");
         assertRefused(client.postMultipart(List.of(Part.field("label", "3")), Map.of()), 400, "missing-file");
         // One bad file refuses the whole request: nothing of it is published.
         Answer mixed = client.postMultipart(List.of(Part.file("good.png", png), Part.file("notes.txt", "hello".getBytes(StandardCharsets.UTF_8))),

@@ -2,6 +2,7 @@ package io.inkstream.contract.topic;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.kafka.common.header.Header;
 
 /** Header names on the images topic and its dead-letter topic. All are optional for producers. */
@@ -32,6 +33,16 @@ public final class Headers {
         return header == null || header.value() == null
                 ? Optional.empty()
                 : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A true digit as producers and people write it: one ASCII digit, surrounding white space ignored. Nothing else is a
+     * label: not "10", not "-1", and not another script's digit ("\u0663", which {@link Character#isDigit} accepts).
+     */
+    public static OptionalInt label(String text) {
+        String digit = text.strip();
+        return digit.length() == 1 && digit.charAt(0) >= '0' && digit.charAt(0) <= '9' ? OptionalInt.of(digit.charAt(0) - '0')
+                : OptionalInt.empty();
     }
 
     public static byte[] utf8(String value) {
