@@ -21,6 +21,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
@@ -144,8 +146,10 @@ public final class ClassifierService implements AutoCloseable {
         boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
         String model = models.current().map(RegisteredModel::version).orElse("none");
         String status = healthy ? "UP" : "DOWN";
-        return new OpsServer.Health(healthy, status, "{\"status\":\"" + status + "\",\"state\":\"" + state
-                + "\",\"model\":\"" + model + "\"}");
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("state", state.name());
+        details.put("model", model);
+        return new OpsServer.Health(healthy, status, details);
     }
 
     public KafkaStreams.State state() {

@@ -6,6 +6,8 @@ import io.inkstream.gateway.query.ModelCatalog;
 import io.inkstream.ops.OpsServer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -42,8 +44,10 @@ final class GatewayHealth {
         }
         boolean cassandraUp = session.getMetadata().getNodes().values().stream().anyMatch(node -> node.getState() == NodeState.UP);
         String status = !brokerUp ? "DOWN" : cassandraUp ? "UP" : "DEGRADED";
-        return new OpsServer.Health(brokerUp, status, "{\"status\":\"" + status + "\",\"kafka\":\"" + (brokerUp ? "up" : "down")
-                + "\",\"cassandra\":\"" + (cassandraUp ? "up" : "down") + "\",\"activeModel\":"
-                + catalog.activeVersion().map(v -> "\"" + v + "\"").orElse("null") + "}");
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("kafka", brokerUp ? "up" : "down");
+        details.put("cassandra", cassandraUp ? "up" : "down");
+        details.put("activeModel", catalog.activeVersion().orElse(null));
+        return new OpsServer.Health(brokerUp, status, details);
     }
 }

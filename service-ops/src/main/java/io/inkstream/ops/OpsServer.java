@@ -1,5 +1,7 @@
 package io.inkstream.ops;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -7,6 +9,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
@@ -15,15 +20,39 @@ import java.util.function.Supplier;
  * (Prometheus text) on a small HTTP server: a service with no other HTTP needs no framework.
  */
 public final class OpsServer implements AutoCloseable {
-    /** @param healthy whether the service can do its work; {@code body} describes it as JSON */
     /**
-     * @param status UP, DEGRADED or DOWN: all that is shown to a caller who may not see the details
-     * @param body   the details as a JSON object, {@code status} among them
+     * What {@code /health} answers.
+     *
+     * @param healthy whether the service can do its work (200, else 503)
+     * @param status  UP, DEGRADED or DOWN: all that is shown to a caller who may not see the details
+     * @param details what the service says about its parts, in order (strings, numbers, booleans, null)
      */
-    public record Health(boolean healthy, String status, String body) {
+    public record Health(boolean healthy, String status, Map<String, Object> details) {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        public Health {
+            details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        }
+
+        /** The status and the details as one JSON object, escaped by Jackson (a model version is anyone's text). */
+        public String body() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", status);
+            body.putAll(details);
+            return write(body);
+        }
+
         /** The status alone, as JSON. */
         public String summary() {
-            return "{\"status\":\"" + status + "\"}";
+            return write(Map.of("status", status));
+        }
+
+        private static String write(Map<String, Object> body) {
+            try {
+                return JSON.writeValueAsString(body);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("health details that are not JSON values: " + e.getMessage(), e);
+            }
         }
     }
 

@@ -16,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -120,8 +121,10 @@ public final class SinkService implements AutoCloseable {
         boolean polling = loop.isAlive() && Duration.between(sink.lastProgress(), Instant.now()).toSeconds() < 60;
         boolean healthy = polling && cassandraUp && !sink.cassandraFailing();
         String status = healthy ? "UP" : "DOWN";
-        return new OpsServer.Health(healthy, status, "{\"status\":\"" + status + "\",\"consumer\":\""
-                + (polling ? "polling" : "stalled") + "\",\"cassandra\":\"" + (cassandraUp && !sink.cassandraFailing() ? "up" : "failing") + "\"}");
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("consumer", polling ? "polling" : "stalled");
+        details.put("cassandra", cassandraUp && !sink.cassandraFailing() ? "up" : "failing");
+        return new OpsServer.Health(healthy, status, details);
     }
 
     /** Whether this sink's group has committed the end of every predictions partition: nothing left to write. */
