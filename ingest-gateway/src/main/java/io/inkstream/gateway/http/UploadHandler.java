@@ -6,7 +6,6 @@ import io.inkstream.contract.topic.Headers;
 import io.inkstream.gateway.GatewayMetrics;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.publish.ImagePublisher;
-import io.inkstream.gateway.publish.PublishFailedException;
 import io.inkstream.gateway.query.RecentUploads;
 import io.inkstream.gateway.upload.FileNames;
 import io.inkstream.gateway.upload.IdempotencyKeys;

@@ -6,7 +6,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inkstream.contract.topic.Topics;
-import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.gateway.GatewayService;
 import io.inkstream.gateway.it.GatewayClient.Answer;
 import io.inkstream.gateway.it.GatewayClient.Part;
