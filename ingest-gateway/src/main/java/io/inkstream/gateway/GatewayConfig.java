@@ -176,9 +176,4 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, bytes);
     }
-
-    public GatewayConfig withLimits(PreprocessingLimits newLimits) {
-        return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, newLimits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory);
-    }
 }

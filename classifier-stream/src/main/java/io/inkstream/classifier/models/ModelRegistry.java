@@ -100,8 +100,4 @@ public final class ModelRegistry {
     public long refusedCount() {
         return refused.get();
     }
-
-    public RegisteredModel fallback() {
-        return fallback;
-    }
 }

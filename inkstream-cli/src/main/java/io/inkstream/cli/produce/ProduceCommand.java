@@ -101,7 +101,8 @@ public final class ProduceCommand implements Callable<Integer> {
                     image = digits != null ? mnist(digits, i, mnistFormat, inspector) : file(files.get(i), inspector);
                 } catch (ImageRejectedException e) {
                     refused.merge(e.reason().code(), 1, Integer::sum);
-                    System.err.println("skipped " + files.get(i).path() + ": " + e.getMessage());
+                    // In --mnist mode there are no files: name the digit (indexing the empty list once hid the reason).
+                    System.err.println("skipped " + (digits != null ? "mnist-validation-" + i : files.get(i).path()) + ": " + e.getMessage());
                     bar.step();
                     continue;
                 }

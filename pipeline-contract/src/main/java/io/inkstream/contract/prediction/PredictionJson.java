@@ -9,11 +9,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 
 /** Prediction JSON, and the Kafka serde for it. Parsing refuses unknown schema versions. */
 public final class PredictionJson {
@@ -61,18 +56,5 @@ public final class PredictionJson {
             throw new InvalidPredictionException("incomplete prediction: imageId, modelVersion, a label 0-9 and classifiedAt are required");
         }
         return prediction;
-    }
-
-    /** Writes predictions; reading through this serde throws on invalid input (use {@link #read} to handle it). */
-    public static Serde<Prediction> serde() {
-        Serializer<Prediction> serializer = (topic, prediction) -> prediction == null ? null : write(prediction);
-        Deserializer<Prediction> deserializer = (topic, bytes) -> {
-            try {
-                return bytes == null ? null : read(bytes);
-            } catch (InvalidPredictionException e) {
-                throw new SerializationException(e.getMessage(), e);
-            }
-        };
-        return Serdes.serdeFrom(serializer, deserializer);
     }
 }

@@ -335,13 +335,7 @@ public final class LocalCassandra implements CassandraCluster {
         return "datacenter1";
     }
 
-    public long pid() {
-        return process.pid();
-    }
 
-    public Path dataDirectory() {
-        return dataDir.path();
-    }
 
     /** Stops the node with SIGTERM (a clean shutdown that flushes its commit log), then deletes a temporary directory. */
     @Override

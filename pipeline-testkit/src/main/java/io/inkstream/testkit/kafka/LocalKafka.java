@@ -277,9 +277,6 @@ public final class LocalKafka implements KafkaCluster {
         return bootstrapServers;
     }
 
-    public Path dataDirectory() {
-        return dataDir.path();
-    }
 
     @Override
     public void close() {
