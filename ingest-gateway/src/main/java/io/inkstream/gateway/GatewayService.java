@@ -9,6 +9,7 @@ import io.inkstream.gateway.http.GatewayApp;
 import io.inkstream.gateway.publish.ImagePublisher;
 import io.inkstream.gateway.query.ModelCatalog;
 import io.inkstream.gateway.query.RecentUploads;
+import io.inkstream.gateway.upload.SharedKeys;
 import io.inkstream.model.preprocess.DigitPreprocessor;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionReader;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
@@ -84,7 +86,9 @@ public final class GatewayService implements AutoCloseable {
                 new UploadBudget(config.uploadMemory()), spool);
         Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, reader, catalog,
                 new RecentUploads(100_000), new GatewayMetrics(meters), health::check, meters::scrape, edge, config.maxFiles(),
-                config.maxRequestBytes()));
+                config.maxRequestBytes(),
+                // A claim unsettled for twice the publish timeout has lost its owner.
+                new SharedKeys(session, config.publishTimeout().multipliedBy(2), Clock.systemUTC())));
         GatewayService service = new GatewayService(app, publisher, catalog, session, admin, spool);
         try {
             app.start(config.host(), config.port());

@@ -32,6 +32,8 @@ public record PredictionRoles(String gateway, String sink) {
         List<String> statements = new ArrayList<>();
         statements.addAll(role(gateway, gatewayPassword));
         statements.add("GRANT SELECT ON KEYSPACE " + keyspace + " TO " + gateway);
+        // The shared Idempotency-Keys are the one thing the gateway writes.
+        statements.add("GRANT MODIFY ON TABLE " + keyspace + ".upload_keys TO " + gateway);
         statements.addAll(role(sink, sinkPassword));
         statements.add("GRANT SELECT ON KEYSPACE " + keyspace + " TO " + sink);
         statements.add("GRANT MODIFY ON KEYSPACE " + keyspace + " TO " + sink);

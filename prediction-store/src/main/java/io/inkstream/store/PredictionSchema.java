@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
@@ -21,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * tables but not create them (a cluster with authentication, the schema applied by an operator) starts.
  */
 public final class PredictionSchema {
-    /** 2: image_failures. 3: predictions_by_image.class_probabilities, one frozen cell. 4: prediction_tallies. */
-    public static final int VERSION = 4;
+    /** 2: image_failures. 3: predictions_by_image.class_probabilities, one frozen cell. 4: prediction_tallies. 5: upload_keys. */
+    public static final int VERSION = 5;
     public static final String KEYSPACE = "inkstream";
     public static final String DEFAULT_REPLICATION = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
     private static final Logger log = LoggerFactory.getLogger(PredictionSchema.class);
@@ -38,12 +37,11 @@ public final class PredictionSchema {
             log.info("schema current keyspace={} version={}", KEYSPACE, applied);
             return;
         }
+        // The file's last statement records its version, once every table exists.
         for (String statement : statements(replication)) {
             // DDL waits for schema agreement; the first one on a fresh node takes several seconds.
             session.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(60)));
         }
-        session.execute(SimpleStatement.newInstance("INSERT INTO " + KEYSPACE + ".schema_version (component, version, applied_at) VALUES (?, ?, ?)",
-                "predictions", VERSION, Instant.now()));
         log.info("schema applied keyspace={} version={} replication=\"{}\" ms={}", KEYSPACE, VERSION, replication,
                 (System.nanoTime() - started) / 1_000_000);
     }

@@ -14,6 +14,7 @@ import io.inkstream.gateway.query.ImageQueries;
 import io.inkstream.gateway.query.ModelCatalog;
 import io.inkstream.gateway.query.RecentUploads;
 import io.inkstream.gateway.upload.IdempotencyKeys;
+import io.inkstream.gateway.upload.SharedKeys;
 import io.inkstream.model.preprocess.DigitPreprocessor;
 import io.inkstream.ops.OpsServer;
 import io.inkstream.store.PredictionReader;
@@ -46,7 +47,7 @@ public final class GatewayApp {
     /** What the app needs from the service around it. */
     public record Parts(DigitPreprocessor inspector, ImagePublisher publisher, PredictionReader reader, ModelCatalog catalog,
                         RecentUploads recent, GatewayMetrics metrics, Supplier<OpsServer.Health> health, Supplier<String> prometheus,
-                        Edge edge, int maxFiles, long maxRequestBytes) {
+                        Edge edge, int maxFiles, long maxRequestBytes, SharedKeys sharedKeys) {
     }
 
     /**
@@ -92,7 +93,7 @@ public final class GatewayApp {
                 PART_IN_MEMORY);
         app.before(ApiRoute.UPLOAD.path(), ctx -> ctx.req().setAttribute(MultipartUtil.MULTIPART_CONFIG_ATTRIBUTE, multipart));
         UploadHandler upload = new UploadHandler(parts.inspector(), parts.publisher(), new IdempotencyKeys(100_000, Clock.systemUTC()),
-                parts.recent(), parts.metrics(), parts.maxFiles(), parts.maxRequestBytes(), edge.uploads());
+                parts.sharedKeys(), parts.recent(), parts.metrics(), parts.maxFiles(), parts.maxRequestBytes(), edge.uploads());
         QueryHandlers queries = new QueryHandlers(new ImageQueries(parts.reader(), parts.recent()), parts.reader(), parts.catalog());
         for (ApiRoute route : ApiRoute.values()) {
             Handler handler = switch (route) {

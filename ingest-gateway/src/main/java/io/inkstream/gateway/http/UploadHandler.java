@@ -9,6 +9,7 @@ import io.inkstream.gateway.publish.ImagePublisher;
 import io.inkstream.gateway.query.RecentUploads;
 import io.inkstream.gateway.upload.FileNames;
 import io.inkstream.gateway.upload.IdempotencyKeys;
+import io.inkstream.gateway.upload.SharedKeys;
 import io.inkstream.gateway.upload.Upload;
 import io.inkstream.model.preprocess.DigitPreprocessor;
 import io.inkstream.model.preprocess.ImageFormat;
@@ -56,6 +57,7 @@ final class UploadHandler implements Handler {
     private final DigitPreprocessor inspector;
     private final ImagePublisher publisher;
     private final IdempotencyKeys idempotencyKeys;
+    private final SharedKeys sharedKeys;
     private final RecentUploads recent;
     private final GatewayMetrics metrics;
     private final int maxFiles;
@@ -63,11 +65,12 @@ final class UploadHandler implements Handler {
     private final UploadBudget budget;
     private volatile boolean brokerFailing;
 
-    UploadHandler(DigitPreprocessor inspector, ImagePublisher publisher, IdempotencyKeys idempotencyKeys, RecentUploads recent,
-                  GatewayMetrics metrics, int maxFiles, long maxRequestBytes, UploadBudget budget) {
+    UploadHandler(DigitPreprocessor inspector, ImagePublisher publisher, IdempotencyKeys idempotencyKeys, SharedKeys sharedKeys,
+                  RecentUploads recent, GatewayMetrics metrics, int maxFiles, long maxRequestBytes, UploadBudget budget) {
         this.inspector = inspector;
         this.publisher = publisher;
         this.idempotencyKeys = idempotencyKeys;
+        this.sharedKeys = sharedKeys;
         this.recent = recent;
         this.metrics = metrics;
         this.maxFiles = maxFiles;
@@ -122,25 +125,36 @@ final class UploadHandler implements Handler {
         }
 
         String digest = digest(uploads);
+        Optional<String> owner = Optional.empty();
         if (key.isPresent()) {
+            // This instance's memory first (a retry here costs no round trip), then the keys every instance shares.
             Optional<IdempotencyKeys.Answer> earlier = idempotencyKeys.answered(key.get());
-            if (earlier.isPresent()) {
-                if (!earlier.get().requestDigest().equals(digest)) {
-                    throw new ApiProblem(422, "idempotency-key-reused", "Idempotency-Key " + key.get()
-                            + " was used for a different upload; use a new key for new images");
-                }
+            if (earlier.isPresent() && !earlier.get().requestDigest().equals(digest)) {
+                throw reused(key.get());
+            }
+            SharedKeys.Decision decision = earlier.isPresent() ? new SharedKeys.Decision.Replay() : claim(key.get(), digest);
+            if (decision instanceof SharedKeys.Decision.Reused) {
+                throw reused(key.get());
+            }
+            if (decision instanceof SharedKeys.Decision.Replay) {
                 metrics.replayed();
+                idempotencyKeys.remember(key.get(), digest, uploads.stream().map(Upload::imageId).toList());
                 ctx.header("Idempotent-Replayed", "true");
                 answer(ctx, uploads);
                 return false;
             }
+            if (decision instanceof SharedKeys.Decision.Publish publish) {
+                owner = Optional.of(publish.owner());
+            } // Unavailable: published without a claim, under the ids the key gives all the same.
         }
+        Optional<String> claimed = owner;
 
         long started = System.nanoTime();
         CompletableFuture<Object> answered = publisher.publish(uploads, Instant.now()).handle((ok, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 metrics.publishFailed();
+                claimed.ifPresent(o -> sharedKeys.failed(key.get(), o));
                 if (!brokerFailing) {
                     brokerFailing = true;
                     log.warn("uploads refused: the broker does not acknowledge reason=\"{}\"", cause.getMessage());
@@ -156,12 +170,28 @@ final class UploadHandler implements Handler {
             metrics.accepted(uploads.size(), System.nanoTime() - started);
             uploads.forEach(upload -> recent.add(upload.imageId()));
             key.ifPresent(k -> idempotencyKeys.remember(k, digest, uploads.stream().map(Upload::imageId).toList()));
+            claimed.ifPresent(o -> sharedKeys.published(key.get(), o));
             answer(ctx, uploads);
             return null;
         });
         answered.whenComplete((ok, error) -> room.close());
         ctx.future(() -> answered);
         return true;
+    }
+
+    private SharedKeys.Decision claim(String key, String digest) {
+        try {
+            return sharedKeys.claim(key, digest);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiProblem(503, "shutting-down", "the gateway is stopping; retry with the same Idempotency-Key",
+                    Optional.of(RETRY_AFTER_SECONDS));
+        }
+    }
+
+    private static ApiProblem reused(String key) {
+        return new ApiProblem(422, "idempotency-key-reused", "Idempotency-Key " + key
+                + " was used for a different upload; use a new key for new images");
     }
 
     private ApiProblem tooLarge() {

@@ -30,9 +30,14 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -193,6 +198,84 @@ class GatewayApiIT {
         Answer reused = client.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(31), Map.of("Idempotency-Key", key));
         assertRefused(reused, 422, "idempotency-key-reused");
         assertThat(imagesOnTopic()).isEqualTo(before + 1);
+    }
+
+    /**
+     * One key, one publication, whichever instance a retry reaches, after a restart, and when requests
+     * with the key arrive together: the claim is Cassandra's (a lightweight transaction), not an
+     * instance's memory. Counted on the topic by reading it to its end.
+     */
+    @Test
+    void anIdempotencyKeyPublishesOnceAcrossInstancesRestartsAndConcurrentRequests() throws Exception {
+        byte[] image = digits.images().imageBytes(32);
+        String path = "/api/images?label=" + digits.label(32);
+        String key = "across-" + UUID.randomUUID();
+        String together = "together-" + UUID.randomUUID();
+        String id;
+        String togetherId;
+        // A second instance on the same broker and node: it shares nothing with the first but Cassandra.
+        try (GatewayService other = GatewayService.start(pipeline.gatewayConfig())) {
+            GatewayClient second = new GatewayClient("http://127.0.0.1:" + other.port());
+            Answer first = client.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", key));
+            Answer retry = second.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", key));
+            assertThat(first.status()).isEqualTo(202);
+            assertThat(retry.status()).isEqualTo(202);
+            id = first.json().get("images").get(0).get("id").asText();
+            assertThat(retry.json().get("images").get(0).get("id").asText()).isEqualTo(id);
+            assertThat(retry.header("Idempotent-Replayed")).as("answered from the first instance's claim").isEqualTo("true");
+            assertRefused(second.postRaw(path, "application/x-mnist", digits.images().imageBytes(33), Map.of("Idempotency-Key", key)), 422,
+                    "idempotency-key-reused");
+
+            // Eight requests with one new key at once, four on each instance.
+            ExecutorService clients = Executors.newFixedThreadPool(8);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Answer>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                GatewayClient to = i % 2 == 0 ? client : second;
+                answers.add(clients.submit(() -> {
+                    go.await();
+                    return to.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", together));
+                }));
+            }
+            go.countDown();
+            Set<String> ids = new HashSet<>();
+            int replayed = 0;
+            for (Future<Answer> answer : answers) {
+                Answer a = answer.get(60, TimeUnit.SECONDS);
+                assertThat(a.status()).as(a.response().body()).isEqualTo(202);
+                ids.add(a.json().get("images").get(0).get("id").asText());
+                replayed += "true".equals(a.header("Idempotent-Replayed")) ? 1 : 0;
+            }
+            clients.shutdown();
+            assertThat(ids).hasSize(1);
+            togetherId = ids.iterator().next();
+            assertThat(replayed).as("requests answered without publishing").isEqualTo(7);
+        }
+        // A fresh instance, nothing in its memory: the key still holds.
+        try (GatewayService restarted = GatewayService.start(pipeline.gatewayConfig())) {
+            Answer again = new GatewayClient("http://127.0.0.1:" + restarted.port()).postRaw(path, "application/x-mnist", image,
+                    Map.of("Idempotency-Key", key));
+            assertThat(again.status()).isEqualTo(202);
+            assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+        }
+        assertThat(recordsOn(Topics.IMAGES, id)).as("records of the retried upload").isEqualTo(1);
+        assertThat(recordsOn(Topics.IMAGES, togetherId)).as("records of the eight requests").isEqualTo(1);
+
+        // The count sees a second record when there is one (on a scratch topic, so that nothing classifies it).
+        String scratch = "idempotency-control-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(pipeline.kafka().clientProperties())) {
+            admin.createTopics(List.of(new NewTopic(scratch, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pipeline.kafka().clientProperties(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(scratch, id, image)).get();
+            producer.send(new ProducerRecord<>(scratch, id, image)).get();
+        }
+        assertThat(recordsOn(scratch, id)).isEqualTo(2);
+    }
+
+    private static int recordsOn(String topic, String id) {
+        return pipeline.kafka().readToEnd(topic, id::equals, Duration.ofSeconds(30)).size();
     }
 
     @Test

@@ -123,13 +123,15 @@ class SecuredPipelineIT {
                         .hasRootCauseInstanceOf(SaslAuthenticationException.class);
             }
 
-            // The roles: the gateway reads but cannot write, the sink writes but cannot change the schema.
+            // The roles: the gateway reads and writes only its Idempotency-Keys, the sink writes but cannot change the schema.
             try (CqlSession asGateway = session(cassandra, "inkstream_gateway", gatewayPassword);
                  CqlSession asSink = session(cassandra, "inkstream_sink", sinkPassword)) {
                 // 20 images by the shipped model, and all 30 by v2 (10 live, the rest replayed).
                 assertThat(asGateway.execute("SELECT count(*) FROM inkstream.predictions_by_image").one().getLong(0)).isEqualTo(50);
                 assertThatThrownBy(() -> asGateway.execute("INSERT INTO inkstream.schema_version (component, version) VALUES ('x', 1)"))
                         .isInstanceOf(UnauthorizedException.class);
+                // Its one table to write: the Idempotency-Keys every gateway instance shares.
+                asGateway.execute("INSERT INTO inkstream.upload_keys (idempotency_key, state) VALUES ('roles-check', 'published')");
                 asSink.execute("INSERT INTO inkstream.schema_version (component, version) VALUES ('sink-may-write', 1)");
                 assertThatThrownBy(() -> asSink.execute("DROP TABLE inkstream.schema_version")).isInstanceOf(UnauthorizedException.class);
             }

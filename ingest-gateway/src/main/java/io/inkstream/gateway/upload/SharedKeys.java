@@ -1,0 +1,147 @@
+package io.inkstream.gateway.upload;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Idempotency-Keys shared by every gateway instance and kept across restarts, in Cassandra's
+ * {@code upload_keys}: the first request with a key claims it with a lightweight transaction and
+ * publishes; a retry, on any instance, finds the claim and is answered without publishing again;
+ * two concurrent requests with one key publish once, the second waiting for the first. A claim whose
+ * owner died (still publishing after the publish timeout and a margin) or whose publication failed
+ * is taken over, again by a lightweight transaction, so that exactly one retry publishes.
+ *
+ * <p>When Cassandra cannot be reached the request is published anyway, under the ids derived from its
+ * key ({@link IdempotencyKeys#imageId}): availability first; a retry during an outage may then be
+ * classified twice, as the same image.
+ */
+public final class SharedKeys {
+    private static final Logger log = LoggerFactory.getLogger(SharedKeys.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    /** Where a key's request stands. */
+    enum State { PUBLISHING, PUBLISHED, FAILED }
+
+    /** What a request may do with its key. */
+    public sealed interface Decision {
+        /** This request owns the key: publish, then report {@link #published} or {@link #failed}. */
+        record Publish(String owner) implements Decision {
+        }
+
+        /** The images were published for this key before: answer as then, publish nothing. */
+        record Replay() implements Decision {
+        }
+
+        /** The key was used for other images. */
+        record Reused() implements Decision {
+        }
+
+        /** Cassandra cannot say: publish without a claim. */
+        record Unavailable(String reason) implements Decision {
+        }
+    }
+
+    private final CqlSession session;
+    private final Duration staleAfter;
+    private final Clock clock;
+    private final PreparedStatement claim;
+    private final PreparedStatement takeOver;
+    private final PreparedStatement settle;
+    private volatile boolean unavailable;
+
+    /** @param staleAfter how long a claim may stay unsettled before its owner counts as dead: more than the publish timeout */
+    public SharedKeys(CqlSession session, Duration staleAfter, Clock clock) {
+        this.session = session;
+        this.staleAfter = staleAfter;
+        this.clock = clock;
+        this.claim = session.prepare("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at)"
+                + " VALUES (?, ?, 'publishing', ?, ?) IF NOT EXISTS");
+        this.takeOver = session.prepare("UPDATE inkstream.upload_keys SET state = 'publishing', owner = ?, claimed_at = ?"
+                + " WHERE idempotency_key = ? IF owner = ? AND state = ?");
+        this.settle = session.prepare("UPDATE inkstream.upload_keys SET state = ? WHERE idempotency_key = ? IF owner = ?");
+    }
+
+    /** Claims the key for a request whose images have this digest, waiting while another request holds it. */
+    public Decision claim(String key, String digest) throws InterruptedException {
+        String owner = UUID.randomUUID().toString();
+        Instant waitUntil = clock.instant().plus(staleAfter).plus(staleAfter);
+        try {
+            while (true) {
+                ResultSet inserted = session.execute(claim.bind(key, digest, owner, clock.instant()));
+                available();
+                if (inserted.wasApplied()) {
+                    return new Decision.Publish(owner);
+                }
+                Row held = inserted.one();
+                if (!digest.equals(held.getString("request_digest"))) {
+                    return new Decision.Reused();
+                }
+                State state = State.valueOf(held.getString("state").toUpperCase(Locale.ROOT));
+                if (state == State.PUBLISHED) {
+                    return new Decision.Replay();
+                }
+                boolean stale = held.getInstant("claimed_at").plus(staleAfter).isBefore(clock.instant());
+                if (state == State.FAILED || stale) {
+                    ResultSet taken = session.execute(takeOver.bind(owner, clock.instant(), key, held.getString("owner"),
+                            state.name().toLowerCase(Locale.ROOT)));
+                    if (taken.wasApplied()) {
+                        log.info("idempotency key taken over key_sha={} from_state={}", shortHash(key), state);
+                        return new Decision.Publish(owner);
+                    }
+                    continue; // another retry took it first: look again
+                }
+                if (clock.instant().isAfter(waitUntil)) {
+                    return new Decision.Unavailable("the request holding this key neither finished nor went stale");
+                }
+                Thread.sleep(POLL.toMillis()); // a concurrent request with this key is publishing: its answer is ours
+            }
+        } catch (DriverException e) {
+            if (!unavailable) {
+                unavailable = true;
+                log.warn("idempotency keys unavailable, publishing without a claim reason=\"{}\"", e.getMessage());
+            }
+            return new Decision.Unavailable(e.getMessage());
+        }
+    }
+
+    /** The owner's images reached the broker: every later request with the key is answered from this. */
+    public void published(String key, String owner) {
+        settle(key, owner, State.PUBLISHED);
+    }
+
+    /** The owner's images did not reach the broker (503): the next request with the key publishes. */
+    public void failed(String key, String owner) {
+        settle(key, owner, State.FAILED);
+    }
+
+    private void settle(String key, String owner, State state) {
+        session.executeAsync(settle.bind(state.name().toLowerCase(Locale.ROOT), key, owner)).whenComplete((result, error) -> {
+            if (error != null) {
+                // The claim stays "publishing" and goes stale: a retry then publishes again, the same ids.
+                log.warn("idempotency key not settled key_sha={} state={} reason=\"{}\"", shortHash(key), state, error.getMessage());
+            }
+        });
+    }
+
+    private void available() {
+        if (unavailable) {
+            unavailable = false;
+            log.info("idempotency keys available again");
+        }
+    }
+
+    /** Keys are the client's; logs carry a short hash of one, never the key. */
+    private static String shortHash(String key) {
+        return UUID.nameUUIDFromBytes(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString().substring(0, 8);
+    }
+}
