@@ -294,11 +294,7 @@ final class PredictionSink implements Runnable {
     }
 
     private Future<RecordMetadata> deadLetter(ConsumerRecord<String, byte[]> record, String stage, String errorClass, String message) {
-        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add(Headers.ERROR_STAGE, Headers.utf8(stage));
-        headers.add(Headers.ERROR_CLASS, Headers.utf8(errorClass));
-        headers.add(Headers.ERROR_MESSAGE, Headers.utf8(message == null ? "" : message));
-        headers.add(Headers.FAILED_AT, Headers.utf8(Instant.now().toString()));
+        RecordHeaders headers = Headers.deadLetter(record.headers(), stage, errorClass, message, Instant.now());
         byte[] key = record.key() == null ? null : Headers.utf8(record.key());
         metrics.deadLetter(stage);
         log.warn("dead letter topic={} partition={} offset={} stage={} reason=\"{}\"", record.topic(), record.partition(), record.offset(),

@@ -1,9 +1,11 @@
 package io.inkstream.contract.topic;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /** Header names on the images topic and its dead-letter topic. All are optional for producers. */
 public final class Headers {
@@ -25,6 +27,24 @@ public final class Headers {
     public static final String FAILED_AT = "failed-at";
 
     private Headers() {
+    }
+
+    /** Longest error message a dead letter carries: a driver's or a parser's message can be kilobytes. */
+    public static final int MAX_ERROR_MESSAGE_CHARS = 1000;
+
+    /**
+     * A dead letter's headers: the original record's, unchanged, plus where and why it failed. The one
+     * shape of every dead-letter topic, whichever service writes it.
+     */
+    public static RecordHeaders deadLetter(org.apache.kafka.common.header.Headers original, String stage, String errorClass,
+                                           String message, Instant failedAt) {
+        RecordHeaders headers = new RecordHeaders(original.toArray());
+        headers.add(ERROR_STAGE, utf8(stage));
+        headers.add(ERROR_CLASS, utf8(errorClass));
+        String text = message == null ? "" : message;
+        headers.add(ERROR_MESSAGE, utf8(text.length() > MAX_ERROR_MESSAGE_CHARS ? text.substring(0, MAX_ERROR_MESSAGE_CHARS) : text));
+        headers.add(FAILED_AT, utf8(failedAt.toString()));
+        return headers;
     }
 
     /** The last value of a header as UTF-8 text, if present. */

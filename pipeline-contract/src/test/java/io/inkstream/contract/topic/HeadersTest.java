@@ -2,7 +2,9 @@ package io.inkstream.contract.topic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.OptionalInt;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 /** One rule for a true digit, read by the gateway from people and by the classifier from producers' headers. */
@@ -21,5 +23,22 @@ class HeadersTest {
         for (String text : new String[] {"", " ", "10", "-1", "07", "7.0", "a", "\u0663", "\uFF17", "\u0967", "\uD835\uDFD5"}) {
             assertThat(Headers.label(text)).as("\"%s\"", text).isEmpty();
         }
+    }
+
+    @Test
+    void aDeadLetterKeepsTheOriginalHeadersAndSaysWhereAndWhyWithinBounds() {
+        RecordHeaders original = new RecordHeaders();
+        original.add(Headers.LABEL, Headers.utf8("7"));
+        Instant failedAt = Instant.parse("2026-12-02T15:00:00Z");
+
+        RecordHeaders letter = Headers.deadLetter(original, "write", "InvalidQueryException", "x".repeat(5000), failedAt);
+        assertThat(Headers.text(letter, Headers.LABEL)).contains("7");
+        assertThat(Headers.text(letter, Headers.ERROR_STAGE)).contains("write");
+        assertThat(Headers.text(letter, Headers.ERROR_CLASS)).contains("InvalidQueryException");
+        assertThat(Headers.text(letter, Headers.ERROR_MESSAGE)).hasValueSatisfying(m -> assertThat(m).hasSize(Headers.MAX_ERROR_MESSAGE_CHARS));
+        assertThat(Headers.text(letter, Headers.FAILED_AT)).contains("2026-12-02T15:00:00Z");
+        assertThat(original.toArray()).as("the original record's headers are not touched").hasSize(1);
+
+        assertThat(Headers.text(Headers.deadLetter(original, "parse", "x", null, failedAt), Headers.ERROR_MESSAGE)).contains("");
     }
 }
