@@ -15,7 +15,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -94,13 +93,8 @@ public final class ImagePublisher implements AutoCloseable {
     }
 
     private static ProducerRecord<String, byte[]> record(Upload upload, Instant submittedAt) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.CONTENT_TYPE, Headers.utf8(upload.format().contentType()));
-        headers.add(Headers.SOURCE, Headers.utf8(SOURCE));
-        headers.add(Headers.SUBMITTED_AT, Headers.utf8(submittedAt.toString()));
-        upload.filename().ifPresent(name -> headers.add(Headers.FILENAME, Headers.utf8(name)));
-        upload.label().ifPresent(label -> headers.add(Headers.LABEL, Headers.utf8(Integer.toString(label))));
-        return new ProducerRecord<>(Topics.IMAGES, null, upload.imageId(), upload.bytes(), headers);
+        return new ProducerRecord<>(Topics.IMAGES, null, upload.imageId(), upload.bytes(),
+                Headers.image(upload.format().contentType(), SOURCE, submittedAt, upload.filename(), upload.label()));
     }
 
     public Producer<String, byte[]> producer() {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -91,7 +92,7 @@ public final class ProduceCommand implements Callable<Integer> {
         AtomicLong acknowledged = new AtomicLong();
         long labelled = 0;
         AtomicReference<Exception> failure = new AtomicReference<>();
-        String submittedAt = Instant.now().toString();
+        Instant submittedAt = Instant.now();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
              ProgressBar bar = ConsoleProgress.bar("produce", "images")) {
             bar.maxHint(total);
@@ -146,14 +147,8 @@ public final class ProduceCommand implements Callable<Integer> {
                 labelsFromNames ? file.label() : OptionalInt.empty());
     }
 
-    private RecordHeaders headers(Outgoing image, String submittedAt) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.CONTENT_TYPE, Headers.utf8(image.format().contentType()));
-        headers.add(Headers.SOURCE, Headers.utf8(sourceName));
-        headers.add(Headers.SUBMITTED_AT, Headers.utf8(submittedAt));
-        headers.add(Headers.FILENAME, Headers.utf8(image.name()));
-        image.label().ifPresent(label -> headers.add(Headers.LABEL, Headers.utf8(Integer.toString(label))));
-        return headers;
+    private RecordHeaders headers(Outgoing image, Instant submittedAt) {
+        return Headers.image(image.format().contentType(), sourceName, submittedAt, Optional.of(image.name()), image.label());
     }
 
     private Properties producerProperties() {

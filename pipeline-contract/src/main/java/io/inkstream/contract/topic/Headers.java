@@ -29,6 +29,21 @@ public final class Headers {
     private Headers() {
     }
 
+    /**
+     * An image's headers as every producer of Inkstream writes them (the gateway, {@code inkstream produce}): its
+     * content type, who sent it, when, and what people said about it. The one place this shape is built.
+     */
+    public static RecordHeaders image(String contentType, String source, Instant submittedAt, Optional<String> filename,
+                                      OptionalInt label) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(CONTENT_TYPE, utf8(contentType));
+        headers.add(SOURCE, utf8(source));
+        headers.add(SUBMITTED_AT, utf8(submittedAt.toString()));
+        filename.ifPresent(name -> headers.add(FILENAME, utf8(name)));
+        label.ifPresent(digit -> headers.add(LABEL, utf8(Integer.toString(digit))));
+        return headers;
+    }
+
     /** Longest error message a dead letter carries: a driver's or a parser's message can be kilobytes. */
     public static final int MAX_ERROR_MESSAGE_CHARS = 1000;
 

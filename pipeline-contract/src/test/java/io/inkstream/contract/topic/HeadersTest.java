@@ -3,6 +3,7 @@ package io.inkstream.contract.topic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -40,5 +41,20 @@ class HeadersTest {
         assertThat(original.toArray()).as("the original record's headers are not touched").hasSize(1);
 
         assertThat(Headers.text(Headers.deadLetter(original, "parse", "x", null, failedAt), Headers.ERROR_MESSAGE)).contains("");
+    }
+
+    @Test
+    void anImagesHeadersSayWhatItIsWhoSentItWhenAndWhatPeopleSaidAboutIt() {
+        Instant submittedAt = Instant.parse("2026-12-02T15:40:00.123Z");
+        RecordHeaders full = Headers.image("image/png", "gateway", submittedAt, Optional.of("seven.png"), OptionalInt.of(7));
+        assertThat(Headers.text(full, Headers.CONTENT_TYPE)).contains("image/png");
+        assertThat(Headers.text(full, Headers.SOURCE)).contains("gateway");
+        assertThat(Headers.text(full, Headers.SUBMITTED_AT).map(Instant::parse)).contains(submittedAt);
+        assertThat(Headers.text(full, Headers.FILENAME)).contains("seven.png");
+        assertThat(Headers.text(full, Headers.LABEL).map(Headers::label)).contains(OptionalInt.of(7));
+
+        RecordHeaders bare = Headers.image("application/x-mnist", "producer", submittedAt, Optional.empty(), OptionalInt.empty());
+        assertThat(bare.lastHeader(Headers.FILENAME)).isNull();
+        assertThat(bare.lastHeader(Headers.LABEL)).isNull();
     }
 }
