@@ -15,8 +15,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,9 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  * when images consumed since have had their offsets committed but wait for the next flush: with
  * the changelogged buffer every image ends with exactly one committed prediction, and the restarts
  * find those images in the changelog;
- * with the memory-only buffer (the negative control) the same kills lose images, which proves the
- * test can see a loss. If a Kafka upgrade drops the commit hook the buffer relies on, the first
- * case fails.
+ * with the memory-only buffer (the first negative control) the same kills lose images, which proves
+ * the test can see a loss. The second control breaks the other half of exactly-once: under
+ * {@code at_least_once}, with offsets committed only once a minute, each kill comes before any
+ * commit of the images its instance classified, so the next instance classifies them again and
+ * the same check must find duplicates. If a Kafka upgrade drops the commit hook the buffer relies
+ * on, the first case fails.
  */
 @ExtendWith(SharedInfrastructure.class)
 class ClassifierCrashIT {
@@ -54,7 +57,7 @@ class ClassifierCrashIT {
 
     @Test
     void killingTheInstanceMidStreamLosesAndDuplicatesNothing(KafkaCluster kafka) throws Exception {
-        Outcome outcome = killThreeTimes(kafka, BatchSettings.Buffer.CHANGELOG);
+        Outcome outcome = killThreeTimes(kafka, "changelog", settings(BatchSettings.Buffer.CHANGELOG));
         System.out.printf("changelog buffer: %d of %d images lost, %d duplicated, %d buffers restored with images%n",
                 outcome.missing().size(), IMAGES, outcome.duplicates().size(), outcome.restoredBuffers());
         assertThat(outcome.missing()).as("images without a prediction; classifier log:%n%s", tail(outcome.log())).isEmpty();
@@ -65,20 +68,33 @@ class ClassifierCrashIT {
 
     @Test
     void negativeControlAMemoryOnlyBufferLosesImagesUnderTheSameKills(KafkaCluster kafka) throws Exception {
-        Outcome outcome = killThreeTimes(kafka, BatchSettings.Buffer.MEMORY_UNSAFE);
+        Outcome outcome = killThreeTimes(kafka, "memory-unsafe", settings(BatchSettings.Buffer.MEMORY_UNSAFE));
         System.out.printf("memory-only buffer: %d of %d images lost%n", outcome.missing().size(), IMAGES);
         assertThat(outcome.missing()).as("the memory-only buffer must lose images, or this test cannot see a loss").isNotEmpty();
+    }
+
+    @Test
+    void negativeControlAtLeastOnceDuplicatesImagesUnderTheSameKills(KafkaCluster kafka) throws Exception {
+        Map<String, String> atLeastOnce = new HashMap<>(settings(BatchSettings.Buffer.CHANGELOG));
+        atLeastOnce.put(ClassifierConfig.GUARANTEE, ClassifierConfig.Guarantee.AT_LEAST_ONCE.name());
+        // Longer than any round lasts: every kill lands before its instance commits an offset, so
+        // all it classified comes round again.
+        atLeastOnce.put(ClassifierConfig.STREAMS_PREFIX + "COMMIT_INTERVAL_MS", "60000");
+        Outcome outcome = killThreeTimes(kafka, "at-least-once", atLeastOnce);
+        System.out.printf("at_least_once: %d of %d images duplicated, %d lost%n", outcome.duplicates().size(), IMAGES, outcome.missing().size());
+        assertThat(outcome.duplicates()).as("at_least_once must duplicate images across the kills, or this test cannot see a duplicate")
+                .hasSizeGreaterThanOrEqualTo(300);
     }
 
     record Outcome(Set<String> missing, Map<String, Integer> duplicates, long restoredBuffers, Path log) {
     }
 
-    private Outcome killThreeTimes(KafkaCluster kafka, BatchSettings.Buffer buffer) throws Exception {
+    private Outcome killThreeTimes(KafkaCluster kafka, String name, Map<String, String> settings) throws Exception {
         LabelledDigits digits = BundledMnist.validation();
         String prefix = "crash-" + UUID.randomUUID() + "-";
         String applicationId = "classifier-crash-" + UUID.randomUUID();
         // Kept in target/ so that a failed run can be read afterwards.
-        Path log = Files.createDirectories(Path.of("target")).resolve("classifier-crash-it-" + buffer.name().toLowerCase(Locale.ROOT) + ".log");
+        Path log = Files.createDirectories(Path.of("target")).resolve("classifier-crash-it-" + name + ".log");
         Files.deleteIfExists(log);
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             PipelineTopics.ensure(admin, 6, Optional.empty()); // the producer starts before the first classifier
@@ -102,7 +118,7 @@ class ClassifierCrashIT {
             int[] killAfter = {300, 1300, 2500};
             for (int round = 0; round < killAfter.length; round++) {
                 try (ServiceProcess classifier = ServiceProcess.start(ClassifierProcess.MAIN, ClassifierProcess.environment(kafka.bootstrapServers(),
-                        applicationId, Files.createDirectories(temp.resolve("state-" + round)), version, settings(buffer)), log)) {
+                        applicationId, Files.createDirectories(temp.resolve("state-" + round)), version, settings), log)) {
                     assertThat(collector.awaitDistinct(version, killAfter[round], Duration.ofSeconds(120)))
                             .as("round %d reached %d predictions; classifier log:%n%s", round, killAfter[round], tail(log)).isTrue();
                     // Where the kill hurts: predictions became visible with the commit after a flush, the next flush is
@@ -116,8 +132,9 @@ class ClassifierCrashIT {
 
             try (ServiceProcess last = ServiceProcess.start(ClassifierProcess.MAIN,
                     ClassifierProcess.environment(kafka.bootstrapServers(), applicationId, Files.createDirectories(temp.resolve("state-last")), version,
-                    settings(buffer)), log)) {
-                collector.awaitDistinct(version, IMAGES, buffer == BatchSettings.Buffer.CHANGELOG ? Duration.ofSeconds(180) : Duration.ofSeconds(20));
+                    settings), log)) {
+                boolean losesImages = BatchSettings.Buffer.MEMORY_UNSAFE.name().equals(settings.get(ClassifierConfig.BATCH_BUFFER));
+                collector.awaitDistinct(version, IMAGES, losesImages ? Duration.ofSeconds(20) : Duration.ofSeconds(180));
             } // stopped: nothing more is written, so the topic's end is final
             // The verdict reads every committed prediction to the end offsets, duplicates included.
             Map<String, Integer> counts = PredictionCollector.countToEnd(kafka, prefix);
