@@ -43,12 +43,26 @@ import java.util.Set;
  *                          the API from a browser besides the gateway's own page
  * @param uploadMemory      {@code INKSTREAM_GATEWAY_UPLOAD_MEMORY_MB}: upload bytes held at once across all requests; beyond it,
  *                          503 and retry
+ * @param answer            {@code INKSTREAM_GATEWAY_ANSWER}: {@code after_ack} (the default, and the only safe one) or
+ *                          {@code before_ack_unsafe}, for the fault suite's negative control only
  */
 public record GatewayConfig(String bootstrapServers, String host, int port, Optional<String> apiKey, int maxFiles, Duration publishTimeout,
                             PreprocessingLimits limits, List<InetSocketAddress> contactPoints, String localDatacenter, String replication,
                             Optional<String> pinnedModel, int partitions, Properties kafkaClient, Properties producerOverrides,
                             Optional<CassandraSessions.Login> cassandraLogin,
-                            ModelTrust modelTrust, int rateLimit, List<String> corsOrigins, long uploadMemory) {
+                            ModelTrust modelTrust, int rateLimit, List<String> corsOrigins, long uploadMemory, Answer answer) {
+
+    /** When an upload is answered 202. */
+    public enum Answer {
+        /** Once the broker has acknowledged every image of it: a 202 cannot be lost. */
+        AFTER_ACK,
+        /**
+         * As soon as its images are handed to the producer, whatever becomes of them: what the broker
+         * never takes (it is down longer than the publish timeout) is dropped after the client was
+         * told 202. Exists to prove the fault suite can see such a loss; never for production.
+         */
+        BEFORE_ACK_UNSAFE
+    }
 
     public static final String BOOTSTRAP = "INKSTREAM_KAFKA_BOOTSTRAP";
     public static final String HOST = "INKSTREAM_GATEWAY_HOST";
@@ -67,10 +81,11 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public static final String CORS_ORIGINS = "INKSTREAM_GATEWAY_CORS_ORIGINS";
     public static final String UPLOAD_MEMORY_MB = "INKSTREAM_GATEWAY_UPLOAD_MEMORY_MB";
     public static final String PRODUCER_PREFIX = "INKSTREAM_KAFKA_PRODUCER_";
+    public static final String ANSWER = "INKSTREAM_GATEWAY_ANSWER";
 
     public static GatewayConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS, LOCAL_DC, REPLICATION,
-                        PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, CORS_ORIGINS, UPLOAD_MEMORY_MB, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE),
+                        PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, CORS_ORIGINS, UPLOAD_MEMORY_MB, ANSWER, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE),
                 Set.of(PRODUCER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
         String apiKey = env.string(API_KEY, "");
@@ -113,7 +128,8 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 // One client at the pipeline's whole capacity on this kind of machine (500 uploads/s) stays under it.
                 env.integer(RATE_LIMIT, 1000, 0, 1_000_000),
                 Arrays.stream(env.string(CORS_ORIGINS, "").split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList(),
-                uploadMemory);
+                uploadMemory,
+                env.choice(ANSWER, Answer.AFTER_ACK));
     }
 
     /** The most one upload request may carry: every image at the cap, and room for the multipart headers around each. */
@@ -149,31 +165,31 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bootstrapServers, host, newPort, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory, answer);
     }
 
     public GatewayConfig withApiKey(Optional<String> key) {
         return new GatewayConfig(bootstrapServers, host, port, key, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory, answer);
     }
 
     public GatewayConfig withBootstrapServers(String servers, Duration timeout) {
         return new GatewayConfig(servers, host, port, apiKey, maxFiles, timeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory, answer);
     }
 
     public GatewayConfig withRateLimit(int perSecond) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, perSecond, corsOrigins, uploadMemory);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, perSecond, corsOrigins, uploadMemory, answer);
     }
 
     public GatewayConfig withCorsOrigins(List<String> origins) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, List.copyOf(origins), uploadMemory);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, List.copyOf(origins), uploadMemory, answer);
     }
 
     public GatewayConfig withUploadMemory(long bytes) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, bytes);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, bytes, answer);
     }
 }

@@ -75,7 +75,8 @@ public final class GatewayService implements AutoCloseable {
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
-        ImagePublisher publisher = ImagePublisher.create(config.kafkaClientBase(), config.publishTimeout(), config.producerOverrides());
+        ImagePublisher publisher = ImagePublisher.create(config.kafkaClientBase(), config.publishTimeout(), config.producerOverrides(),
+                config.answer());
         new KafkaClientMetrics(publisher.producer()).bindTo(meters);
         ModelCatalog catalog = ModelCatalog.start(config.kafkaClientBase(), reader, config.pinnedModel(), config.modelTrust());
 
@@ -102,6 +103,10 @@ public final class GatewayService implements AutoCloseable {
                 config.bootstrapServers(), config.contactPoints(), config.apiKey().isPresent() ? "required" : "off", config.limits().maxBytes(),
                 config.rateLimit() == 0 ? "off" : config.rateLimit() + "/s", config.corsOrigins().isEmpty() ? "same-origin" : config.corsOrigins(),
                 config.uploadMemory() / (1024 * 1024));
+        if (config.answer() == GatewayConfig.Answer.BEFORE_ACK_UNSAFE) {
+            log.warn("answer=BEFORE_ACK_UNSAFE: uploads are answered 202 before the broker has them, and lost if it never does;"
+                    + " for the fault suite's negative control only");
+        }
         if (config.open()) {
             log.warn("gateway open: listening on {} with no API key ({}=true): anyone who reaches this port can upload and read",
                     config.host(), GatewayConfig.INSECURE);

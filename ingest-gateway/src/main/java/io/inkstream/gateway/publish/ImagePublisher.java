@@ -3,6 +3,7 @@ package io.inkstream.gateway.publish;
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
+import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.gateway.upload.Upload;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,15 +29,24 @@ public final class ImagePublisher implements AutoCloseable {
     public static final String SOURCE = "gateway";
 
     private final Producer<String, byte[]> producer;
+    private final GatewayConfig.Answer answer;
 
     public ImagePublisher(Producer<String, byte[]> producer) {
-        this.producer = producer;
+        this(producer, GatewayConfig.Answer.AFTER_ACK);
     }
 
-    /** @param client where the cluster is and how to reach it ({@code GatewayConfig.kafkaClientBase}) */
-    public static ImagePublisher create(Properties client, Duration timeout, Properties overrides) {
+    ImagePublisher(Producer<String, byte[]> producer, GatewayConfig.Answer answer) {
+        this.producer = producer;
+        this.answer = answer;
+    }
+
+    /**
+     * @param client where the cluster is and how to reach it ({@code GatewayConfig.kafkaClientBase})
+     * @param answer when {@link #publish} completes: after the broker's acknowledgement, or (for a negative control) at once
+     */
+    public static ImagePublisher create(Properties client, Duration timeout, Properties overrides, GatewayConfig.Answer answer) {
         return new ImagePublisher(new KafkaProducer<>(producerProperties(client, timeout, overrides), new StringSerializer(),
-                new ByteArraySerializer()));
+                new ByteArraySerializer()), answer);
     }
 
     static Properties producerProperties(Properties client, Duration timeout, Properties overrides) {
@@ -60,7 +70,10 @@ public final class ImagePublisher implements AutoCloseable {
         return p;
     }
 
-    /** Sends every upload; completes when all are acknowledged, or fails with {@link PublishFailedException}. */
+    /**
+     * Sends every upload; completes when all are acknowledged, or fails with {@link PublishFailedException}.
+     * Under {@link GatewayConfig.Answer#BEFORE_ACK_UNSAFE} it completes at once, even when the producer refuses them.
+     */
     public CompletableFuture<Void> publish(List<Upload> uploads, Instant submittedAt) {
         List<CompletableFuture<Void>> acks = new ArrayList<>(uploads.size());
         for (Upload upload : uploads) {
@@ -89,6 +102,9 @@ public final class ImagePublisher implements AutoCloseable {
                 all.completeExceptionally(error);
             }
         }));
+        if (answer == GatewayConfig.Answer.BEFORE_ACK_UNSAFE) {
+            return CompletableFuture.completedFuture(null); // whatever the producer does with them, and whenever
+        }
         return all;
     }
 
