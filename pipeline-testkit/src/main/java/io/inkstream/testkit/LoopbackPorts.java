@@ -32,11 +32,16 @@ public final class LoopbackPorts {
 
     /** Fails with a message naming the port and its purpose when something already listens on it. */
     public static void requireFree(int port, String what) {
+        requireFree(LOOPBACK.getHostAddress(), port, what);
+    }
+
+    /** The same on another loopback address, 127.0.0.2 for the second node of a local cluster. */
+    public static void requireFree(String address, int port, String what) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(LOOPBACK, port), 1);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(address), port), 1);
         } catch (IOException e) {
-            throw new InfrastructureException(what + " port " + port + " on " + LOOPBACK.getHostAddress()
+            throw new InfrastructureException(what + " port " + port + " on " + address
                     + " is already in use (" + e.getMessage() + "): stop what holds it or choose another port");
         }
     }

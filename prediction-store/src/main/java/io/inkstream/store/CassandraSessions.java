@@ -38,13 +38,22 @@ public final class CassandraSessions {
     }
 
     /**
+     * Reads and writes at {@code LOCAL_QUORUM}, lightweight transactions at {@code LOCAL_SERIAL}.
+     *
      * @param name the session's name: the driver names its threads after it ("sink-cql-io-0"), so CPU per thread tells whose they are
      */
     public static CqlSession open(List<InetSocketAddress> contactPoints, String localDatacenter, Optional<Login> login, String name) {
         CqlSessionBuilder builder = CqlSession.builder()
                 .addContactPoints(contactPoints)
                 .withLocalDatacenter(localDatacenter)
-                .withConfigLoader(DriverConfigLoader.programmaticBuilder().withString(DefaultDriverOption.SESSION_NAME, name).build());
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                        .withString(DefaultDriverOption.SESSION_NAME, name)
+                        // A majority of the replicas in this datacenter: with replication 3 a write and a later read meet on
+                        // one replica at least, and one node may be down; with replication 1 it is that one replica, as ONE.
+                        .withString(DefaultDriverOption.REQUEST_CONSISTENCY, "LOCAL_QUORUM")
+                        // Idempotency keys are claimed with a lightweight transaction: its Paxos round stays in this datacenter.
+                        .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, "LOCAL_SERIAL")
+                        .build());
         login.ifPresent(l -> builder.withAuthCredentials(l.username(), l.password()));
         return builder.build();
     }

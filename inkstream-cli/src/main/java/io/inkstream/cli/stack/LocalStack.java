@@ -6,14 +6,19 @@ import io.inkstream.contract.config.Environment;
 import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.sink.SinkConfig;
 import io.inkstream.testkit.LoopbackPorts;
+import io.inkstream.testkit.cassandra.CassandraCluster;
 import io.inkstream.testkit.cassandra.LocalCassandra;
+import io.inkstream.testkit.cassandra.LocalCassandraRing;
+import io.inkstream.testkit.kafka.KafkaCluster;
 import io.inkstream.testkit.kafka.LocalKafka;
+import io.inkstream.testkit.kafka.LocalKafkaCluster;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -30,15 +35,25 @@ public final class LocalStack implements AutoCloseable {
     /**
      * @param dataDir        broker log, Cassandra data and the classifier's state live here
      * @param environment    the INKSTREAM_* settings of the services (addresses and ports below win)
+     * @param brokers        Kafka nodes: 1, or a cluster on 127.0.0.1, 127.0.0.2, ... with every topic on each node
+     * @param cassandraNodes Cassandra nodes: 1, or a ring on 127.0.0.1, 127.0.0.2, ... with the keyspace on each node
      */
     public record Settings(Path dataDir, String host, int gatewayPort, int kafkaPort, int kafkaControllerPort, int cqlPort,
-                           int cassandraStoragePort, int classifierHttpPort, int sinkHttpPort, Map<String, String> environment) {
+                           int cassandraStoragePort, int classifierHttpPort, int sinkHttpPort, Map<String, String> environment,
+                           int brokers, int cassandraNodes) {
+        /** One broker and one node, what {@code inkstream up} runs by default. */
+        public Settings(Path dataDir, String host, int gatewayPort, int kafkaPort, int kafkaControllerPort, int cqlPort,
+                        int cassandraStoragePort, int classifierHttpPort, int sinkHttpPort, Map<String, String> environment) {
+            this(dataDir, host, gatewayPort, kafkaPort, kafkaControllerPort, cqlPort, cassandraStoragePort, classifierHttpPort,
+                    sinkHttpPort, environment, 1, 1);
+        }
     }
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Settings settings;
-    private LocalKafka kafka;
-    private LocalCassandra cassandra;
+    private KafkaCluster kafka;
+    private CassandraCluster cassandra;
+    private String contactPoints;
     private PipelineServices services;
 
     private LocalStack(Settings settings) {
@@ -77,11 +92,24 @@ public final class LocalStack implements AutoCloseable {
     private void startAll() {
         Path data = settings.dataDir();
         // The node takes three times as long as the broker: start both at once.
-        CompletableFuture<LocalCassandra> node = CompletableFuture.supplyAsync(() -> LocalCassandra.start(LocalCassandra.Settings.defaults()
-                .withNativePort(settings.cqlPort()).withStoragePort(settings.cassandraStoragePort()).withDataDir(data.resolve("cassandra"))));
+        CompletableFuture<CassandraCluster> node = CompletableFuture.supplyAsync(() -> {
+            if (settings.cassandraNodes() > 1) {
+                LocalCassandraRing ring = LocalCassandraRing.start(new LocalCassandraRing.Settings(settings.cassandraNodes(), settings.cqlPort(),
+                        settings.cassandraStoragePort(), data.resolve("cassandra-ring"), "1g"));
+                contactPoints = ring.contactPoints();
+                return ring;
+            }
+            LocalCassandra single = LocalCassandra.start(LocalCassandra.Settings.defaults().withNativePort(settings.cqlPort())
+                    .withStoragePort(settings.cassandraStoragePort()).withDataDir(data.resolve("cassandra")));
+            contactPoints = single.contactPoint().getHostString() + ":" + single.contactPoint().getPort();
+            return single;
+        });
         try {
-            kafka = LocalKafka.start(LocalKafka.Settings.defaults().withBrokerPort(settings.kafkaPort())
-                    .withControllerPort(settings.kafkaControllerPort()).withDataDir(data.resolve("kafka")));
+            kafka = settings.brokers() > 1
+                    ? LocalKafkaCluster.start(new LocalKafkaCluster.Settings(settings.brokers(), settings.kafkaPort(),
+                            settings.kafkaControllerPort(), data.resolve("kafka-cluster")))
+                    : LocalKafka.start(LocalKafka.Settings.defaults().withBrokerPort(settings.kafkaPort())
+                            .withControllerPort(settings.kafkaControllerPort()).withDataDir(data.resolve("kafka")));
             started.push(kafka);
         } finally {
             try {
@@ -99,7 +127,11 @@ public final class LocalStack implements AutoCloseable {
     private Map<String, String> serviceEnvironment() {
         Map<String, String> env = new HashMap<>(settings.environment());
         env.put(GatewayConfig.BOOTSTRAP, kafka.bootstrapServers());
-        env.put(GatewayConfig.CONTACT_POINTS, cassandra.contactPoint().getHostString() + ":" + cassandra.contactPoint().getPort());
+        env.put(GatewayConfig.CONTACT_POINTS, contactPoints);
+        if (settings.cassandraNodes() > 1) {
+            // Every row on every node of the ring; the services read and write at LOCAL_QUORUM, so one node may be down.
+            env.putIfAbsent(GatewayConfig.REPLICATION, "{'class': 'SimpleStrategy', 'replication_factor': " + settings.cassandraNodes() + "}");
+        }
         env.put(GatewayConfig.HOST, settings.host());
         env.put(GatewayConfig.PORT, Integer.toString(settings.gatewayPort()));
         env.put(ClassifierConfig.HTTP_PORT, Integer.toString(settings.classifierHttpPort()));
@@ -120,8 +152,19 @@ public final class LocalStack implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
+    /** Every node's CQL address, comma-separated. */
     public String cassandraContactPoint() {
-        return cassandra.contactPoint().getHostString() + ":" + cassandra.contactPoint().getPort();
+        return contactPoints;
+    }
+
+    /** The broker cluster, when {@code brokers} > 1: what a fault test stops and starts node by node. */
+    public Optional<LocalKafkaCluster> kafkaCluster() {
+        return kafka instanceof LocalKafkaCluster cluster ? Optional.of(cluster) : Optional.empty();
+    }
+
+    /** The ring, when {@code cassandraNodes} > 1. */
+    public Optional<LocalCassandraRing> cassandraRing() {
+        return cassandra instanceof LocalCassandraRing ring ? Optional.of(ring) : Optional.empty();
     }
 
     public int gatewayPort() {

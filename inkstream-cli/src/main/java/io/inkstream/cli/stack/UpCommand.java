@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,8 +50,21 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--sink-http-port", defaultValue = "8082", description = "Sink health and metrics (default: ${DEFAULT-VALUE}).")
     int sinkHttpPort;
 
+    @Option(names = "--brokers", defaultValue = "1",
+            description = {"Kafka nodes (default: ${DEFAULT-VALUE}). More run a KRaft cluster, node i on 127.0.0.i, every topic",
+                    "replicated to each node and min.insync.replicas one fewer: one node may stop without losing or refusing a write."})
+    int brokers;
+
+    @Option(names = "--cassandra-nodes", defaultValue = "1",
+            description = {"Cassandra nodes (default: ${DEFAULT-VALUE}). More run a ring, node i on 127.0.0.i in its own JVM (1 GiB heap",
+                    "each), the keyspace replicated to each node, reads and writes at LOCAL_QUORUM: one node may stop."})
+    int cassandraNodes;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (brokers < 1 || brokers > 9 || cassandraNodes < 1 || cassandraNodes > 9) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--brokers and --cassandra-nodes take 1 to 9");
+        }
         long begun = System.nanoTime();
         Map<String, String> environment = new HashMap<>(System.getenv());
         if (insecure) {
@@ -60,9 +74,11 @@ public final class UpCommand implements Callable<Integer> {
         Map<String, String> gateway = new HashMap<>(environment);
         gateway.put(GatewayConfig.HOST, host);
         GatewayConfig.fromEnvironment(new Environment(gateway));
-        System.err.println("inkstream: starting Kafka, Cassandra and the three services (about 30 s)...");
+        System.err.printf("inkstream: starting Kafka (%d node%s), Cassandra (%d node%s) and the three services (%s)...%n", brokers,
+                brokers == 1 ? "" : "s", cassandraNodes, cassandraNodes == 1 ? "" : "s",
+                brokers == 1 && cassandraNodes == 1 ? "about 30 s" : "a minute or two");
         LocalStack stack = LocalStack.start(new LocalStack.Settings(dataDir.toAbsolutePath(), host, gatewayPort, kafkaPort,
-                kafkaControllerPort, cqlPort, storagePort, classifierHttpPort, sinkHttpPort, environment));
+                kafkaControllerPort, cqlPort, storagePort, classifierHttpPort, sinkHttpPort, environment, brokers, cassandraNodes));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("inkstream: stopping...");

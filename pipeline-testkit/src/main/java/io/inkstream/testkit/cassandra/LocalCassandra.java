@@ -46,9 +46,11 @@ public final class LocalCassandra implements CassandraCluster {
      * @param maxHeap     the node's -Xmx, e.g. "1g"
      * @param startTimeout how long to wait for CQL to answer
      * @param yamlOverrides cassandra.yaml keys that replace or add to the defaults
+     * @param address     the loopback address the node listens on (127.0.0.1; a ring's nodes take 127.0.0.2, ...)
+     * @param seeds       the seed nodes' {@code address:storagePort}, comma-separated; null for this node alone
      */
     public record Settings(int nativePort, int storagePort, Path dataDir, String maxHeap, Duration startTimeout,
-                           Map<String, String> yamlOverrides) {
+                           Map<String, String> yamlOverrides, String address, String seeds) {
         public Settings {
             yamlOverrides = Map.copyOf(yamlOverrides);
         }
@@ -59,25 +61,30 @@ public final class LocalCassandra implements CassandraCluster {
          * 120 s (PipelineFaultsIT, with the node's fresh start taking 58-70 s on that machine).
          */
         public static Settings defaults() {
-            return new Settings(0, 0, null, "1g", Duration.ofSeconds(300), Map.of());
+            return new Settings(0, 0, null, "1g", Duration.ofSeconds(300), Map.of(), "127.0.0.1", null);
         }
 
         public Settings withNativePort(int port) {
-            return new Settings(port, storagePort, dataDir, maxHeap, startTimeout, yamlOverrides);
+            return new Settings(port, storagePort, dataDir, maxHeap, startTimeout, yamlOverrides, address, seeds);
         }
 
         public Settings withStoragePort(int port) {
-            return new Settings(nativePort, port, dataDir, maxHeap, startTimeout, yamlOverrides);
+            return new Settings(nativePort, port, dataDir, maxHeap, startTimeout, yamlOverrides, address, seeds);
         }
 
         public Settings withDataDir(Path dir) {
-            return new Settings(nativePort, storagePort, dir, maxHeap, startTimeout, yamlOverrides);
+            return new Settings(nativePort, storagePort, dir, maxHeap, startTimeout, yamlOverrides, address, seeds);
         }
 
         public Settings withYaml(String key, String value) {
             Map<String, String> merged = new LinkedHashMap<>(yamlOverrides);
             merged.put(key, value);
-            return new Settings(nativePort, storagePort, dataDir, maxHeap, startTimeout, merged);
+            return new Settings(nativePort, storagePort, dataDir, maxHeap, startTimeout, merged, address, seeds);
+        }
+
+        /** A node of a ring: its own address, and the seeds it joins through. */
+        public Settings inRing(String nodeAddress, String seedList) {
+            return new Settings(nativePort, storagePort, dataDir, maxHeap, startTimeout, yamlOverrides, nodeAddress, seedList);
         }
 
         /** Logins and permissions, as docker-compose runs the node: the superuser {@link #SUPERUSER} makes the roles. */
@@ -115,15 +122,18 @@ public final class LocalCassandra implements CassandraCluster {
     }
 
     public static LocalCassandra start(Settings settings) {
-        int nativePort = LoopbackPorts.resolve(settings.nativePort(), "Cassandra CQL");
-        int storagePort = LoopbackPorts.resolve(settings.storagePort(), "Cassandra storage");
+        int nativePort = settings.nativePort() == 0 ? LoopbackPorts.free() : settings.nativePort();
+        int storagePort = settings.storagePort() == 0 ? LoopbackPorts.free() : settings.storagePort();
+        LoopbackPorts.requireFree(settings.address(), nativePort, "Cassandra CQL");
+        LoopbackPorts.requireFree(settings.address(), storagePort, "Cassandra storage");
         String classpath = nodeClasspath();
         DataDirectory dataDir = DataDirectory.of(settings.dataDir(), "inkstream-cassandra-");
         Path logDir = dataDir.resolve("logs");
         Path confDir = dataDir.resolve("conf");
         Path yaml = confDir.resolve("cassandra.yaml");
         Path logback = confDir.resolve("logback.xml");
-        write(yaml, cassandraYaml(nativePort, storagePort, dataDir.path(), settings.yamlOverrides()));
+        String seeds = settings.seeds() == null ? settings.address() + ":" + storagePort : settings.seeds();
+        write(yaml, cassandraYaml(nativePort, storagePort, dataDir.path(), settings.address(), seeds, settings.yamlOverrides()));
         write(logback, resource("logback.xml"));
 
         List<String> command = new ArrayList<>();
@@ -138,9 +148,11 @@ public final class LocalCassandra implements CassandraCluster {
         command.add("-Dcassandra.logdir=" + logDir);
         command.add("-Dlogback.configurationFile=" + logback);
         command.add("-Dcassandra-foreground=yes");
-        // A single node has no one to gossip with: skip the waits meant for rings.
+        // A single node has no one to gossip with: skip the waits meant for rings. A node joining a ring through another
+        // seed waits the ring delay for the seed's first answer (its "shadow round"): 0 there failed on a loaded machine.
         command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
-        command.add("-Dcassandra.ring_delay_ms=0");
+        boolean ownSeed = seeds.equals(settings.address() + ":" + storagePort);
+        command.add("-Dcassandra.ring_delay_ms=" + (ownSeed ? 0 : 15_000));
         command.add("-Dcassandra.superuser_setup_delay_ms=0");
         command.addAll(List.of("-cp", classpath, "org.apache.cassandra.service.CassandraDaemon", "-f"));
 
@@ -157,7 +169,7 @@ public final class LocalCassandra implements CassandraCluster {
             dataDir.close();
             throw new InfrastructureException("cannot fork the Cassandra node: " + e.getMessage(), e);
         }
-        LocalCassandra node = new LocalCassandra(process, dataDir, new InetSocketAddress("127.0.0.1", nativePort),
+        LocalCassandra node = new LocalCassandra(process, dataDir, new InetSocketAddress(settings.address(), nativePort),
                 settings.authenticated());
         try {
             node.awaitCql(settings.startTimeout(), logDir);
@@ -165,7 +177,7 @@ public final class LocalCassandra implements CassandraCluster {
             node.close();
             throw e;
         }
-        log.info("cassandra started cql=127.0.0.1:{} pid={} data_dir={} startup_ms={}", nativePort, process.pid(),
+        log.info("cassandra started cql={}:{} pid={} data_dir={} startup_ms={}", settings.address(), nativePort, process.pid(),
                 dataDir.path(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return node;
     }
@@ -206,8 +218,10 @@ public final class LocalCassandra implements CassandraCluster {
                 .collect(Collectors.toList());
     }
 
-    static String cassandraYaml(int nativePort, int storagePort, Path dataDir, Map<String, String> overrides) {
+    static String cassandraYaml(int nativePort, int storagePort, Path dataDir, String address, String seeds, Map<String, String> overrides) {
         String base = resource("cassandra.yaml")
+                .replace("${address}", address)
+                .replace("${seeds}", seeds)
                 .replace("${native_port}", Integer.toString(nativePort))
                 .replace("${storage_port}", Integer.toString(storagePort))
                 .replace("${data_dir}", dataDir.toString());

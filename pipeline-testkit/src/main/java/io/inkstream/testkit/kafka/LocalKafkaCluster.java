@@ -1,0 +1,276 @@
+package io.inkstream.testkit.kafka;
+
+import io.inkstream.testkit.DataDirectory;
+import io.inkstream.testkit.InfrastructureException;
+import io.inkstream.testkit.LoopbackPorts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real KRaft cluster of several nodes inside this JVM: node {@code i} (1-based) is broker and
+ * controller at once and listens on its own loopback address, {@code 127.0.0.i}, with the same
+ * two ports on each, so that the cluster looks like N machines. The controller quorum is every
+ * node (a majority must be up), internal and new topics get one replica per node and
+ * {@code min.insync.replicas} one fewer, so one node can stop without refusing a write that asks
+ * for {@code acks=all}. {@link #stop} and {@link #start} take one node down and back, as a fault
+ * test or an operator restarting a machine does.
+ */
+public final class LocalKafkaCluster implements KafkaCluster {
+    private static final Logger log = LoggerFactory.getLogger(LocalKafkaCluster.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    /**
+     * @param nodes          how many (2 or more; one node is {@link LocalKafka})
+     * @param brokerPort     the PLAINTEXT listener port of every node, 0 for a free one
+     * @param controllerPort the KRaft controller port of every node, 0 for a free one
+     * @param dataDir        node {@code i}'s log lives in {@code node-i} here (kept on close), or null for a temporary directory
+     */
+    public record Settings(int nodes, int brokerPort, int controllerPort, Path dataDir) {
+        public Settings {
+            if (nodes < 2 || nodes > 9) {
+                throw new IllegalArgumentException("a local cluster has 2 to 9 nodes, not " + nodes);
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final DataDirectory dataDir;
+    private final int brokerPort;
+    private final int controllerPort;
+    private final KafkaRaftServer[] servers;
+    private final String bootstrapServers;
+
+    private LocalKafkaCluster(Settings settings, DataDirectory dataDir, int brokerPort, int controllerPort) {
+        this.settings = settings;
+        this.dataDir = dataDir;
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+        this.servers = new KafkaRaftServer[settings.nodes()];
+        this.bootstrapServers = IntStream.rangeClosed(1, settings.nodes()).mapToObj(i -> address(i) + ":" + brokerPort)
+                .collect(Collectors.joining(","));
+    }
+
+    public static LocalKafkaCluster start(Settings settings) {
+        int brokerPort = settings.brokerPort() == 0 ? LoopbackPorts.free() : settings.brokerPort();
+        int controllerPort = settings.controllerPort() == 0 ? LoopbackPorts.free() : settings.controllerPort();
+        for (int node = 1; node <= settings.nodes(); node++) {
+            LoopbackPorts.requireFree(address(node), brokerPort, "Kafka broker");
+            LoopbackPorts.requireFree(address(node), controllerPort, "Kafka controller");
+        }
+        DataDirectory dataDir = DataDirectory.of(settings.dataDir(), "inkstream-kafka-cluster-");
+        LocalKafkaCluster cluster = new LocalKafkaCluster(settings, dataDir, brokerPort, controllerPort);
+        long started = System.nanoTime();
+        try {
+            String clusterId = Uuid.randomUuid().toString();
+            for (int node = 1; node <= settings.nodes(); node++) {
+                Path logDir = cluster.logDir(node);
+                // A directory formatted by an earlier run keeps its cluster id, which every node shares.
+                if (!Files.exists(logDir.resolve("meta.properties"))) {
+                    format(writeProperties(dataDir.path().resolve("node-" + node + ".properties"), cluster.properties(node)), clusterId);
+                }
+            }
+            // A node's start returns once it has caught up with the quorum's metadata, which needs a majority: all at once.
+            List<CompletableFuture<Void>> starts = IntStream.rangeClosed(1, settings.nodes())
+                    .mapToObj(node -> CompletableFuture.runAsync(() -> cluster.startNode(node))).toList();
+            try {
+                CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+            }
+            cluster.awaitBrokers(settings.nodes());
+            log.info("kafka cluster started nodes={} bootstrap={} data_dir={} startup_ms={}", settings.nodes(), cluster.bootstrapServers,
+                    dataDir.path(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e instanceof InfrastructureException ? e : new InfrastructureException("the Kafka cluster failed to start: " + e, e);
+        }
+    }
+
+    /** Node {@code i}'s address: {@code 127.0.0.i}. */
+    public static String address(int node) {
+        return "127.0.0." + node;
+    }
+
+    public int nodes() {
+        return settings.nodes();
+    }
+
+    /** Stops one node cleanly (its partitions' leadership moves to the others); {@link #start(int)} brings it back. */
+    public void stop(int node) {
+        KafkaRaftServer server;
+        synchronized (this) {
+            server = servers[node - 1];
+            servers[node - 1] = null;
+        }
+        if (server == null) {
+            return;
+        }
+        server.shutdown();
+        server.awaitShutdown();
+        log.info("kafka node stopped node={} address={}", node, address(node));
+    }
+
+    /** Starts a stopped node again on its log; returns once it has caught up with the cluster's metadata. */
+    public void start(int node) {
+        startNode(node);
+        awaitBrokers(settings.nodes());
+        log.info("kafka node started node={} address={}", node, address(node));
+    }
+
+    private void startNode(int node) {
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(properties(node), false), Time.SYSTEM);
+        synchronized (this) {
+            servers[node - 1] = server;
+        }
+        server.startup();
+    }
+
+    private Path logDir(int node) {
+        return dataDir.resolve("node-" + node).resolve("kraft-logs");
+    }
+
+    private Map<String, String> properties(int node) {
+        String host = address(node);
+        int nodes = settings.nodes();
+        String voters = IntStream.rangeClosed(1, nodes).mapToObj(i -> i + "@" + address(i) + ":" + controllerPort)
+                .collect(Collectors.joining(","));
+        String replicas = Integer.toString(nodes);
+        String minInSync = Integer.toString(nodes - 1);
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", Integer.toString(node));
+        p.put("controller.quorum.voters", voters);
+        p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", logDir(node).toString());
+        p.put("num.partitions", "1");
+        // Every topic on every node, and a write acknowledged by all but one: one node may stop without losing or refusing anything.
+        p.put("default.replication.factor", replicas);
+        p.put("min.insync.replicas", minInSync);
+        p.put("offsets.topic.replication.factor", replicas);
+        p.put("offsets.topic.num.partitions", "6");
+        p.put("transaction.state.log.replication.factor", replicas);
+        p.put("transaction.state.log.min.isr", minInSync);
+        p.put("transaction.state.log.num.partitions", "6");
+        p.put("share.coordinator.state.topic.replication.factor", replicas);
+        p.put("share.coordinator.state.topic.min.isr", minInSync);
+        p.put("unclean.leader.election.enable", "false");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("auto.create.topics.enable", "false");
+        // Several nodes share a small machine with the services: the defaults (3 network and 8 request threads each) only add
+        // context switches there.
+        p.put("num.network.threads", "1");
+        p.put("num.io.threads", "2");
+        p.put("num.replica.fetchers", "1");
+        return p;
+    }
+
+    private static Path writeProperties(Path file, Map<String, String> props) {
+        Properties properties = new Properties();
+        properties.putAll(props);
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            properties.store(out, "written by Inkstream's LocalKafkaCluster");
+        } catch (IOException e) {
+            throw new InfrastructureException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        return file;
+    }
+
+    /** Formats a node's new log directory: the static quorum is in its properties, the cluster id is shared. */
+    private static void format(Path propertiesFile, String clusterId) {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+            code = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", propertiesFile.toString(), "--ignore-formatted"}, out);
+        } catch (Exception e) {
+            throw new InfrastructureException("formatting a Kafka node's log directory failed: " + e.getMessage(), e);
+        }
+        if (code != 0) {
+            throw new InfrastructureException("formatting a Kafka node's log directory failed (exit " + code + "): "
+                    + output.toString(StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    /** Waits until the cluster reports {@code expected} brokers; fails with the last count or error at the deadline. */
+    private void awaitBrokers(int expected) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Properties props = clientProperties();
+        props.put("request.timeout.ms", "2000");
+        props.put("default.api.timeout.ms", "2000");
+        try (Admin admin = Admin.create(props)) {
+            String last = "no answer";
+            while (System.nanoTime() < deadline) {
+                try {
+                    int brokers = admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).size();
+                    if (brokers >= expected) {
+                        return;
+                    }
+                    last = brokers + " brokers";
+                } catch (Exception e) {
+                    last = e.toString();
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InfrastructureException("interrupted while waiting for the Kafka cluster", e);
+                }
+            }
+            throw new InfrastructureException("the Kafka cluster at " + bootstrapServers + " did not show " + expected + " brokers within "
+                    + READY_TIMEOUT.toSeconds() + " s; last: " + last);
+        }
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    @Override
+    public void close() {
+        try {
+            List<Integer> running = new ArrayList<>();
+            synchronized (this) {
+                for (int node = 1; node <= servers.length; node++) {
+                    if (servers[node - 1] != null) {
+                        running.add(node);
+                    }
+                }
+            }
+            // All at once: the last nodes of a quorum wait for each other to shut down cleanly.
+            CompletableFuture.allOf(running.stream().map(node -> CompletableFuture.runAsync(() -> stop(node)))
+                    .toArray(CompletableFuture[]::new)).join();
+            log.info("kafka cluster stopped bootstrap={}", bootstrapServers);
+        } finally {
+            dataDir.close();
+        }
+    }
+}
