@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * checked against the query's hash, in PredictionStoreIT.)
  */
 class PageCursorFuzzTest {
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void refusesOrReadsAnyCursor(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.UTF_8); // as the gateway decodes a query parameter
         PredictionReader.Cursor cursor;

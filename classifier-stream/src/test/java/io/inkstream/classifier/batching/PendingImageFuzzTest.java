@@ -8,7 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * out-of-memory (a count or length believed before it is checked) is a finding.
  */
 class PendingImageFuzzTest {
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void readsOrRefusesAnyEntry(byte[] data) {
         PendingImage image;
         try {

@@ -9,7 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * artifacts under the Inputs directory (metadata with short weights, an unknown entry).
  */
 class ModelArtifactFuzzTest {
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "20s")
     void refusesOrReadsAnyArtifact(byte[] data) {
         ModelArtifact artifact;
         try {

@@ -12,7 +12,7 @@ class DigitPreprocessorFuzzTest {
     /** Small limits keep each execution cheap; the checks are the same at any size. */
     private static final DigitPreprocessor PREPROCESSOR = new DigitPreprocessor(new PreprocessingLimits(256 * 1024, 1024, 1024));
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "40s")
     void refusesOrNormalisesAnyInput(byte[] data) {
         PreprocessedDigit digit;
         try {

@@ -136,9 +136,11 @@ class PipelineFaultsIT {
             awaitHealthy(classifierPort, "classifier");
             awaitHealthy(sinkPort, "sink");
             uploader.start();
-            pause(Duration.ofSeconds(20));
-            // Freshly started JVMs fall behind at first: the baseline is the 10 s of steady traffic once they caught up.
+            pause(Duration.ofSeconds(10));
+            // Freshly started JVMs fall behind at first: the baseline is the 10 s of steady traffic once they caught up (the
+            // 5 s that settle gives every fault, and 5 s more).
             settle(watcher);
+            pause(Duration.ofSeconds(5));
 
             long start = nowMicros();
             classifier.kill();
@@ -462,7 +464,7 @@ class PipelineFaultsIT {
 
     /**
      * One fault at a time: waits until the backlog the last fault left is stored (under a second of
-     * uploads still pending), then 10 s of steady traffic before the next.
+     * uploads still pending), then 5 s of steady traffic before the next.
      */
     private static void settle(RowWatcher watcher) throws InterruptedException {
         long deadline = System.nanoTime() + SETTLE_BOUND.toNanos();
@@ -473,7 +475,7 @@ class PipelineFaultsIT {
             }
             Thread.sleep(500);
         }
-        pause(Duration.ofSeconds(10));
+        pause(Duration.ofSeconds(5));
     }
 
     private static void pause(Duration duration) throws InterruptedException {

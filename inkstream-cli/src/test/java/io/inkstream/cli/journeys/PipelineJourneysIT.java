@@ -3,6 +3,8 @@ package io.inkstream.cli.journeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inkstream.classifier.ClassifierConfig;
 import io.inkstream.classifier.models.ModelPublisher;
 import io.inkstream.classifier.reclassify.ReclassifyRun;
@@ -27,6 +29,10 @@ import io.inkstream.testkit.junit.SharedInfrastructure;
 import io.inkstream.testkit.kafka.KafkaCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +44,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -203,6 +213,59 @@ class PipelineJourneysIT {
         }
         assertThat(found).isZero();
         assertThat(answer.toString(StandardCharsets.UTF_8)).startsWith(ids.get(0) + " ").contains("true=" + digits.label(0));
+    }
+
+    /**
+     * The Grafana dashboard that compose provisions (deploy/grafana) queries only metrics the running
+     * services export. A few are made on first use (a refused request, a dead letter): this makes
+     * one of each first, as an operator's day would.
+     */
+    @Test
+    @Order(5)
+    void everyMetricTheDashboardQueriesIsExportedByARunningService() throws Exception {
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("..", "deploy", "grafana", "dashboards", "inkstream.json").toFile());
+        Set<String> queried = new TreeSet<>();
+        Pattern metric = Pattern.compile("\\b((?:inkstream|kafka|jvm|process)_[a-z0-9_]+)\\b");
+        for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode target : panel.get("targets")) {
+                Matcher names = metric.matcher(target.get("expr").asText());
+                while (names.find()) {
+                    queried.add(names.group(1));
+                }
+            }
+        }
+        assertThat(queried).as("metrics the dashboard queries").hasSizeGreaterThan(10);
+
+        HttpClient http = HttpClient.newHttpClient();
+        String gateway = "http://127.0.0.1:" + services.gateway().port();
+        // A refused upload (an unknown format), a refused request (a page of another origin), and a dead letter in each stage.
+        http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/images")).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("not an image")).build(), HttpResponse.BodyHandlers.discarding());
+        http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/images")).header("Origin", "http://elsewhere.example")
+                .header("Content-Type", "application/x-mnist").POST(HttpRequest.BodyPublishers.ofByteArray(digits.images().imageBytes(0)))
+                .build(), HttpResponse.BodyHandlers.discarding());
+        Properties props = kafka.clientProperties();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.IMAGES, "metrics-" + UUID.randomUUID(), "not an image".getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(Topics.PREDICTIONS, "metrics-" + UUID.randomUUID(), "not a prediction".getBytes(StandardCharsets.UTF_8)));
+        }
+
+        List<String> endpoints = List.of(gateway + "/metrics", "http://127.0.0.1:" + services.classifier().httpPort() + "/metrics",
+                "http://127.0.0.1:" + services.sink().httpPort() + "/metrics");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Set<String> missing = new TreeSet<>(queried);
+        while (!missing.isEmpty() && System.nanoTime() < deadline) {
+            Set<String> exported = new TreeSet<>();
+            for (String endpoint : endpoints) {
+                http.send(HttpRequest.newBuilder(URI.create(endpoint)).build(), HttpResponse.BodyHandlers.ofString()).body().lines()
+                        .filter(line -> !line.startsWith("#")).map(line -> line.split("[{ ]", 2)[0]).forEach(exported::add);
+            }
+            missing.removeAll(exported);
+            if (!missing.isEmpty()) {
+                Thread.sleep(1000);
+            }
+        }
+        assertThat(missing).as("metrics the dashboard queries that no running service exports").isEmpty();
     }
 
     private static byte[] image(int index, boolean png) {

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stopped the same read is refused.
  */
 class ClusterStackIT {
-    private static final int PER_PHASE = 20;
+    private static final int PER_PHASE = 10;
     private static final Duration STORED_WITHIN = Duration.ofMinutes(3);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

@@ -7,6 +7,7 @@ import io.inkstream.contract.config.ConfigurationException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** `inkstream up --host` beyond loopback without a key is refused before a broker or a node starts. */
 class UpCommandTest {
@@ -23,9 +24,25 @@ class UpCommandTest {
         up.storagePort = 0;
         up.classifierHttpPort = 0;
         up.sinkHttpPort = 0;
+        up.brokers = 1;
+        up.cassandraNodes = 1;
 
         assertThatThrownBy(up::call).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("would listen on 0.0.0.0 with no API key");
+        assertThat(data).isEmptyDirectory();
+    }
+
+    @Test
+    void aClusterOfNoNodesOrMoreThanNineIsRefusedBeforeAnythingStarts(@TempDir Path data) {
+        for (int[] sizes : new int[][] {{0, 1}, {1, 10}}) {
+            UpCommand up = new UpCommand();
+            up.dataDir = data;
+            up.host = "127.0.0.1";
+            up.brokers = sizes[0];
+            up.cassandraNodes = sizes[1];
+            assertThatThrownBy(up::call).isInstanceOf(CommandLine.ParameterException.class)
+                    .hasMessageContaining("--brokers and --cassandra-nodes take 1 to 9");
+        }
         assertThat(data).isEmptyDirectory();
     }
 }

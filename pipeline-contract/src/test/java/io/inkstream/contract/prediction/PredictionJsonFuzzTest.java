@@ -9,7 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class PredictionJsonFuzzTest {
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "20s")
     void parsesOrRefusesAnyValue(byte[] value) {
         Prediction prediction;
         try {
