@@ -115,12 +115,20 @@ class ClassifierCrashIT {
             }, "image-producer");
             producer.start();
 
+            boolean losesImages = BatchSettings.Buffer.MEMORY_UNSAFE.name().equals(settings.get(ClassifierConfig.BATCH_BUFFER));
             int[] killAfter = {300, 1300, 2500};
             for (int round = 0; round < killAfter.length; round++) {
                 try (ServiceProcess classifier = ServiceProcess.start(ClassifierProcess.MAIN, ClassifierProcess.environment(kafka.bootstrapServers(),
                         applicationId, Files.createDirectories(temp.resolve("state-" + round)), version, settings), log)) {
-                    assertThat(collector.awaitDistinct(version, killAfter[round], Duration.ofSeconds(120)))
-                            .as("round %d reached %d predictions; classifier log:%n%s", round, killAfter[round], tail(log)).isTrue();
+                    boolean reached = collector.awaitDistinct(version, killAfter[round], Duration.ofSeconds(losesImages ? 40 : 120));
+                    // The memory-only buffer may lose so much in the first kills that a later count is out of reach (seen in
+                    // CI: under 2,500 of 4,000 left): that is the loss the control exists to show, so its rounds go on.
+                    if (!losesImages) {
+                        assertThat(reached).as("round %d reached %d predictions; classifier log:%n%s", round, killAfter[round], tail(log))
+                                .isTrue();
+                    } else if (!reached) {
+                        System.out.printf("memory-only buffer: round %d did not reach %d predictions within 40 s%n", round, killAfter[round]);
+                    }
                     // Where the kill hurts: predictions became visible with the commit after a flush, the next flush is
                     // about a second away (the wait), and in the next 600 ms at least two bursts of 50 images arrive and
                     // are committed (every 100 ms) while still buffered.
@@ -133,7 +141,6 @@ class ClassifierCrashIT {
             try (ServiceProcess last = ServiceProcess.start(ClassifierProcess.MAIN,
                     ClassifierProcess.environment(kafka.bootstrapServers(), applicationId, Files.createDirectories(temp.resolve("state-last")), version,
                     settings), log)) {
-                boolean losesImages = BatchSettings.Buffer.MEMORY_UNSAFE.name().equals(settings.get(ClassifierConfig.BATCH_BUFFER));
                 collector.awaitDistinct(version, IMAGES, losesImages ? Duration.ofSeconds(20) : Duration.ofSeconds(180));
             } // stopped: nothing more is written, so the topic's end is final
             // The verdict reads every committed prediction to the end offsets, duplicates included.
