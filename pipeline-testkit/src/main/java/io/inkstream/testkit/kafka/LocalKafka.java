@@ -3,11 +3,6 @@ package io.inkstream.testkit.kafka;
 import io.inkstream.testkit.DataDirectory;
 import io.inkstream.testkit.InfrastructureException;
 import io.inkstream.testkit.LoopbackPorts;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +14,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -111,7 +104,7 @@ public final class LocalKafka implements KafkaCluster {
                 props.putAll(securedListeners(brokerPort, controllerPort, settings.scramUsers().get(ADMIN)));
             }
             props.putAll(settings.overrides());
-            Path propertiesFile = writeProperties(dataDir.path().resolve("server.properties"), props);
+            Path propertiesFile = KraftNodes.writeProperties(dataDir.path().resolve("server.properties"), props);
             // A directory formatted by an earlier run keeps its cluster id: formatting again would need that id.
             if (!Files.exists(dataDir.resolve("kraft-logs").resolve("meta.properties"))) {
                 format(propertiesFile, settings.scramUsers());
@@ -121,7 +114,7 @@ public final class LocalKafka implements KafkaCluster {
             server.startup();
             String bootstrap = "127.0.0.1:" + brokerPort;
             LocalKafka kafka = new LocalKafka(server, dataDir, bootstrap, settings.scramUsers());
-            kafka.awaitReady();
+            KraftNodes.awaitBrokers(kafka.clientProperties(), bootstrap, 1, READY_TIMEOUT);
             log.info("kafka started bootstrap={} data_dir={} startup_ms={}", bootstrap, dataDir.path(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return kafka;
@@ -210,66 +203,13 @@ public final class LocalKafka implements KafkaCluster {
         return scramUsers.isEmpty() ? KafkaCluster.super.clientProperties() : clientProperties(ADMIN);
     }
 
-    private static Path writeProperties(Path file, Map<String, String> props) {
-        Properties properties = new Properties();
-        properties.putAll(props);
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            properties.store(out, "written by Inkstream's LocalKafka");
-        } catch (IOException e) {
-            throw new InfrastructureException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-        return file;
-    }
-
     /** Formats a new log directory as a standalone KRaft quorum of this one node. */
     private static void format(Path propertiesFile, Map<String, String> scramUsers) {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int code;
-        List<String> args = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(), "-c", propertiesFile.toString(),
-                "--standalone", "--ignore-formatted"));
+        List<String> extra = new ArrayList<>(List.of("--standalone"));
         // SCRAM credentials of a KRaft cluster live in its metadata: written with the first records, before anyone logs in.
-        scramUsers.forEach((user, password) -> args.addAll(List.of("--add-scram",
+        scramUsers.forEach((user, password) -> extra.addAll(List.of("--add-scram",
                 SCRAM_MECHANISM + "=[name=" + user + ",password=" + password + "]")));
-        try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            code = StorageTool.execute(args.toArray(String[]::new), out);
-        } catch (Exception e) {
-            throw new InfrastructureException("formatting the Kafka log directory failed: " + e.getMessage(), e);
-        }
-        if (code != 0) {
-            throw new InfrastructureException("formatting the Kafka log directory failed (exit " + code + "): "
-                    + output.toString(StandardCharsets.UTF_8).strip());
-        }
-    }
-
-    private void awaitReady() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        Properties props = clientProperties();
-        props.put("request.timeout.ms", "2000");
-        props.put("default.api.timeout.ms", "2000");
-        try (Admin admin = Admin.create(props)) {
-            Exception last = null;
-            while (System.nanoTime() < deadline) {
-                try {
-                    if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (Exception e) {
-                    last = e;
-                }
-                sleepBriefly();
-            }
-            throw new InfrastructureException("the Kafka broker at " + bootstrapServers + " did not become ready within "
-                    + READY_TIMEOUT.toSeconds() + " s" + (last == null ? "" : ": " + last));
-        }
-    }
-
-    private static void sleepBriefly() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InfrastructureException("interrupted while waiting for the Kafka broker", e);
-        }
+        KraftNodes.format(propertiesFile, Uuid.randomUuid().toString(), extra);
     }
 
     @Override

@@ -3,11 +3,6 @@ package io.inkstream.testkit.kafka;
 import io.inkstream.testkit.DataDirectory;
 import io.inkstream.testkit.InfrastructureException;
 import io.inkstream.testkit.LoopbackPorts;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +17,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -90,7 +82,8 @@ public final class LocalKafkaCluster implements KafkaCluster {
                 Path logDir = cluster.logDir(node);
                 // A directory formatted by an earlier run keeps its cluster id, which every node shares.
                 if (!Files.exists(logDir.resolve("meta.properties"))) {
-                    format(writeProperties(dataDir.path().resolve("node-" + node + ".properties"), cluster.properties(node)), clusterId);
+                    KraftNodes.format(KraftNodes.writeProperties(dataDir.path().resolve("node-" + node + ".properties"), cluster.properties(node)),
+                            clusterId, List.of());
                 }
             }
             // A node's start returns once it has caught up with the quorum's metadata, which needs a majority: all at once.
@@ -193,60 +186,8 @@ public final class LocalKafkaCluster implements KafkaCluster {
         return p;
     }
 
-    private static Path writeProperties(Path file, Map<String, String> props) {
-        Properties properties = new Properties();
-        properties.putAll(props);
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            properties.store(out, "written by Inkstream's LocalKafkaCluster");
-        } catch (IOException e) {
-            throw new InfrastructureException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-        return file;
-    }
-
-    /** Formats a node's new log directory: the static quorum is in its properties, the cluster id is shared. */
-    private static void format(Path propertiesFile, String clusterId) {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            code = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", propertiesFile.toString(), "--ignore-formatted"}, out);
-        } catch (Exception e) {
-            throw new InfrastructureException("formatting a Kafka node's log directory failed: " + e.getMessage(), e);
-        }
-        if (code != 0) {
-            throw new InfrastructureException("formatting a Kafka node's log directory failed (exit " + code + "): "
-                    + output.toString(StandardCharsets.UTF_8).strip());
-        }
-    }
-
-    /** Waits until the cluster reports {@code expected} brokers; fails with the last count or error at the deadline. */
     private void awaitBrokers(int expected) {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        Properties props = clientProperties();
-        props.put("request.timeout.ms", "2000");
-        props.put("default.api.timeout.ms", "2000");
-        try (Admin admin = Admin.create(props)) {
-            String last = "no answer";
-            while (System.nanoTime() < deadline) {
-                try {
-                    int brokers = admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).size();
-                    if (brokers >= expected) {
-                        return;
-                    }
-                    last = brokers + " brokers";
-                } catch (Exception e) {
-                    last = e.toString();
-                }
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InfrastructureException("interrupted while waiting for the Kafka cluster", e);
-                }
-            }
-            throw new InfrastructureException("the Kafka cluster at " + bootstrapServers + " did not show " + expected + " brokers within "
-                    + READY_TIMEOUT.toSeconds() + " s; last: " + last);
-        }
+        KraftNodes.awaitBrokers(clientProperties(), bootstrapServers, expected, READY_TIMEOUT);
     }
 
     @Override
