@@ -7,6 +7,7 @@ import io.inkstream.gateway.guard.OriginPolicy;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.http.GatewayApp;
 import io.inkstream.gateway.publish.ImagePublisher;
+import io.inkstream.gateway.publish.PublishedImages;
 import io.inkstream.gateway.query.ModelCatalog;
 import io.inkstream.gateway.query.RecentUploads;
 import io.inkstream.gateway.upload.SharedKeys;
@@ -37,14 +38,17 @@ public final class GatewayService implements AutoCloseable {
 
     private final Javalin app;
     private final ImagePublisher publisher;
+    private final PublishedImages published;
     private final ModelCatalog catalog;
     private final CqlSession session;
     private final Admin admin;
     private final Path spool;
 
-    private GatewayService(Javalin app, ImagePublisher publisher, ModelCatalog catalog, CqlSession session, Admin admin, Path spool) {
+    private GatewayService(Javalin app, ImagePublisher publisher, PublishedImages published, ModelCatalog catalog, CqlSession session,
+                           Admin admin, Path spool) {
         this.app = app;
         this.publisher = publisher;
+        this.published = published;
         this.catalog = catalog;
         this.session = session;
         this.admin = admin;
@@ -78,6 +82,8 @@ public final class GatewayService implements AutoCloseable {
         ImagePublisher publisher = ImagePublisher.create(config.kafkaClientBase(), config.publishTimeout(), config.producerOverrides(),
                 config.answer());
         new KafkaClientMetrics(publisher.producer()).bindTo(meters);
+        // Read only when a request takes over the Idempotency-Key of one that died publishing: a minute of uploads at 1,000/s.
+        PublishedImages published = PublishedImages.create(config.kafkaClientBase(), 60_000);
         ModelCatalog catalog = ModelCatalog.start(config.kafkaClientBase(), reader, config.pinnedModel(), config.modelTrust());
 
         GatewayHealth health = new GatewayHealth(admin, session, catalog);
@@ -89,8 +95,8 @@ public final class GatewayService implements AutoCloseable {
                 new RecentUploads(100_000), new GatewayMetrics(meters), health::check, meters::scrape, edge, config.maxFiles(),
                 config.maxRequestBytes(),
                 // A claim unsettled for twice the publish timeout has lost its owner.
-                new SharedKeys(session, config.publishTimeout().multipliedBy(2), Clock.systemUTC())));
-        GatewayService service = new GatewayService(app, publisher, catalog, session, admin, spool);
+                new SharedKeys(session, config.publishTimeout().multipliedBy(2), Clock.systemUTC(), published)));
+        GatewayService service = new GatewayService(app, publisher, published, catalog, session, admin, spool);
         try {
             app.start(config.host(), config.port());
         } catch (RuntimeException e) {
@@ -132,6 +138,7 @@ public final class GatewayService implements AutoCloseable {
         log.info("gateway stopping");
         app.stop();
         publisher.close();
+        published.close();
         catalog.close();
         session.close();
         admin.close(Duration.ofSeconds(5));

@@ -27,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -126,13 +127,15 @@ final class UploadHandler implements Handler {
 
         String digest = digest(uploads);
         Optional<String> owner = Optional.empty();
+        Set<String> onTopic = Set.of(); // images a request that held the key before got onto the topic
         if (key.isPresent()) {
             // This instance's memory first (a retry here costs no round trip), then the keys every instance shares.
             Optional<IdempotencyKeys.Answer> earlier = idempotencyKeys.answered(key.get());
             if (earlier.isPresent() && !earlier.get().requestDigest().equals(digest)) {
                 throw reused(key.get());
             }
-            SharedKeys.Decision decision = earlier.isPresent() ? new SharedKeys.Decision.Replay() : claim(key.get(), digest);
+            SharedKeys.Decision decision = earlier.isPresent() ? new SharedKeys.Decision.Replay() : claim(key.get(), digest,
+                    uploads.stream().map(Upload::imageId).toList());
             if (decision instanceof SharedKeys.Decision.Reused) {
                 throw reused(key.get());
             }
@@ -145,12 +148,15 @@ final class UploadHandler implements Handler {
             }
             if (decision instanceof SharedKeys.Decision.Publish publish) {
                 owner = Optional.of(publish.owner());
+                onTopic = publish.onTopic();
             } // Unavailable: published without a claim, under the ids the key gives all the same.
         }
         Optional<String> claimed = owner;
+        Set<String> skipped = onTopic;
 
         long started = System.nanoTime();
-        CompletableFuture<Object> answered = publisher.publish(uploads, Instant.now()).handle((ok, error) -> {
+        List<Upload> toPublish = skipped.isEmpty() ? uploads : uploads.stream().filter(u -> !skipped.contains(u.imageId())).toList();
+        CompletableFuture<Object> answered = publisher.publish(toPublish, Instant.now()).handle((ok, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 metrics.publishFailed();
@@ -179,9 +185,9 @@ final class UploadHandler implements Handler {
         return true;
     }
 
-    private SharedKeys.Decision claim(String key, String digest) {
+    private SharedKeys.Decision claim(String key, String digest, List<String> imageIds) {
         try {
-            return sharedKeys.claim(key, digest);
+            return sharedKeys.claim(key, digest, imageIds);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiProblem(503, "shutting-down", "the gateway is stopping; retry with the same Idempotency-Key",

@@ -5,10 +5,13 @@ import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.inkstream.gateway.publish.PublishedImages;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * publishes; a retry, on any instance, finds the claim and is answered without publishing again;
  * two concurrent requests with one key publish once, the second waiting for the first. A claim whose
  * owner died (still publishing after the publish timeout and a margin) or whose publication failed
- * is taken over, again by a lightweight transaction, so that exactly one retry publishes.
+ * is taken over, again by a lightweight transaction, so that exactly one retry goes on; it publishes only
+ * what the dead or failed request did not get onto the topic ({@code PublishedImages}).
  *
  * <p>When Cassandra cannot be reached the request is published anyway, under the ids derived from its
  * key ({@link IdempotencyKeys#imageId}): availability first; a retry during an outage may then be
@@ -34,8 +38,12 @@ public final class SharedKeys {
 
     /** What a request may do with its key. */
     public sealed interface Decision {
-        /** This request owns the key: publish, then report {@link #published} or {@link #failed}. */
-        record Publish(String owner) implements Decision {
+        /**
+         * This request owns the key: publish, then report {@link #published} or {@link #failed}. {@code onTopic}: the
+         * images that a request which held the key before, and died or failed while publishing, got onto the topic after
+         * all; they must not go there twice.
+         */
+        record Publish(String owner, Set<String> onTopic) implements Decision {
         }
 
         /** The images were published for this key before: answer as then, publish nothing. */
@@ -53,15 +61,21 @@ public final class SharedKeys {
 
     private final CqlSession session;
     private final Duration staleAfter;
+    private final PublishedImages topic;
     private final Clock clock;
     private final PreparedStatement claim;
     private final PreparedStatement takeOver;
     private final PreparedStatement settle;
     private volatile boolean unavailable;
 
-    /** @param staleAfter how long a claim may stay unsettled before its owner counts as dead: more than the publish timeout */
-    public SharedKeys(CqlSession session, Duration staleAfter, Clock clock) {
+    /**
+     * @param staleAfter how long a claim may stay unsettled before its owner counts as dead: more than the publish timeout,
+     *                   so that nothing the owner sent can still reach the broker after that
+     * @param topic      where a taken-over claim's images are looked for
+     */
+    public SharedKeys(CqlSession session, Duration staleAfter, Clock clock, PublishedImages topic) {
         this.session = session;
+        this.topic = topic;
         this.staleAfter = staleAfter;
         this.clock = clock;
         this.claim = session.prepare("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at)"
@@ -71,8 +85,8 @@ public final class SharedKeys {
         this.settle = session.prepare("UPDATE inkstream.upload_keys SET state = ? WHERE idempotency_key = ? IF owner = ?");
     }
 
-    /** Claims the key for a request whose images have this digest, waiting while another request holds it. */
-    public Decision claim(String key, String digest) throws InterruptedException {
+    /** Claims the key for a request whose images have this digest and these ids, waiting while another request holds it. */
+    public Decision claim(String key, String digest, List<String> imageIds) throws InterruptedException {
         String owner = UUID.randomUUID().toString();
         Instant waitUntil = clock.instant().plus(staleAfter).plus(staleAfter);
         try {
@@ -80,7 +94,7 @@ public final class SharedKeys {
                 ResultSet inserted = session.execute(claim.bind(key, digest, owner, clock.instant()));
                 available();
                 if (inserted.wasApplied()) {
-                    return new Decision.Publish(owner);
+                    return new Decision.Publish(owner, Set.of());
                 }
                 Row held = inserted.one();
                 if (!digest.equals(held.getString("request_digest"))) {
@@ -95,8 +109,7 @@ public final class SharedKeys {
                     ResultSet taken = session.execute(takeOver.bind(owner, clock.instant(), key, held.getString("owner"),
                             state.name().toLowerCase(Locale.ROOT)));
                     if (taken.wasApplied()) {
-                        log.info("idempotency key taken over key_sha={} from_state={}", shortHash(key), state);
-                        return new Decision.Publish(owner);
+                        return afterTakeOver(key, owner, state, imageIds, held.getInstant("claimed_at"));
                     }
                     continue; // another retry took it first: look again
                 }
@@ -112,6 +125,22 @@ public final class SharedKeys {
             }
             return new Decision.Unavailable(e.getMessage());
         }
+    }
+
+    /**
+     * The key is this request's now, but the one that held it may have got some or all of its images onto the topic
+     * before it died or failed (an acknowledgement it never settled, or lost to a timeout): those are looked for since
+     * its claim. When the search cannot finish, everything is published again: the same ids, classified twice at worst.
+     */
+    private Decision afterTakeOver(String key, String owner, State from, List<String> imageIds, Instant earlierClaim) {
+        PublishedImages.Found found = topic.find(imageIds, earlierClaim, staleAfter);
+        log.info("idempotency key taken over key_sha={} from_state={} images_already_on_topic={}/{}{}", shortHash(key),
+                from.name().toLowerCase(Locale.ROOT), found.ids().size(), imageIds.size(), found.complete() ? "" : " search=incomplete");
+        if (found.ids().containsAll(imageIds)) {
+            published(key, owner);
+            return new Decision.Replay();
+        }
+        return new Decision.Publish(owner, found.ids());
     }
 
     /** The owner's images reached the broker: every later request with the key is answered from this. */

@@ -10,6 +10,7 @@ import io.inkstream.gateway.GatewayService;
 import io.inkstream.gateway.it.GatewayClient.Answer;
 import io.inkstream.gateway.it.GatewayClient.Part;
 import io.inkstream.gateway.it.RunningPipeline.Pipeline;
+import io.inkstream.gateway.upload.IdempotencyKeys;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.render.CraftedImages;
@@ -272,6 +273,65 @@ class GatewayApiIT {
             producer.send(new ProducerRecord<>(scratch, id, image)).get();
         }
         assertThat(recordsOn(scratch, id)).isEqualTo(2);
+    }
+
+    /**
+     * A gateway that died after the broker had its images but before it settled its claim leaves the
+     * key "publishing"; once that claim is stale a retry takes it over, and must not publish the
+     * images again. The death is made by hand: a request goes through, then its claim is set back to
+     * what the dead instance left (publishing, claimed a minute ago). The retry is answered from the
+     * topic (replayed, still one record). The control, a claim with no record behind it (a request
+     * that died before anything reached the broker), is published by its retry: the search tells the
+     * two apart.
+     */
+    @Test
+    void aRetryAfterTheFirstRequestDiedPublishingPublishesOnlyWhatTheBrokerDidNotGet() throws Exception {
+        byte[] image = digits.images().imageBytes(34);
+        String path = "/api/images?label=" + digits.label(34);
+        String reached = "died-after-ack-" + UUID.randomUUID();
+        String lost = "died-before-ack-" + UUID.randomUUID();
+        assertThat(client.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", reached)).status()).isEqualTo(202);
+        try (CqlSession session = pipeline.cassandra().sessionBuilder().build()) {
+            // The settle is asynchronous: wait for it, then undo it.
+            Row claim = awaitClaim(session, reached, "published");
+            session.execute("UPDATE inkstream.upload_keys SET state = 'publishing', owner = 'a-dead-gateway', claimed_at = ?"
+                    + " WHERE idempotency_key = ?", java.time.Instant.now().minusSeconds(60), reached);
+            session.execute("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at)"
+                    + " VALUES (?, ?, 'publishing', 'a-dead-gateway', ?)", lost, claim.getString("request_digest"),
+                    java.time.Instant.now().minusSeconds(60));
+        }
+
+        // Another instance: nothing of the first request in its memory.
+        try (GatewayService other = GatewayService.start(pipeline.gatewayConfig())) {
+            GatewayClient second = new GatewayClient("http://127.0.0.1:" + other.port());
+            Answer afterAck = second.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", reached));
+            Answer beforeAck = second.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", lost));
+
+            assertThat(afterAck.status()).as(afterAck.response().body()).isEqualTo(202);
+            assertThat(afterAck.json().get("images").get(0).get("id").asText()).isEqualTo(IdempotencyKeys.imageId(reached, 0));
+            assertThat(afterAck.header("Idempotent-Replayed")).as("answered from the record the dead request left").isEqualTo("true");
+            assertThat(beforeAck.status()).as(beforeAck.response().body()).isEqualTo(202);
+            assertThat(beforeAck.header("Idempotent-Replayed")).as("published: nothing of the dead request reached the broker").isNull();
+        }
+        assertThat(recordsOn(Topics.IMAGES, IdempotencyKeys.imageId(reached, 0))).as("records of the key whose request died after the ack")
+                .isEqualTo(1);
+        assertThat(recordsOn(Topics.IMAGES, IdempotencyKeys.imageId(lost, 0))).as("records of the key whose request died before it")
+                .isEqualTo(1);
+    }
+
+    /** The key's claim once it is in {@code state}; fails with the state last seen. */
+    private static Row awaitClaim(CqlSession session, String key, String state) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Row row = null;
+        while (System.nanoTime() < deadline) {
+            row = session.execute("SELECT request_digest, state FROM inkstream.upload_keys WHERE idempotency_key = ?", key).one();
+            if (row != null && state.equals(row.getString("state"))) {
+                return row;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the claim of " + key + " did not reach " + state + " within 30 s; last "
+                + (row == null ? "no row" : row.getString("state")));
     }
 
     private static int recordsOn(String topic, String id) {
