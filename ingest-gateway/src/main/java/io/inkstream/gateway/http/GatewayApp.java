@@ -74,6 +74,9 @@ public final class GatewayApp {
             // Answers are a few hundred bytes of JSON and the page is 52 KB, served on the same machine or a LAN:
             // compression gains nothing there, and deciding per response cost a tenth of the gateway's CPU (JFR, 500 uploads/s).
             config.http.disableCompression();
+            // Dispatch a request when its head is in, not when its first body byte is (Jetty's default): an upload declaring
+            // more than may be sent is refused on its headers at once, instead of after the 30 s idle timeout.
+            config.jetty.modifyHttpConfiguration(http -> http.setDelayDispatchUntilContent(false));
             // Raw uploads are read with the image cap by the handler; this only bounds what Javalin would buffer.
             config.http.maxRequestSize = maxImage + 1;
             config.staticFiles.add(files -> {

@@ -22,6 +22,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -295,10 +296,10 @@ class GatewayApiIT {
             // The settle is asynchronous: wait for it, then undo it.
             Row claim = awaitClaim(session, reached, "published");
             session.execute("UPDATE inkstream.upload_keys SET state = 'publishing', owner = 'a-dead-gateway', claimed_at = ?"
-                    + " WHERE idempotency_key = ?", java.time.Instant.now().minusSeconds(60), reached);
+                    + " WHERE idempotency_key = ?", Instant.now().minusSeconds(60), reached);
             session.execute("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at)"
                     + " VALUES (?, ?, 'publishing', 'a-dead-gateway', ?)", lost, claim.getString("request_digest"),
-                    java.time.Instant.now().minusSeconds(60));
+                    Instant.now().minusSeconds(60));
         }
 
         // Another instance: nothing of the first request in its memory.
