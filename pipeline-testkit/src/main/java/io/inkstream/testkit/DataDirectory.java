@@ -49,6 +49,11 @@ public final class DataDirectory implements AutoCloseable {
         return path;
     }
 
+    /** Whether {@link #close} deletes it. */
+    public boolean temporary() {
+        return temporary;
+    }
+
     public Path resolve(String child) {
         Path dir = path.resolve(child);
         try {

@@ -113,7 +113,7 @@ public final class LocalCassandra implements CassandraCluster {
         this.contactPoint = contactPoint;
         this.authenticated = authenticated;
         // A node outliving its parent would hold ports and memory: stop it when this JVM exits.
-        this.reaper = new Thread(this::stopProcess, "local-cassandra-reaper");
+        this.reaper = new Thread(() -> stopProcess(dataDir.temporary()), "local-cassandra-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
     }
 
@@ -351,7 +351,10 @@ public final class LocalCassandra implements CassandraCluster {
 
 
 
-    /** Stops the node with SIGTERM (a clean shutdown that flushes its commit log), then deletes a temporary directory. */
+    /**
+     * Stops the node with SIGTERM (a clean shutdown that flushes its commit log) when its data is kept; a node whose
+     * temporary directory is deleted next is killed instead: its clean shutdown took 5-8 s, for files about to go.
+     */
     @Override
     public void close() {
         try {
@@ -359,22 +362,40 @@ public final class LocalCassandra implements CassandraCluster {
         } catch (IllegalStateException alreadyShuttingDown) {
             // The hook is running or will run; stopping twice is harmless.
         }
-        stopProcess();
+        stopProcess(dataDir.temporary());
+        dataDir.close();
+    }
+
+    /**
+     * SIGKILL, as a machine dies: no drain, no flush (what the commit log holds is replayed by the next start on this
+     * data). Then as {@link #close}: a temporary directory is deleted.
+     */
+    public void kill() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or will run; stopping twice is harmless.
+        }
+        stopProcess(true);
         dataDir.close();
     }
 
     /** Synchronized: on SIGTERM the reaper hook and the owner's close() both get here, and one stop is enough. */
-    private synchronized void stopProcess() {
+    private synchronized void stopProcess(boolean kill) {
         if (!process.isAlive()) {
             return;
         }
-        process.destroy();
+        if (kill) {
+            process.destroyForcibly();
+        } else {
+            process.destroy();
+        }
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 log.warn("cassandra did not stop within 30 s of SIGTERM pid={}: killing it", process.pid());
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-            log.info("cassandra stopped cql={} exit={}", describeContactPoint(), process.exitValue());
+            log.info("cassandra {} cql={} exit={}", kill ? "killed" : "stopped", describeContactPoint(), process.exitValue());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();

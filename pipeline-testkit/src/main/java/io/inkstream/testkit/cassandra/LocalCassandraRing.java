@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * JVM on its own loopback address ({@code 127.0.0.i} for node {@code i}, 1-based), with the same
  * ports on each, one datacenter. Node 1 is the seed. The ring is new and empty when first started,
  * so no node streams data to join: each takes an evenly spaced token ({@code auto_bootstrap: false}),
- * and the nodes after the first start together. {@link #stop} and {@link #start} take one node down
- * and back on its data.
+ * and the nodes after the first start together. {@link #stop} (or {@link #kill}) and {@link #start}
+ * take one node down and back on its data.
  */
 public final class LocalCassandraRing implements CassandraCluster {
     private static final Logger log = LoggerFactory.getLogger(LocalCassandraRing.class);
@@ -116,14 +117,19 @@ public final class LocalCassandraRing implements CassandraCluster {
 
     /** Stops node {@code i} cleanly (SIGTERM); the others keep serving what has a quorum of replicas left. */
     public void stop(int node) {
-        LocalCassandra running;
-        synchronized (this) {
-            running = nodes[node - 1];
-            nodes[node - 1] = null;
-        }
-        if (running != null) {
-            running.close();
-        }
+        take(node).ifPresent(LocalCassandra::close);
+    }
+
+    /** Kills node {@code i} with SIGKILL, as a machine dies; {@link #start} brings it back on its data (its commit log replayed). */
+    public void kill(int node) {
+        take(node).ifPresent(LocalCassandra::kill);
+    }
+
+    /** Node {@code i}, if it runs, no longer counted as running. */
+    private synchronized Optional<LocalCassandra> take(int node) {
+        LocalCassandra running = nodes[node - 1];
+        nodes[node - 1] = null;
+        return Optional.ofNullable(running);
     }
 
     /** Every node's CQL address, comma-separated: what the services take as INKSTREAM_CASSANDRA_CONTACT_POINTS. */

@@ -3,6 +3,7 @@ package io.inkstream.testkit.kafka;
 import io.inkstream.testkit.DataDirectory;
 import io.inkstream.testkit.InfrastructureException;
 import io.inkstream.testkit.LoopbackPorts;
+import io.inkstream.testkit.process.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * node (a majority must be up), internal and new topics get one replica per node and
  * {@code min.insync.replicas} one fewer, so one node can stop without refusing a write that asks
  * for {@code acks=all}. {@link #stop} and {@link #start} take one node down and back, as a fault
- * test or an operator restarting a machine does.
+ * test or an operator restarting a machine does. With {@link Settings#forkedNodes()} each node is a
+ * JVM of its own instead, which {@link #kill} ends with SIGKILL: no controlled shutdown, no flush.
  */
 public final class LocalKafkaCluster implements KafkaCluster {
     private static final Logger log = LoggerFactory.getLogger(LocalKafkaCluster.class);
@@ -41,11 +43,21 @@ public final class LocalKafkaCluster implements KafkaCluster {
      * @param controllerPort the KRaft controller port of every node, 0 for a free one
      * @param dataDir        node {@code i}'s log lives in {@code node-i} here (kept on close), or null for a temporary directory
      */
-    public record Settings(int nodes, int brokerPort, int controllerPort, Path dataDir) {
+    public record Settings(int nodes, int brokerPort, int controllerPort, Path dataDir, boolean forked) {
         public Settings {
             if (nodes < 2 || nodes > 9) {
                 throw new IllegalArgumentException("a local cluster has 2 to 9 nodes, not " + nodes);
             }
+        }
+
+        /** Every node inside this JVM: what {@code inkstream up --brokers N} runs. */
+        public Settings(int nodes, int brokerPort, int controllerPort, Path dataDir) {
+            this(nodes, brokerPort, controllerPort, dataDir, false);
+        }
+
+        /** Each node in a JVM of its own ({@code kafka.Kafka}, this JVM's classpath), so that {@link #kill} is a machine dying. */
+        public Settings forkedNodes() {
+            return new Settings(nodes, brokerPort, controllerPort, dataDir, true);
         }
     }
 
@@ -54,6 +66,7 @@ public final class LocalKafkaCluster implements KafkaCluster {
     private final int brokerPort;
     private final int controllerPort;
     private final KafkaRaftServer[] servers;
+    private final ServiceProcess[] processes;
     private final String bootstrapServers;
 
     private LocalKafkaCluster(Settings settings, DataDirectory dataDir, int brokerPort, int controllerPort) {
@@ -62,6 +75,11 @@ public final class LocalKafkaCluster implements KafkaCluster {
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
         this.servers = new KafkaRaftServer[settings.nodes()];
+        this.processes = new ServiceProcess[settings.nodes()];
+        if (settings.forked()) {
+            // A node outliving this JVM would hold its ports: kill what is left when it exits.
+            Runtime.getRuntime().addShutdownHook(new Thread(this::killAll, "local-kafka-cluster-reaper"));
+        }
         this.bootstrapServers = IntStream.rangeClosed(1, settings.nodes()).mapToObj(i -> address(i) + ":" + brokerPort)
                 .collect(Collectors.joining(","));
     }
@@ -116,16 +134,65 @@ public final class LocalKafkaCluster implements KafkaCluster {
     /** Stops one node cleanly (its partitions' leadership moves to the others); {@link #start(int)} brings it back. */
     public void stop(int node) {
         KafkaRaftServer server;
+        ServiceProcess process;
         synchronized (this) {
             server = servers[node - 1];
             servers[node - 1] = null;
+            process = processes[node - 1];
+            processes[node - 1] = null;
         }
-        if (server == null) {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+        } else if (process != null) {
+            try {
+                process.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InfrastructureException("interrupted while stopping Kafka node " + node, e);
+            }
+        } else {
             return;
         }
-        server.shutdown();
-        server.awaitShutdown();
         log.info("kafka node stopped node={} address={}", node, address(node));
+    }
+
+    /**
+     * Kills one forked node with SIGKILL, as a machine dies: the others notice when its heartbeats stop and move its
+     * partitions' leadership. {@link #start(int)} brings it back on its log.
+     */
+    public void kill(int node) {
+        if (!settings.forked()) {
+            throw new UnsupportedOperationException("only a node in its own JVM can be killed: start the cluster with forkedNodes()");
+        }
+        ServiceProcess process;
+        synchronized (this) {
+            process = processes[node - 1];
+            processes[node - 1] = null;
+        }
+        if (process == null) {
+            return;
+        }
+        try {
+            process.kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InfrastructureException("interrupted while killing Kafka node " + node, e);
+        }
+        log.info("kafka node killed node={} address={}", node, address(node));
+    }
+
+    private synchronized void killAll() {
+        for (ServiceProcess process : processes) {
+            if (process != null) {
+                try {
+                    process.kill();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** Starts a stopped node again on its log; returns once it has caught up with the cluster's metadata. */
@@ -136,6 +203,19 @@ public final class LocalKafkaCluster implements KafkaCluster {
     }
 
     private void startNode(int node) {
+        if (settings.forked()) {
+            Path config = KraftNodes.writeProperties(dataDir.path().resolve("node-" + node + ".properties"), properties(node));
+            try {
+                ServiceProcess process = ServiceProcess.start("kafka.Kafka", List.of(config.toString()), Map.of(),
+                        dataDir.resolve("node-" + node).resolve("server.log"));
+                synchronized (this) {
+                    processes[node - 1] = process;
+                }
+            } catch (java.io.IOException e) {
+                throw new InfrastructureException("cannot fork Kafka node " + node + ": " + e.getMessage(), e);
+            }
+            return; // ready once the cluster shows it (awaitBrokers)
+        }
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(properties(node), false), Time.SYSTEM);
         synchronized (this) {
             servers[node - 1] = server;
@@ -201,7 +281,7 @@ public final class LocalKafkaCluster implements KafkaCluster {
             List<Integer> running = new ArrayList<>();
             synchronized (this) {
                 for (int node = 1; node <= servers.length; node++) {
-                    if (servers[node - 1] != null) {
+                    if (servers[node - 1] != null || processes[node - 1] != null) {
                         running.add(node);
                     }
                 }
