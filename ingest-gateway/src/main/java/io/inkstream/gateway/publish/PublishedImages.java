@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -61,6 +62,15 @@ public final class PublishedImages implements AutoCloseable {
     }
 
     public synchronized Found find(Collection<String> ids, Instant since, Duration budget) {
+        try {
+            return search(ids, since, budget);
+        } catch (KafkaException e) {
+            // The broker did not answer in time: nothing can be said of what is there.
+            return new Found(Set.of(), false);
+        }
+    }
+
+    private Found search(Collection<String> ids, Instant since, Duration budget) {
         long deadline = System.nanoTime() + budget.toNanos();
         Set<String> wanted = new HashSet<>(ids);
         Set<String> seen = new HashSet<>();

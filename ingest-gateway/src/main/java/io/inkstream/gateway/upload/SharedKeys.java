@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class SharedKeys {
     private static final Logger log = LoggerFactory.getLogger(SharedKeys.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** Tries of a lightweight transaction that failed on its way, before Cassandra counts as unavailable. */
+    private static final int ATTEMPTS = 4;
 
     /** Where a key's request stands. */
     enum State { PUBLISHING, PUBLISHED, FAILED }
@@ -85,12 +87,20 @@ public final class SharedKeys {
         this.settle = session.prepare("UPDATE inkstream.upload_keys SET state = ? WHERE idempotency_key = ? IF owner = ?");
     }
 
-    /** Claims the key for a request whose images have this digest and these ids, waiting while another request holds it. */
+    /**
+     * Claims the key for a request whose images have this digest and these ids, waiting while another request holds it.
+     * A lightweight transaction that fails on its way (its node died, a timeout) is tried again, up to
+     * {@link #ATTEMPTS} times: its outcome is unknown, so an earlier attempt of this request may hold the key already,
+     * which the next attempt recognises by its owner. Only then is Cassandra taken to be unavailable.
+     */
     public Decision claim(String key, String digest, List<String> imageIds) throws InterruptedException {
         String owner = UUID.randomUUID().toString();
         Instant waitUntil = clock.instant().plus(staleAfter).plus(staleAfter);
-        try {
-            while (true) {
+        int failures = 0;
+        State takingOverFrom = null; // the state and claim time of a take-over tried and not known to have failed
+        Instant takingOverClaim = null;
+        while (true) {
+            try {
                 ResultSet inserted = session.execute(claim.bind(key, digest, owner, clock.instant()));
                 available();
                 if (inserted.wasApplied()) {
@@ -100,30 +110,41 @@ public final class SharedKeys {
                 if (!digest.equals(held.getString("request_digest"))) {
                     return new Decision.Reused();
                 }
+                if (owner.equals(held.getString("owner"))) { // an attempt of ours was applied; its answer was lost
+                    return takingOverFrom == null ? new Decision.Publish(owner, Set.of())
+                            : afterTakeOver(key, owner, takingOverFrom, imageIds, takingOverClaim);
+                }
                 State state = State.valueOf(held.getString("state").toUpperCase(Locale.ROOT));
                 if (state == State.PUBLISHED) {
                     return new Decision.Replay();
                 }
                 boolean stale = held.getInstant("claimed_at").plus(staleAfter).isBefore(clock.instant());
                 if (state == State.FAILED || stale) {
+                    takingOverFrom = state;
+                    takingOverClaim = held.getInstant("claimed_at");
                     ResultSet taken = session.execute(takeOver.bind(owner, clock.instant(), key, held.getString("owner"),
                             state.name().toLowerCase(Locale.ROOT)));
                     if (taken.wasApplied()) {
-                        return afterTakeOver(key, owner, state, imageIds, held.getInstant("claimed_at"));
+                        return afterTakeOver(key, owner, state, imageIds, takingOverClaim);
                     }
+                    takingOverFrom = null;
                     continue; // another retry took it first: look again
                 }
                 if (clock.instant().isAfter(waitUntil)) {
                     return new Decision.Unavailable("the request holding this key neither finished nor went stale");
                 }
                 Thread.sleep(POLL.toMillis()); // a concurrent request with this key is publishing: its answer is ours
+            } catch (DriverException e) {
+                if (++failures < ATTEMPTS) {
+                    Thread.sleep(POLL.toMillis() * failures);
+                    continue;
+                }
+                if (!unavailable) {
+                    unavailable = true;
+                    log.warn("idempotency keys unavailable, publishing without a claim reason=\"{}\"", e.getMessage());
+                }
+                return new Decision.Unavailable(e.getMessage());
             }
-        } catch (DriverException e) {
-            if (!unavailable) {
-                unavailable = true;
-                log.warn("idempotency keys unavailable, publishing without a claim reason=\"{}\"", e.getMessage());
-            }
-            return new Decision.Unavailable(e.getMessage());
         }
     }
 
