@@ -128,10 +128,7 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> env = new HashMap<>(settings.environment());
         env.put(GatewayConfig.BOOTSTRAP, kafka.bootstrapServers());
         env.put(GatewayConfig.CONTACT_POINTS, contactPoints);
-        if (settings.cassandraNodes() > 1) {
-            // Every row on every node of the ring; the services read and write at LOCAL_QUORUM, so one node may be down.
-            env.putIfAbsent(GatewayConfig.REPLICATION, "{'class': 'SimpleStrategy', 'replication_factor': " + settings.cassandraNodes() + "}");
-        }
+        replication(settings.cassandraNodes()).ifPresent(replication -> env.putIfAbsent(GatewayConfig.REPLICATION, replication));
         env.put(GatewayConfig.HOST, settings.host());
         env.put(GatewayConfig.PORT, Integer.toString(settings.gatewayPort()));
         env.put(ClassifierConfig.HTTP_PORT, Integer.toString(settings.classifierHttpPort()));
@@ -146,6 +143,14 @@ public final class LocalStack implements AutoCloseable {
                         + "; 'inkstream train' and 'publish-model' sign with it, the classifier trusts it"));
         env.put(ClassifierConfig.TRUSTED_KEYS, LocalModelKey.trustedKeys(env.get(ClassifierConfig.TRUSTED_KEYS), settings.dataDir()));
         return env;
+    }
+
+    /**
+     * The keyspace's replication on a local ring of {@code nodes}: every row on every node (the services read and write at
+     * {@code LOCAL_QUORUM}, so one node may be down); empty for one node, which keeps the services' default.
+     */
+    public static Optional<String> replication(int nodes) {
+        return nodes > 1 ? Optional.of("{'class': 'SimpleStrategy', 'replication_factor': " + nodes + "}") : Optional.empty();
     }
 
     public String kafkaBootstrap() {

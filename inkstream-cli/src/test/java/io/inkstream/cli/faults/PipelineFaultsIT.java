@@ -1,11 +1,21 @@
 package io.inkstream.cli.faults;
 
+import static io.inkstream.cli.faults.FaultSuite.assertStoredExactlyOnce;
+import static io.inkstream.cli.faults.FaultSuite.awaitHealthy;
+import static io.inkstream.cli.faults.FaultSuite.awaitLag;
+import static io.inkstream.cli.faults.FaultSuite.hasRow;
+import static io.inkstream.cli.faults.FaultSuite.nowMicros;
+import static io.inkstream.cli.faults.FaultSuite.pause;
+import static io.inkstream.cli.faults.FaultSuite.report;
+import static io.inkstream.cli.faults.FaultSuite.settle;
+import static io.inkstream.cli.faults.FaultSuite.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.Row;
 import io.inkstream.classifier.ClassifierConfig;
+import io.inkstream.cli.faults.FaultSuite.Attempt;
+import io.inkstream.cli.faults.FaultSuite.Fault;
+import io.inkstream.cli.faults.FaultSuite.FaultCost;
 import io.inkstream.contract.config.Environment;
 import io.inkstream.contract.topic.GroupLag;
 import io.inkstream.contract.topic.Topics;
@@ -20,25 +30,15 @@ import io.inkstream.testkit.cassandra.LocalCassandra;
 import io.inkstream.testkit.kafka.LocalKafka;
 import io.inkstream.testkit.process.ServiceProcess;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
@@ -68,18 +68,6 @@ class PipelineFaultsIT {
     private static final Duration SETTLE_BOUND = Duration.ofMinutes(6);
     /** Uploads the negative control sends while the sink is down: 10 s at RATE. */
     private static final int CONTROL_UPLOADS = 10 * RATE;
-
-    /** One upload attempt; the id is derived from its Idempotency-Key, so even a refused one is known. */
-    private record Attempt(int index, String id, long sentMicros, int status) {
-    }
-
-    /** What one fault cost: uploads refused while it lasted, the worst latency of an upload sent then, time to normal. */
-    private record FaultCost(Fault fault, List<Attempt> refused, double maxMillis, double recoveredSeconds) {
-    }
-
-    /** A fault: its name and when it began and ended (microseconds since the epoch). */
-    private record Fault(String name, long startMicros, long endMicros) {
-    }
 
     /** What the negative control saw: the sink now running, predictions committed and rows written at the kill, uploads lost. */
     private record Control(ServiceProcess sink, long committedAtKill, long rowsAtKill, List<String> lost) {
@@ -129,8 +117,8 @@ class PipelineFaultsIT {
         ServiceProcess classifier = ServiceProcess.start("io.inkstream.classifier.Main", env, log);
         GatewayService gateway = GatewayService.start(GatewayConfig.fromEnvironment(new Environment(env)));
         AtomicBoolean uploading = new AtomicBoolean(true);
-        Thread uploader = new Thread(() -> upload(gateway.port(), "faults-" + System.currentTimeMillis(), Integer.MAX_VALUE, digits, uploading,
-                attempts, watcher), "steady-uploads");
+        Thread uploader = new Thread(() -> upload(List.of(gateway.port()), 1, "faults-" + System.currentTimeMillis(), RATE, Integer.MAX_VALUE,
+                digits, uploading, attempts, watcher), "steady-uploads");
         try {
             watcher.start();
             awaitHealthy(classifierPort, "classifier");
@@ -139,7 +127,7 @@ class PipelineFaultsIT {
             pause(Duration.ofSeconds(10));
             // Freshly started JVMs fall behind at first: the baseline is the 10 s of steady traffic once they caught up (the
             // 5 s that settle gives every fault, and 5 s more).
-            settle(watcher);
+            settle(watcher, RATE, SETTLE_BOUND);
             pause(Duration.ofSeconds(5));
 
             long start = nowMicros();
@@ -148,7 +136,7 @@ class PipelineFaultsIT {
             classifier = ServiceProcess.start("io.inkstream.classifier.Main", env, log);
             awaitHealthy(classifierPort, "classifier");
             faults.add(new Fault("classifier killed (SIGKILL), restarted after 5 s", start, nowMicros()));
-            settle(watcher);
+            settle(watcher, RATE, SETTLE_BOUND);
 
             start = nowMicros();
             sink.kill();
@@ -156,20 +144,20 @@ class PipelineFaultsIT {
             sink = ServiceProcess.start("io.inkstream.sink.Main", env, log);
             awaitHealthy(sinkPort, "sink");
             faults.add(new Fault("sink killed (SIGKILL), restarted after 5 s", start, nowMicros()));
-            settle(watcher);
+            settle(watcher, RATE, SETTLE_BOUND);
 
             start = nowMicros();
             kafka.close();
             kafka = LocalKafka.start(kafkaSettings);
             faults.add(new Fault("broker restarted", start, nowMicros()));
-            settle(watcher);
+            settle(watcher, RATE, SETTLE_BOUND);
 
             start = nowMicros();
             cassandra.close();
             pause(Duration.ofSeconds(20));
             cassandra = LocalCassandra.start(cassandraSettings);
             faults.add(new Fault("Cassandra stopped for 20 s", start, nowMicros()));
-            settle(watcher);
+            settle(watcher, RATE, SETTLE_BOUND);
 
             uploading.set(false);
             uploader.join();
@@ -177,11 +165,10 @@ class PipelineFaultsIT {
             awaitIdle(kafka.bootstrapServers(), env, DRAIN);
 
             List<Attempt> all = List.copyOf(attempts);
-            List<Attempt> accepted = all.stream().filter(a -> a.status() == 202).toList();
-            List<Attempt> refused = all.stream().filter(a -> a.status() != 202).toList();
+            List<Attempt> accepted = all.stream().filter(Attempt::accepted).toList();
+            List<Attempt> refused = all.stream().filter(a -> !a.accepted()).toList();
             Map<String, Long> written = watcher.awaitAll(accepted.size(), DRAIN);
-            Map<String, Integer> history = historyRows(session, accepted);
-            List<FaultCost> costs = report(all, accepted, refused, written, faults);
+            List<FaultCost> costs = report("fault suite", RATE, all, written, faults);
 
             assertThat(accepted.size()).as("uploads accepted").isGreaterThan(RATE * 100);
             for (FaultCost cost : costs) {
@@ -194,12 +181,7 @@ class PipelineFaultsIT {
                 assertThat(cost.recoveredSeconds()).as("seconds until '%s' stopped costing latency", cost.fault().name())
                         .isLessThan(RECOVERY_BOUND.toSeconds());
             }
-            assertThat(written.keySet()).as("accepted images with a prediction").hasSize(accepted.size());
-            assertThat(rowsPerImage(session, accepted)).as("images with more than one model's row").isEmpty();
-            assertThat(history.entrySet().stream().filter(e -> e.getValue() != 1).map(Map.Entry::getKey).toList())
-                    .as("images with other than one history row").isEmpty();
-            assertThat(refused.stream().filter(a -> hasRow(session, a.id())).map(Attempt::id).toList())
-                    .as("refused uploads that reached Cassandra anyway").isEmpty();
+            assertStoredExactlyOnce(session, accepted, refused, written);
 
             Control control = negativeControl(kafka.bootstrapServers(), env, log, sink, gateway.port(), digits, watcher, session);
             sink = control.sink();
@@ -229,67 +211,6 @@ class PipelineFaultsIT {
         }
     }
 
-    /** Open loop at RATE uploads/s, at most {@code count}, each with its own Idempotency-Key; a refusal is recorded, not retried. */
-    private static void upload(int port, String run, int count, LabelledDigits digits, AtomicBoolean running,
-                               ConcurrentLinkedQueue<Attempt> attempts, RowWatcher watcher) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long start = System.nanoTime();
-        for (int i = 0; i < count && running.get(); i++) {
-            long due = start + (long) (i * 1e9 / RATE);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            }
-            String key = run + "-" + i;
-            int index = i % digits.size();
-            long sent = nowMicros();
-            int status;
-            try {
-                status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/images?label=" + digits.label(index)))
-                                .timeout(Duration.ofSeconds(20))
-                                .header("Content-Type", "application/x-mnist")
-                                .header("Idempotency-Key", key)
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(digits.images().imageBytes(index))).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-            } catch (Exception e) {
-                status = -1;
-            }
-            String id = io.inkstream.gateway.upload.IdempotencyKeys.imageId(key, 0);
-            if (status == 202) {
-                watcher.watch(id);
-            }
-            attempts.add(new Attempt(i, id, sent, status));
-        }
-    }
-
-    /** Images with more than one row in predictions_by_image (a second model would be a duplicate here: one model ran). */
-    private static List<String> rowsPerImage(CqlSession session, List<Attempt> accepted) {
-        PreparedStatement count = session.prepare("SELECT COUNT(*) AS n FROM inkstream.predictions_by_image WHERE image_id = ?");
-        return accepted.stream().filter(a -> session.execute(count.bind(a.id())).one().getLong("n") > 1).map(Attempt::id).toList();
-    }
-
-    /** History rows per accepted image: a redelivered prediction with a new classified-at would show as a second row. */
-    private static Map<String, Integer> historyRows(CqlSession session, List<Attempt> accepted) {
-        Set<String> ids = accepted.stream().map(Attempt::id).collect(Collectors.toSet());
-        Map<String, Integer> rows = new HashMap<>();
-        ids.forEach(id -> rows.put(id, 0));
-        for (Row model : session.execute("SELECT model_version, day FROM inkstream.prediction_days_by_model")) {
-            LocalDate day = model.getLocalDate("day");
-            for (Row row : session.execute(session.prepare("SELECT image_id FROM inkstream.predictions_by_model_day WHERE model_version = ? AND day = ?")
-                    .bind(model.getString("model_version"), day).setPageSize(5000))) {
-                String id = row.getString("image_id");
-                if (ids.contains(id)) {
-                    rows.merge(id, 1, Integer::sum);
-                }
-            }
-        }
-        return rows;
-    }
-
-    private static boolean hasRow(CqlSession session, String id) {
-        return session.execute("SELECT image_id FROM inkstream.predictions_by_image WHERE image_id = ?", id).one() != null;
-    }
-
     /**
      * The negative control, on the same stack: the sink killed where committing before writing
      * hurts. A backlog of predictions builds while the sink is down; a sink that commits each batch
@@ -301,8 +222,9 @@ class PipelineFaultsIT {
                                                   LabelledDigits digits, RowWatcher watcher, CqlSession session) throws Exception {
         sink.kill();
         ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
-        upload(gatewayPort, "control-" + System.currentTimeMillis(), CONTROL_UPLOADS, digits, new AtomicBoolean(true), attempts, watcher);
-        List<Attempt> accepted = attempts.stream().filter(a -> a.status() == 202).toList();
+        upload(List.of(gatewayPort), 1, "control-" + System.currentTimeMillis(), RATE, CONTROL_UPLOADS, digits, new AtomicBoolean(true), attempts,
+                watcher);
+        List<Attempt> accepted = attempts.stream().filter(Attempt::accepted).toList();
         assertThat(accepted).as("control uploads accepted").hasSize(CONTROL_UPLOADS);
         String classifierGroup = ClassifierConfig.fromEnvironment(new Environment(env)).applicationId();
         String sinkGroup = SinkConfig.fromEnvironment(new Environment(env)).groupId();
@@ -356,20 +278,21 @@ class PipelineFaultsIT {
         unsafe.put(GatewayConfig.PUBLISH_TIMEOUT_MS, "2000");
         try (GatewayService gateway = GatewayService.start(GatewayConfig.fromEnvironment(new Environment(unsafe)))) {
             ConcurrentLinkedQueue<Attempt> before = new ConcurrentLinkedQueue<>();
-            upload(gateway.port(), "broker-control-up-" + System.currentTimeMillis(), RATE, digits, new AtomicBoolean(true), before, watcher);
+            upload(List.of(gateway.port()), 1, "broker-control-up-" + System.currentTimeMillis(), RATE, RATE, digits, new AtomicBoolean(true),
+                    before, watcher);
             awaitIdle(kafka.bootstrapServers(), env, DRAIN);
-            assertThat(before.stream().filter(a -> a.status() == 202 && hasRow(session, a.id())).count())
+            assertThat(before.stream().filter(a -> a.accepted() && hasRow(session, a.id())).count())
                     .as("uploads through the unsafe gateway with the broker up that reached Cassandra").isEqualTo(RATE);
 
             kafka.close();
             long down = nowMicros();
             ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
-            upload(gateway.port(), "broker-control-" + System.currentTimeMillis(), BROKER_CONTROL_UPLOADS, digits, new AtomicBoolean(true),
-                    attempts, watcher);
+            upload(List.of(gateway.port()), 1, "broker-control-" + System.currentTimeMillis(), RATE, BROKER_CONTROL_UPLOADS, digits,
+                    new AtomicBoolean(true), attempts, watcher);
             pause(Duration.ofSeconds(4)); // twice the publish timeout: the producer has given up on every one
             long up = nowMicros();
             LocalKafka restarted = LocalKafka.start(kafkaSettings);
-            List<Attempt> acceptedWhileDown = attempts.stream().filter(a -> a.status() == 202 && a.sentMicros() >= down && a.sentMicros() < up)
+            List<Attempt> acceptedWhileDown = attempts.stream().filter(a -> a.accepted() && a.sentMicros() >= down && a.sentMicros() < up)
                     .toList();
             awaitIdle(restarted.bootstrapServers(), env, DRAIN);
             List<String> lost = acceptedWhileDown.stream().filter(a -> !hasRow(session, a.id())).map(Attempt::id).toList();
@@ -390,100 +313,5 @@ class PipelineFaultsIT {
         }
     }
 
-    /** A lag read until it is 0; fails with the last reading at the deadline. */
-    private static void awaitLag(Callable<Long> lag, String what, Duration deadline) throws Exception {
-        long end = System.nanoTime() + deadline.toNanos();
-        long seen = lag.call();
-        while (seen > 0) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError(what + " did not reach 0 within " + deadline + "; last " + seen);
-            }
-            Thread.sleep(250);
-            seen = lag.call();
-        }
-    }
 
-    private static List<FaultCost> report(List<Attempt> all, List<Attempt> accepted, List<Attempt> refused, Map<String, Long> written,
-                                          List<Fault> faults) {
-        List<FaultCost> costs = new ArrayList<>();
-        // The 10 s of caught-up traffic before the first fault, less its last 2 s: images still in flight when the classifier
-        // is killed take the fault's latency, not the baseline's.
-        long firstFault = faults.get(0).startMicros();
-        List<Long> baseline = accepted.stream()
-                .filter(a -> a.sentMicros() < firstFault - 2_000_000L && a.sentMicros() >= firstFault - 12_000_000L
-                        && written.containsKey(a.id()))
-                .map(a -> written.get(a.id()) - a.sentMicros()).sorted().toList();
-        long baselineP99 = baseline.isEmpty() ? 0 : baseline.get(Math.max(0, (int) Math.ceil(0.99 * baseline.size()) - 1));
-        System.out.printf(Locale.ROOT, "%nfault suite: %d uploads at %d/s, %d accepted, %d refused (%s), %d with a row%n", all.size(), RATE,
-                accepted.size(), refused.size(), refused.stream().map(a -> Integer.toString(a.status())).collect(Collectors.toCollection(TreeSet::new)),
-                written.size());
-        System.out.printf(Locale.ROOT, "baseline end-to-end latency: p50 %.0f ms, p99 %.0f ms%n", baseline.isEmpty() ? 0 : baseline.get(baseline.size() / 2) / 1000.0,
-                baselineP99 / 1000.0);
-        System.out.printf(Locale.ROOT, "%-50s %8s %10s %14s %12s%n", "fault", "refused", "max ms", "recovered in s", "fault lasted s");
-        for (int f = 0; f < faults.size(); f++) {
-            Fault fault = faults.get(f);
-            long windowEnd = f + 1 < faults.size() ? faults.get(f + 1).startMicros() : Long.MAX_VALUE;
-            List<Attempt> during = all.stream().filter(a -> a.sentMicros() >= fault.startMicros() && a.sentMicros() < windowEnd).toList();
-            long refusedDuring = during.stream().filter(a -> a.status() != 202).count();
-            long max = during.stream().filter(a -> written.containsKey(a.id())).mapToLong(a -> written.get(a.id()) - a.sentMicros()).max().orElse(0);
-            // Recovered: from the fault until the first upload after which every one is stored within
-            // three times the baseline p99 (at least 2 s) again.
-            long threshold = Math.max(3 * baselineP99, 2_000_000);
-            long recovered = fault.startMicros();
-            for (Attempt a : during) {
-                boolean normal = a.status() == 202 && written.containsKey(a.id()) && written.get(a.id()) - a.sentMicros() <= threshold;
-                if (!normal) {
-                    recovered = a.sentMicros();
-                }
-            }
-            System.out.printf(Locale.ROOT, "%-50s %8d %10.0f %14.1f %12.1f%n", fault.name(), refusedDuring, max / 1000.0,
-                    (recovered - fault.startMicros()) / 1e6, (fault.endMicros() - fault.startMicros()) / 1e6);
-            costs.add(new FaultCost(fault, during.stream().filter(a -> a.status() != 202).toList(), max / 1000.0,
-                    (recovered - fault.startMicros()) / 1e6));
-        }
-        return costs;
-    }
-
-    /** Polls a service's /health until it answers 200 (a fresh JVM loads DL4J, joins its group, restores state). */
-    private static void awaitHealthy(int port, String service) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError(service + " did not become healthy within 3 min");
-    }
-
-    /**
-     * One fault at a time: waits until the backlog the last fault left is stored (under a second of
-     * uploads still pending), then 5 s of steady traffic before the next.
-     */
-    private static void settle(RowWatcher watcher) throws InterruptedException {
-        long deadline = System.nanoTime() + SETTLE_BOUND.toNanos();
-        while (watcher.pending() > RATE) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the backlog did not drain within " + SETTLE_BOUND + ": " + watcher.pending()
-                        + " accepted uploads still without a row");
-            }
-            Thread.sleep(500);
-        }
-        pause(Duration.ofSeconds(5));
-    }
-
-    private static void pause(Duration duration) throws InterruptedException {
-        Thread.sleep(duration.toMillis());
-    }
-
-    private static long nowMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
-    }
 }

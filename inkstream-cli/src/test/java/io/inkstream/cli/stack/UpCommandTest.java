@@ -45,4 +45,11 @@ class UpCommandTest {
         }
         assertThat(data).isEmptyDirectory();
     }
+
+    /** What ScaleOutFaultsIT runs on a 3-node ring is what `up --cassandra-nodes 3` gives the services. */
+    @Test
+    void aRingKeepsEveryRowOnEveryNodeAndOneNodeKeepsTheServicesDefault() {
+        assertThat(LocalStack.replication(3)).contains("{'class': 'SimpleStrategy', 'replication_factor': 3}");
+        assertThat(LocalStack.replication(1)).isEmpty();
+    }
 }
