@@ -357,13 +357,7 @@ public final class LocalCassandra implements CassandraCluster {
      */
     @Override
     public void close() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // The hook is running or will run; stopping twice is harmless.
-        }
-        stopProcess(dataDir.temporary());
-        dataDir.close();
+        end(dataDir.temporary());
     }
 
     /**
@@ -371,12 +365,16 @@ public final class LocalCassandra implements CassandraCluster {
      * data). Then as {@link #close}: a temporary directory is deleted.
      */
     public void kill() {
+        end(true);
+    }
+
+    private void end(boolean kill) {
         try {
             Runtime.getRuntime().removeShutdownHook(reaper);
         } catch (IllegalStateException alreadyShuttingDown) {
             // The hook is running or will run; stopping twice is harmless.
         }
-        stopProcess(true);
+        stopProcess(kill);
         dataDir.close();
     }
 
