@@ -1,5 +1,6 @@
 package io.inkstream.contract.prediction;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -25,11 +27,44 @@ public final class PredictionJson {
     private PredictionJson() {
     }
 
+    /**
+     * The prediction as JSON, field by field with Jackson's streaming generator: the same bytes data binding
+     * writes (the test holds them equal), at a fraction of the cost; binding the record was a quarter of the
+     * classifier's stream thread under a backlog ({@code bench classifier}, JFR). Null fields are left out.
+     */
     public static byte[] write(Prediction prediction) {
-        try {
-            return JSON.writeValueAsBytes(prediction);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(320);
+        try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeNumberField("schema", prediction.schema());
+            writeIfPresent(json, "imageId", prediction.imageId());
+            writeIfPresent(json, "modelVersion", prediction.modelVersion());
+            json.writeNumberField("label", prediction.label());
+            json.writeNumberField("confidence", prediction.confidence());
+            if (prediction.probabilities() != null) {
+                json.writeArrayFieldStart("probabilities");
+                for (Float probability : prediction.probabilities()) {
+                    json.writeNumber(probability);
+                }
+                json.writeEndArray();
+            }
+            if (prediction.trueLabel() != null) {
+                json.writeNumberField("trueLabel", prediction.trueLabel());
+            }
+            writeIfPresent(json, "source", prediction.source());
+            writeIfPresent(json, "submittedAt", prediction.submittedAt());
+            writeIfPresent(json, "classifiedAt", prediction.classifiedAt());
+            json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("a prediction could not be written as JSON", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeIfPresent(JsonGenerator json, String field, Object value) throws IOException {
+        if (value != null) {
+            // Instant.toString() is ISO-8601 in UTC (DateTimeFormatter.ISO_INSTANT), what the JavaTimeModule writes.
+            json.writeStringField(field, value.toString());
         }
     }
 

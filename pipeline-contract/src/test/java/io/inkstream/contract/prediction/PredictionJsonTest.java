@@ -3,9 +3,15 @@ package io.inkstream.contract.prediction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PredictionJsonTest {
@@ -16,6 +22,39 @@ class PredictionJsonTest {
                 List.of(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.98f, 0.01f, 0.01f), 7, "gateway", Instant.parse("2026-11-25T10:00:00Z"),
                 Instant.parse("2026-11-25T10:00:00.050Z"));
         assertThat(PredictionJson.read(PredictionJson.write(prediction))).isEqualTo(prediction);
+    }
+
+    /**
+     * The streaming writer must write what data binding wrote before it, byte for byte: the same fields, order,
+     * float formatting, escaping and left-out nulls, so that nothing reading the topic can tell the two apart.
+     */
+    @Test
+    void writesTheSameBytesAsDataBinding() throws Exception {
+        ObjectMapper binding = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                .build();
+        Random random = new Random(13);
+        String[] texts = {null, "", "img-1", "quote\" and \\ back", "tab\t\u0001\u001f", "ünïcødé \uD83D\uDE00", "٣", "</script>"};
+        float[] odd = {0f, -0f, 1f, Float.MIN_VALUE, Float.MAX_VALUE, 1e-7f, 0.1f, 1f / 3, Float.NaN, Float.POSITIVE_INFINITY};
+        for (int i = 0; i < 2_000; i++) {
+            List<Float> probabilities = null;
+            if (i % 7 != 0) {
+                probabilities = new java.util.ArrayList<>();
+                for (int digit = 0; digit < 10; digit++) {
+                    probabilities.add(i % 3 == 0 ? odd[random.nextInt(odd.length)] : random.nextFloat());
+                }
+            }
+            Instant submitted = i % 5 == 0 ? null : Instant.ofEpochSecond(random.nextInt(2_000_000_000), i % 2 == 0 ? 0 : random.nextInt(1_000_000_000));
+            Instant classified = i % 11 == 0 ? null : Instant.ofEpochMilli(Math.abs(random.nextLong() % 4_000_000_000_000L));
+            Prediction prediction = new Prediction(random.nextInt(3), texts[random.nextInt(texts.length)], texts[random.nextInt(texts.length)],
+                    random.nextInt(12) - 1, i % 3 == 0 ? odd[random.nextInt(odd.length)] : random.nextFloat(), probabilities,
+                    i % 2 == 0 ? null : random.nextInt(10), texts[random.nextInt(texts.length)], submitted, classified);
+            assertThat(new String(PredictionJson.write(prediction), StandardCharsets.UTF_8))
+                    .as("prediction %d", i)
+                    .isEqualTo(new String(binding.writeValueAsBytes(prediction), StandardCharsets.UTF_8));
+        }
     }
 
     /** Found by PredictionJsonFuzzTest: the value {@code null} made read() throw a NullPointerException, which would stop the sink. */
