@@ -122,14 +122,16 @@ public final class ClassifierService implements AutoCloseable {
         // A record that can never be written is skipped with a log line instead of failing the task forever.
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrors.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
-        // After a crash, the dead instance's open transaction blocks its partitions until it times out:
-        // 10 s instead of Streams' 60 s default lets a restarted instance resume sooner.
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 10_000);
-        // A killed instance's partitions wait for its session to expire: 10 s instead of 45 s (heartbeats are
-        // sent from a thread of their own, so a long batch does not count against it).
+        // After a crash, the dead instance's open transaction holds back everything behind it on predictions (the
+        // sink reads read_committed) until the broker aborts it: 6 s instead of Streams' 60 s. A transaction lasts
+        // one commit interval (100 ms) in normal running, so only a thread stalled for 6 s is fenced, and rejoins.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 6_000);
+        // A killed instance's partitions wait for its session to expire: 6 s (the broker's least by default,
+        // group.min.session.timeout.ms) instead of 45 s. Heartbeats are sent from a thread of their own, every 2 s,
+        // so a long batch does not count against it, and three must be missed in a row.
         // Unprefixed, so that INKSTREAM_KAFKA_STREAMS_SESSION_TIMEOUT_MS replaces it (only the main consumer joins a group).
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000);
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
         // Static membership: an instance restarted under its id gets its partitions back without waiting
         // for the dead member's session or a rebalance (Streams appends the thread's index).
         config.instanceId().ifPresent(id -> p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));

@@ -90,10 +90,11 @@ public final class SinkService implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
-        // A killed instance's partitions wait for its session to expire: 10 s instead of 45 s (heartbeats come from a
-        // thread of their own, so a long write does not count against it).
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        // A killed instance's partitions wait for its session to expire: 6 s (the broker's least by default,
+        // group.min.session.timeout.ms) instead of 45 s. Heartbeats come from a thread of their own, every 2 s, so a
+        // long write does not count against it, and three must be missed in a row.
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000);
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
         // Static membership: an instance restarted under its id gets its partitions back without waiting for the dead member.
         config.instanceId().ifPresent(id -> p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
         p.putAll(config.consumerOverrides());

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -187,7 +189,7 @@ final class FaultSuite {
      * still in flight when the first fault lands take its latency, not the baseline's.
      */
     static List<FaultCost> report(String suite, int rate, List<Attempt> attempts, Map<String, Long> written, List<Fault> faults) {
-        List<Attempt> all = attempts.stream().sorted(java.util.Comparator.comparingLong(Attempt::sentMicros)).toList(); // answers came in any order
+        List<Attempt> all = attempts.stream().sorted(Comparator.comparingLong(Attempt::sentMicros)).toList(); // answers came in any order
         List<Attempt> accepted = all.stream().filter(Attempt::accepted).toList();
         List<Attempt> refused = all.stream().filter(a -> !a.accepted()).toList();
         long firstFault = faults.get(0).startMicros();
@@ -208,10 +210,13 @@ final class FaultSuite {
             Fault fault = faults.get(f);
             long windowEnd = f + 1 < faults.size() ? faults.get(f + 1).startMicros() : Long.MAX_VALUE;
             List<Attempt> during = all.stream().filter(a -> a.sentMicros() >= fault.startMicros() && a.sentMicros() < windowEnd).toList();
-            long max = during.stream().filter(a -> written.containsKey(a.id())).mapToLong(a -> written.get(a.id()) - a.sentMicros()).max().orElse(0);
+            // An upload still on its way when the next fault begins is charged to this fault only for the time it had
+            // waited by then: the rest may be the next fault's, which its own row counts.
+            ToLongFunction<Attempt> latency = a -> Math.min(written.get(a.id()), windowEnd) - a.sentMicros();
+            long max = during.stream().filter(a -> written.containsKey(a.id())).mapToLong(latency).max().orElse(0);
             long recovered = fault.startMicros();
             for (Attempt a : during) {
-                boolean normal = a.accepted() && written.containsKey(a.id()) && written.get(a.id()) - a.sentMicros() <= threshold;
+                boolean normal = a.accepted() && written.containsKey(a.id()) && latency.applyAsLong(a) <= threshold;
                 if (!normal) {
                     recovered = a.sentMicros();
                 }

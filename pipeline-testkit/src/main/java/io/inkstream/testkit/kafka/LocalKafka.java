@@ -155,6 +155,9 @@ public final class LocalKafka implements KafkaCluster {
         // threads) only add context switches there.
         p.put("num.network.threads", "1");
         p.put("num.io.threads", "2");
+        // A killed producer's open transaction is aborted once its timeout has passed and the broker looks: every
+        // 10 s by default, which a killed classifier's partitions (and the sink behind them) then wait out.
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         return p;
     }
 

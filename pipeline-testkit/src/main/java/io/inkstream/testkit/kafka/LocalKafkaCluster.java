@@ -263,6 +263,9 @@ public final class LocalKafkaCluster implements KafkaCluster {
         p.put("num.network.threads", "1");
         p.put("num.io.threads", "2");
         p.put("num.replica.fetchers", "1");
+        // A killed producer's open transaction is aborted once its timeout has passed and the broker looks: every
+        // 10 s by default, which a killed classifier's partitions (and the sink behind them) then wait out.
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         return p;
     }
 
