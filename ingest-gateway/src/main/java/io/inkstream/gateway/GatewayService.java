@@ -15,6 +15,7 @@ import io.inkstream.model.preprocess.DigitPreprocessor;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.store.PredictionSchema;
+import io.inkstream.store.RingQuorum;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -86,7 +87,8 @@ public final class GatewayService implements AutoCloseable {
         PublishedImages published = PublishedImages.create(config.kafkaClientBase(), 60_000);
         ModelCatalog catalog = ModelCatalog.start(config.kafkaClientBase(), reader, config.pinnedModel(), config.modelTrust());
 
-        GatewayHealth health = new GatewayHealth(admin, session, catalog);
+        GatewayHealth health = new GatewayHealth(admin,
+                new RingQuorum(session, config.localDatacenter(), "uploads are accepted, answers and Idempotency-Key claims wait"), catalog);
         Path spool = createSpool();
         GatewayApp.Edge edge = new GatewayApp.Edge(new OriginPolicy(config.corsOrigins(), GatewayConfig.isLoopback(config.host())),
                 config.rateLimit() == 0 ? Optional.empty() : Optional.of(ClientRateLimit.perSecond(config.rateLimit())), config.apiKey(),

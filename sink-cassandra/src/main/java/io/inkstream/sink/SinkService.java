@@ -1,15 +1,15 @@
 package io.inkstream.sink;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.metadata.NodeState;
 import io.inkstream.contract.topic.GroupLag;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.ops.OpsServer;
-import io.inkstream.store.PredictionSchema;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionReader;
+import io.inkstream.store.PredictionSchema;
 import io.inkstream.store.PredictionWriter;
+import io.inkstream.store.RingQuorum;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -71,7 +71,8 @@ public final class SinkService implements AutoCloseable {
                 new SinkMetrics(meters), config.commit());
         Thread loop = new Thread(sink, "prediction-sink");
         loop.start();
-        OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(session, sink, loop), meters::scrape);
+        RingQuorum ring = new RingQuorum(session, config.localDatacenter(), "writes wait and are retried, offsets are not committed");
+        OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(ring, sink, loop), meters::scrape);
         log.info("sink started group={} bootstrap={} cassandra={} max_in_flight={} http_port={}", config.groupId(),
                 config.bootstrapServers(), config.contactPoints(), config.maxInFlight(), ops.port());
         if (config.commit().unsafe()) {
@@ -108,14 +109,17 @@ public final class SinkService implements AutoCloseable {
         return p;
     }
 
-    private static OpsServer.Health health(CqlSession session, PredictionSink sink, Thread loop) {
-        boolean cassandraUp = session.getMetadata().getNodes().values().stream().anyMatch(node -> node.getState() == NodeState.UP);
+    /** DOWN while its writes cannot succeed: failing, or a quorum of the ring out of reach (LOCAL_QUORUM writes). */
+    private static OpsServer.Health health(RingQuorum ring, PredictionSink sink, Thread loop) {
+        RingQuorum.State quorum = ring.check();
         boolean polling = loop.isAlive() && Duration.between(sink.lastProgress(), Instant.now()).toSeconds() < 60;
-        boolean healthy = polling && cassandraUp && !sink.cassandraFailing();
+        boolean cassandraUp = quorum.reachable() && !sink.cassandraFailing();
+        boolean healthy = polling && cassandraUp;
         String status = healthy ? "UP" : "DOWN";
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("consumer", polling ? "polling" : "stalled");
-        details.put("cassandra", cassandraUp && !sink.cassandraFailing() ? "up" : "failing");
+        details.put("cassandra", cassandraUp ? "up" : "failing");
+        details.put("ring", quorum.describe());
         return new OpsServer.Health(healthy, status, details);
     }
 

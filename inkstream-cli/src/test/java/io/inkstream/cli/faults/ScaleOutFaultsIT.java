@@ -33,10 +33,16 @@ import io.inkstream.testkit.LoopbackPorts;
 import io.inkstream.testkit.cassandra.LocalCassandraRing;
 import io.inkstream.testkit.kafka.LocalKafkaCluster;
 import io.inkstream.testkit.process.ServiceProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -206,6 +212,14 @@ class ScaleOutFaultsIT {
                 }
                 assertStoredExactlyOnce(session, accepted, refused, written);
 
+                // With one node of three gone the services still have their quorum, and say so.
+                int gateway = gatewayPorts.get(1);
+                int sink = sinkPorts.get(1);
+                assertThat(health(gateway)).as("the gateway's health, one node of three gone").startsWith("200 ")
+                        .contains("\"status\":\"UP\"", "quorum (2 of 3 nodes up)");
+                assertThat(health(sink)).as("the sink's health, one node of three gone").startsWith("200 ")
+                        .contains("quorum (2 of 3 nodes up)");
+
                 // The control for the ring: with a second node of three gone a quorum read is refused, so the reads above really
                 // needed two replicas, and the killed node was really gone.
                 ring.stop(2);
@@ -213,6 +227,11 @@ class ScaleOutFaultsIT {
                 assertThatThrownBy(() -> session.execute(rows.bind(accepted.get(0).id())))
                         .as("a quorum read with one replica of three left")
                         .hasMessageContaining("Not enough replicas available for query at consistency LOCAL_QUORUM (2 required");
+                // And the services see it too, though one node still answers: the gateway keeps taking uploads (DEGRADED, 200),
+                // the sink, whose writes cannot succeed, is DOWN; both say so in their log.
+                awaitHealth(gateway, "200 ", "\"status\":\"DEGRADED\"", "no quorum (1 of 3 nodes up)");
+                awaitHealth(sink, "503 ", "\"status\":\"DOWN\"", "no quorum (1 of 3 nodes up)");
+                assertThat(Files.readString(log)).as("the services' log").contains("cassandra quorum lost no quorum (1 of 3 nodes up)");
             }
         } finally {
             uploading.set(false);
@@ -241,6 +260,24 @@ class ScaleOutFaultsIT {
             }
             brokers.close();
         }
+    }
+
+    /** "STATUS BODY" of a service's /health (the local services show their details to anyone). */
+    private static String health(int port) throws IOException, InterruptedException {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        return answer.statusCode() + " " + answer.body();
+    }
+
+    /** Waits up to 30 s for a /health answer that starts with the status and holds every part; fails with the last one seen. */
+    private static void awaitHealth(int port, String status, String... parts) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String last = health(port);
+        while (!(last.startsWith(status) && Arrays.stream(parts).allMatch(last::contains)) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            last = health(port);
+        }
+        assertThat(last).as("/health on port %d", port).startsWith(status).contains(parts);
     }
 
     /** Reads at LOCAL_QUORUM, as the services do: one node of three may be down. */
