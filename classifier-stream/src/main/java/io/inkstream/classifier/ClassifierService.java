@@ -6,15 +6,18 @@ import io.inkstream.classifier.metrics.ClassifierMetrics;
 import io.inkstream.classifier.models.ModelPublisher;
 import io.inkstream.classifier.models.ModelRegistry;
 import io.inkstream.classifier.models.RegisteredModel;
-import io.inkstream.model.artifact.ModelTrust;
-import io.inkstream.ops.OpsServer;
 import io.inkstream.classifier.topology.ClassifierTopology;
+import io.inkstream.contract.topic.BrokerQuorum;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.model.artifact.ModelArtifactException;
+import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.preprocess.DigitPreprocessor;
+import io.inkstream.ops.DaemonThreads;
+import io.inkstream.ops.OpsServer;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -45,12 +48,14 @@ public final class ClassifierService implements AutoCloseable {
     private final OpsServer ops;
     private final ModelRegistry models;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final Admin admin;
 
-    private ClassifierService(KafkaStreams streams, OpsServer ops, ModelRegistry models, KafkaStreamsMetrics streamsMetrics) {
+    private ClassifierService(KafkaStreams streams, OpsServer ops, ModelRegistry models, KafkaStreamsMetrics streamsMetrics, Admin admin) {
         this.streams = streams;
         this.ops = ops;
         this.models = models;
         this.streamsMetrics = streamsMetrics;
+        this.admin = admin;
     }
 
     public static ClassifierService start(ClassifierConfig config) {
@@ -78,11 +83,16 @@ public final class ClassifierService implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> log.info("classifier state={} previous={}", now, before));
-        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        // Kafka's meters are looked for again every 10 s, not every minute: a task's meters appear soon after its assignment.
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, Tags.empty(),
+                DaemonThreads.scheduler("inkstream-classifier-kafka-meters"), Duration.ofSeconds(10));
         streamsMetrics.bindTo(meters);
         streams.start();
 
-        OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(streams, models), meters::scrape);
+        // Kafka Streams stays RUNNING while the cluster has no majority (its writes are retried): health asks the cluster.
+        Admin admin = Admin.create(client);
+        BrokerQuorum brokers = new BrokerQuorum(admin, "classification waits; what is read is retried, nothing is committed");
+        OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(streams, models, brokers), meters::scrape);
         log.info("classifier started application_id={} bootstrap={} guarantee={} batch_max_records={} batch_max_wait_ms={} buffer={} pinned={}"
                         + " models={} http_port={}", config.applicationId(), config.bootstrapServers(), config.guarantee().streamsValue(),
                 config.batch().maxRecords(), config.batch().maxWait().toMillis(), config.batch().buffer(), config.pinnedModel().orElse("-"),
@@ -94,7 +104,7 @@ public final class ClassifierService implements AutoCloseable {
         if (config.batch().buffer() == BatchSettings.Buffer.MEMORY_UNSAFE) {
             log.warn("buffer=MEMORY_UNSAFE: images buffered when this instance dies are lost; use only to measure");
         }
-        return new ClassifierService(streams, ops, models, streamsMetrics);
+        return new ClassifierService(streams, ops, models, streamsMetrics, admin);
     }
 
     /** The model shipped in the jar, validated once: the fallback until the models topic gives one. */
@@ -143,14 +153,16 @@ public final class ClassifierService implements AutoCloseable {
         return p;
     }
 
-    private static OpsServer.Health health(KafkaStreams streams, ModelRegistry models) {
+    private static OpsServer.Health health(KafkaStreams streams, ModelRegistry models, BrokerQuorum brokers) {
         KafkaStreams.State state = streams.state();
-        boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+        BrokerQuorum.State kafka = brokers.check();
+        boolean healthy = (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING) && kafka.reachable();
         String model = models.current().map(RegisteredModel::version).orElse("none");
         String status = healthy ? "UP" : "DOWN";
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("state", state.name());
         details.put("model", model);
+        details.put("brokers", kafka.describe());
         return new OpsServer.Health(healthy, status, details);
     }
 
@@ -176,6 +188,7 @@ public final class ClassifierService implements AutoCloseable {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
         streamsMetrics.close();
+        admin.close(Duration.ofSeconds(5));
         log.info("classifier stopped");
     }
 }

@@ -1,6 +1,7 @@
 package io.inkstream.gateway;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.inkstream.contract.topic.BrokerQuorum;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.gateway.guard.ClientRateLimit;
 import io.inkstream.gateway.guard.OriginPolicy;
@@ -8,15 +9,18 @@ import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.http.GatewayApp;
 import io.inkstream.gateway.publish.ImagePublisher;
 import io.inkstream.gateway.publish.PublishedImages;
+import io.inkstream.gateway.publish.TakenOverPublisher;
 import io.inkstream.gateway.query.ModelCatalog;
 import io.inkstream.gateway.query.RecentUploads;
 import io.inkstream.gateway.upload.SharedKeys;
 import io.inkstream.model.preprocess.DigitPreprocessor;
+import io.inkstream.ops.DaemonThreads;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.store.PredictionSchema;
 import io.inkstream.store.RingQuorum;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -39,21 +43,25 @@ public final class GatewayService implements AutoCloseable {
 
     private final Javalin app;
     private final ImagePublisher publisher;
+    private final TakenOverPublisher takenOver;
     private final PublishedImages published;
     private final ModelCatalog catalog;
     private final CqlSession session;
     private final Admin admin;
     private final Path spool;
+    private final KafkaClientMetrics kafkaMeters;
 
-    private GatewayService(Javalin app, ImagePublisher publisher, PublishedImages published, ModelCatalog catalog, CqlSession session,
-                           Admin admin, Path spool) {
+    private GatewayService(Javalin app, ImagePublisher publisher, TakenOverPublisher takenOver, PublishedImages published,
+                           ModelCatalog catalog, CqlSession session, Admin admin, Path spool, KafkaClientMetrics kafkaMeters) {
         this.app = app;
         this.publisher = publisher;
+        this.takenOver = takenOver;
         this.published = published;
         this.catalog = catalog;
         this.session = session;
         this.admin = admin;
         this.spool = spool;
+        this.kafkaMeters = kafkaMeters;
     }
 
     /** Where large multipart parts wait while a request is read: this process's own directory, readable by its user only. */
@@ -82,23 +90,28 @@ public final class GatewayService implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(meters);
         ImagePublisher publisher = ImagePublisher.create(config.kafkaClientBase(), config.publishTimeout(), config.producerOverrides(),
                 config.answer());
-        new KafkaClientMetrics(publisher.producer()).bindTo(meters);
+        // Kafka's meters are looked for again every 10 s, not every minute: a partition's meters appear soon after it does.
+        KafkaClientMetrics kafkaMeters = new KafkaClientMetrics(publisher.producer(), Tags.empty(),
+                DaemonThreads.scheduler("gateway-kafka-meters"), Duration.ofSeconds(10));
+        kafkaMeters.bindTo(meters);
         // Read only when a request takes over the Idempotency-Key of one that died publishing: a minute of uploads at 1,000/s.
         PublishedImages published = PublishedImages.create(config.kafkaClientBase(), 60_000);
+        TakenOverPublisher takenOver = new TakenOverPublisher(config.kafkaClientBase(), config.publishTimeout(), config.producerOverrides(),
+                published);
         ModelCatalog catalog = ModelCatalog.start(config.kafkaClientBase(), reader, config.pinnedModel(), config.modelTrust());
 
-        GatewayHealth health = new GatewayHealth(admin,
+        GatewayHealth health = new GatewayHealth(new BrokerQuorum(admin, "uploads are refused with 503 until it is back"),
                 new RingQuorum(session, config.localDatacenter(), "uploads are accepted, answers and Idempotency-Key claims wait"), catalog);
         Path spool = createSpool();
         GatewayApp.Edge edge = new GatewayApp.Edge(new OriginPolicy(config.corsOrigins(), GatewayConfig.isLoopback(config.host())),
                 config.rateLimit() == 0 ? Optional.empty() : Optional.of(ClientRateLimit.perSecond(config.rateLimit())), config.apiKey(),
                 new UploadBudget(config.uploadMemory()), spool);
-        Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, reader, catalog,
+        Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, takenOver, reader, catalog,
                 new RecentUploads(100_000), new GatewayMetrics(meters), health::check, meters::scrape, edge, config.maxFiles(),
                 config.maxRequestBytes(),
                 // A claim unsettled for twice the publish timeout has lost its owner.
                 new SharedKeys(session, config.publishTimeout().multipliedBy(2), Clock.systemUTC(), published)));
-        GatewayService service = new GatewayService(app, publisher, published, catalog, session, admin, spool);
+        GatewayService service = new GatewayService(app, publisher, takenOver, published, catalog, session, admin, spool, kafkaMeters);
         try {
             app.start(config.host(), config.port());
         } catch (RuntimeException e) {
@@ -139,7 +152,9 @@ public final class GatewayService implements AutoCloseable {
     public void close() {
         log.info("gateway stopping");
         app.stop();
+        kafkaMeters.close();
         publisher.close();
+        takenOver.close();
         published.close();
         catalog.close();
         session.close();

@@ -75,11 +75,7 @@ public final class OpsServer implements AutoCloseable {
             });
             server.createContext("/metrics", exchange ->
                     respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", prometheus.get()));
-            server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "ops-http");
-                thread.setDaemon(true);
-                return thread;
-            }));
+            server.setExecutor(Executors.newSingleThreadExecutor(DaemonThreads.named("ops-http")));
             server.start();
             return new OpsServer(server);
         } catch (IOException e) {

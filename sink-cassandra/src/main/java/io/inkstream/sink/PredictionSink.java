@@ -193,11 +193,13 @@ final class PredictionSink implements Runnable {
             List<Polled> slice = batch.subList(from, Math.min(batch.size(), from + writeSlice));
             inFlight.acquire(slice.size());
             long started = System.nanoTime();
-            for (CompletionStage<Void> write : write(slice)) {
-                writes.add(write.toCompletableFuture().handle((result, error) -> {
+            List<CompletionStage<Void>> sliceWrites = write(slice);
+            for (int i = 0; i < slice.size(); i++) {
+                Prediction prediction = slice.get(i).prediction();
+                writes.add(sliceWrites.get(i).toCompletableFuture().handle((result, error) -> {
                     inFlight.release();
                     if (error == null) {
-                        metrics.written(System.nanoTime() - started);
+                        metrics.written(prediction, System.nanoTime() - started);
                         return null;
                     }
                     return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;

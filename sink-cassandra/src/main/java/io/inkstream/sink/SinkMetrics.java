@@ -1,8 +1,11 @@
 package io.inkstream.sink;
 
+import io.inkstream.contract.prediction.Prediction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** The sink's meters; the consumer's own (lag among them) are bound beside them by the service. */
@@ -11,6 +14,8 @@ final class SinkMetrics {
     private final Counter written;
     private final Counter retries;
     private final Timer writeLatency;
+    /** By model version and right or wrong: a handful (one pair per model ever published). */
+    private final Map<String, Counter> labelled = new ConcurrentHashMap<>();
 
     SinkMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -22,9 +27,18 @@ final class SinkMetrics {
                 .publishPercentiles(0.5, 0.99).register(registry);
     }
 
-    void written(long nanos) {
+    /** @param prediction what was written, or null for an image's failure */
+    void written(Prediction prediction, long nanos) {
         written.increment();
         writeLatency.record(nanos, TimeUnit.NANOSECONDS);
+        if (prediction != null && prediction.trueLabel() != null) {
+            // Live accuracy per model: right / labelled over any window, from the rows as they are stored. A prediction
+            // written again after a crash counts again, so a window with a sink restart leans a little that way.
+            boolean correct = prediction.correct();
+            labelled.computeIfAbsent(prediction.modelVersion() + (correct ? "/right" : "/wrong"), key -> Counter
+                    .builder("inkstream.sink.predictions.labelled").description("Predictions written whose true label was known")
+                    .tag("model", prediction.modelVersion()).tag("correct", Boolean.toString(correct)).register(registry)).increment();
+        }
     }
 
     void retried(int count) {

@@ -1,15 +1,18 @@
 package io.inkstream.sink;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.inkstream.contract.topic.BrokerQuorum;
 import io.inkstream.contract.topic.GroupLag;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
+import io.inkstream.ops.DaemonThreads;
 import io.inkstream.ops.OpsServer;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.store.PredictionSchema;
 import io.inkstream.store.PredictionWriter;
 import io.inkstream.store.RingQuorum;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -41,10 +44,14 @@ public final class SinkService implements AutoCloseable {
     private final Thread loop;
     private final OpsServer ops;
     private final String groupId;
+    private final Admin admin;
+    private final KafkaClientMetrics kafkaMeters;
 
     private SinkService(CqlSession session, KafkaProducer<byte[], byte[]> deadLetters, PredictionSink sink, Thread loop, OpsServer ops,
-                        String groupId) {
+                        String groupId, Admin admin, KafkaClientMetrics kafkaMeters) {
+        this.kafkaMeters = kafkaMeters;
         this.groupId = groupId;
+        this.admin = admin;
         this.session = session;
         this.deadLetters = deadLetters;
         this.sink = sink;
@@ -63,7 +70,10 @@ public final class SinkService implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(meters);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(),
                 new ByteArrayDeserializer());
-        new KafkaClientMetrics(consumer).bindTo(meters);
+        // Kafka's meters are looked for again every 10 s, not every minute: a partition's lag appears soon after its assignment.
+        KafkaClientMetrics kafkaMeters = new KafkaClientMetrics(consumer, Tags.empty(), DaemonThreads.scheduler("inkstream-sink-kafka-meters"),
+                Duration.ofSeconds(10));
+        kafkaMeters.bindTo(meters);
         KafkaProducer<byte[], byte[]> deadLetters = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(),
                 new ByteArraySerializer());
         PredictionSink sink = new PredictionSink(consumer, deadLetters, new PredictionWriter(session),
@@ -72,14 +82,16 @@ public final class SinkService implements AutoCloseable {
         Thread loop = new Thread(sink, "prediction-sink");
         loop.start();
         RingQuorum ring = new RingQuorum(session, config.localDatacenter(), "writes wait and are retried, offsets are not committed");
-        OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(ring, sink, loop), meters::scrape);
+        Admin admin = Admin.create(config.kafkaClientBase());
+        BrokerQuorum brokers = new BrokerQuorum(admin, "reading waits; what was written is committed once the cluster is back");
+        OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(ring, brokers, sink, loop), meters::scrape);
         log.info("sink started group={} bootstrap={} cassandra={} max_in_flight={} http_port={}", config.groupId(),
                 config.bootstrapServers(), config.contactPoints(), config.maxInFlight(), ops.port());
         if (config.commit().unsafe()) {
             log.warn("{}={}: offsets can be committed for rows never written, so predictions are lost; use only to prove a fault test"
                     + " can see a loss", SinkConfig.COMMIT, config.commit());
         }
-        return new SinkService(session, deadLetters, sink, loop, ops, config.groupId());
+        return new SinkService(session, deadLetters, sink, loop, ops, config.groupId(), admin, kafkaMeters);
     }
 
     static Properties consumerProperties(SinkConfig config) {
@@ -109,17 +121,22 @@ public final class SinkService implements AutoCloseable {
         return p;
     }
 
-    /** DOWN while its writes cannot succeed: failing, or a quorum of the ring out of reach (LOCAL_QUORUM writes). */
-    private static OpsServer.Health health(RingQuorum ring, PredictionSink sink, Thread loop) {
+    /**
+     * DOWN while its writes cannot succeed (failing, or a quorum of the ring out of reach: LOCAL_QUORUM writes) or the Kafka
+     * cluster has no majority (nothing new to read, no offset can be committed).
+     */
+    private static OpsServer.Health health(RingQuorum ring, BrokerQuorum brokers, PredictionSink sink, Thread loop) {
         RingQuorum.State quorum = ring.check();
+        BrokerQuorum.State kafka = brokers.check();
         boolean polling = loop.isAlive() && Duration.between(sink.lastProgress(), Instant.now()).toSeconds() < 60;
         boolean cassandraUp = quorum.reachable() && !sink.cassandraFailing();
-        boolean healthy = polling && cassandraUp;
+        boolean healthy = polling && cassandraUp && kafka.reachable();
         String status = healthy ? "UP" : "DOWN";
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("consumer", polling ? "polling" : "stalled");
         details.put("cassandra", cassandraUp ? "up" : "failing");
         details.put("ring", quorum.describe());
+        details.put("brokers", kafka.describe());
         return new OpsServer.Health(healthy, status, details);
     }
 
@@ -152,6 +169,8 @@ public final class SinkService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         deadLetters.close(Duration.ofSeconds(10));
+        kafkaMeters.close();
+        admin.close(Duration.ofSeconds(5));
         session.close();
         log.info("sink stopped");
     }

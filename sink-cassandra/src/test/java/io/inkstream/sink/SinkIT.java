@@ -92,10 +92,14 @@ class SinkIT {
             producer.send(new ProducerRecord<>(Topics.PREDICTIONS, prefix + "schema", future.getBytes(StandardCharsets.UTF_8)));
             producer.send(new ProducerRecord<>(Topics.PREDICTIONS, prefix + "incomplete", "{\"schema\":1,\"imageId\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
             producer.send(new ProducerRecord<>(Topics.PREDICTIONS, prefix + "good-2", PredictionJson.write(prediction(prefix + "good-2", model, 5))));
+            Prediction right = prediction(prefix + "wrong", model, 3);
+            Prediction wrong = new Prediction(right.schema(), right.imageId(), right.modelVersion(), right.label(), right.confidence(),
+                    right.probabilities(), 8, right.source(), right.submittedAt(), right.classifiedAt());
+            producer.send(new ProducerRecord<>(Topics.PREDICTIONS, prefix + "wrong", PredictionJson.write(wrong)));
             producer.flush();
 
             PredictionReader reader = new PredictionReader(session);
-            await(() -> reader.accuracy(model).predictions(), 2, Duration.ofSeconds(60));
+            await(() -> reader.accuracy(model).predictions(), 3, Duration.ofSeconds(60));
             assertThat(reader.forImage(prefix + "good-1")).hasSize(1);
             assertThat(reader.forImage(prefix + "good-2")).hasSize(1);
 
@@ -119,6 +123,9 @@ class SinkIT {
             assertThat(metrics).contains("inkstream_sink_predictions_written_total")
                     .contains("inkstream_sink_write_latency_seconds")
                     .contains("inkstream_sink_dead_letters_total{stage=\"parse\"} 3.0")
+                    // live accuracy: two right, one wrong, by model
+                    .contains("inkstream_sink_predictions_labelled_total{correct=\"true\",model=\"" + model + "\"} 2.0")
+                    .contains("inkstream_sink_predictions_labelled_total{correct=\"false\",model=\"" + model + "\"} 1.0")
                     .contains("kafka_consumer_fetch_manager_records_lag");
         }
     }

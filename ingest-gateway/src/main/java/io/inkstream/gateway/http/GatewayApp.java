@@ -10,6 +10,7 @@ import io.inkstream.gateway.guard.ClientRateLimit;
 import io.inkstream.gateway.guard.OriginPolicy;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.publish.ImagePublisher;
+import io.inkstream.gateway.publish.TakenOverPublisher;
 import io.inkstream.gateway.query.ImageQueries;
 import io.inkstream.gateway.query.ModelCatalog;
 import io.inkstream.gateway.query.RecentUploads;
@@ -45,7 +46,8 @@ public final class GatewayApp {
     private static final Logger log = LoggerFactory.getLogger(GatewayApp.class);
 
     /** What the app needs from the service around it. */
-    public record Parts(DigitPreprocessor inspector, ImagePublisher publisher, PredictionReader reader, ModelCatalog catalog,
+    public record Parts(DigitPreprocessor inspector, ImagePublisher publisher, TakenOverPublisher takenOver, PredictionReader reader,
+                        ModelCatalog catalog,
                         RecentUploads recent, GatewayMetrics metrics, Supplier<OpsServer.Health> health, Supplier<String> prometheus,
                         Edge edge, int maxFiles, long maxRequestBytes, SharedKeys sharedKeys) {
     }
@@ -95,7 +97,8 @@ public final class GatewayApp {
         MultipartConfigElement multipart = new MultipartConfigElement(edge.spool().toString(), 4 * maxImage, parts.maxRequestBytes(),
                 PART_IN_MEMORY);
         app.before(ApiRoute.UPLOAD.path(), ctx -> ctx.req().setAttribute(MultipartUtil.MULTIPART_CONFIG_ATTRIBUTE, multipart));
-        UploadHandler upload = new UploadHandler(parts.inspector(), parts.publisher(), new IdempotencyKeys(100_000, Clock.systemUTC()),
+        UploadHandler upload = new UploadHandler(parts.inspector(), parts.publisher(), parts.takenOver(),
+                new IdempotencyKeys(100_000, Clock.systemUTC()),
                 parts.sharedKeys(), parts.recent(), parts.metrics(), parts.maxFiles(), parts.maxRequestBytes(), edge.uploads());
         QueryHandlers queries = new QueryHandlers(new ImageQueries(parts.reader(), parts.recent()), parts.reader(), parts.catalog());
         for (ApiRoute route : ApiRoute.values()) {

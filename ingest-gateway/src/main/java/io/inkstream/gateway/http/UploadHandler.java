@@ -6,6 +6,7 @@ import io.inkstream.contract.topic.Headers;
 import io.inkstream.gateway.GatewayMetrics;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.publish.ImagePublisher;
+import io.inkstream.gateway.publish.TakenOverPublisher;
 import io.inkstream.gateway.query.RecentUploads;
 import io.inkstream.gateway.upload.FileNames;
 import io.inkstream.gateway.upload.IdempotencyKeys;
@@ -57,6 +58,7 @@ final class UploadHandler implements Handler {
 
     private final DigitPreprocessor inspector;
     private final ImagePublisher publisher;
+    private final TakenOverPublisher takenOver;
     private final IdempotencyKeys idempotencyKeys;
     private final SharedKeys sharedKeys;
     private final RecentUploads recent;
@@ -66,10 +68,11 @@ final class UploadHandler implements Handler {
     private final UploadBudget budget;
     private volatile boolean brokerFailing;
 
-    UploadHandler(DigitPreprocessor inspector, ImagePublisher publisher, IdempotencyKeys idempotencyKeys, SharedKeys sharedKeys,
-                  RecentUploads recent, GatewayMetrics metrics, int maxFiles, long maxRequestBytes, UploadBudget budget) {
+    UploadHandler(DigitPreprocessor inspector, ImagePublisher publisher, TakenOverPublisher takenOver, IdempotencyKeys idempotencyKeys,
+                  SharedKeys sharedKeys, RecentUploads recent, GatewayMetrics metrics, int maxFiles, long maxRequestBytes, UploadBudget budget) {
         this.inspector = inspector;
         this.publisher = publisher;
+        this.takenOver = takenOver;
         this.idempotencyKeys = idempotencyKeys;
         this.sharedKeys = sharedKeys;
         this.recent = recent;
@@ -128,6 +131,7 @@ final class UploadHandler implements Handler {
         String digest = digest(uploads);
         Optional<String> owner = Optional.empty();
         Set<String> onTopic = Set.of(); // images a request that held the key before got onto the topic
+        Optional<Instant> earlierClaim = Optional.empty(); // when that request claimed the key
         if (key.isPresent()) {
             // This instance's memory first (a retry here costs no round trip), then the keys every instance shares.
             Optional<IdempotencyKeys.Answer> earlier = idempotencyKeys.answered(key.get());
@@ -149,6 +153,7 @@ final class UploadHandler implements Handler {
             if (decision instanceof SharedKeys.Decision.Publish publish) {
                 owner = Optional.of(publish.owner());
                 onTopic = publish.onTopic();
+                earlierClaim = publish.earlierClaim();
             } // Unavailable: published without a claim, under the ids the key gives all the same.
         }
         Optional<String> claimed = owner;
@@ -156,7 +161,10 @@ final class UploadHandler implements Handler {
 
         long started = System.nanoTime();
         List<Upload> toPublish = skipped.isEmpty() ? uploads : uploads.stream().filter(u -> !skipped.contains(u.imageId())).toList();
-        CompletableFuture<Object> answered = publisher.publish(toPublish, Instant.now()).handle((ok, error) -> {
+        // A taken-over key's earlier request may still get its records onto the topic: checked after sending, in a transaction.
+        CompletableFuture<Void> publishing = earlierClaim.isPresent() ? takenOver.publish(toPublish, Instant.now(), earlierClaim.get())
+                : publisher.publish(toPublish, Instant.now());
+        CompletableFuture<Object> answered = publishing.handle((ok, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 metrics.publishFailed();

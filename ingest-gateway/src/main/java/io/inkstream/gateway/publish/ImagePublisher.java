@@ -108,7 +108,7 @@ public final class ImagePublisher implements AutoCloseable {
         return all;
     }
 
-    private static ProducerRecord<String, byte[]> record(Upload upload, Instant submittedAt) {
+    static ProducerRecord<String, byte[]> record(Upload upload, Instant submittedAt) {
         return new ProducerRecord<>(Topics.IMAGES, null, upload.imageId(), upload.bytes(),
                 Headers.image(upload.format().contentType(), SOURCE, submittedAt, upload.filename(), upload.label()));
     }

@@ -29,9 +29,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <p>The search is bounded: it reads each partition from the moment the first request claimed the
  * key (its records carry its producer's timestamps, taken on the same machine as the claim) to the
- * end offsets at the time of asking, at most {@code maxRecords} records and within {@code budget};
+ * end offsets at the time of asking ({@link #find}) or to a record of one's own ({@link #findBefore},
+ * {@link TakenOverPublisher}), at most {@code maxRecords} records and within {@code budget};
  * past either it answers {@link Found#complete()} false and the caller decides. It is rare: only a
- * request that takes over another's claim asks. Thread-safe (one search at a time).
+ * request that takes over another's claim asks. It reads {@code read_committed}: an aborted copy is not
+ * there for anyone. Thread-safe (one search at a time).
  */
 public final class PublishedImages implements AutoCloseable {
     /** A record may be timestamped a little before its claim was written: the same clock, read in the other order. */
@@ -55,31 +57,43 @@ public final class PublishedImages implements AutoCloseable {
         p.putAll(client);
         // No group: partitions are assigned and read from a time, nothing is committed.
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // An aborted copy (TakenOverPublisher's) is not on the topic for anyone who reads it, the classifier included.
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // An image record can be as large as the topic allows.
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PipelineTopics.IMAGE_MAX_MESSAGE_BYTES);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "inkstream-gateway-lookup");
         return new PublishedImages(new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer()), maxRecords);
     }
 
+    /** Every partition, up to its end now (its last stable offset: an open transaction's records are not there yet). */
     public synchronized Found find(Collection<String> ids, Instant since, Duration budget) {
         try {
-            return search(ids, since, budget);
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.IMAGES, budget).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            return search(ids, since, consumer.endOffsets(partitions, budget), budget);
         } catch (KafkaException e) {
             // The broker did not answer in time: nothing can be said of what is there.
             return new Found(Set.of(), false);
         }
     }
 
-    private Found search(Collection<String> ids, Instant since, Duration budget) {
+    /** These partitions only, each up to (not including) an offset: what is before a record of one's own. */
+    public synchronized Found findBefore(Collection<String> ids, Instant since, Map<TopicPartition, Long> before, Duration budget) {
+        try {
+            return search(ids, since, before, budget);
+        } catch (KafkaException e) {
+            return new Found(Set.of(), false);
+        }
+    }
+
+    private Found search(Collection<String> ids, Instant since, Map<TopicPartition, Long> end, Duration budget) {
         long deadline = System.nanoTime() + budget.toNanos();
         Set<String> wanted = new HashSet<>(ids);
         Set<String> seen = new HashSet<>();
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.IMAGES, budget).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        List<TopicPartition> partitions = List.copyOf(end.keySet());
         Map<TopicPartition, Long> from = new HashMap<>();
         partitions.forEach(partition -> from.put(partition, since.minus(CLOCK_SLACK).toEpochMilli()));
         Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(from, budget);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, budget);
         Map<TopicPartition, Long> toRead = new HashMap<>();
         for (TopicPartition partition : partitions) {
             OffsetAndTimestamp first = start.get(partition); // null: no record that late
@@ -98,7 +112,8 @@ public final class PublishedImages implements AutoCloseable {
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofNanos(Math.min(left, 200_000_000L)))) {
                     read++;
-                    if (record.key() != null && wanted.contains(record.key())) {
+                    Long bound = end.get(new TopicPartition(record.topic(), record.partition()));
+                    if (record.key() != null && wanted.contains(record.key()) && bound != null && record.offset() < bound) {
                         seen.add(record.key());
                     }
                 }

@@ -7,6 +7,7 @@ import io.inkstream.model.artifact.ModelArtifactException;
 import io.inkstream.model.artifact.ModelMetadata;
 import io.inkstream.model.artifact.ModelPublications;
 import io.inkstream.model.artifact.ModelTrust;
+import io.inkstream.ops.DaemonThreads;
 import io.inkstream.store.ModelAccuracy;
 import io.inkstream.store.PredictionReader;
 import java.time.Clock;
@@ -67,7 +68,7 @@ public final class ModelCatalog implements AutoCloseable {
     private volatile Optional<Instant> accuracyAt = Optional.empty();
     private final AtomicBoolean counting = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final ExecutorService counter = Executors.newSingleThreadExecutor(daemon("model-accuracy"));
+    private final ExecutorService counter = Executors.newSingleThreadExecutor(DaemonThreads.named("model-accuracy"));
     private final Thread follower;
 
     private ModelCatalog(KafkaConsumer<String, byte[]> consumer, PredictionReader reader, Optional<String> pinned, ModelTrust trust,
@@ -78,7 +79,7 @@ public final class ModelCatalog implements AutoCloseable {
         this.clock = clock;
         this.artifacts = new ModelPublications<>(pinned);
         this.trust = trust;
-        this.follower = daemon("model-catalog").newThread(this::follow);
+        this.follower = DaemonThreads.named("model-catalog").newThread(this::follow);
     }
 
     /** @param client where the cluster is and how to reach it ({@code GatewayConfig.kafkaClientBase}) */
@@ -184,14 +185,6 @@ public final class ModelCatalog implements AutoCloseable {
                 }
             });
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * two concurrent requests with one key publish once, the second waiting for the first. A claim whose
  * owner died (still publishing after the publish timeout and a margin) or whose publication failed
  * is taken over, again by a lightweight transaction, so that exactly one retry goes on; it publishes only
- * what the dead or failed request did not get onto the topic ({@code PublishedImages}).
+ * what the dead or failed request did not get onto the topic ({@code PublishedImages}), checked again after
+ * sending ({@code TakenOverPublisher}).
  *
  * <p>When Cassandra cannot be reached the request is published anyway, under the ids derived from its
  * key ({@link IdempotencyKeys#imageId}): availability first; a retry during an outage may then be
@@ -43,9 +45,10 @@ public final class SharedKeys {
         /**
          * This request owns the key: publish, then report {@link #published} or {@link #failed}. {@code onTopic}: the
          * images that a request which held the key before, and died or failed while publishing, got onto the topic after
-         * all; they must not go there twice.
+         * all; they must not go there twice. {@code earlierClaim}: when that request claimed the key, when there was one
+         * (its records may still turn up: publish with {@code TakenOverPublisher}).
          */
-        record Publish(String owner, Set<String> onTopic) implements Decision {
+        record Publish(String owner, Set<String> onTopic, Optional<Instant> earlierClaim) implements Decision {
         }
 
         /** The images were published for this key before: answer as then, publish nothing. */
@@ -104,14 +107,14 @@ public final class SharedKeys {
                 ResultSet inserted = session.execute(claim.bind(key, digest, owner, clock.instant()));
                 available();
                 if (inserted.wasApplied()) {
-                    return new Decision.Publish(owner, Set.of());
+                    return new Decision.Publish(owner, Set.of(), Optional.empty());
                 }
                 Row held = inserted.one();
                 if (!digest.equals(held.getString("request_digest"))) {
                     return new Decision.Reused();
                 }
                 if (owner.equals(held.getString("owner"))) { // an attempt of ours was applied; its answer was lost
-                    return takingOverFrom == null ? new Decision.Publish(owner, Set.of())
+                    return takingOverFrom == null ? new Decision.Publish(owner, Set.of(), Optional.empty())
                             : afterTakeOver(key, owner, takingOverFrom, imageIds, takingOverClaim);
                 }
                 State state = State.valueOf(held.getString("state").toUpperCase(Locale.ROOT));
@@ -161,7 +164,7 @@ public final class SharedKeys {
             published(key, owner);
             return new Decision.Replay();
         }
-        return new Decision.Publish(owner, found.ids());
+        return new Decision.Publish(owner, found.ids(), Optional.of(earlierClaim));
     }
 
     /** The owner's images reached the broker: every later request with the key is answered from this. */

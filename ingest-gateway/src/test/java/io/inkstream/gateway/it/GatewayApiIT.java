@@ -29,9 +29,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,7 +44,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -317,6 +321,57 @@ class GatewayApiIT {
         assertThat(recordsOn(Topics.IMAGES, IdempotencyKeys.imageId(reached, 0))).as("records of the key whose request died after the ack")
                 .isEqualTo(1);
         assertThat(recordsOn(Topics.IMAGES, IdempotencyKeys.imageId(lost, 0))).as("records of the key whose request died before it")
+                .isEqualTo(1);
+    }
+
+    /**
+     * What ScaleOutFaultsIT found: a request that failed after the broker died had its record in the new leader's log, not
+     * yet committed while the followers caught up, so a retry's search before publishing did not see it, and it was
+     * committed seconds later: the image twice on the topic. Here the stand-in for that record is one in a transaction
+     * that commits only once the retry has searched and sent its own copy (seen as two records on the partition); the
+     * copy it sent is the control (the search before publishing missed the record), and the check after sending must
+     * abort it: one record of the image on the topic, for every reader.
+     */
+    @Test
+    void aRetryWhoseTakenOverRequestsRecordIsCommittedAfterItsSearchPutsTheImageOnTheTopicOnce() throws Exception {
+        byte[] image = digits.images().imageBytes(35);
+        String path = "/api/images?label=" + digits.label(35);
+        String key = "late-record-" + UUID.randomUUID();
+        String id = IdempotencyKeys.imageId(key, 0);
+        String sameImage = "digest-of-" + UUID.randomUUID(); // its claim gives the digest of this image and label
+        assertThat(client.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", sameImage)).status()).isEqualTo(202);
+        try (CqlSession session = pipeline.cassandra().sessionBuilder().build()) {
+            String digest = awaitClaim(session, sameImage, "published").getString("request_digest");
+            session.execute("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at)"
+                    + " VALUES (?, ?, 'failed', 'a-gateway-whose-publish-timed-out', ?)", key, digest, Instant.now().minusSeconds(5));
+        }
+
+        Properties props = pipeline.kafka().clientProperties();
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "late-record-" + UUID.randomUUID());
+        try (KafkaProducer<String, byte[]> failedRequest = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+             Admin admin = Admin.create(pipeline.kafka().clientProperties())) {
+            failedRequest.initTransactions();
+            failedRequest.beginTransaction();
+            RecordMetadata late = failedRequest.send(new ProducerRecord<>(Topics.IMAGES, id, image)).get(30, TimeUnit.SECONDS);
+            TopicPartition partition = new TopicPartition(late.topic(), late.partition());
+
+            CompletableFuture<Answer> retry = CompletableFuture.supplyAsync(() ->
+                    client.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", key)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long end = late.offset() + 1;
+            while (end < late.offset() + 2 && System.nanoTime() < deadline && !retry.isDone()) {
+                Thread.sleep(20);
+                end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
+            }
+            assertThat(end).as("the control: the retry searched, did not see the uncommitted record, and sent its own copy after it")
+                    .isGreaterThanOrEqualTo(late.offset() + 2);
+            failedRequest.commitTransaction();
+
+            Answer answer = retry.get(60, TimeUnit.SECONDS);
+            assertThat(answer.status()).as(answer.response().body()).isEqualTo(202);
+            assertThat(answer.json().get("images").get(0).get("id").asText()).isEqualTo(id);
+        }
+        assertThat(recordsOn(Topics.IMAGES, id)).as("records of the image on the topic (read_committed, as the classifier reads)")
                 .isEqualTo(1);
     }
 

@@ -212,13 +212,16 @@ class ScaleOutFaultsIT {
                 }
                 assertStoredExactlyOnce(session, accepted, refused, written);
 
-                // With one node of three gone the services still have their quorum, and say so.
+                // With one node and one broker of three gone the services still have their quorums, and say so.
                 int gateway = gatewayPorts.get(1);
+                int classifier = classifierPorts.get(1);
                 int sink = sinkPorts.get(1);
-                assertThat(health(gateway)).as("the gateway's health, one node of three gone").startsWith("200 ")
-                        .contains("\"status\":\"UP\"", "quorum (2 of 3 nodes up)");
-                assertThat(health(sink)).as("the sink's health, one node of three gone").startsWith("200 ")
-                        .contains("quorum (2 of 3 nodes up)");
+                assertThat(health(gateway)).as("the gateway's health, one node and one broker of three gone").startsWith("200 ")
+                        .contains("\"status\":\"UP\"", "\"ring\":\"quorum (2 of 3 nodes up)", "\"brokers\":\"quorum (leader");
+                assertThat(health(sink)).as("the sink's health, one node and one broker of three gone").startsWith("200 ")
+                        .contains("\"ring\":\"quorum (2 of 3 nodes up)", "\"brokers\":\"quorum (leader");
+                assertThat(health(classifier)).as("the classifier's health, one broker of three gone").startsWith("200 ")
+                        .contains("\"brokers\":\"quorum (leader");
 
                 // The control for the ring: with a second node of three gone a quorum read is refused, so the reads above really
                 // needed two replicas, and the killed node was really gone.
@@ -229,9 +232,18 @@ class ScaleOutFaultsIT {
                         .hasMessageContaining("Not enough replicas available for query at consistency LOCAL_QUORUM (2 required");
                 // And the services see it too, though one node still answers: the gateway keeps taking uploads (DEGRADED, 200),
                 // the sink, whose writes cannot succeed, is DOWN; both say so in their log.
-                awaitHealth(gateway, "200 ", "\"status\":\"DEGRADED\"", "no quorum (1 of 3 nodes up)");
-                awaitHealth(sink, "503 ", "\"status\":\"DOWN\"", "no quorum (1 of 3 nodes up)");
+                awaitHealth(gateway, "200 ", "\"status\":\"DEGRADED\"", "\"ring\":\"no quorum (1 of 3 nodes up)");
+                awaitHealth(sink, "503 ", "\"status\":\"DOWN\"", "\"ring\":\"no quorum (1 of 3 nodes up)");
                 assertThat(Files.readString(log)).as("the services' log").contains("cassandra quorum lost no quorum (1 of 3 nodes up)");
+
+                // The same for the brokers: with a second broker of three gone the last one still answers, but the cluster has
+                // no leader, so nothing can be written or committed; every service reports DOWN and logs it.
+                int secondBroker = leader == 1 ? 2 : 1;
+                brokers.kill(secondBroker);
+                awaitHealth(gateway, "503 ", "\"status\":\"DOWN\"", "\"brokers\":\"no quorum");
+                awaitHealth(classifier, "503 ", "\"status\":\"DOWN\"", "\"brokers\":\"no quorum");
+                awaitHealth(sink, "503 ", "\"status\":\"DOWN\"", "\"brokers\":\"no quorum");
+                assertThat(Files.readString(log)).as("the services' log").contains("kafka quorum lost no quorum");
             }
         } finally {
             uploading.set(false);

@@ -29,6 +29,8 @@ public record PipelineAcls(String gateway, String classifier, String sink, Strin
                            String sinkGroup) {
     /** The prefix of every reclassify run's application id, group and internal topics. */
     public static final String RECLASSIFY_PREFIX = "inkstream-reclassify";
+    /** The prefix of the transactional id of every gateway instance's producer for taken-over Idempotency-Keys. */
+    public static final String GATEWAY_TRANSACTIONAL_PREFIX = "inkstream-gateway-";
     private static final List<String> ALL_TOPICS = List.of(Topics.IMAGES, Topics.PREDICTIONS, Topics.MODELS, Topics.IMAGES_DLQ,
             Topics.PREDICTIONS_DLQ);
 
@@ -47,6 +49,11 @@ public record PipelineAcls(String gateway, String classifier, String sink, Strin
 
         allow(acls, gateway, ResourceType.TOPIC, Topics.IMAGES, PatternType.LITERAL, AclOperation.WRITE);
         allow(acls, gateway, ResourceType.TOPIC, Topics.MODELS, PatternType.LITERAL, AclOperation.READ);
+        // A retry that takes over another request's Idempotency-Key looks for that request's images on the topic, and publishes
+        // in a transaction it aborts if they turn up after all.
+        allow(acls, gateway, ResourceType.TOPIC, Topics.IMAGES, PatternType.LITERAL, AclOperation.READ);
+        allow(acls, gateway, ResourceType.TRANSACTIONAL_ID, GATEWAY_TRANSACTIONAL_PREFIX, PatternType.PREFIXED, AclOperation.WRITE);
+        allow(acls, gateway, ResourceType.TRANSACTIONAL_ID, GATEWAY_TRANSACTIONAL_PREFIX, PatternType.PREFIXED, AclOperation.DESCRIBE);
 
         streamsApplication(acls, classifier, classifierApplicationId);
 
