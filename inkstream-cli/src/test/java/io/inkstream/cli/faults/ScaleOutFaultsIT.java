@@ -49,6 +49,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -232,17 +235,17 @@ class ScaleOutFaultsIT {
                         .hasMessageContaining("Not enough replicas available for query at consistency LOCAL_QUORUM (2 required");
                 // And the services see it too, though one node still answers: the gateway keeps taking uploads (DEGRADED, 200),
                 // the sink, whose writes cannot succeed, is DOWN; both say so in their log.
-                awaitHealth(gateway, "200 ", "\"status\":\"DEGRADED\"", "\"ring\":\"no quorum (1 of 3 nodes up)");
-                awaitHealth(sink, "503 ", "\"status\":\"DOWN\"", "\"ring\":\"no quorum (1 of 3 nodes up)");
+                awaitTogether(() -> awaitHealth(gateway, "200 ", "\"status\":\"DEGRADED\"", "\"ring\":\"no quorum (1 of 3 nodes up)"),
+                        () -> awaitHealth(sink, "503 ", "\"status\":\"DOWN\"", "\"ring\":\"no quorum (1 of 3 nodes up)"));
                 assertThat(Files.readString(log)).as("the services' log").contains("cassandra quorum lost no quorum (1 of 3 nodes up)");
 
                 // The same for the brokers: with a second broker of three gone the last one still answers, but the cluster has
                 // no leader, so nothing can be written or committed; every service reports DOWN and logs it.
                 int secondBroker = leader == 1 ? 2 : 1;
                 brokers.kill(secondBroker);
-                awaitHealth(gateway, "503 ", "\"status\":\"DOWN\"", "\"brokers\":\"no quorum");
-                awaitHealth(classifier, "503 ", "\"status\":\"DOWN\"", "\"brokers\":\"no quorum");
-                awaitHealth(sink, "503 ", "\"status\":\"DOWN\"", "\"brokers\":\"no quorum");
+                awaitTogether(() -> awaitHealth(gateway, "503 ", "\"status\":\"DOWN\"", "\"brokers\":\"no quorum"),
+                        () -> awaitHealth(classifier, "503 ", "\"status\":\"DOWN\"", "\"brokers\":\"no quorum"),
+                        () -> awaitHealth(sink, "503 ", "\"status\":\"DOWN\"", "\"brokers\":\"no quorum"));
                 assertThat(Files.readString(log)).as("the services' log").contains("kafka quorum lost no quorum");
             }
         } finally {
@@ -290,6 +293,34 @@ class ScaleOutFaultsIT {
             last = health(port);
         }
         assertThat(last).as("/health on port %d", port).startsWith(status).contains(parts);
+    }
+
+    /** A wait that may fail with what it saw. */
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    /** Runs the waits at once (each service notices on its own), and fails with the first that failed. */
+    private static void awaitTogether(Check... checks) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(checks.length);
+        try {
+            List<Future<Object>> running = Arrays.stream(checks).map(check -> pool.submit(() -> {
+                check.run();
+                return null;
+            })).toList();
+            for (Future<Object> done : running) {
+                try {
+                    done.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof AssertionError failed) {
+                        throw failed;
+                    }
+                    throw e;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Reads at LOCAL_QUORUM, as the services do: one node of three may be down. */
