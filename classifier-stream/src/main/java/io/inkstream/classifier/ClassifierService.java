@@ -60,9 +60,9 @@ public final class ClassifierService implements AutoCloseable {
 
     public static ClassifierService start(ClassifierConfig config) {
         Properties client = config.kafkaClientBase();
-        try (Admin admin = Admin.create(client)) {
-            PipelineTopics.ensure(admin, config.partitions(), Optional.empty());
-        }
+        // One admin client: it creates the topics now and answers health's quorum checks for as long as the service runs.
+        Admin admin = Admin.create(client);
+        PipelineTopics.ensure(admin, config.partitions(), Optional.empty());
         RegisteredModel fallback = shippedModel();
         if (ModelPublisher.publishIfEmpty(client, fallback)) {
             log.info("models topic was empty: published the shipped model version={}", fallback.version());
@@ -90,7 +90,6 @@ public final class ClassifierService implements AutoCloseable {
         streams.start();
 
         // Kafka Streams stays RUNNING while the cluster has no majority (its writes are retried): health asks the cluster.
-        Admin admin = Admin.create(client);
         BrokerQuorum brokers = new BrokerQuorum(admin, "classification waits; what is read is retried, nothing is committed");
         OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(streams, models, brokers), meters::scrape);
         log.info("classifier started application_id={} bootstrap={} guarantee={} batch_max_records={} batch_max_wait_ms={} buffer={} pinned={}"

@@ -60,9 +60,9 @@ public final class SinkService implements AutoCloseable {
     }
 
     public static SinkService start(SinkConfig config) {
-        try (Admin client = Admin.create(config.kafkaClientBase())) {
-            PipelineTopics.ensure(client, config.partitions(), Optional.empty());
-        }
+        // One admin client: it creates the topics now and answers health's quorum checks for as long as the service runs.
+        Admin admin = Admin.create(config.kafkaClientBase());
+        PipelineTopics.ensure(admin, config.partitions(), Optional.empty());
         CqlSession session = CassandraSessions.open(config.contactPoints(), config.localDatacenter(), config.cassandraLogin(), "sink-cql");
         PredictionSchema.apply(session, config.replication());
 
@@ -82,7 +82,6 @@ public final class SinkService implements AutoCloseable {
         Thread loop = new Thread(sink, "prediction-sink");
         loop.start();
         RingQuorum ring = new RingQuorum(session, config.localDatacenter(), "writes wait and are retried, offsets are not committed");
-        Admin admin = Admin.create(config.kafkaClientBase());
         BrokerQuorum brokers = new BrokerQuorum(admin, "reading waits; what was written is committed once the cluster is back");
         OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(ring, brokers, sink, loop), meters::scrape);
         log.info("sink started group={} bootstrap={} cassandra={} max_in_flight={} http_port={}", config.groupId(),
