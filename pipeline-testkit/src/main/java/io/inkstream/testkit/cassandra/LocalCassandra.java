@@ -390,7 +390,7 @@ public final class LocalCassandra implements CassandraCluster {
         }
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                log.warn("cassandra did not stop within 30 s of SIGTERM pid={}: killing it", process.pid());
+                log.warn("cassandra did not stop within 30 s of {} pid={}: killing it", kill ? "SIGKILL" : "SIGTERM", process.pid());
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
             log.info("cassandra {} cql={} exit={}", kill ? "killed" : "stopped", describeContactPoint(), process.exitValue());
