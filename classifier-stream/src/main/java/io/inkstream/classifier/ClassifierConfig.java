@@ -3,8 +3,8 @@ package io.inkstream.classifier;
 import io.inkstream.classifier.batching.BatchSettings;
 import io.inkstream.contract.config.Environment;
 import io.inkstream.contract.config.KafkaClientSettings;
-import io.inkstream.model.artifact.ModelTrust;
-import io.inkstream.model.preprocess.PreprocessingLimits;
+import io.inkstream.image.PreprocessingLimits;
+import io.inkstream.image.artifact.ModelTrust;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -87,10 +87,10 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
                 env.string(HTTP_HOST, "127.0.0.1"),
                 env.integer(HTTP_PORT, 8081, 0, 65_535),
                 env.integer(PARTITIONS, 6, 1, 10_000),
-                PreprocessingLimits.fromEnvironment(env),
+                PreprocessingLimits.read(env::integer),
                 KafkaClientSettings.fromEnvironment(env),
                 env.passThrough(STREAMS_PREFIX),
-                ModelTrust.fromEnvironment(env),
+                env.parsed(ModelTrust.TRUSTED_KEYS_VARIABLE, "", ModelTrust::fromVariable),
                 instance.isEmpty() ? Optional.empty() : Optional.of(instance));
     }
 

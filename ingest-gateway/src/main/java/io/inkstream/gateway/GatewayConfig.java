@@ -3,8 +3,8 @@ package io.inkstream.gateway;
 import io.inkstream.contract.config.ConfigurationException;
 import io.inkstream.contract.config.Environment;
 import io.inkstream.contract.config.KafkaClientSettings;
-import io.inkstream.model.artifact.ModelTrust;
-import io.inkstream.model.preprocess.PreprocessingLimits;
+import io.inkstream.image.PreprocessingLimits;
+import io.inkstream.image.artifact.ModelTrust;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionSchema;
 import java.net.InetSocketAddress;
@@ -100,7 +100,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                     + API_KEY + ", or " + INSECURE + "=true to run it open on purpose, or listen on 127.0.0.1");
         }
         int maxFiles = env.integer(MAX_FILES, 32, 1, 1000);
-        PreprocessingLimits limits = PreprocessingLimits.fromEnvironment(env);
+        PreprocessingLimits limits = PreprocessingLimits.read(env::integer);
         // 64 MiB by default: two requests of the largest kind at once, or thousands of usual ones (a few KiB each).
         long uploadMemory = env.integer(UPLOAD_MEMORY_MB, 64, 1, 65_536) * 1024L * 1024L;
         if (uploadMemory < maxRequestBytes(maxFiles, limits)) {
@@ -124,7 +124,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 KafkaClientSettings.fromEnvironment(env),
                 env.passThrough(PRODUCER_PREFIX),
                 CassandraSessions.login(env),
-                ModelTrust.fromEnvironment(env),
+                env.parsed(ModelTrust.TRUSTED_KEYS_VARIABLE, "", ModelTrust::fromVariable),
                 // One client at the pipeline's whole capacity on this kind of machine (500 uploads/s) stays under it.
                 env.integer(RATE_LIMIT, 1000, 0, 1_000_000),
                 Arrays.stream(env.string(CORS_ORIGINS, "").split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList(),

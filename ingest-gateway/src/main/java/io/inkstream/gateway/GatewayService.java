@@ -13,7 +13,7 @@ import io.inkstream.gateway.publish.TakenOverPublisher;
 import io.inkstream.gateway.query.ModelCatalog;
 import io.inkstream.gateway.query.RecentUploads;
 import io.inkstream.gateway.upload.SharedKeys;
-import io.inkstream.model.preprocess.DigitPreprocessor;
+import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.ops.DaemonThreads;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionReader;

@@ -2,7 +2,7 @@ package io.inkstream.classifier.models;
 
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
-import io.inkstream.model.artifact.ModelArtifactException;
+import io.inkstream.image.artifact.ModelArtifactException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;

@@ -1,8 +1,8 @@
 package io.inkstream.classifier.models;
 
-import io.inkstream.model.artifact.ModelArtifactException;
-import io.inkstream.model.artifact.ModelPublications;
-import io.inkstream.model.artifact.ModelTrust;
+import io.inkstream.image.artifact.ModelArtifactException;
+import io.inkstream.image.artifact.ModelPublications;
+import io.inkstream.image.artifact.ModelTrust;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,6 +1,6 @@
 package io.inkstream.classifier.models;
 
-import io.inkstream.model.artifact.ModelPublications;
+import io.inkstream.image.artifact.ModelPublications;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

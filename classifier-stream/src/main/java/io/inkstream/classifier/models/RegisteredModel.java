@@ -1,9 +1,10 @@
 package io.inkstream.classifier.models;
 
+import io.inkstream.image.artifact.ArtifactFormat;
+import io.inkstream.image.artifact.ModelArtifactException;
+import io.inkstream.image.artifact.ModelMetadata;
+import io.inkstream.image.artifact.ModelTrust;
 import io.inkstream.model.artifact.ModelArtifact;
-import io.inkstream.model.artifact.ModelArtifactException;
-import io.inkstream.model.artifact.ModelMetadata;
-import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.model.network.DigitClassifier;
 
 /** A validated model artifact. Holds bytes, not a network: each stream task loads its own copy. */
@@ -20,7 +21,7 @@ public record RegisteredModel(ModelMetadata metadata, byte[] artifact) {
      * would be thrown away: each stream thread builds its own from these bytes.
      */
     public static RegisteredModel from(byte[] artifact, ModelTrust trust) throws ModelArtifactException {
-        return new RegisteredModel(ModelArtifact.readMetadata(artifact, trust), artifact);
+        return new RegisteredModel(ArtifactFormat.readMetadata(artifact, trust), artifact);
     }
 
     public String version() {

@@ -10,7 +10,7 @@ import io.inkstream.contract.prediction.InvalidPredictionException;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Topics;
-import io.inkstream.model.preprocess.DigitPreprocessor;
+import io.inkstream.image.DigitPreprocessor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import io.inkstream.classifier.metrics.ClassifierMetrics;
 import io.inkstream.classifier.models.ModelRegistry;
 import io.inkstream.classifier.models.ModelTopicLoader;
 import io.inkstream.contract.topic.Topics;
-import io.inkstream.model.preprocess.DigitPreprocessor;
+import io.inkstream.image.DigitPreprocessor;
 import java.time.Clock;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;

@@ -8,14 +8,15 @@ import io.inkstream.classifier.ClassifierConfig;
 import io.inkstream.classifier.ClassifierService;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.topic.Topics;
+import io.inkstream.image.artifact.Architecture;
+import io.inkstream.image.artifact.ArtifactFormat;
+import io.inkstream.image.artifact.ModelMetadata;
+import io.inkstream.image.artifact.ModelSigningKey;
+import io.inkstream.image.artifact.ModelTrust;
 import io.inkstream.model.artifact.ModelArtifact;
-import io.inkstream.model.artifact.ModelMetadata;
-import io.inkstream.model.artifact.ModelSigningKey;
-import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
-import io.inkstream.model.network.Architecture;
 import io.inkstream.testkit.junit.SharedInfrastructure;
 import io.inkstream.testkit.kafka.KafkaCluster;
 import java.io.ByteArrayOutputStream;
@@ -135,8 +136,8 @@ class HostileModelsIT {
     /** The attacks, by name: each replaces the current model's record if a reader believed it. */
     private static Map<String, byte[]> forgedArtifacts(byte[] seed) throws Exception {
         Map<String, byte[]> entries = entries(seed);
-        String json = new String(entries.get(ModelArtifact.METADATA_ENTRY), StandardCharsets.UTF_8);
-        byte[] weights = entries.get(ModelArtifact.WEIGHTS_ENTRY);
+        String json = new String(entries.get(ArtifactFormat.METADATA_ENTRY), StandardCharsets.UTF_8);
+        byte[] weights = entries.get(ArtifactFormat.WEIGHTS_ENTRY);
         Map<String, byte[]> forged = new LinkedHashMap<>();
 
         // Format 1 with a deserialization bomb where DL4J's loader looks for a normalizer: ObjectInputStream never returns.
@@ -150,7 +151,7 @@ class HostileModelsIT {
         forged.put("an extra serialized-object entry", zip(withObject));
 
         Map<String, byte[]> bomb = new LinkedHashMap<>(entries);
-        bomb.put(ModelArtifact.WEIGHTS_ENTRY, new byte[64 << 20]);
+        bomb.put(ArtifactFormat.WEIGHTS_ENTRY, new byte[64 << 20]);
         forged.put("weights inflating to 64 MiB", zip(bomb));
 
         Map<String, byte[]> padded = new LinkedHashMap<>(entries);
@@ -160,15 +161,15 @@ class HostileModelsIT {
         forged.put("a hundred padding entries", zip(padded));
 
         Map<String, byte[]> wrongShape = new LinkedHashMap<>(entries);
-        wrongShape.put(ModelArtifact.METADATA_ENTRY, json.replace("\"architecture\" : \"seed\"", "\"architecture\" : \"v2\"")
+        wrongShape.put(ArtifactFormat.METADATA_ENTRY, json.replace("\"architecture\" : \"seed\"", "\"architecture\" : \"v2\"")
                 .getBytes(StandardCharsets.UTF_8));
         forged.put("weights of another shape", zip(wrongShape));
 
         byte[] notANumber = weights.clone();
         ByteBuffer.wrap(notANumber).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, Float.NaN);
         Map<String, byte[]> nan = new LinkedHashMap<>(entries);
-        nan.put(ModelArtifact.WEIGHTS_ENTRY, notANumber);
-        nan.put(ModelArtifact.METADATA_ENTRY, json.replaceAll("\"weightsSha256\" : \"[0-9a-f]+\"", "\"weightsSha256\" : \""
+        nan.put(ArtifactFormat.WEIGHTS_ENTRY, notANumber);
+        nan.put(ArtifactFormat.METADATA_ENTRY, json.replaceAll("\"weightsSha256\" : \"[0-9a-f]+\"", "\"weightsSha256\" : \""
                 + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(notANumber)) + "\"")
                 .getBytes(StandardCharsets.UTF_8));
         forged.put("a NaN weight under a matching digest", zip(nan));
@@ -176,8 +177,8 @@ class HostileModelsIT {
         Map<String, byte[]> future = new LinkedHashMap<>(entries);
         byte[] otherWeights = weights.clone();
         otherWeights[40] ^= 0x01;
-        future.put(ModelArtifact.WEIGHTS_ENTRY, otherWeights);
-        future.put(ModelArtifact.METADATA_ENTRY, json.replaceAll("\"createdAt\" : \"[^\"]+\"", "\"createdAt\" : \"2099-01-01T00:00:00Z\"")
+        future.put(ArtifactFormat.WEIGHTS_ENTRY, otherWeights);
+        future.put(ArtifactFormat.METADATA_ENTRY, json.replaceAll("\"createdAt\" : \"[^\"]+\"", "\"createdAt\" : \"2099-01-01T00:00:00Z\"")
                 .replaceAll("\"weightsSha256\" : \"[0-9a-f]+\"", "\"weightsSha256\" : \""
                         + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(otherWeights)) + "\"")
                 .getBytes(StandardCharsets.UTF_8));
@@ -192,10 +193,10 @@ class HostileModelsIT {
         forged.put("the current model, signed by a stranger", current.toBytes(ModelSigningKey.generate()));
         // Signed by the operator, then its metadata changed: the signature no longer covers what the artifact says.
         Map<String, byte[]> entries = entries(current.toBytes(operator));
-        String json = new String(entries.get(ModelArtifact.METADATA_ENTRY), StandardCharsets.UTF_8);
+        String json = new String(entries.get(ArtifactFormat.METADATA_ENTRY), StandardCharsets.UTF_8);
         String changed = json.replaceAll("\"validationAccuracy\" : [0-9.]+", "\"validationAccuracy\" : 0.9999");
         assertThat(changed).as("the forged metadata differs from what was signed").isNotEqualTo(json);
-        entries.put(ModelArtifact.METADATA_ENTRY, changed.getBytes(StandardCharsets.UTF_8));
+        entries.put(ArtifactFormat.METADATA_ENTRY, changed.getBytes(StandardCharsets.UTF_8));
         forged.put("the operator's signature over metadata changed after", zip(entries));
         return forged;
     }

@@ -11,13 +11,14 @@ import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.Topics;
+import io.inkstream.image.DigitPreprocessor;
+import io.inkstream.image.artifact.ArtifactFormat;
+import io.inkstream.image.artifact.ModelSigningKey;
+import io.inkstream.image.artifact.ModelTrust;
 import io.inkstream.model.artifact.ModelArtifact;
-import io.inkstream.model.artifact.ModelSigningKey;
-import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
-import io.inkstream.model.preprocess.DigitPreprocessor;
 import io.inkstream.model.render.DigitRenderer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
@@ -196,11 +197,11 @@ class ClassifierTopologyTest {
         start(BatchSettings.DEFAULT, Optional.empty(), ModelTrust.of(List.of(operator.publicKey())));
         byte[] unsigned = ShippedModels.V2.load().toBytes();
         models.pipeInput(v2.version(), unsigned);
-        models.pipeInput(v2.version(), ModelArtifact.sign(unsigned, ModelSigningKey.generate()));
+        models.pipeInput(v2.version(), ArtifactFormat.sign(unsigned, ModelSigningKey.generate()));
         images.pipeInput("unsigned", digits.images().imageBytes(0));
         driver.advanceWallClockTime(WAIT);
 
-        models.pipeInput(v2.version(), ModelArtifact.sign(unsigned, operator));
+        models.pipeInput(v2.version(), ArtifactFormat.sign(unsigned, operator));
         images.pipeInput("signed", digits.images().imageBytes(0));
         driver.advanceWallClockTime(WAIT);
 

@@ -1,5 +1,6 @@
 package io.inkstream.model.artifact;
 
+import io.inkstream.image.artifact.ModelArtifactException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,11 +1,11 @@
 package io.inkstream.model.bench;
 
-import io.inkstream.contract.rejection.ImageRejectedException;
+import io.inkstream.image.DigitPreprocessor;
+import io.inkstream.image.rejection.ImageRejectedException;
 import io.inkstream.model.artifact.ModelArtifact;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.DigitImages;
 import io.inkstream.model.network.DigitClassifier;
-import io.inkstream.model.preprocess.DigitPreprocessor;
 import io.inkstream.model.render.DigitRenderer;
 import java.io.PrintStream;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package io.inkstream.model.data;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /** Images with their true digits. */

@@ -1,5 +1,6 @@
 package io.inkstream.model.network;
 
+import io.inkstream.image.artifact.Architecture;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,13 @@
 package io.inkstream.model.training;
 
+import io.inkstream.image.artifact.Architecture;
+import io.inkstream.image.artifact.ModelMetadata;
 import io.inkstream.model.artifact.ModelArtifact;
-import io.inkstream.model.artifact.ModelMetadata;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.evaluation.Evaluation;
-import io.inkstream.model.network.Architecture;
 import io.inkstream.model.network.DigitClassifier;
 import io.inkstream.model.network.DigitPrediction;
+import io.inkstream.model.network.NetworkConfigurations;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +39,7 @@ public final class ModelTrainer {
     public TrainingResult train(LabelledDigits training, LabelledDigits validation, TrainingSettings settings) {
         Architecture architecture = settings.architecture();
         Nd4j.getRandom().setSeed(settings.seed());
-        MultiLayerNetwork network = new MultiLayerNetwork(architecture.configuration(settings.seed()));
+        MultiLayerNetwork network = new MultiLayerNetwork(NetworkConfigurations.of(architecture, settings.seed()));
         network.init();
 
         DataSet all = toDataSet(training);

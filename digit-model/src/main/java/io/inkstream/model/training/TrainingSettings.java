@@ -1,6 +1,6 @@
 package io.inkstream.model.training;
 
-import io.inkstream.model.network.Architecture;
+import io.inkstream.image.artifact.Architecture;
 
 /**
  * How to train.

@@ -1,6 +1,7 @@
 package io.inkstream.model.artifact;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.inkstream.image.artifact.ModelArtifactException;
 
 /**
  * Any bytes at all, as anyone who can write to the models topic may send: reading either refuses

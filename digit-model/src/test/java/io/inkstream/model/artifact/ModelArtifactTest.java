@@ -3,8 +3,11 @@ package io.inkstream.model.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inkstream.image.artifact.Architecture;
+import io.inkstream.image.artifact.ArtifactFormat;
+import io.inkstream.image.artifact.ModelArtifactException;
+import io.inkstream.image.artifact.ModelTrust;
 import io.inkstream.model.data.BundledMnist;
-import io.inkstream.model.network.Architecture;
 import io.inkstream.model.network.DigitClassifier;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -62,7 +65,7 @@ class ModelArtifactTest {
     @Test
     void refusesAnArtifactWithoutItsNetwork() throws IOException {
         Map<String, byte[]> entries = ArtifactZips.entries(shipped);
-        entries.remove(ModelArtifact.WEIGHTS_ENTRY);
+        entries.remove(ArtifactFormat.WEIGHTS_ENTRY);
         assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("expected entries model.json and weights.bin");
@@ -71,7 +74,7 @@ class ModelArtifactTest {
     @Test
     void refusesWeightsThatDoNotMatchTheirDigest() throws IOException {
         Map<String, byte[]> entries = ArtifactZips.entries(shipped);
-        byte[] weights = entries.get(ModelArtifact.WEIGHTS_ENTRY);
+        byte[] weights = entries.get(ArtifactFormat.WEIGHTS_ENTRY);
         weights[weights.length / 2] ^= 0x55;
         assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
@@ -81,7 +84,7 @@ class ModelArtifactTest {
     @Test
     void refusesAnotherArtifactFormatVersion() throws IOException {
         Map<String, byte[]> entries = ArtifactZips.entries(shipped);
-        entries.put(ModelArtifact.METADATA_ENTRY, json(entries).replace("\"formatVersion\" : 2", "\"formatVersion\" : 7")
+        entries.put(ArtifactFormat.METADATA_ENTRY, json(entries).replace("\"formatVersion\" : 2", "\"formatVersion\" : 7")
                 .getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
@@ -91,7 +94,7 @@ class ModelArtifactTest {
     @Test
     void refusesAModelForAnotherInput() throws IOException {
         Map<String, byte[]> entries = ArtifactZips.entries(shipped);
-        entries.put(ModelArtifact.METADATA_ENTRY, json(entries).replace("\"width\" : 28", "\"width\" : 32")
+        entries.put(ArtifactFormat.METADATA_ENTRY, json(entries).replace("\"width\" : 28", "\"width\" : 32")
                 .getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
@@ -101,7 +104,7 @@ class ModelArtifactTest {
     @Test
     void refusesANetworkThatIsNotTheArchitectureItClaims() throws IOException {
         Map<String, byte[]> entries = ArtifactZips.entries(shipped);
-        entries.put(ModelArtifact.METADATA_ENTRY, json(entries).replace("\"architecture\" : \"seed\"", "\"architecture\" : \"v2\"")
+        entries.put(ArtifactFormat.METADATA_ENTRY, json(entries).replace("\"architecture\" : \"seed\"", "\"architecture\" : \"v2\"")
                 .getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
@@ -111,7 +114,7 @@ class ModelArtifactTest {
     @Test
     void refusesMetadataThatIsNotJson() throws IOException {
         Map<String, byte[]> entries = ArtifactZips.entries(shipped);
-        entries.put(ModelArtifact.METADATA_ENTRY, "{ not json".getBytes(StandardCharsets.UTF_8));
+        entries.put(ArtifactFormat.METADATA_ENTRY, "{ not json".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("model.json is not valid model metadata");
@@ -144,12 +147,12 @@ class ModelArtifactTest {
     void refusesAnEntryThatInflatesPastItsCapAfterInflatingNoMoreThanTheCap() throws IOException {
         Map<String, byte[]> entries = ArtifactZips.entries(shipped);
         byte[] bomb = new byte[64 << 20]; // 64 MiB of zeros: about 64 KiB compressed
-        entries.put(ModelArtifact.WEIGHTS_ENTRY, bomb);
+        entries.put(ArtifactFormat.WEIGHTS_ENTRY, bomb);
         byte[] artifact = ArtifactZips.zip(entries);
         assertThat(artifact.length).isLessThan(2 << 20);
         assertThatThrownBy(() -> ModelArtifact.read(artifact))
                 .isInstanceOf(ModelArtifactException.class)
-                .hasMessageContaining("weights.bin inflates to more than " + ModelArtifact.MAX_WEIGHTS_BYTES + " bytes");
+                .hasMessageContaining("weights.bin inflates to more than " + ArtifactFormat.MAX_WEIGHTS_BYTES + " bytes");
     }
 
     @Test
@@ -166,8 +169,8 @@ class ModelArtifactTest {
     @Test
     void refusesMetadataLargerThanItsCap() throws IOException {
         Map<String, byte[]> entries = ArtifactZips.entries(shipped);
-        entries.put(ModelArtifact.METADATA_ENTRY, json(entries).replace("\"seed\" : 123", "\"seed\" : 123, \"pad\" : \""
-                + "x".repeat(ModelArtifact.MAX_METADATA_BYTES) + "\"").getBytes(StandardCharsets.UTF_8));
+        entries.put(ArtifactFormat.METADATA_ENTRY, json(entries).replace("\"seed\" : 123", "\"seed\" : 123, \"pad\" : \""
+                + "x".repeat(ArtifactFormat.MAX_METADATA_BYTES) + "\"").getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("model.json inflates to more than 65536 bytes");
@@ -176,9 +179,9 @@ class ModelArtifactTest {
     @Test
     void refusesANotANumberWeightEvenUnderAMatchingDigest() throws Exception {
         Map<String, byte[]> entries = ArtifactZips.entries(shipped);
-        byte[] weights = entries.get(ModelArtifact.WEIGHTS_ENTRY);
+        byte[] weights = entries.get(ArtifactFormat.WEIGHTS_ENTRY);
         java.nio.ByteBuffer.wrap(weights).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(4 * 1000, Float.NaN);
-        entries.put(ModelArtifact.METADATA_ENTRY, withDigest(json(entries), weights));
+        entries.put(ArtifactFormat.METADATA_ENTRY, withDigest(json(entries), weights));
         assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("weight 1000 is NaN");
@@ -187,11 +190,11 @@ class ModelArtifactTest {
     @Test
     void refusesAVersionThatDoesNotNameItsWeights() throws Exception {
         Map<String, byte[]> entries = ArtifactZips.entries(shipped);
-        byte[] weights = entries.get(ModelArtifact.WEIGHTS_ENTRY);
+        byte[] weights = entries.get(ArtifactFormat.WEIGHTS_ENTRY);
         java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(weights).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         buffer.putFloat(0, buffer.getFloat(0) + 0.5f); // other weights, same claimed version
-        entries.put(ModelArtifact.METADATA_ENTRY, withDigest(json(entries), weights));
-        assertThatThrownBy(() -> ModelArtifact.readMetadata(ArtifactZips.zip(entries))).isInstanceOf(ModelArtifactException.class);
+        entries.put(ArtifactFormat.METADATA_ENTRY, withDigest(json(entries), weights));
+        assertThatThrownBy(() -> ArtifactFormat.readMetadata(ArtifactZips.zip(entries), ModelTrust.anySigner())).isInstanceOf(ModelArtifactException.class);
         assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries)))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("model seed-9c9dd5090bda: its weights are version seed-")
@@ -202,8 +205,8 @@ class ModelArtifactTest {
     void theShippedArtifactsPassEveryCheck() throws Exception {
         for (ShippedModels model : ShippedModels.values()) {
             ModelArtifact artifact = ModelArtifact.read(model.bytes());
-            assertThat(ArtifactZips.entries(model.bytes()).keySet()).containsExactly(ModelArtifact.METADATA_ENTRY, ModelArtifact.WEIGHTS_ENTRY,
-                    ModelArtifact.SIGNATURE_ENTRY);
+            assertThat(ArtifactZips.entries(model.bytes()).keySet()).containsExactly(ArtifactFormat.METADATA_ENTRY, ArtifactFormat.WEIGHTS_ENTRY,
+                    ArtifactFormat.SIGNATURE_ENTRY);
             assertThat(artifact.network().numParams()).isEqualTo(Architecture.byId(artifact.metadata().architecture()).parameterCount());
         }
     }
@@ -222,6 +225,6 @@ class ModelArtifactTest {
     }
 
     private static String json(Map<String, byte[]> entries) {
-        return new String(entries.get(ModelArtifact.METADATA_ENTRY), StandardCharsets.UTF_8);
+        return new String(entries.get(ArtifactFormat.METADATA_ENTRY), StandardCharsets.UTF_8);
     }
 }

@@ -3,8 +3,10 @@ package io.inkstream.model.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.inkstream.contract.config.ConfigurationException;
-import io.inkstream.contract.config.Environment;
+import io.inkstream.image.artifact.ArtifactFormat;
+import io.inkstream.image.artifact.ModelArtifactException;
+import io.inkstream.image.artifact.ModelSigningKey;
+import io.inkstream.image.artifact.ModelTrust;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,12 +28,12 @@ class ModelSigningTest {
     @Test
     void aServiceThatTrustsAKeyAcceptsWhatItSignedAndNothingElse() throws Exception {
         ModelTrust trust = ModelTrust.of(List.of(OPERATOR.publicKey()));
-        byte[] signed = ModelArtifact.sign(unsigned, OPERATOR);
+        byte[] signed = ArtifactFormat.sign(unsigned, OPERATOR);
         assertThat(ModelArtifact.read(signed, trust).version()).isEqualTo(ModelArtifact.read(unsigned).version());
 
         assertThatThrownBy(() -> ModelArtifact.read(unsigned, trust)).isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("is not signed; this service accepts models signed by [" + OPERATOR.keyId() + "]");
-        assertThatThrownBy(() -> ModelArtifact.read(ModelArtifact.sign(unsigned, STRANGER), trust)).isInstanceOf(ModelArtifactException.class)
+        assertThatThrownBy(() -> ModelArtifact.read(ArtifactFormat.sign(unsigned, STRANGER), trust)).isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("is signed by key " + STRANGER.keyId() + ", which is not trusted here");
         // Without named keys (the default), signed and unsigned artifacts are both read.
         assertThat(ModelArtifact.read(signed).version()).isEqualTo(ModelArtifact.read(unsigned).version());
@@ -39,11 +41,11 @@ class ModelSigningTest {
 
     @Test
     void metadataChangedAfterSigningNoLongerVerifies() throws Exception {
-        Map<String, byte[]> entries = ArtifactZips.entries(ModelArtifact.sign(unsigned, OPERATOR));
-        String json = new String(entries.get(ModelArtifact.METADATA_ENTRY), StandardCharsets.UTF_8);
-        entries.put(ModelArtifact.METADATA_ENTRY, json.replace("\"validationAccuracy\" : 0.9716", "\"validationAccuracy\" : 0.9999")
+        Map<String, byte[]> entries = ArtifactZips.entries(ArtifactFormat.sign(unsigned, OPERATOR));
+        String json = new String(entries.get(ArtifactFormat.METADATA_ENTRY), StandardCharsets.UTF_8);
+        entries.put(ArtifactFormat.METADATA_ENTRY, json.replace("\"validationAccuracy\" : 0.9716", "\"validationAccuracy\" : 0.9999")
                 .getBytes(StandardCharsets.UTF_8));
-        assertThat(new String(entries.get(ModelArtifact.METADATA_ENTRY), StandardCharsets.UTF_8)).contains("0.9999");
+        assertThat(new String(entries.get(ArtifactFormat.METADATA_ENTRY), StandardCharsets.UTF_8)).contains("0.9999");
         assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries), ModelTrust.of(List.of(OPERATOR.publicKey()))))
                 .isInstanceOf(ModelArtifactException.class)
                 .hasMessageContaining("its signature by key " + OPERATOR.keyId() + " does not verify");
@@ -52,9 +54,9 @@ class ModelSigningTest {
     @Test
     void aSignatureOfAnotherAlgorithmOrNotBase64IsRefused() throws Exception {
         Map<String, byte[]> entries = ArtifactZips.entries(unsigned);
-        entries.put(ModelArtifact.SIGNATURE_ENTRY, "{\"algorithm\":\"RSA\",\"keyId\":\"x\",\"signature\":\"AAAA\"}".getBytes(StandardCharsets.UTF_8));
+        entries.put(ArtifactFormat.SIGNATURE_ENTRY, "{\"algorithm\":\"RSA\",\"keyId\":\"x\",\"signature\":\"AAAA\"}".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries))).hasMessageContaining("only Ed25519 is accepted");
-        entries.put(ModelArtifact.SIGNATURE_ENTRY, "{\"algorithm\":\"Ed25519\",\"signature\":\"%%%\"}".getBytes(StandardCharsets.UTF_8));
+        entries.put(ArtifactFormat.SIGNATURE_ENTRY, "{\"algorithm\":\"Ed25519\",\"signature\":\"%%%\"}".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> ModelArtifact.read(ArtifactZips.zip(entries))).hasMessageContaining("signature.json is not a signature");
     }
 
@@ -72,7 +74,7 @@ class ModelSigningTest {
         assertThat(read.keyId()).isEqualTo(key.keyId());
         ModelTrust trust = ModelTrust.fromConfiguration(publicFile.toString());
         assertThat(trust.keyIds()).containsExactlyInAnyOrder(key.keyId(), ModelTrust.keyId(ModelTrust.projectKey()));
-        assertThat(ModelArtifact.read(ModelArtifact.sign(unsigned, read), trust).version()).startsWith("seed-");
+        assertThat(ModelArtifact.read(ArtifactFormat.sign(unsigned, read), trust).version()).startsWith("seed-");
         assertThat(ModelTrust.fromConfiguration(" ").keyIds()).as("blank: the project's key alone, still required")
                 .containsExactly(ModelTrust.keyId(ModelTrust.projectKey()));
         assertThat(ModelTrust.fromConfiguration("any").requiresSignature()).as("turned off only on purpose").isFalse();
@@ -80,19 +82,19 @@ class ModelSigningTest {
     }
 
     @Test
-    void aTrustedKeyThatCannotBeReadIsAConfigurationErrorNamingTheVariable() {
-        assertThatThrownBy(() -> ModelTrust.fromEnvironment(new Environment(Map.of(ModelTrust.TRUSTED_KEYS_VARIABLE, "/no/such/key.pub"))))
-                .isInstanceOf(ConfigurationException.class)
+    void aTrustedKeyThatCannotBeReadIsRefusedNamingTheVariableAndTheFile() {
+        assertThatThrownBy(() -> ModelTrust.fromVariable("/no/such/key.pub"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("INKSTREAM_CLASSIFIER_TRUSTED_KEYS")
                 .hasMessageContaining("/no/such/key.pub");
     }
 
     @Test
     void servicesRequireASignatureByDefaultAndAcceptUnsignedModelsOnlyWhenToldSo() throws Exception {
-        ModelTrust byDefault = ModelTrust.fromEnvironment(new Environment(Map.of()));
+        ModelTrust byDefault = ModelTrust.fromVariable("");
         assertThat(byDefault.requiresSignature()).isTrue();
         assertThatThrownBy(() -> ModelArtifact.read(unsigned, byDefault)).hasMessageContaining("is not signed");
-        ModelTrust any = ModelTrust.fromEnvironment(new Environment(Map.of(ModelTrust.TRUSTED_KEYS_VARIABLE, "ANY")));
+        ModelTrust any = ModelTrust.fromVariable("ANY");
         assertThat(ModelArtifact.read(unsigned, any).version()).startsWith("seed-");
     }
 

@@ -2,7 +2,8 @@ package io.inkstream.model.preprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.inkstream.contract.rejection.ImageRejectedException;
+import io.inkstream.image.DigitPreprocessor;
+import io.inkstream.image.rejection.ImageRejectedException;
 import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;

@@ -2,9 +2,9 @@ package io.inkstream.model.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inkstream.image.artifact.Architecture;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
-import io.inkstream.model.network.Architecture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,7 @@
 package io.inkstream.gateway.http;
 
-import io.inkstream.contract.rejection.ImageRejectedException;
+import io.inkstream.image.rejection.ImageRejectedException;
+import io.inkstream.image.rejection.RejectionReason;
 import java.util.Optional;
 
 /**
@@ -27,9 +28,19 @@ public final class ApiProblem extends RuntimeException {
         this(status, error, detail, Optional.empty());
     }
 
-    /** The image refusal's own status and code: the same reason the classifier writes into a dead letter. */
+    /** An image refusal: its reason's code (the same the classifier writes into a dead letter) with the status HTTP gives it. */
     public static ApiProblem rejected(ImageRejectedException e, String where) {
-        return new ApiProblem(e.reason().httpStatus(), e.reason().code(), e.getMessage() + where);
+        return new ApiProblem(status(e.reason()), e.reason().code(), e.getMessage() + where);
+    }
+
+    /** 413 for too many bytes, 415 for a format not read, 422 for an image that was read and cannot be classified. */
+    public static int status(RejectionReason reason) {
+        return switch (reason) {
+            case MISSING_ID, EMPTY -> 400;
+            case TOO_LARGE -> 413;
+            case UNKNOWN_FORMAT -> 415;
+            case DIMENSIONS_TOO_LARGE, UNDECODABLE, NO_INK -> 422;
+        };
     }
 
     public int status() {

@@ -16,7 +16,7 @@ import io.inkstream.gateway.query.ModelCatalog;
 import io.inkstream.gateway.query.RecentUploads;
 import io.inkstream.gateway.upload.IdempotencyKeys;
 import io.inkstream.gateway.upload.SharedKeys;
-import io.inkstream.model.preprocess.DigitPreprocessor;
+import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.ops.OpsServer;
 import io.inkstream.store.PredictionReader;
 import io.javalin.Javalin;

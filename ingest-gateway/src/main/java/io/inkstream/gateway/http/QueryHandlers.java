@@ -3,7 +3,7 @@ package io.inkstream.gateway.http;
 import io.inkstream.gateway.query.ImageQueries;
 import io.inkstream.gateway.query.ImageStatus;
 import io.inkstream.gateway.query.ModelCatalog;
-import io.inkstream.model.artifact.ModelMetadata;
+import io.inkstream.image.artifact.ModelMetadata;
 import io.inkstream.store.ImageFailure;
 import io.inkstream.store.ModelAccuracy;
 import io.inkstream.store.PredictionPage;

@@ -1,7 +1,5 @@
 package io.inkstream.gateway.http;
 
-import io.inkstream.contract.rejection.ImageRejectedException;
-import io.inkstream.contract.rejection.ImageRejection;
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.gateway.GatewayMetrics;
 import io.inkstream.gateway.guard.UploadBudget;
@@ -12,8 +10,10 @@ import io.inkstream.gateway.upload.FileNames;
 import io.inkstream.gateway.upload.IdempotencyKeys;
 import io.inkstream.gateway.upload.SharedKeys;
 import io.inkstream.gateway.upload.Upload;
-import io.inkstream.model.preprocess.DigitPreprocessor;
-import io.inkstream.model.preprocess.ImageFormat;
+import io.inkstream.image.DigitPreprocessor;
+import io.inkstream.image.ImageFormat;
+import io.inkstream.image.rejection.ImageRejectedException;
+import io.inkstream.image.rejection.ImageRejection;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.UploadedFile;

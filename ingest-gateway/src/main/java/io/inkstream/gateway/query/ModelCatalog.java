@@ -2,11 +2,11 @@ package io.inkstream.gateway.query;
 
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
-import io.inkstream.model.artifact.ModelArtifact;
-import io.inkstream.model.artifact.ModelArtifactException;
-import io.inkstream.model.artifact.ModelMetadata;
-import io.inkstream.model.artifact.ModelPublications;
-import io.inkstream.model.artifact.ModelTrust;
+import io.inkstream.image.artifact.ArtifactFormat;
+import io.inkstream.image.artifact.ModelArtifactException;
+import io.inkstream.image.artifact.ModelMetadata;
+import io.inkstream.image.artifact.ModelPublications;
+import io.inkstream.image.artifact.ModelTrust;
 import io.inkstream.ops.DaemonThreads;
 import io.inkstream.store.ModelAccuracy;
 import io.inkstream.store.PredictionReader;
@@ -123,7 +123,7 @@ public final class ModelCatalog implements AutoCloseable {
             return; // a tombstone: the classifier keeps a model it knows, and so does the list
         }
         try {
-            ModelMetadata metadata = ModelArtifact.readMetadata(artifact, trust);
+            ModelMetadata metadata = ArtifactFormat.readMetadata(artifact, trust);
             Optional<String> keyProblem = ModelPublications.keyProblem(key, metadata.version());
             if (keyProblem.isPresent()) {
                 refuse(key, position, keyProblem.get());

@@ -1,6 +1,6 @@
 package io.inkstream.gateway.upload;
 
-import io.inkstream.model.preprocess.ImageFormat;
+import io.inkstream.image.ImageFormat;
 import java.util.Optional;
 import java.util.OptionalInt;
 

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.inkstream.gateway.it.RunningPipeline.Pipeline;
+import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.network.DigitClassifier;
-import io.inkstream.model.preprocess.DigitPreprocessor;
 import io.inkstream.model.render.DigitRenderer;
 import io.inkstream.testkit.junit.SharedInfrastructure;
 import java.io.File;

@@ -3,11 +3,12 @@ package io.inkstream.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.inkstream.contract.rejection.RejectionReason;
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.Topics;
+import io.inkstream.gateway.http.ApiProblem;
 import io.inkstream.gateway.it.GatewayClient.Answer;
 import io.inkstream.gateway.it.RunningPipeline.Pipeline;
+import io.inkstream.image.rejection.RejectionReason;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.render.HostileImages;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({SharedInfrastructure.class, RunningPipeline.class})
 class HostileInputIT {
-    private static final Set<Integer> REFUSAL_STATUSES = Arrays.stream(RejectionReason.values()).map(RejectionReason::httpStatus)
+    private static final Set<Integer> REFUSAL_STATUSES = Arrays.stream(RejectionReason.values()).map(ApiProblem::status)
             .collect(Collectors.toSet());
     private static final Set<String> REASON_CODES = Arrays.stream(RejectionReason.values()).map(RejectionReason::code).collect(Collectors.toSet());
     private static final Duration WITHIN = Duration.ofSeconds(120);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.gateway.upload.Upload;
-import io.inkstream.model.preprocess.ImageFormat;
+import io.inkstream.image.ImageFormat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

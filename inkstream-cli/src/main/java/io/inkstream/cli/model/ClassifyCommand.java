@@ -1,10 +1,10 @@
 package io.inkstream.cli.model;
 
-import io.inkstream.contract.rejection.ImageRejectedException;
+import io.inkstream.image.DigitPreprocessor;
+import io.inkstream.image.rejection.ImageRejectedException;
 import io.inkstream.model.artifact.ModelArtifact;
 import io.inkstream.model.network.DigitClassifier;
 import io.inkstream.model.network.DigitPrediction;
-import io.inkstream.model.preprocess.DigitPreprocessor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

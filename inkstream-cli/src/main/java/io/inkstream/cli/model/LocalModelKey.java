@@ -1,7 +1,7 @@
 package io.inkstream.cli.model;
 
-import io.inkstream.model.artifact.ModelSigningKey;
-import io.inkstream.model.artifact.ModelTrust;
+import io.inkstream.image.artifact.ModelSigningKey;
+import io.inkstream.image.artifact.ModelTrust;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.inkstream.cli.model;
 
-import io.inkstream.model.artifact.ShippedModels;
+import io.inkstream.image.artifact.ModelArtifactException;
 import io.inkstream.model.artifact.ModelArtifact;
-import io.inkstream.model.artifact.ModelArtifactException;
+import io.inkstream.model.artifact.ShippedModels;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

@@ -2,8 +2,9 @@ package io.inkstream.cli.model;
 
 import io.inkstream.classifier.models.ModelPublisher;
 import io.inkstream.cli.kafka.KafkaOption;
+import io.inkstream.image.artifact.ArtifactFormat;
+import io.inkstream.image.artifact.ModelSigningKey;
 import io.inkstream.model.artifact.ModelArtifact;
-import io.inkstream.model.artifact.ModelSigningKey;
 import io.inkstream.model.artifact.ShippedModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,10 +42,10 @@ public final class PublishModelCommand implements Callable<Integer> {
         byte[] bytes = artifact.file != null ? Files.readAllBytes(artifact.file) : artifact.shipped.bytes();
         // A key named on the command line signs (replacing any signature); by default only an unsigned artifact is signed,
         // so a shipped model keeps the project's signature.
-        if (signing.explicit() || !ModelArtifact.isSigned(bytes)) {
+        if (signing.explicit() || !ArtifactFormat.isSigned(bytes)) {
             Optional<ModelSigningKey> key = signing.key();
             if (key.isPresent()) {
-                bytes = ModelArtifact.sign(bytes, key.get());
+                bytes = ArtifactFormat.sign(bytes, key.get());
             }
         }
         String version = ModelPublisher.publish(kafka.clientProperties(), bytes);

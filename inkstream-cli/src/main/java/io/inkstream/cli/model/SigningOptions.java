@@ -1,7 +1,7 @@
 package io.inkstream.cli.model;
 
 import io.inkstream.classifier.ClassifierConfig;
-import io.inkstream.model.artifact.ModelSigningKey;
+import io.inkstream.image.artifact.ModelSigningKey;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -3,9 +3,10 @@ package io.inkstream.cli.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inkstream.cli.InkstreamCli;
+import io.inkstream.image.artifact.ArtifactFormat;
+import io.inkstream.image.artifact.ModelSigningKey;
+import io.inkstream.image.artifact.ModelTrust;
 import io.inkstream.model.artifact.ModelArtifact;
-import io.inkstream.model.artifact.ModelSigningKey;
-import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.model.artifact.ShippedModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ class KeysCommandTest {
         assertThat(publicKey).exists();
 
         String before = Files.readString(privateKey);
-        byte[] signed = ModelArtifact.sign(ShippedModels.V2.load().toBytes(), ModelSigningKey.read(privateKey));
+        byte[] signed = ArtifactFormat.sign(ShippedModels.V2.load().toBytes(), ModelSigningKey.read(privateKey));
         ModelTrust trust = ModelTrust.fromConfiguration(publicKey.toString());
         assertThat(ModelArtifact.read(signed, trust).version()).isEqualTo(ShippedModels.V2.load().version());
 

@@ -3,9 +3,10 @@ package io.inkstream.cli.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inkstream.image.artifact.ArtifactFormat;
+import io.inkstream.image.artifact.ModelSigningKey;
+import io.inkstream.image.artifact.ModelTrust;
 import io.inkstream.model.artifact.ModelArtifact;
-import io.inkstream.model.artifact.ModelSigningKey;
-import io.inkstream.model.artifact.ModelTrust;
 import io.inkstream.model.artifact.ShippedModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,10 +43,10 @@ class LocalModelKeyTest {
 
         LocalModelKey.ensure(data);
         ModelSigningKey key = defaults.key().orElseThrow();
-        byte[] signed = ModelArtifact.sign(ShippedModels.DEFAULT.load().toBytes(), key);
+        byte[] signed = ArtifactFormat.sign(ShippedModels.DEFAULT.load().toBytes(), key);
         assertThat(ModelArtifact.read(signed, LocalModelKey.trust("", data)).version()).startsWith("seed-");
-        assertThat(ModelArtifact.isSigned(signed)).isTrue();
-        assertThat(ModelArtifact.isSigned(ShippedModels.DEFAULT.load().toBytes())).isFalse();
+        assertThat(ArtifactFormat.isSigned(signed)).isTrue();
+        assertThat(ArtifactFormat.isSigned(ShippedModels.DEFAULT.load().toBytes())).isFalse();
 
         SigningOptions unsigned = new SigningOptions();
         unsigned.dataDir = data;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Reads {@code INKSTREAM_*} variables once, at start, into typed values. A malformed value fails
@@ -30,6 +31,18 @@ public final class Environment {
     public String string(String name, String defaultValue) {
         String value = variables.get(name);
         return value == null || value.isBlank() ? defaultValue : value.strip();
+    }
+
+    /**
+     * A value its own parser reads (a list of key files, say), the default where unset; the parser's
+     * refusal ({@link IllegalArgumentException}) is a configuration error naming the variable.
+     */
+    public <T> T parsed(String name, String defaultValue, Function<String, T> parser) {
+        try {
+            return parser.apply(string(name, defaultValue));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage() != null && e.getMessage().contains(name) ? e.getMessage() : name + ": " + e.getMessage());
+        }
     }
 
     public int integer(String name, int defaultValue, int min, int max) {

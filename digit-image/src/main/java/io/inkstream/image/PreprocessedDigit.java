@@ -1,4 +1,4 @@
-package io.inkstream.model.preprocess;
+package io.inkstream.image;
 
 /**
  * A digit ready for the network: 28 x 28 floats in [0, 1], row-major, 0 = background, 1 = ink,

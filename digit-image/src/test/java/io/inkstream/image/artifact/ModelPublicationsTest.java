@@ -1,4 +1,4 @@
-package io.inkstream.model.artifact;
+package io.inkstream.image.artifact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,4 @@
-package io.inkstream.model.preprocess;
-
-import io.inkstream.contract.config.Environment;
+package io.inkstream.image;
 
 /**
  * What an image may cost before it is refused, checked before any pixel is decoded.
@@ -22,8 +20,14 @@ public record PreprocessingLimits(int maxBytes, int maxWidth, int maxHeight) {
     }
 
     /** {@value #MAX_BYTES_VARIABLE} and {@value #MAX_SIDE_VARIABLE}, with {@link #DEFAULT} where unset. */
-    public static PreprocessingLimits fromEnvironment(Environment env) {
-        int maxSide = env.integer(MAX_SIDE_VARIABLE, DEFAULT.maxWidth(), 28, 65_536);
-        return new PreprocessingLimits(env.integer(MAX_BYTES_VARIABLE, DEFAULT.maxBytes(), 784, 256 << 20), maxSide, maxSide);
+    public static PreprocessingLimits read(BoundedInteger setting) {
+        int maxSide = setting.read(MAX_SIDE_VARIABLE, DEFAULT.maxWidth(), 28, 65_536);
+        return new PreprocessingLimits(setting.read(MAX_BYTES_VARIABLE, DEFAULT.maxBytes(), 784, 256 << 20), maxSide, maxSide);
+    }
+
+    /** Where a service reads its settings from (its environment's {@code integer}): a whole number by name, its default and range. */
+    @FunctionalInterface
+    public interface BoundedInteger {
+        int read(String name, int defaultValue, int min, int max);
     }
 }

@@ -1,4 +1,4 @@
-package io.inkstream.model.artifact;
+package io.inkstream.image.artifact;
 
 import java.util.ArrayDeque;
 import java.util.Comparator;

@@ -1,9 +1,7 @@
-package io.inkstream.model.artifact;
+package io.inkstream.image.artifact;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.inkstream.contract.config.ConfigurationException;
-import io.inkstream.contract.config.Environment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +34,7 @@ public final class ModelTrust {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The value of {@link #TRUSTED_KEYS_VARIABLE} that turns signatures off: models are then accepted whoever made them. */
     public static final String ANY_SIGNER = "any";
-    private static final String PROJECT_KEY = "/io/inkstream/model/artifact/inkstream-project.pub";
+    private static final String PROJECT_KEY = "/io/inkstream/image/artifact/inkstream-project.pub";
 
     private final Map<String, PublicKey> keys;
 
@@ -89,17 +87,15 @@ public final class ModelTrust {
         }
     }
 
-    /** The trusted set of {@link #TRUSTED_KEYS_VARIABLE}; a key file that cannot be read is a configuration error naming it. */
-    public static ModelTrust fromEnvironment(Environment env) {
-        return fromVariable(env.string(TRUSTED_KEYS_VARIABLE, ""));
-    }
-
-    /** The trusted set of a value of {@link #TRUSTED_KEYS_VARIABLE}; a key file that cannot be read is a configuration error naming it. */
+    /**
+     * The trusted set of a value of {@link #TRUSTED_KEYS_VARIABLE} (blank: the project's key alone);
+     * a key file that cannot be read is refused with a message naming the variable and the file.
+     */
     public static ModelTrust fromVariable(String value) {
         try {
             return fromConfiguration(value);
         } catch (IOException e) {
-            throw new ConfigurationException(TRUSTED_KEYS_VARIABLE + ": " + e.getMessage());
+            throw new IllegalArgumentException(TRUSTED_KEYS_VARIABLE + ": " + e.getMessage(), e);
         }
     }
 
@@ -159,7 +155,7 @@ public final class ModelTrust {
             keyId = json.path("keyId").asText("");
             signature = Base64.getDecoder().decode(json.path("signature").asText(""));
         } catch (IOException | IllegalArgumentException e) {
-            throw new ModelArtifactException("model " + version + ": " + ModelArtifact.SIGNATURE_ENTRY + " is not a signature: " + e.getMessage(), e);
+            throw new ModelArtifactException("model " + version + ": " + ArtifactFormat.SIGNATURE_ENTRY + " is not a signature: " + e.getMessage(), e);
         }
         if (!ModelSigningKey.ALGORITHM.equals(algorithm)) {
             throw new ModelArtifactException("model " + version + " is signed with '" + algorithm + "'; only Ed25519 is accepted");

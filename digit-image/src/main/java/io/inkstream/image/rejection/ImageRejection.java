@@ -1,4 +1,4 @@
-package io.inkstream.contract.rejection;
+package io.inkstream.image.rejection;
 
 import java.util.Locale;
 

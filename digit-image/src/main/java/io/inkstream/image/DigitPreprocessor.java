@@ -1,7 +1,7 @@
-package io.inkstream.model.preprocess;
+package io.inkstream.image;
 
-import io.inkstream.contract.rejection.ImageRejectedException;
-import io.inkstream.contract.rejection.ImageRejection;
+import io.inkstream.image.rejection.ImageRejectedException;
+import io.inkstream.image.rejection.ImageRejection;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

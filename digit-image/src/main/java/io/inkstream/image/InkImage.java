@@ -1,4 +1,4 @@
-package io.inkstream.model.preprocess;
+package io.inkstream.image;
 
 /**
  * A grayscale image as floats, 0 = background and 1 = full ink, with the few geometric operations

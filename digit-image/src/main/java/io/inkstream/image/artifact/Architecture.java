@@ -1,40 +1,42 @@
-package io.inkstream.model.network;
+package io.inkstream.image.artifact;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** The networks Inkstream can train, by name. Inputs are 784 floats, outputs ten class probabilities. */
+/**
+ * The networks Inkstream can train, by name: their shapes and hyper-parameters, which is what an
+ * artifact's weights are checked against. Inputs are 784 floats, outputs ten class probabilities.
+ * Building one in DL4J is {@code digit-model}'s ({@code NetworkConfigurations}).
+ */
 public enum Architecture {
     /**
      * The original system's model, exactly: 784 -> 64 sigmoid -> 32 sigmoid -> 10 softmax, Adam
      * (learning rate 1e-3), categorical cross-entropy, Xavier initialisation.
      */
-    SEED(List.of(64, 32), Activation.SIGMOID, 0.0, 1e-3),
+    SEED(List.of(64, 32), HiddenActivation.SIGMOID, 0.0, 1e-3),
     /**
      * A stronger dense model used to show reclassification: 784 -> 256 ReLU -> 128 ReLU -> 10
      * softmax with 20% dropout on the hidden layers' inputs.
      */
-    V2(List.of(256, 128), Activation.RELU, 0.2, 1e-3);
+    V2(List.of(256, 128), HiddenActivation.RELU, 0.2, 1e-3);
 
     public static final int INPUTS = 784;
     public static final int CLASSES = 10;
 
     private final List<Integer> hiddenLayers;
-    private final Activation activation;
+    private final HiddenActivation activation;
     private final double dropout;
     private final double learningRate;
 
-    Architecture(List<Integer> hiddenLayers, Activation activation, double dropout, double learningRate) {
+    /** The activation of the hidden layers (the output layer is always softmax). */
+    public enum HiddenActivation {
+        SIGMOID,
+        RELU
+    }
+
+    Architecture(List<Integer> hiddenLayers, HiddenActivation activation, double dropout, double learningRate) {
         this.hiddenLayers = hiddenLayers;
         this.activation = activation;
         this.dropout = dropout;
@@ -94,26 +96,22 @@ public enum Architecture {
                 "weightInit", "xavier");
     }
 
-    public MultiLayerConfiguration configuration(long seed) {
-        NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .weightInit(WeightInit.XAVIER)
-                .updater(new Adam(learningRate))
-                .list();
-        int inputs = INPUTS;
-        for (int size : hiddenLayers) {
-            DenseLayer.Builder layer = new DenseLayer.Builder().nIn(inputs).nOut(size).activation(activation);
-            if (dropout > 0) {
-                layer.dropOut(1.0 - dropout); // DL4J takes the probability of keeping an input
-            }
-            layers.layer(layer.build());
-            inputs = size;
-        }
-        layers.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .nIn(inputs)
-                .nOut(CLASSES)
-                .activation(Activation.SOFTMAX)
-                .build());
-        return layers.build();
+    /** The hidden layers' sizes, first to last. */
+    public List<Integer> hiddenLayers() {
+        return hiddenLayers;
+    }
+
+    public HiddenActivation activation() {
+        return activation;
+    }
+
+    /** The probability of dropping a hidden layer's input while training; 0 for none. */
+    public double dropout() {
+        return dropout;
+    }
+
+    /** Adam's learning rate. */
+    public double learningRate() {
+        return learningRate;
     }
 }

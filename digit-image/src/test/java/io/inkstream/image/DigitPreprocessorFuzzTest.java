@@ -1,7 +1,7 @@
-package io.inkstream.model.preprocess;
+package io.inkstream.image;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.inkstream.contract.rejection.ImageRejectedException;
+import io.inkstream.image.rejection.ImageRejectedException;
 
 /**
  * Any bytes at all, as a producer may put on the images topic: the preprocessing either refuses

@@ -1,4 +1,4 @@
-package io.inkstream.contract.rejection;
+package io.inkstream.image.rejection;
 
 /** Thrown where an image is refused; carries the typed {@link ImageRejection}. */
 public final class ImageRejectedException extends Exception {

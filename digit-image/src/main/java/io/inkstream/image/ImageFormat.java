@@ -1,4 +1,4 @@
-package io.inkstream.model.preprocess;
+package io.inkstream.image;
 
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package io.inkstream.model.artifact;
+package io.inkstream.image.artifact;
 
 /** A model artifact that cannot be used: not a zip, parts missing, corrupt, or made for another input. */
 public final class ModelArtifactException extends Exception {
