@@ -11,6 +11,7 @@ COPY .mvn .mvn
 COPY mvnw pom.xml ./
 COPY pipeline-contract pipeline-contract
 COPY service-ops service-ops
+COPY mnist-data mnist-data
 COPY digit-image digit-image
 COPY digit-model digit-model
 COPY cassandra-node-runtime cassandra-node-runtime

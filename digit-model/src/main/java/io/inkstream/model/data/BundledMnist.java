@@ -5,9 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The MNIST training set shipped in this jar (CC BY-SA 3.0, see mnist/README.md), split as the
- * project always splits it: the first 50,000 digits train, the last 10,000 validate and are never
- * trained on.
+ * The MNIST training set shipped in the {@code mnist-data} jar (CC BY-SA 3.0, see mnist/README.md),
+ * split as the project always splits it: the first 50,000 digits train, the last 10,000 validate
+ * and are never trained on. That jar is on the CLI's classpath and the tests', not the services':
+ * they classify and never train.
  */
 public final class BundledMnist {
     public static final int TRAINING_SIZE = 50_000;
@@ -43,7 +44,8 @@ public final class BundledMnist {
     private static InputStream open(String resource) {
         InputStream in = BundledMnist.class.getResourceAsStream(resource);
         if (in == null) {
-            throw new IllegalStateException(resource + " is missing from the digit-model jar");
+            throw new IllegalStateException(resource + " is not on the classpath: the MNIST digits ship in the mnist-data jar,"
+                    + " which the CLI has and the services do not");
         }
         return in;
     }
