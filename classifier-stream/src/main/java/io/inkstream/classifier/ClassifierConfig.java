@@ -1,10 +1,10 @@
 package io.inkstream.classifier;
 
 import io.inkstream.classifier.batching.BatchSettings;
-import io.inkstream.contract.config.Environment;
-import io.inkstream.contract.config.KafkaClientSettings;
 import io.inkstream.image.PreprocessingLimits;
 import io.inkstream.image.artifact.ModelTrust;
+import io.inkstream.ops.config.Environment;
+import io.inkstream.ops.config.KafkaClientSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;

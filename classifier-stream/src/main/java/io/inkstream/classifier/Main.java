@@ -1,7 +1,7 @@
 package io.inkstream.classifier;
 
-import io.inkstream.contract.config.Environment;
 import io.inkstream.ops.ServiceCommand;
+import io.inkstream.ops.config.Environment;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;

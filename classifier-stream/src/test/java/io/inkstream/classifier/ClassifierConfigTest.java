@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inkstream.classifier.batching.BatchSettings;
-import io.inkstream.contract.config.ConfigurationException;
-import io.inkstream.contract.config.Environment;
+import io.inkstream.ops.config.ConfigurationException;
+import io.inkstream.ops.config.Environment;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

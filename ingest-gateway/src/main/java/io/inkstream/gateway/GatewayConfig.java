@@ -1,10 +1,10 @@
 package io.inkstream.gateway;
 
-import io.inkstream.contract.config.ConfigurationException;
-import io.inkstream.contract.config.Environment;
-import io.inkstream.contract.config.KafkaClientSettings;
 import io.inkstream.image.PreprocessingLimits;
 import io.inkstream.image.artifact.ModelTrust;
+import io.inkstream.ops.config.ConfigurationException;
+import io.inkstream.ops.config.Environment;
+import io.inkstream.ops.config.KafkaClientSettings;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionSchema;
 import java.net.InetSocketAddress;

@@ -3,8 +3,8 @@ package io.inkstream.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.inkstream.contract.config.ConfigurationException;
-import io.inkstream.contract.config.Environment;
+import io.inkstream.ops.config.ConfigurationException;
+import io.inkstream.ops.config.Environment;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.inkstream.sink;
 
-import io.inkstream.contract.config.Environment;
-import io.inkstream.contract.config.KafkaClientSettings;
+import io.inkstream.ops.config.Environment;
+import io.inkstream.ops.config.KafkaClientSettings;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionSchema;
 import java.net.InetSocketAddress;

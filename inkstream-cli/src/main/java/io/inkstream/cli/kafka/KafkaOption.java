@@ -1,7 +1,7 @@
 package io.inkstream.cli.kafka;
 
-import io.inkstream.contract.config.Environment;
-import io.inkstream.contract.config.KafkaClientSettings;
+import io.inkstream.ops.config.Environment;
+import io.inkstream.ops.config.KafkaClientSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;

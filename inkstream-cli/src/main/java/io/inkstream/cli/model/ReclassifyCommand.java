@@ -5,7 +5,7 @@ import io.inkstream.classifier.reclassify.ReclassifyRun;
 import io.inkstream.classifier.reclassify.ReclassifySummary;
 import io.inkstream.cli.ConsoleProgress;
 import io.inkstream.cli.kafka.KafkaOption;
-import io.inkstream.contract.config.Environment;
+import io.inkstream.ops.config.Environment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

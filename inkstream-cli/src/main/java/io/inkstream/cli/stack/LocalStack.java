@@ -2,8 +2,8 @@ package io.inkstream.cli.stack;
 
 import io.inkstream.classifier.ClassifierConfig;
 import io.inkstream.cli.model.LocalModelKey;
-import io.inkstream.contract.config.Environment;
 import io.inkstream.gateway.GatewayConfig;
+import io.inkstream.ops.config.Environment;
 import io.inkstream.sink.SinkConfig;
 import io.inkstream.testkit.LoopbackPorts;
 import io.inkstream.testkit.cassandra.CassandraCluster;

@@ -2,9 +2,9 @@ package io.inkstream.cli.stack;
 
 import io.inkstream.classifier.ClassifierConfig;
 import io.inkstream.classifier.ClassifierService;
-import io.inkstream.contract.config.Environment;
 import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.gateway.GatewayService;
+import io.inkstream.ops.config.Environment;
 import io.inkstream.sink.SinkConfig;
 import io.inkstream.sink.SinkService;
 

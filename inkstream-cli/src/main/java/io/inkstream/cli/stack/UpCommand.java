@@ -1,7 +1,7 @@
 package io.inkstream.cli.stack;
 
-import io.inkstream.contract.config.Environment;
 import io.inkstream.gateway.GatewayConfig;
+import io.inkstream.ops.config.Environment;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

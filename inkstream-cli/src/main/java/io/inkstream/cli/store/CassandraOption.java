@@ -1,7 +1,7 @@
 package io.inkstream.cli.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.inkstream.contract.config.Environment;
+import io.inkstream.ops.config.Environment;
 import io.inkstream.store.CassandraSessions;
 import java.util.Map;
 import picocli.CommandLine.Option;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inkstream.classifier.ClassifierConfig;
 import io.inkstream.cli.InkstreamCli;
-import io.inkstream.contract.config.Environment;
 import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.ops.ServiceCommand;
+import io.inkstream.ops.config.Environment;
 import io.inkstream.sink.SinkConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.inkstream.cli.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.inkstream.contract.config.ConfigurationException;
+import io.inkstream.ops.config.ConfigurationException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

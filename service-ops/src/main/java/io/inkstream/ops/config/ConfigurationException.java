@@ -1,4 +1,4 @@
-package io.inkstream.contract.config;
+package io.inkstream.ops.config;
 
 /** A configuration value that cannot be used; the message names the variable. */
 public final class ConfigurationException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.inkstream.contract.config;
+package io.inkstream.ops.config;
 
 import java.net.InetSocketAddress;
 import java.util.Arrays;
