@@ -182,25 +182,61 @@ public final class LocalCassandra implements CassandraCluster {
         return node;
     }
 
-    /** The classpath that cassandra-node-runtime resolved at build time. */
+    /** Where {@code cassandra-node-runtime} recorded a Maven repository's path in its classpath. */
+    static final String REPOSITORY_TOKEN = "@MAVEN_REPOSITORY@";
+    /** The Maven repository that holds the node's jars when it is not the default one. */
+    public static final String REPOSITORY_VARIABLE = "INKSTREAM_MAVEN_REPOSITORY";
+
+    /**
+     * The classpath that cassandra-node-runtime resolved at build time, in this machine's local Maven
+     * repository: {@value #REPOSITORY_VARIABLE}, else {@code -Dmaven.repo.local}, else
+     * {@code ~/.m2/repository}. So a CLI built on one machine runs a node on another that has the jars.
+     */
     static String nodeClasspath() {
         try (InputStream in = LocalCassandra.class.getClassLoader().getResourceAsStream(CLASSPATH_RESOURCE)) {
             if (in == null) {
                 throw new InfrastructureException(CLASSPATH_RESOURCE + " is not on the classpath: build the "
                         + "cassandra-node-runtime module (./mvnw install -pl cassandra-node-runtime)");
             }
-            String classpath = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-            List<String> missing = Arrays.stream(classpath.split(java.io.File.pathSeparator))
-                    .filter(entry -> !Files.exists(Path.of(entry)))
-                    .toList();
-            if (!missing.isEmpty()) {
-                throw new InfrastructureException("the Cassandra node's jars are missing from the local Maven repository ("
-                        + missing.size() + ", first " + missing.get(0) + "): rebuild cassandra-node-runtime");
-            }
-            return classpath;
+            return nodeClasspath(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip(), localRepository());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The recorded classpath in {@code repository}; every jar must be there, or the message says how to fetch them. */
+    static String nodeClasspath(String recorded, Path repository) {
+        List<String> entries = Arrays.stream(recorded.split(java.io.File.pathSeparator))
+                .map(entry -> entry.replace(REPOSITORY_TOKEN, repository.toString()))
+                .toList();
+        List<String> missing = entries.stream().filter(entry -> !Files.exists(Path.of(entry))).toList();
+        if (!missing.isEmpty()) {
+            throw new InfrastructureException("the Cassandra node's jars are not in the Maven repository " + repository + " ("
+                    + missing.size() + " of " + entries.size() + " missing, first " + missing.get(0) + "): fetch them with "
+                    + "'mvn dependency:get -Dartifact=" + serverArtifact(entries) + "', or set " + REPOSITORY_VARIABLE + " to the repository that has them");
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    /** {@code org.apache.cassandra:cassandra-all:VERSION}, the version read from the recorded jar's path. */
+    private static String serverArtifact(List<String> entries) {
+        String server = "org.apache.cassandra:cassandra-all";
+        return entries.stream()
+                .map(Path::of)
+                .filter(jar -> jar.getFileName().toString().startsWith("cassandra-all-") && jar.getParent() != null)
+                .map(jar -> server + ":" + jar.getParent().getFileName())
+                .findFirst()
+                .orElse(server + ":5.0");
+    }
+
+    private static Path localRepository() {
+        String configured = System.getenv(REPOSITORY_VARIABLE);
+        if (configured == null || configured.isBlank()) {
+            configured = System.getProperty("maven.repo.local");
+        }
+        return configured == null || configured.isBlank()
+                ? Path.of(System.getProperty("user.home"), ".m2", "repository")
+                : Path.of(configured.strip());
     }
 
     private static String jammAgent(String classpath) {

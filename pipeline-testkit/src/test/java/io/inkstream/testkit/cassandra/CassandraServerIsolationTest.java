@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Cassandra's server runs in its own JVM: none of its classes may reach this one. */
 class CassandraServerIsolationTest {
@@ -23,5 +28,21 @@ class CassandraServerIsolationTest {
         String[] entries = LocalCassandra.nodeClasspath().split(File.pathSeparator);
         assertThat(entries).anyMatch(entry -> new File(entry).getName().startsWith("cassandra-all-5.0"));
         assertThat(entries).anyMatch(entry -> new File(entry).getName().startsWith("jamm-"));
+    }
+
+    @Test
+    void theRecordedClasspathNamesNoMachinesRepositoryAndIsResolvedInTheOneThatRuns(@TempDir Path emptyRepository) throws IOException {
+        String recorded;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("META-INF/inkstream/cassandra-node.classpath")) {
+            recorded = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+        assertThat(recorded.split(File.pathSeparator)).as("relative to a repository, not to the build machine's")
+                .allMatch(entry -> entry.startsWith(LocalCassandra.REPOSITORY_TOKEN + "/"));
+        assertThat(LocalCassandra.nodeClasspath()).doesNotContain(LocalCassandra.REPOSITORY_TOKEN);
+        assertThatThrownBy(() -> LocalCassandra.nodeClasspath(recorded, emptyRepository))
+                .as("a repository without the jars: the message says which and how to fetch them")
+                .hasMessageContaining(emptyRepository.toString())
+                .hasMessageContaining("mvn dependency:get -Dartifact=org.apache.cassandra:cassandra-all:5.0.")
+                .hasMessageContaining(LocalCassandra.REPOSITORY_VARIABLE);
     }
 }
