@@ -15,6 +15,7 @@ COPY mnist-data mnist-data
 COPY digit-image digit-image
 COPY digit-model digit-model
 COPY cassandra-node-runtime cassandra-node-runtime
+COPY local-infra local-infra
 COPY pipeline-testkit pipeline-testkit
 COPY classifier-stream classifier-stream
 COPY prediction-store prediction-store

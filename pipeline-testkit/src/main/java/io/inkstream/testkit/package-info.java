@@ -1,7 +1,7 @@
 /**
- * Real infrastructure for tests and the local run, from Maven Central and with no Docker engine:
- * an in-process single-node KRaft broker ({@link io.inkstream.testkit.kafka.LocalKafka}) and a
- * Cassandra node in a forked JVM ({@link io.inkstream.testkit.cassandra.LocalCassandra}).
- * JUnit tests receive them through {@link io.inkstream.testkit.junit.SharedInfrastructure}.
+ * What the tests share on top of {@code local-infra}: JUnit tests receive one broker and one
+ * Cassandra node per test JVM through {@link io.inkstream.testkit.junit.SharedInfrastructure} (or
+ * containers, with {@code -Dinkstream.infra=containers}), and read topics back with
+ * {@link io.inkstream.testkit.kafka.TopicReader}. No production module depends on this one.
  */
 package io.inkstream.testkit;

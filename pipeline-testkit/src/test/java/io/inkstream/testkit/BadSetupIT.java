@@ -2,8 +2,11 @@ package io.inkstream.testkit;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.inkstream.testkit.cassandra.LocalCassandra;
-import io.inkstream.testkit.kafka.LocalKafka;
+import io.inkstream.infra.DataDirectory;
+import io.inkstream.infra.InfrastructureException;
+import io.inkstream.infra.LoopbackPorts;
+import io.inkstream.infra.cassandra.LocalCassandra;
+import io.inkstream.infra.kafka.LocalKafka;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

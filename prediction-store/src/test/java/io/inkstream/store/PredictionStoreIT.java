@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.inkstream.contract.prediction.Prediction;
-import io.inkstream.testkit.cassandra.CassandraCluster;
+import io.inkstream.infra.cassandra.CassandraCluster;
 import io.inkstream.testkit.junit.SharedInfrastructure;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,11 +3,11 @@ package io.inkstream.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.inkstream.infra.LoopbackPorts;
+import io.inkstream.infra.cassandra.LocalCassandra;
+import io.inkstream.infra.kafka.KafkaCluster;
 import io.inkstream.store.PredictionReader;
-import io.inkstream.testkit.LoopbackPorts;
-import io.inkstream.testkit.cassandra.LocalCassandra;
 import io.inkstream.testkit.junit.SharedInfrastructure;
-import io.inkstream.testkit.kafka.KafkaCluster;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,12 +3,12 @@ package io.inkstream.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.inkstream.infra.cassandra.CassandraCluster;
+import io.inkstream.infra.kafka.KafkaCluster;
+import io.inkstream.infra.process.ServiceProcess;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.store.PredictionSchema;
-import io.inkstream.testkit.cassandra.CassandraCluster;
 import io.inkstream.testkit.junit.SharedInfrastructure;
-import io.inkstream.testkit.kafka.KafkaCluster;
-import io.inkstream.testkit.process.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

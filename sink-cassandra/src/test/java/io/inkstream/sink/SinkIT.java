@@ -10,11 +10,12 @@ import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
+import io.inkstream.infra.cassandra.CassandraCluster;
+import io.inkstream.infra.kafka.KafkaCluster;
 import io.inkstream.store.ModelAccuracy;
 import io.inkstream.store.PredictionReader;
-import io.inkstream.testkit.cassandra.CassandraCluster;
 import io.inkstream.testkit.junit.SharedInfrastructure;
-import io.inkstream.testkit.kafka.KafkaCluster;
+import io.inkstream.testkit.kafka.TopicReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,13 +33,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -103,7 +101,7 @@ class SinkIT {
             assertThat(reader.forImage(prefix + "good-1")).hasSize(1);
             assertThat(reader.forImage(prefix + "good-2")).hasSize(1);
 
-            List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(Topics.PREDICTIONS_DLQ, key -> key.startsWith(prefix), 3, Duration.ofSeconds(30));
+            List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.read(kafka, Topics.PREDICTIONS_DLQ, key -> key.startsWith(prefix), 3, Duration.ofSeconds(30));
             assertThat(dead).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
                     .containsExactlyInAnyOrder(prefix + "json", prefix + "schema", prefix + "incomplete");
             assertThat(dead).allSatisfy(r -> {

@@ -7,10 +7,11 @@ import io.inkstream.classifier.ClassifierService;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.Topics;
+import io.inkstream.infra.kafka.KafkaCluster;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.testkit.junit.SharedInfrastructure;
-import io.inkstream.testkit.kafka.KafkaCluster;
+import io.inkstream.testkit.kafka.TopicReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,7 +67,7 @@ class ClassifierIT {
             });
             assertThat(predictions.stream().filter(Prediction::correct).count()).isGreaterThanOrEqualTo(960);
             // The wait above stops at 1000; reading to the topic's end counts a duplicate too.
-            assertThat(kafka.readToEnd(Topics.PREDICTIONS, key -> key.startsWith(prefix), Duration.ofSeconds(60)))
+            assertThat(TopicReader.readToEnd(kafka, Topics.PREDICTIONS, key -> key.startsWith(prefix), Duration.ofSeconds(60)))
                     .as("committed predictions of this run, to the topic's end").hasSize(1000);
 
             HttpClient http = HttpClient.newHttpClient();
@@ -98,15 +99,15 @@ class ClassifierIT {
             }
 
             List<Prediction> predictions = PipelineTraffic.predictions(kafka, p -> p.imageId().startsWith(prefix), 2, Duration.ofSeconds(60));
-            List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(Topics.IMAGES_DLQ, key -> key.startsWith(prefix), 1, Duration.ofSeconds(30));
+            List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.read(kafka, Topics.IMAGES_DLQ, key -> key.startsWith(prefix), 1, Duration.ofSeconds(30));
 
             assertThat(predictions).extracting(Prediction::imageId).containsExactlyInAnyOrder(prefix + "good-a", prefix + "good-b");
             assertThat(dead).hasSize(1);
             assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("%PDF-1.4 not a digit");
             assertThat(Headers.text(dead.get(0).headers(), Headers.ERROR_CLASS)).contains("unknown-format");
-            assertThat(kafka.readToEnd(Topics.IMAGES_DLQ, key -> key.startsWith(prefix), Duration.ofSeconds(60)))
+            assertThat(TopicReader.readToEnd(kafka, Topics.IMAGES_DLQ, key -> key.startsWith(prefix), Duration.ofSeconds(60)))
                     .as("dead letters of this run, to the topic's end: one, not one at least").hasSize(1);
-            assertThat(kafka.readToEnd(Topics.PREDICTIONS, key -> key.startsWith(prefix), Duration.ofSeconds(60))).hasSize(2);
+            assertThat(TopicReader.readToEnd(kafka, Topics.PREDICTIONS, key -> key.startsWith(prefix), Duration.ofSeconds(60))).hasSize(2);
         }
     }
 }

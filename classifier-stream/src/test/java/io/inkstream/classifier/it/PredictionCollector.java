@@ -4,7 +4,8 @@ import io.inkstream.contract.prediction.InvalidPredictionException;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Topics;
-import io.inkstream.testkit.kafka.KafkaCluster;
+import io.inkstream.infra.kafka.KafkaCluster;
+import io.inkstream.testkit.kafka.TopicReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,7 @@ final class PredictionCollector implements AutoCloseable {
      */
     static Map<String, Integer> countToEnd(KafkaCluster kafka, String prefix) {
         Map<String, Integer> counts = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : kafka.readToEnd(Topics.PREDICTIONS, key -> key.startsWith(prefix), Duration.ofSeconds(60))) {
+        for (ConsumerRecord<byte[], byte[]> record : TopicReader.readToEnd(kafka, Topics.PREDICTIONS, key -> key.startsWith(prefix), Duration.ofSeconds(60))) {
             try {
                 Prediction prediction = PredictionJson.read(record.value());
                 counts.merge(prediction.imageId() + "@" + prediction.modelVersion(), 1, Integer::sum);

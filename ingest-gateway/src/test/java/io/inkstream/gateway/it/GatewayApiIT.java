@@ -11,12 +11,13 @@ import io.inkstream.gateway.it.GatewayClient.Answer;
 import io.inkstream.gateway.it.GatewayClient.Part;
 import io.inkstream.gateway.it.RunningPipeline.Pipeline;
 import io.inkstream.gateway.upload.IdempotencyKeys;
+import io.inkstream.infra.kafka.LocalKafka;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.render.CraftedImages;
 import io.inkstream.model.render.DigitRenderer;
 import io.inkstream.testkit.junit.SharedInfrastructure;
-import io.inkstream.testkit.kafka.LocalKafka;
+import io.inkstream.testkit.kafka.TopicReader;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -83,7 +84,7 @@ class GatewayApiIT {
         assertThat(image.get("bytes").asInt()).isEqualTo(784);
         assertThat(image.get("filename").asText()).as("a file name is display text: the path is dropped").isEqualTo("passwd");
         // 202 means the record is on the topic already: read it back with its headers.
-        var record = pipeline.kafka().read(Topics.IMAGES, id::equals, 1, Duration.ofSeconds(10)).get(0);
+        var record = TopicReader.read(pipeline.kafka(), Topics.IMAGES, id::equals, 1, Duration.ofSeconds(10)).get(0);
         assertThat(new String(record.headers().lastHeader("label").value(), StandardCharsets.UTF_8)).isEqualTo(Integer.toString(digits.label(index)));
         assertThat(new String(record.headers().lastHeader("source").value(), StandardCharsets.UTF_8)).isEqualTo("gateway");
         assertThat(new String(record.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8)).isEqualTo("application/x-mnist");
@@ -391,7 +392,7 @@ class GatewayApiIT {
     }
 
     private static int recordsOn(String topic, String id) {
-        return pipeline.kafka().readToEnd(topic, id::equals, Duration.ofSeconds(30)).size();
+        return TopicReader.readToEnd(pipeline.kafka(), topic, id::equals, Duration.ofSeconds(30)).size();
     }
 
     @Test

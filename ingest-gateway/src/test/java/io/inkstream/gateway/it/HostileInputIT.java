@@ -13,6 +13,7 @@ import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.render.HostileImages;
 import io.inkstream.testkit.junit.SharedInfrastructure;
+import io.inkstream.testkit.kafka.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ class HostileInputIT {
             }
         }
 
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = pipeline.kafka().read(Topics.IMAGES_DLQ, hostileKeys::containsKey, hostileKeys.size(),
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = TopicReader.read(pipeline.kafka(), Topics.IMAGES_DLQ, hostileKeys::containsKey, hostileKeys.size(),
                 WITHIN);
         assertThat(deadLetters).hasSize(hostileKeys.size());
         for (ConsumerRecord<byte[], byte[]> letter : deadLetters) {

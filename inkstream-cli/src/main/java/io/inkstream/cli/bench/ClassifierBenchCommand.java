@@ -1,6 +1,6 @@
 package io.inkstream.cli.bench;
 
-import io.inkstream.testkit.kafka.LocalKafka;
+import io.inkstream.infra.kafka.LocalKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package io.inkstream.cli.bench;
 
-import io.inkstream.testkit.cassandra.LocalCassandra;
-import io.inkstream.testkit.kafka.LocalKafka;
+import io.inkstream.infra.cassandra.LocalCassandra;
+import io.inkstream.infra.kafka.LocalKafka;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

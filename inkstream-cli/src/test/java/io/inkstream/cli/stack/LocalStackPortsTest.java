@@ -2,8 +2,8 @@ package io.inkstream.cli.stack;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.inkstream.testkit.InfrastructureException;
-import io.inkstream.testkit.LoopbackPorts;
+import io.inkstream.infra.InfrastructureException;
+import io.inkstream.infra.LoopbackPorts;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;

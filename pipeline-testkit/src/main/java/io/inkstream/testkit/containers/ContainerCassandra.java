@@ -1,6 +1,6 @@
 package io.inkstream.testkit.containers;
 
-import io.inkstream.testkit.cassandra.CassandraCluster;
+import io.inkstream.infra.cassandra.CassandraCluster;
 import java.net.InetSocketAddress;
 import org.testcontainers.cassandra.CassandraContainer;
 

@@ -1,6 +1,6 @@
 package io.inkstream.testkit.containers;
 
-import io.inkstream.testkit.kafka.KafkaCluster;
+import io.inkstream.infra.kafka.KafkaCluster;
 import org.testcontainers.kafka.KafkaContainer;
 
 /** The official apache/kafka image (KRaft, one node) through Testcontainers, for machines with a Docker engine. */

@@ -1,13 +1,13 @@
 package io.inkstream.testkit.junit;
 
-import io.inkstream.testkit.InfrastructureException;
-import io.inkstream.testkit.cassandra.CassandraCluster;
-import io.inkstream.testkit.cassandra.LocalCassandra;
+import io.inkstream.infra.InfrastructureException;
+import io.inkstream.infra.cassandra.CassandraCluster;
+import io.inkstream.infra.cassandra.LocalCassandra;
+import io.inkstream.infra.kafka.KafkaCluster;
+import io.inkstream.infra.kafka.LocalKafka;
 import io.inkstream.testkit.containers.ContainerCassandra;
 import io.inkstream.testkit.containers.ContainerKafka;
 import io.inkstream.testkit.containers.DockerEngine;
-import io.inkstream.testkit.kafka.KafkaCluster;
-import io.inkstream.testkit.kafka.LocalKafka;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.inkstream.infra.cassandra.CassandraCluster;
 import io.inkstream.testkit.junit.SharedInfrastructure;
 import java.time.Duration;
 import java.util.UUID;

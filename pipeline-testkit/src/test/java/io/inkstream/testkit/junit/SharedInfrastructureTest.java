@@ -3,7 +3,7 @@ package io.inkstream.testkit.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.inkstream.testkit.InfrastructureException;
+import io.inkstream.infra.InfrastructureException;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,8 @@ package io.inkstream.testkit.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inkstream.infra.kafka.KafkaCluster;
+import io.inkstream.infra.kafka.TopicSpec;
 import io.inkstream.testkit.junit.SharedInfrastructure;
 import java.time.Duration;
 import java.util.ArrayList;

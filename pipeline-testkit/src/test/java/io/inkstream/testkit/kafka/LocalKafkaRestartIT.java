@@ -2,6 +2,8 @@ package io.inkstream.testkit.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inkstream.infra.kafka.LocalKafka;
+import io.inkstream.infra.kafka.TopicSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -32,7 +34,7 @@ class LocalKafkaRestartIT {
         }
 
         try (LocalKafka second = LocalKafka.start(settings)) {
-            assertThat(second.read(topic, key -> key.startsWith("key-"), 10, Duration.ofSeconds(30))).hasSize(10);
+            assertThat(TopicReader.read(second, topic, key -> key.startsWith("key-"), 10, Duration.ofSeconds(30))).hasSize(10);
         }
     }
 }

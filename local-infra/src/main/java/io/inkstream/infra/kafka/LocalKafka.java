@@ -1,8 +1,8 @@
-package io.inkstream.testkit.kafka;
+package io.inkstream.infra.kafka;
 
-import io.inkstream.testkit.DataDirectory;
-import io.inkstream.testkit.InfrastructureException;
-import io.inkstream.testkit.LoopbackPorts;
+import io.inkstream.infra.DataDirectory;
+import io.inkstream.infra.InfrastructureException;
+import io.inkstream.infra.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

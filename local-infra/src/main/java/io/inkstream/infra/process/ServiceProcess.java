@@ -1,4 +1,4 @@
-package io.inkstream.testkit.process;
+package io.inkstream.infra.process;
 
 import java.io.IOException;
 import java.nio.file.Path;

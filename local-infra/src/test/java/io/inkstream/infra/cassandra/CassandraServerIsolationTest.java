@@ -1,4 +1,4 @@
-package io.inkstream.testkit.cassandra;
+package io.inkstream.infra.cassandra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

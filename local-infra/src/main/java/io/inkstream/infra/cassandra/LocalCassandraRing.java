@@ -1,9 +1,9 @@
-package io.inkstream.testkit.cassandra;
+package io.inkstream.infra.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.inkstream.testkit.DataDirectory;
-import io.inkstream.testkit.InfrastructureException;
-import io.inkstream.testkit.LoopbackPorts;
+import io.inkstream.infra.DataDirectory;
+import io.inkstream.infra.InfrastructureException;
+import io.inkstream.infra.LoopbackPorts;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.inkstream.testkit.kafka;
+package io.inkstream.infra.kafka;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

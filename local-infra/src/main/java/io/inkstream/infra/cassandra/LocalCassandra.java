@@ -1,12 +1,12 @@
-package io.inkstream.testkit.cassandra;
+package io.inkstream.infra.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import io.inkstream.testkit.DataDirectory;
-import io.inkstream.testkit.InfrastructureException;
-import io.inkstream.testkit.LoopbackPorts;
+import io.inkstream.infra.DataDirectory;
+import io.inkstream.infra.InfrastructureException;
+import io.inkstream.infra.LoopbackPorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalCassandra implements CassandraCluster {
     private static final Logger log = LoggerFactory.getLogger(LocalCassandra.class);
     private static final String CLASSPATH_RESOURCE = "META-INF/inkstream/cassandra-node.classpath";
-    private static final String RESOURCES = "/io/inkstream/testkit/cassandra/";
+    private static final String RESOURCES = "/io/inkstream/infra/cassandra/";
     private static final int LOG_TAIL_LINES = 40;
 
     /**

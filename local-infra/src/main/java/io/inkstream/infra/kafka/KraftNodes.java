@@ -1,6 +1,6 @@
-package io.inkstream.testkit.kafka;
+package io.inkstream.infra.kafka;
 
-import io.inkstream.testkit.InfrastructureException;
+import io.inkstream.infra.InfrastructureException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package io.inkstream.testkit;
+package io.inkstream.infra;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

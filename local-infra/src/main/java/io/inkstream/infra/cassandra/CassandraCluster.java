@@ -1,4 +1,4 @@
-package io.inkstream.testkit.cassandra;
+package io.inkstream.infra.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;

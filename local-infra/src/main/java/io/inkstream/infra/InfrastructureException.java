@@ -1,4 +1,4 @@
-package io.inkstream.testkit;
+package io.inkstream.infra;
 
 /**
  * A broker or a database node could not be set up. The message always names the cause a person

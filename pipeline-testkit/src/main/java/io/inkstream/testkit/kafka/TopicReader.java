@@ -1,72 +1,33 @@
 package io.inkstream.testkit.kafka;
 
+import io.inkstream.infra.kafka.KafkaCluster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** A Kafka cluster the pipeline can talk to: the embedded broker, or a container where Docker exists. */
-public interface KafkaCluster extends AutoCloseable {
-
-    String bootstrapServers();
-
-    /** Client properties that reach this cluster; callers add their own on top. */
-    default Properties clientProperties() {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        return props;
-    }
-
-    /** Creates the topics that do not exist yet; existing ones are left as they are. */
-    default void createTopics(TopicSpec... specs) {
-        createTopics(Arrays.asList(specs));
-    }
-
-    default void createTopics(List<TopicSpec> specs) {
-        try (Admin admin = Admin.create(clientProperties())) {
-            for (TopicSpec spec : specs) {
-                NewTopic topic = new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(Map.copyOf(spec.configs()));
-                try {
-                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + spec.name() + ": " + e.getCause().getMessage(), e.getCause());
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the broker at " + bootstrapServers() + " did not create topics within 30 s", e);
-        }
+/** What tests read back from a cluster's topics, committed records only, keyed as the pipeline keys them. */
+public final class TopicReader {
+    private TopicReader() {
     }
 
     /**
      * Reads {@code topic} from the beginning ({@code read_committed}) and returns the records whose
      * UTF-8 key matches, once {@code expected} of them arrived or the deadline passed.
      */
-    default List<ConsumerRecord<byte[], byte[]>> read(String topic, Predicate<String> wantedKey, int expected, Duration deadline) {
-        Properties props = clientProperties();
+    public static List<ConsumerRecord<byte[], byte[]>> read(KafkaCluster kafka, String topic, Predicate<String> wantedKey, int expected, Duration deadline) {
+        Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "testkit-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -92,8 +53,8 @@ public interface KafkaCluster extends AutoCloseable {
      * expected count, so a duplicate is counted. Fails, with how far it got, when the end is not
      * reached by the deadline.
      */
-    default List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic, Predicate<String> wantedKey, Duration deadline) {
-        Properties props = clientProperties();
+    public static List<ConsumerRecord<byte[], byte[]>> readToEnd(KafkaCluster kafka, String topic, Predicate<String> wantedKey, Duration deadline) {
+        Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
@@ -121,7 +82,4 @@ public interface KafkaCluster extends AutoCloseable {
         }
         return found;
     }
-
-    @Override
-    void close();
 }
