@@ -1,17 +1,17 @@
 package io.inkstream.cli.model;
 
+import io.inkstream.cli.charts.ConfusionMatrixChart;
 import io.inkstream.model.artifact.ModelArtifact;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
-import io.inkstream.model.evaluation.ConfusionMatrixChart;
 import io.inkstream.model.evaluation.Evaluation;
 import io.inkstream.model.training.ModelTrainer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Measures a model on labelled IDX digits: accuracy, per-digit precision and recall,",

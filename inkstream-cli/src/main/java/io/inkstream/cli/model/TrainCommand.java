@@ -1,10 +1,10 @@
 package io.inkstream.cli.model;
 
+import io.inkstream.cli.charts.ConfusionMatrixChart;
 import io.inkstream.image.artifact.Architecture;
 import io.inkstream.image.artifact.ModelSigningKey;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
-import io.inkstream.model.evaluation.ConfusionMatrixChart;
 import io.inkstream.model.training.ModelTrainer;
 import io.inkstream.model.training.TrainingResult;
 import io.inkstream.model.training.TrainingSettings;
