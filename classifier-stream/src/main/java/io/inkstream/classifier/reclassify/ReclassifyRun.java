@@ -9,6 +9,7 @@ import io.inkstream.classifier.topology.ClassifierTopology;
 import io.inkstream.contract.prediction.InvalidPredictionException;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.prediction.PredictionJson;
+import io.inkstream.contract.topic.GroupLag;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.image.DigitPreprocessor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -129,18 +130,12 @@ public final class ReclassifyRun {
                 streamsProperties);
         streams.start();
         try (Admin admin = Admin.create(client)) {
+            GroupLag lag = new GroupLag(admin);
             long deadline = System.nanoTime() + settings.timeout().toNanos();
             while (true) {
-                Map<TopicPartition, Long> committed = committed(admin, config.applicationId());
-                long done = 0;
-                boolean caughtUp = true;
-                for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
-                    long position = committed.getOrDefault(partition.getKey(), start.get(partition.getKey()));
-                    done += Math.max(0, Math.min(position, partition.getValue()) - start.get(partition.getKey()));
-                    caughtUp &= position >= partition.getValue();
-                }
+                long done = total - lag.remaining(config.applicationId(), start, end);
                 progress.accept(new ReclassifyProgress(done, total));
-                if (caughtUp) {
+                if (done == total) {
                     break;
                 }
                 if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {

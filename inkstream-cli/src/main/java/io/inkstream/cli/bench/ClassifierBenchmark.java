@@ -10,6 +10,7 @@ import io.inkstream.classifier.topology.ClassifierTopology;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.PipelineTopics;
+import io.inkstream.contract.topic.GroupLag;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.image.rejection.ImageRejectedException;
@@ -39,7 +40,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -163,16 +163,8 @@ public final class ClassifierBenchmark {
                 Thread.sleep(10);
             }
             long started = System.nanoTime();
-            while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-                boolean done = end.entrySet().stream().allMatch(e -> {
-                    OffsetAndMetadata offset = committed.get(e.getKey());
-                    return e.getValue() == 0 || (offset != null && offset.offset() >= e.getValue());
-                });
-                if (done) {
-                    break;
-                }
+            GroupLag lag = new GroupLag(admin);
+            while (lag.remaining(applicationId, Map.of(), end) > 0) {
                 Thread.sleep(20);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
