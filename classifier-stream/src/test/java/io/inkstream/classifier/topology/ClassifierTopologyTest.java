@@ -19,7 +19,7 @@ import io.inkstream.model.artifact.ModelArtifact;
 import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
-import io.inkstream.model.render.DigitRenderer;
+import io.inkstream.mnist.DigitRenderer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;

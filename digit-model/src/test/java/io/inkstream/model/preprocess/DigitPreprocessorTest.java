@@ -14,7 +14,7 @@ import io.inkstream.image.rejection.RejectionReason;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.DigitImages;
 import io.inkstream.model.render.CraftedImages;
-import io.inkstream.model.render.DigitRenderer;
+import io.inkstream.mnist.DigitRenderer;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;

@@ -9,7 +9,7 @@ import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.network.DigitClassifier;
 import io.inkstream.model.network.DigitPrediction;
-import io.inkstream.model.render.DigitRenderer;
+import io.inkstream.mnist.DigitRenderer;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.IntStream;

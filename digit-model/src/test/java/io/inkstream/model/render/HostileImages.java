@@ -1,5 +1,6 @@
 package io.inkstream.model.render;
 
+import io.inkstream.mnist.DigitRenderer;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -15,7 +15,7 @@ import io.inkstream.infra.kafka.LocalKafka;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.render.CraftedImages;
-import io.inkstream.model.render.DigitRenderer;
+import io.inkstream.mnist.DigitRenderer;
 import io.inkstream.testkit.junit.SharedInfrastructure;
 import io.inkstream.testkit.kafka.TopicReader;
 import java.awt.Color;

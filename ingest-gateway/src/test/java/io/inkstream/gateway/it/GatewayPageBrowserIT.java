@@ -9,7 +9,7 @@ import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.network.DigitClassifier;
-import io.inkstream.model.render.DigitRenderer;
+import io.inkstream.mnist.DigitRenderer;
 import io.inkstream.testkit.junit.SharedInfrastructure;
 import java.io.File;
 import java.io.IOException;

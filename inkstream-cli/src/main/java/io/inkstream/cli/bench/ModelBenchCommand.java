@@ -1,7 +1,6 @@
 package io.inkstream.cli.bench;
 
 import io.inkstream.cli.model.ModelOption;
-import io.inkstream.model.bench.ModelBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

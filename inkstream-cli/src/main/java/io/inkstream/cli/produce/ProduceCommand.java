@@ -11,7 +11,7 @@ import io.inkstream.image.rejection.ImageRejectedException;
 import io.inkstream.image.rejection.ImageRejection;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
-import io.inkstream.model.render.DigitRenderer;
+import io.inkstream.mnist.DigitRenderer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

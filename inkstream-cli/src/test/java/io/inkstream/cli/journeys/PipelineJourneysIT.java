@@ -20,7 +20,7 @@ import io.inkstream.infra.kafka.KafkaCluster;
 import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
-import io.inkstream.model.render.DigitRenderer;
+import io.inkstream.mnist.DigitRenderer;
 import io.inkstream.ops.config.Environment;
 import io.inkstream.sink.SinkConfig;
 import io.inkstream.store.ModelAccuracy;

@@ -1,4 +1,4 @@
-package io.inkstream.model.bench;
+package io.inkstream.cli.bench;
 
 import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.image.rejection.ImageRejectedException;
@@ -6,7 +6,7 @@ import io.inkstream.model.artifact.ModelArtifact;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.DigitImages;
 import io.inkstream.model.network.DigitClassifier;
-import io.inkstream.model.render.DigitRenderer;
+import io.inkstream.mnist.DigitRenderer;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

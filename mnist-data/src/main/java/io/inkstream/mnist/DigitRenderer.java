@@ -1,4 +1,4 @@
-package io.inkstream.model.render;
+package io.inkstream.mnist;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
