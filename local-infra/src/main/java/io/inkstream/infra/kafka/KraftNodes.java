@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,6 +24,43 @@ final class KraftNodes {
     }
 
     /** A node's properties as a file, for the storage tool. */
+    /**
+     * What every local broker runs with, alone or one of {@code nodes}, beside its own identity and
+     * listeners: the one place these settings and their reasons live.
+     */
+    static Map<String, String> localSettings(Path logDir, int nodes) {
+        String replicas = Integer.toString(nodes);
+        // Every topic on every node, and a write acknowledged by all but one: one node may stop without losing or
+        // refusing anything. Alone, one replica and one in sync, or groups and transactions hang.
+        String minInSync = Integer.toString(Math.max(1, nodes - 1));
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("log.dirs", logDir.toString());
+        p.put("num.partitions", "1");
+        p.put("default.replication.factor", replicas);
+        p.put("min.insync.replicas", minInSync);
+        p.put("offsets.topic.replication.factor", replicas);
+        p.put("offsets.topic.num.partitions", "6");
+        p.put("transaction.state.log.replication.factor", replicas);
+        p.put("transaction.state.log.min.isr", minInSync);
+        p.put("transaction.state.log.num.partitions", "6");
+        p.put("share.coordinator.state.topic.replication.factor", replicas);
+        p.put("share.coordinator.state.topic.min.isr", minInSync);
+        p.put("unclean.leader.election.enable", "false");
+        // Tests and the local run start consumers right away: no reason to wait for more members.
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // Topics are created by the services' own set-up, with their own partitions and configs.
+        p.put("auto.create.topics.enable", "false");
+        // Brokers sharing a small machine with the services: the defaults (3 network and 8 request threads each) only
+        // add context switches there.
+        p.put("num.network.threads", "1");
+        p.put("num.io.threads", "2");
+        p.put("num.replica.fetchers", "1");
+        // A killed producer's open transaction is aborted once its timeout has passed and the broker looks: every
+        // 10 s by default, which a killed classifier's partitions (and the sink behind them) then wait out.
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+        return p;
+    }
+
     static Path writeProperties(Path file, Map<String, String> props) {
         Properties properties = new Properties();
         properties.putAll(props);

@@ -138,26 +138,7 @@ public final class LocalKafka implements KafkaCluster {
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("log.dirs", logDir.toString());
-        p.put("num.partitions", "1");
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("offsets.topic.num.partitions", "6");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("transaction.state.log.num.partitions", "6");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        // Tests and the local run start consumers right away: no reason to wait for more members.
-        p.put("group.initial.rebalance.delay.ms", "0");
-        // Topics are created by the services' own set-up, with their own partitions and configs.
-        p.put("auto.create.topics.enable", "false");
-        // One node sharing a small machine with the services: the defaults (3 network and 8 request
-        // threads) only add context switches there.
-        p.put("num.network.threads", "1");
-        p.put("num.io.threads", "2");
-        // A killed producer's open transaction is aborted once its timeout has passed and the broker looks: every
-        // 10 s by default, which a killed classifier's partitions (and the sink behind them) then wait out.
-        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+        p.putAll(KraftNodes.localSettings(logDir, 1));
         return p;
     }
 

@@ -232,8 +232,6 @@ public final class LocalKafkaCluster implements KafkaCluster {
         int nodes = settings.nodes();
         String voters = IntStream.rangeClosed(1, nodes).mapToObj(i -> i + "@" + address(i) + ":" + controllerPort)
                 .collect(Collectors.joining(","));
-        String replicas = Integer.toString(nodes);
-        String minInSync = Integer.toString(nodes - 1);
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(node));
@@ -243,29 +241,7 @@ public final class LocalKafkaCluster implements KafkaCluster {
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("log.dirs", logDir(node).toString());
-        p.put("num.partitions", "1");
-        // Every topic on every node, and a write acknowledged by all but one: one node may stop without losing or refusing anything.
-        p.put("default.replication.factor", replicas);
-        p.put("min.insync.replicas", minInSync);
-        p.put("offsets.topic.replication.factor", replicas);
-        p.put("offsets.topic.num.partitions", "6");
-        p.put("transaction.state.log.replication.factor", replicas);
-        p.put("transaction.state.log.min.isr", minInSync);
-        p.put("transaction.state.log.num.partitions", "6");
-        p.put("share.coordinator.state.topic.replication.factor", replicas);
-        p.put("share.coordinator.state.topic.min.isr", minInSync);
-        p.put("unclean.leader.election.enable", "false");
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("auto.create.topics.enable", "false");
-        // Several nodes share a small machine with the services: the defaults (3 network and 8 request threads each) only add
-        // context switches there.
-        p.put("num.network.threads", "1");
-        p.put("num.io.threads", "2");
-        p.put("num.replica.fetchers", "1");
-        // A killed producer's open transaction is aborted once its timeout has passed and the broker looks: every
-        // 10 s by default, which a killed classifier's partitions (and the sink behind them) then wait out.
-        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+        p.putAll(KraftNodes.localSettings(logDir(node), nodes));
         return p;
     }
 
