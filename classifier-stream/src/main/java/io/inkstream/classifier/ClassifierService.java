@@ -83,9 +83,8 @@ public final class ClassifierService implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> log.info("classifier state={} previous={}", now, before));
-        // Kafka's meters are looked for again every 10 s, not every minute: a task's meters appear soon after its assignment.
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, Tags.empty(),
-                DaemonThreads.scheduler("inkstream-classifier-kafka-meters"), Duration.ofSeconds(10));
+                DaemonThreads.scheduler("inkstream-classifier-kafka-meters"), OpsServer.KAFKA_METER_REFRESH);
         streamsMetrics.bindTo(meters);
         streams.start();
 

@@ -15,6 +15,7 @@ import io.inkstream.gateway.query.RecentUploads;
 import io.inkstream.gateway.upload.SharedKeys;
 import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.ops.DaemonThreads;
+import io.inkstream.ops.OpsServer;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.store.PredictionSchema;
@@ -92,7 +93,7 @@ public final class GatewayService implements AutoCloseable {
                 config.answer());
         // Kafka's meters are looked for again every 10 s, not every minute: a partition's meters appear soon after it does.
         KafkaClientMetrics kafkaMeters = new KafkaClientMetrics(publisher.producer(), Tags.empty(),
-                DaemonThreads.scheduler("gateway-kafka-meters"), Duration.ofSeconds(10));
+                DaemonThreads.scheduler("gateway-kafka-meters"), OpsServer.KAFKA_METER_REFRESH);
         kafkaMeters.bindTo(meters);
         // Read only when a request takes over the Idempotency-Key of one that died publishing: a minute of uploads at 1,000/s.
         PublishedImages published = PublishedImages.create(config.kafkaClientBase(), 60_000);

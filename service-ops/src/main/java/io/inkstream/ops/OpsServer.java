@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +21,12 @@ import java.util.function.Supplier;
  * (Prometheus text) on a small HTTP server: a service with no other HTTP needs no framework.
  */
 public final class OpsServer implements AutoCloseable {
+    /**
+     * How often a service's Kafka client meters are looked for again: every 10 s rather than Micrometer's minute, so
+     * that a new task's or partition's meters appear on {@code /metrics} soon after it does.
+     */
+    public static final Duration KAFKA_METER_REFRESH = Duration.ofSeconds(10);
+
     /**
      * What {@code /health} answers.
      *

@@ -72,7 +72,7 @@ public final class SinkService implements AutoCloseable {
                 new ByteArrayDeserializer());
         // Kafka's meters are looked for again every 10 s, not every minute: a partition's lag appears soon after its assignment.
         KafkaClientMetrics kafkaMeters = new KafkaClientMetrics(consumer, Tags.empty(), DaemonThreads.scheduler("inkstream-sink-kafka-meters"),
-                Duration.ofSeconds(10));
+                OpsServer.KAFKA_METER_REFRESH);
         kafkaMeters.bindTo(meters);
         KafkaProducer<byte[], byte[]> deadLetters = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(),
                 new ByteArraySerializer());
