@@ -1,8 +1,8 @@
 package io.inkstream.gateway;
 
-import io.inkstream.contract.topic.BrokerQuorum;
 import io.inkstream.gateway.query.ModelCatalog;
 import io.inkstream.ops.OpsServer;
+import io.inkstream.ops.kafka.BrokerQuorum;
 import io.inkstream.store.RingQuorum;
 import java.util.LinkedHashMap;
 import java.util.Map;

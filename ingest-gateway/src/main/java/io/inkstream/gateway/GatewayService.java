@@ -1,7 +1,6 @@
 package io.inkstream.gateway;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.inkstream.contract.topic.BrokerQuorum;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.gateway.guard.ClientRateLimit;
 import io.inkstream.gateway.guard.OriginPolicy;
@@ -16,6 +15,7 @@ import io.inkstream.gateway.upload.SharedKeys;
 import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.ops.DaemonThreads;
 import io.inkstream.ops.OpsServer;
+import io.inkstream.ops.kafka.BrokerQuorum;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.store.PredictionSchema;

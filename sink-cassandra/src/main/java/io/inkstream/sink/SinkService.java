@@ -1,12 +1,12 @@
 package io.inkstream.sink;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.inkstream.contract.topic.BrokerQuorum;
-import io.inkstream.contract.topic.GroupLag;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.ops.DaemonThreads;
 import io.inkstream.ops.OpsServer;
+import io.inkstream.ops.kafka.BrokerQuorum;
+import io.inkstream.ops.kafka.GroupLag;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.store.PredictionSchema;

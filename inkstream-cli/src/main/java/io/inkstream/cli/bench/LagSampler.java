@@ -1,7 +1,7 @@
 package io.inkstream.cli.bench;
 
-import io.inkstream.contract.topic.GroupLag;
 import io.inkstream.contract.topic.Topics;
+import io.inkstream.ops.kafka.GroupLag;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;

@@ -1,4 +1,4 @@
-package io.inkstream.contract.topic;
+package io.inkstream.ops.kafka;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
