@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -35,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class ModelTrainer {
     private static final Logger log = LoggerFactory.getLogger(ModelTrainer.class);
     private static final int EVALUATION_BATCH = 1000;
+    /** Digits augmented between two steps of the progress bar. */
+    private static final int AUGMENT_CHUNK = 2000;
 
     public TrainingResult train(LabelledDigits training, LabelledDigits validation, TrainingSettings settings) {
         Architecture architecture = settings.architecture();
@@ -47,13 +51,16 @@ public final class ModelTrainer {
         INDArray bestWeights = null;
         double bestAccuracy = -1;
         int epochsWithoutGain = 0;
-        log.info("training architecture={} train={} validation={} epochs={} batch={} seed={}", architecture.id(),
-                training.size(), validation.size(), settings.epochs(), settings.batchSize(), settings.seed());
+        log.info("training architecture={} train={} validation={} epochs={} batch={} seed={} augment={}", architecture.id(),
+                training.size(), validation.size(), settings.epochs(), settings.batchSize(), settings.seed(), settings.augmenter().isPresent());
 
         for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
             long started = System.nanoTime();
-            all.shuffle(settings.seed() + epoch);
-            List<DataSet> batches = all.batchBy(settings.batchSize());
+            DataSet epochData = settings.augmenter().isPresent()
+                    ? augmented(training, settings.augmenter().get(), settings.seed(), epoch)
+                    : all;
+            epochData.shuffle(settings.seed() + epoch);
+            List<DataSet> batches = epochData.batchBy(settings.batchSize());
             double lossSum = 0;
             try (ProgressBar bar = progressBar("epoch " + epoch + "/" + settings.epochs(), batches.size())) {
                 for (DataSet batch : batches) {
@@ -92,6 +99,7 @@ public final class ModelTrainer {
         hyperParameters.put("batchSize", settings.batchSize());
         hyperParameters.put("seed", settings.seed());
         hyperParameters.put("earlyStoppingPatience", settings.earlyStoppingPatience());
+        settings.augmenter().ifPresent(augmenter -> hyperParameters.put("augmentation", augmenter.description()));
         ModelMetadata metadata = new ModelMetadata(ModelMetadata.FORMAT_VERSION,
                 ModelArtifact.versionOf(architecture, network), architecture.id(), ModelMetadata.InputSpec.MNIST,
                 new ModelMetadata.TrainingData("mnist-train[0:" + training.size() + "]", training.size(), training.sha256()),
@@ -119,18 +127,49 @@ public final class ModelTrainer {
     }
 
     private static DataSet toDataSet(LabelledDigits digits) {
-        int count = digits.size();
-        int inputs = digits.images().pixelsPerImage();
         byte[] pixels = digits.images().pixels();
         float[] features = new float[pixels.length];
         for (int i = 0; i < pixels.length; i++) {
             features[i] = (pixels[i] & 0xff) / 255f;
         }
+        return dataSet(features, digits);
+    }
+
+    /**
+     * Every training digit distorted anew for this epoch, each by a random stream of its own (from the
+     * seed, the epoch and its index), so the same seed trains the same model however the work is split
+     * over the cores.
+     */
+    private static DataSet augmented(LabelledDigits digits, DigitAugmenter augmenter, long seed, int epoch) {
+        int count = digits.size();
+        int inputs = digits.images().pixelsPerImage();
+        float[] features = new float[count * inputs];
+        try (ProgressBar bar = progressBar("augment " + epoch, count)) {
+            for (int start = 0; start < count; start += AUGMENT_CHUNK) {
+                int end = Math.min(count, start + AUGMENT_CHUNK);
+                IntStream.range(start, end).parallel().forEach(i -> System.arraycopy(
+                        augmenter.augment(digits.images().imageFloats(i), new Random(mix(mix(seed) + epoch) + i)), 0, features, i * inputs, inputs));
+                bar.stepTo(end);
+            }
+        }
+        return dataSet(features, digits);
+    }
+
+    /** SplitMix64's finaliser: nearby inputs give unrelated seeds (java.util.Random's first values follow its seed). */
+    private static long mix(long value) {
+        long z = value + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static DataSet dataSet(float[] features, LabelledDigits digits) {
+        int count = digits.size();
         float[] labels = new float[count * Architecture.CLASSES];
         for (int i = 0; i < count; i++) {
             labels[i * Architecture.CLASSES + digits.label(i)] = 1f;
         }
-        return new DataSet(Nd4j.create(features, new long[] {count, inputs}, 'c'),
+        return new DataSet(Nd4j.create(features, new long[] {count, digits.images().pixelsPerImage()}, 'c'),
                 Nd4j.create(labels, new long[] {count, Architecture.CLASSES}, 'c'));
     }
 

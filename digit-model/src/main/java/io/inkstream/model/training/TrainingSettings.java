@@ -1,6 +1,7 @@
 package io.inkstream.model.training;
 
 import io.inkstream.image.artifact.Architecture;
+import java.util.Optional;
 
 /**
  * How to train.
@@ -11,8 +12,11 @@ import io.inkstream.image.artifact.Architecture;
  * @param seed                  fixes initial weights, dropout and shuffling: same seed, same model
  * @param earlyStoppingPatience stop after this many epochs without a better validation accuracy
  *                              and keep the best weights; 0 trains every epoch
+ * @param augmenter             distorts every training digit anew each epoch ({@link DigitAugmenter#STANDARD});
+ *                              empty to train on the digits as they are
  */
-public record TrainingSettings(Architecture architecture, int epochs, int batchSize, long seed, int earlyStoppingPatience) {
+public record TrainingSettings(Architecture architecture, int epochs, int batchSize, long seed, int earlyStoppingPatience,
+                               Optional<DigitAugmenter> augmenter) {
     public TrainingSettings {
         if (epochs < 1 || batchSize < 1 || earlyStoppingPatience < 0) {
             throw new IllegalArgumentException("epochs and batch size must be positive, patience not negative: "
@@ -23,8 +27,12 @@ public record TrainingSettings(Architecture architecture, int epochs, int batchS
     /** The settings that made the shipped models: seed 10 epochs, v2 20 epochs, batch 64, seed 123. */
     public static TrainingSettings defaults(Architecture architecture) {
         return switch (architecture) {
-            case SEED -> new TrainingSettings(architecture, 10, 64, 123, 0);
-            case V2 -> new TrainingSettings(architecture, 20, 64, 123, 0);
+            case SEED -> new TrainingSettings(architecture, 10, 64, 123, 0, Optional.empty());
+            case V2 -> new TrainingSettings(architecture, 20, 64, 123, 0, Optional.empty());
         };
+    }
+
+    public TrainingSettings withAugmenter(DigitAugmenter augmenter) {
+        return new TrainingSettings(architecture, epochs, batchSize, seed, earlyStoppingPatience, Optional.of(augmenter));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inkstream.image.artifact.Architecture;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class ModelTrainerTest {
 
     @Test
     void theSameSeedTrainsTheSameModel() {
-        TrainingSettings settings = new TrainingSettings(Architecture.SEED, 2, 64, 42, 0);
+        TrainingSettings settings = new TrainingSettings(Architecture.SEED, 2, 64, 42, 0, Optional.empty());
         TrainingResult first = new ModelTrainer().train(training, validation, settings);
         TrainingResult second = new ModelTrainer().train(training, validation, settings);
 
@@ -33,14 +34,14 @@ class ModelTrainerTest {
 
     @Test
     void anotherSeedTrainsAnotherModel() {
-        TrainingResult a = new ModelTrainer().train(training, validation, new TrainingSettings(Architecture.SEED, 1, 64, 1, 0));
-        TrainingResult b = new ModelTrainer().train(training, validation, new TrainingSettings(Architecture.SEED, 1, 64, 2, 0));
+        TrainingResult a = new ModelTrainer().train(training, validation, new TrainingSettings(Architecture.SEED, 1, 64, 1, 0, Optional.empty()));
+        TrainingResult b = new ModelTrainer().train(training, validation, new TrainingSettings(Architecture.SEED, 1, 64, 2, 0, Optional.empty()));
         assertThat(a.artifact().version()).isNotEqualTo(b.artifact().version()).startsWith("seed-");
     }
 
     @Test
     void learnsAndRecordsWhatItWasTrainedOn() {
-        TrainingResult result = new ModelTrainer().train(training, validation, new TrainingSettings(Architecture.V2, 3, 64, 7, 0));
+        TrainingResult result = new ModelTrainer().train(training, validation, new TrainingSettings(Architecture.V2, 3, 64, 7, 0, Optional.empty()));
 
         assertThat(result.epochs()).hasSize(3);
         assertThat(result.epochs().get(2).meanLoss()).isLessThan(result.epochs().get(0).meanLoss());
@@ -58,10 +59,24 @@ class ModelTrainerTest {
     void earlyStoppingEndsTrainingWhenValidationStopsImprovingAndKeepsTheBestWeights() {
         // With a tiny training set the validation accuracy plateaus quickly.
         LabelledDigits tiny = training.range(0, 300);
-        TrainingResult result = new ModelTrainer().train(tiny, validation, new TrainingSettings(Architecture.V2, 40, 32, 3, 2));
+        TrainingResult result = new ModelTrainer().train(tiny, validation, new TrainingSettings(Architecture.V2, 40, 32, 3, 2, Optional.empty()));
 
         assertThat(result.epochs().size()).isLessThan(40);
         double best = result.epochs().stream().mapToDouble(EpochSummary::validationAccuracy).max().orElseThrow();
         assertThat(result.validation().accuracy()).isEqualTo(best);
+    }
+
+    @Test
+    void augmentedTrainingIsReproducibleAndRecordsItsDistortions() {
+        LabelledDigits small = training.range(0, 1000);
+        TrainingSettings settings = new TrainingSettings(Architecture.SEED, 1, 64, 11, 0, Optional.of(DigitAugmenter.STANDARD));
+        TrainingResult first = new ModelTrainer().train(small, validation, settings);
+        TrainingResult second = new ModelTrainer().train(small, validation, settings);
+        TrainingResult plain = new ModelTrainer().train(small, validation, new TrainingSettings(Architecture.SEED, 1, 64, 11, 0, Optional.empty()));
+
+        assertThat(second.artifact().version()).as("same seed, same distortions, same weights").isEqualTo(first.artifact().version());
+        assertThat(plain.artifact().version()).as("the distortions changed what was learnt").isNotEqualTo(first.artifact().version());
+        assertThat(first.artifact().metadata().hyperParameters()).containsKey("augmentation");
+        assertThat(plain.artifact().metadata().hyperParameters()).doesNotContainKey("augmentation");
     }
 }

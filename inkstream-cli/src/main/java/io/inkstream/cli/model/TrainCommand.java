@@ -5,6 +5,7 @@ import io.inkstream.image.artifact.Architecture;
 import io.inkstream.image.artifact.ModelSigningKey;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.model.training.DigitAugmenter;
 import io.inkstream.model.training.ModelTrainer;
 import io.inkstream.model.training.TrainingResult;
 import io.inkstream.model.training.TrainingSettings;
@@ -48,6 +49,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     SigningOptions signing;
 
+    @Option(names = "--augment", description = "Distort every training digit anew each epoch (rotation, scale, shear, shift, "
+            + "elastic distortion, thicker and thinner strokes), the same way for the same seed.")
+    boolean augment;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Artifact to write. Default: .inkstream-data/models/<version>.zip")
     Path output;
@@ -60,7 +65,7 @@ public final class TrainCommand implements Callable<Integer> {
                 epochs == null ? defaults.epochs() : epochs,
                 batchSize == null ? defaults.batchSize() : batchSize,
                 seed == null ? defaults.seed() : seed,
-                patience);
+                patience, augment ? Optional.of(DigitAugmenter.STANDARD) : Optional.empty());
         BundledMnist.Split split = split();
 
         TrainingResult result = new ModelTrainer().train(split.training(), split.validation(), settings);
