@@ -201,7 +201,6 @@ public final class LocalKafka implements KafkaCluster {
         return bootstrapServers;
     }
 
-
     @Override
     public void close() {
         try {
