@@ -148,6 +148,23 @@ final class InkImage {
         return new InkImage(width, height, out);
     }
 
+    /** Thins strokes by {@code radius} pixels on every side: a square minimum filter, the opposite of {@link #dilate}. */
+    InkImage erode(int radius) {
+        float[] out = new float[values.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                float least = 1f;
+                for (int sy = y - radius; sy <= y + radius; sy++) {
+                    for (int sx = x - radius; sx <= x + radius; sx++) {
+                        least = Math.min(least, sx < 0 || sy < 0 || sx >= width || sy >= height ? 0f : values[sy * width + sx]);
+                    }
+                }
+                out[y * width + x] = least;
+            }
+        }
+        return new InkImage(width, height, out);
+    }
+
     /** Adds an empty border of {@code margin} pixels, so that dilation has room to grow. */
     InkImage pad(int margin) {
         int w = width + 2 * margin;

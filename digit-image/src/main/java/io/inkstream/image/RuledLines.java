@@ -1,0 +1,183 @@
+package io.inkstream.image;
+
+import java.util.Arrays;
+
+/**
+ * Takes the printed lines of ruled or squared paper out of the ink: a line across the whole
+ * picture made the digit's ink box the whole picture, and the digit a speck in it.
+ *
+ * <p>A printed line is told from a stroke by two things a pen rarely does together: it crosses
+ * (nearly) the whole picture, and it is fainter than the writing (blue or red ruling on a page
+ * written in pencil or ink). Lines are searched across the picture at slopes up to {@value #MAX_SLOPE}
+ * (a page photographed a few degrees askew), and down it the same way. Along a line found, its own
+ * level is taken off every pixel it covers (and the one beside it on each side, its anti-aliased
+ * edge), so where a stroke crosses it the stroke stays.
+ */
+final class RuledLines {
+    /** Steepest line searched, as rise over run: about 3 degrees. */
+    static final double MAX_SLOPE = 0.05;
+    private static final double SLOPE_STEP = 0.01;
+    /** A pixel counts as on a line above this ink level. */
+    private static final float PRESENT = 0.08f;
+    /** Share of a line's pixels that must be inked: a stroke crossing it leaves it whole, a gap in the print does not. */
+    private static final double COVERAGE = 0.85;
+    /** A line at or above this level is as strong as the writing: then it is part of the writing. */
+    private static final float FAINTER_THAN = 0.6f;
+    /** Points of a path looked at, at most: every pixel of a picture up to this long, every other one up to twice as long... */
+    private static final int SAMPLES = 512;
+    /** Points glanced at along a path before it is looked at whole. */
+    private static final int PRECHECK = 32;
+    /** Bins of the histogram a line's level is read from. */
+    private static final int LEVELS = 64;
+    /** Too short to tell a line from a stroke. */
+    private static final int MIN_LENGTH = 48;
+
+    private RuledLines() {
+    }
+
+    /** The ink without the ruling; the same image if it has none. */
+    static InkImage remove(InkImage image) {
+        float[] values = image.values.clone();
+        // Inked pixels per row and per column, counted in one pass: what rules out almost every start without a search.
+        int[] perRow = new int[image.height];
+        int[] perColumn = new int[image.width];
+        for (int y = 0; y < image.height; y++) {
+            for (int x = 0; x < image.width; x++) {
+                if (values[y * image.width + x] > PRESENT) {
+                    perRow[y]++;
+                    perColumn[x]++;
+                }
+            }
+        }
+        boolean across = removeLines(values, image.width, image.height, false, perRow);
+        boolean down = removeLines(values, image.width, image.height, true, perColumn);
+        return across || down ? new InkImage(image.width, image.height, values) : image;
+    }
+
+    /**
+     * Lines across ({@code transposed} false: x runs along the line) or down the picture, removed in
+     * place; whether any was found. For each start the slope that crosses the most ink is taken, and
+     * only that one is measured, each on at most {@value #SAMPLES} points: the cost is bounded by the
+     * picture's size, whatever it holds.
+     */
+    private static boolean removeLines(float[] values, int width, int height, boolean transposed, int[] inkedPerLine) {
+        int length = transposed ? height : width;
+        int span = transposed ? width : height;
+        if (length < MIN_LENGTH) {
+            return false;
+        }
+        int steps = (int) Math.round(MAX_SLOPE / SLOPE_STEP);
+        // Every line found is taken off after the search, so that overlapping paths do not each take a share.
+        float[] removal = new float[values.length];
+        boolean found = false;
+        // A line needs COVERAGE x length inked pixels within the band of rows (or columns) its steepest slope can reach.
+        int[] inkedBefore = new int[span + 1];
+        for (int across = 0; across < span; across++) {
+            inkedBefore[across + 1] = inkedBefore[across] + inkedPerLine[across];
+        }
+        int reach = (int) Math.ceil(MAX_SLOPE * length / 2) + 1;
+        int[] histogram = new int[LEVELS];
+        // Paths are judged on at most SAMPLES points each: enough to tell a line, and a bound on the search.
+        int stride = Math.max(1, length / SAMPLES);
+        int sampled = (length + stride - 1) / stride;
+        for (int start = 0; start < span; start++) {
+            int bandInk = inkedBefore[Math.min(span, start + reach + 1)] - inkedBefore[Math.max(0, start - reach)];
+            if (bandInk < length * COVERAGE * COVERAGE) {
+                continue;
+            }
+            double bestSlope = 0;
+            int bestInked = -1;
+            int allowedMisses = (int) (sampled * (1 - COVERAGE));
+            for (int step = -steps; step <= steps; step++) {
+                double slope = step * SLOPE_STEP;
+                // A glance first: a line is inked at nearly every one of PRECHECK points along it, a digit's row at a few.
+                int glanced = 0;
+                int glancedInked = 0;
+                for (int along = 0; along < length; along += Math.max(1, length / PRECHECK)) {
+                    glanced++;
+                    if (near(values, width, length, span, transposed, along, start, slope) > PRESENT) {
+                        glancedInked++;
+                    }
+                }
+                if (glancedInked < glanced * (COVERAGE - 0.1)) {
+                    continue;
+                }
+                int inked = 0;
+                int misses = 0;
+                for (int along = 0; along < length && misses <= allowedMisses; along += stride) {
+                    if (near(values, width, length, span, transposed, along, start, slope) > PRESENT) {
+                        inked++;
+                    } else {
+                        misses++;
+                    }
+                }
+                if (inked > bestInked) {
+                    bestInked = inked;
+                    bestSlope = slope;
+                }
+            }
+            if (bestInked < sampled * COVERAGE) {
+                continue;
+            }
+            // The line's level: its core (the 75th percentile), not the anti-aliased edge a slope a little off samples at the ends.
+            Arrays.fill(histogram, 0);
+            int inside = 0;
+            for (int along = 0; along < length; along += stride) {
+                float value = near(values, width, length, span, transposed, along, start, bestSlope);
+                if (value >= 0) {
+                    histogram[Math.min(LEVELS - 1, (int) (value * LEVELS))]++;
+                    inside++;
+                }
+            }
+            int rank = inside * 3 / 4;
+            int level = 0;
+            for (int seen = 0; level < LEVELS - 1; level++) {
+                seen += histogram[level];
+                if (seen > rank) {
+                    break;
+                }
+            }
+            float lineLevel = (level + 1f) / LEVELS;
+            if (lineLevel >= FAINTER_THAN) {
+                continue;
+            }
+            found = true;
+            for (int along = 0; along < length; along++) {
+                int centre = (int) Math.round(start + bestSlope * (along - length / 2.0));
+                for (int across = Math.max(0, centre - 1); across <= Math.min(span - 1, centre + 1); across++) {
+                    int i = index(along, across, width, transposed);
+                    removal[i] = Math.max(removal[i], lineLevel);
+                }
+            }
+        }
+        if (found) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = Math.max(0f, values[i] - removal[i]);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The ink on the path at {@code along}: the strongest of the pixel and its two neighbours across,
+     * so that a line a little off the searched slope stays in the band; -1 off the picture.
+     */
+    private static float near(float[] values, int width, int length, int span, boolean transposed, int along, int start, double slope) {
+        int across = (int) Math.round(start + slope * (along - length / 2.0));
+        if (across < 0 || across >= span) {
+            return -1;
+        }
+        float value = values[index(along, across, width, transposed)];
+        if (across > 0) {
+            value = Math.max(value, values[index(along, across - 1, width, transposed)]);
+        }
+        if (across < span - 1) {
+            value = Math.max(value, values[index(along, across + 1, width, transposed)]);
+        }
+        return value;
+    }
+
+    private static int index(int along, int across, int width, boolean transposed) {
+        return transposed ? along * width + across : across * width + along;
+    }
+}

@@ -1,0 +1,70 @@
+package io.inkstream.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RuledLinesTest {
+    private static final int WIDTH = 400;
+    private static final int HEIGHT = 300;
+
+    /** Lines across the page at {@code level}, 2 px thick, every 60 px, {@code degrees} askew. */
+    private static void ruleAcross(float[] ink, float level, double degrees) {
+        double slope = Math.tan(Math.toRadians(degrees));
+        for (int x = 0; x < WIDTH; x++) {
+            for (int line = 30; line < HEIGHT; line += 60) {
+                int y = (int) Math.round(line + slope * (x - WIDTH / 2.0));
+                for (int dy = 0; dy < 2; dy++) {
+                    if (y + dy >= 0 && y + dy < HEIGHT) {
+                        ink[(y + dy) * WIDTH + x] = Math.max(ink[(y + dy) * WIDTH + x], level);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A "7": a bar 60% of the page wide and a stem, full ink, 12 px strokes, crossing the ruling. */
+    private static float[] seven() {
+        float[] ink = new float[WIDTH * HEIGHT];
+        for (int y = 60; y < 72; y++) {
+            for (int x = 80; x < 320; x++) {
+                ink[y * WIDTH + x] = 1;
+            }
+        }
+        for (int y = 72; y < 260; y++) {
+            int x0 = 300 - (y - 72) / 2;
+            for (int x = x0; x < x0 + 12; x++) {
+                ink[y * WIDTH + x] = 1;
+            }
+        }
+        return ink;
+    }
+
+    @Test
+    void faintLinesAcrossThePageGoAndTheDigitStays() {
+        for (double degrees : new double[] {0, 2.5, -2.5}) {
+            float[] ink = seven();
+            ruleAcross(ink, 0.35f, degrees);
+            InkImage cleaned = RuledLines.remove(new InkImage(WIDTH, HEIGHT, ink));
+            assertThat(cleaned.inkBounds(0.25f)).as("ink box at %s degrees", degrees).containsExactly(80, 60, 240, 200); // x, y, width, height
+            assertThat(cleaned.at(200, 65)).as("the bar").isGreaterThanOrEqualTo(0.6f);
+            // The control: with the ruling in, the ink box is as wide as the page.
+            int[] ruled = new InkImage(WIDTH, HEIGHT, ink).inkBounds(0.25f);
+            assertThat(new int[] {ruled[0], ruled[2]}).containsExactly(0, WIDTH);
+        }
+    }
+
+    @Test
+    void aLineAsStrongAsTheWritingIsWriting() {
+        float[] ink = seven();
+        ruleAcross(ink, 1f, 0);
+        InkImage kept = RuledLines.remove(new InkImage(WIDTH, HEIGHT, ink));
+        assertThat(kept.at(10, 30)).isEqualTo(1f);
+    }
+
+    @Test
+    void aDigitWithoutRulingIsLeftAsItIs() {
+        InkImage seven = new InkImage(WIDTH, HEIGHT, seven());
+        assertThat(RuledLines.remove(seven)).isSameAs(seven);
+    }
+}
