@@ -65,7 +65,7 @@ class HostileModelsIT {
         ClassifierConfig config = ClassifierConfig.defaults(kafka.bootstrapServers())
                 .withModelTrust(ModelTrust.of(List.of(ModelTrust.projectKey(), operator.publicKey())))
                 .withApplicationId("hostile-models-" + UUID.randomUUID()).withHttpPort(0).withStateDir(state);
-        byte[] seed = ShippedModels.DEFAULT.bytes();
+        byte[] seed = ShippedModels.SEED.bytes();
         // Two valid models: one that claims to be from 2099, published first, and one from today, published after it.
         ModelArtifact dated2099 = retrained(ModelArtifact.read(seed), 0.002f, Instant.parse("2099-01-01T00:00:00Z"));
         ModelArtifact legitimate = retrained(ModelArtifact.read(seed), 0.001f, Instant.now());

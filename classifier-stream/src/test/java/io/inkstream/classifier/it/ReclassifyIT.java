@@ -40,16 +40,16 @@ class ReclassifyIT {
     void aReclassifyRunWithASecondModelGivesASecondCompleteSetAndRunningItAgainChangesNothing(KafkaCluster kafka) throws Exception {
         LabelledDigits digits = BundledMnist.validation().range(2000, 2000 + IMAGES);
         String prefix = "replay-" + UUID.randomUUID() + "-";
-        String seed = ShippedModels.DEFAULT.load().version();
+        String shipped = ShippedModels.DEFAULT.load().version();
         // Pinned: other tests on this broker publish models, and the latest publication would be the live one.
         ClassifierConfig config = ClassifierConfig.defaults(kafka.bootstrapServers())
                 .withApplicationId("classifier-replay-" + UUID.randomUUID()).withHttpPort(0).withStateDir(state.resolve("live"))
-                .withPinnedModel(Optional.of(seed));
+                .withPinnedModel(Optional.of(shipped));
 
         try (PredictionCollector collector = new PredictionCollector(kafka, prefix);
              ClassifierService live = ClassifierService.start(config)) {
             PipelineTraffic.produce(kafka, prefix, digits, 0, IMAGES);
-            assertThat(collector.awaitDistinct(seed, IMAGES, Duration.ofSeconds(120))).isTrue();
+            assertThat(collector.awaitDistinct(shipped, IMAGES, Duration.ofSeconds(120))).isTrue();
 
             String v2 = ModelPublisher.publish(kafka.clientProperties(), ShippedModels.V2.bytes());
             List<ReclassifyProgress> progress = new ArrayList<>();
@@ -59,11 +59,11 @@ class ReclassifyIT {
             ReclassifySummary first = new ReclassifyRun(settings).run(progress::add);
 
             assertThat(collector.awaitDistinct(v2, IMAGES, Duration.ofSeconds(30))).isTrue();
-            Map<String, Prediction> bySeed = index(collector.byModel(seed));
+            Map<String, Prediction> byShipped = index(collector.byModel(shipped));
             Map<String, Prediction> byV2 = index(collector.byModel(v2));
-            assertThat(bySeed).hasSize(IMAGES);
+            assertThat(byShipped).hasSize(IMAGES);
             assertThat(byV2).hasSize(IMAGES);
-            assertThat(collector.duplicates(seed)).isEmpty();
+            assertThat(collector.duplicates(shipped)).isEmpty();
             assertThat(collector.duplicates(v2)).isEmpty();
             assertThat(byV2.values().stream().filter(Prediction::correct).count()).isGreaterThanOrEqualTo(285);
 
@@ -83,7 +83,7 @@ class ReclassifyIT {
             assertThat(second.correct()).isEqualTo(first.correct());
             // Both runs are over and the live classifier has nothing left: every committed prediction, to the topic's end.
             Map<String, Integer> counts = PredictionCollector.countToEnd(kafka, prefix);
-            assertThat(PredictionCollector.duplicates(counts, seed)).isEmpty();
+            assertThat(PredictionCollector.duplicates(counts, shipped)).isEmpty();
             assertThat(PredictionCollector.duplicates(counts, v2)).isEmpty();
             assertThat(counts).hasSize(2 * IMAGES);
         }

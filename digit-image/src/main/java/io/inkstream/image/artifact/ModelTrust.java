@@ -35,6 +35,12 @@ public final class ModelTrust {
     /** The value of {@link #TRUSTED_KEYS_VARIABLE} that turns signatures off: models are then accepted whoever made them. */
     public static final String ANY_SIGNER = "any";
     private static final String PROJECT_KEY = "/io/inkstream/image/artifact/inkstream-project.pub";
+    /**
+     * The project's key until 2026-12: it signed the shipped models of those versions, which may sit
+     * on a deployment's models topic still. Its private half is lost, so nothing new is signed by it;
+     * trusting it keeps those publications readable after an upgrade.
+     */
+    private static final String PREVIOUS_PROJECT_KEY = "/io/inkstream/image/artifact/inkstream-project-2026-11.pub";
 
     private final Map<String, PublicKey> keys;
 
@@ -56,17 +62,16 @@ public final class ModelTrust {
     }
 
     /**
-     * The trusted set named by a configuration value: the project's key, which signs the shipped
-     * models, plus comma-separated paths of PEM public keys ({@code .pub} files written by
-     * {@code inkstream keys}); blank means the project's key alone. {@value #ANY_SIGNER} means
+     * The trusted set named by a configuration value: the project's keys ({@link #projectKeys()}),
+     * which sign the shipped models, plus comma-separated paths of PEM public keys ({@code .pub} files
+     * written by {@code inkstream keys}); blank means the project's keys alone. {@value #ANY_SIGNER} means
      * {@link #anySigner()}: no signature required.
      */
     public static ModelTrust fromConfiguration(String value) throws IOException {
         if (value != null && value.strip().equalsIgnoreCase(ANY_SIGNER)) {
             return anySigner();
         }
-        List<PublicKey> keys = new ArrayList<>();
-        keys.add(projectKey());
+        List<PublicKey> keys = new ArrayList<>(projectKeys());
         for (String path : value == null ? new String[0] : value.split(",")) {
             if (!path.isBlank()) {
                 keys.add(readPublicKey(Path.of(path.strip())));
@@ -77,13 +82,22 @@ public final class ModelTrust {
 
     /** The key that signs the models shipped in this jar; its private half is kept by the project's maintainers, outside the repository. */
     public static PublicKey projectKey() {
-        try (java.io.InputStream in = ModelTrust.class.getResourceAsStream(PROJECT_KEY)) {
+        return bundledKey(PROJECT_KEY);
+    }
+
+    /** Every key the project has signed shipped models with: the current one first, then the one before it. */
+    public static List<PublicKey> projectKeys() {
+        return List.of(projectKey(), bundledKey(PREVIOUS_PROJECT_KEY));
+    }
+
+    private static PublicKey bundledKey(String resource) {
+        try (java.io.InputStream in = ModelTrust.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(PROJECT_KEY + " is missing from the digit-model jar");
+                throw new IllegalStateException(resource + " is missing from the digit-image jar");
             }
-            return publicKey(new String(in.readAllBytes(), StandardCharsets.US_ASCII), PROJECT_KEY);
+            return publicKey(new String(in.readAllBytes(), StandardCharsets.US_ASCII), resource);
         } catch (IOException e) {
-            throw new IllegalStateException("the project's key " + PROJECT_KEY + " cannot be read: " + e.getMessage(), e);
+            throw new IllegalStateException("the project's key " + resource + " cannot be read: " + e.getMessage(), e);
         }
     }
 

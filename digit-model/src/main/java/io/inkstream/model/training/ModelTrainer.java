@@ -58,6 +58,9 @@ public final class ModelTrainer {
 
         for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
             long started = System.nanoTime();
+            if (architecture.decaysLearningRate()) {
+                network.setLearningRate(architecture.learningRate(epoch));
+            }
             DataSet epochData = settings.augmenter().isPresent()
                     ? augmented(training, settings.augmenter().get(), settings.seed(), epoch)
                     : undistorted;

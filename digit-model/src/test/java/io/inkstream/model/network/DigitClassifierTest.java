@@ -24,7 +24,7 @@ class DigitClassifierTest {
 
     @Test
     void shippedSeedModelIsTheSeedArchitectureAndReaches97PercentOnHeldOutDigits() {
-        ModelArtifact model = ShippedModels.DEFAULT.load();
+        ModelArtifact model = ShippedModels.SEED.load();
         Evaluation evaluation = ModelTrainer.evaluate(model.classifier(), validation);
         assertThat(model.metadata().architecture()).isEqualTo("seed");
         assertThat(evaluation.total()).isEqualTo(10_000);
@@ -41,7 +41,7 @@ class DigitClassifierTest {
 
     @Test
     void batchedAndOneByOneResultsAgree() {
-        DigitClassifier classifier = ShippedModels.DEFAULT.load().classifier();
+        DigitClassifier classifier = ShippedModels.SEED.load().classifier();
         List<float[]> images = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             images.add(validation.images().imageFloats(i));
@@ -58,7 +58,7 @@ class DigitClassifierTest {
 
     @Test
     void probabilitiesSumToOneAndConfidenceIsTheLargest() {
-        DigitPrediction prediction = ShippedModels.DEFAULT.load().classifier().classify(validation.images().imageFloats(7));
+        DigitPrediction prediction = ShippedModels.SEED.load().classifier().classify(validation.images().imageFloats(7));
         float sum = 0;
         for (float p : prediction.probabilities()) {
             sum += p;
@@ -70,7 +70,7 @@ class DigitClassifierTest {
 
     @Test
     void aCopyForAnotherThreadGivesTheSameAnswers() throws Exception {
-        DigitClassifier original = ShippedModels.DEFAULT.load().classifier();
+        DigitClassifier original = ShippedModels.SEED.load().classifier();
         DigitClassifier copy = original.copy();
         float[][] results = new float[2][];
         Thread other = new Thread(() -> results[1] = copy.classify(validation.images().imageFloats(3)).probabilities());

@@ -53,7 +53,7 @@ class RenderedUploadsTest {
     @BeforeAll
     static void loadDigitsAndModel() {
         digits = BundledMnist.validation().range(0, DIGITS);
-        classifier = ShippedModels.DEFAULT.load().classifier();
+        classifier = ShippedModels.SEED.load().classifier();
     }
 
     @ParameterizedTest

@@ -30,7 +30,7 @@ public final class PublishModelCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ARTIFACT", description = "The model zip written by 'inkstream train'.")
         Path file;
 
-        @Option(names = "--shipped", paramLabel = "DEFAULT|V2", description = "A model shipped with Inkstream: ${COMPLETION-CANDIDATES}.")
+        @Option(names = "--shipped", paramLabel = "NAME", description = "A model shipped with Inkstream: ${COMPLETION-CANDIDATES} (DEFAULT is V3).")
         ShippedModels shipped;
     }
 

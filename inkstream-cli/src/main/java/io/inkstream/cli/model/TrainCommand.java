@@ -23,11 +23,12 @@ import picocli.CommandLine.Option;
         description = {"Trains a model on the bundled MNIST digits (the first 50,000; the last 10,000 validate)",
                 "and writes the artifact, the evaluation report and the confusion matrix PNG."})
 public final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--architecture", defaultValue = "seed", paramLabel = "NAME",
-            description = "seed (784-64-32-10 sigmoid) or v2 (784-256-128-10 ReLU, dropout). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--architecture", defaultValue = "v3", paramLabel = "NAME",
+            description = "seed (784-64-32-10 sigmoid), v2 (784-256-128-10 ReLU, dropout) or v3 (784-512-256-10 ReLU, dropout, "
+                    + "decaying learning rate, distorted digits). Default: ${DEFAULT-VALUE}.")
     String architecture;
 
-    @Option(names = "--epochs", description = "Epochs (default: 10 for seed, 20 for v2).")
+    @Option(names = "--epochs", description = "Epochs (default: 10 for seed, 20 for v2, 30 for v3).")
     Integer epochs;
 
     @Option(names = "--batch-size", description = "Digits per step (default: 64).")
@@ -49,9 +50,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     SigningOptions signing;
 
-    @Option(names = "--augment", description = "Distort every training digit anew each epoch (rotation, scale, shear, shift, "
-            + "elastic distortion, thicker and thinner strokes), the same way for the same seed.")
-    boolean augment;
+    @Option(names = "--augment", negatable = true, description = "Distort every training digit anew each epoch (rotation, scale, "
+            + "shear, shift, elastic distortion, thicker and thinner strokes), the same way for the same seed. Default: on for v3, "
+            + "off for seed and v2.")
+    Boolean augment;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Artifact to write. Default: .inkstream-data/models/<version>.zip")
@@ -65,7 +67,7 @@ public final class TrainCommand implements Callable<Integer> {
                 epochs == null ? defaults.epochs() : epochs,
                 batchSize == null ? defaults.batchSize() : batchSize,
                 seed == null ? defaults.seed() : seed,
-                patience, augment ? Optional.of(DigitAugmenter.STANDARD) : Optional.empty());
+                patience, augment == null ? defaults.augmenter() : augment ? Optional.of(DigitAugmenter.STANDARD) : Optional.empty());
         BundledMnist.Split split = split();
 
         TrainingResult result = new ModelTrainer().train(split.training(), split.validation(), settings);

@@ -163,14 +163,14 @@ class PipelineJourneysIT {
     @Order(3)
     void anOperatorPublishesV2AndReplaysTheTopicAndEveryImageHasBothModelsPredictions() throws Exception {
         String v2 = ModelPublisher.publish(kafka.clientProperties(), ShippedModels.V2.bytes());
-        String seed = ShippedModels.DEFAULT.load().version();
+        String shipped = ShippedModels.DEFAULT.load().version();
         ClassifierConfig config = ClassifierConfig.defaults(kafka.bootstrapServers()).withHttpPort(0)
                 .withStateDir(Files.createTempDirectory("journeys-reclassify-"));
 
         ReclassifySummary summary = new ReclassifyRun(new ReclassifyRun.Settings(config, v2, Optional.empty(), Duration.ofMinutes(5)))
                 .run(progress -> { });
 
-        Map<String, List<StoredPrediction>> both = awaitBothModels(sent.keySet(), seed, v2);
+        Map<String, List<StoredPrediction>> both = awaitBothModels(sent.keySet(), shipped, v2);
         assertThat(both).hasSize(sent.size());
         // The summary is computed from the predictions topic; the tables must tell the same story.
         PredictionReader reader = new PredictionReader(session);
