@@ -5,9 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The MNIST training set shipped in the {@code mnist-data} jar (CC BY-SA 3.0, see mnist/README.md),
- * split as the project always splits it: the first 50,000 digits train, the last 10,000 validate
- * and are never trained on. That jar is on the CLI's classpath and the tests', not the services':
+ * The MNIST sets shipped in the {@code mnist-data} jar (CC BY-SA 3.0, see mnist/README.md). The
+ * training set is split as the project always splits it: the first 50,000 digits train, the last
+ * 10,000 validate and are never trained on. The official 10,000 test digits (other writers) are
+ * never trained on nor used to choose anything: they are only reported. That jar is on the CLI's classpath and the tests', not the services':
  * they classify and never train.
  */
 public final class BundledMnist {
@@ -15,14 +16,25 @@ public final class BundledMnist {
     public static final int VALIDATION_SIZE = 10_000;
     private static final String IMAGES = "/mnist/train-images-idx3-ubyte.gz";
     private static final String LABELS = "/mnist/train-labels-idx1-ubyte.gz";
+    private static final String TEST_IMAGES = "/mnist/t10k-images-idx3-ubyte.gz";
+    private static final String TEST_LABELS = "/mnist/t10k-labels-idx1-ubyte.gz";
 
     private BundledMnist() {
     }
 
-    /** All 60,000 digits, in file order. */
+    /** All 60,000 training digits, in file order. */
     public static LabelledDigits all() {
-        try (InputStream images = open(IMAGES); InputStream labels = open(LABELS)) {
-            return new LabelledDigits(IdxReader.readImages(images, IMAGES), IdxReader.readLabels(labels, LABELS));
+        return read(IMAGES, LABELS);
+    }
+
+    /** The official 10,000 test digits: for reporting only. */
+    public static LabelledDigits test() {
+        return read(TEST_IMAGES, TEST_LABELS);
+    }
+
+    private static LabelledDigits read(String imagesResource, String labelsResource) {
+        try (InputStream images = open(imagesResource); InputStream labels = open(labelsResource)) {
+            return new LabelledDigits(IdxReader.readImages(images, imagesResource), IdxReader.readLabels(labels, labelsResource));
         } catch (IOException e) {
             throw new UncheckedIOException("the bundled MNIST set cannot be read", e);
         }

@@ -1,0 +1,91 @@
+package io.inkstream.cli.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inkstream.cli.InkstreamCli;
+import io.inkstream.mnist.RealWorldRenders.Condition;
+import io.inkstream.mnist.RealWorldRenders.Format;
+import io.inkstream.model.artifact.ShippedModels;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluateCommandTest {
+    @TempDir
+    Path temp;
+
+    private record Run(int exitCode, String out) {
+    }
+
+    private static Run evaluate(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exitCode;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            String[] command = new String[args.length + 1];
+            command[0] = "evaluate";
+            System.arraycopy(args, 0, command, 1, args.length);
+            exitCode = InkstreamCli.run(command);
+        } finally {
+            System.setOut(original);
+        }
+        return new Run(exitCode, out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theRealWorldEvaluationReportsEveryConditionAndFormatAndEndsWithItsSummaryLine() throws Exception {
+        Run run = evaluate("--real-world", "--count", "4", "--model", seedModel().toString(), "--save", temp.resolve("renders").toString());
+
+        assertThat(run.exitCode()).isZero();
+        for (Condition condition : Condition.values()) {
+            assertThat(run.out()).containsPattern("(?m)^" + condition.id() + " +\\d+/4 ");
+            assertThat(temp.resolve("renders").resolve(condition.id())).isDirectoryContaining(file -> file.toString().matches(".*/0000[0-3]-\\d\\.\\w+"));
+        }
+        for (Format format : Format.values()) {
+            assertThat(run.out()).containsPattern("(?m)^" + format.id() + " +\\d+/\\d+ ");
+        }
+        String[] lines = run.out().strip().split("\n");
+        Matcher summary = Pattern.compile("real-world model=(seed-\\w+) accuracy=([\\d.]+) worst=[a-z-]+:[\\d.]+ refused=0 renders=52")
+                .matcher(lines[lines.length - 1]);
+        assertThat(summary.matches()).as(lines[lines.length - 1]).isTrue();
+        assertThat(summary.group(1)).isEqualTo(ShippedModels.SEED.load().version());
+        // The same seed draws the same pictures: a second run reports the same.
+        assertThat(evaluate("--real-world", "--count", "4", "--model", seedModel().toString()).out()).isEqualTo(run.out());
+    }
+
+    @Test
+    void theOfficialTestDigitsAreTenThousandAndTheDefaultModelReadsAtLeast99PercentOfThem() {
+        Run defaultModel = evaluate("--test");
+        assertThat(defaultModel.exitCode()).isZero();
+        assertThat(defaultModel.out()).startsWith("model " + ShippedModels.DEFAULT.load().version() + " on 10000 digits");
+        assertThat(accuracy(defaultModel.out())).isGreaterThanOrEqualTo(99.0);
+    }
+
+    @Test
+    void digitsAreGivenOneWayAtATime() throws Exception {
+        assertThat(evaluate("--test", "--real-world").exitCode()).isNotZero();
+        Path file = Files.writeString(temp.resolve("x.idx"), "");
+        assertThat(evaluate("--test", file.toString(), file.toString()).exitCode()).isNotZero();
+    }
+
+    private Path seedModel() throws Exception {
+        Path file = temp.resolve("seed.zip");
+        if (!Files.exists(file)) {
+            Files.write(file, ShippedModels.SEED.bytes());
+        }
+        return file;
+    }
+
+    private static double accuracy(String report) {
+        Matcher matcher = Pattern.compile("accuracy ([\\d.]+)%").matcher(report);
+        assertThat(matcher.find()).as(report).isTrue();
+        return Double.parseDouble(matcher.group(1));
+    }
+}
