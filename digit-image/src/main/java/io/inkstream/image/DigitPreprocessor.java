@@ -268,10 +268,13 @@ public final class DigitPreprocessor {
         float deepest = 0;
         float[] depth = new float[gray.length];
         for (int i = 0; i < gray.length; i++) {
-            float below = Math.max(0f, paper[i] - gray[i]);
-            contrast = Math.max(contrast, below);
-            depth[i] = below / Math.max(paper[i], MIN_CONTRAST);
-            deepest = Math.max(deepest, depth[i]);
+            float below = paper[i] - gray[i];
+            if (below <= 0) {
+                continue;
+            }
+            contrast = below > contrast ? below : contrast;
+            depth[i] = below / (paper[i] > MIN_CONTRAST ? paper[i] : MIN_CONTRAST);
+            deepest = depth[i] > deepest ? depth[i] : deepest;
         }
         if (contrast < MIN_CONTRAST) {
             throw new ImageRejectedException(new ImageRejection.NoInk(pictureWidth, pictureHeight));
@@ -279,8 +282,10 @@ public final class DigitPreprocessor {
         float floor = NOISE_SHARE * deepest;
         float range = deepest - floor;
         float[] ink = new float[gray.length];
+        float scale = 1 / range;
         for (int i = 0; i < gray.length; i++) {
-            ink[i] = Math.max(0f, Math.min(1f, (depth[i] - floor) / range));
+            float level = (depth[i] - floor) * scale;
+            ink[i] = level <= 0 ? 0 : level >= 1 ? 1 : level;
         }
         return new InkImage(width, height, ink);
     }

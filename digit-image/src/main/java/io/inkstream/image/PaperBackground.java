@@ -195,7 +195,7 @@ final class PaperBackground {
                 float best = values[y * width + x];
                 for (int sx = Math.max(0, x - radius); sx <= Math.min(width - 1, x + radius); sx++) {
                     float v = values[y * width + sx];
-                    best = maximum ? Math.max(best, v) : Math.min(best, v);
+                    best = maximum ? (v > best ? v : best) : (v < best ? v : best);
                 }
                 rows[y * width + x] = best;
             }
@@ -206,7 +206,7 @@ final class PaperBackground {
                 float best = rows[y * width + x];
                 for (int sy = Math.max(0, y - radius); sy <= Math.min(height - 1, y + radius); sy++) {
                     float v = rows[sy * width + x];
-                    best = maximum ? Math.max(best, v) : Math.min(best, v);
+                    best = maximum ? (v > best ? v : best) : (v < best ? v : best);
                 }
                 out[y * width + x] = best;
             }

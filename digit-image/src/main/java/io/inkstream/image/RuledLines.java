@@ -91,15 +91,15 @@ final class RuledLines {
             for (int step = -steps; step <= steps; step++) {
                 double slope = step * SLOPE_STEP;
                 // A glance first: a line is inked at nearly every one of PRECHECK points along it, a digit's row at a few.
-                int glanced = 0;
-                int glancedInked = 0;
-                for (int along = 0; along < length; along += Math.max(1, length / PRECHECK)) {
-                    glanced++;
-                    if (near(values, width, length, span, transposed, along, start, slope) > PRESENT) {
-                        glancedInked++;
+                int glanceStride = Math.max(1, length / PRECHECK);
+                int glanceMisses = 0;
+                int allowedGlanceMisses = (int) ((length / glanceStride) * (1.1 - COVERAGE));
+                for (int along = 0; along < length && glanceMisses <= allowedGlanceMisses; along += glanceStride) {
+                    if (near(values, width, length, span, transposed, along, start, slope) <= PRESENT) {
+                        glanceMisses++;
                     }
                 }
-                if (glancedInked < glanced * (COVERAGE - 0.1)) {
+                if (glanceMisses > allowedGlanceMisses) {
                     continue;
                 }
                 int inked = 0;
