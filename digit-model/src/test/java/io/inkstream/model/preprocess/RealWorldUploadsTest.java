@@ -68,9 +68,9 @@ class RealWorldUploadsTest {
     }
 
     /**
-     * The floors sit a few points under what the models read on 300 digits (docs/model.md): the
-     * seed's is the preprocessing's floor (a network trained on undistorted digits), the default's
-     * what people get.
+     * The floors sit a few points under what the models read on these 60 digits (57-60 for the seed,
+     * 58-60 for the default; the 300 of docs/model.md are harder): the seed's is the floor of the
+     * preprocessing with the weaker network, the default's what people get.
      */
     @ParameterizedTest
     @EnumSource(Condition.class)
@@ -88,8 +88,8 @@ class RealWorldUploadsTest {
         long seed = correct(seedModel.classify(inputs));
         long best = correct(defaultModel.classify(inputs));
         System.out.printf("%s: seed %d, default %d of %d%n", condition.id(), seed, best, DIGITS);
-        assertThat((double) seed / DIGITS).as("seed model on %s", condition).isGreaterThanOrEqualTo(0.78);
-        assertThat((double) best / DIGITS).as("default model on %s", condition).isGreaterThanOrEqualTo(0.93);
+        assertThat((double) seed / DIGITS).as("seed model on %s", condition).isGreaterThanOrEqualTo(0.9);
+        assertThat((double) best / DIGITS).as("default model on %s", condition).isGreaterThanOrEqualTo(0.95);
     }
 
     private static long correct(List<DigitPrediction> predictions) {
