@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 
-/** What the gateway counts: images accepted and refused (by reason), requests refused at the edge, broker refusals, publish latency, HTTP requests. */
+/** What the gateway counts: images accepted and refused (by reason), people's labels, requests refused at the edge, broker refusals, publish latency, HTTP requests. */
 public final class GatewayMetrics {
     private final MeterRegistry registry;
     private final Counter accepted;
@@ -36,6 +36,11 @@ public final class GatewayMetrics {
 
     public void publishFailed() {
         publishFailures.increment();
+    }
+
+    /** A person's label put on the corrections topic: {@code agreed} if it names the digit the latest model gave. */
+    public void corrected(boolean agreed) {
+        registry.counter("inkstream_gateway_labels", "agreed", Boolean.toString(agreed)).increment();
     }
 
     public void rejected(String reason) {

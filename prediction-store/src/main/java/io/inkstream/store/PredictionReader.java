@@ -10,12 +10,16 @@ import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.ProtocolError;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 
 /**
- * What the gateway asks Cassandra: every model's prediction of one image, a model's recent
- * predictions page by page, the models and their live accuracy (running counts). Thread-safe.
+ * What the gateway asks Cassandra: every model's prediction of one image and its label, a model's recent
+ * predictions page by page, the models and their live accuracy (running counts, and on people's labels). Thread-safe.
  */
 public final class PredictionReader {
     private final CqlSession session;
@@ -26,6 +30,9 @@ public final class PredictionReader {
     private final PreparedStatement failure;
     private final PreparedStatement tallies;
     private final PreparedStatement tally;
+    private final PreparedStatement imageLabel;
+    private final PreparedStatement modelLabels;
+    private final PreparedStatement correctionProgress;
 
     public PredictionReader(CqlSession session) {
         this.session = session;
@@ -37,6 +44,9 @@ public final class PredictionReader {
         this.failure = session.prepare("SELECT * FROM " + ks + ".image_failures WHERE image_id = ?");
         this.tallies = session.prepare("SELECT * FROM " + ks + ".prediction_tallies WHERE model_version = ?");
         this.tally = session.prepare("SELECT * FROM " + ks + ".prediction_tallies WHERE model_version = ? AND topic_partition = ?");
+        this.imageLabel = session.prepare("SELECT * FROM " + ks + ".image_labels WHERE image_id = ?");
+        this.modelLabels = session.prepare("SELECT * FROM " + ks + ".labels_by_model WHERE model_version = ?");
+        this.correctionProgress = session.prepare("SELECT * FROM " + ks + ".correction_progress");
     }
 
     public List<StoredPrediction> forImage(String imageId) {
@@ -54,6 +64,47 @@ public final class PredictionReader {
         Row row = session.execute(failure.bind(imageId)).one();
         return row == null ? Optional.empty() : Optional.of(new ImageFailure(row.getString("image_id"), row.getString("stage"),
                 row.getString("reason"), row.getString("message"), row.getString("source"), row.getInstant("failed_at")));
+    }
+
+    /** The image's true digit as a person gave it, if anyone did. */
+    public Optional<ImageLabel> label(String imageId) {
+        Row row = session.execute(imageLabel.bind(imageId)).one();
+        return row == null ? Optional.empty() : Optional.of(new ImageLabel(row.getString("image_id"), row.getInt("label"),
+                row.getString("source"), row.getInstant("labelled_at")));
+    }
+
+    /**
+     * How a model did on the images people labelled, with its {@code mistakes} latest mistakes: one pass over the model's
+     * partition of {@code labels_by_model}, which holds a row per labelled image the model classified. Its cost grows with
+     * people's corrections (one row each), never with the predictions.
+     */
+    public PeopleAccuracy peopleAccuracy(String modelVersion, int mistakes) {
+        long labelled = 0;
+        long correct = 0;
+        PriorityQueue<ModelLabel> latest = new PriorityQueue<>(Comparator.comparing(ModelLabel::labelledAt));
+        for (Row row : session.execute(modelLabels.bind(modelVersion).setPageSize(5000))) {
+            ModelLabel label = new ModelLabel(row.getString("model_version"), row.getString("image_id"), row.getInt("label"),
+                    row.getInt("predicted"), row.getInstant("labelled_at"));
+            labelled++;
+            if (label.correct()) {
+                correct++;
+            } else if (mistakes > 0) {
+                latest.add(label);
+                if (latest.size() > mistakes) {
+                    latest.poll();
+                }
+            }
+        }
+        List<ModelLabel> recent = new ArrayList<>(latest);
+        recent.sort(Comparator.comparing(ModelLabel::labelledAt).reversed());
+        return new PeopleAccuracy(modelVersion, labelled, correct, recent);
+    }
+
+    /** How far the corrections topic's rows are written, per partition: every record before the offset has its rows. */
+    public Map<Integer, Long> correctionProgress() {
+        Map<Integer, Long> progress = new HashMap<>();
+        session.execute(correctionProgress.bind()).forEach(row -> progress.put(row.getInt("topic_partition"), row.getLong("applied_to")));
+        return progress;
     }
 
     /**

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * tables but not create them (a cluster with authentication, the schema applied by an operator) starts.
  */
 public final class PredictionSchema {
-    /** 2: image_failures. 3: predictions_by_image.class_probabilities, one frozen cell. 4: prediction_tallies. 5: upload_keys. */
-    public static final int VERSION = 5;
+    /** 2: image_failures. 3: predictions_by_image.class_probabilities, one frozen cell. 4: prediction_tallies. 5: upload_keys.
+     * 6: image_labels, labels_by_model, correction_progress (people's corrections). */
+    public static final int VERSION = 6;
     public static final String KEYSPACE = "inkstream";
     public static final String DEFAULT_REPLICATION = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
     private static final Logger log = LoggerFactory.getLogger(PredictionSchema.class);

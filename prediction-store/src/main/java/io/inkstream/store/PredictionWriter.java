@@ -37,6 +37,9 @@ public final class PredictionWriter {
     private final PreparedStatement modelDay;
     private final PreparedStatement failure;
     private final PreparedStatement tally;
+    private final PreparedStatement imageLabel;
+    private final PreparedStatement modelLabel;
+    private final PreparedStatement correctionProgress;
     /** (model, day) pairs already recorded in prediction_days_by_model: one write per pair, not one per prediction. */
     private final Set<String> knownDays = ConcurrentHashMap.newKeySet();
 
@@ -52,6 +55,12 @@ public final class PredictionWriter {
                 + "VALUES (?, ?, ?, ?, ?, ?)");
         this.tally = session.prepare("INSERT INTO " + ks + ".prediction_tallies (model_version, topic_partition, counted_to, predictions, "
                 + "labelled, correct) VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
+        this.imageLabel = session.prepare("INSERT INTO " + ks + ".image_labels (image_id, label, source, labelled_at) VALUES (?, ?, ?, ?) "
+                + "USING TIMESTAMP ?");
+        this.modelLabel = session.prepare("INSERT INTO " + ks + ".labels_by_model (model_version, image_id, label, predicted, labelled_at) "
+                + "VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?");
+        this.correctionProgress = session.prepare("INSERT INTO " + ks + ".correction_progress (topic_partition, applied_to) VALUES (?, ?) "
+                + "USING TIMESTAMP ?");
     }
 
     /**
@@ -158,6 +167,26 @@ public final class PredictionWriter {
                         : BatchStatement.newInstance(BatchType.UNLOGGED, rows.toArray(BoundStatement[]::new)).setIdempotent(true))
                         .toCompletableFuture())
                 .toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Records an image's label, written at {@code position} (the correction's offset on the corrections topic): a label
+     * written from an earlier correction never overwrites a later one.
+     */
+    public CompletionStage<Void> write(ImageLabel label, long position) {
+        return session.executeAsync(imageLabel.bind(label.imageId(), label.label(), label.source(), label.labelledAt(), position)
+                .setIdempotent(true)).thenApply(rows -> null);
+    }
+
+    /** Records a model's answer on a labelled image, written at the position of the correction it carries. */
+    public CompletionStage<Void> write(ModelLabel label, long position) {
+        return session.executeAsync(modelLabel.bind(label.modelVersion(), label.imageId(), label.label(), label.predicted(),
+                label.labelledAt(), position).setIdempotent(true)).thenApply(rows -> null);
+    }
+
+    /** Records that every correction of {@code partition} before {@code appliedTo} has its rows; the furthest wins. */
+    public CompletionStage<Void> correctionsApplied(int partition, long appliedTo) {
+        return session.executeAsync(correctionProgress.bind(partition, appliedTo, appliedTo).setIdempotent(true)).thenApply(rows -> null);
     }
 
     /** The UTC day a prediction was made: its partition in predictions_by_model_day. */

@@ -9,6 +9,7 @@ import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.store.ImageFailure;
+import io.inkstream.store.ModelLabel;
 import io.inkstream.store.PredictionTally;
 import io.inkstream.store.PredictionWriter;
 import java.time.Duration;
@@ -57,6 +58,7 @@ final class PredictionSink implements Runnable {
     private final KafkaProducer<byte[], byte[]> deadLetters;
     private final PredictionWriter writer;
     private final RunningTallies tallies;
+    private final PeopleLabels labels;
     private final Semaphore inFlight;
     /** Predictions handed to the writer at once: its history batches are drawn from one slice. */
     private final int writeSlice;
@@ -67,11 +69,12 @@ final class PredictionSink implements Runnable {
     private volatile boolean cassandraFailing;
 
     PredictionSink(KafkaConsumer<String, byte[]> consumer, KafkaProducer<byte[], byte[]> deadLetters, PredictionWriter writer,
-                   RunningTallies tallies, int maxInFlight, SinkMetrics metrics, SinkConfig.Commit commit) {
+                   RunningTallies tallies, PeopleLabels labels, int maxInFlight, SinkMetrics metrics, SinkConfig.Commit commit) {
         this.consumer = consumer;
         this.deadLetters = deadLetters;
         this.writer = writer;
         this.tallies = tallies;
+        this.labels = labels;
         this.inFlight = new Semaphore(maxInFlight);
         this.writeSlice = Math.min(maxInFlight, 4 * PredictionWriter.HISTORY_BATCH_ROWS);
         this.metrics = metrics;
@@ -225,9 +228,11 @@ final class PredictionSink implements Runnable {
 
     /**
      * Counts the written predictions into their running tallies and writes the tallies that changed,
-     * retrying like the rows; returns false if stopped first (nothing committed: the batch comes
-     * again and counts from the tallies as written). A tally Cassandra refuses as such is logged and
-     * skipped, so that no record can hold the stream: those predictions stay uncounted.
+     * and the people's label rows of those predictions whose images a person labelled (looked up only
+     * now that the predictions' rows are written: see {@link CorrectionReader}), retrying like the rows;
+     * returns false if stopped first (nothing committed: the batch comes again and counts from the
+     * tallies as written). A tally Cassandra refuses as such is logged and skipped, so that no record
+     * can hold the stream: those predictions stay uncounted.
      */
     private boolean writeTallies(List<Polled> written) throws InterruptedException {
         long backoffMillis = 100;
@@ -238,6 +243,7 @@ final class PredictionSink implements Runnable {
                     writer.write(counted.values()).toCompletableFuture().join();
                 }
                 tallies.advance(counted);
+                CompletableFuture.allOf(labelRows(written)).join();
                 return true;
             } catch (CompletionException | DriverException e) {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -258,6 +264,19 @@ final class PredictionSink implements Runnable {
                 backoffMillis = Math.min(MAX_BACKOFF.toMillis(), backoffMillis * 2);
             }
         }
+    }
+
+    /** A row of labels_by_model for each written prediction of an image a person labelled: a handful, or none. */
+    private CompletableFuture<?>[] labelRows(List<Polled> written) {
+        List<CompletableFuture<Void>> rows = new ArrayList<>();
+        for (Polled item : written) {
+            Prediction p = item.prediction();
+            if (p != null) {
+                labels.of(p.imageId()).ifPresent(label -> rows.add(writer.write(new ModelLabel(p.modelVersion(), p.imageId(), label.label(),
+                        p.label(), label.labelledAt()), label.position()).toCompletableFuture()));
+            }
+        }
+        return rows.toArray(CompletableFuture[]::new);
     }
 
     /** One stage per item, in order: the predictions' rows through one call (their history is batched), each failure alone. */

@@ -41,6 +41,12 @@ final class SinkMetrics {
         }
     }
 
+    /** @param outcome {@code applied} (its rows written) or {@code invalid} (skipped: not a correction) */
+    void correction(String outcome) {
+        Counter.builder("inkstream.sink.corrections").description("Corrections read from the corrections topic").tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
     void retried(int count) {
         retries.increment(count);
     }

@@ -34,21 +34,27 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The sink: predictions from Kafka into Cassandra, plus health and metrics. */
+/** The sink: predictions and people's corrections from Kafka into Cassandra, plus health and metrics. */
 public final class SinkService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SinkService.class);
+    private static final Duration CORRECTIONS_CATCH_UP = Duration.ofSeconds(60);
 
     private final CqlSession session;
     private final KafkaProducer<byte[], byte[]> deadLetters;
     private final PredictionSink sink;
     private final Thread loop;
+    private final CorrectionReader corrections;
+    private final Thread correctionsLoop;
     private final OpsServer ops;
     private final String groupId;
     private final Admin admin;
     private final KafkaClientMetrics kafkaMeters;
 
-    private SinkService(CqlSession session, KafkaProducer<byte[], byte[]> deadLetters, PredictionSink sink, Thread loop, OpsServer ops,
-                        String groupId, Admin admin, KafkaClientMetrics kafkaMeters) {
+    private SinkService(CqlSession session, KafkaProducer<byte[], byte[]> deadLetters, PredictionSink sink, Thread loop,
+                        CorrectionReader corrections, Thread correctionsLoop, OpsServer ops, String groupId, Admin admin,
+                        KafkaClientMetrics kafkaMeters) {
+        this.corrections = corrections;
+        this.correctionsLoop = correctionsLoop;
         this.kafkaMeters = kafkaMeters;
         this.groupId = groupId;
         this.admin = admin;
@@ -76,21 +82,53 @@ public final class SinkService implements AutoCloseable {
         kafkaMeters.bindTo(meters);
         KafkaProducer<byte[], byte[]> deadLetters = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(),
                 new ByteArraySerializer());
-        PredictionSink sink = new PredictionSink(consumer, deadLetters, new PredictionWriter(session),
-                new RunningTallies(new PredictionReader(session)::tally), config.maxInFlight(),
-                new SinkMetrics(meters), config.commit());
+        PredictionWriter writer = new PredictionWriter(session);
+        PredictionReader reader = new PredictionReader(session);
+        SinkMetrics metrics = new SinkMetrics(meters);
+        PeopleLabels labels = new PeopleLabels();
+        CorrectionReader corrections = new CorrectionReader(new KafkaConsumer<>(correctionsConsumerProperties(config),
+                new StringDeserializer(), new ByteArrayDeserializer()), writer, reader, labels, metrics);
+        Thread correctionsLoop = new Thread(corrections, "corrections-reader");
+        correctionsLoop.start();
+        awaitCorrections(corrections);
+        PredictionSink sink = new PredictionSink(consumer, deadLetters, writer, new RunningTallies(reader::tally), labels,
+                config.maxInFlight(), metrics, config.commit());
         Thread loop = new Thread(sink, "prediction-sink");
         loop.start();
         RingQuorum ring = new RingQuorum(session, config.localDatacenter(), "writes wait and are retried, offsets are not committed");
         BrokerQuorum brokers = new BrokerQuorum(admin, "reading waits; what was written is committed once the cluster is back");
-        OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(ring, brokers, sink, loop), meters::scrape);
+        OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(ring, brokers, sink, loop, correctionsLoop), meters::scrape);
         log.info("sink started group={} bootstrap={} cassandra={} max_in_flight={} http_port={}", config.groupId(),
                 config.bootstrapServers(), config.contactPoints(), config.maxInFlight(), ops.port());
         if (config.commit().unsafe()) {
             log.warn("{}={}: offsets can be committed for rows never written, so predictions are lost; use only to prove a fault test"
                     + " can see a loss", SinkConfig.COMMIT, config.commit());
         }
-        return new SinkService(session, deadLetters, sink, loop, ops, config.groupId(), admin, kafkaMeters);
+        return new SinkService(session, deadLetters, sink, loop, corrections, correctionsLoop, ops, config.groupId(), admin, kafkaMeters);
+    }
+
+    /**
+     * Predictions are written once every correction already on the topic is known, so that none of them goes unlabelled.
+     * A reader that cannot catch up in a minute (Cassandra away) does not hold the start: it goes on, and the predictions
+     * of images it has not reached yet are labelled when it reaches them.
+     */
+    private static void awaitCorrections(CorrectionReader corrections) {
+        try {
+            if (!corrections.awaitCaughtUp(CORRECTIONS_CATCH_UP)) {
+                log.warn("corrections not all read after {} s; writing predictions meanwhile", CORRECTIONS_CATCH_UP.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Every partition of corrections, from the start, in no group: see {@link CorrectionReader}. */
+    static Properties correctionsConsumerProperties(SinkConfig config) {
+        Properties p = config.kafkaClientBase();
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "inkstream-sink-corrections");
+        return p;
     }
 
     static Properties consumerProperties(SinkConfig config) {
@@ -121,18 +159,19 @@ public final class SinkService implements AutoCloseable {
     }
 
     /**
-     * DOWN while its writes cannot succeed (failing, or a quorum of the ring out of reach: LOCAL_QUORUM writes) or the Kafka
-     * cluster has no majority (nothing new to read, no offset can be committed).
+     * DOWN while its writes cannot succeed (failing, or a quorum of the ring out of reach: LOCAL_QUORUM writes), the Kafka
+     * cluster has no majority (nothing new to read, no offset can be committed), or its corrections reader has stopped.
      */
-    private static OpsServer.Health health(RingQuorum ring, BrokerQuorum brokers, PredictionSink sink, Thread loop) {
+    private static OpsServer.Health health(RingQuorum ring, BrokerQuorum brokers, PredictionSink sink, Thread loop, Thread corrections) {
         RingQuorum.State quorum = ring.check();
         BrokerQuorum.State kafka = brokers.check();
         boolean polling = loop.isAlive() && Duration.between(sink.lastProgress(), Instant.now()).toSeconds() < 60;
         boolean cassandraUp = quorum.reachable() && !sink.cassandraFailing();
-        boolean healthy = polling && cassandraUp && kafka.reachable();
+        boolean healthy = polling && cassandraUp && kafka.reachable() && corrections.isAlive();
         String status = healthy ? "UP" : "DOWN";
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("consumer", polling ? "polling" : "stalled");
+        details.put("corrections", corrections.isAlive() ? "reading" : "stopped");
         details.put("cassandra", cassandraUp ? "up" : "failing");
         details.put("ring", quorum.describe());
         details.put("brokers", kafka.describe());
@@ -162,8 +201,10 @@ public final class SinkService implements AutoCloseable {
         log.info("sink stopping");
         ops.close();
         sink.stop();
+        corrections.stop();
         try {
             loop.join(60_000);
+            correctionsLoop.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

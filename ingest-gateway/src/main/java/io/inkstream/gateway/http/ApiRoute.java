@@ -10,6 +10,7 @@ public enum ApiRoute {
     UPLOAD(HandlerType.POST, "/api/images"),
     IMAGES(HandlerType.GET, "/api/images"),
     IMAGE(HandlerType.GET, "/api/images/{id}"),
+    LABEL(HandlerType.POST, "/api/images/{id}/label"),
     PREDICTIONS(HandlerType.GET, "/api/predictions"),
     MODELS(HandlerType.GET, "/api/models"),
     HEALTH(HandlerType.GET, "/health"),

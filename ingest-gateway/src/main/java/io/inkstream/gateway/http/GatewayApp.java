@@ -9,6 +9,7 @@ import io.inkstream.gateway.GatewayMetrics;
 import io.inkstream.gateway.guard.ClientRateLimit;
 import io.inkstream.gateway.guard.OriginPolicy;
 import io.inkstream.gateway.guard.UploadBudget;
+import io.inkstream.gateway.publish.CorrectionPublisher;
 import io.inkstream.gateway.publish.ImagePublisher;
 import io.inkstream.gateway.publish.TakenOverPublisher;
 import io.inkstream.gateway.query.ImageQueries;
@@ -100,12 +101,16 @@ public final class GatewayApp {
         UploadHandler upload = new UploadHandler(parts.inspector(), parts.publisher(), parts.takenOver(),
                 new IdempotencyKeys(100_000, Clock.systemUTC()),
                 parts.sharedKeys(), parts.recent(), parts.metrics(), parts.maxFiles(), parts.maxRequestBytes(), edge.uploads());
-        QueryHandlers queries = new QueryHandlers(new ImageQueries(parts.reader(), parts.recent()), parts.reader(), parts.catalog());
+        ImageQueries imageQueries = new ImageQueries(parts.reader(), parts.recent());
+        QueryHandlers queries = new QueryHandlers(imageQueries, parts.reader(), parts.catalog());
+        LabelHandler label = new LabelHandler(imageQueries, new CorrectionPublisher(parts.publisher().producer()), parts.metrics(),
+                Clock.systemUTC());
         for (ApiRoute route : ApiRoute.values()) {
             Handler handler = switch (route) {
                 case UPLOAD -> upload;
                 case IMAGES -> queries::images;
                 case IMAGE -> queries::image;
+                case LABEL -> label;
                 case PREDICTIONS -> queries::predictions;
                 case MODELS -> queries::models;
                 case HEALTH -> ctx -> {

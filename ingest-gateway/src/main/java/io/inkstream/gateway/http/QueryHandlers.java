@@ -5,7 +5,10 @@ import io.inkstream.gateway.query.ImageStatus;
 import io.inkstream.gateway.query.ModelCatalog;
 import io.inkstream.image.artifact.ModelMetadata;
 import io.inkstream.store.ImageFailure;
+import io.inkstream.store.ImageLabel;
 import io.inkstream.store.ModelAccuracy;
+import io.inkstream.store.ModelLabel;
+import io.inkstream.store.PeopleAccuracy;
 import io.inkstream.store.PredictionPage;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.store.StoredPrediction;
@@ -25,7 +28,14 @@ final class QueryHandlers {
     static final int MAX_PAGE = 200;
     static final int MAX_IDS = 100;
 
-    record ImageView(String id, String status, List<PredictionView> predictions, FailureView failure) {
+    /** @param label the digit a person gave it, if anyone did */
+    record ImageView(String id, String status, List<PredictionView> predictions, FailureView failure, LabelView label) {
+    }
+
+    record LabelView(int digit, String source, Instant labelledAt) {
+        static LabelView of(ImageLabel l) {
+            return new LabelView(l.label(), l.source(), l.labelledAt());
+        }
     }
 
     record PredictionView(String imageId, String model, int label, float confidence, List<Float> probabilities, Integer trueLabel,
@@ -55,7 +65,26 @@ final class QueryHandlers {
     record RefusalView(String key, long offset, String reason) {
     }
 
-    record ModelView(String version, String architecture, Instant createdAt, Double validationAccuracy, boolean active, LiveView live) {
+    /**
+     * @param live   on the labels producers sent with their images
+     * @param people on the labels people gave through the page and the API, with the model's latest mistakes among them
+     */
+    record ModelView(String version, String architecture, Instant createdAt, Double validationAccuracy, boolean active, LiveView live,
+                     PeopleView people) {
+    }
+
+    /** @param accuracy null until a person labelled an image this model classified */
+    record PeopleView(long labelled, long correct, Double accuracy, List<MistakeView> recentMistakes) {
+        static PeopleView of(PeopleAccuracy a) {
+            return new PeopleView(a.labelled(), a.correct(), a.labelled() == 0 ? null : a.accuracy(),
+                    a.recentMistakes().stream().map(MistakeView::of).toList());
+        }
+    }
+
+    record MistakeView(String imageId, int predicted, int label, Instant labelledAt, String url) {
+        static MistakeView of(ModelLabel m) {
+            return new MistakeView(m.imageId(), m.predicted(), m.label(), m.labelledAt(), imageLocation(m.imageId()));
+        }
     }
 
     /** @param accuracy null until a labelled image has been classified by this model */
@@ -135,7 +164,7 @@ final class QueryHandlers {
                 .map(e -> new ModelView(e.version(), e.metadata().map(ModelMetadata::architecture).orElse(null),
                         e.metadata().map(ModelMetadata::createdAt).orElse(null),
                         e.metadata().map(ModelMetadata::validationAccuracy).orElse(null), e.active(),
-                        e.live().map(LiveView::of).orElse(null)))
+                        e.live().map(LiveView::of).orElse(null), e.people().map(PeopleView::of).orElse(null)))
                 .toList();
         List<RefusalView> refused = snapshot.refused().stream().map(r -> new RefusalView(r.key(), r.position(), r.reason())).toList();
         ctx.json(new ModelsView(snapshot.active().orElse(null), snapshot.pinned(), snapshot.accuracyAt().orElse(null), models, refused));
@@ -144,10 +173,10 @@ final class QueryHandlers {
     private static ImageView view(ImageStatus status) {
         return new ImageView(status.id(), status.status().name().toLowerCase(Locale.ROOT),
                 status.predictions().stream().map(PredictionView::of).toList(),
-                status.failure().map(FailureView::of).orElse(null));
+                status.failure().map(FailureView::of).orElse(null), status.label().map(LabelView::of).orElse(null));
     }
 
-    private static String checkedId(String id) {
+    static String checkedId(String id) {
         if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
             throw new ApiProblem(400, "invalid-id", "an image id has 1 to " + MAX_ID_LENGTH + " characters");
         }

@@ -22,13 +22,14 @@ public final class ImageQueries {
                 .sorted(Comparator.comparing(StoredPrediction::classifiedAt))
                 .toList();
         if (!predictions.isEmpty()) {
-            return new ImageStatus(imageId, ImageStatus.State.CLASSIFIED, predictions, Optional.empty());
+            // Only a classified image can be labelled (the label endpoint refuses the others): one more read, only here.
+            return new ImageStatus(imageId, ImageStatus.State.CLASSIFIED, predictions, Optional.empty(), reader.label(imageId));
         }
         Optional<ImageFailure> failure = reader.failure(imageId);
         if (failure.isPresent()) {
-            return new ImageStatus(imageId, ImageStatus.State.FAILED, List.of(), failure);
+            return new ImageStatus(imageId, ImageStatus.State.FAILED, List.of(), failure, Optional.empty());
         }
         ImageStatus.State state = recent.contains(imageId) ? ImageStatus.State.PENDING : ImageStatus.State.UNKNOWN;
-        return new ImageStatus(imageId, state, List.of(), Optional.empty());
+        return new ImageStatus(imageId, state, List.of(), Optional.empty(), Optional.empty());
     }
 }

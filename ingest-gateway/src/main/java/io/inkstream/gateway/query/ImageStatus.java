@@ -1,15 +1,17 @@
 package io.inkstream.gateway.query;
 
 import io.inkstream.store.ImageFailure;
+import io.inkstream.store.ImageLabel;
 import io.inkstream.store.StoredPrediction;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What the pipeline knows of one image: every model's prediction, or why it was refused, or
- * that it is still on its way.
+ * that it is still on its way; and the digit a person said it is.
  */
-public record ImageStatus(String id, State status, List<StoredPrediction> predictions, Optional<ImageFailure> failure) {
+public record ImageStatus(String id, State status, List<StoredPrediction> predictions, Optional<ImageFailure> failure,
+                          Optional<ImageLabel> label) {
     public enum State {
         /** Accepted by this gateway, not classified yet. */
         PENDING,

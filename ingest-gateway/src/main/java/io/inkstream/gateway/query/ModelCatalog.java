@@ -9,6 +9,7 @@ import io.inkstream.image.artifact.ModelPublications;
 import io.inkstream.image.artifact.ModelTrust;
 import io.inkstream.ops.DaemonThreads;
 import io.inkstream.store.ModelAccuracy;
+import io.inkstream.store.PeopleAccuracy;
 import io.inkstream.store.PredictionReader;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,15 +40,18 @@ import org.slf4j.LoggerFactory;
  * every check of an artifact's bytes runs, with the classifier's trusted keys); the active one
  * follows the classifier's rule, the same code ({@link ModelPublications}): the pinned version,
  * else the latest accepted publication. Live accuracy is read from the running counts the sink
- * keeps in Cassandra, in the background, at most every {@link #ACCURACY_MAX_AGE}, only when someone
+ * keeps in Cassandra (and, on people's labels, from the rows of the images they labelled), in the background, at most every {@link #ACCURACY_MAX_AGE}, only when someone
  * asks: a request never waits for Cassandra.
  */
 public final class ModelCatalog implements AutoCloseable {
     static final Duration ACCURACY_MAX_AGE = Duration.ofSeconds(10);
+    /** A model's latest mistakes on people's labels, listed with it. */
+    static final int RECENT_MISTAKES = 10;
     private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
 
     /** One model: its metadata if its artifact is on the topic, its live record if it classified anything. */
-    public record Entry(String version, Optional<ModelMetadata> metadata, Optional<ModelAccuracy> live, boolean active) {
+    public record Entry(String version, Optional<ModelMetadata> metadata, Optional<ModelAccuracy> live, Optional<PeopleAccuracy> people,
+                        boolean active) {
     }
 
     /**
@@ -65,6 +69,7 @@ public final class ModelCatalog implements AutoCloseable {
     private final ModelPublications<ModelMetadata> artifacts;
     private final ModelTrust trust;
     private volatile Map<String, ModelAccuracy> accuracy = Map.of();
+    private volatile Map<String, PeopleAccuracy> peopleAccuracy = Map.of();
     private volatile Optional<Instant> accuracyAt = Optional.empty();
     private final AtomicBoolean counting = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -152,12 +157,13 @@ public final class ModelCatalog implements AutoCloseable {
         refreshAccuracyIfStale();
         Optional<String> active = activeVersion();
         Map<String, ModelAccuracy> live = accuracy;
+        Map<String, PeopleAccuracy> people = peopleAccuracy;
         TreeSet<String> versions = new TreeSet<>(artifacts.models().keySet());
         versions.addAll(live.keySet());
         active.ifPresent(versions::add);
         List<Entry> entries = versions.stream()
                 .map(version -> new Entry(version, artifacts.get(version), Optional.ofNullable(live.get(version)),
-                        active.map(version::equals).orElse(false)))
+                        Optional.ofNullable(people.get(version)), active.map(version::equals).orElse(false)))
                 .sorted(Comparator.comparing((Entry e) -> e.metadata().map(ModelMetadata::createdAt).orElse(Instant.EPOCH)).reversed())
                 .toList();
         return new Snapshot(active, pinned.isPresent(), entries, accuracyAt, artifacts.refusals());
@@ -172,10 +178,13 @@ public final class ModelCatalog implements AutoCloseable {
                     TreeSet<String> versions = new TreeSet<>(reader.models());
                     versions.addAll(artifacts.models().keySet());
                     Map<String, ModelAccuracy> counted = new ConcurrentHashMap<>();
+                    Map<String, PeopleAccuracy> labelled = new ConcurrentHashMap<>();
                     for (String version : versions) {
                         counted.put(version, reader.accuracy(version)); // running counts: one small partition per model
+                        labelled.put(version, reader.peopleAccuracy(version, RECENT_MISTAKES)); // a row per image people labelled
                     }
                     accuracy = Map.copyOf(counted);
+                    peopleAccuracy = Map.copyOf(labelled);
                     accuracyAt = Optional.of(clock.instant());
                     log.debug("live accuracy counted models={} ms={}", versions.size(), (System.nanoTime() - started) / 1_000_000);
                 } catch (RuntimeException e) {

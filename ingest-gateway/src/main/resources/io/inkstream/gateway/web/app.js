@@ -48,7 +48,9 @@ function newResult(previewUrl, name) {
   item.className = "result";
   item.dataset.status = "sending";
   item.innerHTML = '<img alt=""><div><div class="head"><span class="digit">…</span><span class="confidence"></span></div>'
-      + '<div class="state">sending</div><div class="bars"></div><div class="bar-labels"></div><div class="truth"></div></div>';
+      + '<div class="state">sending</div><div class="bars"></div><div class="bar-labels"></div><div class="truth"></div>'
+      + '<div class="correct hidden"><button type="button" class="secondary right">right</button>'
+      + '<span class="wrong-label">wrong? it is a</span><span class="digits"></span></div></div>';
   item.querySelector("img").src = previewUrl;
   item.querySelector("img").alt = name ? "Submitted image " + name : "Submitted drawing";
   const labels = item.querySelector(".bar-labels");
@@ -83,9 +85,44 @@ function showPrediction(item, image) {
     bars.appendChild(bar);
   });
   const truth = item.querySelector(".truth");
-  if (latest.trueLabel !== undefined && latest.trueLabel !== null) {
-    truth.className = latest.trueLabel === latest.label ? "truth-ok" : "truth-bad";
-    truth.textContent = latest.trueLabel === latest.label ? "right" : "wrong: it is a " + latest.trueLabel;
+  const known = image.label ? image.label.digit : latest.trueLabel;
+  if (known !== undefined && known !== null) {
+    truth.className = "truth " + (known === latest.label ? "truth-ok" : "truth-bad");
+    truth.textContent = known === latest.label ? "right" : "wrong: it is a " + known;
+  }
+  offerCorrection(item, image.id, latest.label);
+}
+
+// "right", or "wrong? it is a _": the person's label goes to POST /api/images/{id}/label (the corrections topic).
+function offerCorrection(item, id, given) {
+  const box = item.querySelector(".correct");
+  const digits = box.querySelector(".digits");
+  digits.innerHTML = "";
+  for (let d = 0; d < 10; d++) {
+    if (d === given) continue;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary digit-pick";
+    button.textContent = d;
+    button.title = "it is a " + d;
+    button.addEventListener("click", () => sendLabel(item, id, given, d));
+    digits.appendChild(button);
+  }
+  box.querySelector(".right").onclick = () => sendLabel(item, id, given, given);
+  box.classList.remove("hidden");
+}
+
+async function sendLabel(item, id, given, digit) {
+  const truth = item.querySelector(".truth");
+  try {
+    await api("/api/images/" + encodeURIComponent(id) + "/label", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ label: digit }) });
+    truth.className = "truth " + (digit === given ? "truth-ok" : "truth-bad");
+    truth.textContent = digit === given ? "right (thank you)" : "wrong: it is a " + digit + " (thank you: recorded)";
+    setTimeout(refreshModels, 11000); // live accuracy is counted again at most every 10 s
+  } catch (error) {
+    truth.className = "truth truth-bad";
+    truth.textContent = "label not recorded: " + error.message;
   }
 }
 
@@ -253,7 +290,9 @@ async function refreshModels() {
       const liveText = live && live.accuracy !== undefined
           ? percent(live.accuracy) + " of " + live.labelled
           : (live ? live.predictions + " classified" : "–");
-      row.innerHTML = '<td class="version"></td><td></td><td></td>';
+      const people = model.people;
+      const peopleText = people && people.accuracy !== undefined ? percent(people.accuracy) + " of " + people.labelled : "–";
+      row.innerHTML = '<td class="version"></td><td></td><td></td><td></td>';
       row.children[0].textContent = model.version;
       if (model.active) {
         const badge = document.createElement("span");
@@ -263,13 +302,15 @@ async function refreshModels() {
       }
       row.children[1].textContent = percent(model.validationAccuracy);
       row.children[2].textContent = liveText;
+      row.children[3].textContent = peopleText;
       rows.appendChild(row);
+      if (model.active) showMistakes(model);
     });
     (answer.refused || []).forEach((refusal) => {
       // Anyone may publish to the topic: the key is shown as text, and the row says it was never used.
       const row = document.createElement("tr");
       row.className = "refused";
-      row.innerHTML = '<td class="version"></td><td colspan="2"></td>';
+      row.innerHTML = '<td class="version"></td><td colspan="3"></td>';
       row.children[0].textContent = refusal.key;
       const badge = document.createElement("span");
       badge.className = "badge refused";
@@ -281,6 +322,26 @@ async function refreshModels() {
   } catch (error) {
     // shown as an empty table; the health badge says why
   }
+}
+
+// The active model's latest mistakes on people's labels.
+function showMistakes(model) {
+  const list = $("mistakes");
+  list.innerHTML = "";
+  const mistakes = model.people ? model.people.recentMistakes || [] : [];
+  $("mistakes-model").textContent = mistakes.length === 0 ? "No mistakes of " + model.version + " labelled yet."
+      : "by " + model.version + ", newest label first";
+  mistakes.forEach((m) => {
+    const li = document.createElement("li");
+    li.className = "mistake";
+    li.innerHTML = '<span class="said"></span><span class="is"></span><a class="id"></a>';
+    li.children[0].textContent = "said " + m.predicted;
+    li.children[1].textContent = "is " + m.label;
+    li.children[2].textContent = m.imageId;
+    li.children[2].href = m.url;
+    li.children[2].title = m.imageId;
+    list.appendChild(li);
+  });
 }
 
 async function refreshHistory(fromStart) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.inkstream.contract.correction.Correction;
+import io.inkstream.contract.correction.CorrectionJson;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.gateway.GatewayService;
 import io.inkstream.gateway.it.GatewayClient.Answer;
@@ -185,6 +187,8 @@ class GatewayApiIT {
         assertThat(failed.json().get("failure").get("reason").asText()).isEqualTo("no-ink");
         assertThat(failed.json().get("failure").get("message").asText()).contains("no ink");
         assertThat(failed.json().get("predictions")).isEmpty();
+        assertRefused(client.postRaw(location + "/label", "application/json", "{\"label\": 7}".getBytes(StandardCharsets.UTF_8), Map.of()),
+                409, "image-failed");
     }
 
     @Test
@@ -442,6 +446,100 @@ class GatewayApiIT {
     }
 
     @Test
+    void aPersonsLabelGoesOntoTheCorrectionsTopicAndCountsInTheModelsAccuracyOnPeoplesLabelsTheLatestWinning() throws Exception {
+        // No label header: only the person's label will say what this digit is.
+        Answer accepted = client.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(60), Map.of());
+        String location = accepted.header("Location");
+        Answer classified = client.await(location, a -> a.json().get("status").asText().equals("classified"), CLASSIFIED_WITHIN);
+        String id = classified.json().get("id").asText();
+        JsonNode prediction = classified.json().get("predictions").get(0);
+        int given = prediction.get("label").asInt();
+        String model = prediction.get("model").asText();
+        assertThat(classified.json().has("label")).as("nobody labelled it yet").isFalse();
+        int wrong = (given + 1) % 10;
+
+        long correctionsBefore = endOfTopic(Topics.CORRECTIONS);
+        Answer labelled = client.postRaw(location + "/label", "application/json", ("{\"label\": " + wrong + "}").getBytes(StandardCharsets.UTF_8),
+                Map.of());
+        assertThat(labelled.status()).as(labelled.response().body()).isEqualTo(202);
+        assertThat(labelled.header("Location")).isEqualTo(location);
+        assertThat(labelled.json().get("label").asInt()).isEqualTo(wrong);
+        assertThat(labelled.json().get("source").asText()).isEqualTo("person");
+        // 202 means the correction is on the topic, keyed by the image.
+        var record = TopicReader.read(pipeline.kafka(), Topics.CORRECTIONS, id::equals, 1, Duration.ofSeconds(10)).get(0);
+        Correction onTopic = CorrectionJson.read(record.value());
+        assertThat(onTopic.imageId()).isEqualTo(id);
+        assertThat(onTopic.label()).isEqualTo(wrong);
+
+        client.await(location, a -> a.json().has("label") && a.json().get("label").get("digit").asInt() == wrong, Duration.ofSeconds(30));
+        Answer models = client.await("/api/models", a -> mistakes(a.json(), model).contains(id + ":" + given + "->" + wrong), Duration.ofSeconds(60));
+        JsonNode people = modelNamed(models.json(), model).get("people");
+        assertThat(people.get("labelled").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(people.get("accuracy").asDouble()).isLessThan(1.0);
+
+        // Confirmed right after all: the latest label wins, in the image and in the model's record.
+        Answer confirmed = client.postRaw(location + "/label", "application/json", ("{\"label\":" + given + "}").getBytes(StandardCharsets.UTF_8),
+                Map.of());
+        assertThat(confirmed.status()).isEqualTo(202);
+        client.await(location, a -> a.json().get("label").get("digit").asInt() == given, Duration.ofSeconds(30));
+        client.await("/api/models", a -> !mistakes(a.json(), model).contains(id + ":" + given + "->" + wrong), Duration.ofSeconds(60));
+        assertThat(endOfTopic(Topics.CORRECTIONS) - correctionsBefore).as("one record per accepted label").isEqualTo(2);
+    }
+
+    @Test
+    void refusesLabelsThatAreNotADigitOfAClassifiedImageWithAJsonErrorAndPublishesNone() throws Exception {
+        Answer accepted = client.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(61), Map.of());
+        String location = accepted.header("Location");
+        client.await(location, a -> a.json().get("status").asText().equals("classified"), CLASSIFIED_WITHIN);
+        long before = endOfTopic(Topics.CORRECTIONS);
+        String path = location + "/label";
+        for (String body : List.of("{\"label\": 10}", "{\"label\": -1}", "{\"label\": \"7\"}", "{\"label\": 7.5}", "{\"label\": null}",
+                "{}", "[7]", "7", "{\"label\": 99999999999999999999}")) {
+            assertRefused(client.postRaw(path, "application/json", body.getBytes(StandardCharsets.UTF_8), Map.of()), 422, "invalid-label");
+        }
+        assertRefused(client.postRaw(path, "application/json", "{\"label\": ".getBytes(StandardCharsets.UTF_8), Map.of()), 400, "invalid-json");
+        assertRefused(client.postRaw(path, "text/plain", "{\"label\": 7}".getBytes(StandardCharsets.UTF_8), Map.of()), 415,
+                "unsupported-media-type");
+        byte[] padded = ("{\"label\": 7, \"pad\": \"" + "x".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertRefused(client.postRaw(path, "application/json", padded, Map.of()), 413, "too-large");
+        assertRefused(client.postRaw("/api/images/no-such-image-" + UUID.randomUUID() + "/label", "application/json",
+                "{\"label\": 7}".getBytes(StandardCharsets.UTF_8), Map.of()), 404, "unknown-image");
+        assertRefused(client.postRaw("/api/images/" + "x".repeat(300) + "/label", "application/json",
+                "{\"label\": 7}".getBytes(StandardCharsets.UTF_8), Map.of()), 400, "invalid-id");
+        assertThat(endOfTopic(Topics.CORRECTIONS)).as("a refused label is never published").isEqualTo(before);
+    }
+
+    /** A model's recent mistakes on people's labels as "id:predicted->label". */
+    private static List<String> mistakes(JsonNode models, String version) {
+        JsonNode model = modelNamed(models, version);
+        if (model == null || !model.has("people")) {
+            return List.of();
+        }
+        List<String> found = new ArrayList<>();
+        model.get("people").get("recentMistakes").forEach(m -> found.add(m.get("imageId").asText() + ":" + m.get("predicted").asInt() + "->"
+                + m.get("label").asInt()));
+        return found;
+    }
+
+    private static JsonNode modelNamed(JsonNode models, String version) {
+        for (JsonNode model : models.get("models")) {
+            if (model.get("version").asText().equals(version)) {
+                return model;
+            }
+        }
+        return null;
+    }
+
+    private static long endOfTopic(String topic) throws Exception {
+        try (Admin admin = Admin.create(pipeline.kafka().clientProperties())) {
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+            return admin.listOffsets(partitions).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+        }
+    }
+
+    @Test
     void listsAForgedPublicationAsRefusedWithItsReasonAndNeverAsAModel() throws Exception {
         String key = "forged-" + UUID.randomUUID().toString().substring(0, 8);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pipeline.kafka().clientProperties(), new StringSerializer(),
@@ -567,11 +665,6 @@ class GatewayApiIT {
     }
 
     private static long imagesOnTopic() throws Exception {
-        try (Admin admin = Admin.create(pipeline.kafka().clientProperties())) {
-            var partitions = admin.describeTopics(List.of(Topics.IMAGES)).allTopicNames().get().get(Topics.IMAGES).partitions().stream()
-                    .map(p -> new TopicPartition(Topics.IMAGES, p.partition()))
-                    .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-            return admin.listOffsets(partitions).all().get().values().stream().mapToLong(info -> info.offset()).sum();
-        }
+        return endOfTopic(Topics.IMAGES);
     }
 }

@@ -35,7 +35,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web page in headless Chromium (Debian's chromium and chromium-driver, which .ci/run
  * installs): upload a PNG of a real MNIST digit and see the right digit; draw a digit with
- * pointer events and see a prediction; the layout fits a phone. Screenshots are kept in
+ * pointer events and see a prediction, then say it was wrong and see it among the model's mistakes; the layout fits a phone. Screenshots are kept in
  * target/browser-screenshots.
  */
 @ExtendWith({SharedInfrastructure.class, RunningPipeline.class})
@@ -103,6 +103,20 @@ class GatewayPageBrowserIT {
         assertThat(result.getAttribute("data-digit")).isEqualTo("1");
         assertThat(result.findElements(By.cssSelector(".bars .bar"))).hasSize(10);
         screenshot("drawing");
+
+        // "wrong? it is a 7": the person's label is recorded, and shows among the active model's recent mistakes.
+        String id = result.getAttribute("data-id");
+        assertThat(result.findElements(By.cssSelector(".correct .digit-pick"))).as("every digit but the answer").hasSize(9);
+        result.findElements(By.cssSelector(".correct .digit-pick")).stream().filter(b -> b.getText().equals("7")).findFirst().orElseThrow()
+                .click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> "no confirmation; the result says: " + result.getText())
+                .until(b -> result.findElement(By.className("truth")).getText().contains("wrong: it is a 7 (thank you: recorded)"));
+        new WebDriverWait(browser, Duration.ofSeconds(90)).withMessage(() -> "image " + id + " not among the recent mistakes: "
+                        + browser.findElement(By.id("mistakes-card")).getText())
+                .until(b -> b.findElements(By.cssSelector("#mistakes li")).stream()
+                        .anyMatch(li -> li.findElement(By.className("id")).getAttribute("title").equals(id)
+                                && li.getText().contains("said 1") && li.getText().contains("is 7")));
+        screenshot("corrected");
     }
 
     @Test

@@ -12,8 +12,8 @@ import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * What each principal of the pipeline may do on a secured cluster, and nothing more: the gateway
- * writes images and reads models; the classifier reads images and models and writes predictions
- * and dead letters, under its application id; the sink reads predictions and dead letters; the
+ * writes images and corrections and reads models; the classifier reads images and models and writes predictions
+ * and dead letters, under its application id; the sink reads predictions, corrections and dead letters; the
  * operator alone writes {@code models} (and replays with {@code reclassify}). A stolen gateway,
  * classifier or sink credential can then not publish a model. Every principal may describe the
  * pipeline's topics, so that each service sees they exist at start.
@@ -31,8 +31,8 @@ public record PipelineAcls(String gateway, String classifier, String sink, Strin
     public static final String RECLASSIFY_PREFIX = "inkstream-reclassify";
     /** The prefix of the transactional id of every gateway instance's producer for taken-over Idempotency-Keys. */
     public static final String GATEWAY_TRANSACTIONAL_PREFIX = "inkstream-gateway-";
-    private static final List<String> ALL_TOPICS = List.of(Topics.IMAGES, Topics.PREDICTIONS, Topics.MODELS, Topics.IMAGES_DLQ,
-            Topics.PREDICTIONS_DLQ);
+    private static final List<String> ALL_TOPICS = List.of(Topics.IMAGES, Topics.PREDICTIONS, Topics.MODELS, Topics.CORRECTIONS,
+            Topics.IMAGES_DLQ, Topics.PREDICTIONS_DLQ);
 
     public static PipelineAcls defaults() {
         return new PipelineAcls("User:gateway", "User:classifier", "User:sink", "User:operator", "inkstream-classifier", "inkstream-sink");
@@ -49,6 +49,7 @@ public record PipelineAcls(String gateway, String classifier, String sink, Strin
 
         allow(acls, gateway, ResourceType.TOPIC, Topics.IMAGES, PatternType.LITERAL, AclOperation.WRITE);
         allow(acls, gateway, ResourceType.TOPIC, Topics.MODELS, PatternType.LITERAL, AclOperation.READ);
+        allow(acls, gateway, ResourceType.TOPIC, Topics.CORRECTIONS, PatternType.LITERAL, AclOperation.WRITE);
         // A retry that takes over another request's Idempotency-Key looks for that request's images on the topic, and publishes
         // in a transaction it aborts if they turn up after all.
         allow(acls, gateway, ResourceType.TOPIC, Topics.IMAGES, PatternType.LITERAL, AclOperation.READ);
@@ -59,6 +60,8 @@ public record PipelineAcls(String gateway, String classifier, String sink, Strin
 
         allow(acls, sink, ResourceType.TOPIC, Topics.PREDICTIONS, PatternType.LITERAL, AclOperation.READ);
         allow(acls, sink, ResourceType.TOPIC, Topics.IMAGES_DLQ, PatternType.LITERAL, AclOperation.READ);
+        // Every sink instance reads all of corrections itself (no group): it labels the predictions it writes with them.
+        allow(acls, sink, ResourceType.TOPIC, Topics.CORRECTIONS, PatternType.LITERAL, AclOperation.READ);
         allow(acls, sink, ResourceType.TOPIC, Topics.PREDICTIONS_DLQ, PatternType.LITERAL, AclOperation.WRITE);
         allow(acls, sink, ResourceType.GROUP, sinkGroup, PatternType.LITERAL, AclOperation.READ);
         allow(acls, sink, ResourceType.GROUP, sinkGroup, PatternType.LITERAL, AclOperation.DESCRIBE);
@@ -68,6 +71,8 @@ public record PipelineAcls(String gateway, String classifier, String sink, Strin
         streamsApplication(acls, operator, RECLASSIFY_PREFIX);
         // reclassify's summary reads the predictions back: its agreement with the model before it.
         allow(acls, operator, ResourceType.TOPIC, Topics.PREDICTIONS, PatternType.LITERAL, AclOperation.READ);
+        // train --with-corrections reads the corrected images' ids (and, as reclassify does, the images).
+        allow(acls, operator, ResourceType.TOPIC, Topics.CORRECTIONS, PatternType.LITERAL, AclOperation.READ);
         return acls;
     }
 

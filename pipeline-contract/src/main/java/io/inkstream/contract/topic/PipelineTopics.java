@@ -83,6 +83,8 @@ public final class PipelineTopics {
         topics.add(topic(Topics.PREDICTIONS, partitions, replication, Map.of()));
         topics.add(topic(Topics.MODELS, 1, replication, Map.of("cleanup.policy", "compact",
                 "max.message.bytes", Integer.toString(MODEL_MAX_BYTES))));
+        // Compacted: an image's latest correction is all that counts, and the topic stays as small as the corrected images.
+        topics.add(topic(Topics.CORRECTIONS, partitions, replication, Map.of("cleanup.policy", "compact")));
         topics.add(topic(Topics.IMAGES_DLQ, partitions, replication, Map.of("max.message.bytes", imageMax)));
         topics.add(topic(Topics.PREDICTIONS_DLQ, partitions, replication, Map.of()));
         return topics;

@@ -8,6 +8,11 @@ public final class Topics {
     public static final String PREDICTIONS = "predictions";
     /** Compacted. Key: model version. Value: the model artifact zip. */
     public static final String MODELS = "models";
+    /**
+     * Compacted. Key: image id. Value: correction JSON ({@code Correction}): an image's true digit as a person gave it; the
+     * latest per image wins. Written by the gateway, read by the sink (into Cassandra) and by {@code train --with-corrections}.
+     */
+    public static final String CORRECTIONS = "corrections";
     /** Images the classifier refused: original key, value and headers plus the error headers. */
     public static final String IMAGES_DLQ = "images.dlq";
     /** Predictions the sink cannot write (bad JSON, unknown schema), with the reason. */

@@ -1,0 +1,54 @@
+package io.inkstream.contract.correction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CorrectionJsonTest {
+    private static final Instant AT = Instant.parse("2026-12-03T08:30:00.123Z");
+
+    @Test
+    void roundTrips() throws Exception {
+        Correction correction = Correction.byPerson("img-1 é/ü", 7, AT);
+        byte[] json = CorrectionJson.write(correction);
+        assertThat(new String(json, StandardCharsets.UTF_8))
+                .isEqualTo("{\"schema\":1,\"imageId\":\"img-1 é/ü\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00.123Z\"}");
+        assertThat(CorrectionJson.read(json)).isEqualTo(correction);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"schema\":1,\"imageId\":\"a\",\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\"}", // no label: not 0
+            "{\"schema\":1,\"imageId\":\"a\",\"label\":null,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\"}",
+            "{\"schema\":1,\"imageId\":\"a\",\"label\":10,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\"}",
+            "{\"schema\":1,\"imageId\":\"a\",\"label\":-1,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\"}",
+            "{\"schema\":1,\"imageId\":\"a\",\"label\":7.5,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\"}",
+            "{\"schema\":2,\"imageId\":\"a\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\"}",
+            "{\"schema\":1,\"imageId\":\"\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\"}",
+            "{\"schema\":1,\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\"}",
+            "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"source\":\"\",\"correctedAt\":\"2026-12-03T08:30:00Z\"}",
+            "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"source\":\"person\"}",
+            "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"yesterday\"}",
+            "null", "[]", "7", "{", "",
+    })
+    void refusesWhatIsNotACorrection(String json) {
+        assertThatThrownBy(() -> CorrectionJson.read(json.getBytes(StandardCharsets.UTF_8))).isInstanceOf(InvalidCorrectionException.class);
+    }
+
+    @Test
+    void refusesTombstonesAndOversizedValuesBeforeParsing() {
+        assertThatThrownBy(() -> CorrectionJson.read(null)).isInstanceOf(InvalidCorrectionException.class).hasMessageContaining("tombstone");
+        String id = "x".repeat(CorrectionJson.MAX_BYTES);
+        byte[] big = ("{\"schema\":1,\"imageId\":\"" + id + "\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> CorrectionJson.read(big)).isInstanceOf(InvalidCorrectionException.class).hasMessageContaining("bytes");
+        byte[] longId = ("{\"schema\":1,\"imageId\":\"" + "x".repeat(Correction.MAX_ID_LENGTH + 1)
+                + "\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\"}").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> CorrectionJson.read(longId)).isInstanceOf(InvalidCorrectionException.class).hasMessageContaining("imageId");
+    }
+}

@@ -1,0 +1,135 @@
+package io.inkstream.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.inkstream.contract.correction.Correction;
+import io.inkstream.contract.correction.CorrectionJson;
+import io.inkstream.contract.prediction.PredictionJson;
+import io.inkstream.contract.topic.Topics;
+import io.inkstream.infra.cassandra.CassandraCluster;
+import io.inkstream.infra.kafka.KafkaCluster;
+import io.inkstream.store.ModelLabel;
+import io.inkstream.store.PeopleAccuracy;
+import io.inkstream.store.PredictionReader;
+import io.inkstream.testkit.junit.SharedInfrastructure;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** People's corrections, from the corrections topic into Cassandra, on the real broker and the real Cassandra node. */
+@ExtendWith(SharedInfrastructure.class)
+class SinkCorrectionsIT {
+    private static final Duration WITHIN = Duration.ofSeconds(60);
+
+    @Test
+    void correctionsLabelThePredictionsMadeBeforeAndAfterThemTheLatestWinsAndARestartRewritesNothing(KafkaCluster kafka,
+                                                                                                     CassandraCluster cassandra) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String first = "first-" + run;
+        String second = "second-" + run;
+        String third = "third-" + run;
+        String x1 = "corrected-" + run + "-1";
+        String x2 = "corrected-" + run + "-2";
+        SinkConfig config = SinkConfig.defaults(kafka.bootstrapServers(), cassandra.contactPoint()).withHttpPort(0)
+                .withGroupId("sink-corrections-" + run);
+        SinkIT.ensureTopics(kafka);
+        try (CqlSession session = cassandra.sessionBuilder().build(); KafkaProducer<String, byte[]> producer = SinkIT.producer(kafka)) {
+            PredictionReader reader;
+            try (SinkService sink = SinkService.start(config)) {
+                reader = new PredictionReader(session); // once the sink has applied the schema
+                producer.send(prediction(x1, first, 3));
+                producer.send(prediction(x2, first, 5));
+                producer.flush();
+                await(() -> reader.forImage(x1).size() + reader.forImage(x2).size(), n -> n == 2, "both predictions stored");
+
+                // After the predictions: a person says x1 is an 8 (the model said 3) and confirms x2. Records that are not
+                // corrections sit among them and hold nothing up.
+                producer.send(new ProducerRecord<>(Topics.CORRECTIONS, "garbage-" + run, "{ not json".getBytes(StandardCharsets.UTF_8)));
+                producer.send(correction(x1, 8));
+                producer.send(new ProducerRecord<>(Topics.CORRECTIONS, "another-" + run, CorrectionJson.write(Correction.byPerson(x2, 1,
+                        Instant.now())))); // its key is not its image: refused, or it could relabel any image
+                producer.send(correction(x2, 5));
+                producer.flush();
+                PeopleAccuracy afterCorrections = await(() -> reader.peopleAccuracy(first, 10), a -> a.labelled() == 2,
+                        "the first model's two labelled images");
+                assertThat(afterCorrections.correct()).isEqualTo(1);
+                assertThat(afterCorrections.recentMistakes()).extracting(ModelLabel::imageId, ModelLabel::predicted, ModelLabel::label)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple(x1, 3, 8));
+                assertThat(reader.label(x1).orElseThrow().label()).isEqualTo(8);
+                assertThat(reader.label(x2).orElseThrow().label()).as("the refused record did not relabel x2").isEqualTo(5);
+
+                // After the corrections: a second model classifies both (a reclassify); its answers are labelled too.
+                producer.send(prediction(x1, second, 8));
+                producer.send(prediction(x2, second, 5));
+                producer.flush();
+                PeopleAccuracy reclassified = await(() -> reader.peopleAccuracy(second, 10), a -> a.labelled() == 2, "the second model's");
+                assertThat(reclassified.correct()).isEqualTo(2);
+
+                // x1 was a 3 after all: the latest correction wins, for every model.
+                producer.send(correction(x1, 3));
+                producer.flush();
+                await(() -> reader.peopleAccuracy(first, 10), a -> a.correct() == 2, "the first model right on both");
+                assertThat(await(() -> reader.peopleAccuracy(second, 10), a -> a.correct() == 1, "the second model right on x2 only")
+                        .recentMistakes()).extracting(ModelLabel::imageId).containsExactly(x1);
+                assertThat(reader.label(x1).orElseThrow().label()).isEqualTo(3);
+                assertThat(metrics(sink)).contains("inkstream_sink_corrections_total{outcome=\"invalid\"}");
+            }
+
+            // Started again: every correction is read back into memory, none is written again, and a third model's answer
+            // on x1 is labelled with the latest correction.
+            try (SinkService sink = SinkService.start(config)) {
+                producer.send(prediction(x1, third, 3));
+                producer.flush();
+                PeopleAccuracy third3 = await(() -> reader.peopleAccuracy(third, 10), a -> a.labelled() == 1, "the third model's");
+                assertThat(third3.correct()).isEqualTo(1);
+                assertThat(applied(metrics(sink))).as("corrections written again after a restart").isZero();
+            }
+        }
+    }
+
+    private static ProducerRecord<String, byte[]> prediction(String imageId, String model, int label) {
+        return new ProducerRecord<>(Topics.PREDICTIONS, imageId, PredictionJson.write(SinkIT.prediction(imageId, model, label)));
+    }
+
+    private static ProducerRecord<String, byte[]> correction(String imageId, int label) {
+        return new ProducerRecord<>(Topics.CORRECTIONS, imageId, CorrectionJson.write(Correction.byPerson(imageId, label, Instant.now())));
+    }
+
+    private static String metrics(SinkService sink) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sink.httpPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static double applied(String metrics) {
+        Matcher m = Pattern.compile("inkstream_sink_corrections_total\\{outcome=\"applied\"} ([0-9.E]+)").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /** Polls until {@code done} holds; fails with the last value seen at the deadline. */
+    private static <T> T await(Supplier<T> value, Predicate<T> done, String what) throws InterruptedException {
+        long end = System.nanoTime() + WITHIN.toNanos();
+        T seen = value.get();
+        while (!done.test(seen)) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not within " + WITHIN + ": " + what + "; last seen " + seen);
+            }
+            Thread.sleep(250);
+            seen = value.get();
+        }
+        return seen;
+    }
+}
