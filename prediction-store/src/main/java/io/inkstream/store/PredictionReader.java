@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.ProtocolError;
+import java.nio.ByteBuffer;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,6 +32,7 @@ public final class PredictionReader {
     private final PreparedStatement tallies;
     private final PreparedStatement tally;
     private final PreparedStatement imageLabel;
+    private final PreparedStatement modelInput;
     private final PreparedStatement modelLabels;
     private final PreparedStatement correctionProgress;
 
@@ -45,6 +47,7 @@ public final class PredictionReader {
         this.tallies = session.prepare("SELECT * FROM " + ks + ".prediction_tallies WHERE model_version = ?");
         this.tally = session.prepare("SELECT * FROM " + ks + ".prediction_tallies WHERE model_version = ? AND topic_partition = ?");
         this.imageLabel = session.prepare("SELECT * FROM " + ks + ".image_labels WHERE image_id = ?");
+        this.modelInput = session.prepare("SELECT model_input FROM " + ks + ".predictions_by_image WHERE image_id = ? AND model_version = ?");
         this.modelLabels = session.prepare("SELECT * FROM " + ks + ".labels_by_model WHERE model_version = ?");
         this.correctionProgress = session.prepare("SELECT * FROM " + ks + ".correction_progress");
     }
@@ -54,7 +57,7 @@ public final class PredictionReader {
         for (Row row : session.execute(forImage.bind(imageId))) {
             predictions.add(new StoredPrediction(row.getString("image_id"), row.getString("model_version"), row.getInt("label"),
                     row.getFloat("confidence"), probabilities(row), nullableInt(row, "true_label"),
-                    row.getString("source"), row.getInstant("submitted_at"), row.getInstant("classified_at")));
+                    row.getString("source"), row.getInstant("submitted_at"), row.getInstant("classified_at"), !row.isNull("model_input")));
         }
         return predictions;
     }
@@ -64,6 +67,18 @@ public final class PredictionReader {
         Row row = session.execute(failure.bind(imageId)).one();
         return row == null ? Optional.empty() : Optional.of(new ImageFailure(row.getString("image_id"), row.getString("stage"),
                 row.getString("reason"), row.getString("message"), row.getString("source"), row.getInstant("failed_at")));
+    }
+
+    /** The 28 x 28 input (784 bytes, 0-255 ink) a model classified for this image, if its prediction kept one. */
+    public Optional<byte[]> modelInput(String imageId, String modelVersion) {
+        Row row = session.execute(modelInput.bind(imageId, modelVersion)).one();
+        if (row == null || row.isNull("model_input")) {
+            return Optional.empty();
+        }
+        ByteBuffer buffer = row.getByteBuffer("model_input");
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return Optional.of(bytes);
     }
 
     /** The image's true digit as a person gave it, if anyone did. */
@@ -215,7 +230,7 @@ public final class PredictionReader {
     private static StoredPrediction historyRow(Row row) {
         return new StoredPrediction(row.getString("image_id"), row.getString("model_version"), row.getInt("label"),
                 row.getFloat("confidence"), List.of(), nullableInt(row, "true_label"), row.getString("source"),
-                row.getInstant("submitted_at"), row.getInstant("classified_at"));
+                row.getInstant("submitted_at"), row.getInstant("classified_at"), false);
     }
 
     /** Schema 3 writes one frozen cell; a row written before keeps its list. */

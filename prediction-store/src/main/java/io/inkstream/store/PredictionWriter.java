@@ -8,10 +8,12 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import io.inkstream.contract.prediction.Prediction;
+import java.nio.ByteBuffer;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,8 @@ public final class PredictionWriter {
 
     private final CqlSession session;
     private final PreparedStatement byImage;
+    /** The same with what the model saw: a separate statement, so that a prediction without one writes no null (a tombstone). */
+    private final PreparedStatement byImageWithInput;
     private final PreparedStatement byModelDay;
     private final PreparedStatement modelDay;
     private final PreparedStatement failure;
@@ -48,6 +52,8 @@ public final class PredictionWriter {
         String ks = PredictionSchema.KEYSPACE;
         this.byImage = session.prepare("INSERT INTO " + ks + ".predictions_by_image (image_id, model_version, label, confidence, "
                 + "class_probabilities, true_label, source, submitted_at, classified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        this.byImageWithInput = session.prepare("INSERT INTO " + ks + ".predictions_by_image (image_id, model_version, label, confidence, "
+                + "class_probabilities, true_label, source, submitted_at, classified_at, model_input) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         this.byModelDay = session.prepare("INSERT INTO " + ks + ".predictions_by_model_day (model_version, day, classified_at, image_id, "
                 + "label, confidence, true_label, source, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         this.modelDay = session.prepare("INSERT INTO " + ks + ".prediction_days_by_model (model_version, day) VALUES (?, ?)");
@@ -81,6 +87,14 @@ public final class PredictionWriter {
      * sees a (model, day). Every insert is idempotent, so a partial failure is repaired by retrying.
      */
     public List<CompletionStage<Void>> write(List<Prediction> predictions) {
+        return write(predictions, Collections.nCopies(predictions.size(), null));
+    }
+
+    /**
+     * {@link #write(List)}, each prediction with the input its model classified ({@code inputs}, in the same order; an
+     * element may be null when it is not known), kept in the row by image.
+     */
+    public List<CompletionStage<Void>> write(List<Prediction> predictions, List<byte[]> inputs) {
         Map<String, List<Integer>> byPartition = new LinkedHashMap<>();
         for (int i = 0; i < predictions.size(); i++) {
             Prediction p = predictions.get(i);
@@ -112,9 +126,13 @@ public final class PredictionWriter {
         List<CompletionStage<Void>> written = new ArrayList<>(predictions.size());
         for (int i = 0; i < predictions.size(); i++) {
             Prediction p = predictions.get(i);
-            CompletableFuture<AsyncResultSet> image = session.executeAsync(byImage.bind(p.imageId(), p.modelVersion(), p.label(),
-                    p.confidence(), p.probabilities(), p.trueLabel(), p.source(), p.submittedAt(), p.classifiedAt()).setIdempotent(true))
-                    .toCompletableFuture();
+            byte[] input = inputs.get(i);
+            BoundStatement row = input == null
+                    ? byImage.bind(p.imageId(), p.modelVersion(), p.label(), p.confidence(), p.probabilities(), p.trueLabel(), p.source(),
+                            p.submittedAt(), p.classifiedAt())
+                    : byImageWithInput.bind(p.imageId(), p.modelVersion(), p.label(), p.confidence(), p.probabilities(), p.trueLabel(),
+                            p.source(), p.submittedAt(), p.classifiedAt(), ByteBuffer.wrap(input));
+            CompletableFuture<AsyncResultSet> image = session.executeAsync(row.setIdempotent(true)).toCompletableFuture();
             written.add(CompletableFuture.allOf(image, history[i]));
         }
         return written;

@@ -281,8 +281,10 @@ final class PredictionSink implements Runnable {
 
     /** One stage per item, in order: the predictions' rows through one call (their history is batched), each failure alone. */
     private List<CompletionStage<Void>> write(List<Polled> slice) {
-        List<Prediction> predictions = slice.stream().map(Polled::prediction).filter(p -> p != null).toList();
-        Iterator<CompletionStage<Void>> predictionWrites = writer.write(predictions).iterator();
+        List<Polled> withPrediction = slice.stream().filter(item -> item.prediction() != null).toList();
+        // What the model saw rides in the prediction's header; a record without one (an older classifier) writes none.
+        Iterator<CompletionStage<Void>> predictionWrites = writer.write(withPrediction.stream().map(Polled::prediction).toList(),
+                withPrediction.stream().map(item -> Headers.modelInput(item.record().headers()).orElse(null)).toList()).iterator();
         List<CompletionStage<Void>> writes = new ArrayList<>(slice.size());
         for (Polled item : slice) {
             writes.add(item.prediction() != null ? predictionWrites.next() : writer.write(item.failure()));

@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.inkstream.contract.correction.Correction;
 import io.inkstream.contract.correction.CorrectionJson;
 import io.inkstream.contract.prediction.PredictionJson;
+import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.infra.cassandra.CassandraCluster;
 import io.inkstream.infra.kafka.KafkaCluster;
@@ -30,10 +31,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** People's corrections, from the corrections topic into Cassandra, on the real broker and the real Cassandra node. */
+/**
+ * People's corrections, from the corrections topic into Cassandra, and what each model saw, on the real broker and the real
+ * Cassandra node.
+ */
 @ExtendWith(SharedInfrastructure.class)
 class SinkCorrectionsIT {
     private static final Duration WITHIN = Duration.ofSeconds(60);
+    private static final byte[] INPUT = new byte[Headers.MODEL_INPUT_BYTES];
+
+    static {
+        for (int i = 0; i < INPUT.length; i++) {
+            INPUT[i] = (byte) (i * 7);
+        }
+    }
 
     @Test
     void correctionsLabelThePredictionsMadeBeforeAndAfterThemTheLatestWinsAndARestartRewritesNothing(KafkaCluster kafka,
@@ -51,10 +62,18 @@ class SinkCorrectionsIT {
             PredictionReader reader;
             try (SinkService sink = SinkService.start(config)) {
                 reader = new PredictionReader(session); // once the sink has applied the schema
-                producer.send(prediction(x1, first, 3));
-                producer.send(prediction(x2, first, 5));
+                ProducerRecord<String, byte[]> withInput = prediction(x1, first, 3);
+                withInput.headers().add(Headers.MODEL_INPUT, INPUT);
+                producer.send(withInput);
+                ProducerRecord<String, byte[]> shortInput = prediction(x2, first, 5);
+                shortInput.headers().add(Headers.MODEL_INPUT, new byte[783]);
+                producer.send(shortInput);
                 producer.flush();
                 await(() -> reader.forImage(x1).size() + reader.forImage(x2).size(), n -> n == 2, "both predictions stored");
+                // What the model saw, from the prediction's header; none without one, none from one of the wrong length.
+                assertThat(reader.modelInput(x1, first)).hasValueSatisfying(input -> assertThat(input).isEqualTo(INPUT));
+                assertThat(reader.forImage(x1).get(0).hasModelInput()).isTrue();
+                assertThat(reader.modelInput(x2, first)).isEmpty();
 
                 // After the predictions: a person says x1 is an 8 (the model said 3) and confirms x2. Records that are not
                 // corrections sit among them and hold nothing up.

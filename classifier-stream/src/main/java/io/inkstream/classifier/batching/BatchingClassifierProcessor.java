@@ -177,8 +177,11 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
                 if (outcome.prediction() == null) {
                     deadLetter(image, DeadLetter.STAGE_CLASSIFY, "model-error", "the model failed on this image");
                 } else {
+                    // What the model saw goes with its answer, so that a person can see why it read a crooked photo wrong.
+                    RecordHeaders headers = new RecordHeaders();
+                    headers.add(Headers.MODEL_INPUT, Headers.modelInput(outcome.input()));
                     context.forward(new Record<>(image.key(), PredictionJson.write(toPrediction(image, outcome)), image.timestamp(),
-                            new RecordHeaders()), predictionsSink);
+                            headers), predictionsSink);
                 }
             }
             classified.clear();

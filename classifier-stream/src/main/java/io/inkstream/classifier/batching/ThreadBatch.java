@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class ThreadBatch {
     private static final Logger log = LoggerFactory.getLogger(ThreadBatch.class);
 
-    /** What classifying an image gave: the prediction, or null when the model failed on it. */
-    record Outcome(String modelVersion, DigitPrediction prediction, Instant classifiedAt) {
+    /** What classifying an image gave: the prediction, or null when the model failed on it, and the input it was given. */
+    record Outcome(String modelVersion, DigitPrediction prediction, Instant classifiedAt, float[] input) {
     }
 
     private final ClassifierMetrics metrics;
@@ -90,7 +90,7 @@ public final class ThreadBatch {
         metrics.batch(inputs.size(), System.nanoTime() - started);
         Instant classifiedAt = clock.instant();
         for (int i = 0; i < inputs.size(); i++) {
-            owners.get(i).classified(positions.get(i), new Outcome(classifierVersion, predictions.get(i), classifiedAt));
+            owners.get(i).classified(positions.get(i), new Outcome(classifierVersion, predictions.get(i), classifiedAt, inputs.get(i)));
         }
     }
 

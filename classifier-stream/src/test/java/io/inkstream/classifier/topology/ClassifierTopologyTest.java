@@ -91,6 +91,28 @@ class ClassifierTopologyTest {
     }
 
     @Test
+    void eachPredictionCarriesTheInputItsModelClassified() throws Exception {
+        start(BatchSettings.DEFAULT, Optional.empty());
+        byte[] raw = digits.images().imageBytes(0);
+        images.pipeInput(new TestRecord<>("raw", raw, labelled(digits.label(0), "test-producer")));
+        byte[] png = DigitRenderer.png(DigitRenderer.render(digits.images().imageBytes(1), 200, 200, 150, 25, 25, 0));
+        images.pipeInput(new TestRecord<>("png", png, labelled(digits.label(1), "test-producer")));
+        driver.advanceWallClockTime(WAIT);
+
+        List<TestRecord<String, String>> records = predictions.readRecordsToList();
+        assertThat(records).extracting(TestRecord::key).containsExactly("raw", "png");
+        // Raw MNIST bytes are the model's input as they are: the header gives them back exactly.
+        assertThat(Headers.modelInput(records.get(0).headers())).hasValueSatisfying(input -> assertThat(input).isEqualTo(raw));
+        byte[] seen = Headers.modelInput(records.get(1).headers()).orElseThrow();
+        assertThat(seen).hasSize(784);
+        int inked = 0;
+        for (byte b : seen) {
+            inked += (b & 0xff) > 128 ? 1 : 0;
+        }
+        assertThat(inked).as("the picture's ink, fitted into 20 x 20 as MNIST's").isBetween(40, 400);
+    }
+
+    @Test
     void classifiesRealMnistDigitsSentRawAndAsPng() throws Exception {
         start(BatchSettings.DEFAULT, Optional.empty());
         for (int i = 0; i < 100; i++) {

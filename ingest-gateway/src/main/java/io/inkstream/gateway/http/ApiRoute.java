@@ -11,6 +11,7 @@ public enum ApiRoute {
     IMAGES(HandlerType.GET, "/api/images"),
     IMAGE(HandlerType.GET, "/api/images/{id}"),
     LABEL(HandlerType.POST, "/api/images/{id}/label"),
+    MODEL_INPUT(HandlerType.GET, "/api/images/{id}/input.png"),
     PREDICTIONS(HandlerType.GET, "/api/predictions"),
     MODELS(HandlerType.GET, "/api/models"),
     HEALTH(HandlerType.GET, "/health"),

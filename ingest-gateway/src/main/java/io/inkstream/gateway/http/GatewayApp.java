@@ -111,6 +111,7 @@ public final class GatewayApp {
                 case IMAGES -> queries::images;
                 case IMAGE -> queries::image;
                 case LABEL -> label;
+                case MODEL_INPUT -> new ModelInputHandler(parts.reader());
                 case PREDICTIONS -> queries::predictions;
                 case MODELS -> queries::models;
                 case HEALTH -> ctx -> {

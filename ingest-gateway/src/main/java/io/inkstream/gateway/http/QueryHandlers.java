@@ -38,11 +38,13 @@ final class QueryHandlers {
         }
     }
 
+    /** @param inputUrl where the 28 x 28 input the model classified is served, when it is kept */
     record PredictionView(String imageId, String model, int label, float confidence, List<Float> probabilities, Integer trueLabel,
-                          String source, Instant submittedAt, Instant classifiedAt) {
+                          String source, Instant submittedAt, Instant classifiedAt, String inputUrl) {
         static PredictionView of(StoredPrediction p) {
             return new PredictionView(p.imageId(), p.modelVersion(), p.label(), p.confidence(), p.probabilities().isEmpty() ? null
-                    : p.probabilities(), p.trueLabel(), p.source(), p.submittedAt(), p.classifiedAt());
+                    : p.probabilities(), p.trueLabel(), p.source(), p.submittedAt(), p.classifiedAt(),
+                    p.hasModelInput() ? inputLocation(p.imageId(), p.modelVersion()) : null);
         }
     }
 
@@ -81,9 +83,11 @@ final class QueryHandlers {
         }
     }
 
-    record MistakeView(String imageId, int predicted, int label, Instant labelledAt, String url) {
+    /** @param inputUrl the input this model classified, where kept (the page shows it beside the mistake) */
+    record MistakeView(String imageId, int predicted, int label, Instant labelledAt, String url, String inputUrl) {
         static MistakeView of(ModelLabel m) {
-            return new MistakeView(m.imageId(), m.predicted(), m.label(), m.labelledAt(), imageLocation(m.imageId()));
+            return new MistakeView(m.imageId(), m.predicted(), m.label(), m.labelledAt(), imageLocation(m.imageId()),
+                    inputLocation(m.imageId(), m.modelVersion()));
         }
     }
 
@@ -106,6 +110,10 @@ final class QueryHandlers {
 
     static String imageLocation(String id) {
         return "/api/images/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+    }
+
+    static String inputLocation(String id, String model) {
+        return imageLocation(id) + "/input.png?model=" + URLEncoder.encode(model, StandardCharsets.UTF_8);
     }
 
     static String imagesLocation(List<String> ids) {

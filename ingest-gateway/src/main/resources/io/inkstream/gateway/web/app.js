@@ -40,6 +40,13 @@ async function api(path, options) {
   return body;
 }
 
+// An image of the API: fetched with the API key (an <img src> cannot send it), shown from memory.
+async function loadImage(img, path) {
+  const response = await fetch(path, { headers: apiHeaders() });
+  if (!response.ok) throw new Error(response.status + " " + response.statusText);
+  img.src = URL.createObjectURL(await response.blob());
+}
+
 // ---------- submissions ----------
 
 function newResult(previewUrl, name) {
@@ -47,12 +54,14 @@ function newResult(previewUrl, name) {
   const item = document.createElement("li");
   item.className = "result";
   item.dataset.status = "sending";
-  item.innerHTML = '<img alt=""><div><div class="head"><span class="digit">…</span><span class="confidence"></span></div>'
+  item.innerHTML = '<div class="pictures"><img class="upload" alt="">'
+      + '<figure class="seen hidden"><img alt="What the model saw: the 28 by 28 input it classified"><figcaption>model saw</figcaption></figure>'
+      + '</div><div><div class="head"><span class="digit">…</span><span class="confidence"></span></div>'
       + '<div class="state">sending</div><div class="bars"></div><div class="bar-labels"></div><div class="truth"></div>'
       + '<div class="correct hidden"><button type="button" class="secondary right">right</button>'
       + '<span class="wrong-label">wrong? it is a</span><span class="digits"></span></div></div>';
-  item.querySelector("img").src = previewUrl;
-  item.querySelector("img").alt = name ? "Submitted image " + name : "Submitted drawing";
+  item.querySelector("img.upload").src = previewUrl;
+  item.querySelector("img.upload").alt = name ? "Submitted image " + name : "Submitted drawing";
   const labels = item.querySelector(".bar-labels");
   for (let d = 0; d < 10; d++) {
     const span = document.createElement("span");
@@ -84,6 +93,10 @@ function showPrediction(item, image) {
     bar.title = digit + ": " + (p * 100).toFixed(1) + "%";
     bars.appendChild(bar);
   });
+  if (latest.inputUrl) {
+    const seen = item.querySelector(".seen");
+    loadImage(seen.querySelector("img"), latest.inputUrl).then(() => seen.classList.remove("hidden"));
+  }
   const truth = item.querySelector(".truth");
   const known = image.label ? image.label.digit : latest.trueLabel;
   if (known !== undefined && known !== null) {
@@ -334,12 +347,14 @@ function showMistakes(model) {
   mistakes.forEach((m) => {
     const li = document.createElement("li");
     li.className = "mistake";
-    li.innerHTML = '<span class="said"></span><span class="is"></span><a class="id"></a>';
-    li.children[0].textContent = "said " + m.predicted;
-    li.children[1].textContent = "is " + m.label;
-    li.children[2].textContent = m.imageId;
-    li.children[2].href = m.url;
-    li.children[2].title = m.imageId;
+    li.innerHTML = '<img class="seen" alt=""><span class="said"></span><span class="is"></span><a class="id"></a>';
+    li.children[0].alt = "What " + model.version + " saw of image " + m.imageId;
+    loadImage(li.children[0], m.inputUrl).catch(() => li.children[0].classList.add("hidden"));
+    li.children[1].textContent = "said " + m.predicted;
+    li.children[2].textContent = "is " + m.label;
+    li.children[3].textContent = m.imageId;
+    li.children[3].href = m.url;
+    li.children[3].title = m.imageId;
     list.appendChild(li);
   });
 }

@@ -23,6 +23,12 @@ import io.inkstream.testkit.kafka.TopicReader;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +49,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -98,6 +105,22 @@ class GatewayApiIT {
         assertThat(prediction.get("trueLabel").asInt()).isEqualTo(digits.label(index));
         assertThat(prediction.get("probabilities")).hasSize(10);
         assertThat(prediction.get("source").asText()).isEqualTo("gateway");
+        // What the model saw: raw MNIST bytes are its input as they are, served back as a 28 x 28 PNG.
+        assertThat(prediction.get("inputUrl").asText()).isEqualTo(accepted.header("Location") + "/input.png?model="
+                + URLEncoder.encode(prediction.get("model").asText(), StandardCharsets.UTF_8));
+        HttpResponse<byte[]> input = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.url(
+                prediction.get("inputUrl").asText()))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(input.statusCode()).isEqualTo(200);
+        assertThat(input.headers().firstValue("Content-Type")).contains("image/png");
+        BufferedImage seen = ImageIO.read(new ByteArrayInputStream(input.body()));
+        assertThat(seen.getWidth()).isEqualTo(28);
+        assertThat(seen.getHeight()).isEqualTo(28);
+        byte[] pixels = new byte[784];
+        seen.getRaster().getDataElements(0, 0, 28, 28, pixels);
+        assertThat(pixels).isEqualTo(digits.images().imageBytes(index));
+        assertThat(client.get(accepted.header("Location") + "/input.png").status()).as("the latest model's, unnamed").isEqualTo(200);
+        assertRefused(client.get(accepted.header("Location") + "/input.png?model=no-such-model"), 404, "no-model-input");
+        assertRefused(client.get("/api/images/no-such-image-" + UUID.randomUUID() + "/input.png"), 404, "unknown-image");
 
         try (CqlSession session = pipeline.cassandra().sessionBuilder().build()) {
             Row row = session.execute("SELECT model_version, label, true_label FROM inkstream.predictions_by_image WHERE image_id = ?", id).one();

@@ -83,6 +83,13 @@ class GatewayPageBrowserIT {
         assertThat(result.findElement(By.className("digit")).getText()).isEqualTo(Integer.toString(digits.label(index)));
         assertThat(result.findElements(By.cssSelector(".bars .bar"))).hasSize(10);
         assertThat(result.findElement(By.className("confidence")).getText()).endsWith("% sure");
+        // Beside the upload, what the model saw: its 28 x 28 input, loaded from the API.
+        WebElement seen = new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> "no model input shown: " + result.getText())
+                .until(b -> {
+                    WebElement figure = result.findElement(By.cssSelector("figure.seen"));
+                    return figure.isDisplayed() ? figure.findElement(By.tagName("img")) : null;
+                });
+        assertThat(((Number) ((JavascriptExecutor) browser).executeScript("return arguments[0].naturalWidth;", seen)).intValue()).isEqualTo(28);
         screenshot("upload");
     }
 
@@ -115,6 +122,7 @@ class GatewayPageBrowserIT {
                         + browser.findElement(By.id("mistakes-card")).getText())
                 .until(b -> b.findElements(By.cssSelector("#mistakes li")).stream()
                         .anyMatch(li -> li.findElement(By.className("id")).getAttribute("title").equals(id)
+                                && li.findElement(By.cssSelector("img.seen")).getAttribute("src").startsWith("blob:")
                                 && li.getText().contains("said 1") && li.getText().contains("is 7")));
         screenshot("corrected");
     }
