@@ -27,6 +27,26 @@ public record LabelledDigits(DigitImages images, byte[] labels) {
         return new LabelledDigits(images.range(from, to), Arrays.copyOfRange(labels, from, to));
     }
 
+    /**
+     * These digits followed by {@code copies} copies of {@code more}: how a small set is weighted among a large one (with
+     * augmentation, each copy is distorted anew).
+     */
+    public LabelledDigits followedBy(LabelledDigits more, int copies) {
+        if (more.images().pixelsPerImage() != images.pixelsPerImage()) {
+            throw new IllegalArgumentException("digits of " + more.images().pixelsPerImage() + " pixels cannot follow digits of "
+                    + images.pixelsPerImage());
+        }
+        int count = size() + copies * more.size();
+        byte[] pixels = Arrays.copyOf(images.pixels(), count * images.pixelsPerImage());
+        byte[] allLabels = Arrays.copyOf(labels, count);
+        for (int copy = 0; copy < copies; copy++) {
+            int at = size() + copy * more.size();
+            System.arraycopy(more.images().pixels(), 0, pixels, at * images.pixelsPerImage(), more.images().pixels().length);
+            System.arraycopy(more.labels(), 0, allLabels, at, more.size());
+        }
+        return new LabelledDigits(new DigitImages(pixels, count, images.rows(), images.columns()), allLabels);
+    }
+
     /** SHA-256 over pixels and labels: names exactly which data a model was trained on. */
     public String sha256() {
         try {

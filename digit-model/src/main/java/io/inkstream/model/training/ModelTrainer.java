@@ -41,6 +41,11 @@ public final class ModelTrainer {
     private static final int AUGMENT_CHUNK = 2000;
 
     public TrainingResult train(LabelledDigits training, LabelledDigits validation, TrainingSettings settings) {
+        return train(training, "mnist-train[0:" + training.size() + "]", validation, settings);
+    }
+
+    /** @param trainingName what the training digits are, as the artifact's metadata names them */
+    public TrainingResult train(LabelledDigits training, String trainingName, LabelledDigits validation, TrainingSettings settings) {
         Architecture architecture = settings.architecture();
         Nd4j.getRandom().setSeed(settings.seed());
         MultiLayerNetwork network = new MultiLayerNetwork(NetworkConfigurations.of(architecture, settings.seed()));
@@ -107,7 +112,7 @@ public final class ModelTrainer {
         settings.augmenter().ifPresent(augmenter -> hyperParameters.put("augmentation", augmenter.description()));
         ModelMetadata metadata = new ModelMetadata(ModelMetadata.FORMAT_VERSION,
                 ModelArtifact.versionOf(architecture, network), architecture.id(), ModelMetadata.InputSpec.MNIST,
-                new ModelMetadata.TrainingData("mnist-train[0:" + training.size() + "]", training.size(), training.sha256()),
+                new ModelMetadata.TrainingData(trainingName, training.size(), training.sha256()),
                 hyperParameters, evaluation.accuracy(), evaluation.total(), Instant.now(), null);
         return new TrainingResult(new ModelArtifact(metadata, network), evaluation, epochs);
     }

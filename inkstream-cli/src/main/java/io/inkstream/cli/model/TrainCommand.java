@@ -1,8 +1,11 @@
 package io.inkstream.cli.model;
 
 import io.inkstream.cli.charts.ConfusionMatrixChart;
+import io.inkstream.cli.kafka.KafkaOption;
 import io.inkstream.image.artifact.Architecture;
 import io.inkstream.image.artifact.ModelSigningKey;
+import io.inkstream.model.artifact.ModelArtifact;
+import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.training.DigitAugmenter;
@@ -20,8 +23,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains a model on the bundled MNIST digits (the first 50,000; the last 10,000 validate)",
-                "and writes the artifact, the evaluation report and the confusion matrix PNG."})
+        description = {"Trains a model on the bundled MNIST digits (the first 50,000; the last 10,000 validate), and with",
+                "--with-corrections on the images people corrected too, and writes the artifact, the evaluation report and the",
+                "confusion matrix PNG."})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--architecture", defaultValue = "v3", paramLabel = "NAME",
             description = "seed (784-64-32-10 sigmoid), v2 (784-256-128-10 ReLU, dropout) or v3 (784-512-256-10 ReLU, dropout, "
@@ -55,6 +59,28 @@ public final class TrainCommand implements Callable<Integer> {
             + "off for seed and v2.")
     Boolean augment;
 
+    @Option(names = "--with-corrections", description = {"Also train on the images people corrected: the latest label of each image on the",
+            "corrections topic, its bytes from the images topic (--bootstrap), read by the classifier's preprocessing. A share",
+            "of them (--corrections-held-out) is kept out of training, to say how the new model does on corrections it never saw."})
+    boolean withCorrections;
+
+    @Option(names = "--corrections-weight", defaultValue = "20", paramLabel = "N",
+            description = "Each corrected image counts as N training digits (with augmentation, N different distortions; "
+                    + "default: ${DEFAULT-VALUE}, against 50,000 MNIST digits).")
+    int correctionsWeight;
+
+    @Option(names = "--corrections-held-out", defaultValue = "0.2", paramLabel = "FRACTION",
+            description = "Share of the corrected images never trained on, chosen by image id (default: ${DEFAULT-VALUE}).")
+    double correctionsHeldOut;
+
+    @Option(names = "--compare-with", paramLabel = "FILE",
+            description = "With --with-corrections: the model the report compares with on the corrected images (default: the "
+                    + "shipped default).")
+    Path compareWith;
+
+    @Mixin
+    KafkaOption kafka;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Artifact to write. Default: .inkstream-data/models/<version>.zip")
     Path output;
@@ -69,8 +95,23 @@ public final class TrainCommand implements Callable<Integer> {
                 seed == null ? defaults.seed() : seed,
                 patience, augment == null ? defaults.augmenter() : augment ? Optional.of(DigitAugmenter.STANDARD) : Optional.empty());
         BundledMnist.Split split = split();
+        LabelledDigits training = split.training();
+        String trainingName = "mnist-train[0:" + training.size() + "]";
+        Optional<CorrectionsReport> corrections = Optional.empty();
+        if (withCorrections) {
+            if (correctionsWeight < 1 || correctionsHeldOut < 0 || correctionsHeldOut >= 1) {
+                throw new IllegalArgumentException("--corrections-weight is at least 1 and --corrections-held-out from 0 to below 1");
+            }
+            CorrectionsReport report = CorrectionsReport.read(kafka.clientProperties(), correctionsHeldOut);
+            System.out.println(report.found());
+            training = training.followedBy(report.trainedOn(), correctionsWeight);
+            trainingName += " + corrections[" + report.trainedOn().size() + " x " + correctionsWeight + "]";
+            System.out.printf(Locale.ROOT, "training on %d MNIST digits + %d corrected images x %d = %d digits%n",
+                    split.training().size(), report.trainedOn().size(), correctionsWeight, training.size());
+            corrections = Optional.of(report);
+        }
 
-        TrainingResult result = new ModelTrainer().train(split.training(), split.validation(), settings);
+        TrainingResult result = new ModelTrainer().train(training, trainingName, split.validation(), settings);
 
         String version = result.artifact().version();
         Path artifactFile = output != null ? output : Path.of(".inkstream-data", "models", version + ".zip");
@@ -89,6 +130,12 @@ public final class TrainCommand implements Callable<Integer> {
         System.out.println(result.validation().report());
         System.out.printf(Locale.ROOT, "model %s: validation accuracy %.2f%% on %d held-out digits%n",
                 version, 100 * result.validation().accuracy(), result.validation().total());
+        if (corrections.isPresent()) {
+            String comparison = corrections.get().compare(result.artifact(), compareWith == null ? ShippedModels.DEFAULT.load()
+                    : ModelArtifact.read(compareWith));
+            System.out.print(comparison);
+            Files.writeString(report, comparison, java.nio.file.StandardOpenOption.APPEND);
+        }
         System.out.println("artifact " + artifactFile);
         System.out.println("report   " + report);
         System.out.println("chart    " + chart);

@@ -1,0 +1,150 @@
+package io.inkstream.cli.model;
+
+import io.inkstream.contract.correction.Correction;
+import io.inkstream.contract.correction.CorrectionJson;
+import io.inkstream.contract.correction.InvalidCorrectionException;
+import io.inkstream.contract.topic.Headers;
+import io.inkstream.contract.topic.PipelineTopics;
+import io.inkstream.contract.topic.Topics;
+import io.inkstream.image.DigitPreprocessor;
+import io.inkstream.image.rejection.ImageRejectedException;
+import io.inkstream.model.data.DigitImages;
+import io.inkstream.model.data.LabelledDigits;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.zip.CRC32;
+import me.tongfei.progressbar.ProgressBar;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The images people corrected, read from the topics as the pipeline has them: the latest label of each image from the
+ * compacted corrections topic, then each image's bytes from the images topic (read once, from the beginning; only the
+ * corrected images are kept, preprocessed at once to their 28 x 28 input by the classifier's own preprocessing). Records that
+ * are not corrections, images the preprocessing refuses and corrections of images no longer on the topic are counted, not
+ * fatal.
+ */
+final class CorrectedImages {
+    /** One corrected image: its id, the person's digit, the model's input it makes (784 bytes, 0-255 ink). */
+    record Corrected(String imageId, int label, byte[] input) {
+        /** Whether this image is held out of training, to measure the new model on: the same answer for the same id, always. */
+        boolean heldOut(double fraction) {
+            CRC32 crc = new CRC32();
+            crc.update(imageId.getBytes(StandardCharsets.UTF_8));
+            return crc.getValue() % 1000 < Math.round(fraction * 1000);
+        }
+    }
+
+    /**
+     * @param images     the corrected images found and preprocessed, in the order of the images topic
+     * @param corrected  images with a correction on the topic (the latest per image)
+     * @param invalid    corrections records skipped: not a correction, or keyed by another image
+     * @param notFound   corrected images not on the images topic (deleted by retention, or never there)
+     * @param refused    corrected images the preprocessing refuses
+     */
+    record Found(List<Corrected> images, int corrected, int invalid, int notFound, int refused) {
+        static LabelledDigits digits(List<Corrected> images) {
+            byte[] pixels = new byte[images.size() * Headers.MODEL_INPUT_BYTES];
+            byte[] labels = new byte[images.size()];
+            for (int i = 0; i < images.size(); i++) {
+                System.arraycopy(images.get(i).input(), 0, pixels, i * Headers.MODEL_INPUT_BYTES, Headers.MODEL_INPUT_BYTES);
+                labels[i] = (byte) images.get(i).label();
+            }
+            return new LabelledDigits(new DigitImages(pixels, images.size(), 28, 28), labels);
+        }
+    }
+
+    private CorrectedImages() {
+    }
+
+    /** @param progress told of every record read, of both topics */
+    static Found read(Properties client, DigitPreprocessor preprocessor, ProgressBar progress) {
+        Map<String, Integer> labels = new HashMap<>();
+        int[] invalid = {0};
+        readToEnd(client, Topics.CORRECTIONS, 64 * 1024, record -> {
+            progress.step();
+            try {
+                Correction correction = CorrectionJson.read(record.value());
+                String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+                if (correction.imageId().equals(key)) {
+                    labels.put(key, correction.label()); // offsets in order within a partition, and an image has one: the latest wins
+                } else {
+                    invalid[0]++;
+                }
+            } catch (InvalidCorrectionException e) {
+                invalid[0]++;
+            }
+        });
+        Map<String, Corrected> found = new LinkedHashMap<>();
+        int[] refused = {0};
+        if (!labels.isEmpty()) {
+            readToEnd(client, Topics.IMAGES, PipelineTopics.IMAGE_MAX_MESSAGE_BYTES, record -> {
+                progress.step();
+                if (record.key() == null) {
+                    return;
+                }
+                String id = new String(record.key(), StandardCharsets.UTF_8);
+                Integer label = labels.get(id);
+                if (label == null || found.containsKey(id)) {
+                    return;
+                }
+                try {
+                    float[] input = preprocessor.preprocess(record.value() == null ? new byte[0] : record.value()).pixels();
+                    found.put(id, new Corrected(id, label, Headers.modelInput(input)));
+                } catch (ImageRejectedException e) {
+                    refused[0]++;
+                    found.put(id, null); // seen; not usable
+                }
+            });
+        }
+        List<Corrected> images = new ArrayList<>();
+        found.values().stream().filter(c -> c != null).forEach(images::add);
+        return new Found(images, labels.size(), invalid[0], labels.size() - found.size(), refused[0]);
+    }
+
+    /** Reads every partition of a topic from the beginning up to its end when the read began, committed records only. */
+    private static void readToEnd(Properties client, String topic, int maxFetchBytes, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, maxFetchBytes);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "inkstream-train-" + topic);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            if (partitions.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist on this cluster");
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
+            ends.values().removeIf(end -> end == 0);
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            while (!ends.isEmpty()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    Long end = ends.get(partition);
+                    if (end != null && record.offset() < end) {
+                        each.accept(record);
+                    }
+                }
+                // Positions, not offsets seen: a transaction's markers and compacted gaps take offsets no record has.
+                ends.keySet().removeIf(partition -> consumer.position(partition) >= ends.get(partition));
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the " + topic + " topic was not read to its end within 30 minutes; left: " + ends);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.inkstream.cli.model;
+
+import io.inkstream.cli.ConsoleProgress;
+import io.inkstream.image.DigitPreprocessor;
+import io.inkstream.model.artifact.ModelArtifact;
+import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.model.evaluation.Evaluation;
+import io.inkstream.model.training.ModelTrainer;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import me.tongfei.progressbar.ProgressBar;
+
+/**
+ * The corrected images of a {@code train --with-corrections}, split by image id into those trained on and those held out, and
+ * how a model does on each: what the training report says about corrections.
+ */
+final class CorrectionsReport {
+    private final CorrectedImages.Found found;
+    private final List<CorrectedImages.Corrected> trainedOn;
+    private final List<CorrectedImages.Corrected> heldOut;
+
+    private CorrectionsReport(CorrectedImages.Found found, double heldOutFraction) {
+        this.found = found;
+        this.trainedOn = found.images().stream().filter(c -> !c.heldOut(heldOutFraction)).toList();
+        this.heldOut = found.images().stream().filter(c -> c.heldOut(heldOutFraction)).toList();
+    }
+
+    static CorrectionsReport read(Properties client, double heldOutFraction) {
+        CorrectedImages.Found found;
+        try (ProgressBar bar = ConsoleProgress.bar("reading corrections and images", "records")) {
+            found = CorrectedImages.read(client, new DigitPreprocessor(), bar);
+        }
+        return new CorrectionsReport(found, heldOutFraction);
+    }
+
+    /** What was read, in one line. */
+    String found() {
+        return String.format(Locale.ROOT, "corrections: %d images corrected, %d found on the images topic (%d trained on, %d held out); "
+                        + "%d not on the topic, %d refused by the preprocessing, %d records skipped (not corrections)",
+                found.corrected(), found.images().size(), trainedOn.size(), heldOut.size(), found.notFound(), found.refused(),
+                found.invalid());
+    }
+
+    LabelledDigits trainedOn() {
+        return CorrectedImages.Found.digits(trainedOn);
+    }
+
+    /** How the new model and the one it is compared with do on the corrected images, held out and trained on. */
+    String compare(ModelArtifact trained, ModelArtifact before) {
+        StringBuilder text = new StringBuilder("\ncorrected images (people's labels):\n");
+        line(text, "held out (never trained on)", heldOut, trained, before);
+        line(text, "trained on", trainedOn, trained, before);
+        return text.toString();
+    }
+
+    private static void line(StringBuilder text, String what, List<CorrectedImages.Corrected> images, ModelArtifact trained,
+                             ModelArtifact before) {
+        if (images.isEmpty()) {
+            text.append(String.format(Locale.ROOT, "  %-28s none%n", what));
+            return;
+        }
+        LabelledDigits digits = CorrectedImages.Found.digits(images);
+        Evaluation now = ModelTrainer.evaluate(trained.classifier(), digits);
+        Evaluation then = ModelTrainer.evaluate(before.classifier(), digits);
+        text.append(String.format(Locale.ROOT, "  %-28s %5d images: new model %s %.2f%% (%d right), %s %.2f%% (%d right)%n", what,
+                images.size(), trained.version(), 100 * now.accuracy(), now.correct(), before.version(), 100 * then.accuracy(), then.correct()));
+    }
+}
