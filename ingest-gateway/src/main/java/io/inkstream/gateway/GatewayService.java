@@ -2,6 +2,7 @@ package io.inkstream.gateway;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.inkstream.contract.topic.PipelineTopics;
+import io.inkstream.gateway.events.PredictionEvents;
 import io.inkstream.gateway.guard.ClientRateLimit;
 import io.inkstream.gateway.guard.OriginPolicy;
 import io.inkstream.gateway.guard.UploadBudget;
@@ -47,18 +48,20 @@ public final class GatewayService implements AutoCloseable {
     private final TakenOverPublisher takenOver;
     private final PublishedImages published;
     private final ModelCatalog catalog;
+    private final PredictionEvents events;
     private final CqlSession session;
     private final Admin admin;
     private final Path spool;
     private final KafkaClientMetrics kafkaMeters;
 
     private GatewayService(Javalin app, ImagePublisher publisher, TakenOverPublisher takenOver, PublishedImages published,
-                           ModelCatalog catalog, CqlSession session, Admin admin, Path spool, KafkaClientMetrics kafkaMeters) {
+                           ModelCatalog catalog, PredictionEvents events, CqlSession session, Admin admin, Path spool, KafkaClientMetrics kafkaMeters) {
         this.app = app;
         this.publisher = publisher;
         this.takenOver = takenOver;
         this.published = published;
         this.catalog = catalog;
+        this.events = events;
         this.session = session;
         this.admin = admin;
         this.spool = spool;
@@ -100,6 +103,7 @@ public final class GatewayService implements AutoCloseable {
         TakenOverPublisher takenOver = new TakenOverPublisher(config.kafkaClientBase(), config.publishTimeout(), config.producerOverrides(),
                 published);
         ModelCatalog catalog = ModelCatalog.start(config.kafkaClientBase(), reader, config.pinnedModel(), config.modelTrust());
+        PredictionEvents events = PredictionEvents.start(config.kafkaClientBase());
 
         GatewayHealth health = new GatewayHealth(new BrokerQuorum(admin, "uploads are refused with 503 until it is back"),
                 new RingQuorum(session, config.localDatacenter(), "uploads are accepted, answers and Idempotency-Key claims wait"), catalog);
@@ -107,12 +111,12 @@ public final class GatewayService implements AutoCloseable {
         GatewayApp.Edge edge = new GatewayApp.Edge(new OriginPolicy(config.corsOrigins(), GatewayConfig.isLoopback(config.host())),
                 config.rateLimit() == 0 ? Optional.empty() : Optional.of(ClientRateLimit.perSecond(config.rateLimit())), config.apiKey(),
                 new UploadBudget(config.uploadMemory()), spool);
-        Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, takenOver, reader, catalog,
+        Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, takenOver, reader, catalog, events,
                 new RecentUploads(100_000), new GatewayMetrics(meters), health::check, meters::scrape, edge, config.maxFiles(),
                 config.maxRequestBytes(),
                 // A claim unsettled for twice the publish timeout has lost its owner.
                 new SharedKeys(session, config.publishTimeout().multipliedBy(2), Clock.systemUTC(), published)));
-        GatewayService service = new GatewayService(app, publisher, takenOver, published, catalog, session, admin, spool, kafkaMeters);
+        GatewayService service = new GatewayService(app, publisher, takenOver, published, catalog, events, session, admin, spool, kafkaMeters);
         try {
             app.start(config.host(), config.port());
         } catch (RuntimeException e) {
@@ -158,6 +162,7 @@ public final class GatewayService implements AutoCloseable {
         takenOver.close();
         published.close();
         catalog.close();
+        events.close();
         session.close();
         admin.close(Duration.ofSeconds(5));
         try (var left = Files.walk(spool)) {

@@ -12,6 +12,7 @@ public enum ApiRoute {
     IMAGE(HandlerType.GET, "/api/images/{id}"),
     LABEL(HandlerType.POST, "/api/images/{id}/label"),
     MODEL_INPUT(HandlerType.GET, "/api/images/{id}/input.png"),
+    EVENTS(HandlerType.GET, "/api/events"),
     PREDICTIONS(HandlerType.GET, "/api/predictions"),
     MODELS(HandlerType.GET, "/api/models"),
     HEALTH(HandlerType.GET, "/health"),

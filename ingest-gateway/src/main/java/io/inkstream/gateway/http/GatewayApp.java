@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.inkstream.gateway.GatewayMetrics;
+import io.inkstream.gateway.events.PredictionEvents;
 import io.inkstream.gateway.guard.ClientRateLimit;
 import io.inkstream.gateway.guard.OriginPolicy;
 import io.inkstream.gateway.guard.UploadBudget;
@@ -48,7 +49,7 @@ public final class GatewayApp {
 
     /** What the app needs from the service around it. */
     public record Parts(DigitPreprocessor inspector, ImagePublisher publisher, TakenOverPublisher takenOver, PredictionReader reader,
-                        ModelCatalog catalog,
+                        ModelCatalog catalog, PredictionEvents events,
                         RecentUploads recent, GatewayMetrics metrics, Supplier<OpsServer.Health> health, Supplier<String> prometheus,
                         Edge edge, int maxFiles, long maxRequestBytes, SharedKeys sharedKeys) {
     }
@@ -103,6 +104,8 @@ public final class GatewayApp {
                 parts.sharedKeys(), parts.recent(), parts.metrics(), parts.maxFiles(), parts.maxRequestBytes(), edge.uploads());
         ImageQueries imageQueries = new ImageQueries(parts.reader(), parts.recent());
         QueryHandlers queries = new QueryHandlers(imageQueries, parts.reader(), parts.catalog());
+        EventStreams streams = new EventStreams(parts.events(), new JavalinJackson(mapper(), false));
+        app.events(events -> events.serverStopping(streams::close)); // open streams end, so that stopping does not wait for them
         LabelHandler label = new LabelHandler(imageQueries, new CorrectionPublisher(parts.publisher().producer()), parts.metrics(),
                 Clock.systemUTC());
         for (ApiRoute route : ApiRoute.values()) {
@@ -112,6 +115,7 @@ public final class GatewayApp {
                 case IMAGE -> queries::image;
                 case LABEL -> label;
                 case MODEL_INPUT -> new ModelInputHandler(parts.reader());
+                case EVENTS -> streams;
                 case PREDICTIONS -> queries::predictions;
                 case MODELS -> queries::models;
                 case HEALTH -> ctx -> {

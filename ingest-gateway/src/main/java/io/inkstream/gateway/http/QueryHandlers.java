@@ -1,5 +1,6 @@
 package io.inkstream.gateway.http;
 
+import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.gateway.query.ImageQueries;
 import io.inkstream.gateway.query.ImageStatus;
 import io.inkstream.gateway.query.ModelCatalog;
@@ -41,6 +42,12 @@ final class QueryHandlers {
     /** @param inputUrl where the 28 x 28 input the model classified is served, when it is kept */
     record PredictionView(String imageId, String model, int label, float confidence, List<Float> probabilities, Integer trueLabel,
                           String source, Instant submittedAt, Instant classifiedAt, String inputUrl) {
+        /** A prediction as the topic carries it (an event stream's), with where its input will be served. */
+        static PredictionView of(Prediction p, boolean hasInput) {
+            return new PredictionView(p.imageId(), p.modelVersion(), p.label(), p.confidence(), p.probabilities(), p.trueLabel(),
+                    p.source(), p.submittedAt(), p.classifiedAt(), hasInput ? inputLocation(p.imageId(), p.modelVersion()) : null);
+        }
+
         static PredictionView of(StoredPrediction p) {
             return new PredictionView(p.imageId(), p.modelVersion(), p.label(), p.confidence(), p.probabilities().isEmpty() ? null
                     : p.probabilities(), p.trueLabel(), p.source(), p.submittedAt(), p.classifiedAt(),

@@ -1,14 +1,19 @@
-// Inkstream's page: draw or upload digits, see each prediction as soon as it is classified.
+// Inkstream's page: draw or upload digits, see each prediction as soon as it is classified (pushed over Server-Sent
+// Events; polled only while the stream is down).
 // Plain browser JavaScript, no build step. Talks only to the REST API documented in /openapi.yaml.
 "use strict";
 
-const POLL_MS = 400;            // how often pending images are asked about
+const POLL_MS = 400;            // how often pending images are asked about while the event stream is down
+const SAFETY_POLL_MS = 5000;    // and while it is up: what was stored just before it opened is asked for once it is open
 const GIVE_UP_MS = 120000;      // after this a submission is shown as still pending
 const HISTORY_PAGE = 15;
 
 const $ = (id) => document.getElementById(id);
 const pending = new Map();      // image id -> result element, until classified or failed
 let pollTimer = null;
+let stream = null;              // the EventSource of the pending images' predictions
+let streamIds = new Set();      // the ids it was opened for
+let streaming = false;          // whether it is open now
 let historyNext = null;
 
 // ---------- API ----------
@@ -149,7 +154,7 @@ async function submit(form, previews) {
       setState(items[i], "pending", "classifying…");
       pending.set(image.id, { item: items[i], since: Date.now() });
     });
-    schedulePoll();
+    watchPending();
   } catch (error) {
     items.forEach((item) => {
       setState(item, "failed", "refused: " + error.message);
@@ -167,7 +172,64 @@ function showError(text) {
 }
 
 function schedulePoll() {
-  if (!pollTimer) pollTimer = setTimeout(poll, POLL_MS);
+  if (!pollTimer) pollTimer = setTimeout(poll, streaming ? SAFETY_POLL_MS : POLL_MS);
+}
+
+function setLive(state, text) {
+  const status = $("live-status");
+  status.dataset.state = state;
+  status.textContent = text;
+}
+
+// One stream for the pending images, opened again when an image is added (closing the old one). GET /api/events subscribes
+// before it answers, and the page asks for the images' state once it is open, so nothing falls between the two.
+function watchPending() {
+  const ids = Array.from(pending.keys()).slice(0, 100);
+  if (!window.EventSource || localStorage.getItem("inkstream.apiKey")) {
+    // EventSource cannot send the API key: with a key, the page asks instead.
+    setLive("polling", "Live answers need a gateway without an API key: asking every " + POLL_MS / 1000 + " s instead.");
+    schedulePoll();
+    return;
+  }
+  if (ids.length === 0 || (stream && ids.every((id) => streamIds.has(id)))) {
+    if (stream || ids.length > 0) schedulePoll();
+    return;
+  }
+  if (stream) stream.close();
+  streaming = false;
+  streamIds = new Set(ids);
+  const source = new EventSource("/api/events?ids=" + encodeURIComponent(ids.join(",")));
+  stream = source;
+  source.addEventListener("open", () => {
+    if (stream !== source) return;
+    streaming = true;
+    setLive("live", "Answers arrive live as they are classified.");
+    if (pollTimer) { clearTimeout(pollTimer); pollTimer = null; }
+    poll(); // what was classified before the stream opened
+  });
+  source.addEventListener("prediction", (event) => {
+    const prediction = JSON.parse(event.data);
+    const entry = pending.get(prediction.imageId);
+    if (!entry) return;
+    entry.item.dataset.via = "stream";
+    showPrediction(entry.item, { id: prediction.imageId, predictions: [prediction] });
+    pending.delete(prediction.imageId);
+    refreshModels();
+    refreshHistory(true);
+  });
+  source.addEventListener("error", () => {
+    if (stream !== source) return;
+    // The browser tries the stream again by itself (CONNECTING), or has given up on it (CLOSED): ask meanwhile, and say so.
+    streaming = false;
+    setLive("polling", "Live answers dropped: asking every " + POLL_MS / 1000 + " s until the stream is back.");
+    if (source.readyState === EventSource.CLOSED) {
+      stream = null;
+      streamIds = new Set();
+      setTimeout(watchPending, 10000);
+    }
+    if (pollTimer) { clearTimeout(pollTimer); pollTimer = null; }
+    schedulePoll();
+  });
 }
 
 async function poll() {
@@ -181,6 +243,7 @@ async function poll() {
       const entry = pending.get(image.id);
       if (!entry) return;
       if (image.status === "classified") {
+        entry.item.dataset.via = "poll";
         showPrediction(entry.item, image);
         pending.delete(image.id);
         finished = true;

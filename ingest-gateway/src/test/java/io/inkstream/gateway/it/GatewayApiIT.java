@@ -563,6 +563,107 @@ class GatewayApiIT {
     }
 
     @Test
+    void anEventStreamPushesThePredictionsOfItsImagesAsTheyAreCommittedAndAnotherStreamGetsEveryImage() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String x = "events-" + run + "-x";
+        String y = "events-" + run + "-y";
+        String other = "events-" + run + "-other";
+        EventLines some = EventLines.open(pipeline.url("/api/events?ids=" + x + "," + y));
+        EventLines every = EventLines.open(pipeline.url("/api/events"));
+        try {
+            // The first line says the subscription is made: from here on nothing committed is missed.
+            some.awaitLine(line -> line.equals(": subscribed to 2 images"), Duration.ofSeconds(10));
+            every.awaitLine(line -> line.equals(": subscribed to every image"), Duration.ofSeconds(10));
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pipeline.kafka().clientProperties(), new StringSerializer(),
+                    new ByteArraySerializer())) {
+                for (String id : List.of(x, other, y)) { // straight onto the topic, as any producer
+                    producer.send(new ProducerRecord<>(Topics.IMAGES, id, digits.images().imageBytes(70))).get();
+                }
+            }
+            List<JsonNode> pushed = some.awaitEvents(2, CLASSIFIED_WITHIN);
+            assertThat(pushed).extracting(p -> p.get("imageId").asText()).containsExactlyInAnyOrder(x, y);
+            assertThat(pushed).allSatisfy(p -> {
+                assertThat(p.get("label").asInt()).isEqualTo(digits.label(70));
+                assertThat(p.get("probabilities")).hasSize(10);
+                assertThat(p.get("inputUrl").asText()).contains("/input.png?model=");
+            });
+            assertThat(every.awaitEvents(3, CLASSIFIED_WITHIN)).extracting(p -> p.get("imageId").asText()).contains(x, y, other);
+            assertThat(some.events()).as("an image the stream did not ask for").noneMatch(p -> p.get("imageId").asText().equals(other));
+        } finally {
+            some.close();
+            every.close();
+        }
+
+        assertRefused(client.get("/api/events"), 406, "not-acceptable");
+        String many = String.join(",", java.util.stream.IntStream.range(0, 101).mapToObj(i -> "id-" + i).toList());
+        assertRefused(client.get("/api/events?ids=" + many, Map.of("Accept", "text/event-stream")), 400, "too-many-ids");
+        assertRefused(client.get("/api/events?ids=" + "x".repeat(300), Map.of("Accept", "text/event-stream")), 400, "invalid-id");
+    }
+
+    /** An open event stream, its lines read as they come by a thread of its own. */
+    private static final class EventLines implements AutoCloseable {
+        private static final com.fasterxml.jackson.databind.ObjectMapper EVENT_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+        private final java.util.concurrent.LinkedBlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
+
+        private EventLines(String url) {
+            response = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
+                    .build(), HttpResponse.BodyHandlers.ofLines());
+            response.thenAccept(r -> new Thread(() -> r.body().forEach(line -> {
+                seen.add(line);
+                lines.add(line);
+            }), "event-lines").start());
+        }
+
+        static EventLines open(String url) {
+            return new EventLines(url);
+        }
+
+        void awaitLine(java.util.function.Predicate<String> wanted, Duration within) throws InterruptedException {
+            long end = System.nanoTime() + within.toNanos();
+            while (System.nanoTime() < end) {
+                String line = lines.poll(200, TimeUnit.MILLISECONDS);
+                if (line != null && wanted.test(line)) {
+                    return;
+                }
+            }
+            throw new AssertionError("no such line within " + within + "; the stream sent: " + seen);
+        }
+
+        List<JsonNode> events() {
+            List<JsonNode> events = new ArrayList<>();
+            for (String line : seen) {
+                if (line.startsWith("data: ")) {
+                    try {
+                        events.add(EVENT_JSON.readTree(line.substring("data: ".length())));
+                    } catch (java.io.IOException e) {
+                        throw new AssertionError("an event whose data is not JSON: " + line, e);
+                    }
+                }
+            }
+            return events;
+        }
+
+        List<JsonNode> awaitEvents(int count, Duration within) throws InterruptedException {
+            long end = System.nanoTime() + within.toNanos();
+            while (events().size() < count) {
+                if (System.nanoTime() > end) {
+                    throw new AssertionError(count + " events not pushed within " + within + "; the stream sent: " + seen);
+                }
+                Thread.sleep(200);
+            }
+            return events();
+        }
+
+        @Override
+        public void close() {
+            response.thenAccept(r -> r.body().close());
+            response.cancel(true);
+        }
+    }
+
+    @Test
     void listsAForgedPublicationAsRefusedWithItsReasonAndNeverAsAModel() throws Exception {
         String key = "forged-" + UUID.randomUUID().toString().substring(0, 8);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pipeline.kafka().clientProperties(), new StringSerializer(),

@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web page in headless Chromium (Debian's chromium and chromium-driver, which .ci/run
  * installs): upload a PNG of a real MNIST digit and see the right digit; draw a digit with
- * pointer events and see a prediction, then say it was wrong and see it among the model's mistakes; the layout fits a phone. Screenshots are kept in
+ * pointer events and see a prediction pushed by the event stream (and polled when the stream is cut), then say it was wrong and see it among the model's mistakes; the layout fits a phone. Screenshots are kept in
  * target/browser-screenshots.
  */
 @ExtendWith({SharedInfrastructure.class, RunningPipeline.class})
@@ -80,6 +82,8 @@ class GatewayPageBrowserIT {
 
         WebElement result = awaitClassified();
         assertThat(result.getAttribute("data-digit")).isEqualTo(Integer.toString(digits.label(index)));
+        assertThat(result.getAttribute("data-via")).as("pushed by the event stream, not polled").isEqualTo("stream");
+        assertThat(browser.findElement(By.id("live-status")).getAttribute("data-state")).isEqualTo("live");
         assertThat(result.findElement(By.className("digit")).getText()).isEqualTo(Integer.toString(digits.label(index)));
         assertThat(result.findElements(By.cssSelector(".bars .bar"))).hasSize(10);
         assertThat(result.findElement(By.className("confidence")).getText()).endsWith("% sure");
@@ -91,6 +95,31 @@ class GatewayPageBrowserIT {
                 });
         assertThat(((Number) ((JavascriptExecutor) browser).executeScript("return arguments[0].naturalWidth;", seen)).intValue()).isEqualTo(28);
         screenshot("upload");
+    }
+
+    /** With the event stream cut off (the browser blocks it), the page says so and asks instead: the answer still comes. */
+    @Test
+    void whenTheEventStreamDropsThePageSaysSoAndPollsInstead() throws Exception {
+        LabelledDigits digits = BundledMnist.validation();
+        int index = firstDigitTheShippedModelReadsRight(digits);
+        Path png = Files.createTempFile("mnist-" + digits.label(index) + "-", ".png");
+        Files.write(png, DigitRenderer.png(DigitRenderer.render(digits.images().imageBytes(index), 280, 280, 210, 35, 35, 0)));
+        browser.executeCdpCommand("Network.enable", Map.of());
+        browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/api/events*")));
+        try {
+            browser.get(pipeline.url("/"));
+            browser.findElement(By.id("file-input")).sendKeys(png.toAbsolutePath().toString());
+            new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> "no word of the dropped stream: "
+                            + browser.findElement(By.id("live-status")).getText())
+                    .until(b -> "polling".equals(b.findElement(By.id("live-status")).getAttribute("data-state")));
+            assertThat(browser.findElement(By.id("live-status")).getText()).contains("dropped");
+            WebElement result = awaitClassified();
+            assertThat(result.getAttribute("data-via")).isEqualTo("poll");
+            assertThat(result.getAttribute("data-digit")).isEqualTo(Integer.toString(digits.label(index)));
+            screenshot("stream-dropped");
+        } finally {
+            browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+        }
     }
 
     @Test
