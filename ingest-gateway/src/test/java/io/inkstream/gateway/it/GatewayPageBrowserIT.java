@@ -74,8 +74,7 @@ class GatewayPageBrowserIT {
     void uploadingAPngOfAnMnistDigitShowsTheRightDigitAndItsTenProbabilities() throws Exception {
         LabelledDigits digits = BundledMnist.validation();
         int index = firstDigitTheShippedModelReadsRight(digits);
-        Path png = Files.createTempFile("mnist-" + digits.label(index) + "-", ".png");
-        Files.write(png, DigitRenderer.png(DigitRenderer.render(digits.images().imageBytes(index), 280, 280, 210, 35, 35, 0)));
+        Path png = pngOf(digits, index);
 
         browser.get(pipeline.url("/"));
         browser.findElement(By.id("file-input")).sendKeys(png.toAbsolutePath().toString());
@@ -102,8 +101,7 @@ class GatewayPageBrowserIT {
     void whenTheEventStreamDropsThePageSaysSoAndPollsInstead() throws Exception {
         LabelledDigits digits = BundledMnist.validation();
         int index = firstDigitTheShippedModelReadsRight(digits);
-        Path png = Files.createTempFile("mnist-" + digits.label(index) + "-", ".png");
-        Files.write(png, DigitRenderer.png(DigitRenderer.render(digits.images().imageBytes(index), 280, 280, 210, 35, 35, 0)));
+        Path png = pngOf(digits, index);
         browser.executeCdpCommand("Network.enable", Map.of());
         browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/api/events*")));
         try {
@@ -185,6 +183,12 @@ class GatewayPageBrowserIT {
                     WebElement newest = results.get(0);
                     return "classified".equals(newest.getAttribute("data-status")) ? newest : null;
                 });
+    }
+
+    /** A digit drawn as a 280 x 280 PNG in a file, as a person would pick it. */
+    private static Path pngOf(LabelledDigits digits, int index) throws IOException {
+        Path png = Files.createTempFile("mnist-" + digits.label(index) + "-", ".png");
+        return Files.write(png, DigitRenderer.png(DigitRenderer.render(digits.images().imageBytes(index), 280, 280, 210, 35, 35, 0)));
     }
 
     private static int firstDigitTheShippedModelReadsRight(LabelledDigits digits) throws Exception {

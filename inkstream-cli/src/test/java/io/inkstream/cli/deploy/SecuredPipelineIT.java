@@ -101,6 +101,38 @@ class SecuredPipelineIT {
                 // Uploads through the gateway end as rows the gateway reads back: every login and ACL on the path works.
                 List<String> ids = upload(gateway, 0, 20);
                 awaitClassified(gateway, ids, shipped);
+                // People's labels and live answers under the same ACLs: the gateway writes corrections and reads predictions, the
+                // sink reads corrections.
+                String gatewayUrl = "http://127.0.0.1:" + gateway.port();
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> labelled = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/api/images/" + ids.get(0) + "/label"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"label\": 3}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(labelled.statusCode()).as(labelled.body()).isEqualTo(202);
+                HttpResponse<java.util.stream.Stream<String>> events = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/api/events"))
+                        .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+                try (java.util.stream.Stream<String> lines = events.body()) {
+                    java.util.Iterator<String> line = lines.iterator();
+                    assertThat(line.next()).isEqualTo(": subscribed to every image");
+                    String pushed = upload(gateway, 40, 41).get(0);
+                    // Read on a thread of its own, so that a stream that never sends fails the test instead of hanging it.
+                    String data = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        String next;
+                        do {
+                            next = line.next();
+                        } while (!next.startsWith("data: "));
+                        return next;
+                    }).get(90, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(data).contains(pushed);
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                String image;
+                do {
+                    Thread.sleep(250);
+                    image = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/api/images/" + ids.get(0))).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                } while (!image.contains("\"label\":{\"digit\":3") && System.nanoTime() < deadline);
+                assertThat(image).as("the person's label, written by the sink").contains("\"label\":{\"digit\":3");
 
                 // The gateway's, classifier's and sink's credentials cannot publish a model; the operator's can.
                 for (String service : List.of("gateway", "classifier", "sink")) {
@@ -126,8 +158,8 @@ class SecuredPipelineIT {
             // The roles: the gateway reads and writes only its Idempotency-Keys, the sink writes but cannot change the schema.
             try (CqlSession asGateway = session(cassandra, "inkstream_gateway", gatewayPassword);
                  CqlSession asSink = session(cassandra, "inkstream_sink", sinkPassword)) {
-                // 20 images by the shipped model, and all 30 by v2 (10 live, the rest replayed).
-                assertThat(asGateway.execute("SELECT count(*) FROM inkstream.predictions_by_image").one().getLong(0)).isEqualTo(50);
+                // 21 images by the shipped model, and all 31 by v2 (10 live, the rest replayed).
+                assertThat(asGateway.execute("SELECT count(*) FROM inkstream.predictions_by_image").one().getLong(0)).isEqualTo(52);
                 assertThatThrownBy(() -> asGateway.execute("INSERT INTO inkstream.schema_version (component, version) VALUES ('x', 1)"))
                         .isInstanceOf(UnauthorizedException.class);
                 // Its one table to write: the Idempotency-Keys every gateway instance shares.

@@ -12,7 +12,7 @@ import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * What each principal of the pipeline may do on a secured cluster, and nothing more: the gateway
- * writes images and corrections and reads models; the classifier reads images and models and writes predictions
+ * writes images and corrections and reads models and predictions; the classifier reads images and models and writes predictions
  * and dead letters, under its application id; the sink reads predictions, corrections and dead letters; the
  * operator alone writes {@code models} (and replays with {@code reclassify}). A stolen gateway,
  * classifier or sink credential can then not publish a model. Every principal may describe the
@@ -50,6 +50,8 @@ public record PipelineAcls(String gateway, String classifier, String sink, Strin
         allow(acls, gateway, ResourceType.TOPIC, Topics.IMAGES, PatternType.LITERAL, AclOperation.WRITE);
         allow(acls, gateway, ResourceType.TOPIC, Topics.MODELS, PatternType.LITERAL, AclOperation.READ);
         allow(acls, gateway, ResourceType.TOPIC, Topics.CORRECTIONS, PatternType.LITERAL, AclOperation.WRITE);
+        // Its event streams follow the predictions topic (every instance all of it, no group).
+        allow(acls, gateway, ResourceType.TOPIC, Topics.PREDICTIONS, PatternType.LITERAL, AclOperation.READ);
         // A retry that takes over another request's Idempotency-Key looks for that request's images on the topic, and publishes
         // in a transaction it aborts if they turn up after all.
         allow(acls, gateway, ResourceType.TOPIC, Topics.IMAGES, PatternType.LITERAL, AclOperation.READ);
