@@ -1,5 +1,6 @@
 package io.inkstream.gateway;
 
+import io.inkstream.gateway.events.PredictionEvents;
 import io.inkstream.gateway.query.ModelCatalog;
 import io.inkstream.ops.OpsServer;
 import io.inkstream.ops.kafka.BrokerQuorum;
@@ -15,11 +16,13 @@ final class GatewayHealth {
     private final BrokerQuorum brokers;
     private final RingQuorum ring;
     private final ModelCatalog catalog;
+    private final PredictionEvents events;
 
-    GatewayHealth(BrokerQuorum brokers, RingQuorum ring, ModelCatalog catalog) {
+    GatewayHealth(BrokerQuorum brokers, RingQuorum ring, ModelCatalog catalog, PredictionEvents events) {
         this.brokers = brokers;
         this.ring = ring;
         this.catalog = catalog;
+        this.events = events;
     }
 
     OpsServer.Health check() {
@@ -32,6 +35,8 @@ final class GatewayHealth {
         details.put("brokers", kafka.describe());
         details.put("ring", cassandra.describe());
         details.put("activeModel", catalog.activeVersion().orElse(null));
+        // Answers still reach the page without it (it asks every 5 s): a detail, not a status.
+        details.put("events", events.following() ? "following" : "stopped");
         return new OpsServer.Health(kafka.reachable(), status, details);
     }
 }

@@ -106,7 +106,7 @@ public final class GatewayService implements AutoCloseable {
         PredictionEvents events = PredictionEvents.start(config.kafkaClientBase());
 
         GatewayHealth health = new GatewayHealth(new BrokerQuorum(admin, "uploads are refused with 503 until it is back"),
-                new RingQuorum(session, config.localDatacenter(), "uploads are accepted, answers and Idempotency-Key claims wait"), catalog);
+                new RingQuorum(session, config.localDatacenter(), "uploads are accepted, answers and Idempotency-Key claims wait"), catalog, events);
         Path spool = createSpool();
         GatewayApp.Edge edge = new GatewayApp.Edge(new OriginPolicy(config.corsOrigins(), GatewayConfig.isLoopback(config.host())),
                 config.rateLimit() == 0 ? Optional.empty() : Optional.of(ClientRateLimit.perSecond(config.rateLimit())), config.apiKey(),
