@@ -34,8 +34,9 @@ final class ModelInputHandler implements Handler {
         String model = named.orElseGet(() -> reader.forImage(id).stream().max(Comparator.comparing(StoredPrediction::classifiedAt))
                 .map(StoredPrediction::modelVersion)
                 .orElseThrow(() -> new ApiProblem(404, "unknown-image", "no model has classified image " + id)));
-        byte[] input = reader.modelInput(id, model).orElseThrow(() -> new ApiProblem(404, "no-model-input", "no input of model " + model
-                + " is kept for image " + id + ": it has no prediction by that model, or one stored before the inputs were kept"));
+        byte[] input = reader.modelInput(id, model).filter(bytes -> bytes.length == Headers.MODEL_INPUT_BYTES)
+                .orElseThrow(() -> new ApiProblem(404, "no-model-input", "no input of model " + model + " is kept for image " + id
+                        + ": it has no prediction by that model, or one stored before the inputs were kept"));
         ctx.contentType("image/png").header("Cache-Control", "private, max-age=3600").result(png(input));
     }
 
