@@ -10,7 +10,6 @@ import io.javalin.http.sse.SseHandler;
 import io.javalin.json.JsonMapper;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -73,16 +72,9 @@ final class EventStreams implements Handler, AutoCloseable {
         }
     }
 
+    /** The images a stream asks for; none named means every image. */
     static List<String> ids(String text) {
-        if (text == null || text.isBlank()) {
-            return List.of();
-        }
-        List<String> ids = Arrays.stream(text.split(",")).map(String::strip).filter(id -> !id.isEmpty()).distinct().toList();
-        if (ids.size() > QueryHandlers.MAX_IDS) {
-            throw new ApiProblem(400, "too-many-ids", ids.size() + " ids; at most " + QueryHandlers.MAX_IDS + " per stream");
-        }
-        ids.forEach(QueryHandlers::checkedId);
-        return ids;
+        return text == null || text.isBlank() ? List.of() : QueryHandlers.idList(text);
     }
 
     /** A comment line of the stream (not an event): heartbeats, and the first line that says the subscription is made. */

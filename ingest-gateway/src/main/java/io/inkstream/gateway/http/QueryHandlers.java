@@ -144,11 +144,17 @@ final class QueryHandlers {
         if (ids == null || ids.isBlank()) {
             throw new ApiProblem(400, "missing-ids", "name the images: /api/images?ids=<id>,<id>; recent predictions are at /api/predictions");
         }
-        List<String> list = Arrays.stream(ids.split(",")).map(String::strip).filter(id -> !id.isEmpty()).distinct().toList();
+        ctx.json(new ImagesView(idList(ids).stream().map(images::status).map(QueryHandlers::view).toList()));
+    }
+
+    /** The ids of an {@code ids=a,b,c} parameter: blanks and repeats dropped, at most {@link #MAX_IDS}, each checked. */
+    static List<String> idList(String text) {
+        List<String> list = Arrays.stream(text.split(",")).map(String::strip).filter(id -> !id.isEmpty()).distinct().toList();
         if (list.size() > MAX_IDS) {
             throw new ApiProblem(400, "too-many-ids", list.size() + " ids; at most " + MAX_IDS + " per request");
         }
-        ctx.json(new ImagesView(list.stream().map(QueryHandlers::checkedId).map(images::status).map(QueryHandlers::view).toList()));
+        list.forEach(QueryHandlers::checkedId);
+        return list;
     }
 
     /** {@code GET /api/predictions?model=&limit=&page=}: newest first; {@code page} is the previous answer's {@code next}. */
