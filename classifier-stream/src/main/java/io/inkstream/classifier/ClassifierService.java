@@ -160,6 +160,9 @@ public final class ClassifierService implements AutoCloseable {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("state", state.name());
         details.put("model", model);
+        // The shadow named, and whether this instance has its artifact yet (it classifies with it only then).
+        models.shadowVersion().ifPresent(shadow -> details.put("shadow", models.knownVersions().contains(shadow) ? shadow
+                : shadow + " (not published)"));
         details.put("brokers", kafka.describe());
         return new OpsServer.Health(healthy, status, details);
     }

@@ -5,8 +5,10 @@ import io.inkstream.cli.kafka.KafkaAclsCommand;
 import io.inkstream.cli.model.ClassifyCommand;
 import io.inkstream.cli.model.EvaluateCommand;
 import io.inkstream.cli.model.KeysCommand;
+import io.inkstream.cli.model.PromoteCommand;
 import io.inkstream.cli.model.PublishModelCommand;
 import io.inkstream.cli.model.ReclassifyCommand;
+import io.inkstream.cli.model.ShadowCommand;
 import io.inkstream.cli.model.TrainCommand;
 import io.inkstream.cli.options.DurationConverter;
 import io.inkstream.cli.produce.ProduceCommand;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Command;
         versionProvider = InkstreamCli.Version.class,
         description = "Handwritten digits, classified as a stream.",
         subcommands = {UpCommand.class, RunCommand.class, TrainCommand.class, EvaluateCommand.class, ClassifyCommand.class, PublishModelCommand.class, KeysCommand.class,
-                ReclassifyCommand.class, ProduceCommand.class, KafkaAclsCommand.class, CassandraRolesCommand.class, PredictionsCommand.class, BenchCommand.class,
+                ReclassifyCommand.class, ShadowCommand.class, PromoteCommand.class, ProduceCommand.class, KafkaAclsCommand.class, CassandraRolesCommand.class, PredictionsCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class InkstreamCli {
 

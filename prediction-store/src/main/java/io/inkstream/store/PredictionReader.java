@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.TreeMap;
 
 /**
  * What the gateway asks Cassandra: every model's prediction of one image and its label, a model's recent
@@ -35,6 +36,9 @@ public final class PredictionReader {
     private final PreparedStatement modelInput;
     private final PreparedStatement modelLabels;
     private final PreparedStatement correctionProgress;
+    private final PreparedStatement shadowTallies;
+    private final PreparedStatement shadowTally;
+    private final PreparedStatement shadowForImage;
 
     public PredictionReader(CqlSession session) {
         this.session = session;
@@ -50,6 +54,9 @@ public final class PredictionReader {
         this.modelInput = session.prepare("SELECT model_input FROM " + ks + ".predictions_by_image WHERE image_id = ? AND model_version = ?");
         this.modelLabels = session.prepare("SELECT * FROM " + ks + ".labels_by_model WHERE model_version = ?");
         this.correctionProgress = session.prepare("SELECT * FROM " + ks + ".correction_progress");
+        this.shadowTallies = session.prepare("SELECT * FROM " + ks + ".shadow_tallies WHERE model_version = ?");
+        this.shadowTally = session.prepare("SELECT * FROM " + ks + ".shadow_tallies WHERE model_version = ? AND topic_partition = ?");
+        this.shadowForImage = session.prepare("SELECT model_version, label FROM " + ks + ".shadow_predictions_by_image WHERE image_id = ?");
     }
 
     public List<StoredPrediction> forImage(String imageId) {
@@ -197,6 +204,42 @@ public final class PredictionReader {
     public PredictionTally tally(String modelVersion, int partition) {
         Row row = session.execute(tally.bind(modelVersion, partition)).one();
         return row == null ? PredictionTally.empty(modelVersion, partition) : tally(row);
+    }
+
+    /** A shadow model's live record: the sum of its running counts, one small partition (see {@link ShadowTally}). */
+    public ShadowAccuracy shadowAccuracy(String modelVersion) {
+        long predictions = 0;
+        long agreed = 0;
+        long labelled = 0;
+        long correct = 0;
+        for (Row row : session.execute(shadowTallies.bind(modelVersion))) {
+            ShadowTally t = shadowTally(row);
+            predictions += t.predictions();
+            agreed += t.agreed();
+            labelled += t.labelled();
+            correct += t.correct();
+        }
+        return new ShadowAccuracy(modelVersion, predictions, agreed, labelled, correct);
+    }
+
+    /** A shadow model's running counts over one partition of the shadow predictions topic, empty before its first. */
+    public ShadowTally shadowTally(String modelVersion, int partition) {
+        Row row = session.execute(shadowTally.bind(modelVersion, partition)).one();
+        return row == null ? ShadowTally.empty(modelVersion, partition) : shadowTally(row);
+    }
+
+    /** What each shadow model that classified an image answered: model version to digit. */
+    public Map<String, Integer> shadowAnswers(String imageId) {
+        Map<String, Integer> answers = new TreeMap<>();
+        for (Row row : session.execute(shadowForImage.bind(imageId))) {
+            answers.put(row.getString("model_version"), row.getInt("label"));
+        }
+        return answers;
+    }
+
+    private static ShadowTally shadowTally(Row row) {
+        return new ShadowTally(row.getString("model_version"), row.getInt("topic_partition"), row.getLong("counted_to"),
+                row.getLong("predictions"), row.getLong("agreed"), row.getLong("labelled"), row.getLong("correct"));
     }
 
     /**

@@ -44,6 +44,8 @@ public final class PredictionWriter {
     private final PreparedStatement imageLabel;
     private final PreparedStatement modelLabel;
     private final PreparedStatement correctionProgress;
+    private final PreparedStatement shadowByImage;
+    private final PreparedStatement shadowTally;
     /** (model, day) pairs already recorded in prediction_days_by_model: one write per pair, not one per prediction. */
     private final Set<String> knownDays = ConcurrentHashMap.newKeySet();
 
@@ -67,6 +69,10 @@ public final class PredictionWriter {
                 + "VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?");
         this.correctionProgress = session.prepare("INSERT INTO " + ks + ".correction_progress (topic_partition, applied_to) VALUES (?, ?) "
                 + "USING TIMESTAMP ?");
+        this.shadowByImage = session.prepare("INSERT INTO " + ks + ".shadow_predictions_by_image (image_id, model_version, label, "
+                + "confidence, active_version, active_label, classified_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        this.shadowTally = session.prepare("INSERT INTO " + ks + ".shadow_tallies (model_version, topic_partition, counted_to, predictions, "
+                + "agreed, labelled, correct) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
     }
 
     /**
@@ -184,6 +190,23 @@ public final class PredictionWriter {
                 .map(rows -> session.executeAsync(rows.size() == 1 ? rows.get(0)
                         : BatchStatement.newInstance(BatchType.UNLOGGED, rows.toArray(BoundStatement[]::new)).setIdempotent(true))
                         .toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Records a shadow model's answer on an image, beside the active model's ({@code activeVersion} and {@code activeLabel},
+     * null when unknown): one row, never an answer.
+     */
+    public CompletionStage<Void> writeShadow(Prediction p, String activeVersion, Integer activeLabel) {
+        return session.executeAsync(shadowByImage.bind(p.imageId(), p.modelVersion(), p.label(), p.confidence(), activeVersion,
+                activeLabel, p.classifiedAt()).setIdempotent(true)).thenApply(rows -> null);
+    }
+
+    /** Writes shadow models' running counts, as {@link #write(Collection)} writes the active ones': the furthest count wins. */
+    public CompletionStage<Void> writeShadowTallies(Collection<ShadowTally> tallies) {
+        return CompletableFuture.allOf(tallies.stream()
+                .map(t -> session.executeAsync(shadowTally.bind(t.modelVersion(), t.partition(), t.countedTo(), t.predictions(),
+                        t.agreed(), t.labelled(), t.correct(), t.countedTo()).setIdempotent(true)).toCompletableFuture())
                 .toArray(CompletableFuture[]::new));
     }
 

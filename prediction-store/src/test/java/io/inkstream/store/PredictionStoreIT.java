@@ -11,6 +11,7 @@ import io.inkstream.testkit.junit.SharedInfrastructure;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -230,6 +231,28 @@ class PredictionStoreIT {
         writer.write(List.of(further)).toCompletableFuture().join();
         assertThat(reader.tally(model, 0)).isEqualTo(further);
         assertThat(reader.accuracy(model)).isEqualTo(new ModelAccuracy(model, 905, 804, 703));
+    }
+
+    @Test
+    void aShadowModelsAnswersAndCountsAreKeptApartFromTheAnswers() {
+        String image = "shadowed-" + UUID.randomUUID();
+        String shadow = "shadow-" + UUID.randomUUID();
+        Instant at = Instant.parse("2026-12-03T10:00:00Z");
+        Prediction answer = prediction(image, "active-v1", 7, 7, at);
+        Prediction shadowAnswer = prediction(image, shadow, 1, 7, at);
+        writer.write(answer).toCompletableFuture().join();
+        writer.writeShadow(shadowAnswer, "active-v1", 7).toCompletableFuture().join();
+
+        assertThat(reader.forImage(image)).extracting(StoredPrediction::modelVersion).containsExactly("active-v1");
+        assertThat(reader.shadowAnswers(image)).containsExactly(Map.entry(shadow, 1));
+
+        ShadowTally counted = new ShadowTally(shadow, 2, 40, 30, 27, 20, 19);
+        writer.writeShadowTallies(List.of(counted, new ShadowTally(shadow, 4, 3, 3, 1, 0, 0))).toCompletableFuture().join();
+        writer.writeShadowTallies(List.of(new ShadowTally(shadow, 2, 39, 29, 26, 19, 18))).toCompletableFuture().join(); // counted less: ignored
+        assertThat(reader.shadowTally(shadow, 2)).isEqualTo(counted);
+        assertThat(reader.shadowTally(shadow, 0)).isEqualTo(ShadowTally.empty(shadow, 0));
+        assertThat(reader.shadowAccuracy(shadow)).isEqualTo(new ShadowAccuracy(shadow, 33, 28, 20, 19));
+        assertThat(reader.accuracy(shadow).predictions()).as("never in the active models' counts").isZero();
     }
 
     static Prediction prediction(String image, String model, int label, Integer truth, Instant classifiedAt) {

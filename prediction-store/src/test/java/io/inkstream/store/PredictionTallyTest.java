@@ -22,4 +22,14 @@ class PredictionTallyTest {
         assertThat(again).isSameAs(tally);
         assertThat(again.count(15, PredictionStoreIT.prediction("d", "v1", 3, 3, AT))).isEqualTo(new PredictionTally("v1", 2, 15, 4, 3, 2));
     }
+
+    @Test
+    void aShadowTallyCountsAgreementWithTheActiveModelOncePerOffset() {
+        ShadowTally tally = ShadowTally.empty("v4", 1)
+                .count(3, PredictionStoreIT.prediction("a", "v4", 7, 7, AT), 7) // agrees, right
+                .count(4, PredictionStoreIT.prediction("b", "v4", 1, 7, AT), 7) // disagrees, wrong
+                .count(6, PredictionStoreIT.prediction("c", "v4", 2, null, AT), null); // the active's answer unknown: not agreeing
+        assertThat(tally).isEqualTo(new ShadowTally("v4", 1, 6, 3, 1, 2, 1));
+        assertThat(tally.count(4, PredictionStoreIT.prediction("b", "v4", 1, 7, AT), 1)).isSameAs(tally);
+    }
 }

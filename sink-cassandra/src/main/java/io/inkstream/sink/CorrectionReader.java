@@ -130,6 +130,9 @@ final class CorrectionReader implements Runnable {
                     writes.add(writer.write(new ModelLabel(prediction.modelVersion(), record.key(), label.label(), prediction.label(),
                             label.labelledAt()), label.position()).toCompletableFuture());
                 }
+                // A shadow model's answers count on people's labels too, so that a candidate is judged on them before promotion.
+                reader.shadowAnswers(record.key()).forEach((model, predicted) -> writes.add(writer.write(new ModelLabel(model,
+                        record.key(), label.label(), predicted, label.labelledAt()), label.position()).toCompletableFuture()));
                 furthest.merge(record.partition(), record.offset() + 1, Math::max);
             }
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();

@@ -12,6 +12,7 @@ import io.inkstream.store.ImageFailure;
 import io.inkstream.store.ModelLabel;
 import io.inkstream.store.PredictionTally;
 import io.inkstream.store.PredictionWriter;
+import io.inkstream.store.ShadowTally;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -22,6 +23,7 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -57,7 +59,8 @@ final class PredictionSink implements Runnable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> deadLetters;
     private final PredictionWriter writer;
-    private final RunningTallies tallies;
+    private final RunningTallies<PredictionTally> tallies;
+    private final RunningTallies<ShadowTally> shadowTallies;
     private final PeopleLabels labels;
     private final Semaphore inFlight;
     /** Predictions handed to the writer at once: its history batches are drawn from one slice. */
@@ -69,11 +72,13 @@ final class PredictionSink implements Runnable {
     private volatile boolean cassandraFailing;
 
     PredictionSink(KafkaConsumer<String, byte[]> consumer, KafkaProducer<byte[], byte[]> deadLetters, PredictionWriter writer,
-                   RunningTallies tallies, PeopleLabels labels, int maxInFlight, SinkMetrics metrics, SinkConfig.Commit commit) {
+                   RunningTallies<PredictionTally> tallies, RunningTallies<ShadowTally> shadowTallies, PeopleLabels labels, int maxInFlight,
+                   SinkMetrics metrics, SinkConfig.Commit commit) {
         this.consumer = consumer;
         this.deadLetters = deadLetters;
         this.writer = writer;
         this.tallies = tallies;
+        this.shadowTallies = shadowTallies;
         this.labels = labels;
         this.inFlight = new Semaphore(maxInFlight);
         this.writeSlice = Math.min(maxInFlight, 4 * PredictionWriter.HISTORY_BATCH_ROWS);
@@ -83,17 +88,19 @@ final class PredictionSink implements Runnable {
 
     @Override
     public void run() {
-        consumer.subscribe(List.of(Topics.PREDICTIONS, Topics.IMAGES_DLQ), new ConsumerRebalanceListener() {
+        consumer.subscribe(List.of(Topics.PREDICTIONS, Topics.SHADOW_PREDICTIONS, Topics.IMAGES_DLQ), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 // Every polled batch is written and committed before the next poll: nothing is in flight here.
                 tallies.forget(partitions);
+                shadowTallies.forget(partitions);
                 log.info("partitions revoked partitions={}", partitions);
             }
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 tallies.assigned(partitions);
+                shadowTallies.assigned(partitions);
                 log.info("partitions assigned partitions={}", partitions);
             }
         });
@@ -239,10 +246,13 @@ final class PredictionSink implements Runnable {
         while (true) {
             try {
                 Map<RunningTallies.Key, PredictionTally> counted = tallies.counted(written);
-                if (!counted.isEmpty()) {
-                    writer.write(counted.values()).toCompletableFuture().join();
-                }
+                Map<RunningTallies.Key, ShadowTally> shadowCounted = shadowTallies.counted(written);
+                CompletableFuture.allOf(counted.isEmpty() ? CompletableFuture.completedFuture(null)
+                                : writer.write(counted.values()).toCompletableFuture(),
+                        shadowCounted.isEmpty() ? CompletableFuture.completedFuture(null)
+                                : writer.writeShadowTallies(shadowCounted.values()).toCompletableFuture()).join();
                 tallies.advance(counted);
+                shadowTallies.advance(shadowCounted);
                 CompletableFuture.allOf(labelRows(written)).join();
                 return true;
             } catch (CompletionException | DriverException e) {
@@ -279,17 +289,33 @@ final class PredictionSink implements Runnable {
         return rows.toArray(CompletableFuture[]::new);
     }
 
-    /** One stage per item, in order: the predictions' rows through one call (their history is batched), each failure alone. */
+    /**
+     * One stage per item, in order: the predictions' rows through one call (their history is batched), each failure alone, each
+     * shadow model's answer in its own table.
+     */
     private List<CompletionStage<Void>> write(List<Polled> slice) {
-        List<Polled> withPrediction = slice.stream().filter(item -> item.prediction() != null).toList();
+        List<Polled> withPrediction = slice.stream().filter(item -> item.prediction() != null && !shadow(item)).toList();
         // What the model saw rides in the prediction's header; a record without one (an older classifier) writes none.
         Iterator<CompletionStage<Void>> predictionWrites = writer.write(withPrediction.stream().map(Polled::prediction).toList(),
                 withPrediction.stream().map(item -> Headers.modelInput(item.record().headers()).orElse(null)).toList()).iterator();
         List<CompletionStage<Void>> writes = new ArrayList<>(slice.size());
         for (Polled item : slice) {
-            writes.add(item.prediction() != null ? predictionWrites.next() : writer.write(item.failure()));
+            if (item.prediction() == null) {
+                writes.add(writer.write(item.failure()));
+            } else if (shadow(item)) {
+                org.apache.kafka.common.header.Headers headers = item.record().headers();
+                writes.add(writer.writeShadow(item.prediction(), Headers.text(headers, Headers.ACTIVE_MODEL).orElse(null),
+                        Headers.text(headers, Headers.ACTIVE_LABEL).map(Headers::label).filter(OptionalInt::isPresent)
+                                .map(OptionalInt::getAsInt).orElse(null)));
+            } else {
+                writes.add(predictionWrites.next());
+            }
         }
         return writes;
+    }
+
+    private static boolean shadow(Polled item) {
+        return Topics.SHADOW_PREDICTIONS.equals(item.record().topic());
     }
 
     private static ImageFailure failureOf(ConsumerRecord<String, byte[]> record) {

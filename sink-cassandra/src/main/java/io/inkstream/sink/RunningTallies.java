@@ -1,13 +1,15 @@
 package io.inkstream.sink;
 
-import io.inkstream.contract.prediction.Prediction;
+import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.store.PredictionTally;
+import io.inkstream.store.ShadowTally;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.BiFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,39 +21,63 @@ import org.apache.kafka.common.TopicPartition;
  * assignment, and forgotten when the partition goes, so another instance's counts are never
  * overwritten with stale ones. Counting is split from advancing: the counts of a batch are
  * computed, written, and only then become this sink's state, so a failed write is retried from
- * the same counts. Used by the sink's one thread.
+ * the same counts. Used by the sink's one thread. One per counted topic: the predictions ({@link PredictionTally}) and the
+ * shadow model's ({@link ShadowTally}).
+ *
+ * @param <T> the tally kept per (model, partition)
  */
-final class RunningTallies {
-    /** A model on one partition of the predictions topic. */
+final class RunningTallies<T> {
+    /** A model on one partition of the counted topic. */
     record Key(String modelVersion, int partition) {
     }
 
+    /** How a tally counts one record: the same tally if its offset is already counted. */
+    @FunctionalInterface
+    interface Counting<T> {
+        T count(T before, long offset, Polled item);
+    }
+
+    private final String topic;
     /** The tally as Cassandra holds it (an empty one before the first). */
-    private final BiFunction<String, Integer, PredictionTally> stored;
-    private final Map<Key, PredictionTally> written = new HashMap<>();
-    /** Partitions of the predictions topic this sink owns now. */
+    private final BiFunction<String, Integer, T> stored;
+    private final Counting<T> counting;
+    private final Map<Key, T> written = new HashMap<>();
+    /** Partitions of the counted topic this sink owns now. */
     private final Set<Integer> owned = new HashSet<>();
 
-    RunningTallies(BiFunction<String, Integer, PredictionTally> stored) {
+    private RunningTallies(String topic, BiFunction<String, Integer, T> stored, Counting<T> counting) {
+        this.topic = topic;
         this.stored = stored;
+        this.counting = counting;
+    }
+
+    /** Live accuracy of the models that answer: the predictions topic. */
+    static RunningTallies<PredictionTally> ofPredictions(BiFunction<String, Integer, PredictionTally> stored) {
+        return new RunningTallies<>(Topics.PREDICTIONS, stored, (before, offset, item) -> before.count(offset, item.prediction()));
+    }
+
+    /** A shadow model's agreement and accuracy: the shadow predictions topic, each record with the active model's answer. */
+    static RunningTallies<ShadowTally> ofShadows(BiFunction<String, Integer, ShadowTally> stored) {
+        return new RunningTallies<>(Topics.SHADOW_PREDICTIONS, stored, (before, offset, item) -> before.count(offset, item.prediction(),
+                Headers.text(item.record().headers(), Headers.ACTIVE_LABEL).map(Headers::label)
+                        .filter(OptionalInt::isPresent).map(OptionalInt::getAsInt).orElse(null)));
     }
 
     /**
      * The tallies the given predictions change, each with its records counted once. The records of
      * one partition must come in offset order, as a poll returns them.
      */
-    Map<Key, PredictionTally> counted(Iterable<Polled> polled) {
-        Map<Key, PredictionTally> next = new LinkedHashMap<>();
+    Map<Key, T> counted(Iterable<Polled> polled) {
+        Map<Key, T> next = new LinkedHashMap<>();
         for (Polled item : polled) {
-            if (item.prediction() == null) {
+            ConsumerRecord<String, byte[]> record = item.record();
+            if (item.prediction() == null || !topic.equals(record.topic())) {
                 continue;
             }
-            ConsumerRecord<String, byte[]> record = item.record();
-            Prediction prediction = item.prediction();
-            Key key = new Key(prediction.modelVersion(), record.partition());
-            PredictionTally before = next.containsKey(key) ? next.get(key)
+            Key key = new Key(item.prediction().modelVersion(), record.partition());
+            T before = next.containsKey(key) ? next.get(key)
                     : written.computeIfAbsent(key, k -> stored.apply(k.modelVersion(), k.partition()));
-            PredictionTally after = before.count(record.offset(), prediction);
+            T after = counting.count(before, record.offset(), item);
             if (after != before) {
                 next.put(key, after);
             }
@@ -64,7 +90,7 @@ final class RunningTallies {
      * owns. A partition revoked meanwhile (a rebalance while a write was retried) is not kept: its
      * next owner may count further, and this sink reads it again if it comes back.
      */
-    void advance(Map<Key, PredictionTally> counted) {
+    void advance(Map<Key, T> counted) {
         counted.forEach((key, tally) -> {
             if (owned.contains(key.partition())) {
                 written.put(key, tally);
@@ -74,12 +100,12 @@ final class RunningTallies {
 
     /** The partitions are this sink's now. */
     void assigned(Collection<TopicPartition> partitions) {
-        partitions.stream().filter(p -> Topics.PREDICTIONS.equals(p.topic())).forEach(p -> owned.add(p.partition()));
+        partitions.stream().filter(p -> topic.equals(p.topic())).forEach(p -> owned.add(p.partition()));
     }
 
     /** The partitions went to another member: their counts will be read again if they come back. */
     void forget(Collection<TopicPartition> partitions) {
-        partitions.stream().filter(p -> Topics.PREDICTIONS.equals(p.topic())).forEach(p -> owned.remove(p.partition()));
+        partitions.stream().filter(p -> topic.equals(p.topic())).forEach(p -> owned.remove(p.partition()));
         written.keySet().removeIf(key -> !owned.contains(key.partition()));
     }
 }

@@ -91,7 +91,8 @@ public final class SinkService implements AutoCloseable {
         Thread correctionsLoop = new Thread(corrections, "corrections-reader");
         correctionsLoop.start();
         awaitCorrections(corrections);
-        PredictionSink sink = new PredictionSink(consumer, deadLetters, writer, new RunningTallies(reader::tally), labels,
+        PredictionSink sink = new PredictionSink(consumer, deadLetters, writer, RunningTallies.ofPredictions(reader::tally),
+                RunningTallies.ofShadows(reader::shadowTally), labels,
                 config.maxInFlight(), metrics, config.commit());
         Thread loop = new Thread(sink, "prediction-sink");
         loop.start();

@@ -19,11 +19,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,7 +34,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SharedInfrastructure.class)
 class SinkCorrectionsIT {
-    private static final Duration WITHIN = Duration.ofSeconds(60);
     private static final byte[] INPUT = new byte[Headers.MODEL_INPUT_BYTES];
 
     static {
@@ -69,7 +65,7 @@ class SinkCorrectionsIT {
                 shortInput.headers().add(Headers.MODEL_INPUT, new byte[783]);
                 producer.send(shortInput);
                 producer.flush();
-                await(() -> reader.forImage(x1).size() + reader.forImage(x2).size(), n -> n == 2, "both predictions stored");
+                Await.until(() -> reader.forImage(x1).size() + reader.forImage(x2).size(), n -> n == 2, "both predictions stored");
                 // What the model saw, from the prediction's header; none without one, none from one of the wrong length.
                 assertThat(reader.modelInput(x1, first)).hasValueSatisfying(input -> assertThat(input).isEqualTo(INPUT));
                 assertThat(reader.forImage(x1).get(0).hasModelInput()).isTrue();
@@ -83,7 +79,7 @@ class SinkCorrectionsIT {
                         Instant.now())))); // its key is not its image: refused, or it could relabel any image
                 producer.send(correction(x2, 5));
                 producer.flush();
-                PeopleAccuracy afterCorrections = await(() -> reader.peopleAccuracy(first, 10), a -> a.labelled() == 2,
+                PeopleAccuracy afterCorrections = Await.until(() -> reader.peopleAccuracy(first, 10), a -> a.labelled() == 2,
                         "the first model's two labelled images");
                 assertThat(afterCorrections.correct()).isEqualTo(1);
                 assertThat(afterCorrections.recentMistakes()).extracting(ModelLabel::imageId, ModelLabel::predicted, ModelLabel::label)
@@ -95,14 +91,14 @@ class SinkCorrectionsIT {
                 producer.send(prediction(x1, second, 8));
                 producer.send(prediction(x2, second, 5));
                 producer.flush();
-                PeopleAccuracy reclassified = await(() -> reader.peopleAccuracy(second, 10), a -> a.labelled() == 2, "the second model's");
+                PeopleAccuracy reclassified = Await.until(() -> reader.peopleAccuracy(second, 10), a -> a.labelled() == 2, "the second model's");
                 assertThat(reclassified.correct()).isEqualTo(2);
 
                 // x1 was a 3 after all: the latest correction wins, for every model.
                 producer.send(correction(x1, 3));
                 producer.flush();
-                await(() -> reader.peopleAccuracy(first, 10), a -> a.correct() == 2, "the first model right on both");
-                assertThat(await(() -> reader.peopleAccuracy(second, 10), a -> a.correct() == 1, "the second model right on x2 only")
+                Await.until(() -> reader.peopleAccuracy(first, 10), a -> a.correct() == 2, "the first model right on both");
+                assertThat(Await.until(() -> reader.peopleAccuracy(second, 10), a -> a.correct() == 1, "the second model right on x2 only")
                         .recentMistakes()).extracting(ModelLabel::imageId).containsExactly(x1);
                 assertThat(reader.label(x1).orElseThrow().label()).isEqualTo(3);
                 assertThat(metrics(sink)).contains("inkstream_sink_corrections_total{outcome=\"invalid\"}");
@@ -113,7 +109,7 @@ class SinkCorrectionsIT {
             try (SinkService sink = SinkService.start(config)) {
                 producer.send(prediction(x1, third, 3));
                 producer.flush();
-                PeopleAccuracy third3 = await(() -> reader.peopleAccuracy(third, 10), a -> a.labelled() == 1, "the third model's");
+                PeopleAccuracy third3 = Await.until(() -> reader.peopleAccuracy(third, 10), a -> a.labelled() == 1, "the third model's");
                 assertThat(third3.correct()).isEqualTo(1);
                 assertThat(applied(metrics(sink))).as("corrections written again after a restart").isZero();
             }
@@ -136,19 +132,5 @@ class SinkCorrectionsIT {
     private static double applied(String metrics) {
         Matcher m = Pattern.compile("inkstream_sink_corrections_total\\{outcome=\"applied\"} ([0-9.E]+)").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
-    }
-
-    /** Polls until {@code done} holds; fails with the last value seen at the deadline. */
-    private static <T> T await(Supplier<T> value, Predicate<T> done, String what) throws InterruptedException {
-        long end = System.nanoTime() + WITHIN.toNanos();
-        T seen = value.get();
-        while (!done.test(seen)) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within " + WITHIN + ": " + what + "; last seen " + seen);
-            }
-            Thread.sleep(250);
-            seen = value.get();
-        }
-        return seen;
     }
 }

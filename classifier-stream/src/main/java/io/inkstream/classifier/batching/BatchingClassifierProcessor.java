@@ -52,13 +52,15 @@ import org.slf4j.LoggerFactory;
  * after every punctuation, so a permanent 20 ms tick made each idle task commit an empty
  * transaction every commit interval.
  *
- * <p>The model is re-read between batches: a newly published model takes over at the next batch.
+ * <p>The model is re-read between batches: a newly published model takes over at the next batch, and a shadow model named on
+ * the model-roles topic is classified beside it from the next batch, its answers sent to their own topic.
  */
 public final class BatchingClassifierProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger log = LoggerFactory.getLogger(BatchingClassifierProcessor.class);
 
     private final String bufferStoreName;
     private final String predictionsSink;
+    private final String shadowSink;
     private final String deadLetterSink;
     private final BatchSettings settings;
     private final ModelRegistry models;
@@ -80,11 +82,13 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
     /** The running batch's deadline; null while nothing waits. */
     private Cancellable batchDeadline;
 
-    public BatchingClassifierProcessor(String bufferStoreName, String predictionsSink, String deadLetterSink, BatchSettings settings,
-                                       ModelRegistry models, DigitPreprocessor preprocessor, ClassifierMetrics metrics,
-                                       ThreadBatches batches, Clock clock) {
+    /** The sinks are the names of the topology's nodes for predictions, shadow predictions and dead letters. */
+    public BatchingClassifierProcessor(String bufferStoreName, String predictionsSink, String shadowSink, String deadLetterSink,
+                                       BatchSettings settings, ModelRegistry models, DigitPreprocessor preprocessor,
+                                       ClassifierMetrics metrics, ThreadBatches batches, Clock clock) {
         this.bufferStoreName = bufferStoreName;
         this.predictionsSink = predictionsSink;
+        this.shadowSink = shadowSink;
         this.deadLetterSink = deadLetterSink;
         this.settings = settings;
         this.models = models;
@@ -145,7 +149,7 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
             return;
         }
         decodeRestored();
-        batch().classifyAll(model.get());
+        batch().classifyAll(model.get(), models.shadow(model.get()));
         forwardClassified();
     }
 
@@ -180,8 +184,12 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
                     // What the model saw goes with its answer, so that a person can see why it read a crooked photo wrong.
                     RecordHeaders headers = new RecordHeaders();
                     headers.add(Headers.MODEL_INPUT, Headers.modelInput(outcome.input()));
-                    context.forward(new Record<>(image.key(), PredictionJson.write(toPrediction(image, outcome)), image.timestamp(),
-                            headers), predictionsSink);
+                    context.forward(new Record<>(image.key(), PredictionJson.write(toPrediction(image, outcome.modelVersion(),
+                            outcome.prediction(), outcome.classifiedAt())), image.timestamp(), headers), predictionsSink);
+                    // The shadow's answer to the same input, in the same transaction, on its own topic: never an answer.
+                    outcome.shadow().ifPresent(shadow -> context.forward(new Record<>(image.key(), PredictionJson.write(toPrediction(
+                            image, shadow.modelVersion(), shadow.prediction(), outcome.classifiedAt())), image.timestamp(),
+                            Headers.shadow(outcome.modelVersion(), outcome.prediction().label())), shadowSink));
                 }
             }
             classified.clear();
@@ -227,16 +235,15 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
         }
     }
 
-    private Prediction toPrediction(PendingImage image, ThreadBatch.Outcome outcome) {
-        DigitPrediction prediction = outcome.prediction();
+    private Prediction toPrediction(PendingImage image, String modelVersion, DigitPrediction prediction, Instant classifiedAt) {
         org.apache.kafka.common.header.Headers headers = image.recordHeaders();
         List<Float> probabilities = new ArrayList<>(prediction.probabilities().length);
         for (float p : prediction.probabilities()) {
             probabilities.add(p);
         }
-        return new Prediction(Prediction.SCHEMA, new String(image.key(), StandardCharsets.UTF_8), outcome.modelVersion(),
+        return new Prediction(Prediction.SCHEMA, new String(image.key(), StandardCharsets.UTF_8), modelVersion,
                 prediction.label(), prediction.confidence(), probabilities, trueLabel(headers),
-                Headers.text(headers, Headers.SOURCE).orElse(null), submittedAt(headers, image.timestamp()), outcome.classifiedAt());
+                Headers.text(headers, Headers.SOURCE).orElse(null), submittedAt(headers, image.timestamp()), classifiedAt);
     }
 
     private static Integer trueLabel(org.apache.kafka.common.header.Headers headers) {

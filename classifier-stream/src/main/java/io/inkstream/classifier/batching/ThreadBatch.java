@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -32,16 +33,24 @@ import org.slf4j.LoggerFactory;
 public final class ThreadBatch {
     private static final Logger log = LoggerFactory.getLogger(ThreadBatch.class);
 
-    /** What classifying an image gave: the prediction, or null when the model failed on it, and the input it was given. */
-    record Outcome(String modelVersion, DigitPrediction prediction, Instant classifiedAt, float[] input) {
+    /**
+     * What classifying an image gave: the prediction, or null when the model failed on it, and the input it was given; and the
+     * shadow model's answer to the same input, if one ran.
+     */
+    record Outcome(String modelVersion, DigitPrediction prediction, Instant classifiedAt, float[] input, Optional<Shadow> shadow) {
+    }
+
+    /** The shadow model's answer to an image, never its answer: compared with the active model's. */
+    record Shadow(String modelVersion, DigitPrediction prediction) {
     }
 
     private final ClassifierMetrics metrics;
     private final Clock clock;
     /** Tasks of this thread holding images not yet classified. */
     private final Set<BatchingClassifierProcessor> waiting = new LinkedHashSet<>();
-    private DigitClassifier classifier;
-    private String classifierVersion;
+    /** The thread's network of the current model, and of the shadow while there is one. */
+    private final Network active = new Network("model");
+    private final Network shadow = new Network("shadow model");
 
     ThreadBatch(ClassifierMetrics metrics, Clock clock) {
         this.metrics = metrics;
@@ -67,9 +76,15 @@ public final class ThreadBatch {
         return size;
     }
 
-    /** Classifies every waiting image of every task of this thread in one model call and hands each task its outcomes. */
-    void classifyAll(RegisteredModel model) {
-        useModel(model);
+    /**
+     * Classifies every waiting image of every task of this thread in one model call (and, with a shadow model, one call of it on
+     * the same inputs) and hands each task its outcomes.
+     */
+    void classifyAll(RegisteredModel model, Optional<RegisteredModel> shadowModel) {
+        if (active.use(model)) {
+            metrics.modelInUse(model.version());
+        }
+        shadowModel.ifPresentOrElse(shadow::use, shadow::drop);
         List<BatchingClassifierProcessor> owners = new ArrayList<>();
         List<Long> positions = new ArrayList<>();
         List<float[]> inputs = new ArrayList<>();
@@ -86,16 +101,25 @@ public final class ThreadBatch {
             return;
         }
         long started = System.nanoTime();
-        List<DigitPrediction> predictions = classify(inputs);
+        List<DigitPrediction> predictions = classify(active.classifier, inputs);
         metrics.batch(inputs.size(), System.nanoTime() - started);
+        List<DigitPrediction> shadowPredictions = null;
+        if (shadow.classifier != null) {
+            long shadowStarted = System.nanoTime();
+            shadowPredictions = classify(shadow.classifier, inputs);
+            metrics.shadowBatch(inputs.size(), System.nanoTime() - shadowStarted);
+        }
         Instant classifiedAt = clock.instant();
         for (int i = 0; i < inputs.size(); i++) {
-            owners.get(i).classified(positions.get(i), new Outcome(classifierVersion, predictions.get(i), classifiedAt, inputs.get(i)));
+            DigitPrediction shadowPrediction = shadowPredictions == null ? null : shadowPredictions.get(i);
+            Optional<Shadow> shadowAnswer = shadowPrediction == null ? Optional.empty() : Optional.of(new Shadow(shadow.version, shadowPrediction));
+            owners.get(i).classified(positions.get(i), new Outcome(active.version, predictions.get(i), classifiedAt, inputs.get(i),
+                    shadowAnswer));
         }
     }
 
     /** One batched call; if the model throws, each image alone, so one bad input cannot sink its batch. */
-    private List<DigitPrediction> classify(List<float[]> inputs) {
+    private static List<DigitPrediction> classify(DigitClassifier classifier, List<float[]> inputs) {
         try {
             return classifier.classify(inputs);
         } catch (RuntimeException batchFailure) {
@@ -112,13 +136,33 @@ public final class ThreadBatch {
         }
     }
 
-    private void useModel(RegisteredModel model) {
-        if (model.version().equals(classifierVersion)) {
-            return;
+    /** A model's network on this thread, built once per version from the registered artifact. */
+    private static final class Network {
+        private final String role;
+        private DigitClassifier classifier;
+        private String version;
+
+        Network(String role) {
+            this.role = role;
         }
-        classifier = model.newClassifier();
-        log.info("model in use thread={} version={} previous={}", Thread.currentThread().getName(), model.version(), classifierVersion);
-        classifierVersion = model.version();
-        metrics.modelInUse(model.version());
+
+        /** Uses {@code model} from now on; returns true if it was not in use before. */
+        boolean use(RegisteredModel model) {
+            if (model.version().equals(version)) {
+                return false;
+            }
+            classifier = model.newClassifier();
+            log.info("{} in use thread={} version={} previous={}", role, Thread.currentThread().getName(), model.version(), version);
+            version = model.version();
+            return true;
+        }
+
+        void drop() {
+            if (classifier != null) {
+                log.info("{} dropped thread={} version={}", role, Thread.currentThread().getName(), version);
+                classifier = null;
+                version = null;
+            }
+        }
     }
 }

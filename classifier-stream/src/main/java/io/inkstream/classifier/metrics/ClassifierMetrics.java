@@ -17,6 +17,8 @@ public final class ClassifierMetrics {
     private final DistributionSummary batchSize;
     private final Timer inference;
     private final Counter threadsReplaced;
+    private final Counter shadowClassified;
+    private final Timer shadowInference;
     private final Map<String, AtomicInteger> activeModel = new ConcurrentHashMap<>();
 
     public ClassifierMetrics(MeterRegistry registry) {
@@ -27,6 +29,11 @@ public final class ClassifierMetrics {
                 .description("Images per model call").publishPercentiles(0.5, 0.99).register(registry);
         this.inference = Timer.builder("inkstream.classifier.inference")
                 .description("Time of one batched model call").publishPercentiles(0.5, 0.99).register(registry);
+        this.shadowClassified = Counter.builder("inkstream.classifier.shadow.classified")
+                .description("Images the shadow model classified beside the active one").register(registry);
+        this.shadowInference = Timer.builder("inkstream.classifier.shadow.inference")
+                .description("Time of the shadow model's batched call, on top of the active one's").publishPercentiles(0.5, 0.99)
+                .register(registry);
         this.threadsReplaced = Counter.builder("inkstream.classifier.stream.threads.replaced")
                 .description("Stream threads that died on an unexpected error and were replaced; should stay 0").register(registry);
     }
@@ -39,6 +46,11 @@ public final class ClassifierMetrics {
         classified.increment(size);
         batchSize.record(size);
         inference.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void shadowBatch(int size, long nanos) {
+        shadowClassified.increment(size);
+        shadowInference.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void deadLetter(String stage, String errorClass) {

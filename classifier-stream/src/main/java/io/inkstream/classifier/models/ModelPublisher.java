@@ -1,26 +1,39 @@
 package io.inkstream.classifier.models;
 
+import io.inkstream.contract.role.InvalidModelRoleException;
+import io.inkstream.contract.role.ModelRoles;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.image.artifact.ModelArtifactException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Publishes model artifacts to the compacted models topic, keyed by version, after validating them. */
+/**
+ * Publishes model artifacts to the compacted models topic, keyed by version, after validating them; finds what is published;
+ * names the shadow model on the model-roles topic.
+ */
 public final class ModelPublisher {
     private static final Logger log = LoggerFactory.getLogger(ModelPublisher.class);
 
@@ -52,6 +65,71 @@ public final class ModelPublisher {
         }
         log.info("model published version={} bytes={}", model.version(), artifact.length);
         return model.version();
+    }
+
+    /**
+     * The artifact last published under {@code version} on the models topic, read to its end; empty if none was (or it was
+     * taken back with a tombstone). Not validated here: whoever uses it validates it ({@link RegisteredModel#from}), as the
+     * classifier does.
+     */
+    public static Optional<byte[]> published(Properties clientProperties, String version) {
+        return latest(clientProperties, Topics.MODELS, version);
+    }
+
+    /** The version the model-roles topic names as the shadow now, read to its end; empty if none (or a record that names none). */
+    public static Optional<String> shadowNamed(Properties clientProperties) {
+        try {
+            return ModelRoles.read(ModelRoles.SHADOW, latest(clientProperties, Topics.MODEL_ROLES, ModelRoles.SHADOW).orElse(null));
+        } catch (InvalidModelRoleException e) {
+            return Optional.empty(); // the classifiers ignore it too
+        }
+    }
+
+    /** The latest value under {@code key} of a one-partition compacted topic, read to its end with an assigned consumer. */
+    private static Optional<byte[]> latest(Properties clientProperties, String topic, String key) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PipelineTopics.MODEL_MAX_BYTES);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned, no group: nothing to commit, no group ACL needed
+        byte[] latest = null;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
+            while (consumer.position(partition, Duration.ofSeconds(30)) < end) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (key.equals(record.key())) {
+                        latest = record.value(); // a tombstone after a record takes it back
+                    }
+                }
+            }
+        }
+        return Optional.ofNullable(latest);
+    }
+
+    /**
+     * Names {@code version} as the shadow model (or, empty, stops shadowing) on the compacted model-roles topic; every
+     * classifier instance follows it from its next batch. Waits for the broker's acknowledgement.
+     */
+    public static void nameShadow(Properties clientProperties, Optional<String> version) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.MODEL_ROLES, ModelRoles.SHADOW, ModelRoles.value(version))).get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("naming the shadow model failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("naming the shadow model was not acknowledged within 60 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while naming the shadow model", e);
+        }
+        log.info("shadow model named version={}", version.orElse("none"));
     }
 
     /**

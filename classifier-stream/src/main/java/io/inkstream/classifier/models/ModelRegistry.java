@@ -23,6 +23,8 @@ public final class ModelRegistry {
     private final RegisteredModel fallback;
     private final ModelTrust trust;
     private final AtomicLong refused = new AtomicLong();
+    /** The version named for the shadow role (model-roles topic), if any: classified beside the current model when known. */
+    private volatile Optional<String> shadowVersion = Optional.empty();
 
     /** A registry that accepts artifacts whoever signed them (see {@link ModelTrust#anySigner()}). */
     public ModelRegistry(Optional<String> pinnedVersion, RegisteredModel fallback) {
@@ -81,6 +83,28 @@ public final class ModelRegistry {
             return Optional.of(fallback);
         }
         return publications.get(active.get()).or(() -> fallback.version().equals(active.get()) ? Optional.of(fallback) : Optional.empty());
+    }
+
+    /** The model-roles topic named {@code version} (or none) for the shadow role. */
+    public void shadow(Optional<String> version) {
+        if (!version.equals(shadowVersion)) {
+            log.info("shadow model named version={} previous={} known={}", version.orElse("none"), shadowVersion.orElse("none"),
+                    version.map(v -> publications.get(v).isPresent()).orElse(false));
+            shadowVersion = version;
+        }
+    }
+
+    /** The version named for the shadow role, known or not. */
+    public Optional<String> shadowVersion() {
+        return shadowVersion;
+    }
+
+    /**
+     * The model to classify with beside {@link #current()}, its answers kept apart: the shadow named, once its artifact is known,
+     * and never the current model itself (a model promoted while it was shadowed stops being one).
+     */
+    public Optional<RegisteredModel> shadow(RegisteredModel current) {
+        return shadowVersion.filter(version -> !version.equals(current.version())).flatMap(publications::get);
     }
 
     public Optional<String> pinnedVersion() {

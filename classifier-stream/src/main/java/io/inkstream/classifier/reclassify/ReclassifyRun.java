@@ -3,6 +3,7 @@ package io.inkstream.classifier.reclassify;
 import io.inkstream.classifier.ClassifierConfig;
 import io.inkstream.classifier.ClassifierService;
 import io.inkstream.classifier.metrics.ClassifierMetrics;
+import io.inkstream.classifier.models.ModelPublisher;
 import io.inkstream.classifier.models.ModelRegistry;
 import io.inkstream.classifier.models.RegisteredModel;
 import io.inkstream.classifier.topology.ClassifierTopology;
@@ -126,7 +127,8 @@ public final class ReclassifyRun {
         // A reclassify run is a batch job: commit often so progress (committed offsets) is visible.
         streamsProperties.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         KafkaStreams streams = new KafkaStreams(ClassifierTopology.build(new ClassifierTopology.Settings(config.batch(), models,
-                new DigitPreprocessor(config.limits()), new ClassifierMetrics(new SimpleMeterRegistry()), Clock.systemUTC())),
+                new DigitPreprocessor(config.limits()), new ClassifierMetrics(new SimpleMeterRegistry()), Clock.systemUTC(),
+                false)), // a replay classifies with its one model: no shadow
                 streamsProperties);
         streams.start();
         try (Admin admin = Admin.create(client)) {
@@ -157,24 +159,9 @@ public final class ReclassifyRun {
     }
 
     private static void requireModelPublished(Properties client, String version, RegisteredModel shipped) {
-        if (version.equals(shipped.version())) {
-            return;
+        if (!version.equals(shipped.version()) && ModelPublisher.published(client, version).isEmpty()) {
+            throw new IllegalArgumentException("model " + version + " is not on the " + Topics.MODELS + " topic: publish it first");
         }
-        Properties props = consumerProperties(client);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition models = new TopicPartition(Topics.MODELS, 0);
-            consumer.assign(List.of(models));
-            consumer.seekToBeginning(List.of(models));
-            long endOffset = consumer.endOffsets(List.of(models)).get(models);
-            while (consumer.position(models) < endOffset) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (version.equals(record.key()) && record.value() != null) {
-                        return;
-                    }
-                }
-            }
-        }
-        throw new IllegalArgumentException("model " + version + " is not on the " + Topics.MODELS + " topic: publish it first");
     }
 
     private static Map<TopicPartition, Long> offsets(Admin admin, OffsetSpec spec)

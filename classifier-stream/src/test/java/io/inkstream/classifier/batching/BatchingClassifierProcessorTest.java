@@ -60,7 +60,7 @@ class BatchingClassifierProcessorTest {
                 PendingImage.serde()).withLoggingDisabled().withCachingDisabled().build(), true);
         buffer.init(taskContext.getStateStoreContext(), buffer);
         taskContext.addStateStore(buffer);
-        BatchingClassifierProcessor processor = new BatchingClassifierProcessor("buffer", "predictions", "dead-letters",
+        BatchingClassifierProcessor processor = new BatchingClassifierProcessor("buffer", "predictions", "shadow-predictions", "dead-letters",
                 new BatchSettings(maxRecords, WAIT), models, new DigitPreprocessor(), metrics, batches, Clock.systemUTC());
         processor.init(taskContext);
         return processor;

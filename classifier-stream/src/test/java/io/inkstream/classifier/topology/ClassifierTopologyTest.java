@@ -9,6 +9,7 @@ import io.inkstream.classifier.models.ModelRegistry;
 import io.inkstream.classifier.models.RegisteredModel;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.prediction.PredictionJson;
+import io.inkstream.contract.role.ModelRoles;
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.image.DigitPreprocessor;
@@ -19,6 +20,7 @@ import io.inkstream.model.artifact.ModelArtifact;
 import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.model.network.DigitClassifier;
 import io.inkstream.mnist.DigitRenderer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
@@ -56,6 +58,8 @@ class ClassifierTopologyTest {
     private TestInputTopic<String, byte[]> models;
     private TestOutputTopic<String, String> predictions;
     private TestOutputTopic<byte[], byte[]> deadLetters;
+    private TestInputTopic<String, byte[]> roles;
+    private TestOutputTopic<String, String> shadowPredictions;
     private SimpleMeterRegistry meters;
 
     @BeforeAll
@@ -81,6 +85,8 @@ class ClassifierTopologyTest {
         models = driver.createInputTopic(Topics.MODELS, new StringSerializer(), new ByteArraySerializer());
         predictions = driver.createOutputTopic(Topics.PREDICTIONS, new StringDeserializer(), new StringDeserializer());
         deadLetters = driver.createOutputTopic(Topics.IMAGES_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        roles = driver.createInputTopic(Topics.MODEL_ROLES, new StringSerializer(), new ByteArraySerializer());
+        shadowPredictions = driver.createOutputTopic(Topics.SHADOW_PREDICTIONS, new StringDeserializer(), new StringDeserializer());
     }
 
     @AfterEach
@@ -241,6 +247,68 @@ class ClassifierTopologyTest {
         driver.advanceWallClockTime(WAIT);
 
         assertThat(predictions()).extracting(Prediction::modelVersion).containsExactly(seed.version());
+    }
+
+    @Test
+    void aShadowModelClassifiesTheSameImagesInTheSameBatchOnItsOwnTopicAndNeverAsTheAnswer() throws Exception {
+        start(BatchSettings.DEFAULT, Optional.empty());
+        models.pipeInput(v2.version(), v2.artifact());
+        models.pipeInput(seed.version(), seed.artifact()); // published again: the latest, so the active one; v2 is known
+        roles.pipeInput(ModelRoles.SHADOW, ModelRoles.value(Optional.of(v2.version())));
+        for (int i = 0; i < 20; i++) {
+            images.pipeInput("img-" + i, digits.images().imageBytes(i));
+        }
+        driver.advanceWallClockTime(WAIT);
+
+        List<Prediction> answers = predictions();
+        List<TestRecord<String, String>> shadows = shadowPredictions.readRecordsToList();
+        assertThat(answers).extracting(Prediction::modelVersion).containsOnly(seed.version()).hasSize(20);
+        assertThat(shadows).hasSize(20);
+        DigitClassifier v2Network = v2.newClassifier();
+        for (int i = 0; i < 20; i++) {
+            Prediction shadow = PredictionJson.read(shadows.get(i).value().getBytes(StandardCharsets.UTF_8));
+            assertThat(shadow.imageId()).isEqualTo(answers.get(i).imageId());
+            assertThat(shadow.modelVersion()).isEqualTo(v2.version());
+            assertThat(shadow.label()).as("the shadow's own answer").isEqualTo(v2Network.classify(
+                    new DigitPreprocessor().preprocess(digits.images().imageBytes(i)).pixels()).label());
+            assertThat(Headers.text(shadows.get(i).headers(), Headers.ACTIVE_MODEL)).contains(seed.version());
+            assertThat(Headers.text(shadows.get(i).headers(), Headers.ACTIVE_LABEL)).contains(Integer.toString(answers.get(i).label()));
+        }
+        assertThat(meters.get("inkstream.classifier.shadow.classified").counter().count()).isEqualTo(20);
+        assertThat(meters.get("inkstream.classifier.batch.size").summary().count()).as("one batch").isEqualTo(1);
+
+        // Records that name no role or no version change nothing; then shadowing stops.
+        roles.pipeInput("active", ModelRoles.value(Optional.of(seed.version())));
+        roles.pipeInput(ModelRoles.SHADOW, "v2 ; rm -rf".getBytes(StandardCharsets.UTF_8));
+        images.pipeInput("still-shadowed", digits.images().imageBytes(0));
+        driver.advanceWallClockTime(WAIT);
+        assertThat(shadowPredictions.readRecordsToList()).extracting(TestRecord::key).containsExactly("still-shadowed");
+        roles.pipeInput(ModelRoles.SHADOW, ModelRoles.value(Optional.empty()));
+        images.pipeInput("not-shadowed", digits.images().imageBytes(0));
+        driver.advanceWallClockTime(WAIT);
+        assertThat(shadowPredictions.isEmpty()).isTrue();
+        assertThat(predictions()).extracting(Prediction::imageId).containsExactly("still-shadowed", "not-shadowed");
+    }
+
+    @Test
+    void aShadowIsClassifiedOnceItsArtifactIsKnownAndNeverWhileItIsTheActiveModel() {
+        start(BatchSettings.DEFAULT, Optional.empty());
+        roles.pipeInput(ModelRoles.SHADOW, ModelRoles.value(Optional.of(v2.version()))); // not published yet
+        images.pipeInput("unknown-shadow", digits.images().imageBytes(0));
+        driver.advanceWallClockTime(WAIT);
+        assertThat(shadowPredictions.isEmpty()).isTrue();
+
+        models.pipeInput(v2.version(), v2.artifact()); // the latest: active, so not its own shadow
+        images.pipeInput("shadow-is-active", digits.images().imageBytes(0));
+        driver.advanceWallClockTime(WAIT);
+        assertThat(shadowPredictions.isEmpty()).isTrue();
+
+        models.pipeInput(seed.version(), seed.artifact());
+        images.pipeInput("shadowed", digits.images().imageBytes(0));
+        driver.advanceWallClockTime(WAIT);
+        assertThat(shadowPredictions.readRecordsToList()).extracting(TestRecord::key).containsExactly("shadowed");
+        assertThat(predictions()).extracting(Prediction::imageId, Prediction::modelVersion).containsExactly(
+                tuple("unknown-shadow", seed.version()), tuple("shadow-is-active", v2.version()), tuple("shadowed", seed.version()));
     }
 
     @Test

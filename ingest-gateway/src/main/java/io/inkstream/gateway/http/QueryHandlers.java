@@ -12,6 +12,7 @@ import io.inkstream.store.ModelLabel;
 import io.inkstream.store.PeopleAccuracy;
 import io.inkstream.store.PredictionPage;
 import io.inkstream.store.PredictionReader;
+import io.inkstream.store.ShadowAccuracy;
 import io.inkstream.store.StoredPrediction;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
@@ -67,7 +68,9 @@ final class QueryHandlers {
     record PredictionPageView(String model, List<PredictionView> predictions, String next, String nextUrl) {
     }
 
-    record ModelsView(String active, boolean pinned, Instant accuracyCountedAt, List<ModelView> models, List<RefusalView> refused) {
+    /** @param shadow the version named as the shadow model (classified beside the active one, never the answer), or null */
+    record ModelsView(String active, boolean pinned, String shadow, Instant accuracyCountedAt, List<ModelView> models,
+                      List<RefusalView> refused) {
     }
 
     /** A publication on the models topic that was refused: its key, its offset, why. */
@@ -77,9 +80,22 @@ final class QueryHandlers {
     /**
      * @param live   on the labels producers sent with their images
      * @param people on the labels people gave through the page and the API, with the model's latest mistakes among them
+     * @param role   {@code active}, {@code shadow} or null
+     * @param asShadow what it did as the shadow model, if it ever ran as one
      */
-    record ModelView(String version, String architecture, Instant createdAt, Double validationAccuracy, boolean active, LiveView live,
-                     PeopleView people) {
+    record ModelView(String version, String architecture, Instant createdAt, Double validationAccuracy, boolean active, String role,
+                     LiveView live, PeopleView people, ShadowView asShadow) {
+    }
+
+    /**
+     * @param agreement share of its answers equal to the active model's on the same image
+     * @param accuracy  on producers' labels, null until it classified a labelled image
+     */
+    record ShadowView(long predictions, long agreed, Double agreement, long labelled, long correct, Double accuracy) {
+        static ShadowView of(ShadowAccuracy a) {
+            return new ShadowView(a.predictions(), a.agreed(), a.predictions() == 0 ? null : a.agreement(), a.labelled(), a.correct(),
+                    a.labelled() == 0 ? null : a.accuracy());
+        }
     }
 
     /** @param accuracy null until a person labelled an image this model classified */
@@ -178,17 +194,23 @@ final class QueryHandlers {
         ctx.json(new PredictionPageView(model.get(), result.predictions().stream().map(PredictionView::of).toList(), next, nextUrl));
     }
 
-    /** {@code GET /api/models}: versions, the active one, validation and live accuracy, and the latest refused publications. */
+    /**
+     * {@code GET /api/models}: versions, the active one and the shadow, validation and live accuracy, a shadow's agreement, and
+     * the latest refused publications.
+     */
     void models(Context ctx) {
         ModelCatalog.Snapshot snapshot = catalog.snapshot();
         List<ModelView> models = snapshot.models().stream()
                 .map(e -> new ModelView(e.version(), e.metadata().map(ModelMetadata::architecture).orElse(null),
                         e.metadata().map(ModelMetadata::createdAt).orElse(null),
                         e.metadata().map(ModelMetadata::validationAccuracy).orElse(null), e.active(),
-                        e.live().map(LiveView::of).orElse(null), e.people().map(PeopleView::of).orElse(null)))
+                        e.active() ? "active" : e.shadow() ? "shadow" : null,
+                        e.live().map(LiveView::of).orElse(null), e.people().map(PeopleView::of).orElse(null),
+                        e.asShadow().map(ShadowView::of).orElse(null)))
                 .toList();
         List<RefusalView> refused = snapshot.refused().stream().map(r -> new RefusalView(r.key(), r.position(), r.reason())).toList();
-        ctx.json(new ModelsView(snapshot.active().orElse(null), snapshot.pinned(), snapshot.accuracyAt().orElse(null), models, refused));
+        ctx.json(new ModelsView(snapshot.active().orElse(null), snapshot.pinned(), snapshot.shadow().orElse(null),
+                snapshot.accuracyAt().orElse(null), models, refused));
     }
 
     private static ImageView view(ImageStatus status) {

@@ -1,5 +1,7 @@
 package io.inkstream.gateway.query;
 
+import io.inkstream.contract.role.InvalidModelRoleException;
+import io.inkstream.contract.role.ModelRoles;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.image.artifact.ArtifactFormat;
@@ -11,9 +13,11 @@ import io.inkstream.ops.DaemonThreads;
 import io.inkstream.store.ModelAccuracy;
 import io.inkstream.store.PeopleAccuracy;
 import io.inkstream.store.PredictionReader;
+import io.inkstream.store.ShadowAccuracy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * compacted models topic (read from the beginning, followed; networks are never loaded here, but
  * every check of an artifact's bytes runs, with the classifier's trusted keys); the active one
  * follows the classifier's rule, the same code ({@link ModelPublications}): the pinned version,
- * else the latest accepted publication. Live accuracy is read from the running counts the sink
+ * else the latest accepted publication; the shadow is what the model-roles topic (followed by the same consumer) names. Live
+ * accuracy is read from the running counts the sink
  * keeps in Cassandra (and, on people's labels, from the rows of the images they labelled), in the background, at most every {@link #ACCURACY_MAX_AGE}, only when someone
  * asks: a request never waits for Cassandra.
  */
@@ -49,17 +54,21 @@ public final class ModelCatalog implements AutoCloseable {
     static final int RECENT_MISTAKES = 10;
     private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
 
-    /** One model: its metadata if its artifact is on the topic, its live record if it classified anything. */
+    /**
+     * One model: its metadata if its artifact is on the topic, its live record if it classified anything, and, if it ever ran as
+     * the shadow, how it did there.
+     */
     public record Entry(String version, Optional<ModelMetadata> metadata, Optional<ModelAccuracy> live, Optional<PeopleAccuracy> people,
-                        boolean active) {
+                        boolean active, boolean shadow, Optional<ShadowAccuracy> asShadow) {
     }
 
     /**
+     * @param shadow     the version named as the shadow model, if any
      * @param accuracyAt when the live figures were counted, if ever
      * @param refused    the latest publications refused, newest first: never listed among the models, never used
      */
-    public record Snapshot(Optional<String> active, boolean pinned, List<Entry> models, Optional<Instant> accuracyAt,
-                           List<ModelPublications.Refusal> refused) {
+    public record Snapshot(Optional<String> active, boolean pinned, Optional<String> shadow, List<Entry> models,
+                           Optional<Instant> accuracyAt, List<ModelPublications.Refusal> refused) {
     }
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -70,6 +79,9 @@ public final class ModelCatalog implements AutoCloseable {
     private final ModelTrust trust;
     private volatile Map<String, ModelAccuracy> accuracy = Map.of();
     private volatile Map<String, PeopleAccuracy> peopleAccuracy = Map.of();
+    private volatile Map<String, ShadowAccuracy> shadowAccuracy = Map.of();
+    /** The shadow role as the model-roles topic last named it. */
+    private volatile Optional<String> shadow = Optional.empty();
     private volatile Optional<Instant> accuracyAt = Optional.empty();
     private final AtomicBoolean counting = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -104,14 +116,19 @@ public final class ModelCatalog implements AutoCloseable {
 
     private void follow() {
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.MODELS, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .toList();
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(Topics.MODELS, Topics.MODEL_ROLES)) {
+                consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-                    offer(record.key(), record.value(), record.offset());
+                    if (Topics.MODEL_ROLES.equals(record.topic())) {
+                        role(record.key(), record.value());
+                    } else {
+                        offer(record.key(), record.value(), record.offset());
+                    }
                 }
             }
         } catch (WakeupException stopping) {
@@ -143,6 +160,19 @@ public final class ModelCatalog implements AutoCloseable {
         }
     }
 
+    /** A record of the model-roles topic: the shadow named, or, for one that names no role or version, a warning (the last stays). */
+    private void role(String key, byte[] value) {
+        try {
+            Optional<String> named = ModelRoles.read(key, value);
+            if (!named.equals(shadow)) {
+                log.info("shadow model named version={}", named.orElse("none"));
+            }
+            shadow = named;
+        } catch (InvalidModelRoleException e) {
+            log.warn("model role ignored key={} reason=\"{}\"", key, e.getMessage());
+        }
+    }
+
     private void refuse(String key, long position, String reason) {
         artifacts.refuse(key, position, reason);
         log.warn("model refused key={} position={} reason=\"{}\"", key, position, reason);
@@ -158,15 +188,20 @@ public final class ModelCatalog implements AutoCloseable {
         Optional<String> active = activeVersion();
         Map<String, ModelAccuracy> live = accuracy;
         Map<String, PeopleAccuracy> people = peopleAccuracy;
+        Map<String, ShadowAccuracy> shadows = shadowAccuracy;
+        Optional<String> shadowNamed = shadow;
         TreeSet<String> versions = new TreeSet<>(artifacts.models().keySet());
         versions.addAll(live.keySet());
         active.ifPresent(versions::add);
+        shadowNamed.ifPresent(versions::add);
         List<Entry> entries = versions.stream()
                 .map(version -> new Entry(version, artifacts.get(version), Optional.ofNullable(live.get(version)),
-                        Optional.ofNullable(people.get(version)), active.map(version::equals).orElse(false)))
+                        Optional.ofNullable(people.get(version)), active.map(version::equals).orElse(false),
+                        shadowNamed.map(version::equals).orElse(false), Optional.ofNullable(shadows.get(version))
+                                .filter(a -> a.predictions() > 0)))
                 .sorted(Comparator.comparing((Entry e) -> e.metadata().map(ModelMetadata::createdAt).orElse(Instant.EPOCH)).reversed())
                 .toList();
-        return new Snapshot(active, pinned.isPresent(), entries, accuracyAt, artifacts.refusals());
+        return new Snapshot(active, pinned.isPresent(), shadowNamed, entries, accuracyAt, artifacts.refusals());
     }
 
     private void refreshAccuracyIfStale() {
@@ -179,12 +214,15 @@ public final class ModelCatalog implements AutoCloseable {
                     versions.addAll(artifacts.models().keySet());
                     Map<String, ModelAccuracy> counted = new ConcurrentHashMap<>();
                     Map<String, PeopleAccuracy> labelled = new ConcurrentHashMap<>();
+                    Map<String, ShadowAccuracy> shadowed = new ConcurrentHashMap<>();
                     for (String version : versions) {
                         counted.put(version, reader.accuracy(version)); // running counts: one small partition per model
                         labelled.put(version, reader.peopleAccuracy(version, RECENT_MISTAKES)); // a row per image people labelled
+                        shadowed.put(version, reader.shadowAccuracy(version)); // running counts too, kept after a promotion
                     }
                     accuracy = Map.copyOf(counted);
                     peopleAccuracy = Map.copyOf(labelled);
+                    shadowAccuracy = Map.copyOf(shadowed);
                     accuracyAt = Optional.of(clock.instant());
                     log.debug("live accuracy counted models={} ms={}", versions.size(), (System.nanoTime() - started) / 1_000_000);
                 } catch (RuntimeException e) {

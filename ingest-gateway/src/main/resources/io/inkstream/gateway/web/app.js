@@ -52,6 +52,19 @@ async function loadImage(img, path) {
   img.src = URL.createObjectURL(await response.blob());
 }
 
+// An answer pushed by the event stream comes when the classifier commits it, a moment before the sink stores the row that
+// keeps what the model saw: until then that is a 404, so it is asked again, a little later each time (about 15 s in all).
+async function loadStoredImage(img, path) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await loadImage(img, path);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+    }
+  }
+}
+
 // ---------- submissions ----------
 
 function newResult(previewUrl, name) {
@@ -100,7 +113,7 @@ function showPrediction(item, image) {
   });
   if (latest.inputUrl) {
     const seen = item.querySelector(".seen");
-    loadImage(seen.querySelector("img"), latest.inputUrl).then(() => seen.classList.remove("hidden"));
+    loadStoredImage(seen.querySelector("img"), latest.inputUrl).then(() => seen.classList.remove("hidden"), () => {});
   }
   const truth = item.querySelector(".truth");
   const known = image.label ? image.label.digit : latest.trueLabel;
@@ -362,23 +375,31 @@ async function refreshModels() {
     rows.innerHTML = "";
     answer.models.forEach((model) => {
       const row = document.createElement("tr");
-      const live = model.live;
-      const liveText = live && live.accuracy !== undefined
+      // A shadow model never answers: its live figures are those of its answers beside the active model's.
+      const shadow = model.asShadow;
+      const answered = model.live && model.live.predictions > 0;
+      const live = answered || !shadow ? model.live
+          : {predictions: shadow.predictions, labelled: shadow.labelled, accuracy: shadow.accuracy};
+      const liveText = live && live.accuracy !== undefined && live.accuracy !== null
           ? percent(live.accuracy) + " of " + live.labelled
           : (live ? live.predictions + " classified" : "–");
       const people = model.people;
       const peopleText = people && people.accuracy !== undefined ? percent(people.accuracy) + " of " + people.labelled : "–";
-      row.innerHTML = '<td class="version"></td><td></td><td></td><td></td>';
+      const agreeText = shadow && shadow.agreement !== undefined && shadow.agreement !== null
+          ? percent(shadow.agreement) + " of " + shadow.predictions : "–";
+      row.innerHTML = '<td class="version"></td><td></td><td></td><td></td><td class="agreement"></td>';
       row.children[0].textContent = model.version;
-      if (model.active) {
+      if (model.role) {
         const badge = document.createElement("span");
-        badge.className = "badge";
-        badge.textContent = "active";
+        badge.className = "badge " + model.role;
+        badge.textContent = model.role;
         row.children[0].appendChild(badge);
       }
+      row.dataset.role = model.role || "";
       row.children[1].textContent = percent(model.validationAccuracy);
       row.children[2].textContent = liveText;
       row.children[3].textContent = peopleText;
+      row.children[4].textContent = agreeText;
       rows.appendChild(row);
       if (model.active) showMistakes(model);
     });
@@ -386,7 +407,7 @@ async function refreshModels() {
       // Anyone may publish to the topic: the key is shown as text, and the row says it was never used.
       const row = document.createElement("tr");
       row.className = "refused";
-      row.innerHTML = '<td class="version"></td><td colspan="3"></td>';
+      row.innerHTML = '<td class="version"></td><td colspan="4"></td>';
       row.children[0].textContent = refusal.key;
       const badge = document.createElement("span");
       badge.className = "badge refused";

@@ -3,6 +3,8 @@ package io.inkstream.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.inkstream.classifier.models.ModelPublisher;
+import io.inkstream.classifier.models.RegisteredModel;
 import io.inkstream.gateway.it.RunningPipeline.Pipeline;
 import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.model.artifact.ShippedModels;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -87,7 +91,7 @@ class GatewayPageBrowserIT {
         assertThat(result.findElements(By.cssSelector(".bars .bar"))).hasSize(10);
         assertThat(result.findElement(By.className("confidence")).getText()).endsWith("% sure");
         // Beside the upload, what the model saw: its 28 x 28 input, loaded from the API.
-        WebElement seen = new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> "no model input shown: " + result.getText())
+        WebElement seen = new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> "no model input shown: " + result.getText())
                 .until(b -> {
                     WebElement figure = result.findElement(By.cssSelector("figure.seen"));
                     return figure.isDisplayed() ? figure.findElement(By.tagName("img")) : null;
@@ -152,6 +156,50 @@ class GatewayPageBrowserIT {
                                 && li.findElement(By.cssSelector("img.seen")).getAttribute("src").startsWith("blob:")
                                 && li.getText().contains("said 1") && li.getText().contains("is 7")));
         screenshot("corrected");
+    }
+
+    /**
+     * An operator names v2 the shadow of the shipped model: an upload is answered by the shipped model alone, and the models
+     * table marks v2 as the shadow with how often it agreed.
+     */
+    @Test
+    void theModelsTableShowsTheShadowModelAndHowOftenItAgrees() throws Exception {
+        RegisteredModel shipped = RegisteredModel.from(ShippedModels.DEFAULT.bytes());
+        String shadow = ModelPublisher.publish(pipeline.kafka().clientProperties(), ShippedModels.V2.bytes());
+        ModelPublisher.publish(pipeline.kafka().clientProperties(), shipped); // published again: active again, v2 known
+        ModelPublisher.nameShadow(pipeline.kafka().clientProperties(), Optional.of(shadow));
+        try {
+            new WebDriverWait(browser, Duration.ofSeconds(30)).withMessage(() -> "the classifier has active "
+                            + pipeline.classifier().models().current().map(RegisteredModel::version) + ", shadow "
+                            + pipeline.classifier().models().shadowVersion())
+                    .until(b -> pipeline.classifier().models().shadowVersion().equals(Optional.of(shadow))
+                            && pipeline.classifier().models().current().map(m -> m.version().equals(shipped.version())).orElse(false));
+            LabelledDigits digits = BundledMnist.validation();
+            browser.get(pipeline.url("/"));
+            browser.findElement(By.id("file-input")).sendKeys(pngOf(digits, firstDigitTheShippedModelReadsRight(digits)).toAbsolutePath().toString());
+            WebElement result = awaitClassified();
+            assertThat(result.getText()).as("answered by the active model").contains(shipped.version()).doesNotContain(shadow);
+
+            // The table is counted at most every 10 s and the page asks every 11 s: opening it again shows the count sooner.
+            WebElement row = new WebDriverWait(browser, Duration.ofSeconds(90)).withMessage(() -> "no shadow row with agreement: "
+                            + browser.findElement(By.id("models")).getText())
+                    .pollingEvery(Duration.ofSeconds(2))
+                    .until(b -> {
+                        b.get(pipeline.url("/"));
+                        try {
+                            return new WebDriverWait(b, Duration.ofSeconds(3)).until(page -> page.findElements(By.cssSelector("#models tr"))
+                                    .stream().filter(tr -> "shadow".equals(tr.getAttribute("data-role"))
+                                            && tr.findElement(By.className("agreement")).getText().contains("% of"))
+                                    .findFirst().orElse(null));
+                        } catch (TimeoutException notYet) {
+                            return null;
+                        }
+                    });
+            assertThat(row.findElement(By.className("version")).getText()).contains(shadow).contains("shadow");
+            screenshot("shadow");
+        } finally {
+            ModelPublisher.nameShadow(pipeline.kafka().clientProperties(), Optional.empty());
+        }
     }
 
     @Test

@@ -8,9 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "classifier", mixinStandardHelpOptions = true,
-        description = {"The classifier on a real broker: per-record model calls vs micro-batched vs pass-through, in images/s.",
+        description = {"The classifier on a real broker: per-record model calls vs micro-batched (alone and with a shadow model) vs",
+                "pass-through, in images/s.",
                 "Starts a private embedded broker unless --bootstrap is given.",
-                "Ends with: classifier-bench batched=... per-record=... passthrough=..."})
+                "Ends with: classifier-bench batched=... per-record=... passthrough=... shadowed=..."})
 public final class ClassifierBenchCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "50000", description = "Images to push through each topology (default: ${DEFAULT-VALUE}).")
     int images;

@@ -14,6 +14,7 @@ import io.inkstream.contract.topic.Topics;
 import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.image.rejection.ImageRejectedException;
 import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.data.DigitImages;
 import io.inkstream.model.network.DigitClassifier;
 import io.inkstream.model.network.DigitPrediction;
@@ -57,8 +58,9 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * The classifier on a real broker, three ways over the same images, each under exactly-once with
  * the same Streams settings: (a) a topology that calls the model once per record, as the
- * well-known examples do; (b) Inkstream's micro-batched topology; (c) a pass-through topology
- * with no model at all, the Kafka I/O ceiling. Throughput is images divided by the time from the
+ * well-known examples do; (b) Inkstream's micro-batched topology, also (b') with a shadow model
+ * classifying every batch a second time; (c) a pass-through topology with no model at all, the
+ * Kafka I/O ceiling. Throughput is images divided by the time from the
  * application running to its committed offsets reaching the end of the input.
  */
 public final class ClassifierBenchmark {
@@ -90,6 +92,7 @@ public final class ClassifierBenchmark {
 
         ClassifierConfig config = ClassifierConfig.defaults(bootstrap).withStateDir(stateDir);
         RegisteredModel model = ClassifierService.shippedModel();
+        RegisteredModel shadow = RegisteredModel.from(ShippedModels.V2.bytes()); // another dense model, beside the shipped one
         measure("warm-up: pass-through", passThrough(), config, client);
         measure("warm-up: micro-batched", batched(model, BatchSettings.Buffer.CHANGELOG), config, client);
         out.println();
@@ -100,10 +103,12 @@ public final class ClassifierBenchmark {
         List<Double> passthroughRounds = new ArrayList<>();
         List<Double> batchedRounds = new ArrayList<>();
         List<Double> unsafeRounds = new ArrayList<>();
+        List<Double> shadowedRounds = new ArrayList<>();
         for (int round = 1; round <= ROUNDS; round++) {
             passthroughRounds.add(measure("pass-through (no model) #" + round, passThrough(), config, client));
             batchedRounds.add(measure("micro-batched (Inkstream) #" + round, batched(model, BatchSettings.Buffer.CHANGELOG), config, client));
             unsafeRounds.add(measure("micro-batched, memory-only #" + round, batched(model, BatchSettings.Buffer.MEMORY_UNSAFE), config, client));
+            shadowedRounds.add(measure("micro-batched + shadow #" + round, shadowed(model, shadow), config, client));
         }
         double perRecord = measure("per-record model calls", perRecord(model), config, client);
         out.println();
@@ -111,11 +116,15 @@ public final class ClassifierBenchmark {
         out.printf(Locale.ROOT, "%-31s %9.0f images/s  (one round)%n", "per-record model calls", perRecord);
         double batched = median("micro-batched (Inkstream)", batchedRounds);
         double unsafe = median("micro-batched, memory-only", unsafeRounds);
+        double shadowed = median("micro-batched + shadow", shadowedRounds);
         out.printf(Locale.ROOT, "%nthe changelogged buffer keeps %.0f%% of the unsafe memory-only buffer's throughput%n", 100 * batched / unsafe);
+        out.printf(Locale.ROOT, "a shadow model (%s beside %s, one more batched call) keeps %.0f%% of the throughput%n", shadow.version(),
+                model.version(), 100 * shadowed / batched);
         out.println();
         out.printf(Locale.ROOT, "batched / per-record   %6.1fx   (goal: at least 20x)%n", batched / perRecord);
         out.printf(Locale.ROOT, "batched / pass-through %6.2f    (goal: at least 0.7)%n", batched / passthrough);
-        String summary = String.format(Locale.ROOT, "classifier-bench batched=%.0f per-record=%.0f passthrough=%.0f", batched, perRecord, passthrough);
+        String summary = String.format(Locale.ROOT, "classifier-bench batched=%.0f per-record=%.0f passthrough=%.0f shadowed=%.0f", batched, perRecord,
+                passthrough, shadowed);
         out.println();
         out.println(summary);
         return summary;
@@ -193,6 +202,15 @@ public final class ClassifierBenchmark {
         return ClassifierTopology.build(new ClassifierTopology.Settings(new BatchSettings(defaults.maxRecords(), defaults.maxWait(), buffer),
                 new ModelRegistry(Optional.empty(), model), new DigitPreprocessor(), new ClassifierMetrics(new SimpleMeterRegistry()),
                 Clock.systemUTC()));
+    }
+
+    /** The micro-batched topology with {@code shadow} named as the shadow model: each batch classified by both. */
+    private static Topology shadowed(RegisteredModel model, RegisteredModel shadow) {
+        ModelRegistry registry = new ModelRegistry(Optional.of(model.version()), model); // pinned: the shadow never becomes active
+        registry.offer(shadow.version(), shadow.artifact());
+        registry.shadow(Optional.of(shadow.version()));
+        return ClassifierTopology.build(new ClassifierTopology.Settings(BatchSettings.DEFAULT, registry, new DigitPreprocessor(),
+                new ClassifierMetrics(new SimpleMeterRegistry()), Clock.systemUTC(), false)); // the bench names the shadow itself
     }
 
     private static Topology passThrough() {

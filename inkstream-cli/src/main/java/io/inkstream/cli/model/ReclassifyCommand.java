@@ -7,7 +7,6 @@ import io.inkstream.cli.ConsoleProgress;
 import io.inkstream.cli.kafka.KafkaOption;
 import io.inkstream.ops.config.Environment;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -37,10 +36,8 @@ public final class ReclassifyCommand implements Callable<Integer> {
             description = "A separate run of the same model, with its own progress (e.g. to start again from another --from).")
     String runName;
 
-    @Option(names = "--data-dir", defaultValue = ".inkstream-data", paramLabel = "DIR",
-            description = {"The local run's data: its model key is trusted besides the project's and " + ClassifierConfig.TRUSTED_KEYS,
-                    "(default: ${DEFAULT-VALUE})."})
-    Path dataDir;
+    @Mixin
+    TrustOption trust;
 
     @Option(names = "--timeout", defaultValue = "1h", paramLabel = "DURATION", description = "Give up when not caught up by then: 30m, 1h or ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -52,7 +49,7 @@ public final class ReclassifyCommand implements Callable<Integer> {
         // The classifier's own settings (batch sizes, ...), on --bootstrap, logged in as --kafka-config and INKSTREAM_KAFKA_CLIENT_* say.
         ClassifierConfig config = ClassifierConfig.fromEnvironment(new Environment(environment))
                 .withKafkaClient(kafka.sharedSettings())
-                .withModelTrust(LocalModelKey.trust(System.getenv(ClassifierConfig.TRUSTED_KEYS), dataDir))
+                .withModelTrust(trust.trust())
                 .withHttpPort(0)
                 .withStateDir(Files.createTempDirectory("inkstream-reclassify-"));
         ReclassifyRun run = new ReclassifyRun(new ReclassifyRun.Settings(config, model, Optional.ofNullable(from), timeout,

@@ -149,6 +149,29 @@ class SecuredPipelineIT {
                         "--timeout", "3m")).isZero();
                 awaitClassified(gateway, ids, v2);
 
+                // A shadow, under the same ACLs: only the operator may name one; the classifier reads the role and writes the
+                // shadow's answers, the sink reads them, the gateway lists the shadow. The shipped model answers, v2 shadows it.
+                assertThatThrownBy(() -> ModelPublisher.nameShadow(kafka.clientProperties("gateway"), Optional.of(v2)))
+                        .hasRootCauseInstanceOf(TopicAuthorizationException.class);
+                ModelPublisher.publish(kafka.clientProperties("operator"), ShippedModels.DEFAULT.bytes());
+                awaitActive(classifier, shipped);
+                assertThat(InkstreamCli.run("shadow", v2, "--bootstrap", kafka.bootstrapServers(), "--kafka-config",
+                        clientConfig(kafka, "operator").toString(), "--data-dir", temp.resolve("no-local-run").toString())).isZero();
+                long shadowDeadline = System.nanoTime() + WITHIN.toNanos();
+                while (!classifier.models().shadowVersion().equals(Optional.of(v2))) {
+                    assertThat(System.nanoTime()).as("the classifier's shadow").isLessThan(shadowDeadline);
+                    Thread.sleep(100);
+                }
+                awaitClassified(gateway, upload(gateway, 30, 31), shipped);
+                String listed;
+                do {
+                    Thread.sleep(500);
+                    listed = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/api/models")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                } while (!listed.contains("\"asShadow\":{\"predictions\":1") && System.nanoTime() < shadowDeadline);
+                assertThat(JSON.readTree(listed).path("shadow").asText()).as(listed).isEqualTo(v2);
+                assertThat(listed).as("the shadow's answer, counted by the sink").contains("\"asShadow\":{\"predictions\":1");
+
                 Properties wrongPassword = kafka.clientProperties("operator");
                 wrongPassword.put("sasl.jaas.config", LocalKafka.jaas("operator", "not-the-password"));
                 assertThatThrownBy(() -> ModelPublisher.publish(wrongPassword, ShippedModels.V2.bytes()))
@@ -158,8 +181,9 @@ class SecuredPipelineIT {
             // The roles: the gateway reads and writes only its Idempotency-Keys, the sink writes but cannot change the schema.
             try (CqlSession asGateway = session(cassandra, "inkstream_gateway", gatewayPassword);
                  CqlSession asSink = session(cassandra, "inkstream_sink", sinkPassword)) {
-                // 21 images by the shipped model, and all 31 by v2 (10 live, the rest replayed).
-                assertThat(asGateway.execute("SELECT count(*) FROM inkstream.predictions_by_image").one().getLong(0)).isEqualTo(52);
+                // 21 + 1 images by the shipped model, and 31 by v2 (10 live, the rest replayed); v2's shadow answer kept apart.
+                assertThat(asGateway.execute("SELECT count(*) FROM inkstream.predictions_by_image").one().getLong(0)).isEqualTo(53);
+                assertThat(asGateway.execute("SELECT count(*) FROM inkstream.shadow_predictions_by_image").one().getLong(0)).isEqualTo(1);
                 assertThatThrownBy(() -> asGateway.execute("INSERT INTO inkstream.schema_version (component, version) VALUES ('x', 1)"))
                         .isInstanceOf(UnauthorizedException.class);
                 // Its one table to write: the Idempotency-Keys every gateway instance shares.

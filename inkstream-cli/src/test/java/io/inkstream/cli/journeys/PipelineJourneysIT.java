@@ -344,6 +344,104 @@ class PipelineJourneysIT {
                 .isGreaterThan(misread.accuracy() + 0.3);
     }
 
+    /**
+     * The shipped model (v3) runs as the shadow of the model people's corrections trained: the operator names it, producers'
+     * images and uploads are answered by the active model alone while the shadow's answers are counted beside them, then the
+     * operator promotes it and it answers.
+     */
+    @Test
+    @Order(7)
+    void anOperatorShadowsTheShippedModelSeesItsAgreementAndPromotesIt() throws Exception {
+        String gateway = "http://127.0.0.1:" + services.gateway().port();
+        String shadow = ShippedModels.DEFAULT.load().version();
+        String active = modelsView(gateway).get("active").asText();
+        assertThat(active).isNotEqualTo(shadow);
+        assertThat(cli("shadow", "v-never-published", "--bootstrap", kafka.bootstrapServers()).exit()).isEqualTo(1);
+        Cli named = cli("shadow", shadow, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString());
+        assertThat(named.exit()).as(named.out()).isZero();
+        JsonNode listed = awaitModels(gateway, m -> shadow.equals(m.path("shadow").asText()), "the shadow named");
+        assertThat(modelNamed(listed, shadow).get("role").asText()).isEqualTo("shadow");
+        awaitClassifier(() -> services.classifier().models().shadowVersion().equals(Optional.of(shadow)), "the classifier's shadow");
+
+        Map<String, Integer> journey = new HashMap<>();
+        Properties props = kafka.clientProperties();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 100; i++) {
+                String id = "shadowed-" + UUID.randomUUID();
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(Headers.LABEL, Headers.utf8(Integer.toString(digits.label(2000 + i))));
+                producer.send(new ProducerRecord<>(Topics.IMAGES, null, id, digits.images().imageBytes(2000 + i), headers));
+                journey.put(id, digits.label(2000 + i));
+            }
+        }
+        List<String> uploaded = new ImageUploader(gateway).upload(List.of(new ImageUploader.Image("upload.mnist",
+                digits.images().imageBytes(2100), OptionalInt.of(digits.label(2100)))));
+        journey.put(uploaded.get(0), digits.label(2100));
+        Map<String, StoredPrediction> answers = awaitRows(journey.keySet(), 1);
+        assertThat(answers).hasSize(journey.size());
+        assertThat(answers.values()).as("the shadow never answers").allSatisfy(p -> assertThat(p.modelVersion()).isEqualTo(active));
+
+        JsonNode counted = modelNamed(awaitModels(gateway, m -> modelNamed(m, shadow).path("asShadow").path("predictions").asLong() >= 101,
+                "the shadow's answers counted"), shadow).get("asShadow");
+        assertThat(counted.get("accuracy").asDouble()).as("v3 on producers' labels").isGreaterThanOrEqualTo(0.95);
+        assertThat(counted.get("agreement").asDouble()).isBetween(0.5, 1.0);
+        assertThat(counted.get("agreed").asLong()).isLessThanOrEqualTo(counted.get("predictions").asLong());
+
+        Cli promoted = cli("promote", shadow, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString());
+        assertThat(promoted.exit()).as(promoted.out()).isZero();
+        assertThat(promoted.out()).contains("promoted " + shadow, "no longer the shadow");
+        JsonNode after = awaitModels(gateway, m -> shadow.equals(m.path("active").asText()) && m.path("shadow").isMissingNode(),
+                "the shadow promoted");
+        assertThat(modelNamed(after, shadow).get("role").asText()).isEqualTo("active");
+        awaitClassifier(() -> services.classifier().models().current().map(m -> m.version().equals(shadow)).orElse(false),
+                "the classifier's active model");
+        List<String> next = new ImageUploader(gateway).upload(List.of(new ImageUploader.Image("after.mnist", digits.images().imageBytes(2101),
+                OptionalInt.of(digits.label(2101)))));
+        assertThat(awaitRows(next, 1).get(next.get(0)).modelVersion()).as("answered by the promoted model").isEqualTo(shadow);
+    }
+
+    private static void awaitClassifier(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + ROWS_WITHIN.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + ROWS_WITHIN + ": " + what + "; the classifier has active "
+                        + services.classifier().models().current().map(m -> m.version()).orElse("none") + ", shadow "
+                        + services.classifier().models().shadowVersion().orElse("none"));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static JsonNode modelsView(String gateway) throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway + "/api/models")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(answer.body());
+    }
+
+    private static JsonNode modelNamed(JsonNode models, String version) {
+        for (JsonNode model : models.get("models")) {
+            if (model.get("version").asText().equals(version)) {
+                return model;
+            }
+        }
+        return new ObjectMapper().createObjectNode();
+    }
+
+    /** Asks /api/models until {@code done} holds (its figures are counted at most every 10 s); fails with the last answer. */
+    private static JsonNode awaitModels(String gateway, java.util.function.Predicate<JsonNode> done, String what) throws Exception {
+        long deadline = System.nanoTime() + ROWS_WITHIN.toNanos();
+        JsonNode seen = modelsView(gateway);
+        while (!done.test(seen)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + ROWS_WITHIN + ": " + what + "; /api/models said " + seen);
+            }
+            Thread.sleep(1000);
+            seen = modelsView(gateway);
+        }
+        return seen;
+    }
+
     private static PeopleAccuracy awaitPeople(PredictionReader reader, String model, int labelled) throws InterruptedException {
         long deadline = System.nanoTime() + ROWS_WITHIN.toNanos();
         PeopleAccuracy seen = reader.peopleAccuracy(model, 0);

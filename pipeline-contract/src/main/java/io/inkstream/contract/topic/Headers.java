@@ -7,7 +7,7 @@ import java.util.OptionalInt;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-/** Header names on the images topic, its dead-letter topic and the predictions topic. All are optional for producers. */
+/** Header names on the images topic, its dead-letter topic and the predictions topics. All are optional for producers. */
 public final class Headers {
     public static final String CONTENT_TYPE = "content-type";
     /** Who sent the image: {@code gateway}, {@code producer}, a client name. */
@@ -33,6 +33,11 @@ public final class Headers {
      */
     public static final String MODEL_INPUT = "model-input";
     public static final int MODEL_INPUT_BYTES = 28 * 28;
+
+    /** Shadow predictions: the version of the active model that classified the same image in the same batch. */
+    public static final String ACTIVE_MODEL = "active-model";
+    /** Shadow predictions: the active model's digit for the image, so that agreement is counted without a lookup. */
+    public static final String ACTIVE_LABEL = "active-label";
 
     private Headers() {
     }
@@ -105,6 +110,14 @@ public final class Headers {
         Header header = headers.lastHeader(MODEL_INPUT);
         return header == null || header.value() == null || header.value().length != MODEL_INPUT_BYTES ? Optional.empty()
                 : Optional.of(header.value());
+    }
+
+    /** A shadow prediction's headers: which model was active for the image and what it said. */
+    public static RecordHeaders shadow(String activeModel, int activeLabel) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ACTIVE_MODEL, utf8(activeModel));
+        headers.add(ACTIVE_LABEL, utf8(Integer.toString(activeLabel)));
+        return headers;
     }
 
     public static byte[] utf8(String value) {

@@ -12,9 +12,10 @@ import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * What each principal of the pipeline may do on a secured cluster, and nothing more: the gateway
- * writes images and corrections and reads models and predictions; the classifier reads images and models and writes predictions
- * and dead letters, under its application id; the sink reads predictions, corrections and dead letters; the
- * operator alone writes {@code models} (and replays with {@code reclassify}). A stolen gateway,
+ * writes images and corrections and reads models, model roles and predictions; the classifier reads images, models and model
+ * roles and writes predictions (shadow ones too) and dead letters, under its application id; the sink reads predictions, shadow
+ * predictions, corrections and dead letters; the
+ * operator alone writes {@code models} and {@code model-roles} (and replays with {@code reclassify}). A stolen gateway,
  * classifier or sink credential can then not publish a model. Every principal may describe the
  * pipeline's topics, so that each service sees they exist at start.
  *
@@ -32,7 +33,7 @@ public record PipelineAcls(String gateway, String classifier, String sink, Strin
     /** The prefix of the transactional id of every gateway instance's producer for taken-over Idempotency-Keys. */
     public static final String GATEWAY_TRANSACTIONAL_PREFIX = "inkstream-gateway-";
     private static final List<String> ALL_TOPICS = List.of(Topics.IMAGES, Topics.PREDICTIONS, Topics.MODELS, Topics.CORRECTIONS,
-            Topics.IMAGES_DLQ, Topics.PREDICTIONS_DLQ);
+            Topics.IMAGES_DLQ, Topics.PREDICTIONS_DLQ, Topics.SHADOW_PREDICTIONS, Topics.MODEL_ROLES);
 
     public static PipelineAcls defaults() {
         return new PipelineAcls("User:gateway", "User:classifier", "User:sink", "User:operator", "inkstream-classifier", "inkstream-sink");
@@ -49,6 +50,7 @@ public record PipelineAcls(String gateway, String classifier, String sink, Strin
 
         allow(acls, gateway, ResourceType.TOPIC, Topics.IMAGES, PatternType.LITERAL, AclOperation.WRITE);
         allow(acls, gateway, ResourceType.TOPIC, Topics.MODELS, PatternType.LITERAL, AclOperation.READ);
+        allow(acls, gateway, ResourceType.TOPIC, Topics.MODEL_ROLES, PatternType.LITERAL, AclOperation.READ);
         allow(acls, gateway, ResourceType.TOPIC, Topics.CORRECTIONS, PatternType.LITERAL, AclOperation.WRITE);
         // Its event streams follow the predictions topic (every instance all of it, no group).
         allow(acls, gateway, ResourceType.TOPIC, Topics.PREDICTIONS, PatternType.LITERAL, AclOperation.READ);
@@ -62,6 +64,7 @@ public record PipelineAcls(String gateway, String classifier, String sink, Strin
 
         allow(acls, sink, ResourceType.TOPIC, Topics.PREDICTIONS, PatternType.LITERAL, AclOperation.READ);
         allow(acls, sink, ResourceType.TOPIC, Topics.IMAGES_DLQ, PatternType.LITERAL, AclOperation.READ);
+        allow(acls, sink, ResourceType.TOPIC, Topics.SHADOW_PREDICTIONS, PatternType.LITERAL, AclOperation.READ);
         // Every sink instance reads all of corrections itself (no group): it labels the predictions it writes with them.
         allow(acls, sink, ResourceType.TOPIC, Topics.CORRECTIONS, PatternType.LITERAL, AclOperation.READ);
         allow(acls, sink, ResourceType.TOPIC, Topics.PREDICTIONS_DLQ, PatternType.LITERAL, AclOperation.WRITE);
@@ -69,6 +72,8 @@ public record PipelineAcls(String gateway, String classifier, String sink, Strin
         allow(acls, sink, ResourceType.GROUP, sinkGroup, PatternType.LITERAL, AclOperation.DESCRIBE);
 
         allow(acls, operator, ResourceType.TOPIC, Topics.MODELS, PatternType.LITERAL, AclOperation.WRITE);
+        // shadow names the candidate; promote publishes its artifact again (read as reclassify reads models).
+        allow(acls, operator, ResourceType.TOPIC, Topics.MODEL_ROLES, PatternType.LITERAL, AclOperation.WRITE);
         allow(acls, operator, ResourceType.TOPIC, Topics.IMAGES, PatternType.LITERAL, AclOperation.WRITE);
         streamsApplication(acls, operator, RECLASSIFY_PREFIX);
         // reclassify's summary reads the predictions back: its agreement with the model before it.
@@ -82,7 +87,9 @@ public record PipelineAcls(String gateway, String classifier, String sink, Strin
     private static void streamsApplication(List<AclBinding> acls, String principal, String prefix) {
         allow(acls, principal, ResourceType.TOPIC, Topics.IMAGES, PatternType.LITERAL, AclOperation.READ);
         allow(acls, principal, ResourceType.TOPIC, Topics.MODELS, PatternType.LITERAL, AclOperation.READ);
+        allow(acls, principal, ResourceType.TOPIC, Topics.MODEL_ROLES, PatternType.LITERAL, AclOperation.READ);
         allow(acls, principal, ResourceType.TOPIC, Topics.PREDICTIONS, PatternType.LITERAL, AclOperation.WRITE);
+        allow(acls, principal, ResourceType.TOPIC, Topics.SHADOW_PREDICTIONS, PatternType.LITERAL, AclOperation.WRITE);
         allow(acls, principal, ResourceType.TOPIC, Topics.IMAGES_DLQ, PatternType.LITERAL, AclOperation.WRITE);
         // Its consumer group, its transactional ids and its internal (changelog) topics all start with its application id.
         allow(acls, principal, ResourceType.GROUP, prefix, PatternType.PREFIXED, AclOperation.ALL);

@@ -81,8 +81,11 @@ public final class PipelineTopics {
         topics.add(topic(Topics.IMAGES, partitions, replication, Map.of("retention.ms", "-1", "retention.bytes", "-1",
                 "max.message.bytes", imageMax)));
         topics.add(topic(Topics.PREDICTIONS, partitions, replication, Map.of()));
+        topics.add(topic(Topics.SHADOW_PREDICTIONS, partitions, replication, Map.of()));
         topics.add(topic(Topics.MODELS, 1, replication, Map.of("cleanup.policy", "compact",
                 "max.message.bytes", Integer.toString(MODEL_MAX_BYTES))));
+        // Compacted: a role's latest record is the one in force; one partition, so that every reader sees them in order.
+        topics.add(topic(Topics.MODEL_ROLES, 1, replication, Map.of("cleanup.policy", "compact")));
         // Compacted: an image's latest correction is all that counts, and the topic stays as small as the corrected images.
         topics.add(topic(Topics.CORRECTIONS, partitions, replication, Map.of("cleanup.policy", "compact")));
         topics.add(topic(Topics.IMAGES_DLQ, partitions, replication, Map.of("max.message.bytes", imageMax)));

@@ -1,0 +1,30 @@
+package io.inkstream.cli.model;
+
+import io.inkstream.classifier.models.ModelPublisher;
+import io.inkstream.classifier.models.RegisteredModel;
+import io.inkstream.contract.role.ModelRoles;
+import io.inkstream.contract.topic.Topics;
+import io.inkstream.image.artifact.ModelArtifactException;
+import io.inkstream.image.artifact.ModelTrust;
+import java.util.Properties;
+
+/** A model on the models topic, found by version and checked as the classifiers check it: what shadow and promote act on. */
+final class PublishedModel {
+    private PublishedModel() {
+    }
+
+    /**
+     * The artifact last published under {@code version}, validated with {@code trust} (the classifiers'); a clear error if it
+     * is not there or the classifiers would refuse it.
+     */
+    static RegisteredModel find(Properties client, String version, ModelTrust trust) {
+        ModelRoles.checked(version);
+        byte[] artifact = ModelPublisher.published(client, version).orElseThrow(() -> new IllegalArgumentException("model " + version
+                + " is not on the " + Topics.MODELS + " topic: publish it first (inkstream publish-model)"));
+        try {
+            return RegisteredModel.from(artifact, trust);
+        } catch (ModelArtifactException e) {
+            throw new IllegalArgumentException("model " + version + " on the " + Topics.MODELS + " topic would be refused: " + e.getMessage(), e);
+        }
+    }
+}
