@@ -107,6 +107,9 @@ final class CorrectionReader implements Runnable {
             // stop() while polling
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // Not authorized to read corrections, the topic deleted: the predictions are still written; health says DOWN.
+            log.error("corrections reader failed, people's labels are not applied until the sink restarts reason=\"{}\"", e.toString(), e);
         } finally {
             caughtUp.countDown(); // nobody waits for a reader that has stopped
             consumer.close(Duration.ofSeconds(5));
