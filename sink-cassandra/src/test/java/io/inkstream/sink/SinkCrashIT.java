@@ -28,7 +28,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedInfrastructure.class)
 class SinkCrashIT {
     private static final int PREDICTIONS = 10_000;
-    /** Rows written when each kill lands: mid-run, with batches in flight (200 polled at a time, 16 writes in flight). */
+    /**
+     * Rows written when each kill lands: mid-run, with batches in flight (1,000 polled at a time, 16 writes in flight). A kill
+     * sees a loss in the negative control only when it lands while a polled batch is being written, not during the poll and
+     * the commit: with 200 a poll, a loaded CI run once had all three kills land between batches, so a batch's writes now last
+     * five times as long against the same poll and commit.
+     */
     private static final List<Integer> KILL_AT = List.of(2000, 4000, 6000);
 
     /** What the kills left: rows when the last one landed, rows once the last sink consumed everything. */
@@ -61,8 +66,8 @@ class SinkCrashIT {
                 SinkConfig.GROUP_ID, group,
                 SinkConfig.HTTP_PORT, "0",
                 SinkConfig.COMMIT, commit.name(),
-                // Small batches and few writes in flight, so that a kill lands mid-run.
-                SinkConfig.MAX_POLL_RECORDS, "200",
+                // Batches of 1,000 written 16 at a time: a kill lands mid-run, and mostly while a batch is being written.
+                SinkConfig.MAX_POLL_RECORDS, "1000",
                 SinkConfig.MAX_IN_FLIGHT, "16",
                 // Each restart is the killed member again (static membership): it takes the partitions back at once,
                 // where a new member would wait for the killed one's session to expire.
