@@ -5,6 +5,7 @@ import io.inkstream.contract.role.ModelRoles;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.image.artifact.ModelArtifactException;
+import io.inkstream.image.artifact.ModelTrust;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -85,29 +87,45 @@ public final class ModelPublisher {
         }
     }
 
-    /** The latest value under {@code key} of a one-partition compacted topic, read to its end with an assigned consumer. */
+    /** The latest value under {@code key} of a one-partition compacted topic; empty if none (or a tombstone last). */
     private static Optional<byte[]> latest(Properties clientProperties, String topic, String key) {
+        byte[][] latest = new byte[1][];
+        readToEnd(clientProperties, topic, record -> {
+            if (key.equals(record.key())) {
+                latest[0] = record.value(); // a tombstone after a record takes it back
+            }
+        });
+        return Optional.ofNullable(latest[0]);
+    }
+
+    /**
+     * The model the classifiers use now, by their rule and with {@code trust}: every publication on the models topic offered to
+     * a {@link ModelRegistry} with its offset, as the classifier's global thread offers them; the shipped model if none is
+     * accepted. A classifier pinned to a version ({@code INKSTREAM_CLASSIFIER_MODEL}) uses that one instead.
+     */
+    public static String activeVersion(Properties clientProperties, RegisteredModel shipped, ModelTrust trust) {
+        ModelRegistry registry = new ModelRegistry(Optional.empty(), shipped, trust);
+        readToEnd(clientProperties, Topics.MODELS, record -> registry.offer(record.key(), record.value(), record.offset()));
+        return registry.current().orElse(shipped).version();
+    }
+
+    /** Every record of a one-partition topic up to its end now, read by an assigned consumer (no group, nothing committed). */
+    private static void readToEnd(Properties clientProperties, String topic, Consumer<ConsumerRecord<String, byte[]>> each) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PipelineTopics.MODEL_MAX_BYTES);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned, no group: nothing to commit, no group ACL needed
-        byte[] latest = null;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
             while (consumer.position(partition, Duration.ofSeconds(30)) < end) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (key.equals(record.key())) {
-                        latest = record.value(); // a tombstone after a record takes it back
-                    }
-                }
+                consumer.poll(Duration.ofMillis(500)).forEach(each);
             }
         }
-        return Optional.ofNullable(latest);
     }
 
     /**

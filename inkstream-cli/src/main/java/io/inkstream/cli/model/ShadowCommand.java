@@ -1,5 +1,6 @@
 package io.inkstream.cli.model;
 
+import io.inkstream.classifier.ClassifierService;
 import io.inkstream.classifier.models.ModelPublisher;
 import io.inkstream.classifier.models.RegisteredModel;
 import io.inkstream.cli.kafka.KafkaOption;
@@ -42,6 +43,11 @@ public final class ShadowCommand implements Callable<Integer> {
         }
         RegisteredModel model = PublishedModel.find(kafka.clientProperties(), target.version, trust.trust());
         ModelPublisher.nameShadow(kafka.clientProperties(), Optional.of(model.version()));
+        if (model.version().equals(ModelPublisher.activeVersion(kafka.clientProperties(), ClassifierService.shippedModel(), trust.trust()))) {
+            // Named all the same: it runs as the shadow as soon as another model is active (publish or promote one).
+            System.out.println("note: " + model.version() + " is the active model now; the classifiers run no shadow while the"
+                    + " shadow is the active model (publish or promote another one first)");
+        }
         System.out.println("shadow " + model.version() + " (" + model.metadata().architecture() + ") on " + kafka.bootstrap()
                 + ": classified beside the active model from each classifier's next batch; see /api/models");
         return 0;

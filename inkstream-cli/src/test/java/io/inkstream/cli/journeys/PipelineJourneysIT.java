@@ -357,6 +357,8 @@ class PipelineJourneysIT {
         String active = modelsView(gateway).get("active").asText();
         assertThat(active).isNotEqualTo(shadow);
         assertThat(cli("shadow", "v-never-published", "--bootstrap", kafka.bootstrapServers()).exit()).isEqualTo(1);
+        Cli ofActive = cli("shadow", active, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString());
+        assertThat(ofActive.out()).as("naming the active model says it will not run").contains("note: " + active + " is the active model");
         Cli named = cli("shadow", shadow, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString());
         assertThat(named.exit()).as(named.out()).isZero();
         JsonNode listed = awaitModels(gateway, m -> shadow.equals(m.path("shadow").asText()), "the shadow named");
