@@ -23,7 +23,6 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -304,9 +303,8 @@ final class PredictionSink implements Runnable {
                 writes.add(writer.write(item.failure()));
             } else if (shadow(item)) {
                 org.apache.kafka.common.header.Headers headers = item.record().headers();
-                writes.add(writer.writeShadow(item.prediction(), Headers.text(headers, Headers.ACTIVE_MODEL).orElse(null),
-                        Headers.text(headers, Headers.ACTIVE_LABEL).map(Headers::label).filter(OptionalInt::isPresent)
-                                .map(OptionalInt::getAsInt).orElse(null)));
+                writes.add(writer.writeShadow(item.prediction(), Headers.activeModel(headers).orElse(null),
+                        Headers.activeLabel(headers).orElse(null)));
             } else {
                 writes.add(predictionWrites.next());
             }

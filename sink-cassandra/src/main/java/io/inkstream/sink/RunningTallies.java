@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.BiFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,8 +58,7 @@ final class RunningTallies<T> {
     /** A shadow model's agreement and accuracy: the shadow predictions topic, each record with the active model's answer. */
     static RunningTallies<ShadowTally> ofShadows(BiFunction<String, Integer, ShadowTally> stored) {
         return new RunningTallies<>(Topics.SHADOW_PREDICTIONS, stored, (before, offset, item) -> before.count(offset, item.prediction(),
-                Headers.text(item.record().headers(), Headers.ACTIVE_LABEL).map(Headers::label)
-                        .filter(OptionalInt::isPresent).map(OptionalInt::getAsInt).orElse(null)));
+                Headers.activeLabel(item.record().headers()).orElse(null)));
     }
 
     /**

@@ -42,15 +42,20 @@ public final class ModelRoles {
             throw new InvalidModelRoleException(value.length + " bytes; a model version has at most " + MAX_VERSION_LENGTH);
         }
         String version = new String(value, StandardCharsets.US_ASCII);
-        if (!VERSION.matcher(version).matches()) {
+        if (!isVersion(version)) {
             throw new InvalidModelRoleException("'" + abbreviate(version) + "' is not a model version (letters, digits, '.', '_', '-')");
         }
         return Optional.of(version);
     }
 
+    /** Whether {@code text} can be a model version: what a record may name. */
+    public static boolean isVersion(String text) {
+        return text != null && VERSION.matcher(text).matches();
+    }
+
     /** {@code version} if it can name a model, else an {@link IllegalArgumentException} saying why. */
     public static String checked(String version) {
-        if (version == null || !VERSION.matcher(version).matches()) {
+        if (!isVersion(version)) {
             throw new IllegalArgumentException("'" + version + "' is not a model version (1-" + MAX_VERSION_LENGTH
                     + " letters, digits, '.', '_', '-')");
         }

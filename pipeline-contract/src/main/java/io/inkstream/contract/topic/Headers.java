@@ -1,5 +1,6 @@
 package io.inkstream.contract.topic;
 
+import io.inkstream.contract.role.ModelRoles;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -118,6 +119,25 @@ public final class Headers {
         headers.add(ACTIVE_MODEL, utf8(activeModel));
         headers.add(ACTIVE_LABEL, utf8(Integer.toString(activeLabel)));
         return headers;
+    }
+
+    /** A shadow prediction's {@link #ACTIVE_MODEL}, if it is there and can be a model version (at most 128 characters). */
+    public static Optional<String> activeModel(org.apache.kafka.common.header.Headers headers) {
+        Header header = headers.lastHeader(ACTIVE_MODEL);
+        if (header == null || header.value() == null || header.value().length > ModelRoles.MAX_VERSION_LENGTH) {
+            return Optional.empty();
+        }
+        return Optional.of(new String(header.value(), StandardCharsets.US_ASCII)).filter(ModelRoles::isVersion);
+    }
+
+    /** A shadow prediction's {@link #ACTIVE_LABEL}, if it is there and a digit 0-9 ({@link #label(String)}). */
+    public static Optional<Integer> activeLabel(org.apache.kafka.common.header.Headers headers) {
+        Header header = headers.lastHeader(ACTIVE_LABEL);
+        if (header == null || header.value() == null || header.value().length > 16) {
+            return Optional.empty();
+        }
+        OptionalInt digit = label(new String(header.value(), StandardCharsets.UTF_8));
+        return digit.isPresent() ? Optional.of(digit.getAsInt()) : Optional.empty();
     }
 
     public static byte[] utf8(String value) {

@@ -27,6 +27,22 @@ class HeadersTest {
     }
 
     @Test
+    void aShadowPredictionsHeadersRoundTripAndAnythingElseIsNone() {
+        RecordHeaders shadow = Headers.shadow("v3-3e4d1ee016f4", 7);
+        assertThat(Headers.activeModel(shadow)).contains("v3-3e4d1ee016f4");
+        assertThat(Headers.activeLabel(shadow)).contains(7);
+
+        RecordHeaders forged = new RecordHeaders();
+        forged.add(Headers.ACTIVE_MODEL, new byte[1 << 20]); // a megabyte where a version goes
+        forged.add(Headers.ACTIVE_LABEL, "12".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(Headers.activeModel(forged)).isEmpty();
+        assertThat(Headers.activeLabel(forged)).isEmpty();
+        forged.add(Headers.ACTIVE_MODEL, "v3 ; drop".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(Headers.activeModel(forged)).isEmpty();
+        assertThat(Headers.activeModel(new RecordHeaders())).isEmpty();
+    }
+
+    @Test
     void aDeadLetterKeepsTheOriginalHeadersAndSaysWhereAndWhyWithinBounds() {
         RecordHeaders original = new RecordHeaders();
         original.add(Headers.LABEL, Headers.utf8("7"));
