@@ -4,6 +4,7 @@ import io.inkstream.image.artifact.ModelArtifactException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 
 /**
  * The models shipped in this jar, each trained on the 50,000 training digits with the command in
@@ -23,6 +24,16 @@ public enum ShippedModels {
 
     ShippedModels(String resource) {
         this.resource = resource;
+    }
+
+    /** A shipped model by its name as people type it ({@code seed}, {@code v2}, {@code v3}, {@code default}), any case. */
+    public static Optional<ShippedModels> named(String name) {
+        for (ShippedModels model : values()) {
+            if (model.name().equalsIgnoreCase(name.strip())) {
+                return Optional.of(model);
+            }
+        }
+        return Optional.empty();
     }
 
     public byte[] bytes() {

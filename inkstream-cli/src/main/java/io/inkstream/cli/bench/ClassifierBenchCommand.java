@@ -1,17 +1,21 @@
 package io.inkstream.cli.bench;
 
+import io.inkstream.classifier.models.RegisteredModel;
+import io.inkstream.cli.model.ModelOption;
 import io.inkstream.infra.kafka.LocalKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "classifier", mixinStandardHelpOptions = true,
         description = {"The classifier on a real broker: per-record model calls vs micro-batched (alone and with a shadow model) vs",
                 "pass-through, in images/s.",
                 "Starts a private embedded broker unless --bootstrap is given.",
-                "Ends with: classifier-bench batched=... per-record=... passthrough=... shadowed=..."})
+                "Also prints what the model call alone costs an image, and so the most the ratios can be with that model.",
+                "Ends with: classifier-bench batched=... per-record=... passthrough=... shadowed=... model_us=..."})
 public final class ClassifierBenchCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "50000", description = "Images to push through each topology (default: ${DEFAULT-VALUE}).")
     int images;
@@ -20,15 +24,19 @@ public final class ClassifierBenchCommand implements Callable<Integer> {
             description = "Use this Kafka cluster instead of a private embedded broker. It must not carry other traffic on the images topic.")
     String bootstrap;
 
+    @Mixin
+    ModelOption model;
+
     @Override
     public Integer call() throws Exception {
+        RegisteredModel measured = RegisteredModel.from(model.bytes());
         Path state = Files.createTempDirectory("inkstream-bench-");
         if (bootstrap != null) {
-            new ClassifierBenchmark(bootstrap, images, state, System.out).run();
+            new ClassifierBenchmark(bootstrap, measured, images, state, System.out).run();
             return 0;
         }
         try (LocalKafka kafka = LocalKafka.start()) {
-            new ClassifierBenchmark(kafka.bootstrapServers(), images, state, System.out).run();
+            new ClassifierBenchmark(kafka.bootstrapServers(), measured, images, state, System.out).run();
         }
         return 0;
     }

@@ -75,6 +75,21 @@ class EvaluateCommandTest {
         assertThat(evaluate("--test", file.toString(), file.toString()).exitCode()).isNotZero();
     }
 
+    @Test
+    void aShippedModelIsNamedAsWellAsGivenByFile() throws Exception {
+        for (String name : new String[] {"seed", "V2"}) {
+            Run run = evaluate("--real-world", "--count", "1", "--model", name);
+            assertThat(run.exitCode()).as(run.out()).isZero();
+            String version = ShippedModels.named(name).orElseThrow().load().version();
+            assertThat(run.out().strip()).as(name).containsPattern("real-world model=" + version + " accuracy=");
+        }
+        // A path is read as a file whatever its name (v2's bytes in a file called v3); one that is neither is refused, not defaulted.
+        Path v2File = Files.write(temp.resolve("v3"), ShippedModels.V2.bytes());
+        assertThat(evaluate("--real-world", "--count", "1", "--model", v2File.toString()).out())
+                .contains("real-world model=" + ShippedModels.V2.load().version());
+        assertThat(evaluate("--real-world", "--count", "1", "--model", "v9").exitCode()).isNotZero();
+    }
+
     private Path seedModel() throws Exception {
         Path file = temp.resolve("seed.zip");
         if (!Files.exists(file)) {

@@ -27,6 +27,34 @@ class HeadersTest {
     }
 
     @Test
+    void aModelInputIsEachValueScaledTo255RoundedAndClamped() {
+        float[] pixels = new float[Headers.MODEL_INPUT_BYTES];
+        for (int value = 0; value < 256; value++) {
+            pixels[value] = value / 255f; // what a raw MNIST byte becomes: it comes back as it was
+        }
+        pixels[256] = Float.NaN;
+        pixels[257] = -0.5f;
+        pixels[258] = 7f;
+        pixels[259] = Float.POSITIVE_INFINITY;
+        pixels[260] = 0.5f / 255f; // a half rounds up
+        pixels[261] = 0.49f / 255f;
+        byte[] bytes = Headers.modelInput(pixels);
+        for (int value = 0; value < 256; value++) {
+            assertThat(bytes[value] & 0xff).isEqualTo(value);
+        }
+        assertThat(new int[] {bytes[256], bytes[257], bytes[258] & 0xff, bytes[259] & 0xff, bytes[260], bytes[261]})
+                .containsExactly(0, 0, 255, 255, 1, 0);
+        java.util.Random random = new java.util.Random(13);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextFloat();
+        }
+        bytes = Headers.modelInput(pixels);
+        for (int i = 0; i < pixels.length; i++) {
+            assertThat(bytes[i] & 0xff).as("pixel %d = %s", i, pixels[i]).isEqualTo(Math.round(pixels[i] * 255f));
+        }
+    }
+
+    @Test
     void aShadowPredictionsHeadersRoundTripAndAnythingElseIsNone() {
         RecordHeaders shadow = Headers.shadow("v3-3e4d1ee016f4", 7);
         assertThat(Headers.activeModel(shadow)).contains("v3-3e4d1ee016f4");
