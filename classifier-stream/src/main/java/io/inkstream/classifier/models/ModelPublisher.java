@@ -98,15 +98,26 @@ public final class ModelPublisher {
         return Optional.ofNullable(latest[0]);
     }
 
+    /** A version's latest artifact on the models topic, if any, and the version the classifiers use now: from one read. */
+    public record Lookup(Optional<byte[]> artifact, String activeVersion) {
+    }
+
     /**
-     * The model the classifiers use now, by their rule and with {@code trust}: every publication on the models topic offered to
-     * a {@link ModelRegistry} with its offset, as the classifier's global thread offers them; the shipped model if none is
-     * accepted. A classifier pinned to a version ({@code INKSTREAM_CLASSIFIER_MODEL}) uses that one instead.
+     * One read of the models topic for what an operator's command needs: the artifact last published under {@code version}
+     * (as {@link #published}, not validated here) and the model the classifiers use now, by their rule and with {@code trust}:
+     * every publication offered to a {@link ModelRegistry} with its offset, as the classifier's global thread offers them; the
+     * shipped model if none is accepted. A classifier pinned to a version ({@code INKSTREAM_CLASSIFIER_MODEL}) uses that one instead.
      */
-    public static String activeVersion(Properties clientProperties, RegisteredModel shipped, ModelTrust trust) {
+    public static Lookup lookup(Properties clientProperties, String version, RegisteredModel shipped, ModelTrust trust) {
         ModelRegistry registry = new ModelRegistry(Optional.empty(), shipped, trust);
-        readToEnd(clientProperties, Topics.MODELS, record -> registry.offer(record.key(), record.value(), record.offset()));
-        return registry.current().orElse(shipped).version();
+        byte[][] latest = new byte[1][];
+        readToEnd(clientProperties, Topics.MODELS, record -> {
+            registry.offer(record.key(), record.value(), record.offset());
+            if (version.equals(record.key())) {
+                latest[0] = record.value(); // a tombstone after a record takes it back
+            }
+        });
+        return new Lookup(Optional.ofNullable(latest[0]), registry.current().orElse(shipped).version());
     }
 
     /** Every record of a one-partition topic up to its end now, read by an assigned consumer (no group, nothing committed). */

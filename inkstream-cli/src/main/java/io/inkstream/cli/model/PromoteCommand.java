@@ -26,7 +26,8 @@ public final class PromoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RegisteredModel model = PublishedModel.find(kafka.clientProperties(), version, trust.trust());
+        PublishedModel published = PublishedModel.find(kafka.clientProperties(), version, trust.trust());
+        RegisteredModel model = published.model();
         boolean wasShadow = ModelPublisher.shadowNamed(kafka.clientProperties()).filter(model.version()::equals).isPresent();
         ModelPublisher.publish(kafka.clientProperties(), model);
         if (wasShadow) {
@@ -34,7 +35,7 @@ public final class PromoteCommand implements Callable<Integer> {
             ModelPublisher.nameShadow(kafka.clientProperties(), Optional.empty());
         }
         System.out.println("promoted " + model.version() + " on " + kafka.bootstrap() + (wasShadow ? " (no longer the shadow)" : "")
-                + ": the active model from each classifier's next batch");
+                + (published.active() ? ": it was the active model already, and stays it" : ": the active model from each classifier's next batch"));
         return 0;
     }
 }

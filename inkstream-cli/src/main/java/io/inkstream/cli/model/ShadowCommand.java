@@ -1,6 +1,5 @@
 package io.inkstream.cli.model;
 
-import io.inkstream.classifier.ClassifierService;
 import io.inkstream.classifier.models.ModelPublisher;
 import io.inkstream.classifier.models.RegisteredModel;
 import io.inkstream.cli.kafka.KafkaOption;
@@ -41,9 +40,10 @@ public final class ShadowCommand implements Callable<Integer> {
             System.out.println("shadowing stopped on " + kafka.bootstrap());
             return 0;
         }
-        RegisteredModel model = PublishedModel.find(kafka.clientProperties(), target.version, trust.trust());
+        PublishedModel published = PublishedModel.find(kafka.clientProperties(), target.version, trust.trust());
+        RegisteredModel model = published.model();
         ModelPublisher.nameShadow(kafka.clientProperties(), Optional.of(model.version()));
-        if (model.version().equals(ModelPublisher.activeVersion(kafka.clientProperties(), ClassifierService.shippedModel(), trust.trust()))) {
+        if (published.active()) {
             // Named all the same: it runs as the shadow as soon as another model is active (publish or promote one).
             System.out.println("note: " + model.version() + " is the active model now; the classifiers run no shadow while the"
                     + " shadow is the active model (publish or promote another one first)");

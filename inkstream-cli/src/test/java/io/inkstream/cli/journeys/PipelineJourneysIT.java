@@ -392,6 +392,7 @@ class PipelineJourneysIT {
         Cli promoted = cli("promote", shadow, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString());
         assertThat(promoted.exit()).as(promoted.out()).isZero();
         assertThat(promoted.out()).contains("promoted " + shadow, "no longer the shadow");
+        assertThat(promoted.out()).as("it was not active before").doesNotContain("active model already");
         JsonNode after = awaitModels(gateway, m -> shadow.equals(m.path("active").asText()) && m.path("shadow").isMissingNode(),
                 "the shadow promoted");
         assertThat(modelNamed(after, shadow).get("role").asText()).isEqualTo("active");
@@ -400,6 +401,8 @@ class PipelineJourneysIT {
         List<String> next = new ImageUploader(gateway).upload(List.of(new ImageUploader.Image("after.mnist", digits.images().imageBytes(2101),
                 OptionalInt.of(digits.label(2101)))));
         assertThat(awaitRows(next, 1).get(next.get(0)).modelVersion()).as("answered by the promoted model").isEqualTo(shadow);
+        Cli again = cli("promote", shadow, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString());
+        assertThat(again.out()).as("promoting the active model says so").contains("it was the active model already");
     }
 
     private static void awaitClassifier(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
