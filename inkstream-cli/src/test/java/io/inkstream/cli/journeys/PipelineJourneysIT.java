@@ -9,7 +9,7 @@ import io.inkstream.classifier.ClassifierConfig;
 import io.inkstream.classifier.models.ModelPublisher;
 import io.inkstream.classifier.reclassify.ReclassifyRun;
 import io.inkstream.classifier.reclassify.ReclassifySummary;
-import io.inkstream.cli.InkstreamCli;
+import io.inkstream.cli.CliRun;
 import io.inkstream.cli.model.LocalModelKey;
 import io.inkstream.cli.stack.PipelineServices;
 import io.inkstream.cli.upload.ImageUploader;
@@ -29,8 +29,6 @@ import io.inkstream.store.PeopleAccuracy;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.store.StoredPrediction;
 import io.inkstream.testkit.junit.SharedInfrastructure;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -198,30 +196,15 @@ class PipelineJourneysIT {
     @Test
     @Order(4)
     void theCliProducesDigitsAndReadsTheirPredictionsBack() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int produced;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            produced = InkstreamCli.run("produce", "--mnist", "20", "--print-ids", "--bootstrap", kafka.bootstrapServers());
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(produced).isZero();
-        List<String> ids = out.toString(StandardCharsets.UTF_8).lines().map(line -> line.split(" ")[0]).toList();
+        CliRun produced = cli("produce", "--mnist", "20", "--print-ids", "--bootstrap", kafka.bootstrapServers());
+        assertThat(produced.exit()).isZero();
+        List<String> ids = produced.out().lines().map(line -> line.split(" ")[0]).toList();
         assertThat(ids).hasSize(20);
         awaitRows(ids, 1);
 
-        ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        int found;
-        try {
-            System.setOut(new PrintStream(answer, true, StandardCharsets.UTF_8));
-            found = InkstreamCli.run("predictions", "--image", ids.get(0), "--cassandra", cassandraAddress);
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(found).isZero();
-        assertThat(answer.toString(StandardCharsets.UTF_8)).startsWith(ids.get(0) + " ").contains("true=" + digits.label(0));
+        CliRun answer = cli("predictions", "--image", ids.get(0), "--cassandra", cassandraAddress);
+        assertThat(answer.exit()).isZero();
+        assertThat(answer.out()).startsWith(ids.get(0) + " ").contains("true=" + digits.label(0));
     }
 
     /**
@@ -318,7 +301,7 @@ class PipelineJourneysIT {
 
         Path model = dataDir.resolve("corrected.zip");
         Path v2 = Files.write(dataDir.resolve("v2.zip"), ShippedModels.V2.bytes());
-        Cli train = cli("train", "--with-corrections", "--architecture", "seed", "--epochs", "3", "--no-augment", "--corrections-weight", "30",
+        CliRun train = cli("train", "--with-corrections", "--architecture", "seed", "--epochs", "3", "--no-augment", "--corrections-weight", "30",
                 "--compare-with", v2.toString(), "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString(), "-o", model.toString());
         assertThat(train.exit()).as(train.out()).isZero();
         assertThat(train.out()).contains("corrections: " + CORRECTED + " images corrected, " + CORRECTED + " found on the images topic");
@@ -332,7 +315,7 @@ class PipelineJourneysIT {
 
         assertThat(cli("publish-model", model.toString(), "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString()).exit())
                 .isZero();
-        Cli reclassify = cli("reclassify", "-m", version, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString(),
+        CliRun reclassify = cli("reclassify", "-m", version, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString(),
                 "--timeout", "5m");
         assertThat(reclassify.exit()).as(reclassify.out()).isZero();
         // Every image on the topic has the new model's answer, and on the people's labels it is right where v2 was wrong.
@@ -357,9 +340,9 @@ class PipelineJourneysIT {
         String active = modelsView(gateway).get("active").asText();
         assertThat(active).isNotEqualTo(shadow);
         assertThat(cli("shadow", "v-never-published", "--bootstrap", kafka.bootstrapServers()).exit()).isEqualTo(1);
-        Cli ofActive = cli("shadow", active, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString());
+        CliRun ofActive = cli("shadow", active, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString());
         assertThat(ofActive.out()).as("naming the active model says it will not run").contains("note: " + active + " is the active model");
-        Cli named = cli("shadow", shadow, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString());
+        CliRun named = cli("shadow", shadow, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString());
         assertThat(named.exit()).as(named.out()).isZero();
         JsonNode listed = awaitModels(gateway, m -> shadow.equals(m.path("shadow").asText()), "the shadow named");
         assertThat(modelNamed(listed, shadow).get("role").asText()).isEqualTo("shadow");
@@ -389,7 +372,7 @@ class PipelineJourneysIT {
         assertThat(counted.get("agreement").asDouble()).isBetween(0.5, 1.0);
         assertThat(counted.get("agreed").asLong()).isLessThanOrEqualTo(counted.get("predictions").asLong());
 
-        Cli promoted = cli("promote", shadow, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString());
+        CliRun promoted = cli("promote", shadow, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString());
         assertThat(promoted.exit()).as(promoted.out()).isZero();
         assertThat(promoted.out()).contains("promoted " + shadow, "no longer the shadow");
         assertThat(promoted.out()).as("it was not active before").doesNotContain("active model already");
@@ -401,7 +384,7 @@ class PipelineJourneysIT {
         List<String> next = new ImageUploader(gateway).upload(List.of(new ImageUploader.Image("after.mnist", digits.images().imageBytes(2101),
                 OptionalInt.of(digits.label(2101)))));
         assertThat(awaitRows(next, 1).get(next.get(0)).modelVersion()).as("answered by the promoted model").isEqualTo(shadow);
-        Cli again = cli("promote", shadow, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString());
+        CliRun again = cli("promote", shadow, "--bootstrap", kafka.bootstrapServers(), "--data-dir", dataDir.toString());
         assertThat(again.out()).as("promoting the active model says so").contains("it was the active model already");
     }
 
@@ -472,23 +455,8 @@ class PipelineJourneysIT {
         return turned;
     }
 
-    record Cli(int exit, String out) {
-    }
-
-    /** Runs the command line in this JVM and returns its exit code and what it printed. */
-    private static Cli cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            exit = InkstreamCli.run(args);
-        } finally {
-            System.setOut(original);
-        }
-        String printed = out.toString(StandardCharsets.UTF_8);
-        System.out.print(printed);
-        return new Cli(exit, printed);
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     private static byte[] image(int index, boolean png) {

@@ -2,13 +2,10 @@ package io.inkstream.cli.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.inkstream.cli.InkstreamCli;
+import io.inkstream.cli.CliRun;
 import io.inkstream.mnist.RealWorldRenders.Condition;
 import io.inkstream.mnist.RealWorldRenders.Format;
 import io.inkstream.model.artifact.ShippedModels;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -20,30 +17,18 @@ class EvaluateCommandTest {
     @TempDir
     Path temp;
 
-    private record Run(int exitCode, String out) {
-    }
-
-    private static Run evaluate(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exitCode;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            String[] command = new String[args.length + 1];
-            command[0] = "evaluate";
-            System.arraycopy(args, 0, command, 1, args.length);
-            exitCode = InkstreamCli.run(command);
-        } finally {
-            System.setOut(original);
-        }
-        return new Run(exitCode, out.toString(StandardCharsets.UTF_8));
+    private static CliRun evaluate(String... args) {
+        String[] command = new String[args.length + 1];
+        command[0] = "evaluate";
+        System.arraycopy(args, 0, command, 1, args.length);
+        return CliRun.of(command);
     }
 
     @Test
     void theRealWorldEvaluationReportsEveryConditionAndFormatAndEndsWithItsSummaryLine() throws Exception {
-        Run run = evaluate("--real-world", "--count", "4", "--model", seedModel().toString(), "--save", temp.resolve("renders").toString());
+        CliRun run = evaluate("--real-world", "--count", "4", "--model", seedModel().toString(), "--save", temp.resolve("renders").toString());
 
-        assertThat(run.exitCode()).isZero();
+        assertThat(run.exit()).isZero();
         for (Condition condition : Condition.values()) {
             assertThat(run.out()).containsPattern("(?m)^" + condition.id() + " +\\d+/4 ");
             assertThat(temp.resolve("renders").resolve(condition.id())).isDirectoryContaining(file -> file.toString().matches(".*/0000[0-3]-\\d\\.\\w+"));
@@ -62,24 +47,24 @@ class EvaluateCommandTest {
 
     @Test
     void theOfficialTestDigitsAreTenThousandAndTheDefaultModelReadsAtLeast99PercentOfThem() {
-        Run defaultModel = evaluate("--test");
-        assertThat(defaultModel.exitCode()).isZero();
+        CliRun defaultModel = evaluate("--test");
+        assertThat(defaultModel.exit()).isZero();
         assertThat(defaultModel.out()).startsWith("model " + ShippedModels.DEFAULT.load().version() + " on 10000 digits");
         assertThat(accuracy(defaultModel.out())).isGreaterThanOrEqualTo(99.0);
     }
 
     @Test
     void digitsAreGivenOneWayAtATime() throws Exception {
-        assertThat(evaluate("--test", "--real-world").exitCode()).isNotZero();
+        assertThat(evaluate("--test", "--real-world").exit()).isNotZero();
         Path file = Files.writeString(temp.resolve("x.idx"), "");
-        assertThat(evaluate("--test", file.toString(), file.toString()).exitCode()).isNotZero();
+        assertThat(evaluate("--test", file.toString(), file.toString()).exit()).isNotZero();
     }
 
     @Test
     void aShippedModelIsNamedAsWellAsGivenByFile() throws Exception {
         for (String name : new String[] {"seed", "V2"}) {
-            Run run = evaluate("--real-world", "--count", "1", "--model", name);
-            assertThat(run.exitCode()).as(run.out()).isZero();
+            CliRun run = evaluate("--real-world", "--count", "1", "--model", name);
+            assertThat(run.exit()).as(run.out()).isZero();
             String version = ShippedModels.named(name).orElseThrow().load().version();
             assertThat(run.out().strip()).as(name).containsPattern("real-world model=" + version + " accuracy=");
         }
@@ -87,7 +72,7 @@ class EvaluateCommandTest {
         Path v2File = Files.write(temp.resolve("v3"), ShippedModels.V2.bytes());
         assertThat(evaluate("--real-world", "--count", "1", "--model", v2File.toString()).out())
                 .contains("real-world model=" + ShippedModels.V2.load().version());
-        assertThat(evaluate("--real-world", "--count", "1", "--model", "v9").exitCode()).isNotZero();
+        assertThat(evaluate("--real-world", "--count", "1", "--model", "v9").exit()).isNotZero();
     }
 
     private Path seedModel() throws Exception {
