@@ -6,8 +6,9 @@ import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.image.artifact.ModelArtifactException;
 import io.inkstream.image.artifact.ModelTrust;
+import io.inkstream.ops.kafka.TopicScan;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -17,17 +18,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,23 +116,13 @@ public final class ModelPublisher {
         return new Lookup(Optional.ofNullable(latest[0]), registry.current().orElse(shipped).version());
     }
 
-    /** Every record of a one-partition topic up to its end now, read by an assigned consumer (no group, nothing committed). */
-    private static void readToEnd(Properties clientProperties, String topic, Consumer<ConsumerRecord<String, byte[]>> each) {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PipelineTopics.MODEL_MAX_BYTES);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned, no group: nothing to commit, no group ACL needed
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
-            while (consumer.position(partition, Duration.ofSeconds(30)) < end) {
-                consumer.poll(Duration.ofMillis(500)).forEach(each);
-            }
-        }
+    /** Every record of a one-partition topic up to its end now, keys as text. */
+    private static void readToEnd(Properties clientProperties, String topic, Consumer<KeyedRecord> each) {
+        TopicScan.readToEnd(clientProperties, topic, PipelineTopics.MODEL_MAX_BYTES, Duration.ofMinutes(2), record -> each.accept(
+                new KeyedRecord(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), record.value(), record.offset())));
+    }
+
+    private record KeyedRecord(String key, byte[] value, long offset) {
     }
 
     /**

@@ -10,6 +10,7 @@ import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.image.rejection.ImageRejectedException;
 import io.inkstream.model.data.DigitImages;
 import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.ops.kafka.TopicScan;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +24,6 @@ import java.util.zip.CRC32;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The images people corrected, read from the topics as the pipeline has them: the latest label of each image from the
@@ -112,39 +110,11 @@ final class CorrectedImages {
         return new Found(images, labels.size(), invalid[0], labels.size() - found.size(), refused[0]);
     }
 
-    /** Reads every partition of a topic from the beginning up to its end when the read began, committed records only. */
+    /** Every committed record of a topic up to its end when the read began (at most 30 minutes: the images topic may be large). */
     private static void readToEnd(Properties client, String topic, int maxFetchBytes, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        Properties p = new Properties();
-        p.putAll(client);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, maxFetchBytes);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "inkstream-train-" + topic);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            if (partitions.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist on this cluster");
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
-            ends.values().removeIf(end -> end == 0);
-            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-            while (!ends.isEmpty()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    Long end = ends.get(partition);
-                    if (end != null && record.offset() < end) {
-                        each.accept(record);
-                    }
-                }
-                // Positions, not offsets seen: a transaction's markers and compacted gaps take offsets no record has.
-                ends.keySet().removeIf(partition -> consumer.position(partition) >= ends.get(partition));
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the " + topic + " topic was not read to its end within 30 minutes; left: " + ends);
-                }
-            }
-        }
+        Properties named = new Properties();
+        named.putAll(client);
+        named.put(ConsumerConfig.CLIENT_ID_CONFIG, "inkstream-train-" + topic);
+        TopicScan.readToEnd(named, topic, maxFetchBytes, Duration.ofMinutes(30), each);
     }
 }
