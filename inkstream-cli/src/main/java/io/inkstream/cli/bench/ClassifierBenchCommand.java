@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "classifier", mixinStandardHelpOptions = true,
+        header = "The classifier on a real broker: per-record vs micro-batched vs pass-through, in images/s.",
         description = {"The classifier on a real broker: per-record model calls vs micro-batched (alone and with a shadow model) vs",
                 "pass-through, in images/s.",
                 "Starts a private embedded broker unless --bootstrap is given.",

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
  * digit, so every request is a real upload that the whole pipeline then classifies.
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
+        header = "Uploads/s and latency of a running gateway.",
         description = {"Uploads/s and latency of a running gateway (INKSTREAM_GATEWAY_RATE_LIMIT=0 ./inkstream up: the load",
                 "comes from one address), driven by wrk and hey (apt-get install wrk hey). Every request is a real upload the pipeline classifies.",
                 "Ends with: gateway-bench max=<uploads/s> rate=<uploads/s> p50_ms=... p99_ms=..."})

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
+        header = "The whole pipeline under a fixed upload rate: latency to the row in Cassandra, CPU per upload.",
         description = {"The whole pipeline under a fixed upload rate: end-to-end latency from submission to the row in",
                 "Cassandra (p50, p95, p99, max, and per stage), sustained throughput, each stage's lag, and a PNG chart",
                 "of latency over time. Starts a private embedded stack (about 30 s) unless --url is given.",

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
+        header = "Measures a model on labelled digits, the official test set, or real-world renders.",
         description = {"Measures a model on labelled IDX digits: accuracy, per-digit precision and recall,",
                 "confusion matrix. Default: the 10,000 bundled validation digits; --test: the official 10,000 test digits;",
                 "--real-world: held-out digits rendered as people send them (tilted, in perspective, unevenly lit, on ruled",

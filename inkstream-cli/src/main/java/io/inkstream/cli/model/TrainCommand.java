@@ -23,6 +23,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
+        header = "Trains a model on the bundled MNIST digits, and on people's corrections with --with-corrections.",
         description = {"Trains a model on the bundled MNIST digits (the first 50,000; the last 10,000 validate), and with",
                 "--with-corrections on the images people corrected too, and writes the artifact, the evaluation report and the",
                 "confusion matrix PNG."})

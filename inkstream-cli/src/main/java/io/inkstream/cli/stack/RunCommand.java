@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
  * container (the Dockerfile's targets) takes the same options.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
+        header = "Runs one service against any Kafka cluster and Cassandra ring.",
         description = "Runs one service in this JVM against any Kafka cluster and Cassandra ring (inkstream up runs all of "
                 + "them with a broker and a node). The same command, with the same options, is each container's entry "
                 + "point.",

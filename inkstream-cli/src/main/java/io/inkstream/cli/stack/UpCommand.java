@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code inkstream up}: the whole pipeline on this machine, until Ctrl-C or SIGTERM. */
 @Command(name = "up", mixinStandardHelpOptions = true,
+        header = "Runs everything on this machine, no Docker: a Kafka broker, a Cassandra node and the three services.",
         description = {"Runs everything on this machine, no Docker needed: a real Kafka broker and a real Cassandra node",
                 "(data kept in --data-dir, so a restart keeps everything), the topics and schema, the default model,",
                 "and the sink, classifier and gateway in this JVM. Ctrl-C or SIGTERM stops it all cleanly.",

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code inkstream cassandra-roles}: the roles of {@link PredictionRoles}, made by a superuser on a cluster with authentication. */
 @Command(name = "cassandra-roles", mixinStandardHelpOptions = true,
+        header = "Makes the gateway's and the sink's Cassandra roles.",
         description = {"Makes the gateway's and the sink's Cassandra roles on a cluster with authentication: the gateway reads the",
                 "inkstream keyspace, the sink reads and writes it, neither may change the schema. Idempotent; sets the passwords given.",
                 "Run it as a superuser (INKSTREAM_CASSANDRA_USERNAME, INKSTREAM_CASSANDRA_PASSWORD) after the schema exists.",
