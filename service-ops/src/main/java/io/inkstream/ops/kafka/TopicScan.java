@@ -43,13 +43,14 @@ public final class TopicScan {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
-            Map<TopicPartition, Long> left = new HashMap<>(ends);
+            // The end offset of each partition not read to its end yet; a partition read to it has nothing more below it.
+            Map<TopicPartition, Long> left = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
             left.values().removeIf(end -> end == 0);
             long stopAt = System.nanoTime() + deadline.toNanos();
             while (!left.isEmpty()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                    Long end = left.get(new TopicPartition(record.topic(), record.partition()));
+                    if (end != null && record.offset() < end) {
                         each.accept(record);
                     }
                 }
