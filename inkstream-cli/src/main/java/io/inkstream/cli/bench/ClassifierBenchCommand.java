@@ -12,11 +12,11 @@ import picocli.CommandLine.Option;
 
 @Command(name = "classifier", mixinStandardHelpOptions = true,
         header = "The classifier on a real broker: per-record vs micro-batched vs pass-through, in images/s.",
-        description = {"The classifier on a real broker: per-record model calls vs micro-batched (alone and with a shadow model) vs",
-                "pass-through, in images/s.",
-                "Starts a private embedded broker unless --bootstrap is given.",
-                "Also prints what the model call alone costs an image, and so the most the ratios can be with that model.",
-                "Ends with: classifier-bench batched=... per-record=... passthrough=... shadowed=... model_us=..."})
+        description = "The classifier on a real broker: per-record model calls vs micro-batched (alone and with a shadow model) vs "
+                + "pass-through, in images/s.%n"
+                + "Starts a private embedded broker unless --bootstrap is given.%n"
+                + "Also prints what the model call alone costs an image, and so the most the ratios can be with that model.%n"
+                + "Ends with: classifier-bench batched=... per-record=... passthrough=... shadowed=... model_us=...")
 public final class ClassifierBenchCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "50000", description = "Images to push through each topology (default: ${DEFAULT-VALUE}).")
     int images;

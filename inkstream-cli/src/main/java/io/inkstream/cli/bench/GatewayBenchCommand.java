@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         header = "Uploads/s and latency of a running gateway.",
-        description = {"Uploads/s and latency of a running gateway (INKSTREAM_GATEWAY_RATE_LIMIT=0 ./inkstream up: the load",
-                "comes from one address), driven by wrk and hey (apt-get install wrk hey). Every request is a real upload the pipeline classifies.",
-                "Ends with: gateway-bench max=<uploads/s> rate=<uploads/s> p50_ms=... p99_ms=..."})
+        description = "Uploads/s and latency of a running gateway (INKSTREAM_GATEWAY_RATE_LIMIT=0 ./inkstream up: the load "
+                + "comes from one address), driven by wrk and hey (apt-get install wrk hey). Every request is a real upload the pipeline classifies.%n"
+                + "Ends with: gateway-bench max=<uploads/s> rate=<uploads/s> p50_ms=... p99_ms=...")
 public final class GatewayBenchCommand implements Callable<Integer> {
     @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "The gateway (default: ${DEFAULT-VALUE}).")
     String url;

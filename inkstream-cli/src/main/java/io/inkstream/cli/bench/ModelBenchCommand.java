@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "model", mixinStandardHelpOptions = true,
-        description = {"Inference one by one vs batched (1, 32, 256, 1024) and preprocessing per format, in images/s.",
-                "Ends with: model-bench one-by-one=... batch256=... speedup256=...x ..."})
+        description = "Inference one by one vs batched (1, 32, 256, 1024) and preprocessing per format, in images/s.%n"
+                + "Ends with: model-bench one-by-one=... batch256=... speedup256=...x ...")
 public final class ModelBenchCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;

@@ -10,12 +10,12 @@ import picocli.CommandLine.Option;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         header = "The whole pipeline under a fixed upload rate: latency to the row in Cassandra, CPU per upload.",
-        description = {"The whole pipeline under a fixed upload rate: end-to-end latency from submission to the row in",
-                "Cassandra (p50, p95, p99, max, and per stage), sustained throughput, each stage's lag, and a PNG chart",
-                "of latency over time. Starts a private embedded stack (about 30 s) unless --url is given.",
-                "CPU per upload of each process of the stack found on this machine (by the ports it listens on), and of each",
-                "stage inside its JVMs, over the measured window.",
-                "Ends with: pipeline-bench rate=... achieved=... p50_ms=... p99_ms=... stack_cpu_ms=... keeps_up=..."})
+        description = "The whole pipeline under a fixed upload rate: end-to-end latency from submission to the row in "
+                + "Cassandra (p50, p95, p99, max, and per stage), sustained throughput, each stage's lag, and a PNG chart "
+                + "of latency over time. Starts a private embedded stack (about 30 s) unless --url is given.%n"
+                + "CPU per upload of each process of the stack found on this machine (by the ports it listens on), and of each "
+                + "stage inside its JVMs, over the measured window.%n"
+                + "Ends with: pipeline-bench rate=... achieved=... p50_ms=... p99_ms=... stack_cpu_ms=... keeps_up=...")
 public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "200", description = "Uploads per second (default: ${DEFAULT-VALUE}).")
     int rate;

@@ -7,9 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "sink", mixinStandardHelpOptions = true,
-        description = {"The sink's predictions/s against a bare loop of the same Cassandra writes (the ceiling), on the same node.",
-                "Starts a private embedded broker and Cassandra node (about 20 s).",
-                "Ends with: sink-bench sink=... ceiling=..."})
+        description = "The sink's predictions/s against a bare loop of the same Cassandra writes (the ceiling), on the same node.%n"
+                + "Starts a private embedded broker and Cassandra node (about 20 s).%n"
+                + "Ends with: sink-bench sink=... ceiling=...")
 public final class SinkBenchCommand implements Callable<Integer> {
     @Option(names = "--predictions", defaultValue = "50000", description = "Predictions per measurement (default: ${DEFAULT-VALUE}).")
     int predictions;

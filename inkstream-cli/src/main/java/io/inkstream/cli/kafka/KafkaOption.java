@@ -21,8 +21,8 @@ public final class KafkaOption {
     String bootstrap;
 
     @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = {"Client properties for this command's Kafka clients (security.protocol, sasl.*, ...), as Kafka's own tools'",
-                    "--command-config; INKSTREAM_KAFKA_CLIENT_* apply too, the file wins."})
+            description = "Client properties for this command's Kafka clients (security.protocol, sasl.*, ...), as Kafka's own tools' "
+                    + "--command-config; INKSTREAM_KAFKA_CLIENT_* apply too, the file wins.")
     Path config;
 
     public String bootstrap() {

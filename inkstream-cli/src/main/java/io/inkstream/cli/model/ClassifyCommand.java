@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "classify", mixinStandardHelpOptions = true,
         header = "Classifies image files offline: one line per file, with the digit and its confidence.",
-        description = {"Classifies image files offline (no Kafka): one line per file with the digit and its",
-                "confidence, or why the file was refused. Exit code 1 when any file was refused."})
+        description = "Classifies image files offline (no Kafka): one line per file with the digit and its "
+                + "confidence, or why the file was refused. Exit code 1 when any file was refused.")
 public final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;

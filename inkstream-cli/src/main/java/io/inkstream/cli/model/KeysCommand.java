@@ -9,9 +9,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "keys", mixinStandardHelpOptions = true,
         header = "Makes an Ed25519 key pair that signs models.",
-        description = {"Makes an Ed25519 key pair that signs models: NAME.key (private, readable by its owner only) and NAME.pub.",
-                "Sign with 'inkstream train --sign-key NAME.key' or 'inkstream publish-model --sign-key NAME.key ...';",
-                "classifiers given " + ClassifierConfig.TRUSTED_KEYS + "=NAME.pub accept only models signed by it (or by the project)."})
+        description = "Makes an Ed25519 key pair that signs models: NAME.key (private, readable by its owner only) and NAME.pub.%n"
+                + "Sign with 'inkstream train --sign-key NAME.key' or 'inkstream publish-model --sign-key NAME.key ...'; "
+                + "classifiers given " + ClassifierConfig.TRUSTED_KEYS + "=NAME.pub accept only models signed by it (or by the project).")
 public final class KeysCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = ".inkstream-data/keys", paramLabel = "DIR", description = "Where to write the pair (default: ${DEFAULT-VALUE}).")
     Path dir;

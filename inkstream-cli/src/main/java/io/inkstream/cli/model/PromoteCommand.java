@@ -12,9 +12,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "promote", mixinStandardHelpOptions = true,
         header = "Makes a published model the active one.",
-        description = {"Makes a published model the active one: its artifact is published again, so it is the latest publication,",
-                "which every classifier not pinned to a version (INKSTREAM_CLASSIFIER_MODEL) uses from its next batch. If it was the",
-                "shadow, shadowing stops. Images already classified keep their answers: 'inkstream reclassify' replays them."})
+        description = "Makes a published model the active one: its artifact is published again, so it is the latest publication, "
+                + "which every classifier not pinned to a version (INKSTREAM_CLASSIFIER_MODEL) uses from its next batch. If it was the "
+                + "shadow, shadowing stops. Images already classified keep their answers: 'inkstream reclassify' replays them.")
 public final class PromoteCommand implements Callable<Integer> {
     @Mixin
     KafkaOption kafka;

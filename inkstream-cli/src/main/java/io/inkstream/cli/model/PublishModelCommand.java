@@ -18,8 +18,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "publish-model", mixinStandardHelpOptions = true,
         header = "Validates a model artifact and publishes it to the models topic.",
-        description = {"Validates a model artifact and publishes it to the compacted models topic, keyed by its version.",
-                "Running classifiers switch to it at their next batch unless pinned to another version."})
+        description = "Validates a model artifact and publishes it to the compacted models topic, keyed by its version.%n"
+                + "Running classifiers switch to it at their next batch unless pinned to another version.")
 public final class PublishModelCommand implements Callable<Integer> {
     @Mixin
     KafkaOption kafka;

@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "reclassify", mixinStandardHelpOptions = true,
         header = "Replays the images topic through one model and prints its agreement and accuracy.",
-        description = {"Replays the images topic through the classifier pinned to one model, until caught up, and prints",
-                "how many images it classified, its agreement with the model before it, and accuracy where labels are known.",
-                "Running it again for the same model resumes where it stopped and writes nothing twice."})
+        description = "Replays the images topic through the classifier pinned to one model, until caught up, and prints "
+                + "how many images it classified, its agreement with the model before it, and accuracy where labels are known.%n"
+                + "Running it again for the same model resumes where it stopped and writes nothing twice.")
 public final class ReclassifyCommand implements Callable<Integer> {
     @Mixin
     KafkaOption kafka;

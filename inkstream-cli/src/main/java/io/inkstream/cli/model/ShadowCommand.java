@@ -13,9 +13,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "shadow", mixinStandardHelpOptions = true,
         header = "Names a published model as the shadow: classified beside the active model, never the answer.",
-        description = {"Names a published model as the shadow: every classifier also classifies each image with it, in the same",
-                "batch, and writes its answers to predictions.shadow, never as the answer. /api/models and the page show how",
-                "often it agrees with the active model and how it does on labels; 'inkstream promote VERSION' makes it active."})
+        description = "Names a published model as the shadow: every classifier also classifies each image with it, in the same "
+                + "batch, and writes its answers to predictions.shadow, never as the answer. /api/models and the page show how "
+                + "often it agrees with the active model and how it does on labels; 'inkstream promote VERSION' makes it active.")
 public final class ShadowCommand implements Callable<Integer> {
     @Mixin
     KafkaOption kafka;

@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 /** How {@code train} and {@code publish-model} sign: the key named, else the local run's key, else not at all (and say so). */
 public final class SigningOptions {
     @Option(names = "--sign-key", paramLabel = "KEY",
-            description = {"Sign with this private key (NAME.key from 'inkstream keys'). Default: the local run's key,",
-                    ".inkstream-data/keys/models.key, which 'inkstream up' makes and trusts."})
+            description = "Sign with this private key (NAME.key from 'inkstream keys'). Default: the local run's key, "
+                    + ".inkstream-data/keys/models.key, which 'inkstream up' makes and trusts.")
     Path signKey;
 
     @Option(names = "--unsigned", description = {"Do not sign. Classifiers refuse unsigned models unless "

@@ -24,9 +24,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         header = "Trains a model on the bundled MNIST digits, and on people's corrections with --with-corrections.",
-        description = {"Trains a model on the bundled MNIST digits (the first 50,000; the last 10,000 validate), and with",
-                "--with-corrections on the images people corrected too, and writes the artifact, the evaluation report and the",
-                "confusion matrix PNG."})
+        description = "Trains a model on the bundled MNIST digits (the first 50,000; the last 10,000 validate), and with "
+                + "--with-corrections on the images people corrected too, and writes the artifact, the evaluation report and the "
+                + "confusion matrix PNG.")
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--architecture", defaultValue = "v3", paramLabel = "NAME",
             description = "seed (784-64-32-10 sigmoid), v2 (784-256-128-10 ReLU, dropout) or v3 (784-512-256-10 ReLU, dropout, "
@@ -60,9 +60,9 @@ public final class TrainCommand implements Callable<Integer> {
             + "off for seed and v2.")
     Boolean augment;
 
-    @Option(names = "--with-corrections", description = {"Also train on the images people corrected: the latest label of each image on the",
-            "corrections topic, its bytes from the images topic (--bootstrap), read by the classifier's preprocessing. A share",
-            "of them (--corrections-held-out) is kept out of training, to say how the new model does on corrections it never saw."})
+    @Option(names = "--with-corrections", description = "Also train on the images people corrected: the latest label of each image on the "
+            + "corrections topic, its bytes from the images topic (--bootstrap), read by the classifier's preprocessing. A share "
+            + "of them (--corrections-held-out) is kept out of training, to say how the new model does on corrections it never saw.")
     boolean withCorrections;
 
     @Option(names = "--corrections-weight", defaultValue = "20", paramLabel = "N",

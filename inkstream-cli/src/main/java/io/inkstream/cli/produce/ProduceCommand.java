@@ -45,9 +45,9 @@ import picocli.CommandLine.Parameters;
 /** {@code inkstream produce}: bulk images straight onto the images topic, as any producer would. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
         header = "Pushes images straight onto the images topic (no gateway).",
-        description = {"Pushes images straight onto the images topic (no gateway): files, directories (recursively),",
-                "or digits of the bundled MNIST validation set. Each file is checked like the gateway checks uploads;",
-                "refused ones are listed and skipped. Prints one summary line; with --print-ids, one id per image on stdout."})
+        description = "Pushes images straight onto the images topic (no gateway): files, directories (recursively), "
+                + "or digits of the bundled MNIST validation set. Each file is checked like the gateway checks uploads; "
+                + "refused ones are listed and skipped. Prints one summary line; with --print-ids, one id per image on stdout.")
 public final class ProduceCommand implements Callable<Integer> {
     @Mixin
     KafkaOption kafka;

@@ -14,17 +14,17 @@ import picocli.CommandLine.Option;
 /** {@code inkstream up}: the whole pipeline on this machine, until Ctrl-C or SIGTERM. */
 @Command(name = "up", mixinStandardHelpOptions = true,
         header = "Runs everything on this machine, no Docker: a Kafka broker, a Cassandra node and the three services.",
-        description = {"Runs everything on this machine, no Docker needed: a real Kafka broker and a real Cassandra node",
-                "(data kept in --data-dir, so a restart keeps everything), the topics and schema, the default model,",
-                "and the sink, classifier and gateway in this JVM. Ctrl-C or SIGTERM stops it all cleanly.",
-                "The services read their usual INKSTREAM_* variables (batch size, API key, ...)."})
+        description = "Runs everything on this machine, no Docker needed: a real Kafka broker and a real Cassandra node "
+                + "(data kept in --data-dir, so a restart keeps everything), the topics and schema, the default model, "
+                + "and the sink, classifier and gateway in this JVM. Ctrl-C or SIGTERM stops it all cleanly.%n"
+                + "The services read their usual INKSTREAM_* variables (batch size, API key, ...).")
 public final class UpCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = ".inkstream-data", description = "Where broker, Cassandra and classifier data live (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--host", defaultValue = "127.0.0.1",
-            description = {"Interface the gateway listens on (default: ${DEFAULT-VALUE}; 0.0.0.0 to reach it from other machines,",
-                    "which needs INKSTREAM_GATEWAY_API_KEY or --insecure). The broker, Cassandra and the ops ports stay on loopback."})
+            description = "Interface the gateway listens on (default: ${DEFAULT-VALUE}; 0.0.0.0 to reach it from other machines, "
+                    + "which needs INKSTREAM_GATEWAY_API_KEY or --insecure). The broker, Cassandra and the ops ports stay on loopback.")
     String host;
 
     @Option(names = "--insecure", description = "Let the gateway listen beyond loopback without an API key: anyone who reaches it can upload.")
@@ -52,13 +52,13 @@ public final class UpCommand implements Callable<Integer> {
     int sinkHttpPort;
 
     @Option(names = "--brokers", defaultValue = "1",
-            description = {"Kafka nodes (default: ${DEFAULT-VALUE}). More run a KRaft cluster, node i on 127.0.0.i, every topic",
-                    "replicated to each node and min.insync.replicas one fewer: one node may stop without losing or refusing a write."})
+            description = "Kafka nodes (default: ${DEFAULT-VALUE}). More run a KRaft cluster, node i on 127.0.0.i, every topic "
+                    + "replicated to each node and min.insync.replicas one fewer: one node may stop without losing or refusing a write.")
     int brokers;
 
     @Option(names = "--cassandra-nodes", defaultValue = "1",
-            description = {"Cassandra nodes (default: ${DEFAULT-VALUE}). More run a ring, node i on 127.0.0.i in its own JVM (1 GiB heap",
-                    "each), the keyspace replicated to each node, reads and writes at LOCAL_QUORUM: one node may stop."})
+            description = "Cassandra nodes (default: ${DEFAULT-VALUE}). More run a ring, node i on 127.0.0.i in its own JVM (1 GiB heap "
+                    + "each), the keyspace replicated to each node, reads and writes at LOCAL_QUORUM: one node may stop.")
     int cassandraNodes;
 
     @Override

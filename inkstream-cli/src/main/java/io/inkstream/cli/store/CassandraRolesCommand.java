@@ -10,11 +10,11 @@ import picocli.CommandLine.Option;
 /** {@code inkstream cassandra-roles}: the roles of {@link PredictionRoles}, made by a superuser on a cluster with authentication. */
 @Command(name = "cassandra-roles", mixinStandardHelpOptions = true,
         header = "Makes the gateway's and the sink's Cassandra roles.",
-        description = {"Makes the gateway's and the sink's Cassandra roles on a cluster with authentication: the gateway reads the",
-                "inkstream keyspace, the sink reads and writes it, neither may change the schema. Idempotent; sets the passwords given.",
-                "Run it as a superuser (INKSTREAM_CASSANDRA_USERNAME, INKSTREAM_CASSANDRA_PASSWORD) after the schema exists.",
-                "The roles' passwords come from " + CassandraRolesCommand.GATEWAY_PASSWORD + " and " + CassandraRolesCommand.SINK_PASSWORD
-                        + ", never from the command line."})
+        description = "Makes the gateway's and the sink's Cassandra roles on a cluster with authentication: the gateway reads the "
+                + "inkstream keyspace, the sink reads and writes it, neither may change the schema. Idempotent; sets the passwords given.%n"
+                + "Run it as a superuser (INKSTREAM_CASSANDRA_USERNAME, INKSTREAM_CASSANDRA_PASSWORD) after the schema exists.%n"
+                + "The roles' passwords come from " + CassandraRolesCommand.GATEWAY_PASSWORD + " and " + CassandraRolesCommand.SINK_PASSWORD
+                        + ", never from the command line.")
 public final class CassandraRolesCommand implements Callable<Integer> {
     static final String GATEWAY_PASSWORD = "INKSTREAM_CASSANDRA_GATEWAY_PASSWORD";
     static final String SINK_PASSWORD = "INKSTREAM_CASSANDRA_SINK_PASSWORD";

@@ -17,9 +17,9 @@ import picocli.CommandLine.Option;
 /** {@code inkstream predictions}: what Cassandra holds for images or for a model. */
 @Command(name = "predictions", mixinStandardHelpOptions = true,
         header = "Prints what Cassandra holds for an image, or a model's most recent predictions.",
-        description = {"Prints what Cassandra holds: every model's prediction of an image (or why it was refused),",
-                "or a model's most recent predictions. One line per prediction:",
-                "IMAGE MODEL DIGIT CONFIDENCE true=LABEL classified=INSTANT. Exits 1 when an image has none (yet)."})
+        description = "Prints what Cassandra holds: every model's prediction of an image (or why it was refused), "
+                + "or a model's most recent predictions. One line per prediction:%n"
+                + "IMAGE MODEL DIGIT CONFIDENCE true=LABEL classified=INSTANT. Exits 1 when an image has none (yet).")
 public final class PredictionsCommand implements Callable<Integer> {
     @Mixin
     CassandraOption cassandra;
