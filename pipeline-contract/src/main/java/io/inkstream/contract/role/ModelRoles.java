@@ -38,14 +38,24 @@ public final class ModelRoles {
         if (value == null || value.length == 0) {
             return Optional.empty();
         }
-        if (value.length > MAX_VERSION_LENGTH) {
-            throw new InvalidModelRoleException(value.length + " bytes; a model version has at most " + MAX_VERSION_LENGTH);
+        Optional<String> version = version(value);
+        if (version.isEmpty()) {
+            throw new InvalidModelRoleException(value.length > MAX_VERSION_LENGTH
+                    ? value.length + " bytes; a model version has at most " + MAX_VERSION_LENGTH
+                    : "'" + abbreviate(new String(value, StandardCharsets.US_ASCII)) + "' is not a model version (letters, digits, '.', '_', '-')");
         }
-        String version = new String(value, StandardCharsets.US_ASCII);
-        if (!isVersion(version)) {
-            throw new InvalidModelRoleException("'" + abbreviate(version) + "' is not a model version (letters, digits, '.', '_', '-')");
+        return version;
+    }
+
+    /**
+     * The version {@code bytes} name, read bounded (never decoded past {@link #MAX_VERSION_LENGTH}): empty when they are
+     * absent, too long, or not a version. Record values and headers that name a model are read through this one rule.
+     */
+    public static Optional<String> version(byte[] bytes) {
+        if (bytes == null || bytes.length == 0 || bytes.length > MAX_VERSION_LENGTH) {
+            return Optional.empty();
         }
-        return Optional.of(version);
+        return Optional.of(new String(bytes, StandardCharsets.US_ASCII)).filter(ModelRoles::isVersion);
     }
 
     /** Whether {@code text} can be a model version: what a record may name. */

@@ -129,10 +129,7 @@ public final class Headers {
     /** A shadow prediction's {@link #ACTIVE_MODEL}, if it is there and can be a model version (at most 128 characters). */
     public static Optional<String> activeModel(org.apache.kafka.common.header.Headers headers) {
         Header header = headers.lastHeader(ACTIVE_MODEL);
-        if (header == null || header.value() == null || header.value().length > ModelRoles.MAX_VERSION_LENGTH) {
-            return Optional.empty();
-        }
-        return Optional.of(new String(header.value(), StandardCharsets.US_ASCII)).filter(ModelRoles::isVersion);
+        return ModelRoles.version(header == null ? null : header.value());
     }
 
     /** A shadow prediction's {@link #ACTIVE_LABEL}, if it is there and a digit 0-9 ({@link #label(String)}). */

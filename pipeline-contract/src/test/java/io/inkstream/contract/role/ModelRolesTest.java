@@ -31,6 +31,18 @@ class ModelRolesTest {
     }
 
     @Test
+    void bytesNameAVersionOnlyWhenTheyAreOneAndNoLongerThanOneCanBe() {
+        assertThat(ModelRoles.version("v3-1a2b3c4d5e6f".getBytes(StandardCharsets.US_ASCII))).contains("v3-1a2b3c4d5e6f");
+        assertThat(ModelRoles.version("a".repeat(128).getBytes(StandardCharsets.US_ASCII))).contains("a".repeat(128));
+        assertThat(ModelRoles.version("a".repeat(129).getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        assertThat(ModelRoles.version(new byte[10 << 20])).isEmpty();
+        assertThat(ModelRoles.version("v3 1a2b".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        assertThat(ModelRoles.version("é".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(ModelRoles.version(new byte[0])).isEmpty();
+        assertThat(ModelRoles.version(null)).isEmpty();
+    }
+
+    @Test
     void anUnknownRoleIsRefused() {
         assertThatThrownBy(() -> ModelRoles.read("active", "v3-1".getBytes(StandardCharsets.US_ASCII)))
                 .isInstanceOf(InvalidModelRoleException.class).hasMessageContaining("unknown role 'active'");
