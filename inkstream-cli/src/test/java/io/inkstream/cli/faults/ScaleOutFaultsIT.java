@@ -40,6 +40,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,7 +103,7 @@ class ScaleOutFaultsIT {
         try {
             Map<String, String> env = new HashMap<>();
             env.put(GatewayConfig.BOOTSTRAP, brokers.bootstrapServers());
-            // Kept after the run (the brokers' logs go with the temporary directory): what a failed run is read from.
+            // Kept after the run, with the brokers' logs (see the end): what a failed run is read from.
             Path log = Files.createDirectories(Path.of("target")).resolve("scale-out-faults-it-services.log");
             Files.deleteIfExists(log);
             List<Integer> gatewayPorts = List.of(LoopbackPorts.free(), LoopbackPorts.free());
@@ -274,6 +275,14 @@ class ScaleOutFaultsIT {
                 ring.close();
             }
             brokers.close();
+            // The brokers' own logs (their warnings: the transaction coordinator's errors) would go with the temporary
+            // directory; a failed run is read from them, so they are kept beside the services' log.
+            for (int node = 1; node <= 3; node++) {
+                Path brokerLog = temp.resolve("kafka").resolve("node-" + node).resolve("server.log");
+                if (Files.exists(brokerLog)) {
+                    Files.copy(brokerLog, Path.of("target", "scale-out-faults-it-kafka-node-" + node + ".log"), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
     }
 
