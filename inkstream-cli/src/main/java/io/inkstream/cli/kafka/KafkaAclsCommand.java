@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code inkstream kafka-acls}: the ACLs of {@link PipelineAcls}, granted on a secured cluster (idempotent: run it at every deploy). */
 @Command(name = "kafka-acls", mixinStandardHelpOptions = true,
         header = "Grants each Inkstream principal the Kafka ACLs it needs, and nothing more.",
-        description = "Grants each Inkstream principal what it needs on a Kafka cluster with an authorizer, and nothing more:%n"
+        description = "Grants each Inkstream principal what it needs on a Kafka cluster with an authorizer, and nothing more: "
                 + "the gateway writes images, the classifier and sink their topics, and only --operator may write models.%n"
                 + "Run it as a super user (INKSTREAM_KAFKA_CLIENT_SECURITY_PROTOCOL, _SASL_MECHANISM, _SASL_JAAS_CONFIG).")
 public final class KafkaAclsCommand implements Callable<Integer> {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 public final class TrustOption {
     @Option(names = "--data-dir", defaultValue = ".inkstream-data", paramLabel = "DIR",
             description = "The local run's data: its model key is trusted besides the project's and " + ClassifierConfig.TRUSTED_KEYS
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + " (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     /** The signers a model must have, as the classifiers of the local run trust them. */
