@@ -86,6 +86,8 @@ public final class ClassifierService implements AutoCloseable {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, Tags.empty(),
                 DaemonThreads.scheduler("inkstream-classifier-kafka-meters"), OpsServer.KAFKA_METER_REFRESH);
         streamsMetrics.bindTo(meters);
+        // Before any transaction is open: the first network a JVM builds loads ND4J's native backend (RegisteredModel.warmUp).
+        log.info("model backend loaded version={} ms={}", fallback.version(), fallback.warmUp().toMillis());
         streams.start();
 
         // Kafka Streams stays RUNNING while the cluster has no majority (its writes are retried): health asks the cluster.

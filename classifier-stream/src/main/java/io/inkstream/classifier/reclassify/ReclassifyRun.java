@@ -130,6 +130,7 @@ public final class ReclassifyRun {
                 new DigitPreprocessor(config.limits()), new ClassifierMetrics(new SimpleMeterRegistry()), Clock.systemUTC(),
                 false)), // a replay classifies with its one model: no shadow
                 streamsProperties);
+        shipped.warmUp(); // ND4J's native backend loads now, not inside the first transaction
         streams.start();
         try (Admin admin = Admin.create(client)) {
             GroupLag lag = new GroupLag(admin);
