@@ -278,7 +278,7 @@ class ScaleOutFaultsIT {
             // The brokers' own logs (their warnings: the transaction coordinator's errors) would go with the temporary
             // directory; a failed run is read from them, so they are kept beside the services' log.
             for (int node = 1; node <= 3; node++) {
-                Path brokerLog = temp.resolve("kafka").resolve("node-" + node).resolve("server.log");
+                Path brokerLog = brokers.serverLog(node);
                 if (Files.exists(brokerLog)) {
                     Files.copy(brokerLog, Path.of("target", "scale-out-faults-it-kafka-node-" + node + ".log"), StandardCopyOption.REPLACE_EXISTING);
                 }

@@ -206,8 +206,7 @@ public final class LocalKafkaCluster implements KafkaCluster {
         if (settings.forked()) {
             Path config = KraftNodes.writeProperties(dataDir.path().resolve("node-" + node + ".properties"), properties(node));
             try {
-                ServiceProcess process = ServiceProcess.start("kafka.Kafka", List.of(config.toString()), Map.of(),
-                        dataDir.resolve("node-" + node).resolve("server.log"));
+                ServiceProcess process = ServiceProcess.start("kafka.Kafka", List.of(config.toString()), Map.of(), serverLog(node));
                 synchronized (this) {
                     processes[node - 1] = process;
                 }
@@ -221,6 +220,14 @@ public final class LocalKafkaCluster implements KafkaCluster {
             servers[node - 1] = server;
         }
         server.startup();
+    }
+
+    /**
+     * Where forked node {@code node} writes its output (its log lines); kept after {@link #close()} when the settings gave a
+     * data directory.
+     */
+    public Path serverLog(int node) {
+        return dataDir.resolve("node-" + node).resolve("server.log");
     }
 
     private Path logDir(int node) {
