@@ -1,6 +1,8 @@
 package io.inkstream.gateway;
 
+import io.inkstream.gateway.guard.UploadBudget;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,12 @@ public final class GatewayMetrics {
                 .description("uploads answered 503: the broker did not acknowledge in time").register(registry);
         this.publishLatency = Timer.builder("inkstream_gateway_publish").description("from send to the broker's acknowledgement of a request's images")
                 .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    /** How much of the upload budget requests hold now: at the budget, the next upload is answered 503 {@code uploads-busy}. */
+    public void watch(UploadBudget uploads) {
+        Gauge.builder("inkstream_gateway_upload_bytes_held", uploads, budget -> budget.totalBytes() - budget.availableBytes())
+                .description("upload bytes reserved by requests in progress, out of INKSTREAM_GATEWAY_UPLOAD_MEMORY_MB").register(registry);
     }
 
     public void accepted(int images, long publishNanos) {

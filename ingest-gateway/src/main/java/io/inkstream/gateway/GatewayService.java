@@ -108,11 +108,14 @@ public final class GatewayService implements AutoCloseable {
         GatewayHealth health = new GatewayHealth(new BrokerQuorum(admin, "uploads are refused with 503 until it is back"),
                 new RingQuorum(session, config.localDatacenter(), "uploads are accepted, answers and Idempotency-Key claims wait"), catalog, events);
         Path spool = createSpool();
+        GatewayMetrics metrics = new GatewayMetrics(meters);
+        UploadBudget uploads = new UploadBudget(config.uploadMemory());
+        metrics.watch(uploads);
         GatewayApp.Edge edge = new GatewayApp.Edge(new OriginPolicy(config.corsOrigins(), GatewayConfig.isLoopback(config.host())),
                 config.rateLimit() == 0 ? Optional.empty() : Optional.of(ClientRateLimit.perSecond(config.rateLimit())), config.apiKey(),
-                new UploadBudget(config.uploadMemory()), spool);
+                uploads, spool);
         Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, takenOver, reader, catalog, events,
-                new RecentUploads(100_000), new GatewayMetrics(meters), health::check, meters::scrape, edge, config.maxFiles(),
+                new RecentUploads(100_000), metrics, health::check, meters::scrape, edge, config.maxFiles(),
                 config.maxRequestBytes(),
                 // A claim unsettled for twice the publish timeout has lost its owner.
                 new SharedKeys(session, config.publishTimeout().multipliedBy(2), Clock.systemUTC(), published)));

@@ -146,6 +146,9 @@ class GatewayEdgeIT {
             try (RawHttp slow = RawHttp.connect(small.port(), "127.0.0.1")) {
                 slow.send("POST", "/api/images", Map.of("Host", "127.0.0.1:" + small.port(), "Content-Type", "application/octet-stream",
                         "Content-Length", Integer.toString(cap)), Arrays.copyOf(body, 4096));
+                // Small uploads only once the slow one holds the budget: sent sooner, one of them could hold a few KiB just when
+                // the slow one asks for all of it, and the slow one would be the upload answered 503.
+                awaitHeld(client, cap);
 
                 Answer busy = awaitStatus(() -> client.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(4), Map.of()),
                         503, "a small upload while a slow one holds the budget");
@@ -218,6 +221,22 @@ class GatewayEdgeIT {
             }
             seen.add(answer.status());
             assertThat(System.nanoTime()).as("%s: no %d within %s; answers were %s", what, status, WAIT, seen).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static void awaitHeld(GatewayClient client, long bytes) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String gauge = "inkstream_gateway_upload_bytes_held ";
+        List<String> seen = new ArrayList<>();
+        while (true) {
+            Optional<String> line = client.get("/metrics").response().body().lines().filter(l -> l.startsWith(gauge)).findFirst();
+            seen.add(line.orElse("(no gauge)"));
+            if (line.isPresent() && Double.parseDouble(line.get().substring(gauge.length())) == bytes) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("the slow upload never held %d bytes within %s; the gauge read %s", bytes, WAIT, seen)
+                    .isLessThan(deadline);
             Thread.sleep(50);
         }
     }
