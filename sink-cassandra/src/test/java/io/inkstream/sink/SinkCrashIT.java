@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The sink is SIGKILLed mid-run (no graceful shutdown), three times, and restarted: every
  * prediction ends as a row, counted once. The negative control commits each batch's offsets before
  * writing it ({@code INKSTREAM_SINK_COMMIT=BEFORE_WRITE_UNSAFE}) under the same kills, and the test
- * sees the rows it loses.
+ * sees the rows or counts it loses.
  */
 @ExtendWith(SharedInfrastructure.class)
 class SinkCrashIT {
@@ -51,7 +51,12 @@ class SinkCrashIT {
     @Test
     void negativeControlCommittingBeforeWritingLosesRowsUnderTheSameKills(KafkaCluster kafka, CassandraCluster cassandra) throws Exception {
         Outcome outcome = killThreeTimes(kafka, cassandra, SinkConfig.Commit.BEFORE_WRITE_UNSAFE);
-        assertThat(outcome.rows()).as("committing before writing must lose rows, or this test cannot see a loss (log: %s)", outcome.log())
+        // A batch's effect is its rows, then its running counts: a kill anywhere from the early commit to the counts' write loses
+        // some of it, what the test above asserts whole. Rows alone needed a kill during the rows' writes, and a loaded CI run
+        // had all three land after them, losing 1,547 counts and no row.
+        assertThat(Math.min(outcome.rows(), outcome.counted()))
+                .as("committing before writing must lose rows or counts, or this test cannot see a loss: %d rows, %d counted (log: %s)",
+                        outcome.rows(), outcome.counted(), outcome.log())
                 .isLessThan(PREDICTIONS);
     }
 
