@@ -85,13 +85,9 @@ public final class ModelPublisher {
 
     /** The latest value under {@code key} of a one-partition compacted topic; empty if none (or a tombstone last). */
     private static Optional<byte[]> latest(Properties clientProperties, String topic, String key) {
-        byte[][] latest = new byte[1][];
-        readToEnd(clientProperties, topic, record -> {
-            if (key.equals(record.key())) {
-                latest[0] = record.value(); // a tombstone after a record takes it back
-            }
-        });
-        return Optional.ofNullable(latest[0]);
+        LatestUnder latest = new LatestUnder(key);
+        readToEnd(clientProperties, topic, latest);
+        return latest.value();
     }
 
     /** A version's latest artifact on the models topic, if any, and the version the classifiers use now: from one read. */
@@ -106,14 +102,12 @@ public final class ModelPublisher {
      */
     public static Lookup lookup(Properties clientProperties, String version, RegisteredModel shipped, ModelTrust trust) {
         ModelRegistry registry = new ModelRegistry(Optional.empty(), shipped, trust);
-        byte[][] latest = new byte[1][];
+        LatestUnder latest = new LatestUnder(version);
         readToEnd(clientProperties, Topics.MODELS, record -> {
             registry.offer(record.key(), record.value(), record.offset());
-            if (version.equals(record.key())) {
-                latest[0] = record.value(); // a tombstone after a record takes it back
-            }
+            latest.accept(record);
         });
-        return new Lookup(Optional.ofNullable(latest[0]), registry.current().orElse(shipped).version());
+        return new Lookup(latest.value(), registry.current().orElse(shipped).version());
     }
 
     /** Every record of a one-partition topic up to its end now, keys as text. */
@@ -123,6 +117,27 @@ public final class ModelPublisher {
     }
 
     private record KeyedRecord(String key, byte[] value, long offset) {
+    }
+
+    /** The value last read under one key of a compacted topic: a tombstone after a record takes it back. */
+    private static final class LatestUnder implements Consumer<KeyedRecord> {
+        private final String key;
+        private byte[] value;
+
+        LatestUnder(String key) {
+            this.key = key;
+        }
+
+        @Override
+        public void accept(KeyedRecord record) {
+            if (key.equals(record.key())) {
+                value = record.value();
+            }
+        }
+
+        Optional<byte[]> value() {
+            return Optional.ofNullable(value);
+        }
     }
 
     /**
