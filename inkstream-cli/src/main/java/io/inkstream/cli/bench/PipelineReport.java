@@ -6,11 +6,16 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 
 /** What {@code bench pipeline} prints: uploads, latency by stage, lag, CPU per upload, and the summary line. */
 final class PipelineReport {
@@ -23,6 +28,12 @@ final class PipelineReport {
      */
     record Window(int rate, Duration duration, double sendSeconds, long startMicros, int accepted, int refused) {
     }
+
+    /** A second of the window ({@code offset} from its opening, as on the chart), when it began, and its slowest image's end to end. */
+    record Second(long offset, Instant began, double maxMs) {
+    }
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     PipelineReport(String gateway, PrintStream out) {
         this.gateway = gateway;
@@ -57,6 +68,9 @@ final class PipelineReport {
         row("  gateway: sent -> submitted-at", ingest);
         row("  classify: submitted-at -> classified-at", classify);
         row("  store: classified-at -> row written", store);
+        out.println("slowest seconds (as on the chart; UTC, to find in the services' logs): " + slowestSeconds(timed, startMicros, 3).stream()
+                .map(second -> String.format(Locale.ROOT, "+%d s at %s, max %.0f ms", second.offset(), CLOCK.format(second.began()), second.maxMs()))
+                .collect(Collectors.joining("; ")));
         out.printf(Locale.ROOT, "%nlag: classifier max %d images, sink max %d predictions, both together %.0f over the last 5 s%n",
                 maxClassifierLag, maxSinkLag, LagSample.endLag(samples, duration.toSeconds()));
         out.printf(Locale.ROOT, "keeps up: %s (accepted %.0f/s of %d/s; lag at the end under 2 s of uploads: %s)%n", keepsUp ? "yes" : "no",
@@ -97,6 +111,20 @@ final class PipelineReport {
         }
         out.printf(Locale.ROOT, "%-34s %8.2f %14.2f%n", "stack (all but the load generator)", stack / seconds, perUpload(stack, accepted));
         return OptionalDouble.of(perUpload(stack, accepted));
+    }
+
+    /**
+     * The {@code count} seconds of the window whose slowest image (by the time it was sent) took longest end to end, slowest
+     * first (the earlier of two alike).
+     */
+    static List<Second> slowestSeconds(List<ImageTiming> timed, long startMicros, int count) {
+        Map<Long, Long> maxBySecond = timed.stream().collect(Collectors.toMap(t -> Math.floorDiv(t.sentMicros() - startMicros, 1_000_000L),
+                ImageTiming::endToEnd, Math::max));
+        return maxBySecond.entrySet().stream().sorted(Map.Entry.<Long, Long>comparingByValue(Comparator.reverseOrder())
+                        .thenComparing(Map.Entry.comparingByKey())).limit(count)
+                .map(entry -> new Second(entry.getKey(), Instant.EPOCH.plusNanos((startMicros + entry.getKey() * 1_000_000L) * 1000),
+                        entry.getValue() / 1000.0))
+                .toList();
     }
 
     private static double perUpload(double cpuSeconds, int uploads) {

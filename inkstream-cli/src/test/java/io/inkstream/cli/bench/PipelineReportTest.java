@@ -51,9 +51,23 @@ class PipelineReportTest {
         assertThat(lines.get(lines.size() - 1))
                 .isEqualTo("pipeline-bench rate=100 achieved=100 p50_ms=50 p99_ms=50 stack_cpu_ms=2.00 keeps_up=true");
         assertThat(lines).anyMatch(line -> line.matches("end to end: sent -> row written\\s+50\\.0\\s+50\\.0\\s+50\\.0\\s+400\\.0"));
+        // 1_700_000_000 s after the epoch is 22:13:20 UTC; the 400 ms images are the last of each second.
+        assertThat(lines).contains("slowest seconds (as on the chart; UTC, to find in the services' logs): +0 s at 22:13:20, max 400 ms;"
+                + " +1 s at 22:13:21, max 400 ms; +2 s at 22:13:22, max 400 ms");
         BufferedImage image = ImageIO.read(Files.newInputStream(chart));
         assertThat(image.getWidth()).isEqualTo(PipelineChart.WIDTH);
         assertThat(image.getHeight()).isEqualTo(PipelineChart.HEIGHT);
+    }
+
+    @Test
+    void theSlowestSecondsAreThoseOfTheSlowestImagesSent() {
+        List<ImageTiming> timed = new ArrayList<>(timings());
+        long sent = START + 7_300_000; // one image sent 7.3 s into the window, 900 ms to its row
+        timed.add(new ImageTiming(sent, sent, sent, sent + 900_000));
+        List<PipelineReport.Second> slowest = PipelineReport.slowestSeconds(timed, START, 2);
+        assertThat(slowest).extracting(PipelineReport.Second::offset).containsExactly(7L, 0L);
+        assertThat(slowest.get(0).maxMs()).isEqualTo(900.0);
+        assertThat(slowest.get(0).began().getEpochSecond()).isEqualTo(START / 1_000_000 + 7);
     }
 
     @Test
