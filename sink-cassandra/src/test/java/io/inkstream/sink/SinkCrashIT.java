@@ -49,7 +49,7 @@ class SinkCrashIT {
     }
 
     @Test
-    void negativeControlCommittingBeforeWritingLosesRowsUnderTheSameKills(KafkaCluster kafka, CassandraCluster cassandra) throws Exception {
+    void negativeControlCommittingBeforeWritingLosesRowsOrCountsUnderTheSameKills(KafkaCluster kafka, CassandraCluster cassandra) throws Exception {
         Outcome outcome = killThreeTimes(kafka, cassandra, SinkConfig.Commit.BEFORE_WRITE_UNSAFE);
         // A batch's effect is its rows, then its running counts: a kill anywhere from the early commit to the counts' write loses
         // some of it, what the test above asserts whole. Rows alone needed a kill during the rows' writes, and a loaded CI run

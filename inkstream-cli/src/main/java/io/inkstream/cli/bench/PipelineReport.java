@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -122,7 +123,7 @@ final class PipelineReport {
                 ImageTiming::endToEnd, Math::max));
         return maxBySecond.entrySet().stream().sorted(Map.Entry.<Long, Long>comparingByValue(Comparator.reverseOrder())
                         .thenComparing(Map.Entry.comparingByKey())).limit(count)
-                .map(entry -> new Second(entry.getKey(), Instant.EPOCH.plusNanos((startMicros + entry.getKey() * 1_000_000L) * 1000),
+                .map(entry -> new Second(entry.getKey(), Instant.EPOCH.plus(startMicros + entry.getKey() * 1_000_000L, ChronoUnit.MICROS),
                         entry.getValue() / 1000.0))
                 .toList();
     }
