@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -212,31 +214,27 @@ class GatewayEdgeIT {
     }
 
     private static Answer awaitStatus(Supplier<Answer> request, int status, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        List<Integer> seen = new ArrayList<>();
-        while (true) {
-            Answer answer = request.get();
-            if (answer.status() == status) {
-                return answer;
-            }
-            seen.add(answer.status());
-            assertThat(System.nanoTime()).as("%s: no %d within %s; answers were %s", what, status, WAIT, seen).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        return await(request, answer -> answer.status() == status, Answer::status, what + ": no " + status);
     }
 
     private static void awaitHeld(GatewayClient client, long bytes) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
         String gauge = "inkstream_gateway_upload_bytes_held ";
-        List<String> seen = new ArrayList<>();
+        await(() -> client.get("/metrics").response().body().lines().filter(l -> l.startsWith(gauge)).findFirst(),
+                line -> line.isPresent() && Double.parseDouble(line.get().substring(gauge.length())) == bytes,
+                line -> line.orElse("(no gauge)"), "the slow upload never held " + bytes + " bytes");
+    }
+
+    /** Reads until {@code done} holds; a wait that runs out fails with everything it read, as {@code shown}. */
+    private static <T> T await(Supplier<T> read, Predicate<T> done, Function<T, ?> shown, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<Object> seen = new ArrayList<>();
         while (true) {
-            Optional<String> line = client.get("/metrics").response().body().lines().filter(l -> l.startsWith(gauge)).findFirst();
-            seen.add(line.orElse("(no gauge)"));
-            if (line.isPresent() && Double.parseDouble(line.get().substring(gauge.length())) == bytes) {
-                return;
+            T value = read.get();
+            if (done.test(value)) {
+                return value;
             }
-            assertThat(System.nanoTime()).as("the slow upload never held %d bytes within %s; the gauge read %s", bytes, WAIT, seen)
-                    .isLessThan(deadline);
+            seen.add(shown.apply(value));
+            assertThat(System.nanoTime()).as("%s within %s; read %s", what, WAIT, seen).isLessThan(deadline);
             Thread.sleep(50);
         }
     }
