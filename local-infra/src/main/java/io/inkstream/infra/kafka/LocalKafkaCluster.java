@@ -100,7 +100,7 @@ public final class LocalKafkaCluster implements KafkaCluster {
                 Path logDir = cluster.logDir(node);
                 // A directory formatted by an earlier run keeps its cluster id, which every node shares.
                 if (!Files.exists(logDir.resolve("meta.properties"))) {
-                    KraftNodes.format(KraftNodes.writeProperties(dataDir.path().resolve("node-" + node + ".properties"), cluster.properties(node)),
+                    KraftNodes.format(cluster.writeProperties(node),
                             clusterId, List.of());
                 }
             }
@@ -204,7 +204,7 @@ public final class LocalKafkaCluster implements KafkaCluster {
 
     private void startNode(int node) {
         if (settings.forked()) {
-            Path config = KraftNodes.writeProperties(dataDir.path().resolve("node-" + node + ".properties"), properties(node));
+            Path config = writeProperties(node);
             try {
                 ServiceProcess process = ServiceProcess.start("kafka.Kafka", List.of(config.toString()), Map.of(), serverLog(node));
                 synchronized (this) {
@@ -227,11 +227,20 @@ public final class LocalKafkaCluster implements KafkaCluster {
      * data directory.
      */
     public Path serverLog(int node) {
-        return dataDir.resolve("node-" + node).resolve("server.log");
+        return nodeDir(node).resolve("server.log");
     }
 
     private Path logDir(int node) {
-        return dataDir.resolve("node-" + node).resolve("kraft-logs");
+        return nodeDir(node).resolve("kraft-logs");
+    }
+
+    private Path nodeDir(int node) {
+        return dataDir.resolve("node-" + node);
+    }
+
+    /** Node {@code node}'s settings, written to its file beside its directory: formatting reads it, and so does a forked node. */
+    private Path writeProperties(int node) {
+        return KraftNodes.writeProperties(dataDir.path().resolve("node-" + node + ".properties"), properties(node));
     }
 
     private Map<String, String> properties(int node) {
