@@ -48,6 +48,18 @@ class ClassifierConfigTest {
     }
 
     @Test
+    void everyClientKafkaStreamsMakesGetsSocketBuffersTheKernelSizes() {
+        // Kafka Streams has its own fixed defaults for these (32 KiB to receive): the classifier's settings must reach
+        // the clients it makes, as they do the sink's and the gateway's (KafkaClientSettings.base).
+        StreamsConfig streams = new StreamsConfig(ClassifierService.streamsProperties(ClassifierConfig.fromEnvironment(new Environment(Map.of()))));
+
+        Map<String, Object> consumer = streams.getMainConsumerConfigs("inkstream-classifier", "consumer", 0);
+        Map<String, Object> producer = streams.getProducerConfigs("producer");
+        assertThat(consumer).containsEntry("receive.buffer.bytes", -1).containsEntry("send.buffer.bytes", -1);
+        assertThat(producer).containsEntry("receive.buffer.bytes", -1).containsEntry("send.buffer.bytes", -1);
+    }
+
+    @Test
     void aMalformedValueNamesItsVariable() {
         assertThatThrownBy(() -> ClassifierConfig.fromEnvironment(new Environment(Map.of("INKSTREAM_BATCH_MAX_RECORDS", "lots"))))
                 .isInstanceOf(ConfigurationException.class)

@@ -23,7 +23,6 @@ final class KraftNodes {
     private KraftNodes() {
     }
 
-    /** A node's properties as a file, for the storage tool. */
     /**
      * What every local broker runs with, alone or one of {@code nodes}, beside its own identity and
      * listeners: the one place these settings and their reasons live.
@@ -55,6 +54,10 @@ final class KraftNodes {
         p.put("num.network.threads", "1");
         p.put("num.io.threads", "2");
         p.put("num.replica.fetchers", "1");
+        // Socket buffers the kernel sizes, as the services' clients have (KafkaClientSettings.base): a fixed 100 KiB is
+        // less than one produce request or fetch response of a hundred predictions (~110 KB).
+        p.put("socket.receive.buffer.bytes", "-1");
+        p.put("socket.send.buffer.bytes", "-1");
         // A killed producer's open transaction is aborted once its timeout has passed and the broker looks: every
         // 10 s by default, which a killed classifier's partitions (and the sink behind them) then wait out.
         p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");

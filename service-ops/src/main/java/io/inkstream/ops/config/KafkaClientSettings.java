@@ -1,6 +1,7 @@
 package io.inkstream.ops.config;
 
 import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
  * Settings every Kafka client of a service takes, producers, consumers, admins and Kafka Streams
@@ -21,9 +22,18 @@ public final class KafkaClientSettings {
         return env.passThrough(PREFIX);
     }
 
-    /** The properties a new client starts from: where the cluster is, and the shared settings. */
+    /**
+     * The properties a new client starts from: where the cluster is, socket buffers sized by the operating
+     * system, and the shared settings (which may set the buffers after all).
+     */
     public static Properties base(String bootstrapServers, Properties shared) {
         Properties p = new Properties();
+        // The clients' fixed buffers (a consumer's 64 KiB, Kafka Streams' 32 KiB) are smaller than one fetch of a
+        // hundred predictions (~110 KB). On loopback that made a ready fetch response reach the sink ~200 ms late a few
+        // times a minute at 1,000 uploads/s: the whole of that rate's p99 tail (docs/benchmarks.md, 2026-12-04).
+        // -1 leaves the size to the kernel, which grows it with the connection.
+        p.put(CommonClientConfigs.RECEIVE_BUFFER_CONFIG, -1);
+        p.put(CommonClientConfigs.SEND_BUFFER_CONFIG, -1);
         p.putAll(shared);
         p.put("bootstrap.servers", bootstrapServers);
         return p;

@@ -1,0 +1,33 @@
+package io.inkstream.ops.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.junit.jupiter.api.Test;
+
+class KafkaClientSettingsTest {
+
+    @Test
+    void everyClientStartsWithSocketBuffersTheKernelSizes() {
+        Properties base = KafkaClientSettings.base("kafka-1:9092", new Properties());
+
+        assertThat(base.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("kafka-1:9092");
+        assertThat(base.get(CommonClientConfigs.RECEIVE_BUFFER_CONFIG)).isEqualTo(-1);
+        assertThat(base.get(CommonClientConfigs.SEND_BUFFER_CONFIG)).isEqualTo(-1);
+    }
+
+    @Test
+    void anOperatorsSharedSettingsComeAfterTheDefaults() {
+        Properties shared = KafkaClientSettings.fromEnvironment(new Environment(Map.of(
+                "INKSTREAM_KAFKA_CLIENT_RECEIVE_BUFFER_BYTES", "131072",
+                "INKSTREAM_KAFKA_CLIENT_SECURITY_PROTOCOL", "SASL_SSL")));
+
+        Properties base = KafkaClientSettings.base("kafka-1:9092", shared);
+
+        assertThat(base.get(CommonClientConfigs.RECEIVE_BUFFER_CONFIG)).isEqualTo("131072");
+        assertThat(base.get(CommonClientConfigs.SEND_BUFFER_CONFIG)).isEqualTo(-1);
+        assertThat(base.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG)).isEqualTo("SASL_SSL");
+    }
+}
