@@ -43,7 +43,10 @@ public final class PredictionReader {
     public PredictionReader(CqlSession session) {
         this.session = session;
         String ks = PredictionSchema.KEYSPACE;
-        this.forImage = session.prepare("SELECT * FROM " + ks + ".predictions_by_image WHERE image_id = ?");
+        // Whether a model input is kept, not its 784 bytes: a status read (the page polls 100 images at once) needs only that.
+        this.forImage = session.prepare("SELECT image_id, model_version, label, confidence, probabilities, class_probabilities, true_label,"
+                + " source, submitted_at, classified_at, WRITETIME(model_input) AS input_written FROM " + ks
+                + ".predictions_by_image WHERE image_id = ?");
         this.daysOfModel = session.prepare("SELECT day FROM " + ks + ".prediction_days_by_model WHERE model_version = ?");
         this.ofModelDay = session.prepare("SELECT * FROM " + ks + ".predictions_by_model_day WHERE model_version = ? AND day = ?");
         this.models = session.prepare("SELECT DISTINCT model_version FROM " + ks + ".prediction_days_by_model");
@@ -64,7 +67,7 @@ public final class PredictionReader {
         for (Row row : session.execute(forImage.bind(imageId))) {
             predictions.add(new StoredPrediction(row.getString("image_id"), row.getString("model_version"), row.getInt("label"),
                     row.getFloat("confidence"), probabilities(row), nullableInt(row, "true_label"),
-                    row.getString("source"), row.getInstant("submitted_at"), row.getInstant("classified_at"), !row.isNull("model_input")));
+                    row.getString("source"), row.getInstant("submitted_at"), row.getInstant("classified_at"), !row.isNull("input_written")));
         }
         return predictions;
     }

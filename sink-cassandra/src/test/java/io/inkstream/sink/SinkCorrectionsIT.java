@@ -70,6 +70,7 @@ class SinkCorrectionsIT {
                 assertThat(reader.modelInput(x1, first)).hasValueSatisfying(input -> assertThat(input).isEqualTo(INPUT));
                 assertThat(reader.forImage(x1).get(0).hasModelInput()).isTrue();
                 assertThat(reader.modelInput(x2, first)).isEmpty();
+                assertThat(reader.forImage(x2).get(0).hasModelInput()).isFalse();
 
                 // After the predictions: a person says x1 is an 8 (the model said 3) and confirms x2. Records that are not
                 // corrections sit among them and hold nothing up.
