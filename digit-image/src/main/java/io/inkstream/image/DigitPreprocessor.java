@@ -80,15 +80,19 @@ public final class DigitPreprocessor {
             return rawMnist(bytes);
         }
         BufferedImage image = decode(bytes, format, true);
-        InkImage ink = RuledLines.remove(inkOf(image));
+        // A phone's photo is stored on its side with a tag saying so: turned upright first, as its viewer sees it.
+        ExifOrientation orientation = format == ImageFormat.JPEG ? ExifOrientation.of(bytes) : ExifOrientation.AS_STORED;
+        int width = orientation.swapsSides() ? image.getHeight() : image.getWidth();
+        int height = orientation.swapsSides() ? image.getWidth() : image.getHeight();
+        InkImage ink = RuledLines.remove(inkOf(image, orientation));
         int[] bounds = ink.inkBounds(BOUNDS_THRESHOLD);
         if (bounds == null) {
-            throw new ImageRejectedException(new ImageRejection.NoInk(image.getWidth(), image.getHeight()));
+            throw new ImageRejectedException(new ImageRejection.NoInk(width, height));
         }
         float[] pixels = normaliseStrokes(ink.crop(bounds[0], bounds[1], bounds[2], bounds[3]).fitLongestSide(WORK_SIDE))
                 .fitLongestSide(INK_BOX)
                 .centreByMass(PreprocessedDigit.SIDE);
-        return new PreprocessedDigit(pixels, format, image.getWidth(), image.getHeight());
+        return new PreprocessedDigit(pixels, format, width, height);
     }
 
     /**
@@ -209,11 +213,11 @@ public final class DigitPreprocessor {
     }
 
     /**
-     * Grayscale, then ink measured against the paper under it ({@link #normalise}): light-on-dark,
-     * noise floor removed, contrast stretched to [0, 1]. A drawing on a transparent canvas is read
-     * from its alpha channel, whatever its colours.
+     * Grayscale, turned the way the picture is viewed, then ink measured against the paper under it ({@link #normalise}):
+     * light-on-dark, noise floor removed, contrast stretched to [0, 1]. A drawing on a transparent canvas is read from its
+     * alpha channel, whatever its colours.
      */
-    static InkImage inkOf(BufferedImage image) throws ImageRejectedException {
+    static InkImage inkOf(BufferedImage image, ExifOrientation orientation) throws ImageRejectedException {
         int width = image.getWidth();
         int height = image.getHeight();
         float[] gray = new float[width * height];
@@ -225,22 +229,23 @@ public final class DigitPreprocessor {
             for (int i = 0; i < samples.length; i++) {
                 gray[i] = samples[i] * scale;
             }
-            return normalise(gray, width, height);
-        }
-        int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
-        boolean alphaDrawing = image.getColorModel().hasAlpha() && mixesTransparentAndOpaque(argb);
-        for (int i = 0; i < argb.length; i++) {
-            int p = argb[i];
-            int alpha = p >>> 24;
-            if (alphaDrawing) {
-                gray[i] = alpha;
-            } else {
-                double luminance = 0.299 * ((p >> 16) & 0xff) + 0.587 * ((p >> 8) & 0xff) + 0.114 * (p & 0xff);
-                // Partly transparent pixels are seen over white paper.
-                gray[i] = (float) (luminance * alpha / 255.0 + 255.0 * (255 - alpha) / 255.0);
+        } else {
+            int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
+            boolean alphaDrawing = image.getColorModel().hasAlpha() && mixesTransparentAndOpaque(argb);
+            for (int i = 0; i < argb.length; i++) {
+                int p = argb[i];
+                int alpha = p >>> 24;
+                if (alphaDrawing) {
+                    gray[i] = alpha;
+                } else {
+                    double luminance = 0.299 * ((p >> 16) & 0xff) + 0.587 * ((p >> 8) & 0xff) + 0.114 * (p & 0xff);
+                    // Partly transparent pixels are seen over white paper.
+                    gray[i] = (float) (luminance * alpha / 255.0 + 255.0 * (255 - alpha) / 255.0);
+                }
             }
         }
-        return normalise(gray, width, height);
+        ExifOrientation.Viewed viewed = orientation.view(gray, width, height);
+        return normalise(viewed.values(), viewed.width(), viewed.height());
     }
 
     /**

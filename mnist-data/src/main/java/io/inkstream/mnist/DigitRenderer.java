@@ -141,6 +141,43 @@ public final class DigitRenderer {
         return out.toByteArray();
     }
 
+    /** The picture turned a quarter clockwise {@code turns} times (any number; 4 is the picture itself), same image type. */
+    public static BufferedImage quarterTurnsClockwise(BufferedImage image, int turns) {
+        BufferedImage turned = image;
+        for (int turn = 0; turn < Math.floorMod(turns, 4); turn++) {
+            int width = turned.getWidth();
+            int height = turned.getHeight();
+            BufferedImage out = new BufferedImage(height, width, image.getType());
+            int[] pixel = new int[turned.getRaster().getNumBands()];
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    out.getRaster().setPixel(height - 1 - y, x, turned.getRaster().getPixel(x, y, pixel));
+                }
+            }
+            turned = out;
+        }
+        return turned;
+    }
+
+    /**
+     * The JPEG with an APP1 "Exif" segment right after its start, where cameras put it, holding one tag: Orientation
+     * (1-8, as EXIF numbers them; 6 is what a phone held upright writes: turn a quarter clockwise to view).
+     */
+    public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+        if (jpeg.length < 2 || (jpeg[0] & 0xff) != 0xff || (jpeg[1] & 0xff) != 0xd8) {
+            throw new IllegalArgumentException("not a JPEG");
+        }
+        // TIFF, big-endian: the header, then IFD0 at offset 8 with one entry (tag 274, SHORT, count 1) and no IFD1.
+        byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0, 0, 0};
+        int length = 2 + 6 + tiff.length;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + length + 2);
+        out.write(jpeg, 0, 2);
+        out.writeBytes(new byte[] {(byte) 0xff, (byte) 0xe1, (byte) (length >> 8), (byte) length, 'E', 'x', 'i', 'f', 0, 0});
+        out.writeBytes(tiff);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
     private static byte[] encode(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {

@@ -22,6 +22,8 @@ import java.util.SplittableRandom;
 public final class RealWorldRenders {
     /** Uploads above this are refused by the pipeline's default limit; a render is kept under it. */
     private static final int MAX_BYTES = 1 << 20;
+    /** What {@link DigitRenderer#withExifOrientation} adds to a JPEG. */
+    private static final int EXIF_BYTES = 36;
 
     /** What makes a render hard. */
     public enum Condition {
@@ -50,7 +52,12 @@ public final class RealWorldRenders {
         /** Coloured ink on coloured paper: a blue or red pen on a sticky note. */
         TINTED(Format.ALL),
         /** A phone's photo: 1200-1600 px, the digit a third of the frame, a colour cast, sensor noise, a little blur. */
-        PHONE_PHOTO(List.of(Format.JPEG));
+        PHONE_PHOTO(List.of(Format.JPEG)),
+        /**
+         * The same photo as a phone stores it: its pixels as the sensor lay, on their side or upside down, and an EXIF
+         * Orientation tag (6, 8 or 3) saying how to turn them; whoever looks at it sees the digit upright.
+         */
+        PHONE_PHOTO_TURNED(List.of(Format.JPEG));
 
         private final List<Format> formats;
 
@@ -80,7 +87,7 @@ public final class RealWorldRenders {
         }
     }
 
-    /** One rendered upload. */
+    /** One rendered upload: {@code width} x {@code height} as its file stores the pixels. */
     public record Render(Condition condition, Format format, int width, int height, byte[] bytes) {
     }
 
@@ -109,15 +116,23 @@ public final class RealWorldRenders {
             canvas.addNoise(scene.noise, random);
         }
         BufferedImage image = canvas.toImage(scene.colour);
-        byte[] bytes = encode(image, format, scene.jpegQuality);
+        if (condition == Condition.PHONE_PHOTO_TURNED) {
+            // Held upright (6: turn a quarter clockwise to view), the other way (8), or upside down (3).
+            int orientation = new int[] {6, 8, 3}[random.nextInt(3)];
+            int turnsToView = orientation == 6 ? 1 : orientation == 8 ? 3 : 2;
+            BufferedImage stored = DigitRenderer.quarterTurnsClockwise(image, 4 - turnsToView);
+            byte[] bytes = DigitRenderer.withExifOrientation(encode(stored, format, scene.jpegQuality, MAX_BYTES - EXIF_BYTES), orientation);
+            return new Render(condition, format, stored.getWidth(), stored.getHeight(), bytes);
+        }
+        byte[] bytes = encode(image, format, scene.jpegQuality, MAX_BYTES);
         return new Render(condition, format, scene.width, scene.height, bytes);
     }
 
-    private static byte[] encode(BufferedImage image, Format format, float jpegQuality) {
+    private static byte[] encode(BufferedImage image, Format format, float jpegQuality, int maxBytes) {
         if (format == Format.JPEG) {
             float quality = jpegQuality;
             byte[] bytes = DigitRenderer.jpeg(image, quality);
-            while (bytes.length > MAX_BYTES && quality > 0.3f) { // a noisy phone photo: as a phone would, compress harder
+            while (bytes.length > maxBytes && quality > 0.3f) { // a noisy phone photo: as a phone would, compress harder
                 quality -= 0.1f;
                 bytes = DigitRenderer.jpeg(image, quality);
             }
@@ -421,7 +436,7 @@ public final class RealWorldRenders {
                     s.texture = 4;
                     s.colour = true;
                 }
-                case PHONE_PHOTO -> {
+                case PHONE_PHOTO, PHONE_PHOTO_TURNED -> {
                     boolean portrait = random.nextBoolean();
                     int longSide = between(random, 1200, 1600);
                     int shortPhotoSide = longSide * 3 / 4;

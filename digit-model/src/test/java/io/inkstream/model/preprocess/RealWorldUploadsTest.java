@@ -61,7 +61,7 @@ class RealWorldUploadsTest {
             BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(render.bytes()));
             assertThat(decoded).as("%s render %d decodes", condition, i).isNotNull();
             assertThat(new int[] {decoded.getWidth(), decoded.getHeight()}).containsExactly(render.width(), render.height());
-            if (condition == Condition.PHONE_PHOTO) {
+            if (condition == Condition.PHONE_PHOTO || condition == Condition.PHONE_PHOTO_TURNED) {
                 assertThat(Math.max(render.width(), render.height())).isGreaterThanOrEqualTo(1200);
             }
         }
