@@ -131,7 +131,8 @@ public final class DigitPreprocessor {
             throw new ImageRejectedException(new ImageRejection.TooLarge(bytes.length, limits.maxBytes()));
         }
         ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ImageRejectedException(
-                new ImageRejection.UnknownFormat(HexFormat.of().formatHex(bytes, 0, Math.min(8, bytes.length)), bytes.length)));
+                new ImageRejection.UnknownFormat(HexFormat.of().formatHex(bytes, 0, Math.min(8, bytes.length)), bytes.length,
+                        ImageFormat.unreadKind(bytes).orElse(""))));
         if (format == ImageFormat.BMP && embedsJpegOrPng(bytes)) {
             // Found by DigitPreprocessorFuzzTest: the BMP header's size says nothing about the embedded
             // stream's, which the JDK decodes whole (a 489-byte file ran the heap out).

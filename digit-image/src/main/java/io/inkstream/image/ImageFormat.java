@@ -1,5 +1,6 @@
 package io.inkstream.image;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** The formats the pipeline accepts, recognised from their leading bytes, never from a name or header. */
@@ -53,6 +54,36 @@ public enum ImageFormat {
         }
         if (bytes.length == RAW_MNIST_LENGTH) {
             return Optional.of(RAW_MNIST);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * What bytes that no accepted format recognises are, when they are a format people send by mistake, so that the refusal
+     * can say what to send instead: an iPhone's HEIC photo, AVIF, TIFF (scanners), PDF, SVG.
+     */
+    public static Optional<String> unreadKind(byte[] bytes) {
+        // ISO media files (HEIF, AVIF) begin with a box size, then "ftyp" and the major brand.
+        if (bytes.length >= 12 && bytes[4] == 'f' && bytes[5] == 't' && bytes[6] == 'y' && bytes[7] == 'p') {
+            String brand = new String(bytes, 8, 4, StandardCharsets.US_ASCII);
+            if (brand.startsWith("avi")) {
+                return Optional.of("an AVIF image");
+            }
+            if (brand.startsWith("hei") || brand.startsWith("hev") || brand.equals("mif1") || brand.equals("msf1")) {
+                return Optional.of("a HEIC photo (an iPhone's own format; it can share photos as JPEG)");
+            }
+            return Optional.empty();
+        }
+        if (startsWith(bytes, 'I', 'I', 42, 0) || startsWith(bytes, 'M', 'M', 0, 42)) {
+            return Optional.of("a TIFF image");
+        }
+        if (startsWith(bytes, '%', 'P', 'D', 'F')) {
+            return Optional.of("a PDF document");
+        }
+        String start = new String(bytes, 0, Math.min(bytes.length, 256), StandardCharsets.ISO_8859_1);
+        start = (start.startsWith("\u00ef\u00bb\u00bf") ? start.substring(3) : start).stripLeading(); // a UTF-8 byte order mark
+        if (start.startsWith("<svg") || (start.startsWith("<?xml") || start.startsWith("<!DOCTYPE svg")) && start.contains("<svg")) {
+            return Optional.of("an SVG drawing");
         }
         return Optional.empty();
     }

@@ -47,8 +47,13 @@ public sealed interface ImageRejection {
         }
     }
 
-    /** @param leadingBytes the first bytes in hex, to tell a person what was actually sent */
-    record UnknownFormat(String leadingBytes, int length) implements ImageRejection {
+    /**
+     * @param leadingBytes the first bytes in hex, to tell a person what was actually sent
+     * @param length       how many bytes were sent
+     * @param knownAs      what the bytes are when their signature is a format people send that is not read here
+     *                     ("a HEIC photo", "a PDF document"), or empty
+     */
+    record UnknownFormat(String leadingBytes, int length, String knownAs) implements ImageRejection {
         @Override
         public RejectionReason reason() {
             return RejectionReason.UNKNOWN_FORMAT;
@@ -56,8 +61,9 @@ public sealed interface ImageRejection {
 
         @Override
         public String message() {
-            return "not a PNG, JPEG, GIF, BMP or WebP image, nor 784 raw MNIST bytes (" + length
-                    + " bytes starting " + leadingBytes + ")";
+            String what = knownAs.isEmpty() ? "not a PNG, JPEG, GIF, BMP or WebP image, nor 784 raw MNIST bytes"
+                    : knownAs + " is not read here: send it as PNG, JPEG, GIF, BMP or WebP";
+            return what + " (" + length + " bytes starting " + leadingBytes + ")";
         }
     }
 

@@ -162,6 +162,38 @@ class DigitPreprocessorTest {
     }
 
     @Test
+    void aFormatPeopleSendByMistakeIsNamedInTheRefusalWithWhatToSendInstead() throws IOException {
+        byte[] heic = concat(new byte[] {0, 0, 0, 0x18}, "ftypheic\0\0\0\0mif1heic".getBytes(StandardCharsets.US_ASCII), new byte[64]);
+        byte[] avif = concat(new byte[] {0, 0, 0, 0x1c}, "ftypavif\0\0\0\0avifmif1miaf".getBytes(StandardCharsets.US_ASCII), new byte[64]);
+        ByteArrayOutputStream tiff = new ByteArrayOutputStream();
+        assertThat(ImageIO.write(DigitRenderer.render(digits.imageBytes(6), 64, 64, 56, 4, 4, 0), "tiff", tiff)).isTrue();
+        byte[] pdf = "%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] svg = "\ufeff<?xml version=\"1.0\"?>\n<svg xmlns='http://www.w3.org/2000/svg'><text>7</text></svg>".getBytes(StandardCharsets.UTF_8);
+        assertThat(assertRejected(heic, ImageRejection.UnknownFormat.class, RejectionReason.UNKNOWN_FORMAT).getMessage())
+                .startsWith("a HEIC photo (an iPhone's own format; it can share photos as JPEG) is not read here: send it as PNG, JPEG");
+        assertThat(assertRejected(avif, ImageRejection.UnknownFormat.class, RejectionReason.UNKNOWN_FORMAT).getMessage()).startsWith("an AVIF image is not read here");
+        assertThat(assertRejected(tiff.toByteArray(), ImageRejection.UnknownFormat.class, RejectionReason.UNKNOWN_FORMAT).getMessage())
+                .startsWith("a TIFF image is not read here");
+        assertThat(assertRejected(pdf, ImageRejection.UnknownFormat.class, RejectionReason.UNKNOWN_FORMAT).getMessage()).startsWith("a PDF document is not read here");
+        assertThat(assertRejected(svg, ImageRejection.UnknownFormat.class, RejectionReason.UNKNOWN_FORMAT).getMessage()).startsWith("an SVG drawing is not read here");
+        // Anything else keeps the plain refusal, with what was sent.
+        byte[] mp4 = concat(new byte[] {0, 0, 0, 0x18}, "ftypisom\0\0\0\0isomiso2".getBytes(StandardCharsets.US_ASCII), new byte[64]);
+        byte[] html = "<html><body><svg></svg></body></html>".getBytes(StandardCharsets.UTF_8);
+        for (byte[] other : new byte[][] {mp4, html}) {
+            assertThat(assertRejected(other, ImageRejection.UnknownFormat.class, RejectionReason.UNKNOWN_FORMAT).getMessage())
+                    .startsWith("not a PNG, JPEG, GIF, BMP or WebP image, nor 784 raw MNIST bytes (");
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     @Timeout(10)
     void refusesAPngHeaderClaimingOneHundredThousandPixelsSquareBeforeDecoding() throws IOException {
         byte[] bomb = CraftedImages.pngClaiming(100_000, 100_000);
