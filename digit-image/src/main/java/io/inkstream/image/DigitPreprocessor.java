@@ -214,7 +214,7 @@ public final class DigitPreprocessor {
     }
 
     /**
-     * Grayscale, turned the way the picture is viewed, then ink measured against the paper under it ({@link #normalise}):
+     * Grayscale, then ink measured against the paper under it ({@link #normalise}), turned the way the picture is viewed:
      * light-on-dark, noise floor removed, contrast stretched to [0, 1]. A drawing on a transparent canvas is read from its
      * alpha channel, whatever its colours.
      */
@@ -245,8 +245,7 @@ public final class DigitPreprocessor {
                 }
             }
         }
-        ExifOrientation.Viewed viewed = orientation.view(gray, width, height);
-        return normalise(viewed.values(), viewed.width(), viewed.height());
+        return normalise(gray, width, height, orientation);
     }
 
     /**
@@ -255,15 +254,20 @@ public final class DigitPreprocessor {
      * under every pixel ({@link PaperBackground#estimate}), so that a shadow or a page lit from one
      * side is paper and not ink, and each pixel's ink is how far it falls below its paper, divided by
      * that paper's level (light multiplies ink and paper alike). The faintest share of the range is
-     * cleared as texture and noise, the rest stretched to [0, 1].
+     * cleared as texture and noise, the rest stretched to [0, 1]. First the picture is averaged down to about
+     * {@link #WORK_LIMIT} and turned the way it is viewed ({@link ExifOrientation}).
      */
-    private static InkImage normalise(float[] picture, int pictureWidth, int pictureHeight) throws ImageRejectedException {
+    private static InkImage normalise(float[] picture, int pictureWidth, int pictureHeight, ExifOrientation orientation)
+            throws ImageRejectedException {
         // The digit ends as 28 x 28: a picture larger than WORK_LIMIT is read at about WORK_LIMIT, so that what
         // follows costs little more for a photo or a crafted 4096 x 4096 page than for a small drawing.
         int factor = Math.max(1, (Math.max(pictureWidth, pictureHeight) + WORK_LIMIT - 1) / WORK_LIMIT);
-        int width = (pictureWidth + factor - 1) / factor;
-        int height = (pictureHeight + factor - 1) / factor;
-        float[] gray = factor == 1 ? picture : PaperBackground.shrink(picture, pictureWidth, pictureHeight, factor);
+        float[] shrunk = factor == 1 ? picture : PaperBackground.shrink(picture, pictureWidth, pictureHeight, factor);
+        // Turned once small: a turn copies the picture, and a copy of 512 px a side costs nothing next to the decoding.
+        ExifOrientation.Viewed viewed = orientation.view(shrunk, (pictureWidth + factor - 1) / factor, (pictureHeight + factor - 1) / factor);
+        float[] gray = viewed.values();
+        int width = viewed.width();
+        int height = viewed.height();
         if (PaperBackground.lightInk(gray, width, height)) {
             for (int i = 0; i < gray.length; i++) {
                 gray[i] = 255f - gray[i];
@@ -283,7 +287,8 @@ public final class DigitPreprocessor {
             deepest = depth[i] > deepest ? depth[i] : deepest;
         }
         if (contrast < MIN_CONTRAST) {
-            throw new ImageRejectedException(new ImageRejection.NoInk(pictureWidth, pictureHeight));
+            throw new ImageRejectedException(orientation.swapsSides()
+                    ? new ImageRejection.NoInk(pictureHeight, pictureWidth) : new ImageRejection.NoInk(pictureWidth, pictureHeight));
         }
         float floor = NOISE_SHARE * deepest;
         float range = deepest - floor;
