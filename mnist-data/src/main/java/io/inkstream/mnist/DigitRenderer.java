@@ -4,6 +4,9 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -125,6 +128,38 @@ public final class DigitRenderer {
     }
 
     public static byte[] jpeg(BufferedImage image, float quality) {
+        return jpeg(new IIOImage(image, null, null), quality);
+    }
+
+    /**
+     * A gray drawing as Photoshop and print workflows write a JPEG: four components (cyan, magenta, yellow, black),
+     * stored inverted as Adobe does, under an Adobe APP14 segment (transform 0: no colour transform). The ink is black
+     * only, so the gray levels are the drawing's.
+     */
+    public static byte[] cmykJpeg(BufferedImage grayDrawing, float quality) {
+        int width = grayDrawing.getWidth();
+        int height = grayDrawing.getHeight();
+        WritableRaster cmyk = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, null);
+        int[] pixel = new int[4];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                // Inverted: 255 is no ink. No cyan, magenta or yellow; the black is the drawing's darkness.
+                pixel[0] = 255;
+                pixel[1] = 255;
+                pixel[2] = 255;
+                pixel[3] = grayDrawing.getRaster().getSample(x, y, 0);
+                cmyk.setPixel(x, y, pixel);
+            }
+        }
+        byte[] jpeg = jpeg(new IIOImage(cmyk, null, null), quality);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + 16);
+        out.write(jpeg, 0, 2);
+        out.writeBytes(new byte[] {(byte) 0xff, (byte) 0xee, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0});
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    private static byte[] jpeg(IIOImage image, float quality) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
@@ -132,7 +167,7 @@ public final class DigitRenderer {
             ImageWriteParam param = writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             param.setCompressionQuality(quality);
-            writer.write(null, new IIOImage(image, null, null), param);
+            writer.write(null, image, param);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

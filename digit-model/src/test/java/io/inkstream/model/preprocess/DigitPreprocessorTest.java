@@ -19,19 +19,12 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBuffer;
-import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,32 +68,9 @@ class DigitPreprocessorTest {
 
     @Test
     void aCmykJpegFromAPrintWorkflowGivesTheSameDigit() throws Exception {
-        // What Photoshop and print workflows write: four components stored inverted, under an Adobe APP14 segment
-        // (transform 0: no colour transform). The ink is black (K) only, so its gray levels are the drawing's.
         BufferedImage drawing = DigitRenderer.render(digits.imageBytes(8), 200, 200, 150, 25, 25, 0);
-        WritableRaster cmyk = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 200, 200, 4, null);
-        for (int y = 0; y < 200; y++) {
-            for (int x = 0; x < 200; x++) {
-                int black = 255 - drawing.getRaster().getSample(x, y, 0);
-                cmyk.setPixel(x, y, new int[] {255, 255, 255, 255 - black});
-            }
-        }
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream encoded = new ByteArrayOutputStream();
-        try (ImageOutputStream stream = ImageIO.createImageOutputStream(encoded)) {
-            writer.setOutput(stream);
-            ImageWriteParam quality = writer.getDefaultWriteParam();
-            quality.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            quality.setCompressionQuality(0.9f);
-            writer.write(null, new IIOImage(cmyk, null, null), quality);
-        } finally {
-            writer.dispose();
-        }
-        byte[] jpeg = encoded.toByteArray();
-        byte[] adobe = {(byte) 0xff, (byte) 0xee, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
-        byte[] printed = concat(Arrays.copyOf(jpeg, 2), adobe, Arrays.copyOfRange(jpeg, 2, jpeg.length));
 
-        PreprocessedDigit digit = preprocessor.preprocess(printed);
+        PreprocessedDigit digit = preprocessor.preprocess(DigitRenderer.cmykJpeg(drawing, 0.9f));
 
         assertThat(digit.format()).isEqualTo(ImageFormat.JPEG);
         assertThat(meanDifference(preprocessor.preprocess(DigitRenderer.png(drawing)).pixels(), digit.pixels())).isLessThan(0.03);
