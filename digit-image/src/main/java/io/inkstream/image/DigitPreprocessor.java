@@ -80,8 +80,8 @@ public final class DigitPreprocessor {
             return rawMnist(bytes);
         }
         BufferedImage image = decode(bytes, format, true);
-        // A phone's photo is stored on its side with a tag saying so: turned upright first, as its viewer sees it.
-        ExifOrientation orientation = format == ImageFormat.JPEG ? ExifOrientation.of(bytes) : ExifOrientation.AS_STORED;
+        // A phone's photo is stored on its side with a tag saying so: read the way its viewer sees it.
+        ExifOrientation orientation = ExifOrientation.of(bytes, format);
         int width = orientation.swapsSides() ? image.getHeight() : image.getWidth();
         int height = orientation.swapsSides() ? image.getWidth() : image.getHeight();
         InkImage ink = RuledLines.remove(inkOf(image, orientation));

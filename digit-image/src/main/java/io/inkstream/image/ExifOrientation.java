@@ -1,15 +1,15 @@
 package io.inkstream.image;
 
 /**
- * Which way up a camera says its picture goes: the EXIF Orientation tag (TIFF tag 274) of a JPEG. A phone held upright
- * stores its sensor's pixels as they came, on their side, and only this tag says to turn them a quarter; every browser
- * and photo viewer does, so the person who uploads the photo sees the digit upright. Without it, the network would
- * read a 7 lying on its side.
+ * Which way up a camera says its picture goes: the EXIF Orientation tag (TIFF tag 274) of a JPEG, or of a PNG's eXIf
+ * chunk. A phone held upright stores its sensor's pixels as they came, on their side, and only this tag says to turn
+ * them a quarter; every browser and photo viewer does (Chromium for both formats), so the person who uploads the photo
+ * sees the digit upright. Without it, the network would read a 7 lying on its side.
  *
- * <p>The bytes are untrusted: the reader walks the JPEG's segments up to the first scan and IFD0's entries only, each
- * offset and count checked against the bytes before it is used, so its work is bounded by the upload's size and
- * nothing is allocated. Anything malformed, absent or out of range reads as {@link #AS_STORED}: a picture with a broken
- * tag is still classified as it is stored, as before this class.
+ * <p>The bytes are untrusted: the reader walks the JPEG's segments up to the first scan (the PNG's chunks up to the
+ * first image data) and IFD0's entries only, each offset and count checked against the bytes before it is used, so its
+ * work is bounded by the upload's size and nothing is allocated. Anything malformed, absent or out of range reads as
+ * {@link #AS_STORED}: a picture with a broken tag is still classified as it is stored, as before this class.
  */
 enum ExifOrientation {
     /** 1: row 0 at the top, column 0 at the left. */
@@ -31,18 +31,24 @@ enum ExifOrientation {
 
     private static final int ORIENTATION_TAG = 0x0112;
     private static final int TYPE_SHORT = 3;
+    private static final int IDAT = 0x49444154;
+    private static final int EXIF_CHUNK = 0x65584966; // "eXIf"
 
     /** The picture as it is viewed: its values (row-major) and the sides, which a quarter turn swaps. */
     record Viewed(float[] values, int width, int height) {
     }
 
-    /** What a JPEG's EXIF says; {@link #AS_STORED} for any other bytes. */
-    static ExifOrientation of(byte[] jpeg) {
-        int tiff = exifTiffHeader(jpeg);
+    /** What the EXIF of a JPEG (its APP1 segment) or a PNG (its eXIf chunk) says; {@link #AS_STORED} for any other bytes. */
+    static ExifOrientation of(byte[] image, ImageFormat format) {
+        int tiff = switch (format) {
+            case JPEG -> jpegExif(image);
+            case PNG -> pngExif(image);
+            default -> -1;
+        };
         if (tiff < 0) {
             return AS_STORED;
         }
-        int value = orientationInIfd0(jpeg, tiff);
+        int value = orientationInIfd0(image, tiff);
         return value >= 1 && value <= 8 ? values()[value - 1] : AS_STORED;
     }
 
@@ -84,7 +90,7 @@ enum ExifOrientation {
      * Where the TIFF header of the first APP1 "Exif" segment starts, or -1. Walks the marker segments after SOI
      * until the first scan (SOS) or the bytes end; every segment's length is checked against the bytes left.
      */
-    private static int exifTiffHeader(byte[] b) {
+    private static int jpegExif(byte[] b) {
         if (b.length < 4 || (b[0] & 0xff) != 0xff || (b[1] & 0xff) != 0xd8) {
             return -1;
         }
@@ -119,10 +125,35 @@ enum ExifOrientation {
         return -1;
     }
 
-    /** The Orientation entry's value in IFD0 of the TIFF structure at {@code tiff}, or 0 when there is none. */
+    /**
+     * Where the TIFF header in the eXIf chunk starts, or -1. Walks the chunks after the signature until the first
+     * image data (IDAT; an eXIf after it is not the picture's, as browsers read it) or the bytes end; every chunk's
+     * length is checked against the bytes left.
+     */
+    private static int pngExif(byte[] b) {
+        long at = 8;
+        while (at + 8 <= b.length) {
+            long length = u32(b, (int) at, false);
+            int type = (int) u32(b, (int) at + 4, false);
+            long data = at + 8;
+            if (type == IDAT || data + length > b.length) {
+                return -1;
+            }
+            if (type == EXIF_CHUNK) {
+                return length >= 8 ? (int) data : -1;
+            }
+            at = data + length + 4; // and the CRC
+        }
+        return -1;
+    }
+
+    /**
+     * The Orientation entry's value in IFD0 of the TIFF structure at {@code tiff} (at least its 8-byte header lies
+     * within the bytes), or 0 when there is none.
+     */
     private static int orientationInIfd0(byte[] b, int tiff) {
-        // The APP1 segment is at most 65,535 bytes, but offsets inside it are checked against the whole upload: a
-        // wrong one reads other bytes of the same upload at worst, never outside it.
+        // Offsets are checked against the whole upload, not the segment or chunk that holds the TIFF structure: a wrong
+        // one reads other bytes of the same upload at worst, never outside it.
         boolean little;
         if (b[tiff] == 'I' && b[tiff + 1] == 'I') {
             little = true;

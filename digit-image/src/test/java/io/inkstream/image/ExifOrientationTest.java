@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -46,12 +47,75 @@ class ExifOrientationTest {
         return out.toByteArray();
     }
 
+    /** A PNG's start: signature, header chunk, an eXIf chunk holding {@code tiff} (before or after the image data), IEND. */
+    static byte[] pngStartWithExif(byte[] tiff, boolean beforeImageData) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        write(out, bytes(0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a));
+        chunk(out, "IHDR", bytes(0, 0, 0, 8, 0, 0, 0, 8, 8, 0, 0, 0, 0));
+        if (beforeImageData) {
+            chunk(out, "eXIf", tiff);
+        }
+        chunk(out, "IDAT", bytes(0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1));
+        if (!beforeImageData) {
+            chunk(out, "eXIf", tiff);
+        }
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    /** The TIFF structure inside {@link #jpegStartWithOrientation}'s APP1 segment. */
+    static byte[] tiffWithOrientation(int orientation, boolean littleEndian, int before) {
+        byte[] jpeg = jpegStartWithOrientation(orientation, littleEndian, before);
+        int length = (jpeg[4] & 0xff) << 8 | jpeg[5] & 0xff;
+        return Arrays.copyOfRange(jpeg, 2 + 2 + 2 + 6, 2 + 2 + length);
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        write(out, u32(data.length, false));
+        write(out, type.getBytes(StandardCharsets.US_ASCII));
+        write(out, data);
+        write(out, u32(0, false)); // the CRC: the reader does not check it, as browsers do not refuse the picture for it
+    }
+
+    @Test
+    void readsAPngsExifChunkBeforeItsImageDataAndOnlyThere() {
+        for (int value = 1; value <= 8; value++) {
+            assertThat(ExifOrientation.of(pngStartWithExif(tiffWithOrientation(value, value % 2 == 0, value % 3), true), ImageFormat.PNG))
+                    .as("orientation %d", value).isEqualTo(ExifOrientation.values()[value - 1]);
+        }
+        assertThat(ExifOrientation.of(pngStartWithExif(tiffWithOrientation(6, false, 0), false), ImageFormat.PNG))
+                .as("an eXIf chunk after the image data").isEqualTo(ExifOrientation.AS_STORED);
+        // Each format's own container only: a JPEG's segment is not looked for in a PNG, nor a PNG's chunk in a JPEG.
+        assertThat(ExifOrientation.of(jpegStartWithOrientation(6, false, 0), ImageFormat.PNG)).isEqualTo(ExifOrientation.AS_STORED);
+        assertThat(ExifOrientation.of(pngStartWithExif(tiffWithOrientation(6, false, 0), true), ImageFormat.JPEG))
+                .isEqualTo(ExifOrientation.AS_STORED);
+        assertThat(ExifOrientation.of(jpegStartWithOrientation(6, false, 0), ImageFormat.GIF)).isEqualTo(ExifOrientation.AS_STORED);
+    }
+
+    @Test
+    void anyDamageToAPngsChunksReadsAsStoredAndNeverThrows() {
+        byte[] tagged = pngStartWithExif(tiffWithOrientation(8, true, 1), true);
+        for (int length = 0; length <= tagged.length; length++) {
+            byte[] cut = Arrays.copyOf(tagged, length);
+            assertThatCode(() -> ExifOrientation.of(cut, ImageFormat.PNG)).as("cut to %d bytes", length).doesNotThrowAnyException();
+        }
+        int changed = 0;
+        for (int at = 0; at < tagged.length; at++) {
+            for (int value : new int[] {0x00, 0x01, 0x02, 0x7f, 0x80, 0xfe, 0xff}) {
+                byte[] mutated = tagged.clone();
+                mutated[at] = (byte) value;
+                changed += ExifOrientation.of(mutated, ImageFormat.PNG) == ExifOrientation.QUARTER_ANTICLOCKWISE ? 0 : 1;
+            }
+        }
+        assertThat(changed).isGreaterThan(tagged.length / 2);
+    }
+
     @Test
     void readsEveryOrientationInBothByteOrdersWhereverTheEntryIsInIfd0() {
         for (int value = 1; value <= 8; value++) {
             for (boolean little : new boolean[] {true, false}) {
                 for (int before : new int[] {0, 3}) {
-                    assertThat(ExifOrientation.of(jpegStartWithOrientation(value, little, before)))
+                    assertThat(ExifOrientation.of(jpegStartWithOrientation(value, little, before), ImageFormat.JPEG))
                             .as("orientation %d, %s, after %d entries", value, little ? "II" : "MM", before)
                             .isEqualTo(ExifOrientation.values()[value - 1]);
                 }
@@ -61,12 +125,12 @@ class ExifOrientationTest {
 
     @Test
     void noExifOrAValueOutsideOneToEightIsAsStored() {
-        assertThat(ExifOrientation.of(PLAIN_JPEG_START)).isEqualTo(ExifOrientation.AS_STORED);
-        assertThat(ExifOrientation.of(jpegStartWithOrientation(0, true, 0))).isEqualTo(ExifOrientation.AS_STORED);
-        assertThat(ExifOrientation.of(jpegStartWithOrientation(9, false, 0))).isEqualTo(ExifOrientation.AS_STORED);
-        assertThat(ExifOrientation.of(jpegStartWithOrientation(0xffff, false, 2))).isEqualTo(ExifOrientation.AS_STORED);
-        assertThat(ExifOrientation.of(new byte[0])).isEqualTo(ExifOrientation.AS_STORED);
-        assertThat(ExifOrientation.of("not a jpeg at all".getBytes())).isEqualTo(ExifOrientation.AS_STORED);
+        assertThat(ExifOrientation.of(PLAIN_JPEG_START, ImageFormat.JPEG)).isEqualTo(ExifOrientation.AS_STORED);
+        assertThat(ExifOrientation.of(jpegStartWithOrientation(0, true, 0), ImageFormat.JPEG)).isEqualTo(ExifOrientation.AS_STORED);
+        assertThat(ExifOrientation.of(jpegStartWithOrientation(9, false, 0), ImageFormat.JPEG)).isEqualTo(ExifOrientation.AS_STORED);
+        assertThat(ExifOrientation.of(jpegStartWithOrientation(0xffff, false, 2), ImageFormat.JPEG)).isEqualTo(ExifOrientation.AS_STORED);
+        assertThat(ExifOrientation.of(new byte[0], ImageFormat.JPEG)).isEqualTo(ExifOrientation.AS_STORED);
+        assertThat(ExifOrientation.of("not a jpeg at all".getBytes(), ImageFormat.JPEG)).isEqualTo(ExifOrientation.AS_STORED);
     }
 
     @Test
@@ -76,7 +140,7 @@ class ExifOrientationTest {
         byte[] afterScan = new byte[PLAIN_JPEG_START.length + tagged.length - 2];
         System.arraycopy(PLAIN_JPEG_START, 0, afterScan, 0, PLAIN_JPEG_START.length);
         System.arraycopy(tagged, 2, afterScan, PLAIN_JPEG_START.length, tagged.length - 2);
-        assertThat(ExifOrientation.of(afterScan)).isEqualTo(ExifOrientation.AS_STORED);
+        assertThat(ExifOrientation.of(afterScan, ImageFormat.JPEG)).isEqualTo(ExifOrientation.AS_STORED);
     }
 
     @Test
@@ -86,14 +150,14 @@ class ExifOrientationTest {
         byte[] tagged = jpegStartWithOrientation(6, false, 2);
         for (int length = 0; length <= tagged.length; length++) {
             byte[] cut = Arrays.copyOf(tagged, length);
-            assertThatCode(() -> ExifOrientation.of(cut)).as("cut to %d bytes", length).doesNotThrowAnyException();
+            assertThatCode(() -> ExifOrientation.of(cut, ImageFormat.JPEG)).as("cut to %d bytes", length).doesNotThrowAnyException();
         }
         int changed = 0;
         for (int at = 0; at < tagged.length; at++) {
             for (int value : new int[] {0x00, 0x01, 0x02, 0x7f, 0x80, 0xfe, 0xff}) {
                 byte[] mutated = tagged.clone();
                 mutated[at] = (byte) value;
-                ExifOrientation read = ExifOrientation.of(mutated);
+                ExifOrientation read = ExifOrientation.of(mutated, ImageFormat.JPEG);
                 changed += read == ExifOrientation.QUARTER_CLOCKWISE ? 0 : 1;
             }
         }

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.zip.CRC32;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -23,6 +24,9 @@ import javax.imageio.stream.ImageOutputStream;
  * demos use it to make realistic uploads from labelled digits.
  */
 public final class DigitRenderer {
+    /** A PNG's signature and its header chunk (IHDR: 13 bytes of data), which come first. */
+    private static final int PNG_HEADER_END = 8 + 4 + 4 + 13 + 4;
+
     private DigitRenderer() {
     }
 
@@ -195,21 +199,35 @@ public final class DigitRenderer {
     }
 
     /**
-     * The JPEG with an APP1 "Exif" segment right after its start, where cameras put it, holding one tag: Orientation
-     * (1-8, as EXIF numbers them; 6 is what a phone held upright writes: turn a quarter clockwise to view).
+     * The JPEG or PNG with one EXIF tag, Orientation (1-8, as EXIF numbers them; 6 is what a phone held upright writes:
+     * turn a quarter clockwise to view), where cameras and encoders put it: a JPEG's APP1 "Exif" segment right after its
+     * start, a PNG's eXIf chunk right after its header chunk.
      */
-    public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
-        if (jpeg.length < 2 || (jpeg[0] & 0xff) != 0xff || (jpeg[1] & 0xff) != 0xd8) {
-            throw new IllegalArgumentException("not a JPEG");
-        }
+    public static byte[] withExifOrientation(byte[] image, int orientation) {
         // TIFF, big-endian: the header, then IFD0 at offset 8 with one entry (tag 274, SHORT, count 1) and no IFD1.
         byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0, 0, 0};
-        int length = 2 + 6 + tiff.length;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + length + 2);
-        out.write(jpeg, 0, 2);
-        out.writeBytes(new byte[] {(byte) 0xff, (byte) 0xe1, (byte) (length >> 8), (byte) length, 'E', 'x', 'i', 'f', 0, 0});
-        out.writeBytes(tiff);
-        out.write(jpeg, 2, jpeg.length - 2);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(image.length + tiff.length + 16);
+        if (image.length > 2 && (image[0] & 0xff) == 0xff && (image[1] & 0xff) == 0xd8) {
+            int length = 2 + 6 + tiff.length;
+            out.write(image, 0, 2);
+            out.writeBytes(new byte[] {(byte) 0xff, (byte) 0xe1, (byte) (length >> 8), (byte) length, 'E', 'x', 'i', 'f', 0, 0});
+            out.writeBytes(tiff);
+            out.write(image, 2, image.length - 2);
+        } else if (image.length > PNG_HEADER_END && (image[0] & 0xff) == 0x89 && image[1] == 'P' && image[2] == 'N' && image[3] == 'G') {
+            byte[] type = {'e', 'X', 'I', 'f'};
+            CRC32 crc = new CRC32();
+            crc.update(type);
+            crc.update(tiff);
+            out.write(image, 0, PNG_HEADER_END);
+            out.writeBytes(new byte[] {0, 0, 0, (byte) tiff.length});
+            out.writeBytes(type);
+            out.writeBytes(tiff);
+            long sum = crc.getValue();
+            out.writeBytes(new byte[] {(byte) (sum >> 24), (byte) (sum >> 16), (byte) (sum >> 8), (byte) sum});
+            out.write(image, PNG_HEADER_END, image.length - PNG_HEADER_END);
+        } else {
+            throw new IllegalArgumentException("neither a JPEG nor a PNG");
+        }
         return out.toByteArray();
     }
 
