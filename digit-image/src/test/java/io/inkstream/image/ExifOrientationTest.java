@@ -95,19 +95,7 @@ class ExifOrientationTest {
     @Test
     void anyDamageToAPngsChunksReadsAsStoredAndNeverThrows() {
         byte[] tagged = pngStartWithExif(tiffWithOrientation(8, true, 1), true);
-        for (int length = 0; length <= tagged.length; length++) {
-            byte[] cut = Arrays.copyOf(tagged, length);
-            assertThatCode(() -> ExifOrientation.of(cut, ImageFormat.PNG)).as("cut to %d bytes", length).doesNotThrowAnyException();
-        }
-        int changed = 0;
-        for (int at = 0; at < tagged.length; at++) {
-            for (int value : new int[] {0x00, 0x01, 0x02, 0x7f, 0x80, 0xfe, 0xff}) {
-                byte[] mutated = tagged.clone();
-                mutated[at] = (byte) value;
-                changed += ExifOrientation.of(mutated, ImageFormat.PNG) == ExifOrientation.QUARTER_ANTICLOCKWISE ? 0 : 1;
-            }
-        }
-        assertThat(changed).isGreaterThan(tagged.length / 2);
+        assertThat(readsOfEveryDamage(tagged, ImageFormat.PNG, ExifOrientation.QUARTER_ANTICLOCKWISE)).isGreaterThan(tagged.length / 2);
     }
 
     @Test
@@ -145,24 +133,31 @@ class ExifOrientationTest {
 
     @Test
     void anyDamageToTheMetadataReadsAsStoredAndNeverThrows() {
-        // Every truncation and every byte of the segments set to each telling value: offsets, counts and lengths that
-        // point past the end, zero lengths, loops. The reader must answer, with no exception, for every one.
         byte[] tagged = jpegStartWithOrientation(6, false, 2);
+        // The control: the damage was seen, many mutations no longer read as the tag said.
+        assertThat(readsOfEveryDamage(tagged, ImageFormat.JPEG, ExifOrientation.QUARTER_CLOCKWISE)).isGreaterThan(tagged.length);
+    }
+
+    /**
+     * Every truncation and every byte set to each telling value (offsets, counts and lengths that point past the end, zero
+     * lengths, loops): the reader must answer, with no exception, for every one. Returns how many no longer read as
+     * {@code tagged} does.
+     */
+    private static int readsOfEveryDamage(byte[] tagged, ImageFormat format, ExifOrientation tag) {
+        assertThat(ExifOrientation.of(tagged, format)).isEqualTo(tag);
         for (int length = 0; length <= tagged.length; length++) {
             byte[] cut = Arrays.copyOf(tagged, length);
-            assertThatCode(() -> ExifOrientation.of(cut, ImageFormat.JPEG)).as("cut to %d bytes", length).doesNotThrowAnyException();
+            assertThatCode(() -> ExifOrientation.of(cut, format)).as("cut to %d bytes", length).doesNotThrowAnyException();
         }
         int changed = 0;
         for (int at = 0; at < tagged.length; at++) {
             for (int value : new int[] {0x00, 0x01, 0x02, 0x7f, 0x80, 0xfe, 0xff}) {
                 byte[] mutated = tagged.clone();
                 mutated[at] = (byte) value;
-                ExifOrientation read = ExifOrientation.of(mutated, ImageFormat.JPEG);
-                changed += read == ExifOrientation.QUARTER_CLOCKWISE ? 0 : 1;
+                changed += ExifOrientation.of(mutated, format) == tag ? 0 : 1;
             }
         }
-        // The control: the damage was seen, many mutations no longer read as the tag said.
-        assertThat(changed).isGreaterThan(tagged.length);
+        return changed;
     }
 
     @Test
