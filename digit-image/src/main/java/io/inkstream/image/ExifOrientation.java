@@ -127,7 +127,7 @@ enum ExifOrientation {
 
     /**
      * Where the TIFF header in the eXIf chunk starts, or -1. Walks the chunks after the signature until the first
-     * image data (IDAT; an eXIf after it is not the picture's, as browsers read it) or the bytes end; every chunk's
+     * image data (IDAT; the PNG specification puts eXIf before it) or the bytes end; every chunk's
      * length is checked against the bytes left.
      */
     private static int pngExif(byte[] b) {
