@@ -26,6 +26,10 @@ import javax.imageio.stream.ImageOutputStream;
 public final class DigitRenderer {
     /** A PNG's signature and its header chunk (IHDR: 13 bytes of data), which come first. */
     private static final int PNG_HEADER_END = 8 + 4 + 4 + 13 + 4;
+    /** The TIFF structure holding one Orientation tag: header, IFD0's count, its one entry, no next IFD. */
+    private static final int ORIENTATION_TIFF_BYTES = 8 + 2 + 12 + 4;
+    /** What {@link #withExifOrientation} adds to a JPEG: the APP1 marker, its length, "Exif\0\0" and the TIFF structure. */
+    public static final int JPEG_EXIF_ORIENTATION_BYTES = 2 + 2 + 6 + ORIENTATION_TIFF_BYTES;
 
     private DigitRenderer() {
     }

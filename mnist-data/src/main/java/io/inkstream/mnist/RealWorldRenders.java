@@ -22,8 +22,6 @@ import java.util.SplittableRandom;
 public final class RealWorldRenders {
     /** Uploads above this are refused by the pipeline's default limit; a render is kept under it. */
     private static final int MAX_BYTES = 1 << 20;
-    /** What {@link DigitRenderer#withExifOrientation} adds to a JPEG. */
-    private static final int EXIF_BYTES = 36;
 
     /** What makes a render hard. */
     public enum Condition {
@@ -119,9 +117,10 @@ public final class RealWorldRenders {
         if (condition == Condition.PHONE_PHOTO_TURNED) {
             // Held upright (6: turn a quarter clockwise to view), the other way (8), or upside down (3).
             int orientation = new int[] {6, 8, 3}[random.nextInt(3)];
-            int turnsToView = orientation == 6 ? 1 : orientation == 8 ? 3 : 2;
-            BufferedImage stored = DigitRenderer.quarterTurnsClockwise(image, 4 - turnsToView);
-            byte[] bytes = DigitRenderer.withExifOrientation(encode(stored, format, scene.jpegQuality, MAX_BYTES - EXIF_BYTES), orientation);
+            // Stored as the viewer's turn undone: a quarter clockwise three times for 6, once for 8, twice for 3.
+            BufferedImage stored = DigitRenderer.quarterTurnsClockwise(image, orientation == 6 ? 3 : orientation == 8 ? 1 : 2);
+            byte[] jpeg = encode(stored, format, scene.jpegQuality, MAX_BYTES - DigitRenderer.JPEG_EXIF_ORIENTATION_BYTES);
+            byte[] bytes = DigitRenderer.withExifOrientation(jpeg, orientation);
             return new Render(condition, format, stored.getWidth(), stored.getHeight(), bytes);
         }
         byte[] bytes = encode(image, format, scene.jpegQuality, MAX_BYTES);
