@@ -255,7 +255,8 @@ public final class DigitPreprocessor {
      * side is paper and not ink, and each pixel's ink is how far it falls below its paper, divided by
      * that paper's level (light multiplies ink and paper alike). The faintest share of the range is
      * cleared as texture and noise, the rest stretched to [0, 1]. First the picture is averaged down to about
-     * {@link #WORK_LIMIT} and turned the way it is viewed ({@link ExifOrientation}).
+     * {@link #WORK_LIMIT}, turned the way it is viewed ({@link ExifOrientation}), and the desk around a note painted as
+     * paper ({@link PageOnDesk}).
      */
     private static InkImage normalise(float[] picture, int pictureWidth, int pictureHeight, ExifOrientation orientation)
             throws ImageRejectedException {
@@ -268,6 +269,8 @@ public final class DigitPreprocessor {
         float[] gray = viewed.values();
         int width = viewed.width();
         int height = viewed.height();
+        // A note on a desk: the desk is painted over as paper, so that neither its darkness nor its edge reads as ink.
+        PageOnDesk.paintOver(gray, width, height);
         if (PaperBackground.lightInk(gray, width, height)) {
             for (int i = 0; i < gray.length; i++) {
                 gray[i] = 255f - gray[i];

@@ -1,0 +1,327 @@
+package io.inkstream.image;
+
+import java.util.Arrays;
+
+/**
+ * A note photographed on a desk: the page fills a quarter of the frame or more, and the desk around it is darker and
+ * reaches the picture's edge. Read as it was, a desk that made most of the border dark turned the picture into chalk on
+ * a board (the page became the ink), and one that did not left the page's outline as ink around the digit. Found, the
+ * desk is painted over with the page's own level, and what follows reads a page that fills the frame.
+ *
+ * <p>The page is the largest region lighter than Otsu's threshold, with what it encloses (the writing); the desk is
+ * everything outside it. It is taken for a page only if it looks like one, on a desk: a quadrilateral (its area at least
+ * {@value #MIN_RECTANGULARITY} of the smallest rectangle around it, at any turn), mostly light inside but with something written on it, a
+ * quarter of the picture or more, met by a desk darker than the threshold in a step a pixel or two wide. That keeps out what else is light on dark: a digit
+ * drawn light on a dark screen or MNIST's own white on black (no glyph is a filled rectangle), and paper in a shadow
+ * (a shadow's edge fades over many pixels).
+ */
+final class PageOnDesk {
+    /** The page with its writing, as a share of the picture. */
+    static final double MIN_PAGE_SHARE = 0.25;
+    /** The desk seen, as a share of the picture: less is a page that fills the frame. */
+    static final double MIN_DESK_SHARE = 0.03;
+    /** Levels (of 255) between the mean of the dark class and that of the light one. */
+    static final int MIN_SEPARATION = 60;
+    /** The page's light pixels, as a share of the page with its writing: writing covers little of a page. */
+    static final double MIN_LIGHT_SHARE = 0.8;
+    /** The page's area as a share of the smallest rectangle around it: a turned page, or one the frame cuts, is near 1; a disc is 0.79. */
+    static final double MIN_RECTANGULARITY = 0.88;
+    /** The median rise across the page's edge, over four pixels, as a share of the separation. */
+    static final double MIN_EDGE_STEP = 0.5;
+    /** Pixels of the page along the desk painted too: the edge's blur. */
+    private static final int EDGE_MARGIN = 2;
+
+    private PageOnDesk() {
+    }
+
+    /** Paints the desk around a page over with the page's level, in place; whether a page on a desk was found. */
+    static boolean paintOver(float[] gray, int width, int height) {
+        int pixels = width * height;
+        int[] histogram = new int[256];
+        for (float value : gray) {
+            histogram[level(value)]++;
+        }
+        int threshold = otsu(histogram, pixels);
+        double darkMean = mean(histogram, 0, threshold);
+        double lightMean = mean(histogram, threshold, 256);
+        if (lightMean - darkMean < MIN_SEPARATION) {
+            return false;
+        }
+        int[] queue = new int[pixels];
+        boolean[] page = largestLightRegion(gray, width, height, threshold, queue);
+        // Outside: what the border reaches without crossing the page. The rest is the page with what it encloses.
+        boolean[] outside = new boolean[pixels];
+        int outsideCount = flood(page, outside, width, height, queue);
+        int pageArea = pixels - outsideCount;
+        // Light on the page: the paper, inside a written loop as well as around it.
+        int light = 0;
+        for (int i = 0; i < pixels; i++) {
+            light += !outside[i] && level(gray[i]) >= threshold ? 1 : 0;
+        }
+        if (pageArea < MIN_PAGE_SHARE * pixels || outsideCount < MIN_DESK_SHARE * pixels || light < MIN_LIGHT_SHARE * pageArea
+                || light == pageArea) {
+            return false;
+        }
+        // A desk is dark: paper cut off by a printed line (a form's strip) is as light as the page.
+        if (median(gray, outside) >= threshold) {
+            return false;
+        }
+        if (pageArea < MIN_RECTANGULARITY * smallestRectangle(outside, width, height)) {
+            return false;
+        }
+        if (medianEdgeStep(gray, outside, width, height) < MIN_EDGE_STEP * (lightMean - darkMean)) {
+            return false;
+        }
+        float paper = median(gray, page);
+        boolean[] painted = outside;
+        for (int grow = 0; grow < EDGE_MARGIN; grow++) {
+            painted = grow(painted, width, height);
+        }
+        for (int i = 0; i < pixels; i++) {
+            if (painted[i]) {
+                gray[i] = paper;
+            }
+        }
+        return true;
+    }
+
+    private static int level(float value) {
+        return Math.max(0, Math.min(255, Math.round(value)));
+    }
+
+    /** The level that best splits the histogram in two (Otsu, 1979): the first level of the light class. */
+    static int otsu(int[] histogram, int count) {
+        double total = 0;
+        for (int level = 0; level < 256; level++) {
+            total += (double) level * histogram[level];
+        }
+        double darkSum = 0;
+        int darkCount = 0;
+        double best = -1;
+        int threshold = 128;
+        for (int level = 0; level < 255; level++) {
+            darkCount += histogram[level];
+            darkSum += (double) level * histogram[level];
+            int lightCount = count - darkCount;
+            if (darkCount == 0 || lightCount == 0) {
+                continue;
+            }
+            double difference = darkSum / darkCount - (total - darkSum) / lightCount;
+            double between = (double) darkCount * lightCount * difference * difference;
+            if (between > best) {
+                best = between;
+                threshold = level + 1;
+            }
+        }
+        return threshold;
+    }
+
+    private static double mean(int[] histogram, int from, int to) {
+        double sum = 0;
+        long count = 0;
+        for (int level = from; level < to; level++) {
+            sum += (double) level * histogram[level];
+            count += histogram[level];
+        }
+        return count == 0 ? 0 : sum / count;
+    }
+
+    /** The largest 4-connected region of pixels at or above the threshold. */
+    private static boolean[] largestLightRegion(float[] gray, int width, int height, int threshold, int[] queue) {
+        int[] region = new int[gray.length];
+        int regions = 0;
+        int largest = 0;
+        int largestSize = 0;
+        for (int start = 0; start < gray.length; start++) {
+            if (region[start] != 0 || level(gray[start]) < threshold) {
+                continue;
+            }
+            int label = ++regions;
+            int head = 0;
+            int tail = 0;
+            queue[tail++] = start;
+            region[start] = label;
+            while (head < tail) {
+                int i = queue[head++];
+                int x = i % width;
+                int y = i / width;
+                for (int k = 0; k < 4; k++) {
+                    int nx = x + (k == 0 ? 1 : k == 1 ? -1 : 0);
+                    int ny = y + (k == 2 ? 1 : k == 3 ? -1 : 0);
+                    if (nx < 0 || ny < 0 || nx >= width || ny >= height) {
+                        continue;
+                    }
+                    int n = ny * width + nx;
+                    if (region[n] == 0 && level(gray[n]) >= threshold) {
+                        region[n] = label;
+                        queue[tail++] = n;
+                    }
+                }
+            }
+            if (tail > largestSize) {
+                largestSize = tail;
+                largest = label;
+            }
+        }
+        boolean[] page = new boolean[gray.length];
+        for (int i = 0; i < gray.length; i++) {
+            page[i] = largest != 0 && region[i] == largest;
+        }
+        return page;
+    }
+
+    /** Marks in {@code reached} what the picture's border reaches through pixels outside {@code wall}; how many. */
+    private static int flood(boolean[] wall, boolean[] reached, int width, int height, int[] queue) {
+        int tail = 0;
+        for (int i = 0; i < wall.length; i++) {
+            int x = i % width;
+            int y = i / width;
+            if ((x == 0 || y == 0 || x == width - 1 || y == height - 1) && !wall[i]) {
+                reached[i] = true;
+                queue[tail++] = i;
+            }
+        }
+        int head = 0;
+        while (head < tail) {
+            int i = queue[head++];
+            int x = i % width;
+            int y = i / width;
+            for (int k = 0; k < 4; k++) {
+                int nx = x + (k == 0 ? 1 : k == 1 ? -1 : 0);
+                int ny = y + (k == 2 ? 1 : k == 3 ? -1 : 0);
+                if (nx < 0 || ny < 0 || nx >= width || ny >= height) {
+                    continue;
+                }
+                int n = ny * width + nx;
+                if (!reached[n] && !wall[n]) {
+                    reached[n] = true;
+                    queue[tail++] = n;
+                }
+            }
+        }
+        return tail;
+    }
+
+    /**
+     * The area of the smallest rectangle, turned by any whole degree, around what is not {@code outside}: from the
+     * extents of its outline's pixels along each turn's two axes.
+     */
+    static double smallestRectangle(boolean[] outside, int width, int height) {
+        int[] outline = new int[2 * (width + height) * 4];
+        int points = 0;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = y * width + x;
+                if (outside[i]) {
+                    continue;
+                }
+                boolean edge = x == 0 || y == 0 || x == width - 1 || y == height - 1
+                        || outside[i - 1] || outside[i + 1] || outside[i - width] || outside[i + width];
+                if (edge) {
+                    if (points == outline.length) {
+                        outline = Arrays.copyOf(outline, outline.length * 2);
+                    }
+                    outline[points++] = i;
+                }
+            }
+        }
+        double smallest = (double) width * height;
+        for (int degrees = 0; degrees < 90; degrees++) {
+            double cos = Math.cos(Math.toRadians(degrees));
+            double sin = Math.sin(Math.toRadians(degrees));
+            double minU = Double.MAX_VALUE, maxU = -Double.MAX_VALUE, minV = Double.MAX_VALUE, maxV = -Double.MAX_VALUE;
+            for (int p = 0; p < points; p++) {
+                int x = outline[p] % width;
+                int y = outline[p] / width;
+                double u = x * cos + y * sin;
+                double v = -x * sin + y * cos;
+                minU = Math.min(minU, u);
+                maxU = Math.max(maxU, u);
+                minV = Math.min(minV, v);
+                maxV = Math.max(maxV, v);
+            }
+            // Pixels are squares: the extents between centres, plus one.
+            smallest = Math.min(smallest, (maxU - minU + 1) * (maxV - minV + 1));
+        }
+        return smallest;
+    }
+
+    /**
+     * Across the page's edge: for each outside pixel beside the page, the level two pixels further in minus the level
+     * one pixel further out; the median of those rises, in levels.
+     */
+    private static int medianEdgeStep(float[] gray, boolean[] outside, int width, int height) {
+        int[] rises = new int[256];
+        int count = 0;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = y * width + x;
+                if (!outside[i]) {
+                    continue;
+                }
+                for (int k = 0; k < 4; k++) {
+                    int dx = k == 0 ? 1 : k == 1 ? -1 : 0;
+                    int dy = k == 2 ? 1 : k == 3 ? -1 : 0;
+                    int inX = x + 2 * dx;
+                    int inY = y + 2 * dy;
+                    int outX = x - dx;
+                    int outY = y - dy;
+                    if (inX < 0 || inY < 0 || inX >= width || inY >= height || outX < 0 || outY < 0 || outX >= width || outY >= height
+                            || outside[(y + dy) * width + x + dx]) {
+                        continue;
+                    }
+                    rises[level(gray[inY * width + inX] - gray[outY * width + outX])]++;
+                    count++;
+                }
+            }
+        }
+        if (count == 0) {
+            return 0;
+        }
+        int seen = 0;
+        for (int rise = 0; rise < 256; rise++) {
+            seen += rises[rise];
+            if (seen > count / 2) {
+                return rise;
+            }
+        }
+        return 255;
+    }
+
+    private static float median(float[] gray, boolean[] mask) {
+        int[] histogram = new int[256];
+        int count = 0;
+        for (int i = 0; i < gray.length; i++) {
+            if (mask[i]) {
+                histogram[level(gray[i])]++;
+                count++;
+            }
+        }
+        int seen = 0;
+        for (int level = 0; level < 256; level++) {
+            seen += histogram[level];
+            if (seen > count / 2) {
+                return level;
+            }
+        }
+        return 255;
+    }
+
+    /** The mask and every pixel beside it (8 neighbours). */
+    private static boolean[] grow(boolean[] mask, int width, int height) {
+        boolean[] grown = mask.clone();
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                if (!mask[y * width + x]) {
+                    continue;
+                }
+                for (int ny = Math.max(0, y - 1); ny <= Math.min(height - 1, y + 1); ny++) {
+                    for (int nx = Math.max(0, x - 1); nx <= Math.min(width - 1, x + 1); nx++) {
+                        grown[ny * width + nx] = true;
+                    }
+                }
+            }
+        }
+        return grown;
+    }
+}
