@@ -3,15 +3,17 @@ package io.inkstream.image;
 import java.util.Arrays;
 
 /**
- * Takes the printed lines of ruled or squared paper out of the ink: a line across the whole
- * picture made the digit's ink box the whole picture, and the digit a speck in it.
+ * Takes the printed lines of ruled or squared paper, and of forms, out of the ink: a line across the whole picture made
+ * the digit's ink box the whole picture, and the digit a speck in it.
  *
- * <p>A printed line is told from a stroke by two things a pen rarely does together: it crosses
- * (nearly) the whole picture, and it is fainter than the writing (blue or red ruling on a page
- * written in pencil or ink). Lines are searched across the picture at slopes up to {@value #MAX_SLOPE}
- * (a page photographed a few degrees askew), and down it the same way. Along a line found, its own
- * level is taken off every pixel it covers (and the one beside it on each side, its anti-aliased
- * edge), so where a stroke crosses it the stroke stays.
+ * <p>A printed line crosses (nearly) the whole picture. Fainter than the writing (blue or red ruling on a page written
+ * in pencil or ink), it is print wherever the writing is. As strong as the writing (a form's line to write on, the
+ * lines of a row of boxes), it is print only if the writing stays {@value #CLEAR_OF_ENDS} of its length clear of both
+ * its ends: the line runs on out of the frame, where a digit cropped edge to edge has a stroke that crosses the picture
+ * and the rest of the digit reaching one of its ends (a 7's stem at its bar's end). Lines are searched across the
+ * picture at slopes up to {@value #MAX_SLOPE} (a page photographed a few degrees askew), and down it the same way.
+ * Along a line found, its own level is taken off every pixel it covers (and the one beside it on each side, its
+ * anti-aliased edge; two for a strong line), so where a stroke crosses a faint line the stroke stays.
  */
 final class RuledLines {
     /** Steepest line searched, as rise over run: about 3 degrees. */
@@ -21,7 +23,7 @@ final class RuledLines {
     private static final float PRESENT = 0.08f;
     /** Share of a line's pixels that must be inked: a stroke crossing it leaves it whole, a gap in the print does not. */
     private static final double COVERAGE = 0.85;
-    /** A line at or above this level is as strong as the writing: then it is part of the writing. */
+    /** A line at or above this level is as strong as the writing: print only if the writing stays clear of its ends. */
     private static final float FAINTER_THAN = 0.6f;
     /** Points of a path looked at, at most: every pixel of a picture up to this long, every other one up to twice as long... */
     private static final int SAMPLES = 512;
@@ -29,6 +31,10 @@ final class RuledLines {
     private static final int PRECHECK = 32;
     /** Bins of the histogram a line's level is read from. */
     private static final int LEVELS = 64;
+    /** Writing off the lines, for {@link #writingClearOfEnds}: what also counts for the digit's box. */
+    private static final float WRITING = DigitPreprocessor.BOUNDS_THRESHOLD;
+    /** A line as strong as the writing is print when the writing keeps this share of its length clear of both its ends. */
+    static final double CLEAR_OF_ENDS = 0.1;
     /** Too short to tell a line from a stroke. */
     private static final int MIN_LENGTH = 48;
 
@@ -77,6 +83,10 @@ final class RuledLines {
         }
         int reach = (int) Math.ceil(MAX_SLOPE * length / 2) + 1;
         int[] histogram = new int[LEVELS];
+        // Lines as strong as the writing: print (a form's line to write on, a row of boxes) only if the writing stays
+        // clear of both their ends; otherwise a stroke of a digit cropped edge to edge.
+        float[] strongRemoval = new float[values.length];
+        boolean strongFound = false;
         // Paths are judged on at most SAMPLES points each: enough to tell a line, and a bound on the search.
         int stride = Math.max(1, length / SAMPLES);
         int sampled = (length + stride - 1) / stride;
@@ -138,16 +148,24 @@ final class RuledLines {
                 }
             }
             float lineLevel = (level + 1f) / LEVELS;
-            if (lineLevel >= FAINTER_THAN) {
-                continue;
-            }
-            found = true;
+            boolean strong = lineLevel >= FAINTER_THAN;
+            found |= !strong;
+            strongFound |= strong;
+            float[] into = strong ? strongRemoval : removal;
+            // A strong line's anti-aliased edge is itself above the writing's threshold: it goes a pixel further.
+            int reachAcross = strong ? 2 : 1;
             for (int along = 0; along < length; along++) {
                 int centre = (int) Math.round(start + bestSlope * (along - length / 2.0));
-                for (int across = Math.max(0, centre - 1); across <= Math.min(span - 1, centre + 1); across++) {
+                for (int across = Math.max(0, centre - reachAcross); across <= Math.min(span - 1, centre + reachAcross); across++) {
                     int i = index(along, across, width, transposed);
-                    removal[i] = Math.max(removal[i], lineLevel);
+                    into[i] = Math.max(into[i], lineLevel);
                 }
+            }
+        }
+        if (strongFound && writingClearOfEnds(values, removal, strongRemoval, width, length, span, transposed)) {
+            found = true;
+            for (int i = 0; i < values.length; i++) {
+                removal[i] = Math.max(removal[i], strongRemoval[i]);
             }
         }
         if (found) {
@@ -156,6 +174,38 @@ final class RuledLines {
             }
         }
         return found;
+    }
+
+    /**
+     * Whether the ink off every line found (faint or strong) keeps {@link #CLEAR_OF_ENDS} of the length clear of both
+     * ends of the lines: the writing sits inside the picture and the print runs past it out of the frame.
+     */
+    private static boolean writingClearOfEnds(float[] values, float[] removal, float[] strongRemoval, int width, int length, int span,
+                                              boolean transposed) {
+        int first = length;
+        int last = -1;
+        for (int along = 0; along < length; along++) {
+            for (int across = 0; across < span; across++) {
+                int i = index(along, across, width, transposed);
+                if (values[i] > WRITING && !nearLine(removal, strongRemoval, width, span, transposed, along, across)) {
+                    first = Math.min(first, along);
+                    last = along;
+                    break;
+                }
+            }
+        }
+        return last >= 0 && first >= CLEAR_OF_ENDS * length && last < (1 - CLEAR_OF_ENDS) * length;
+    }
+
+    /** On a line found or beside it: a strong line's anti-aliased edge reaches a pixel past what is taken off. */
+    private static boolean nearLine(float[] removal, float[] strongRemoval, int width, int span, boolean transposed, int along, int across) {
+        for (int a = Math.max(0, across - 1); a <= Math.min(span - 1, across + 1); a++) {
+            int i = index(along, a, width, transposed);
+            if (removal[i] > 0 || strongRemoval[i] > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

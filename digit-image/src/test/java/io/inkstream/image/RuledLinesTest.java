@@ -55,11 +55,34 @@ class RuledLinesTest {
     }
 
     @Test
-    void aLineAsStrongAsTheWritingIsWriting() {
+    void linesAsStrongAsTheWritingGoWhenTheWritingStaysClearOfTheirEnds() {
+        // A form's lines, as dark as the pen: the seven sits inside the picture, the lines run out of it.
         float[] ink = seven();
         ruleAcross(ink, 1f, 0);
-        InkImage kept = RuledLines.remove(new InkImage(WIDTH, HEIGHT, ink));
-        assertThat(kept.at(10, 30)).isEqualTo(1f);
+        assertThat(new InkImage(WIDTH, HEIGHT, ink).inkBounds(0.25f)).as("the control").containsExactly(0, 30, WIDTH, 242);
+        InkImage cleaned = RuledLines.remove(new InkImage(WIDTH, HEIGHT, ink));
+        assertThat(cleaned.inkBounds(0.25f)).containsExactly(80, 60, 240, 200);
+        assertThat(cleaned.at(200, 65)).as("the bar").isEqualTo(1f);
+    }
+
+    @Test
+    void aStrokeCroppedEdgeToEdgeIsWriting() {
+        // A seven cropped tight: its bar runs the picture's whole width, its stem from the bar's right end down to the
+        // left. The stem reaches the bar's end, so the bar is no printed line.
+        float[] ink = new float[WIDTH * HEIGHT];
+        for (int y = 0; y < 12; y++) {
+            for (int x = 0; x < WIDTH; x++) {
+                ink[y * WIDTH + x] = 1;
+            }
+        }
+        for (int y = 12; y < HEIGHT; y++) {
+            int x0 = 388 - (y - 12) * 240 / HEIGHT;
+            for (int x = x0; x < x0 + 12; x++) {
+                ink[y * WIDTH + x] = 1;
+            }
+        }
+        InkImage seven = new InkImage(WIDTH, HEIGHT, ink);
+        assertThat(RuledLines.remove(seven)).isSameAs(seven);
     }
 
     @Test
