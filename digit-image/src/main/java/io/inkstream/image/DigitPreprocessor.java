@@ -84,7 +84,8 @@ public final class DigitPreprocessor {
         ExifOrientation orientation = ExifOrientation.of(bytes, format);
         int width = orientation.swapsSides() ? image.getHeight() : image.getWidth();
         int height = orientation.swapsSides() ? image.getWidth() : image.getHeight();
-        InkImage ink = RuledLines.remove(inkOf(image, orientation));
+        // What is not the digit: ruling and a form's lines across the picture, then a form's box, a scanner's border.
+        InkImage ink = Clutter.remove(RuledLines.remove(inkOf(image, orientation)));
         int[] bounds = ink.inkBounds(BOUNDS_THRESHOLD);
         if (bounds == null) {
             throw new ImageRejectedException(new ImageRejection.NoInk(width, height));

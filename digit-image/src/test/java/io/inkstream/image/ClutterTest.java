@@ -1,0 +1,165 @@
+package io.inkstream.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ClutterTest {
+    private static final int WIDTH = 400;
+    private static final int HEIGHT = 300;
+
+    /** Full ink over the rectangle from (x0, y0) to (x1, y1), exclusive. */
+    private static void fill(float[] ink, int x0, int y0, int x1, int y1) {
+        for (int y = Math.max(0, y0); y < Math.min(HEIGHT, y1); y++) {
+            for (int x = Math.max(0, x0); x < Math.min(WIDTH, x1); x++) {
+                ink[y * WIDTH + x] = 1;
+            }
+        }
+    }
+
+    /** A "7" 120 px wide and 160 tall in the middle of the picture: a bar, and a stem to lower left, 12 px strokes. */
+    private static float[] seven() {
+        float[] ink = new float[WIDTH * HEIGHT];
+        fill(ink, 140, 70, 260, 82);
+        for (int y = 82; y < 230; y++) {
+            int x0 = 248 - (y - 82) / 2;
+            fill(ink, x0, y, x0 + 12, y + 1);
+        }
+        return ink;
+    }
+
+    private static final int[] SEVEN_BOX = {140, 70, 120, 160}; // x, y, width, height
+
+    /** A rectangle's outline, {@code stroke} px wide. */
+    private static void frame(float[] ink, int x0, int y0, int x1, int y1, int stroke) {
+        fill(ink, x0, y0, x1, y0 + stroke);
+        fill(ink, x0, y1 - stroke, x1, y1);
+        fill(ink, x0, y0, x0 + stroke, y1);
+        fill(ink, x1 - stroke, y0, x1, y1);
+    }
+
+    private static int[] boxAfterClutter(float[] ink) {
+        return Clutter.remove(new InkImage(WIDTH, HEIGHT, ink)).inkBounds(0.25f);
+    }
+
+    @Test
+    void aFormsBoxAroundTheDigitGoes() {
+        float[] ink = seven();
+        frame(ink, 110, 40, 290, 260, 3);
+        assertThat(new InkImage(WIDTH, HEIGHT, ink).inkBounds(0.25f)).as("the control: the box sets the ink's box").containsExactly(110, 40, 180, 220);
+        assertThat(boxAfterClutter(ink)).containsExactly(SEVEN_BOX);
+    }
+
+    @Test
+    void aLineAcrossThePictureUnderTheDigitGoes() {
+        float[] ink = seven();
+        fill(ink, 0, 250, WIDTH, 253);
+        assertThat(boxAfterClutter(ink)).containsExactly(SEVEN_BOX);
+    }
+
+    @Test
+    void aScannersDarkBorderAlongAnEdgeGoes() {
+        float[] ink = seven();
+        fill(ink, 0, 0, 25, HEIGHT);
+        fill(ink, 0, 285, WIDTH, HEIGHT);
+        assertThat(boxAfterClutter(ink)).containsExactly(SEVEN_BOX);
+    }
+
+    @Test
+    void theTwoSidesOfABoxWhoseRowOfLinesIsGoneGo() {
+        float[] ink = seven();
+        fill(ink, 100, 50, 103, 252);
+        fill(ink, 300, 48, 303, 250);
+        assertThat(boxAfterClutter(ink)).containsExactly(SEVEN_BOX);
+        // A "1" between them: a straight stroke too, the one in the middle.
+        float[] one = new float[WIDTH * HEIGHT];
+        fill(one, 195, 70, 207, 230);
+        fill(one, 100, 50, 103, 252);
+        fill(one, 300, 48, 303, 250);
+        assertThat(boxAfterClutter(one)).containsExactly(195, 70, 12, 160);
+    }
+
+    @Test
+    void aDigitCroppedEdgeToEdgeAloneIsTheDigit() {
+        // A "7" whose bar runs along the top edge and whose stem reaches the bottom: it crosses the picture and runs
+        // along an edge, and it is all there is.
+        float[] ink = new float[WIDTH * HEIGHT];
+        fill(ink, 0, 0, WIDTH, 14);
+        for (int y = 14; y < HEIGHT; y++) {
+            int x0 = 386 - (y - 14) * 386 / HEIGHT;
+            fill(ink, x0, y, x0 + 14, y + 1);
+        }
+        InkImage seven = new InkImage(WIDTH, HEIGHT, ink);
+        assertThat(Clutter.remove(seven)).isSameAs(seven);
+        // With a speck beside it, too small to be a digit.
+        fill(ink, 30, 200, 36, 206);
+        seven = new InkImage(WIDTH, HEIGHT, ink);
+        assertThat(Clutter.remove(seven)).isSameAs(seven);
+    }
+
+    @Test
+    void aFoursStemCroppedTopToBottomBesideTheRestIsTheDigitsOwn() {
+        // A "4" written in two strokes, cropped tight: the stem crosses top to bottom, the rest reaches the top edge.
+        float[] ink = new float[WIDTH * HEIGHT];
+        fill(ink, 250, 0, 264, HEIGHT);
+        for (int y = 0; y < 180; y++) {
+            int x0 = 150 - y * 150 / 180;
+            fill(ink, Math.max(0, x0), y, x0 + 14, y + 1);
+        }
+        fill(ink, 0, 180, 240, 194);
+        InkImage four = new InkImage(WIDTH, HEIGHT, ink);
+        assertThat(Clutter.remove(four)).isSameAs(four);
+        // And the stem alone beside the rest, not crossing: one straight stroke on one side is no box.
+        float[] loose = new float[WIDTH * HEIGHT];
+        fill(loose, 250, 40, 262, 260);
+        for (int y = 40; y < 170; y++) {
+            int x0 = 200 - (y - 40) * 80 / 130;
+            fill(loose, x0, y, x0 + 12, y + 1);
+        }
+        fill(loose, 120, 170, 240, 182);
+        four = new InkImage(WIDTH, HEIGHT, loose);
+        assertThat(Clutter.remove(four)).isSameAs(four);
+    }
+
+    @Test
+    void aZeroAroundASpeckIsNoFrame() {
+        float[] ink = new float[WIDTH * HEIGHT];
+        for (int y = 0; y < HEIGHT; y++) {
+            for (int x = 0; x < WIDTH; x++) {
+                double r = Math.hypot((x - 200) / 60.0, (y - 150) / 90.0);
+                ink[y * WIDTH + x] = Math.abs(r - 1) < 0.12 ? 1 : 0;
+            }
+        }
+        fill(ink, 196, 146, 204, 154);
+        InkImage zero = new InkImage(WIDTH, HEIGHT, ink);
+        assertThat(Clutter.remove(zero)).isSameAs(zero);
+    }
+
+    @Test
+    void aBoxTheWritingRunsIntoIsTakenOutAlongItsSides() {
+        float[] ink = seven();
+        frame(ink, 138, 60, 290, 260, 3); // its left side runs through the bar's left end: one piece with the seven
+        int[] touching = boxAfterClutter(ink);
+        // The bar loses the pixels the side crossed.
+        assertThat(touching[0]).isBetween(140, 145);
+        assertThat(new int[] {touching[1], touching[0] + touching[2], touching[3]}).containsExactly(70, 260, 160);
+        // A row of boxes the seven runs into: the row's lines cross the picture, the box's sides stand between them.
+        float[] row = seven();
+        fill(row, 0, 55, WIDTH, 58);
+        fill(row, 0, 262, WIDTH, 265);
+        fill(row, 138, 55, 141, 265);
+        fill(row, 300, 55, 303, 265);
+        int[] inRow = boxAfterClutter(row);
+        assertThat(inRow[0]).isBetween(140, 145);
+        assertThat(new int[] {inRow[1], inRow[0] + inRow[2], inRow[3]}).containsExactly(70, 260, 160);
+    }
+
+    @Test
+    void aDigitDrawnAsARectangleAloneIsTheDigit() {
+        // A squarish "0": straight sides along all four sides of its box, and nothing else.
+        float[] ink = new float[WIDTH * HEIGHT];
+        frame(ink, 130, 60, 270, 240, 12);
+        InkImage zero = new InkImage(WIDTH, HEIGHT, ink);
+        assertThat(Clutter.remove(zero)).isSameAs(zero);
+    }
+}
