@@ -4,24 +4,29 @@ import java.util.Arrays;
 
 /**
  * Takes out ink that is not the digit but would set its box: a form's box around it, the lines of a row of boxes or a
- * line to write on running across the picture, a scanner's dark border along an edge. Printed as dark as the writing,
- * these stay after {@link RuledLines} when the writing reaches them, and the digit became a speck in a box the size of
- * the picture.
+ * line to write on running across the picture, a scanner's dark border along its edges. Printed as dark as the
+ * writing, these stay after {@link RuledLines} when the writing reaches them, and the digit became a speck in a box the
+ * size of the picture.
  *
- * <p>The ink is split into connected pieces. A piece is clutter when it crosses the picture from one edge to the
- * opposite one and the rest stays clear of both ends, runs along an edge for a quarter of it or more beside the rest,
- * is a frame (nearly all its ink along the sides of its own box) around another piece of a digit's size, or is one of
- * two straight sides standing either side of the rest (a box whose row of lines is gone). Print the writing touches is
- * one piece with it: straight lines along three or four sides of a large piece's own box (or two opposite ones, if the
- * piece crosses the picture between them: a row of boxes) are taken out of it first, and the pieces judged again.
- * Nothing is taken when what would be left is not a digit's worth of ink: a digit that fills the picture edge to edge,
- * alone, is the digit.
+ * <p>The ink is split into 8-connected pieces. A piece is clutter when it runs along an edge for a quarter of it, all
+ * of it within {@value #BAND_DEPTH_PER_MILLE} thousandths of the edges, and none of it within the rest's box (a border);
+ * when it crosses the picture from one edge to the opposite one and the rest stays clear of both ends; when it is a
+ * frame (nearly all its ink along the sides of its own box) around another piece of a digit's size; or when it is one
+ * of two straight sides standing either side of the rest (a box whose row of lines is gone). The last three are print,
+ * and print is thinner than the writing: a piece whose strokes are as thick as the rest's (a digit cropped edge to edge
+ * beside a speck, a "0" around one) is writing. Print the writing touches is one piece with it: straight, thin lines
+ * along three or four sides of one of the largest pieces' boxes (or two opposite ones, if the piece crosses the picture
+ * between them: a row of boxes, whose sides between go too) are taken out, and the pieces judged again; that stands
+ * only if a quarter of the ink is left, with strokes thicker than the lines. Nothing is taken when what would be left
+ * is not a digit's worth of ink: a digit that fills the picture edge to edge, alone, is the digit.
  */
 final class Clutter {
     /** Ink for the pieces: what also counts for the digit's box. */
     private static final float INK = DigitPreprocessor.BOUNDS_THRESHOLD;
-    /** A piece along an edge for this share of it, or more, is a border or a band. */
+    /** A piece along an edge for this share of it, or more, and no deeper than {@link #BAND_DEPTH_PER_MILLE}, is a border or a band. */
     static final double ALONG_EDGE = 0.25;
+    /** How far into the picture a band along its edges reaches at most, in thousandths of the side across it. */
+    static final int BAND_DEPTH_PER_MILLE = 150;
     /** A frame: at least this share of its ink lies within {@link #FRAME_BAND} of its box's sides. */
     static final double FRAME_SHARE = 0.9;
     /** How near its box's sides a frame's ink lies, as a share of the box's shorter side (a box 5 degrees askew fits). */
@@ -42,8 +47,16 @@ final class Clutter {
      * cost stays bounded whatever a crafted picture holds (a hundred nested frames).
      */
     private static final int BOXES_SEARCHED = 4;
+    /** With box lines taken out, at least this share of the ink is left: the writing, not a speck inside a "0". */
+    static final double WRITING_LEFT = 0.25;
+    /** Print's strokes are at most this share of the writing's (a form's: a third or less; a marker on a form: a fifth). */
+    static final double PRINT_SHARE = 0.7;
     /** Points glanced at along a path before it is looked at whole. */
     private static final int GLANCE = 32;
+    /** A box's line is at most this share of its box's shorter side wide (a form's: under 4%; a digit's stroke: 10-15%)... */
+    static final double MAX_PRINT_WIDTH = 0.06;
+    /** ... or this many pixels, however small the box, plus two for its anti-aliased edges. */
+    private static final int MIN_PRINT_WIDTH = 2;
     /** The widest a line is measured: print is thinner; where a stroke runs along it, the run stops here. */
     private static final int MAX_WIDTH = 16;
 
@@ -66,14 +79,29 @@ final class Clutter {
         }
         // Nothing apart from the writing: print may be touching it.
         boolean[] erased = new boolean[image.values.length];
-        float[] unboxed = withoutBoxLines(image, pieces, erased);
+        int[] widest = new int[1];
+        float[] unboxed = withoutBoxLines(image, pieces, erased, widest);
         if (unboxed == null) {
             return image;
         }
         InkImage opened = new InkImage(image.width, image.height, unboxed);
         InkImage unprinted = withoutPieces(opened, Pieces.of(opened), erased);
+        // What is left is the writing only if it is a digit's worth: its box, a share of the ink, strokes thicker than the print's.
         int[] bounds = unprinted.inkBounds(INK);
-        return bounds != null && Math.max(bounds[2], bounds[3]) >= DIGIT_SHARE * Math.min(image.width, image.height) ? unprinted : image;
+        Pieces left = Pieces.of(unprinted);
+        long pixels = 0;
+        long outline = 0;
+        for (int p = 0; p < left.count; p++) {
+            pixels += left.pixels.get(p);
+            outline += left.outline.get(p);
+        }
+        long before = 0;
+        for (int p = 0; p < pieces.count; p++) {
+            before += pieces.pixels.get(p);
+        }
+        boolean writing = bounds != null && Math.max(bounds[2], bounds[3]) >= DIGIT_SHARE * Math.min(image.width, image.height)
+                && pixels >= WRITING_LEFT * before && PRINT_SHARE * 2.0 * pixels / Math.max(1, outline) >= widest[0];
+        return writing ? unprinted : image;
     }
 
     /** The pieces judged by their shapes and against the rest; {@code erased}: where box lines were taken out, or null. */
@@ -92,13 +120,14 @@ final class Clutter {
         for (int p = 0; p < count; p++) {
             if (residue[p]) {
                 kind[p] = RESIDUE;
+            } else if ((Math.max(pieces.onLeft.get(p), pieces.onRight.get(p)) >= ALONG_EDGE * height
+                    || Math.max(pieces.onTop.get(p), pieces.onBottom.get(p)) >= ALONG_EDGE * width) && pieces.depth.get(p) < BAND_DEPTH_PER_MILLE) {
+                // Along an edge, and all of it near the edges (one, two or all four): a scanner's or a photocopy's border.
+                kind[p] = BAND;
             } else if (pieces.onLeft.get(p) > 0 && pieces.onRight.get(p) > 0) {
                 kind[p] = ACROSS;
             } else if (pieces.onTop.get(p) > 0 && pieces.onBottom.get(p) > 0) {
                 kind[p] = DOWN;
-            } else if (Math.max(pieces.onLeft.get(p), pieces.onRight.get(p)) >= ALONG_EDGE * height
-                    || Math.max(pieces.onTop.get(p), pieces.onBottom.get(p)) >= ALONG_EDGE * width) {
-                kind[p] = BAND;
             } else if (pieces.shortSide(p) > digitSide && nearSides[p] >= FRAME_SHARE * pieces.pixels.get(p)) {
                 // (Only a box that can hold a digit: every thin dash is all "near its sides", and there may be thousands.)
                 for (int q = 0; q < count && kind[p] == 0; q++) {
@@ -117,16 +146,37 @@ final class Clutter {
             return image;
         }
         int x0 = rest[0], y0 = rest[1], x1 = rest[2], y1 = rest[3];
+        // Print is thinner than the writing: a piece as thick as the rest (a digit cropped edge to edge, around a speck) is writing.
+        long restPixels = 0;
+        long restOutline = 0;
+        for (int p = 0; p < count; p++) {
+            if (kind[p] == 0) {
+                restPixels += pieces.pixels.get(p);
+                restOutline += pieces.outline.get(p);
+            }
+        }
+        double printWidth = PRINT_SHARE * 2.0 * restPixels / Math.max(1, restOutline);
+        // A band is beside the rest: none of its ink within the rest's box.
+        int[] insideRest = new int[count];
+        for (int y = y0; y <= y1; y++) {
+            for (int x = x0; x <= x1; x++) {
+                int p = pieces.label[y * width + x] - 1;
+                if (p >= 0) {
+                    insideRest[p]++;
+                }
+            }
+        }
         // Then against the rest: a line across stops short of neither of its ends; a band lies beside it. A digit's own
         // stroke from edge to edge (a tight crop) has the rest of the digit reaching an edge as well.
         boolean[] clutter = new boolean[count + 1];
         boolean any = false;
         for (int p = 0; p < count; p++) {
             clutter[p + 1] = switch (kind[p]) {
-                case ACROSS -> x0 >= CLEAR_OF_ENDS * width && x1 < (1 - CLEAR_OF_ENDS) * width;
-                case DOWN -> y0 >= CLEAR_OF_ENDS * height && y1 < (1 - CLEAR_OF_ENDS) * height;
-                case BAND -> pieces.maxX.get(p) < x0 || pieces.minX.get(p) > x1 || pieces.maxY.get(p) < y0 || pieces.minY.get(p) > y1;
-                case FRAME, BOX_SIDE, RESIDUE -> true;
+                case ACROSS -> x0 >= CLEAR_OF_ENDS * width && x1 < (1 - CLEAR_OF_ENDS) * width && pieces.strokeWidth(p) <= printWidth;
+                case DOWN -> y0 >= CLEAR_OF_ENDS * height && y1 < (1 - CLEAR_OF_ENDS) * height && pieces.strokeWidth(p) <= printWidth;
+                case BAND -> insideRest[p] == 0;
+                case FRAME, BOX_SIDE -> pieces.strokeWidth(p) <= printWidth;
+                case RESIDUE -> true;
                 default -> false;
             };
             any |= clutter[p + 1];
@@ -156,14 +206,14 @@ final class Clutter {
     }
 
     /**
-     * The ink with the box lines the writing touches taken out, marking them in {@code erased}; null when no piece has
-     * them. A piece of a box's size (both sides at least twice a digit's share) is searched along each side of its own
+     * The ink with the box lines the writing touches taken out, marking them in {@code erased} and the widest's width in
+     * {@code widest[0]}; null when no piece has them. A piece of a box's size (both sides at least twice a digit's share) is searched along each side of its own
      * box for a straight line of its ink covering {@value #SIDE_COVERAGE} of that side. A row of boxes (lines along
      * its top and bottom, the piece crossing the picture between them) has its boxes' sides standing between those:
      * every straight line down the piece covering that share of its height goes too; and a column of boxes the same
      * way turned.
      */
-    private static float[] withoutBoxLines(InkImage image, Pieces pieces, boolean[] erased) {
+    private static float[] withoutBoxLines(InkImage image, Pieces pieces, boolean[] erased, int[] widest) {
         double digitSide = DIGIT_SHARE * Math.min(image.width, image.height);
         float[] values = null;
         for (int p : pieces.largest(BOXES_SEARCHED)) {
@@ -200,6 +250,7 @@ final class Clutter {
             }
             for (Line line : lines) {
                 line.erase(values, erased, pieces, p, image.width, image.height);
+                widest[0] = Math.max(widest[0], line.width);
             }
         }
         return values;
@@ -259,7 +310,9 @@ final class Clutter {
                     misses += onPath(image, pieces, p, down, along, Math.round(across + slope * (along - middle))) ? 0 : 1;
                 }
                 if (misses <= allowed) {
-                    return centred(image, pieces, p, down, across, slope, middle, from, to);
+                    Line line = centred(image, pieces, p, down, across, slope, middle, from, to);
+                    // Print is thin next to the box it draws; a path inside a thick stroke is the writing (a tight crop).
+                    return line.width <= Math.max(MIN_PRINT_WIDTH, MAX_PRINT_WIDTH * pieces.shortSide(p)) + 2 ? line : null;
                 }
             }
             return null;
@@ -477,6 +530,10 @@ final class Clutter {
         final IntList onRight = new IntList();
         final IntList onTop = new IntList();
         final IntList onBottom = new IntList();
+        /** Pixel sides facing no ink: with the pixels, a piece's mean stroke width (twice the area over the outline). */
+        final IntList outline = new IntList();
+        /** How far its ink reaches from the picture's nearest edge, at most, in thousandths of the side across. */
+        final IntList depth = new IntList();
 
         private Pieces(int size) {
             label = new int[size];
@@ -498,11 +555,14 @@ final class Clutter {
                 int tail = 0;
                 queue[tail++] = start;
                 label[start] = piece;
-                int x0 = width, y0 = height, x1 = -1, y1 = -1, left = 0, right = 0, top = 0, bottom = 0;
+                int x0 = width, y0 = height, x1 = -1, y1 = -1, left = 0, right = 0, top = 0, bottom = 0, sides = 0, deepest = 0;
                 while (head < tail) {
                     int i = queue[head++];
                     int x = i % width;
                     int y = i / width;
+                    deepest = Math.max(deepest, Math.min(1000 * Math.min(x, width - 1 - x) / width, 1000 * Math.min(y, height - 1 - y) / height));
+                    sides += (x == 0 || values[i - 1] <= INK ? 1 : 0) + (x == width - 1 || values[i + 1] <= INK ? 1 : 0)
+                            + (y == 0 || values[i - width] <= INK ? 1 : 0) + (y == height - 1 || values[i + width] <= INK ? 1 : 0);
                     x0 = Math.min(x0, x);
                     x1 = Math.max(x1, x);
                     y0 = Math.min(y0, y);
@@ -530,6 +590,8 @@ final class Clutter {
                 pieces.onRight.add(right);
                 pieces.onTop.add(top);
                 pieces.onBottom.add(bottom);
+                pieces.outline.add(sides);
+                pieces.depth.add(deepest);
             }
             return pieces;
         }
@@ -560,6 +622,10 @@ final class Clutter {
 
         private long boxArea(int p) {
             return (long) (maxX.get(p) - minX.get(p) + 1) * (maxY.get(p) - minY.get(p) + 1);
+        }
+
+        double strokeWidth(int p) {
+            return 2.0 * pixels.get(p) / Math.max(1, outline.get(p));
         }
 
         int shortSide(int p) {

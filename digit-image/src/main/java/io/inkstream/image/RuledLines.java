@@ -35,14 +35,23 @@ final class RuledLines {
     private static final float WRITING = DigitPreprocessor.BOUNDS_THRESHOLD;
     /** A line as strong as the writing is print when the writing keeps this share of its length clear of both its ends. */
     static final double CLEAR_OF_ENDS = 0.1;
+    /** A strong line wider than this share of the picture's shorter side is a stroke, not print (a form's is 1-2%). */
+    static final double MAX_PRINT_WIDTH = 0.03;
+    /** ... and print up to this many pixels wide is print however small the picture. */
+    private static final int MIN_PRINT_WIDTH = 4;
     /** Too short to tell a line from a stroke. */
     private static final int MIN_LENGTH = 48;
 
     private RuledLines() {
     }
 
-    /** The ink without the ruling; the same image if it has none. */
+    /** The ink without the ruling and a form's lines; the same image if it has none. */
     static InkImage remove(InkImage image) {
+        return remove(image, true);
+    }
+
+    /** With {@code strong} false, only what is fainter than the writing: what the strong lines add is seen against it. */
+    static InkImage remove(InkImage image, boolean strong) {
         float[] values = image.values.clone();
         // Inked pixels per row and per column, counted in one pass: what rules out almost every start without a search.
         int[] perRow = new int[image.height];
@@ -55,8 +64,8 @@ final class RuledLines {
                 }
             }
         }
-        boolean across = removeLines(values, image.width, image.height, false, perRow);
-        boolean down = removeLines(values, image.width, image.height, true, perColumn);
+        boolean across = removeLines(values, image.width, image.height, false, perRow, strong);
+        boolean down = removeLines(values, image.width, image.height, true, perColumn, strong);
         return across || down ? new InkImage(image.width, image.height, values) : image;
     }
 
@@ -66,7 +75,7 @@ final class RuledLines {
      * only that one is measured, each on at most {@value #SAMPLES} points: the cost is bounded by the
      * picture's size, whatever it holds.
      */
-    private static boolean removeLines(float[] values, int width, int height, boolean transposed, int[] inkedPerLine) {
+    private static boolean removeLines(float[] values, int width, int height, boolean transposed, int[] inkedPerLine, boolean strong) {
         int length = transposed ? height : width;
         int span = transposed ? width : height;
         if (length < MIN_LENGTH) {
@@ -85,8 +94,7 @@ final class RuledLines {
         int[] histogram = new int[LEVELS];
         // Lines as strong as the writing: print (a form's line to write on, a row of boxes) only if the writing stays
         // clear of both their ends; otherwise a stroke of a digit cropped edge to edge.
-        float[] strongRemoval = new float[values.length];
-        boolean strongFound = false;
+        java.util.List<double[]> strongLines = new java.util.ArrayList<>(); // {start, slope, level}
         // Paths are judged on at most SAMPLES points each: enough to tell a line, and a bound on the search.
         int stride = Math.max(1, length / SAMPLES);
         int sampled = (length + stride - 1) / stride;
@@ -148,18 +156,25 @@ final class RuledLines {
                 }
             }
             float lineLevel = (level + 1f) / LEVELS;
-            boolean strong = lineLevel >= FAINTER_THAN;
-            found |= !strong;
-            strongFound |= strong;
-            float[] into = strong ? strongRemoval : removal;
-            // A strong line's anti-aliased edge is itself above the writing's threshold: it goes a pixel further.
-            int reachAcross = strong ? 2 : 1;
-            for (int along = 0; along < length; along++) {
-                int centre = (int) Math.round(start + bestSlope * (along - length / 2.0));
-                for (int across = Math.max(0, centre - reachAcross); across <= Math.min(span - 1, centre + reachAcross); across++) {
-                    int i = index(along, across, width, transposed);
-                    into[i] = Math.max(into[i], lineLevel);
+            if (lineLevel >= FAINTER_THAN) {
+                if (strong) {
+                    strongLines.add(new double[] {start, bestSlope, lineLevel});
                 }
+                continue;
+            }
+            found = true;
+            mark(removal, start, bestSlope, lineLevel, 1, width, length, span, transposed);
+        }
+        // Print is thin: a strong line wider than MAX_PRINT_WIDTH of the picture is a stroke (a digit's bar, cropped
+        // edge to edge, is a tenth of it wide).
+        float[] strongRemoval = new float[values.length];
+        boolean strongFound = false;
+        int maxWidth = (int) Math.max(MIN_PRINT_WIDTH, MAX_PRINT_WIDTH * Math.min(length, span)) + 2;
+        for (double[] line : strongLines) {
+            if (inkWidth(values, width, length, span, transposed, (int) line[0], line[1], maxWidth) <= maxWidth) {
+                // A strong line's anti-aliased edge is itself above the writing's threshold: it goes a pixel further.
+                mark(strongRemoval, (int) line[0], line[1], (float) line[2], 2, width, length, span, transposed);
+                strongFound = true;
             }
         }
         if (strongFound && writingClearOfEnds(values, removal, strongRemoval, width, length, span, transposed)) {
@@ -174,6 +189,54 @@ final class RuledLines {
             }
         }
         return found;
+    }
+
+    /**
+     * The median width of the writing's ink across a path, over the points along it where there is any, counted out from
+     * the path each way up to {@code cap} (a stroke running along the path is as wide as it runs: capped).
+     */
+    private static int inkWidth(float[] values, int width, int length, int span, boolean transposed, int start, double slope, int cap) {
+        int[] widths = new int[length];
+        int found = 0;
+        for (int along = 0; along < length; along++) {
+            int centre = (int) Math.round(start + slope * (along - length / 2.0));
+            // From the path's pixel, or the one beside it (a path a little off the line's middle), as far as the ink goes.
+            int seed = Integer.MIN_VALUE;
+            for (int across = centre - 1; across <= centre + 1 && seed == Integer.MIN_VALUE; across++) {
+                if (across >= 0 && across < span && values[index(along, across, width, transposed)] > WRITING) {
+                    seed = across;
+                }
+            }
+            if (seed == Integer.MIN_VALUE) {
+                continue;
+            }
+            int first = seed;
+            int last = seed;
+            while (first > 0 && seed - first <= cap && values[index(along, first - 1, width, transposed)] > WRITING) {
+                first--;
+            }
+            while (last < span - 1 && last - seed <= cap && values[index(along, last + 1, width, transposed)] > WRITING) {
+                last++;
+            }
+            widths[found++] = last - first + 1;
+        }
+        if (found == 0) {
+            return Integer.MAX_VALUE; // no writing along it at all: nothing to judge, nothing taken
+        }
+        Arrays.sort(widths, 0, found);
+        return widths[found / 2];
+    }
+
+    /** Marks a line's level along its path into {@code into}, {@code reachAcross} pixels either side. */
+    private static void mark(float[] into, int start, double slope, float level, int reachAcross, int width, int length, int span,
+                             boolean transposed) {
+        for (int along = 0; along < length; along++) {
+            int centre = (int) Math.round(start + slope * (along - length / 2.0));
+            for (int across = Math.max(0, centre - reachAcross); across <= Math.min(span - 1, centre + reachAcross); across++) {
+                int i = index(along, across, width, transposed);
+                into[i] = Math.max(into[i], level);
+            }
+        }
     }
 
     /**

@@ -63,6 +63,8 @@ class RuledLinesTest {
         InkImage cleaned = RuledLines.remove(new InkImage(WIDTH, HEIGHT, ink));
         assertThat(cleaned.inkBounds(0.25f)).containsExactly(80, 60, 240, 200);
         assertThat(cleaned.at(200, 65)).as("the bar").isEqualTo(1f);
+        // Faint lines only: these stay.
+        assertThat(RuledLines.remove(new InkImage(WIDTH, HEIGHT, ink), false).inkBounds(0.25f)).containsExactly(0, 30, WIDTH, 242);
     }
 
     @Test
