@@ -113,7 +113,7 @@ final class Clutter {
             return image;
         }
         double digitSide = DIGIT_SHARE * Math.min(width, height);
-        int[] nearSides = framedInk(pieces, width, height);
+        int[] nearSides = framedInk(pieces, width);
         boolean[] residue = erased == null ? new boolean[count] : residue(pieces, erased, width, height);
         // By shape first: what crosses the picture, runs along an edge, or frames another piece of a digit's size.
         int[] kind = new int[count];
@@ -121,7 +121,7 @@ final class Clutter {
             if (residue[p]) {
                 kind[p] = RESIDUE;
             } else if ((Math.max(pieces.onLeft.get(p), pieces.onRight.get(p)) >= ALONG_EDGE * height
-                    || Math.max(pieces.onTop.get(p), pieces.onBottom.get(p)) >= ALONG_EDGE * width) && pieces.depth.get(p) < BAND_DEPTH_PER_MILLE) {
+                    || Math.max(pieces.onTop.get(p), pieces.onBottom.get(p)) >= ALONG_EDGE * width) && pieces.depth(p, width, height) < BAND_DEPTH_PER_MILLE) {
                 // Along an edge, and all of it near the edges (one, two or all four): a scanner's or a photocopy's border.
                 kind[p] = BAND;
             } else if (pieces.onLeft.get(p) > 0 && pieces.onRight.get(p) > 0) {
@@ -158,12 +158,14 @@ final class Clutter {
         double printWidth = PRINT_SHARE * 2.0 * restPixels / Math.max(1, restOutline);
         // A band is beside the rest: none of its ink within the rest's box.
         int[] insideRest = new int[count];
-        for (int y = y0; y <= y1; y++) {
-            for (int x = x0; x <= x1; x++) {
-                int p = pieces.label[y * width + x] - 1;
-                if (p >= 0) {
-                    insideRest[p]++;
-                }
+        for (int p = 0; p < count; p++) {
+            if (kind[p] != BAND) {
+                continue;
+            }
+            for (int k = pieces.first.get(p), end = k + pieces.pixels.get(p); k < end; k++) {
+                int x = pieces.order[k] % width;
+                int y = pieces.order[k] / width;
+                insideRest[p] += x >= x0 && x <= x1 && y >= y0 && y <= y1 ? 1 : 0;
             }
         }
         // Then against the rest: a line across stops short of neither of its ends; a band lies beside it. A digit's own
@@ -267,7 +269,8 @@ final class Clutter {
             for (int across = start; across != end + direction; across += direction) {
                 Line line = at(image, pieces, p, down, across);
                 if (line != null) {
-                    return line;
+                    // The first line from the side is the side, or a stroke of the writing along it: then there is none.
+                    return line.thin(pieces, p) ? line : null;
                 }
             }
             return null;
@@ -279,7 +282,9 @@ final class Clutter {
             for (int across = start; across <= end; across++) {
                 Line line = at(image, pieces, p, down, across);
                 if (line != null) {
-                    lines.add(line);
+                    if (line.thin(pieces, p)) {
+                        lines.add(line);
+                    }
                     across = (int) Math.ceil(line.at + line.width / 2.0) + SIDE_REACH;
                 }
             }
@@ -310,9 +315,7 @@ final class Clutter {
                     misses += onPath(image, pieces, p, down, along, Math.round(across + slope * (along - middle))) ? 0 : 1;
                 }
                 if (misses <= allowed) {
-                    Line line = centred(image, pieces, p, down, across, slope, middle, from, to);
-                    // Print is thin next to the box it draws; a path inside a thick stroke is the writing (a tight crop).
-                    return line.width <= Math.max(MIN_PRINT_WIDTH, MAX_PRINT_WIDTH * pieces.shortSide(p)) + 2 ? line : null;
+                    return centred(image, pieces, p, down, across, slope, middle, from, to);
                 }
             }
             return null;
@@ -345,6 +348,11 @@ final class Clutter {
             Arrays.sort(widths, 0, found);
             Arrays.sort(shifts, 0, found);
             return new Line(down, across + shifts[found / 2] / 2.0, slope, middle, from, to, widths[found / 2]);
+        }
+
+        /** Print is thin next to the box it draws; a path inside a thick stroke is the writing (a tight crop). */
+        boolean thin(Pieces pieces, int p) {
+            return width <= Math.max(MIN_PRINT_WIDTH, MAX_PRINT_WIDTH * pieces.shortSide(p)) + 2;
         }
 
         /** Takes the line out of piece {@code p}'s ink: half its width and {@value #SIDE_REACH} pixels more either side. */
@@ -494,22 +502,15 @@ final class Clutter {
     }
 
     /** Per piece, how many of its pixels lie within {@link #FRAME_BAND} of its own box's sides. */
-    private static int[] framedInk(Pieces pieces, int width, int height) {
+    private static int[] framedInk(Pieces pieces, int width) {
         int[] near = new int[pieces.count];
-        int[] band = new int[pieces.count];
         for (int p = 0; p < pieces.count; p++) {
-            int side = Math.min(pieces.maxX.get(p) - pieces.minX.get(p), pieces.maxY.get(p) - pieces.minY.get(p)) + 1;
-            band[p] = Math.max(2, (int) Math.round(FRAME_BAND * side));
-        }
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int p = pieces.label[y * width + x] - 1;
-                if (p < 0) {
-                    continue;
-                }
-                int inside = Math.min(Math.min(x - pieces.minX.get(p), pieces.maxX.get(p) - x),
-                        Math.min(y - pieces.minY.get(p), pieces.maxY.get(p) - y));
-                if (inside < band[p]) {
+            int band = Math.max(2, (int) Math.round(FRAME_BAND * pieces.shortSide(p)));
+            int x0 = pieces.minX.get(p), x1 = pieces.maxX.get(p), y0 = pieces.minY.get(p), y1 = pieces.maxY.get(p);
+            for (int k = pieces.first.get(p), end = k + pieces.pixels.get(p); k < end; k++) {
+                int x = pieces.order[k] % width;
+                int y = pieces.order[k] / width;
+                if (Math.min(Math.min(x - x0, x1 - x), Math.min(y - y0, y1 - y)) < band) {
                     near[p]++;
                 }
             }
@@ -532,11 +533,14 @@ final class Clutter {
         final IntList onBottom = new IntList();
         /** Pixel sides facing no ink: with the pixels, a piece's mean stroke width (twice the area over the outline). */
         final IntList outline = new IntList();
-        /** How far its ink reaches from the picture's nearest edge, at most, in thousandths of the side across. */
-        final IntList depth = new IntList();
+
+        /** Every piece's pixels, one piece after another: piece p's from {@code first.get(p)}, {@code pixels.get(p)} of them. */
+        final int[] order;
+        final IntList first = new IntList();
 
         private Pieces(int size) {
             label = new int[size];
+            order = new int[size];
         }
 
         static Pieces of(InkImage image) {
@@ -545,22 +549,22 @@ final class Clutter {
             float[] values = image.values;
             Pieces pieces = new Pieces(values.length);
             int[] label = pieces.label;
-            int[] queue = new int[values.length];
+            int[] queue = pieces.order;
+            int tail = 0;
             for (int start = 0; start < values.length; start++) {
                 if (label[start] != 0 || values[start] <= INK) {
                     continue;
                 }
                 int piece = ++pieces.count;
-                int head = 0;
-                int tail = 0;
+                int begin = tail;
+                int head = tail;
                 queue[tail++] = start;
                 label[start] = piece;
-                int x0 = width, y0 = height, x1 = -1, y1 = -1, left = 0, right = 0, top = 0, bottom = 0, sides = 0, deepest = 0;
+                int x0 = width, y0 = height, x1 = -1, y1 = -1, left = 0, right = 0, top = 0, bottom = 0, sides = 0;
                 while (head < tail) {
                     int i = queue[head++];
                     int x = i % width;
                     int y = i / width;
-                    deepest = Math.max(deepest, Math.min(1000 * Math.min(x, width - 1 - x) / width, 1000 * Math.min(y, height - 1 - y) / height));
                     sides += (x == 0 || values[i - 1] <= INK ? 1 : 0) + (x == width - 1 || values[i + 1] <= INK ? 1 : 0)
                             + (y == 0 || values[i - width] <= INK ? 1 : 0) + (y == height - 1 || values[i + width] <= INK ? 1 : 0);
                     x0 = Math.min(x0, x);
@@ -581,7 +585,8 @@ final class Clutter {
                         }
                     }
                 }
-                pieces.pixels.add(tail);
+                pieces.first.add(begin);
+                pieces.pixels.add(tail - begin);
                 pieces.minX.add(x0);
                 pieces.minY.add(y0);
                 pieces.maxX.add(x1);
@@ -591,7 +596,6 @@ final class Clutter {
                 pieces.onTop.add(top);
                 pieces.onBottom.add(bottom);
                 pieces.outline.add(sides);
-                pieces.depth.add(deepest);
             }
             return pieces;
         }
@@ -622,6 +626,17 @@ final class Clutter {
 
         private long boxArea(int p) {
             return (long) (maxX.get(p) - minX.get(p) + 1) * (maxY.get(p) - minY.get(p) + 1);
+        }
+
+        /** How far piece p's ink reaches from the picture's nearest edge, at most, in thousandths of the side across. */
+        int depth(int p, int width, int height) {
+            int deepest = 0;
+            for (int k = first.get(p), end = k + pixels.get(p); k < end; k++) {
+                int x = order[k] % width;
+                int y = order[k] / width;
+                deepest = Math.max(deepest, Math.min(1000 * Math.min(x, width - 1 - x) / width, 1000 * Math.min(y, height - 1 - y) / height));
+            }
+            return deepest;
         }
 
         double strokeWidth(int p) {

@@ -20,10 +20,20 @@ final class PageOnDesk {
     static final double MIN_PAGE_SHARE = 0.25;
     /** The desk seen, as a share of the picture: less is a page that fills the frame. */
     static final double MIN_DESK_SHARE = 0.03;
+    /**
+     * The share of the picture's border darker than the threshold, at least: a desk shows along the border (a page
+     * that fills the frame, the usual upload, is let go here, before any work in proportion to the picture).
+     */
+    static final double MIN_DARK_BORDER = 0.3;
     /** Levels (of 255) between the mean of the dark class and that of the light one. */
     static final int MIN_SEPARATION = 60;
-    /** The page's light pixels, as a share of the page with its writing: writing covers little of a page. */
-    static final double MIN_LIGHT_SHARE = 0.8;
+    /** The page's light pixels, as a share of the page with its writing: writing covers 1-3% of a note, a glyph's loop more. */
+    static final double MIN_LIGHT_SHARE = 0.9;
+    /**
+     * The shorter side of a photo of a note, at least, in pixels: a smaller picture is a drawing or MNIST's own 28 x 28,
+     * whose bold white glyph on black can look like a page (a "0" nearly square, its loop small).
+     */
+    static final int MIN_SIDE = 100;
     /** The page's area as a share of the smallest rectangle around it: a turned page, or one the frame cuts, is near 1; a disc is 0.79. */
     static final double MIN_RECTANGULARITY = 0.88;
     /** The median rise across the page's edge, over four pixels, as a share of the separation. */
@@ -36,15 +46,23 @@ final class PageOnDesk {
 
     /** Paints the desk around a page over with the page's level, in place; whether a page on a desk was found. */
     static boolean paintOver(float[] gray, int width, int height) {
-        int pixels = width * height;
-        int[] histogram = new int[256];
-        for (float value : gray) {
-            histogram[level(value)]++;
+        if (Math.min(width, height) < MIN_SIDE) {
+            return false;
         }
-        int threshold = otsu(histogram, pixels);
+        int pixels = width * height;
+        // The levels from every other pixel of every other row: plenty for a threshold, a quarter of the cost.
+        int[] histogram = new int[256];
+        int sampled = 0;
+        for (int y = 0; y < height; y += 2) {
+            for (int x = 0; x < width; x += 2) {
+                histogram[level(gray[y * width + x])]++;
+                sampled++;
+            }
+        }
+        int threshold = otsu(histogram, sampled);
         double darkMean = mean(histogram, 0, threshold);
         double lightMean = mean(histogram, threshold, 256);
-        if (lightMean - darkMean < MIN_SEPARATION) {
+        if (lightMean - darkMean < MIN_SEPARATION || darkBorderShare(gray, width, height, threshold) < MIN_DARK_BORDER) {
             return false;
         }
         int[] queue = new int[pixels];
@@ -124,6 +142,20 @@ final class PageOnDesk {
             count += histogram[level];
         }
         return count == 0 ? 0 : sum / count;
+    }
+
+    private static double darkBorderShare(float[] gray, int width, int height, int threshold) {
+        int dark = 0;
+        int count = 0;
+        for (int x = 0; x < width; x++) {
+            dark += (level(gray[x]) < threshold ? 1 : 0) + (level(gray[(height - 1) * width + x]) < threshold ? 1 : 0);
+            count += 2;
+        }
+        for (int y = 1; y < height - 1; y++) {
+            dark += (level(gray[y * width]) < threshold ? 1 : 0) + (level(gray[y * width + width - 1]) < threshold ? 1 : 0);
+            count += 2;
+        }
+        return (double) dark / count;
     }
 
     /** The largest 4-connected region of pixels at or above the threshold. */
