@@ -55,7 +55,15 @@ public final class RealWorldRenders {
          * The same photo as a phone stores it: its pixels as the sensor lay, on their side or upside down, and an EXIF
          * Orientation tag (6, 8 or 3) saying how to turn them; whoever looks at it sees the digit upright.
          */
-        PHONE_PHOTO_TURNED(List.of(Format.JPEG));
+        PHONE_PHOTO_TURNED(List.of(Format.JPEG)),
+        /**
+         * Written on a printed form: in a box of a row of boxes (the row's lines running across the picture), in a box of
+         * its own, or on a line to write on, the print as dark as the writing, up to 2 degrees askew; large digits touch
+         * or cross the print, as people's do.
+         */
+        FORM(Format.ALL),
+        /** A note photographed on a desk: the page, up to 15 degrees askew, fills 55-90% of the frame, a dark desk around it. */
+        NOTE_ON_DESK(List.of(Format.JPEG));
 
         private final List<Format> formats;
 
@@ -353,6 +361,23 @@ public final class RealWorldRenders {
         double ruleSlope;
         float[] ruleColour;
         double marginX = -1;
+        /** A printed form: 0 none, 1 a box in a row of boxes, 2 a box of its own, 3 a line to write on. */
+        int form;
+        /** The form's box around the digit's centre (half its width and height) or the line's height below the centre. */
+        double formHalfWidth;
+        double formHalfHeight;
+        double formX;
+        double formY;
+        double formSlope;
+        double formLineWidth;
+        float formInk;
+        /** A note on a desk: the page's half sides and turn around the picture's (pageX, pageY); the desk's colour. */
+        double pageHalfWidth;
+        double pageHalfHeight;
+        double pageX;
+        double pageY;
+        double pageAngle;
+        float[] desk;
         /** Widens the strokes by that many pixels. */
         int strokeRadius;
         /** A fine pen's line width in pixels, drawn along the strokes' skeleton; 0 for the digit's own strokes. */
@@ -433,6 +458,40 @@ public final class RealWorldRenders {
                     s.paper = papers[random.nextInt(papers.length)];
                     s.ink = pens[random.nextInt(pens.length)];
                     s.texture = 4;
+                    s.colour = true;
+                }
+                case FORM -> {
+                    s.form = 1 + random.nextInt(3);
+                    s.side = shortSide * uniform(random, 0.4, 0.55);
+                    // Inside, the box is 0.8-1.4 of the digit's field (its ink 0.7 of it): large digits touch or cross it.
+                    s.formHalfWidth = s.side * uniform(random, 0.8, 1.4) / 2;
+                    s.formHalfHeight = s.side * uniform(random, 0.8, 1.3) / 2;
+                    s.formX = s.centreX + uniform(random, -0.1, 0.1) * s.side;
+                    s.formY = s.form == 3 ? s.centreY + s.side * uniform(random, 0.3, 0.45) : s.centreY + uniform(random, -0.1, 0.1) * s.side;
+                    s.formSlope = Math.tan(Math.toRadians(uniform(random, -2, 2)));
+                    s.formLineWidth = Math.max(1.2, shortSide * uniform(random, 0.004, 0.012));
+                    s.formInk = (float) uniform(random, 20, 110);
+                }
+                case NOTE_ON_DESK -> {
+                    s.width = between(random, 600, 1000);
+                    s.height = s.width * 3 / 4;
+                    s.pageAngle = Math.toRadians(uniform(random, -15, 15));
+                    double cover = uniform(random, 0.55, 0.9);
+                    s.pageHalfWidth = s.width * cover / 2;
+                    s.pageHalfHeight = s.height * cover / 2 * uniform(random, 0.9, 1.2);
+                    s.pageX = s.width / 2.0 + uniform(random, -0.1, 0.1) * s.width;
+                    s.pageY = s.height / 2.0 + uniform(random, -0.1, 0.1) * s.height;
+                    s.side = Math.min(s.pageHalfWidth, s.pageHalfHeight) * uniform(random, 0.7, 1.1);
+                    s.centreX = s.pageX;
+                    s.centreY = s.pageY;
+                    s.rotation = s.pageAngle + Math.toRadians(uniform(random, -5, 5));
+                    float wood = (float) uniform(random, 50, 120);
+                    s.desk = random.nextBoolean() ? new float[] {wood * 1.3f, wood, wood * 0.7f} : new float[] {wood, wood, wood};
+                    s.lightFloor = uniform(random, 0.75, 0.95);
+                    s.lightAngle = uniform(random, 0, 2 * Math.PI);
+                    s.texture = 8;
+                    s.noise = uniform(random, 2, 5);
+                    s.blur = uniform(random, 0.5, 1.0);
                     s.colour = true;
                 }
                 case PHONE_PHOTO, PHONE_PHOTO_TURNED -> {
@@ -541,6 +600,14 @@ public final class RealWorldRenders {
                         if (scene.ruleColour != null) {
                             ground = rule(scene, x, y, c, ground);
                         }
+                        if (scene.form != 0) {
+                            double print = formCover(scene, x, y);
+                            ground = ground * (1 - print) + scene.formInk * print;
+                        }
+                        if (scene.desk != null) {
+                            double page = pageCover(scene, x, y);
+                            ground = ground * page + scene.desk[c] * surface * (1 - page);
+                        }
                         channels[c][i] = (float) ((ground * (1 - a) + scene.ink[c] * a) * light);
                     }
                 }
@@ -560,6 +627,45 @@ public final class RealWorldRenders {
                 result = result * (1 - marginCover) + red[channel] * marginCover;
             }
             return result;
+        }
+
+        /**
+         * How much of a pixel the form's print covers: the box's four sides (those of its row running across the whole
+         * picture, and the row's other boxes' sides a box's width apart), or the line to write on, anti-aliased.
+         */
+        private static double formCover(Scene scene, int x, int y) {
+            // The page's frame: u along the print's rows, v across them, from the box's centre.
+            double u = (x - scene.formX) + scene.formSlope * (y - scene.formY);
+            double v = (y - scene.formY) - scene.formSlope * (x - scene.formX);
+            double half = scene.formLineWidth / 2;
+            double distance;
+            if (scene.form == 3) {
+                distance = Math.abs(v);
+            } else {
+                double row = Math.min(Math.abs(v - scene.formHalfHeight), Math.abs(v + scene.formHalfHeight));
+                double pitch = 2 * scene.formHalfWidth;
+                double column = Math.abs(Math.abs(u) - scene.formHalfWidth);
+                if (scene.form == 1) {
+                    double fromSide = ((u + scene.formHalfWidth) % pitch + pitch) % pitch;
+                    column = Math.min(fromSide, pitch - fromSide);
+                }
+                boolean betweenRows = Math.abs(v) <= scene.formHalfHeight + half;
+                boolean alongBox = scene.form == 1 || Math.abs(u) <= scene.formHalfWidth + half;
+                distance = Math.min(alongBox ? row : Double.MAX_VALUE, betweenRows ? column : Double.MAX_VALUE);
+            }
+            return Math.max(0, Math.min(1, half + 0.5 - distance));
+        }
+
+        /** How much of a pixel the note covers (1 on the page, 0 on the desk), its edge anti-aliased. */
+        private static double pageCover(Scene scene, int x, int y) {
+            double cos = Math.cos(scene.pageAngle);
+            double sin = Math.sin(scene.pageAngle);
+            double dx = x + 0.5 - scene.pageX;
+            double dy = y + 0.5 - scene.pageY;
+            double u = Math.abs(dx * cos + dy * sin);
+            double v = Math.abs(-dx * sin + dy * cos);
+            double outside = Math.max(u - scene.pageHalfWidth, v - scene.pageHalfHeight);
+            return Math.max(0, Math.min(1, 0.5 - outside));
         }
 
         /** Smooth random undulation in [-1, 1], one knot every {@code cell} pixels, bilinear between: paper's fibres and folds. */
