@@ -8,9 +8,10 @@ import java.util.Arrays;
  *
  * <p>A printed line crosses (nearly) the whole picture. Fainter than the writing (blue or red ruling on a page written
  * in pencil or ink), it is print wherever the writing is. As strong as the writing (a form's line to write on, the
- * lines of a row of boxes), it is print only if the writing stays {@value #CLEAR_OF_ENDS} of its length clear of both
- * its ends: the line runs on out of the frame, where a digit cropped edge to edge has a stroke that crosses the picture
- * and the rest of the digit reaching one of its ends (a 7's stem at its bar's end). Lines are searched across the
+ * lines of a row of boxes), it is print only if it is thin (at most {@value #MAX_PRINT_WIDTH} of the picture's shorter
+ * side: a digit's stroke is about a tenth of it) and the writing stays {@value #CLEAR_OF_ENDS} of its length clear of
+ * both its ends: the line runs on out of the frame, where a digit cropped edge to edge has a stroke that crosses the
+ * picture and the rest of the digit reaching one of its ends (a 7's stem at its bar's end). Lines are searched across the
  * picture at slopes up to {@value #MAX_SLOPE} (a page photographed a few degrees askew), and down it the same way.
  * Along a line found, its own level is taken off every pixel it covers (and the one beside it on each side, its
  * anti-aliased edge; two for a strong line), so where a stroke crosses a faint line the stroke stays.
