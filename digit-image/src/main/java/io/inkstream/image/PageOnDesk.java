@@ -160,44 +160,30 @@ final class PageOnDesk {
 
     /** The largest 4-connected region of pixels at or above the threshold. */
     private static boolean[] largestLightRegion(float[] gray, int width, int height, int threshold, int[] queue) {
-        int[] region = new int[gray.length];
-        int regions = 0;
-        int largest = 0;
+        boolean[] light = new boolean[gray.length];
+        for (int i = 0; i < gray.length; i++) {
+            light[i] = level(gray[i]) >= threshold;
+        }
+        boolean[] seen = new boolean[gray.length];
+        int largestStart = -1;
         int largestSize = 0;
         for (int start = 0; start < gray.length; start++) {
-            if (region[start] != 0 || level(gray[start]) < threshold) {
+            if (!light[start] || seen[start]) {
                 continue;
             }
-            int label = ++regions;
-            int head = 0;
-            int tail = 0;
-            queue[tail++] = start;
-            region[start] = label;
-            while (head < tail) {
-                int i = queue[head++];
-                int x = i % width;
-                int y = i / width;
-                for (int k = 0; k < 4; k++) {
-                    int nx = x + (k == 0 ? 1 : k == 1 ? -1 : 0);
-                    int ny = y + (k == 2 ? 1 : k == 3 ? -1 : 0);
-                    if (nx < 0 || ny < 0 || nx >= width || ny >= height) {
-                        continue;
-                    }
-                    int n = ny * width + nx;
-                    if (region[n] == 0 && level(gray[n]) >= threshold) {
-                        region[n] = label;
-                        queue[tail++] = n;
-                    }
-                }
-            }
-            if (tail > largestSize) {
-                largestSize = tail;
-                largest = label;
+            seen[start] = true;
+            queue[0] = start;
+            int size = spread(queue, 1, light, true, seen, width, height);
+            if (size > largestSize) {
+                largestSize = size;
+                largestStart = start;
             }
         }
         boolean[] page = new boolean[gray.length];
-        for (int i = 0; i < gray.length; i++) {
-            page[i] = largest != 0 && region[i] == largest;
+        if (largestStart >= 0) {
+            page[largestStart] = true;
+            queue[0] = largestStart;
+            spread(queue, 1, light, true, page, width, height);
         }
         return page;
     }
@@ -213,6 +199,14 @@ final class PageOnDesk {
                 queue[tail++] = i;
             }
         }
+        return spread(queue, tail, wall, false, reached, width, height);
+    }
+
+    /**
+     * Spreads from the first {@code tail} pixels of the queue, already marked, to their 4-neighbours whose {@code through}
+     * is {@code pass}, marking each in {@code marked}; how many are marked in all.
+     */
+    private static int spread(int[] queue, int tail, boolean[] through, boolean pass, boolean[] marked, int width, int height) {
         int head = 0;
         while (head < tail) {
             int i = queue[head++];
@@ -225,8 +219,8 @@ final class PageOnDesk {
                     continue;
                 }
                 int n = ny * width + nx;
-                if (!reached[n] && !wall[n]) {
-                    reached[n] = true;
+                if (!marked[n] && through[n] == pass) {
+                    marked[n] = true;
                     queue[tail++] = n;
                 }
             }
