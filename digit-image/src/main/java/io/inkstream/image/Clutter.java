@@ -37,9 +37,9 @@ final class Clutter {
     static final double CLEAR_OF_ENDS = 0.1;
     /** A box's side covers this share of the piece's box along it, as {@link RuledLines} asks of a line. */
     private static final double SIDE_COVERAGE = 0.85;
-    /** Steepest box side searched, as rise over run: about 3 degrees, as {@link RuledLines}. */
-    private static final double MAX_SLOPE = 0.05;
-    private static final double SLOPE_STEP = 0.01;
+    /** Steepest box side searched, and the steps between: the page askew as {@link RuledLines} searches it. */
+    private static final double MAX_SLOPE = RuledLines.MAX_SLOPE;
+    private static final double SLOPE_STEP = RuledLines.SLOPE_STEP;
     /** Pixels either side of a box's side taken out with it, beyond half its width: its anti-aliased edge. */
     private static final int SIDE_REACH = 2;
     /**

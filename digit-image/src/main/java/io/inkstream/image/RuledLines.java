@@ -19,7 +19,7 @@ import java.util.Arrays;
 final class RuledLines {
     /** Steepest line searched, as rise over run: about 3 degrees. */
     static final double MAX_SLOPE = 0.05;
-    private static final double SLOPE_STEP = 0.01;
+    static final double SLOPE_STEP = 0.01;
     /** A pixel counts as on a line above this ink level. */
     private static final float PRESENT = 0.08f;
     /** Share of a line's pixels that must be inked: a stroke crossing it leaves it whole, a gap in the print does not. */
