@@ -19,9 +19,10 @@ import javax.imageio.stream.ImageInputStream;
  * scaled to 20 x 20 keeping its aspect ratio, centred by centre of mass in 28 x 28, values in [0, 1].
  *
  * <p>Every check that can be made before decoding is made before decoding: size in bytes, format
- * from the signature, and the dimensions the header claims (so a 74-byte PNG claiming
- * 100000 x 100000 pixels costs nothing). Refusals are {@link ImageRejectedException}s with a typed
- * {@link ImageRejection}. Stateless and thread-safe.
+ * from the signature, the dimensions the header claims (so a 74-byte PNG claiming
+ * 100000 x 100000 pixels costs nothing) and how many times a JPEG's scans go over its pixels.
+ * Refusals are {@link ImageRejectedException}s with a typed {@link ImageRejection}. Stateless and
+ * thread-safe.
  */
 public final class DigitPreprocessor {
     /** MNIST scaled each digit's ink box to fit 20 x 20 inside the 28 x 28 field. */
@@ -62,8 +63,8 @@ public final class DigitPreprocessor {
     }
 
     /**
-     * The checks that need no pixels: size, format from the signature, and the dimensions the
-     * header claims. What the gateway runs before it accepts an upload (cheap enough for every
+     * The checks that need no pixels: size, format from the signature, the dimensions the header
+     * claims and a JPEG's scans. What the gateway runs before it accepts an upload (cheap enough for every
      * request); the classifier runs the whole {@link #preprocess}.
      */
     public ImageFormat inspect(byte[] bytes) throws ImageRejectedException {
@@ -191,6 +192,14 @@ public final class DigitPreprocessor {
                 }
                 if (width < 1 || height < 1) {
                     throw new ImageRejectedException(new ImageRejection.Undecodable(name, "the header claims " + width + " x " + height + " pixels"));
+                }
+                if (format == ImageFormat.JPEG) {
+                    // What a progressive JPEG's decoding costs is its pixels times the scans that go over them.
+                    JpegScans scans = JpegScans.of(bytes);
+                    if (scans.passes() > PreprocessingLimits.MAX_JPEG_PASSES) {
+                        throw new ImageRejectedException(new ImageRejection.TooManyScans(
+                                scans.scans(), scans.passes(), PreprocessingLimits.MAX_JPEG_PASSES));
+                    }
                 }
                 if (!pixels) {
                     return null;

@@ -6,10 +6,11 @@ package io.inkstream.image;
  * them a quarter; every browser and photo viewer does (Chromium for both formats), so the person who uploads the photo
  * sees the digit upright. Without it, the network would read a 7 lying on its side.
  *
- * <p>The bytes are untrusted: the reader walks the JPEG's segments up to the first scan (the PNG's chunks up to the
- * first image data) and IFD0's entries only, each offset and count checked against the bytes before it is used, so its
- * work is bounded by the upload's size and nothing is allocated. Anything malformed, absent or out of range reads as
- * {@link #AS_STORED}: a picture with a broken tag is still classified as it is stored, as before this class.
+ * <p>The bytes are untrusted: the reader walks the JPEG's segments up to the first scan ({@link JpegSegments}; the PNG's
+ * chunks up to the first image data) and IFD0's entries only, each offset and count checked against the bytes before it
+ * is used, so its work is bounded by the upload's size and nothing is allocated but the answer. Anything malformed,
+ * absent or out of range reads as {@link #AS_STORED}: a picture with a broken tag is still classified as it is stored,
+ * as before this class.
  */
 enum ExifOrientation {
     /** 1: row 0 at the top, column 0 at the left. */
@@ -87,42 +88,23 @@ enum ExifOrientation {
     }
 
     /**
-     * Where the TIFF header of the first APP1 "Exif" segment starts, or -1. Walks the marker segments after SOI
-     * until the first scan (SOS) or the bytes end; every segment's length is checked against the bytes left.
+     * Where the TIFF header of the first APP1 "Exif" segment starts, or -1: among the segments after SOI, up to the first
+     * scan (SOS), where metadata ends.
      */
     private static int jpegExif(byte[] b) {
-        if (b.length < 4 || (b[0] & 0xff) != 0xff || (b[1] & 0xff) != 0xd8) {
-            return -1;
-        }
-        int at = 2;
-        while (at + 4 <= b.length) {
-            if ((b[at] & 0xff) != 0xff) {
-                return -1;
+        int[] tiff = {-1};
+        JpegSegments.walk(b, (marker, body, length) -> {
+            if (marker == JpegSegments.SOS) {
+                return false;
             }
-            int marker = b[at + 1] & 0xff;
-            if (marker == 0xff) { // a fill byte before the marker
-                at++;
-                continue;
-            }
-            if (marker == 0xd8 || marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7)) { // no length follows these
-                at += 2;
-                continue;
-            }
-            if (marker == 0xda || marker == 0xd9) { // the first scan or the end: no more metadata segments
-                return -1;
-            }
-            int length = u16(b, at + 2, false);
-            if (length < 2 || at + 2 + length > b.length) {
-                return -1;
-            }
-            int body = at + 4;
-            if (marker == 0xe1 && length >= 2 + 6 + 8 && b[body] == 'E' && b[body + 1] == 'x' && b[body + 2] == 'i'
+            if (marker == JpegSegments.APP1 && length >= 6 + 8 && b[body] == 'E' && b[body + 1] == 'x' && b[body + 2] == 'i'
                     && b[body + 3] == 'f' && b[body + 4] == 0 && b[body + 5] == 0) {
-                return body + 6;
+                tiff[0] = body + 6;
+                return false;
             }
-            at += 2 + length;
-        }
-        return -1;
+            return true;
+        });
+        return tiff[0];
     }
 
     /**

@@ -80,6 +80,26 @@ public sealed interface ImageRejection {
         }
     }
 
+    /**
+     * A JPEG whose scans would take its decoder over the image more times than anything an encoder writes.
+     *
+     * @param scans     the scans the file holds
+     * @param passes    how many times they go over the image's blocks, all together
+     * @param maxPasses the most that is decoded
+     */
+    record TooManyScans(int scans, double passes, int maxPasses) implements ImageRejection {
+        @Override
+        public RejectionReason reason() {
+            return RejectionReason.TOO_MANY_SCANS;
+        }
+
+        @Override
+        public String message() {
+            return String.format(Locale.ROOT, "the JPEG's %d scans go over its image %.1f times, more than the limit of %d"
+                    + " (encoders write up to 10 scans, 6 times over)", scans, passes, maxPasses);
+        }
+    }
+
     record Undecodable(String format, String cause) implements ImageRejection {
         @Override
         public RejectionReason reason() {

@@ -11,6 +11,7 @@ public enum RejectionReason {
     TOO_LARGE("too-large"),
     UNKNOWN_FORMAT("unknown-format"),
     DIMENSIONS_TOO_LARGE("dimensions-too-large"),
+    TOO_MANY_SCANS("too-many-scans"),
     UNDECODABLE("undecodable"),
     NO_INK("no-ink");
 

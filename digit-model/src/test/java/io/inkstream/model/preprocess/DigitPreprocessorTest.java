@@ -14,11 +14,13 @@ import io.inkstream.image.rejection.RejectionReason;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.DigitImages;
 import io.inkstream.model.render.CraftedImages;
+import io.inkstream.model.render.HostileImages;
 import io.inkstream.mnist.DigitRenderer;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -210,6 +212,39 @@ class DigitPreprocessorTest {
         assertThat(bomb.length).isLessThan(100);
         ImageRejectedException e = assertRejected(bomb, ImageRejection.DimensionsTooLarge.class, RejectionReason.DIMENSIONS_TOO_LARGE);
         assertThat(e.getMessage()).contains("100000 x 100000").contains("4096 x 4096");
+    }
+
+    @Test
+    @Timeout(30)
+    void refusesAJpegOfTwentyNineThousandEmptyScansBeforeDecodingIt() {
+        byte[] bomb = HostileImages.corpus().get("jpeg-4096x4096-29000-empty-scans-bomb");
+        assertThat(bomb.length).isLessThan(PreprocessingLimits.DEFAULT.maxBytes());
+        // The gateway's check refuses it, so it is never accepted, and the classifier's refuses it before decoding.
+        assertThatThrownBy(() -> preprocessor.inspect(bomb)).isInstanceOfSatisfying(ImageRejectedException.class,
+                e -> assertThat(e.reason()).isEqualTo(RejectionReason.TOO_MANY_SCANS));
+        ImageRejectedException e = assertRejected(bomb, ImageRejection.TooManyScans.class, RejectionReason.TOO_MANY_SCANS);
+        assertThat(e.getMessage()).contains("29001 scans").contains("limit of 16");
+    }
+
+    /** The control: the same construction is a JPEG the decoder reads to its end; only the count of passes refuses it. */
+    @Test
+    void theEmptyScansAreAJpegTheDecoderReadsAndTheRuleAloneRefuses() throws IOException {
+        byte[] small = CraftedImages.progressiveJpegOfEmptyScans(64, 2_000);
+        BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(small));
+        assertThat(decoded.getWidth()).isEqualTo(64);
+        assertRejected(small, ImageRejection.TooManyScans.class, RejectionReason.TOO_MANY_SCANS);
+        // With as few scans as an encoder writes it passes the rule and is decoded: white, so no ink.
+        assertRejected(CraftedImages.progressiveJpegOfEmptyScans(64, 5), ImageRejection.NoInk.class, RejectionReason.NO_INK);
+    }
+
+    @Test
+    void aProgressiveJpegOfADigitReadsAsTheSameDigitAsABaselineOne() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            BufferedImage drawing = DigitRenderer.render(digits.imageBytes(i), 300, 240, 180, 60, 30, 0);
+            float[] baseline = preprocessor.preprocess(DigitRenderer.jpeg(drawing, 0.9f)).pixels();
+            float[] progressive = preprocessor.preprocess(DigitRenderer.progressiveJpeg(drawing, 0.9f)).pixels();
+            assertThat(meanDifference(baseline, progressive)).as("digit %d", i).isLessThan(0.01);
+        }
     }
 
     @Test

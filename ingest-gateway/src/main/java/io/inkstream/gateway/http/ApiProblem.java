@@ -39,7 +39,7 @@ public final class ApiProblem extends RuntimeException {
             case MISSING_ID, EMPTY -> 400;
             case TOO_LARGE -> 413;
             case UNKNOWN_FORMAT -> 415;
-            case DIMENSIONS_TOO_LARGE, UNDECODABLE, NO_INK -> 422;
+            case DIMENSIONS_TOO_LARGE, TOO_MANY_SCANS, UNDECODABLE, NO_INK -> 422;
         };
     }
 

@@ -47,6 +47,7 @@ class HostileInputIT {
             .collect(Collectors.toSet());
     private static final Set<String> REASON_CODES = Arrays.stream(RejectionReason.values()).map(RejectionReason::code).collect(Collectors.toSet());
     private static final Duration WITHIN = Duration.ofSeconds(120);
+    private static final String SCAN_BOMB = "jpeg-4096x4096-29000-empty-scans-bomb";
 
     private static Pipeline pipeline;
     private static GatewayClient client;
@@ -67,6 +68,11 @@ class HostileInputIT {
         for (Map.Entry<String, byte[]> file : HostileImages.corpus().entrySet()) {
             good.add(uploadGood(index++));
             Answer answer = client.postRaw("/api/images?filename=" + file.getKey(), "image/png", file.getValue(), Map.of());
+            if (file.getKey().equals(SCAN_BOMB)) {
+                // Refused on its segments, before any decoder could spend minutes on its scans.
+                assertThat(answer.status()).as(answer.response().body()).isEqualTo(422);
+                assertThat(answer.json().get("error").asText()).isEqualTo("too-many-scans");
+            }
             if (answer.status() == 202) {
                 acceptedHostile.put(answer.json().get("images").get(0).get("id").asText(), file.getKey());
             } else {
@@ -116,6 +122,9 @@ class HostileInputIT {
             assertThat(Headers.text(letter.headers(), Headers.ERROR_CLASS)).as(hostileKeys.get(key)).hasValueSatisfying(code ->
                     assertThat(code).isIn(REASON_CODES));
             assertThat(Headers.text(letter.headers(), Headers.ERROR_MESSAGE)).as(hostileKeys.get(key)).isPresent();
+            if (hostileKeys.get(key).equals(SCAN_BOMB)) {
+                assertThat(Headers.text(letter.headers(), Headers.ERROR_CLASS)).hasValue("too-many-scans");
+            }
         }
         for (String key : goodKeys) {
             client.await("/api/images/" + key, a -> a.status() == 200 && a.json().get("status").asText().equals("classified"), WITHIN);
