@@ -59,47 +59,66 @@ final class InkImage {
 
     private InkImage resizeRows(int newWidth) {
         float[] out = new float[newWidth * height];
+        Resampling resampling = Resampling.of(width, newWidth);
         for (int y = 0; y < height; y++) {
-            resampleLine(values, y * width, 1, width, out, y * newWidth, 1, newWidth);
+            resampling.apply(values, y * width, 1, out, y * newWidth, 1);
         }
         return new InkImage(newWidth, height, out);
     }
 
     private InkImage resizeColumns(int newHeight) {
         float[] out = new float[width * newHeight];
+        Resampling resampling = Resampling.of(height, newHeight);
         for (int x = 0; x < width; x++) {
-            resampleLine(values, x, width, height, out, x, width, newHeight);
+            resampling.apply(values, x, width, out, x, width);
         }
         return new InkImage(width, newHeight, out);
     }
 
     /**
-     * One line of a separable resize: area averaging when shrinking (every source pixel counts by
-     * the share of it that each target pixel covers, as anti-aliased scanning does), linear
-     * interpolation when enlarging.
+     * One axis of a separable resize, worked out once for all the lines along it: area averaging when shrinking (every
+     * source pixel counts by the share of it that each target pixel covers, as anti-aliased scanning does), linear
+     * interpolation when enlarging. Target pixel {@code i} is the sum of {@code weight[k] * source pixel source[k]} for
+     * {@code k} from {@code tapStart[i]} to {@code tapStart[i + 1]}, over {@code divisor}.
      */
-    private static void resampleLine(float[] src, int srcOffset, int srcStride, int srcLength,
-                                     float[] dst, int dstOffset, int dstStride, int dstLength) {
-        double ratio = (double) srcLength / dstLength;
-        if (ratio >= 1) {
+    private record Resampling(int[] tapStart, int[] source, double[] weight, double divisor) {
+        static Resampling of(int srcLength, int dstLength) {
+            double ratio = (double) srcLength / dstLength;
+            int mostTaps = ratio >= 1 ? (int) Math.ceil(ratio) + 2 : 2;
+            int[] tapStart = new int[dstLength + 1];
+            int[] source = new int[dstLength * mostTaps];
+            double[] weight = new double[dstLength * mostTaps];
+            int taps = 0;
             for (int i = 0; i < dstLength; i++) {
-                double start = i * ratio;
-                double end = start + ratio;
-                double sum = 0;
-                for (int s = (int) Math.floor(start); s < Math.min(srcLength, (int) Math.ceil(end)); s++) {
-                    double overlap = Math.min(end, s + 1) - Math.max(start, s);
-                    sum += overlap * src[srcOffset + s * srcStride];
+                tapStart[i] = taps;
+                if (ratio >= 1) {
+                    double start = i * ratio;
+                    double end = start + ratio;
+                    for (int s = (int) Math.floor(start); s < Math.min(srcLength, (int) Math.ceil(end)); s++) {
+                        source[taps] = s;
+                        weight[taps++] = Math.min(end, s + 1) - Math.max(start, s);
+                    }
+                } else {
+                    double position = Math.max(0, Math.min(srcLength - 1, (i + 0.5) * ratio - 0.5));
+                    int left = (int) Math.floor(position);
+                    double t = position - left;
+                    source[taps] = left;
+                    weight[taps++] = 1 - t;
+                    source[taps] = Math.min(srcLength - 1, left + 1);
+                    weight[taps++] = t;
                 }
-                dst[dstOffset + i * dstStride] = (float) (sum / ratio);
             }
-        } else {
-            for (int i = 0; i < dstLength; i++) {
-                double position = Math.max(0, Math.min(srcLength - 1, (i + 0.5) * ratio - 0.5));
-                int left = (int) Math.floor(position);
-                int right = Math.min(srcLength - 1, left + 1);
-                double t = position - left;
-                dst[dstOffset + i * dstStride] = (float) ((1 - t) * src[srcOffset + left * srcStride]
-                        + t * src[srcOffset + right * srcStride]);
+            tapStart[dstLength] = taps;
+            return new Resampling(tapStart, source, weight, ratio >= 1 ? ratio : 1);
+        }
+
+        void apply(float[] src, int srcOffset, int srcStride, float[] dst, int dstOffset, int dstStride) {
+            for (int i = 0; i + 1 < tapStart.length; i++) {
+                double sum = 0;
+                for (int k = tapStart[i]; k < tapStart[i + 1]; k++) {
+                    sum += weight[k] * src[srcOffset + source[k] * srcStride];
+                }
+                dst[dstOffset + i * dstStride] = (float) (sum / divisor);
             }
         }
     }
@@ -133,14 +152,23 @@ final class InkImage {
      * MNIST's renders read better than a round one. Used on the ink box at its small working size.
      */
     InkImage dilate(int radius) {
+        // A square's maximum is the maximum of its rows' maxima: along the rows, then down the columns.
+        float[] rows = new float[values.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                float best = 0f;
+                for (int sx = Math.max(0, x - radius); sx <= Math.min(width - 1, x + radius); sx++) {
+                    best = Math.max(best, values[y * width + sx]);
+                }
+                rows[y * width + x] = best;
+            }
+        }
         float[] out = new float[values.length];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 float best = 0f;
                 for (int sy = Math.max(0, y - radius); sy <= Math.min(height - 1, y + radius); sy++) {
-                    for (int sx = Math.max(0, x - radius); sx <= Math.min(width - 1, x + radius); sx++) {
-                        best = Math.max(best, values[sy * width + sx]);
-                    }
+                    best = Math.max(best, rows[sy * width + x]);
                 }
                 out[y * width + x] = best;
             }
@@ -148,16 +176,27 @@ final class InkImage {
         return new InkImage(width, height, out);
     }
 
-    /** Thins strokes by {@code radius} pixels on every side: a square minimum filter, the opposite of {@link #dilate}. */
+    /**
+     * Thins strokes by {@code radius} pixels on every side: a square minimum filter, the opposite of {@link #dilate}; beyond
+     * the edges is no ink.
+     */
     InkImage erode(int radius) {
+        float[] rows = new float[values.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                float least = 1f;
+                for (int sx = x - radius; sx <= x + radius; sx++) {
+                    least = Math.min(least, sx < 0 || sx >= width ? 0f : values[y * width + sx]);
+                }
+                rows[y * width + x] = least;
+            }
+        }
         float[] out = new float[values.length];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 float least = 1f;
                 for (int sy = y - radius; sy <= y + radius; sy++) {
-                    for (int sx = x - radius; sx <= x + radius; sx++) {
-                        least = Math.min(least, sx < 0 || sy < 0 || sx >= width || sy >= height ? 0f : values[sy * width + sx]);
-                    }
+                    least = Math.min(least, sy < 0 || sy >= height ? 0f : rows[sy * width + x]);
                 }
                 out[y * width + x] = least;
             }

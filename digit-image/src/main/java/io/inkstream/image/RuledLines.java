@@ -54,20 +54,67 @@ final class RuledLines {
     /** With {@code strong} false, only what is fainter than the writing: what the strong lines add is seen against it. */
     static InkImage remove(InkImage image, boolean strong) {
         float[] values = image.values.clone();
-        // Inked pixels per row and per column, counted in one pass: what rules out almost every start without a search.
-        int[] perRow = new int[image.height];
-        int[] perColumn = new int[image.width];
+        // Inked pixels per row and per column, and which of the points a path samples are inked, in one pass: what rules
+        // out almost every start without a search.
+        Inked rows = new Inked(image.height, image.width);
+        Inked columns = new Inked(image.width, image.height);
         for (int y = 0; y < image.height; y++) {
             for (int x = 0; x < image.width; x++) {
                 if (values[y * image.width + x] > PRESENT) {
-                    perRow[y]++;
-                    perColumn[x]++;
+                    rows.add(y, x);
+                    columns.add(x, y);
                 }
             }
         }
-        boolean across = removeLines(values, image.width, image.height, false, perRow, strong);
-        boolean down = removeLines(values, image.width, image.height, true, perColumn, strong);
+        boolean across = removeLines(values, image.width, image.height, false, rows, strong);
+        boolean down = removeLines(values, image.width, image.height, true, columns, strong);
         return across || down ? new InkImage(image.width, image.height, values) : image;
+    }
+
+    /**
+     * The ink of the picture's rows (or columns) as the search sees it: how many pixels of each are inked, and which of the
+     * points a path samples along it (every {@code stride}-th) are, as bits, {@code words} longs a line.
+     */
+    private static final class Inked {
+        final int[] perLine;
+        final int stride;
+        final int words;
+        final long[] sampled;
+
+        Inked(int lines, int length) {
+            perLine = new int[lines];
+            stride = stride(length);
+            words = ((length + stride - 1) / stride + 63) / 64;
+            sampled = new long[lines * words];
+        }
+
+        void add(int line, int along) {
+            perLine[line]++;
+            if (stride == 1 || along % stride == 0) {
+                int point = along / stride;
+                sampled[line * words + (point >> 6)] |= 1L << point;
+            }
+        }
+
+        /** How many sampled points are inked on at least one line from {@code first} to {@code last}. */
+        int pointsInkedWithin(int first, int last, long[] scratch) {
+            Arrays.fill(scratch, 0L);
+            for (int line = first; line <= last; line++) {
+                for (int w = 0; w < words; w++) {
+                    scratch[w] |= sampled[line * words + w];
+                }
+            }
+            int points = 0;
+            for (long word : scratch) {
+                points += Long.bitCount(word);
+            }
+            return points;
+        }
+    }
+
+    /** Paths are judged on every stride-th point ({@link #SAMPLES}). */
+    private static int stride(int length) {
+        return Math.max(1, length / SAMPLES);
     }
 
     /**
@@ -76,7 +123,7 @@ final class RuledLines {
      * only that one is measured, each on at most {@value #SAMPLES} points: the cost is bounded by the
      * picture's size, whatever it holds.
      */
-    private static boolean removeLines(float[] values, int width, int height, boolean transposed, int[] inkedPerLine, boolean strong) {
+    private static boolean removeLines(float[] values, int width, int height, boolean transposed, Inked ink, boolean strong) {
         int length = transposed ? height : width;
         int span = transposed ? width : height;
         if (length < MIN_LENGTH) {
@@ -89,7 +136,7 @@ final class RuledLines {
         // A line needs COVERAGE x length inked pixels within the band of rows (or columns) its steepest slope can reach.
         int[] inkedBefore = new int[span + 1];
         for (int across = 0; across < span; across++) {
-            inkedBefore[across + 1] = inkedBefore[across] + inkedPerLine[across];
+            inkedBefore[across + 1] = inkedBefore[across] + ink.perLine[across];
         }
         int reach = (int) Math.ceil(MAX_SLOPE * length / 2) + 1;
         int[] histogram = new int[LEVELS];
@@ -97,11 +144,18 @@ final class RuledLines {
         // clear of both their ends; otherwise a stroke of a digit cropped edge to edge.
         java.util.List<double[]> strongLines = new java.util.ArrayList<>(); // {start, slope, level}
         // Paths are judged on at most SAMPLES points each: enough to tell a line, and a bound on the search.
-        int stride = Math.max(1, length / SAMPLES);
+        int stride = ink.stride;
         int sampled = (length + stride - 1) / stride;
+        long[] scratch = new long[ink.words];
         for (int start = 0; start < span; start++) {
             int bandInk = inkedBefore[Math.min(span, start + reach + 1)] - inkedBefore[Math.max(0, start - reach)];
             if (bandInk < length * COVERAGE * COVERAGE) {
+                continue;
+            }
+            // Every point a path from this start samples lies on a line within reach of it (and near() looks one beyond):
+            // fewer inked points there than a line needs, no path has them. Most of a digit's rows end here.
+            if (ink.pointsInkedWithin(Math.max(0, start - reach - 1), Math.min(span - 1, start + reach + 1), scratch)
+                    < sampled * COVERAGE) {
                 continue;
             }
             double bestSlope = 0;
