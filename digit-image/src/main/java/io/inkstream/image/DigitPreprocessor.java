@@ -20,7 +20,7 @@ import javax.imageio.stream.ImageInputStream;
  *
  * <p>Every check that can be made before decoding is made before decoding: size in bytes, format
  * from the signature, the dimensions the header claims (so a 74-byte PNG claiming
- * 100000 x 100000 pixels costs nothing) and how many times a JPEG's scans go over its pixels.
+ * 100000 x 100000 pixels costs nothing) and how many scans a JPEG has.
  * Refusals are {@link ImageRejectedException}s with a typed {@link ImageRejection}. Stateless and
  * thread-safe.
  */
@@ -194,11 +194,10 @@ public final class DigitPreprocessor {
                     throw new ImageRejectedException(new ImageRejection.Undecodable(name, "the header claims " + width + " x " + height + " pixels"));
                 }
                 if (format == ImageFormat.JPEG) {
-                    // What a progressive JPEG's decoding costs is its pixels times the scans that go over them.
-                    JpegScans scans = JpegScans.of(bytes);
-                    if (scans.passes() > PreprocessingLimits.MAX_JPEG_PASSES) {
-                        throw new ImageRejectedException(new ImageRejection.TooManyScans(
-                                scans.scans(), scans.passes(), PreprocessingLimits.MAX_JPEG_PASSES));
+                    // What a JPEG's decoding costs is its pixels times its scans: the decoder draws the picture after each.
+                    int scans = JpegSegments.scans(bytes);
+                    if (scans > PreprocessingLimits.MAX_JPEG_SCANS) {
+                        throw new ImageRejectedException(new ImageRejection.TooManyScans(scans, PreprocessingLimits.MAX_JPEG_SCANS));
                     }
                 }
                 if (!pixels) {

@@ -2,7 +2,7 @@ package io.inkstream.image;
 
 /**
  * Walks a JPEG's marker segments, from SOI to EOI, stepping over the entropy-coded data after each scan header: what
- * {@link ExifOrientation} reads the EXIF from and {@link JpegScans} counts the scans with.
+ * {@link ExifOrientation} reads the EXIF from and {@link #scans} counts the scans with.
  *
  * <p>The bytes are untrusted: every segment's length is checked against the bytes left before its body is handed on,
  * every step moves forward, and nothing is allocated, so a walk costs at most one look at each byte. Where the structure
@@ -26,6 +26,25 @@ final class JpegSegments {
     }
 
     private JpegSegments() {
+    }
+
+    /**
+     * The scans of a JPEG's first picture (to its EOI, or to where its structure breaks; a thumbnail inside a segment or
+     * a second picture after EOI is not counted). A progressive JPEG is sent as scans, each a part of its coefficients,
+     * and the JDK's decoder (libjpeg, driven by ImageIO) draws the whole picture again after every scan, whatever the scan
+     * holds: a scan that says "all these blocks are empty" is about 34 bytes for a 4096 x 4096 picture and costs 20 ms (60
+     * with four components). Encoders write one scan per picture, or one per component, or 6 (gray) to 10 (colour) for
+     * a progressive one (libjpeg's script).
+     */
+    static int scans(byte[] jpeg) {
+        int[] scans = {0};
+        walk(jpeg, (marker, body, length) -> {
+            if (marker == SOS) {
+                scans[0]++;
+            }
+            return true;
+        });
+        return scans[0];
     }
 
     /** Every segment with a body after SOI, in order, until EOI, a broken structure, the end of the bytes or the visitor stops. */

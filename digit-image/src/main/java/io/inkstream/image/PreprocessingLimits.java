@@ -10,11 +10,12 @@ package io.inkstream.image;
 public record PreprocessingLimits(int maxBytes, int maxWidth, int maxHeight) {
     public static final PreprocessingLimits DEFAULT = new PreprocessingLimits(1 << 20, 4096, 4096);
     /**
-     * The most times a JPEG's scans may go over its image ({@link JpegScans}): libjpeg's progressive scripts go 5 to 6
-     * times, and a decoder spends the same time on a pass whatever it holds, so 1 MiB of empty scans could hold a core for
-     * minutes. Not a setting: no real file comes near it, and it bounds a 4096 x 4096 picture's passes to about 0.3 s.
+     * The most scans a JPEG may have ({@link JpegSegments#scans}): the decoder draws the whole picture again after each,
+     * whatever it holds, so 1 MiB of empty scans could hold a core for minutes. Encoders write at most 10 (libjpeg's
+     * progressive script for colour). Not a setting: no real file comes near it, and it bounds what the scans add to a
+     * 4096 x 4096 picture to about 0.6 s (gray) or 2 s (four components, a CMYK picture already costs 1.4 s).
      */
-    public static final int MAX_JPEG_PASSES = 16;
+    public static final int MAX_JPEG_SCANS = 32;
     /** Read by the gateway and the classifier alike, so both refuse the same images. */
     public static final String MAX_BYTES_VARIABLE = "INKSTREAM_IMAGE_MAX_BYTES";
     public static final String MAX_SIDE_VARIABLE = "INKSTREAM_IMAGE_MAX_SIDE";

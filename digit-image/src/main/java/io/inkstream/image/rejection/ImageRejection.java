@@ -81,13 +81,12 @@ public sealed interface ImageRejection {
     }
 
     /**
-     * A JPEG whose scans would take its decoder over the image more times than anything an encoder writes.
+     * A JPEG of more scans than anything an encoder writes: its decoder would draw the picture after each.
      *
-     * @param scans     the scans the file holds
-     * @param passes    how many times they go over the image's blocks, all together
-     * @param maxPasses the most that is decoded
+     * @param scans    the scans the file holds
+     * @param maxScans the most that is decoded
      */
-    record TooManyScans(int scans, double passes, int maxPasses) implements ImageRejection {
+    record TooManyScans(int scans, int maxScans) implements ImageRejection {
         @Override
         public RejectionReason reason() {
             return RejectionReason.TOO_MANY_SCANS;
@@ -95,8 +94,7 @@ public sealed interface ImageRejection {
 
         @Override
         public String message() {
-            return String.format(Locale.ROOT, "the JPEG's %d scans go over its image %.1f times, more than the limit of %d"
-                    + " (encoders write up to 10 scans, 6 times over)", scans, passes, maxPasses);
+            return String.format(Locale.ROOT, "the JPEG has %d scans, more than the limit of %d (encoders write up to 10)", scans, maxScans);
         }
     }
 

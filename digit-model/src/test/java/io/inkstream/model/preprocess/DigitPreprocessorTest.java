@@ -223,18 +223,19 @@ class DigitPreprocessorTest {
         assertThatThrownBy(() -> preprocessor.inspect(bomb)).isInstanceOfSatisfying(ImageRejectedException.class,
                 e -> assertThat(e.reason()).isEqualTo(RejectionReason.TOO_MANY_SCANS));
         ImageRejectedException e = assertRejected(bomb, ImageRejection.TooManyScans.class, RejectionReason.TOO_MANY_SCANS);
-        assertThat(e.getMessage()).contains("29001 scans").contains("limit of 16");
+        assertThat(e.getMessage()).contains("29001 scans").contains("limit of 32");
     }
 
-    /** The control: the same construction is a JPEG the decoder reads to its end; only the count of passes refuses it. */
+    /** The control: the same construction is a JPEG the decoder reads to its end; only the count of scans refuses it. */
     @Test
     void theEmptyScansAreAJpegTheDecoderReadsAndTheRuleAloneRefuses() throws IOException {
         byte[] small = CraftedImages.progressiveJpegOfEmptyScans(64, 2_000);
         BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(small));
         assertThat(decoded.getWidth()).isEqualTo(64);
         assertRejected(small, ImageRejection.TooManyScans.class, RejectionReason.TOO_MANY_SCANS);
-        // With as few scans as an encoder writes it passes the rule and is decoded: white, so no ink.
-        assertRejected(CraftedImages.progressiveJpegOfEmptyScans(64, 5), ImageRejection.NoInk.class, RejectionReason.NO_INK);
+        // With as many scans as the limit it passes the rule and is decoded: white, so no ink.
+        assertRejected(CraftedImages.progressiveJpegOfEmptyScans(64, PreprocessingLimits.MAX_JPEG_SCANS - 1), ImageRejection.NoInk.class,
+                RejectionReason.NO_INK);
     }
 
     @Test

@@ -36,7 +36,7 @@ public final class HostileImages {
         corpus.put("bmp-claims-30000x30000", bmpClaiming(30_000, 30_000));
         corpus.put("bmp-claims-negative-size", bmpClaiming(-64, -2_000_000_000));
         corpus.put("bmp-embedding-jpeg-claiming-60000x60000", bmpEmbeddingJpegClaiming(60_000, 60_000));
-        // Not the pixels but the passes over them: 29,000 empty scans, about 10 minutes of libjpeg's time undefended.
+        // Not the pixels but the times they are drawn: 29,000 empty scans, about 10 minutes of libjpeg's time undefended.
         corpus.put("jpeg-4096x4096-29000-empty-scans-bomb", CraftedImages.progressiveJpegOfEmptyScans(4096, 29_000));
 
         // Truncated: the header survives, the pixels do not.

@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class JpegScansTest {
+class JpegSegmentsTest {
     /** A colour picture of noise: its scans are full of 0xff bytes stuffed with 0x00, which the walk must step over. */
     private static BufferedImage noise(int width, int height, int type) {
         BufferedImage image = new BufferedImage(width, height, type);
@@ -24,23 +24,19 @@ class JpegScansTest {
     }
 
     @Test
-    void aBaselineJpegIsOneScanOnceOverItsImage() {
-        JpegScans scans = JpegScans.of(DigitRenderer.jpeg(noise(300, 200, BufferedImage.TYPE_INT_RGB), 0.9f));
-        assertThat(scans.scans()).isEqualTo(1);
-        assertThat(scans.passes()).isEqualTo(1.0);
+    void aBaselineJpegIsOneScan() {
+        assertThat(JpegSegments.scans(DigitRenderer.jpeg(noise(300, 200, BufferedImage.TYPE_INT_RGB), 0.9f))).isEqualTo(1);
     }
 
     @Test
-    void progressiveJpegsAsEncodersWriteThemGoOverTheirImageAFewTimes() {
+    void progressiveJpegsAreTheScansTheirEncoderWrote() {
         byte[] colour = DigitRenderer.progressiveJpeg(noise(300, 200, BufferedImage.TYPE_INT_RGB), 0.9f);
         byte[] gray = DigitRenderer.progressiveJpeg(noise(300, 200, BufferedImage.TYPE_BYTE_GRAY), 0.9f);
         assertThat(stuffedBytes(colour)).as("0xff 0x00 pairs in the scans").isGreaterThan(100);
 
-        assertThat(JpegScans.of(colour).scans()).isEqualTo(10);
-        assertThat(JpegScans.of(colour).passes()).isBetween(4.0, 7.0);
-        assertThat(JpegScans.of(gray).scans()).isEqualTo(6);
-        assertThat(JpegScans.of(gray).passes()).isEqualTo(6.0);
-        assertThat(JpegScans.of(gray).passes()).isLessThan(PreprocessingLimits.MAX_JPEG_PASSES / 2.0);
+        assertThat(JpegSegments.scans(colour)).isEqualTo(10);
+        assertThat(JpegSegments.scans(gray)).isEqualTo(6);
+        assertThat(PreprocessingLimits.MAX_JPEG_SCANS).isGreaterThanOrEqualTo(3 * 10);
     }
 
     @Test
@@ -51,14 +47,9 @@ class JpegScansTest {
         byte[] withThumbnail = ExifOrientationTest.withApp1(picture, thumbnail);
         byte[] withSecondPicture = concat(picture, thumbnail);
 
-        assertThat(JpegScans.of(withThumbnail).scans()).isEqualTo(1);
-        assertThat(JpegScans.of(withSecondPicture).scans()).isEqualTo(1);
-    }
-
-    @Test
-    void noFrameNoPasses() {
-        assertThat(JpegScans.of(new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xda, 0, 2}).passes()).isZero();
-        assertThat(JpegScans.of("not a jpeg".getBytes()).scans()).isZero();
+        assertThat(JpegSegments.scans(withThumbnail)).isEqualTo(1);
+        assertThat(JpegSegments.scans(withSecondPicture)).isEqualTo(1);
+        assertThat(JpegSegments.scans("not a jpeg".getBytes())).isZero();
     }
 
     @Test
@@ -66,7 +57,7 @@ class JpegScansTest {
         byte[] jpeg = DigitRenderer.progressiveJpeg(noise(48, 40, BufferedImage.TYPE_INT_RGB), 0.7f);
         for (int length = 0; length <= jpeg.length; length++) {
             byte[] cut = Arrays.copyOf(jpeg, length);
-            assertThatCode(() -> JpegScans.of(cut)).as("cut at %d", length).doesNotThrowAnyException();
+            assertThatCode(() -> JpegSegments.scans(cut)).as("cut at %d", length).doesNotThrowAnyException();
         }
         int[] values = {0, 1, 2, 0x7f, 0x80, 0xd9, 0xda, 0xfe, 0xff};
         for (int at = 0; at < jpeg.length; at++) {
@@ -74,7 +65,7 @@ class JpegScansTest {
                 byte[] broken = jpeg.clone();
                 broken[at] = (byte) value;
                 int where = at;
-                assertThatCode(() -> JpegScans.of(broken)).as("byte %d set to %d", where, value).doesNotThrowAnyException();
+                assertThatCode(() -> JpegSegments.scans(broken)).as("byte %d set to %d", where, value).doesNotThrowAnyException();
             }
         }
     }
