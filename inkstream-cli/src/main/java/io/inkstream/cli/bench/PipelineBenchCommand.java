@@ -4,7 +4,9 @@ import io.inkstream.cli.stack.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,7 +17,7 @@ import picocli.CommandLine.Option;
                 + "of latency over time. Starts a private embedded stack (about 30 s) unless --url is given.%n"
                 + "CPU per upload of each process of the stack found on this machine (by the ports it listens on), and of each "
                 + "stage inside its JVMs, over the measured window.%n"
-                + "Ends with: pipeline-bench rate=... achieved=... p50_ms=... p99_ms=... stack_cpu_ms=... keeps_up=...")
+                + "Ends with: pipeline-bench rate=... achieved=... p50_ms=... p99_ms=... stack_cpu_ms=... keeps_up=... images=...")
 public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "200", description = "Uploads per second (default: ${DEFAULT-VALUE}).")
     int rate;
@@ -26,6 +28,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "20s",
             description = "Upload at the rate this long first, unmeasured: a fresh stack's first seconds are JIT and first model calls (default: ${DEFAULT-VALUE}).")
     Duration warmup;
+
+    @Option(names = "--images", defaultValue = "raw", paramLabel = "raw|drawings",
+            description = "What is uploaded: raw (784 MNIST bytes, nothing to decode) or drawings (280 x 280 PNGs as the web page's "
+                    + "canvas sends them, decoded and normalised like every picture) (default: ${DEFAULT-VALUE}).")
+    String images;
 
     @Option(names = "--chart", paramLabel = "FILE", description = "Where to write the latency chart (default: pipeline-bench-<rate>.png).")
     Path chart;
@@ -44,8 +51,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path chartFile = chart != null ? chart : Path.of("pipeline-bench-" + rate + ".png");
+        UploadImages uploaded = switch (images.toLowerCase(Locale.ROOT)) {
+            case "raw" -> UploadImages.RAW;
+            case "drawings" -> UploadImages.DRAWINGS;
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--images takes raw or drawings, not " + images);
+        };
         if (url != null) {
-            new PipelineBenchmark(url, bootstrap, cassandra, System.out).run(rate, duration, warmup, chartFile,
+            new PipelineBenchmark(url, bootstrap, cassandra, System.out).run(rate, duration, warmup, uploaded, chartFile,
                     PipelineBenchmark.localStack(url, bootstrap, cassandra));
             return 0;
         }
@@ -54,7 +66,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         try (LocalStack stack = LocalStack.start(new LocalStack.Settings(data, "127.0.0.1", 0, 0, 0, 0, 0, 0, 0, System.getenv()))) {
             String gateway = "http://127.0.0.1:" + stack.gatewayPort();
             new PipelineBenchmark(gateway, stack.kafkaBootstrap(), stack.cassandraContactPoint(), System.out).run(rate, duration, warmup,
-                    chartFile, PipelineBenchmark.localStack(gateway, stack.kafkaBootstrap(), stack.cassandraContactPoint()));
+                    uploaded, chartFile, PipelineBenchmark.localStack(gateway, stack.kafkaBootstrap(), stack.cassandraContactPoint()));
         }
         return 0;
     }

@@ -53,16 +53,14 @@ final class PipelineBenchmark {
      * @param stack the processes of the stack to account CPU to (see {@link #localStack}); the
      *              benchmark's own JVM is added as the load generator unless it is part of the stack
      */
-    void run(int rate, Duration duration, Duration warmup, Path chart, Map<Long, CpuWindow.Role> stack) throws Exception {
+    void run(int rate, Duration duration, Duration warmup, UploadImages images, Path chart, Map<Long, CpuWindow.Role> stack)
+            throws Exception {
         LabelledDigits digits = BundledMnist.validation();
         Environment env = Environment.system();
         String classifierGroup = env.string(ClassifierConfig.APPLICATION_ID, "inkstream-classifier");
         String sinkGroup = env.string(SinkConfig.GROUP_ID, "inkstream-sink");
         URI url = URI.create(gateway);
-        IntFunction<UploadDriver.Upload> uploads = i -> {
-            int index = i % digits.size();
-            return new UploadDriver.Upload("/api/images?label=" + digits.label(index), "application/x-mnist", digits.images().imageBytes(index));
-        };
+        IntFunction<UploadDriver.Upload> uploads = images.uploads(digits);
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "bench-lag");
@@ -88,7 +86,7 @@ final class PipelineBenchmark {
 
                 List<UploadDriver.Result> accepted = sent.stream().filter(s -> s.id() != null).toList();
                 List<ImageTiming> timed = new WrittenRows(cassandra, env.string(SinkConfig.LOCAL_DC, "datacenter1"), out).await(accepted);
-                new PipelineReport(gateway, out).print(new PipelineReport.Window(rate, duration, sendSeconds, startMicros, accepted.size(),
+                new PipelineReport(gateway, out).print(new PipelineReport.Window(rate, duration, images, sendSeconds, startMicros, accepted.size(),
                         sent.size() - accepted.size()), timed, lag.samples(), cpuUsage, chart);
             }
         }

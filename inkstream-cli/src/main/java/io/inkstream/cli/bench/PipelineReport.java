@@ -27,7 +27,7 @@ final class PipelineReport {
      * The measured window: uploads due at {@code rate} for {@code duration}, sending took
      * {@code sendSeconds} from {@code startMicros} (epoch), and so many were accepted and refused.
      */
-    record Window(int rate, Duration duration, double sendSeconds, long startMicros, int accepted, int refused) {
+    record Window(int rate, Duration duration, UploadImages images, double sendSeconds, long startMicros, int accepted, int refused) {
     }
 
     /** A second of the window ({@code offset} from its opening, as on the chart), when it began, and its slowest image's end to end. */
@@ -60,7 +60,8 @@ final class PipelineReport {
         long maxSinkLag = samples.stream().mapToLong(LagSample::sinkLag).max().orElse(0);
         boolean keepsUp = LagSample.keepsUp(samples, duration.toSeconds(), rate, achieved);
 
-        out.printf(Locale.ROOT, "%npipeline-bench: %d uploads/s for %d s through %s%n", rate, duration.toSeconds(), gateway);
+        out.printf(Locale.ROOT, "%npipeline-bench: %d uploads/s for %d s through %s, %s%n", rate, duration.toSeconds(), gateway,
+                window.images().description());
         out.printf(Locale.ROOT, "uploads sent %d, accepted (202) %d, not accepted %d, rows in Cassandra %d%n",
                 accepted + refused, accepted, refused, timed.size());
         out.printf(Locale.ROOT, "achieved %.0f uploads/s accepted, sustained %.0f rows/s written%n%n", achieved, sustained);
@@ -79,9 +80,10 @@ final class PipelineReport {
         OptionalDouble stackCpuMs = reportCpu(cpu, sendSeconds, accepted);
         PipelineChart.write(chart, rate, startMicros, timed, samples);
         out.println("chart: " + chart.toAbsolutePath());
-        out.printf(Locale.ROOT, "%npipeline-bench rate=%d achieved=%.0f p50_ms=%.0f p99_ms=%.0f stack_cpu_ms=%s keeps_up=%s%n", rate, achieved,
-                percentile(endToEnd, 0.50) / 1000, percentile(endToEnd, 0.99) / 1000,
-                stackCpuMs.isPresent() ? String.format(Locale.ROOT, "%.2f", stackCpuMs.getAsDouble()) : "n/a", keepsUp);
+        out.printf(Locale.ROOT, "%npipeline-bench rate=%d achieved=%.0f p50_ms=%.0f p99_ms=%.0f stack_cpu_ms=%s keeps_up=%s images=%s%n", rate,
+                achieved, percentile(endToEnd, 0.50) / 1000, percentile(endToEnd, 0.99) / 1000,
+                stackCpuMs.isPresent() ? String.format(Locale.ROOT, "%.2f", stackCpuMs.getAsDouble()) : "n/a", keepsUp,
+                window.images().name().toLowerCase(Locale.ROOT));
     }
 
     /**
