@@ -312,7 +312,7 @@ public final class DigitPreprocessor {
     /**
      * A pixel's luminance, partly transparent pixels seen over white paper. For an opaque pixel the blend is the
      * luminance itself, to the last bit for every one of the 2^24 colours (DigitPreprocessorPixelsTest), and is skipped:
-     * its two divisions were a third of the preprocessing of a 280 x 280 drawing.
+     * its two divisions were a quarter of the preprocessing of a 280 x 280 drawing.
      */
     static float grayOverWhite(int argb) {
         int alpha = argb >>> 24;
