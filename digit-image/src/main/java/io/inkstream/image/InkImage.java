@@ -152,33 +152,12 @@ final class InkImage {
      * MNIST's renders read better than a round one. Used on the ink box at its small working size.
      */
     InkImage dilate(int radius) {
-        // A square's maximum is the maximum of its rows' maxima: along the rows, then down the columns.
-        float[] rows = new float[values.length];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                float best = 0f;
-                for (int sx = Math.max(0, x - radius); sx <= Math.min(width - 1, x + radius); sx++) {
-                    best = Math.max(best, values[y * width + sx]);
-                }
-                rows[y * width + x] = best;
-            }
-        }
-        float[] out = new float[values.length];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                float best = 0f;
-                for (int sy = Math.max(0, y - radius); sy <= Math.min(height - 1, y + radius); sy++) {
-                    best = Math.max(best, rows[sy * width + x]);
-                }
-                out[y * width + x] = best;
-            }
-        }
-        return new InkImage(width, height, out);
+        return new InkImage(width, height, SquareFilter.maximum(values, width, height, radius));
     }
 
     /**
      * Thins strokes by {@code radius} pixels on every side: a square minimum filter, the opposite of {@link #dilate}; beyond
-     * the edges is no ink.
+     * the edges is no ink, so a stroke that touches an edge thins from it too (where {@link SquareFilter#minimum} clips).
      */
     InkImage erode(int radius) {
         float[] rows = new float[values.length];

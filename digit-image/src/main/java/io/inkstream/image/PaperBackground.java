@@ -116,7 +116,7 @@ final class PaperBackground {
         int coarseHeight = (height + factor - 1) / factor;
         float[] coarse = shrink(gray, width, height, factor);
         int radius = Math.max(1, (int) Math.round(CLOSING_SHARE * Math.min(coarseWidth, coarseHeight)));
-        float[] closed = rank(rank(coarse, coarseWidth, coarseHeight, radius, true), coarseWidth, coarseHeight, radius, false);
+        float[] closed = SquareFilter.minimum(SquareFilter.maximum(coarse, coarseWidth, coarseHeight, radius), coarseWidth, coarseHeight, radius);
         return enlarge(fillEnclosedBasins(closed, coarseWidth, coarseHeight), coarseWidth, coarseHeight, factor, width, height);
     }
 
@@ -185,33 +185,6 @@ final class PaperBackground {
             small[i] /= counts[i];
         }
         return small;
-    }
-
-    /** A square maximum (or minimum) filter, separable: rows, then columns. */
-    private static float[] rank(float[] values, int width, int height, int radius, boolean maximum) {
-        float[] rows = new float[values.length];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                float best = values[y * width + x];
-                for (int sx = Math.max(0, x - radius); sx <= Math.min(width - 1, x + radius); sx++) {
-                    float v = values[y * width + sx];
-                    best = maximum ? (v > best ? v : best) : (v < best ? v : best);
-                }
-                rows[y * width + x] = best;
-            }
-        }
-        float[] out = new float[values.length];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                float best = rows[y * width + x];
-                for (int sy = Math.max(0, y - radius); sy <= Math.min(height - 1, y + radius); sy++) {
-                    float v = rows[sy * width + x];
-                    best = maximum ? (v > best ? v : best) : (v < best ? v : best);
-                }
-                out[y * width + x] = best;
-            }
-        }
-        return out;
     }
 
     /** Bilinear, each coarse value standing at the centre of its block; the columns' weights are worked out once. */
