@@ -35,10 +35,16 @@ public final class InkstreamCli {
     }
 
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line with its converters and handlers: what {@link #run} executes, and what tests parse with. */
+    static CommandLine commandLine() {
         return new CommandLine(new InkstreamCli())
                 .registerConverter(Duration.class, new DurationConverter())
-                .setExecutionExceptionHandler(new CliErrorHandler())
-                .execute(args);
+                // Lets an option's lower-case words (--images drawings) name its enum's constants.
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(new CliErrorHandler());
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -4,9 +4,7 @@ import io.inkstream.cli.stack.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,7 +30,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "raw", paramLabel = "raw|drawings",
             description = "What is uploaded: raw (784 MNIST bytes, nothing to decode) or drawings (280 x 280 PNGs as the web page's "
                     + "canvas sends them, decoded and normalised like every picture) (default: ${DEFAULT-VALUE}).")
-    String images;
+    UploadImages images;
 
     @Option(names = "--chart", paramLabel = "FILE", description = "Where to write the latency chart (default: pipeline-bench-<rate>.png).")
     Path chart;
@@ -51,13 +49,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path chartFile = chart != null ? chart : Path.of("pipeline-bench-" + rate + ".png");
-        UploadImages uploaded = switch (images.toLowerCase(Locale.ROOT)) {
-            case "raw" -> UploadImages.RAW;
-            case "drawings" -> UploadImages.DRAWINGS;
-            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--images takes raw or drawings, not " + images);
-        };
         if (url != null) {
-            new PipelineBenchmark(url, bootstrap, cassandra, System.out).run(rate, duration, warmup, uploaded, chartFile,
+            new PipelineBenchmark(url, bootstrap, cassandra, System.out).run(rate, duration, warmup, images, chartFile,
                     PipelineBenchmark.localStack(url, bootstrap, cassandra));
             return 0;
         }
@@ -66,7 +59,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         try (LocalStack stack = LocalStack.start(new LocalStack.Settings(data, "127.0.0.1", 0, 0, 0, 0, 0, 0, 0, System.getenv()))) {
             String gateway = "http://127.0.0.1:" + stack.gatewayPort();
             new PipelineBenchmark(gateway, stack.kafkaBootstrap(), stack.cassandraContactPoint(), System.out).run(rate, duration, warmup,
-                    uploaded, chartFile, PipelineBenchmark.localStack(gateway, stack.kafkaBootstrap(), stack.cassandraContactPoint()));
+                    images, chartFile, PipelineBenchmark.localStack(gateway, stack.kafkaBootstrap(), stack.cassandraContactPoint()));
         }
         return 0;
     }
