@@ -39,11 +39,24 @@ import java.util.stream.Collectors;
  * exactly once and no refused one at all.
  */
 final class FaultSuite {
-    /** One upload as its client saw it in the end; the id is derived from its Idempotency-Key, so even a refused one is known. */
-    record Attempt(int index, String id, long sentMicros, int status) {
+    /**
+     * One upload as its client saw it in the end; the id is derived from its Idempotency-Key, so even a refused one is known.
+     * {@code tries} says what each gateway tried answered and when ("gateway 1: 503 after 10012 ms"), so that a refusal can be
+     * read from the failure alone.
+     */
+    record Attempt(int index, String id, long sentMicros, int status, List<String> tries) {
         boolean accepted() {
             return status == 202;
         }
+
+        /** The status, when it was sent relative to {@code micros}, and its tries: how a refusal is reported. */
+        String describedFrom(long micros) {
+            return status + " at +" + (sentMicros - micros) / 1000 + " ms " + tries;
+        }
+    }
+
+    /** What a client's tries came to: the last status (-1: no answer), and each try's outcome. */
+    private record Sent(int status, List<String> tries) {
     }
 
     /** A fault: its name and when it began and ended (microseconds since the epoch). */
@@ -84,12 +97,12 @@ final class FaultSuite {
                 long sent = nowMicros(); // when it was due: time spent queued for a client counts as latency
                 clients.execute(() -> {
                     String key = run + "-" + upload;
-                    int status = send(http, gatewayPorts, triesPerGateway, upload, key, digits);
+                    Sent result = send(http, gatewayPorts, triesPerGateway, upload, key, digits);
                     String id = IdempotencyKeys.imageId(key, 0);
-                    if (status == 202) {
+                    if (result.status() == 202) {
                         watcher.watch(id);
                     }
-                    attempts.add(new Attempt(upload, id, sent, status));
+                    attempts.add(new Attempt(upload, id, sent, result.status(), result.tries()));
                 });
             }
         } finally {
@@ -104,11 +117,15 @@ final class FaultSuite {
         }
     }
 
-    private static int send(HttpClient http, List<Integer> gatewayPorts, int triesPerGateway, int upload, String key, LabelledDigits digits) {
+    private static Sent send(HttpClient http, List<Integer> gatewayPorts, int triesPerGateway, int upload, String key, LabelledDigits digits) {
         int index = upload % digits.size();
         int status = -1;
+        List<String> tries = new ArrayList<>();
         for (int tried = 0; tried < triesPerGateway * gatewayPorts.size() && status != 202 && (status < 400 || status >= 500); tried++) {
-            int port = gatewayPorts.get((upload + tried) % gatewayPorts.size());
+            int gateway = (upload + tried) % gatewayPorts.size();
+            int port = gatewayPorts.get(gateway);
+            long begun = System.nanoTime();
+            String outcome;
             try {
                 status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/images?label=" + digits.label(index)))
                                 // Past the publish timeout (10 s), and past the wait for a claim whose owner died (20 s).
@@ -117,14 +134,18 @@ final class FaultSuite {
                                 .header("Idempotency-Key", key)
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(digits.images().imageBytes(index))).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode();
+                outcome = Integer.toString(status);
             } catch (IOException e) {
                 status = -1;
+                outcome = e.getClass().getSimpleName() + " (" + e.getMessage() + ")";
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return -1;
+                tries.add("gateway " + gateway + ": interrupted");
+                return new Sent(-1, tries);
             }
+            tries.add("gateway " + gateway + ": " + outcome + " after " + (System.nanoTime() - begun) / 1_000_000 + " ms");
         }
-        return status;
+        return new Sent(status, tries);
     }
 
     /**

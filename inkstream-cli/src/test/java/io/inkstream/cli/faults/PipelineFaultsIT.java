@@ -180,7 +180,7 @@ class PipelineFaultsIT {
                 // upload waits up to the publish timeout (10 s) and is refused after that, so refusals stay inside the fault and 10 s.
                 boolean brokerFault = cost.fault().name().startsWith("broker");
                 assertThat(cost.refused().stream().filter(a -> !brokerFault || a.sentMicros() > cost.fault().endMicros() + 10_000_000L)
-                        .map(a -> a.status() + " at +" + (a.sentMicros() - cost.fault().startMicros()) / 1000 + " ms").toList())
+                        .map(a -> a.describedFrom(cost.fault().startMicros())).toList())
                         .as("uploads refused during '%s' that it does not explain", cost.fault().name()).isEmpty();
                 assertThat(cost.recoveredSeconds()).as("seconds until '%s' stopped costing latency", cost.fault().name())
                         .isLessThan(RECOVERY_BOUND.toSeconds());

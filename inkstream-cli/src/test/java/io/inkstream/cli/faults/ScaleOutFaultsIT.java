@@ -211,8 +211,8 @@ class ScaleOutFaultsIT {
                             .isLessThan(RECOVERY_BOUND.toSeconds());
                     // Every fault leaves a majority of brokers and nodes and one instance of each service: an upload may wait, but
                     // its client gets a 202 from one gateway or the other.
-                    assertThat(cost.refused().stream().map(a -> a.status() + " at +" + (a.sentMicros() - cost.fault().startMicros()) / 1000
-                            + " ms").toList()).as("uploads refused during '%s'", cost.fault().name()).isEmpty();
+                    assertThat(cost.refused().stream().map(a -> a.describedFrom(cost.fault().startMicros())).toList())
+                            .as("uploads refused during '%s'", cost.fault().name()).isEmpty();
                 }
                 assertStoredExactlyOnce(session, accepted, refused, written);
 
