@@ -98,10 +98,12 @@ public final class GatewayService implements AutoCloseable {
         KafkaClientMetrics kafkaMeters = new KafkaClientMetrics(publisher.producer(), Tags.empty(),
                 DaemonThreads.scheduler("gateway-kafka-meters"), OpsServer.KAFKA_METER_REFRESH);
         kafkaMeters.bindTo(meters);
+        // A claim unsettled for twice the publish timeout has lost its owner.
+        Duration staleAfter = config.publishTimeout().multipliedBy(2);
         // Read only when a request takes over the Idempotency-Key of one that died publishing: a minute of uploads at 1,000/s.
         PublishedImages published = PublishedImages.create(config.kafkaClientBase(), 60_000);
-        TakenOverPublisher takenOver = new TakenOverPublisher(config.kafkaClientBase(), config.publishTimeout(), config.producerOverrides(),
-                published);
+        TakenOverPublisher takenOver = new TakenOverPublisher(config.kafkaClientBase(), config.publishTimeout(), staleAfter,
+                config.producerOverrides(), published, meters);
         ModelCatalog catalog = ModelCatalog.start(config.kafkaClientBase(), reader, config.pinnedModel(), config.modelTrust());
         PredictionEvents events = PredictionEvents.start(config.kafkaClientBase());
 
@@ -116,9 +118,7 @@ public final class GatewayService implements AutoCloseable {
                 uploads, spool);
         Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, takenOver, reader, catalog, events,
                 new RecentUploads(100_000), metrics, health::check, meters::scrape, edge, config.maxFiles(),
-                config.maxRequestBytes(),
-                // A claim unsettled for twice the publish timeout has lost its owner.
-                new SharedKeys(session, config.publishTimeout().multipliedBy(2), Clock.systemUTC(), published)));
+                config.maxRequestBytes(), new SharedKeys(session, staleAfter, Clock.systemUTC())));
         GatewayService service = new GatewayService(app, publisher, takenOver, published, catalog, events, session, admin, spool, kafkaMeters);
         try {
             app.start(config.host(), config.port());

@@ -28,7 +28,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -130,16 +129,14 @@ final class UploadHandler implements Handler {
 
         String digest = digest(uploads);
         Optional<String> owner = Optional.empty();
-        Set<String> onTopic = Set.of(); // images a request that held the key before got onto the topic
-        Optional<Instant> earlierClaim = Optional.empty(); // when that request claimed the key
+        Optional<Instant> earlierClaim = Optional.empty(); // when a request that held the key before claimed it
         if (key.isPresent()) {
             // This instance's memory first (a retry here costs no round trip), then the keys every instance shares.
             Optional<IdempotencyKeys.Answer> earlier = idempotencyKeys.answered(key.get());
             if (earlier.isPresent() && !earlier.get().requestDigest().equals(digest)) {
                 throw reused(key.get());
             }
-            SharedKeys.Decision decision = earlier.isPresent() ? new SharedKeys.Decision.Replay() : claim(key.get(), digest,
-                    uploads.stream().map(Upload::imageId).toList());
+            SharedKeys.Decision decision = earlier.isPresent() ? new SharedKeys.Decision.Replay() : claim(key.get(), digest);
             if (decision instanceof SharedKeys.Decision.Reused) {
                 throw reused(key.get());
             }
@@ -152,19 +149,19 @@ final class UploadHandler implements Handler {
             }
             if (decision instanceof SharedKeys.Decision.Publish publish) {
                 owner = Optional.of(publish.owner());
-                onTopic = publish.onTopic();
                 earlierClaim = publish.earlierClaim();
             } // Unavailable: published without a claim, under the ids the key gives all the same.
         }
         Optional<String> claimed = owner;
-        Set<String> skipped = onTopic;
 
         long started = System.nanoTime();
-        List<Upload> toPublish = skipped.isEmpty() ? uploads : uploads.stream().filter(u -> !skipped.contains(u.imageId())).toList();
-        // A taken-over key's earlier request may still get its records onto the topic: checked after sending, in a transaction.
-        CompletableFuture<Void> publishing = earlierClaim.isPresent() ? takenOver.publish(toPublish, Instant.now(), earlierClaim.get())
-                : publisher.publish(toPublish, Instant.now());
-        CompletableFuture<Object> answered = publishing.handle((ok, error) -> {
+        List<String> ids = uploads.stream().map(Upload::imageId).toList();
+        // A taken-over key's earlier request may have got its records onto the topic, or still get them there: looked for
+        // after sending, in a transaction. All there: answered as a replay.
+        CompletableFuture<Boolean> publishing = earlierClaim.isPresent()
+                ? takenOver.publish(uploads, Instant.now(), earlierClaim.get()).thenApply(onTopic -> onTopic.containsAll(ids))
+                : publisher.publish(uploads, Instant.now()).thenApply(ok -> false);
+        CompletableFuture<Object> answered = publishing.handle((replayed, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 metrics.publishFailed();
@@ -181,9 +178,14 @@ final class UploadHandler implements Handler {
                 brokerFailing = false;
                 log.info("uploads accepted again: the broker acknowledges");
             }
-            metrics.accepted(uploads.size(), System.nanoTime() - started);
+            if (replayed) {
+                metrics.replayed();
+                ctx.header("Idempotent-Replayed", "true");
+            } else {
+                metrics.accepted(uploads.size(), System.nanoTime() - started);
+            }
             uploads.forEach(upload -> recent.add(upload.imageId()));
-            key.ifPresent(k -> idempotencyKeys.remember(k, digest, uploads.stream().map(Upload::imageId).toList()));
+            key.ifPresent(k -> idempotencyKeys.remember(k, digest, ids));
             claimed.ifPresent(o -> sharedKeys.published(key.get(), o));
             answer(ctx, uploads);
             return null;
@@ -193,9 +195,9 @@ final class UploadHandler implements Handler {
         return true;
     }
 
-    private SharedKeys.Decision claim(String key, String digest, List<String> imageIds) {
+    private SharedKeys.Decision claim(String key, String digest) {
         try {
-            return sharedKeys.claim(key, digest, imageIds);
+            return sharedKeys.claim(key, digest);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiProblem(503, "shutting-down", "the gateway is stopping; retry with the same Idempotency-Key",

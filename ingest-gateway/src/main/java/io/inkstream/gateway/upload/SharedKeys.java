@@ -5,14 +5,11 @@ import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
-import io.inkstream.gateway.publish.PublishedImages;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +20,8 @@ import org.slf4j.LoggerFactory;
  * publishes; a retry, on any instance, finds the claim and is answered without publishing again;
  * two concurrent requests with one key publish once, the second waiting for the first. A claim whose
  * owner died (still publishing after the publish timeout and a margin) or whose publication failed
- * is taken over, again by a lightweight transaction, so that exactly one retry goes on; it publishes only
- * what the dead or failed request did not get onto the topic ({@code PublishedImages}), checked again after
- * sending ({@code TakenOverPublisher}).
+ * is taken over, again by a lightweight transaction, so that exactly one retry goes on; it publishes with
+ * {@code TakenOverPublisher}, which leaves out what the dead or failed request got onto the topic after all.
  *
  * <p>When Cassandra cannot be reached the request is published anyway, under the ids derived from its
  * key ({@link IdempotencyKeys#imageId}): availability first; a retry during an outage may then be
@@ -43,12 +39,11 @@ public final class SharedKeys {
     /** What a request may do with its key. */
     public sealed interface Decision {
         /**
-         * This request owns the key: publish, then report {@link #published} or {@link #failed}. {@code onTopic}: the
-         * images that a request which held the key before, and died or failed while publishing, got onto the topic after
-         * all; they must not go there twice. {@code earlierClaim}: when that request claimed the key, when there was one
-         * (its records may still turn up: publish with {@code TakenOverPublisher}).
+         * This request owns the key: publish, then report {@link #published} or {@link #failed}. {@code earlierClaim}: when
+         * a request that held the key before, and died or failed while publishing, claimed it; its records may be on the
+         * topic or still turn up, so publish with {@code TakenOverPublisher}, which leaves them out.
          */
-        record Publish(String owner, Set<String> onTopic, Optional<Instant> earlierClaim) implements Decision {
+        record Publish(String owner, Optional<Instant> earlierClaim) implements Decision {
         }
 
         /** The images were published for this key before: answer as then, publish nothing. */
@@ -66,7 +61,6 @@ public final class SharedKeys {
 
     private final CqlSession session;
     private final Duration staleAfter;
-    private final PublishedImages topic;
     private final Clock clock;
     private final PreparedStatement claim;
     private final PreparedStatement takeOver;
@@ -76,11 +70,9 @@ public final class SharedKeys {
     /**
      * @param staleAfter how long a claim may stay unsettled before its owner counts as dead: more than the publish timeout,
      *                   so that nothing the owner sent can still reach the broker after that
-     * @param topic      where a taken-over claim's images are looked for
      */
-    public SharedKeys(CqlSession session, Duration staleAfter, Clock clock, PublishedImages topic) {
+    public SharedKeys(CqlSession session, Duration staleAfter, Clock clock) {
         this.session = session;
-        this.topic = topic;
         this.staleAfter = staleAfter;
         this.clock = clock;
         this.claim = session.prepare("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at)"
@@ -96,7 +88,7 @@ public final class SharedKeys {
      * {@link #ATTEMPTS} times: its outcome is unknown, so an earlier attempt of this request may hold the key already,
      * which the next attempt recognises by its owner. Only then is Cassandra taken to be unavailable.
      */
-    public Decision claim(String key, String digest, List<String> imageIds) throws InterruptedException {
+    public Decision claim(String key, String digest) throws InterruptedException {
         String owner = UUID.randomUUID().toString();
         Instant waitUntil = clock.instant().plus(staleAfter).plus(staleAfter);
         int failures = 0;
@@ -107,15 +99,15 @@ public final class SharedKeys {
                 ResultSet inserted = session.execute(claim.bind(key, digest, owner, clock.instant()));
                 available();
                 if (inserted.wasApplied()) {
-                    return new Decision.Publish(owner, Set.of(), Optional.empty());
+                    return new Decision.Publish(owner, Optional.empty());
                 }
                 Row held = inserted.one();
                 if (!digest.equals(held.getString("request_digest"))) {
                     return new Decision.Reused();
                 }
                 if (owner.equals(held.getString("owner"))) { // an attempt of ours was applied; its answer was lost
-                    return takingOverFrom == null ? new Decision.Publish(owner, Set.of(), Optional.empty())
-                            : afterTakeOver(key, owner, takingOverFrom, imageIds, takingOverClaim);
+                    return takingOverFrom == null ? new Decision.Publish(owner, Optional.empty())
+                            : takenOver(key, owner, takingOverFrom, takingOverClaim);
                 }
                 State state = State.valueOf(held.getString("state").toUpperCase(Locale.ROOT));
                 if (state == State.PUBLISHED) {
@@ -128,7 +120,7 @@ public final class SharedKeys {
                     ResultSet taken = session.execute(takeOver.bind(owner, clock.instant(), key, held.getString("owner"),
                             state.name().toLowerCase(Locale.ROOT)));
                     if (taken.wasApplied()) {
-                        return afterTakeOver(key, owner, state, imageIds, takingOverClaim);
+                        return takenOver(key, owner, state, takingOverClaim);
                     }
                     takingOverFrom = null;
                     continue; // another retry took it first: look again
@@ -151,20 +143,10 @@ public final class SharedKeys {
         }
     }
 
-    /**
-     * The key is this request's now, but the one that held it may have got some or all of its images onto the topic
-     * before it died or failed (an acknowledgement it never settled, or lost to a timeout): those are looked for since
-     * its claim. When the search cannot finish, everything is published again: the same ids, classified twice at worst.
-     */
-    private Decision afterTakeOver(String key, String owner, State from, List<String> imageIds, Instant earlierClaim) {
-        PublishedImages.Found found = topic.find(imageIds, earlierClaim, staleAfter);
-        log.info("idempotency key taken over key_sha={} from_state={} images_already_on_topic={}/{}{}", shortHash(key),
-                from.name().toLowerCase(Locale.ROOT), found.ids().size(), imageIds.size(), found.complete() ? "" : " search=incomplete");
-        if (found.ids().containsAll(imageIds)) {
-            published(key, owner);
-            return new Decision.Replay();
-        }
-        return new Decision.Publish(owner, found.ids(), Optional.of(earlierClaim));
+    /** The key is this request's now; the one that held it may have got some or all of its images onto the topic. */
+    private static Decision takenOver(String key, String owner, State from, Instant earlierClaim) {
+        log.info("idempotency key taken over key_sha={} from_state={}", shortHash(key), from.name().toLowerCase(Locale.ROOT));
+        return new Decision.Publish(owner, Optional.of(earlierClaim));
     }
 
     /** The owner's images reached the broker: every later request with the key is answered from this. */

@@ -1,6 +1,7 @@
 package io.inkstream.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -12,7 +13,12 @@ import io.inkstream.gateway.GatewayService;
 import io.inkstream.gateway.it.GatewayClient.Answer;
 import io.inkstream.gateway.it.GatewayClient.Part;
 import io.inkstream.gateway.it.RunningPipeline.Pipeline;
+import io.inkstream.gateway.publish.PublishFailedException;
+import io.inkstream.gateway.publish.PublishedImages;
+import io.inkstream.gateway.publish.TakenOverPublisher;
 import io.inkstream.gateway.upload.IdempotencyKeys;
+import io.inkstream.gateway.upload.Upload;
+import io.inkstream.image.ImageFormat;
 import io.inkstream.infra.kafka.LocalKafka;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
@@ -20,6 +26,7 @@ import io.inkstream.model.render.CraftedImages;
 import io.inkstream.mnist.DigitRenderer;
 import io.inkstream.testkit.junit.SharedInfrastructure;
 import io.inkstream.testkit.kafka.TopicReader;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -38,6 +45,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
@@ -60,6 +68,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -312,7 +321,8 @@ class GatewayApiIT {
      * A gateway that died after the broker had its images but before it settled its claim leaves the
      * key "publishing"; once that claim is stale a retry takes it over, and must not publish the
      * images again. The death is made by hand: a request goes through, then its claim is set back to
-     * what the dead instance left (publishing, claimed a minute ago). The retry is answered from the
+     * what the dead instance left (publishing, claimed 25 s ago: stale after twice the publish timeout,
+     * 20 s, and its record within twice that of the claim, where a take-over looks). The retry is answered from the
      * topic (replayed, still one record). The control, a claim with no record behind it (a request
      * that died before anything reached the broker), is published by its retry: the search tells the
      * two apart.
@@ -328,10 +338,10 @@ class GatewayApiIT {
             // The settle is asynchronous: wait for it, then undo it.
             Row claim = awaitClaim(session, reached, "published");
             session.execute("UPDATE inkstream.upload_keys SET state = 'publishing', owner = 'a-dead-gateway', claimed_at = ?"
-                    + " WHERE idempotency_key = ?", Instant.now().minusSeconds(60), reached);
+                    + " WHERE idempotency_key = ?", Instant.now().minusSeconds(25), reached);
             session.execute("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at)"
                     + " VALUES (?, ?, 'publishing', 'a-dead-gateway', ?)", lost, claim.getString("request_digest"),
-                    Instant.now().minusSeconds(60));
+                    Instant.now().minusSeconds(25));
         }
 
         // Another instance: nothing of the first request in its memory.
@@ -401,6 +411,151 @@ class GatewayApiIT {
         }
         assertThat(recordsOn(Topics.IMAGES, id)).as("records of the image on the topic (read_committed, as the classifier reads)")
                 .isEqualTo(1);
+    }
+
+    /**
+     * Once a broker is back, every upload it cost a 503 is retried at once, and each retry takes over its key: they go
+     * in one transaction and one search, not one each (one each, the last retries of a burst waited past their clients'
+     * patience: ScaleOutFaultsIT). Made deterministic: an opening take-over's search is held by another producer's open
+     * transaction on its partition, and the burst waits behind it until every one of its take-overs is queued. The control:
+     * take-overs one after another get a transaction each, so the count is of transactions.
+     */
+    @Test
+    void aBurstOfTakenOverKeysGoesInOneTransactionAndEachImageOnce() throws Exception {
+        byte[] image = digits.images().imageBytes(36);
+        String path = "/api/images?label=" + digits.label(36);
+        String sameImage = "digest-of-" + UUID.randomUUID();
+        assertThat(client.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", sameImage)).status()).isEqualTo(202);
+        String run = UUID.randomUUID().toString();
+        List<String> oneByOne = List.of("one-by-one-0-" + run, "one-by-one-1-" + run, "one-by-one-2-" + run);
+        String opener = "opener-" + run;
+        List<String> burst = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            burst.add("burst-" + i + "-" + run);
+        }
+        List<String> keys = new ArrayList<>(oneByOne);
+        keys.add(opener);
+        keys.addAll(burst);
+        try (CqlSession session = pipeline.cassandra().sessionBuilder().build()) {
+            String digest = awaitClaim(session, sameImage, "published").getString("request_digest");
+            for (String key : keys) { // what a gateway leaves when the broker did not acknowledge in time
+                session.execute("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at)"
+                        + " VALUES (?, ?, 'failed', 'a-gateway-whose-publish-timed-out', ?)", key, digest, Instant.now().minusSeconds(5));
+            }
+        }
+
+        // Another instance, counting from zero; a publish timeout long enough for the held search to wait out the burst.
+        var config = pipeline.gatewayConfig();
+        Properties blocking = pipeline.kafka().clientProperties();
+        blocking.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "takeover-blocker-" + run);
+        ExecutorService senders = Executors.newFixedThreadPool(burst.size() + 1);
+        try (GatewayService other = GatewayService.start(config.withBootstrapServers(config.bootstrapServers(), Duration.ofSeconds(30)));
+             KafkaProducer<String, byte[]> blocker = new KafkaProducer<>(blocking, new StringSerializer(), new ByteArraySerializer())) {
+            GatewayClient second = new GatewayClient("http://127.0.0.1:" + other.port());
+            for (String key : oneByOne) {
+                assertThat(second.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", key)).status()).isEqualTo(202);
+            }
+            assertThat(metric(second, "inkstream_gateway_takeover_transactions_total")).as("the control: three take-overs one after another")
+                    .isEqualTo(3.0);
+
+            // An open transaction on the opener's partition: read_committed reads stop before it until it ends.
+            int partition = partitionOf(IdempotencyKeys.imageId(opener, 0));
+            blocker.initTransactions();
+            blocker.beginTransaction();
+            blocker.send(new ProducerRecord<>(Topics.IMAGES, partition, "takeover-blocker-" + run, image)).get(30, TimeUnit.SECONDS);
+            Future<Answer> opening = senders.submit(() -> second.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", opener)));
+            awaitMetric(second, "inkstream_gateway_takeover_transactions_total", 4.0, "the opener's transaction begun");
+            List<Future<Answer>> answers = new ArrayList<>();
+            for (String key : burst) {
+                answers.add(senders.submit(() -> second.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", key))));
+            }
+            awaitMetric(second, "inkstream_gateway_takeover_waiting", burst.size(), "the burst's take-overs queued behind the opener");
+            blocker.abortTransaction();
+
+            assertThat(opening.get(60, TimeUnit.SECONDS).status()).isEqualTo(202);
+            for (Future<Answer> answer : answers) {
+                Answer a = answer.get(60, TimeUnit.SECONDS);
+                assertThat(a.status()).as(a.response().body()).isEqualTo(202);
+                assertThat(a.header("Idempotent-Replayed")).as("published: nothing of the failed request was on the topic").isNull();
+            }
+            assertThat(metric(second, "inkstream_gateway_takeover_keys_total")).isEqualTo(keys.size());
+            assertThat(metric(second, "inkstream_gateway_takeover_transactions_total")).as("three one by one, the opener, then the burst of 40")
+                    .isEqualTo(5.0);
+        } finally {
+            senders.shutdownNow();
+        }
+        Set<String> ids = keys.stream().map(key -> IdempotencyKeys.imageId(key, 0)).collect(Collectors.toSet());
+        Map<String, Long> records = TopicReader.readToEnd(pipeline.kafka(), Topics.IMAGES, ids::contains, Duration.ofSeconds(30)).stream()
+                .collect(Collectors.groupingBy(r -> new String(r.key(), StandardCharsets.UTF_8), Collectors.counting()));
+        assertThat(ids.stream().filter(id -> records.getOrDefault(id, 0L) != 1).toList())
+                .as("images not on the topic exactly once (read_committed, as the classifier reads)").isEmpty();
+    }
+
+    /**
+     * A client that retries long after its upload was answered 503 (a phone back online an hour later) takes over a claim
+     * from then; the earlier request's records can only be near that claim, so the search reads only there, not the hour
+     * of uploads since, which could be more than a search may read, and the retry would be refused again and again. Here a
+     * search may read 50 records, and 120 fresh ones lie on the partition: the retry of an hour-old claim is published.
+     * The control: a claim of 5 s ago, whose window holds those 120 records, is refused (the search cannot finish).
+     */
+    @Test
+    void aRetryAnHourLaterSearchesOnlyNearItsClaimAndIsPublished() throws Exception {
+        var config = pipeline.gatewayConfig();
+        String run = UUID.randomUUID().toString();
+        Upload late = upload(36, "an-hour-later-" + run);
+        Upload recent = upload(37, "seconds-later-" + run);
+        try (KafkaProducer<String, byte[]> others = new KafkaProducer<>(pipeline.kafka().clientProperties(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (Upload upload : List.of(late, recent)) {
+                int partition = partitionOf(upload.imageId());
+                for (int i = 0; i < 120; i++) { // what other clients uploaded since
+                    others.send(new ProducerRecord<>(Topics.IMAGES, partition, "another-upload-" + UUID.randomUUID(), upload.bytes()));
+                }
+            }
+            others.flush();
+        }
+        Duration timeout = Duration.ofSeconds(10);
+        try (PublishedImages topic = PublishedImages.create(config.kafkaClientBase(), 50);
+             TakenOverPublisher publisher = new TakenOverPublisher(config.kafkaClientBase(), timeout, timeout.multipliedBy(2),
+                     config.producerOverrides(), topic, new SimpleMeterRegistry())) {
+            assertThat(publisher.publish(List.of(late), Instant.now(), Instant.now().minus(Duration.ofHours(1))).get(60, TimeUnit.SECONDS))
+                    .as("none of the hour-old request's images on the topic").isEmpty();
+            assertThatThrownBy(() -> publisher.publish(List.of(recent), Instant.now(), Instant.now().minusSeconds(5)).get(60, TimeUnit.SECONDS))
+                    .as("the control: 120 records where the search looks, 50 it may read")
+                    .hasCauseInstanceOf(PublishFailedException.class).hasMessageContaining("could not be searched");
+        }
+        assertThat(recordsOn(Topics.IMAGES, late.imageId())).as("the late retry's image on the topic").isEqualTo(1);
+        assertThat(recordsOn(Topics.IMAGES, recent.imageId())).as("the refused one's (its transaction aborted)").isEqualTo(0);
+    }
+
+    private static Upload upload(int digit, String key) {
+        return new Upload(IdempotencyKeys.imageId(key, 0), digits.images().imageBytes(digit), ImageFormat.RAW_MNIST, Optional.empty(),
+                OptionalInt.of(digits.label(digit)));
+    }
+
+    /** Where the producer puts a record of this key: Kafka's default partitioner. */
+    private static int partitionOf(String key) throws Exception {
+        try (Admin admin = Admin.create(pipeline.kafka().clientProperties())) {
+            int partitions = admin.describeTopics(List.of(Topics.IMAGES)).allTopicNames().get(30, TimeUnit.SECONDS).get(Topics.IMAGES)
+                    .partitions().size();
+            return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+        }
+    }
+
+    /** A counter's or gauge's value on a gateway's /metrics (0 when it is not there yet). */
+    private static double metric(GatewayClient gateway, String name) {
+        return gateway.get("/metrics").response().body().lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static void awaitMetric(GatewayClient gateway, String name, double value, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        double seen = metric(gateway, name);
+        while (seen != value && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            seen = metric(gateway, name);
+        }
+        assertThat(seen).as("%s: %s within 20 s", what, name).isEqualTo(value);
     }
 
     /** The key's claim once it is in {@code state}; fails with the state last seen. */
