@@ -129,7 +129,7 @@ final class UploadHandler implements Handler {
 
         String digest = digest(uploads);
         Optional<String> owner = Optional.empty();
-        Optional<Instant> earlierClaim = Optional.empty(); // when a request that held the key before claimed it
+        Optional<SharedKeys.EarlierClaims> heldBefore = Optional.empty(); // when requests that held the key before claimed it
         if (key.isPresent()) {
             // This instance's memory first (a retry here costs no round trip), then the keys every instance shares.
             Optional<IdempotencyKeys.Answer> earlier = idempotencyKeys.answered(key.get());
@@ -149,7 +149,7 @@ final class UploadHandler implements Handler {
             }
             if (decision instanceof SharedKeys.Decision.Publish publish) {
                 owner = Optional.of(publish.owner());
-                earlierClaim = publish.earlierClaim();
+                heldBefore = publish.earlier();
             } // Unavailable: published without a claim, under the ids the key gives all the same.
         }
         Optional<String> claimed = owner;
@@ -158,8 +158,9 @@ final class UploadHandler implements Handler {
         List<String> ids = uploads.stream().map(Upload::imageId).toList();
         // A taken-over key's earlier request may have got its records onto the topic, or still get them there: looked for
         // after sending, in a transaction. All there: answered as a replay.
-        CompletableFuture<Boolean> publishing = earlierClaim.isPresent()
-                ? takenOver.publish(uploads, Instant.now(), earlierClaim.get()).thenApply(onTopic -> onTopic.containsAll(ids))
+        CompletableFuture<Boolean> publishing = heldBefore.isPresent()
+                ? takenOver.publish(uploads, Instant.now(), heldBefore.get().first(), heldBefore.get().last())
+                        .thenApply(onTopic -> onTopic.containsAll(ids))
                 : publisher.publish(uploads, Instant.now()).thenApply(ok -> false);
         CompletableFuture<Object> answered = publishing.handle((replayed, error) -> {
             if (error != null) {

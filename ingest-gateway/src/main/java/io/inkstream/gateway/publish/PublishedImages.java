@@ -28,8 +28,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <p>The search is bounded: it reads each partition from the moment the first request claimed the key (its records
  * carry its producer's timestamps, taken on the same machine as the claim) up to a record of one's own or the first
  * record stamped after the moment its records can be from, at most {@code maxRecords} records and within
- * {@code budget}; past either it answers {@link Found#complete()} false and the caller decides. It reads {@code read_committed}: an aborted copy is not there for anyone. Thread-safe (one search at a
- * time).
+ * {@code budget}; past either it answers {@link Found#complete()} false and the caller decides. It reads
+ * {@code read_committed}: an aborted copy is not there for anyone. Thread-safe (one search at a time).
  */
 public final class PublishedImages implements AutoCloseable {
     /** A record may be timestamped a little before its claim was written: the same clock, read in the other order. */

@@ -53,9 +53,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Take-overs come in bursts: every upload answered 503 while a broker was away is retried once it is back. So they
  * are not published one transaction each: the take-overs waiting when the worker (one thread) is free go together, one
- * transaction and one search for all whose earlier claims lie within {@code staleAfter} of each other (a search
- * reads from the earliest to twice that after the latest). One at a time, a burst of N cost N transactions and N searches in a row, and the last
- * retries of a burst waited past their clients' patience (ScaleOutFaultsIT: 19 uploads unanswered on all four tries).
+ * transaction and one search for all whose earlier claims lie within {@code staleAfter} of each other (a search reads
+ * from the earliest claim to twice that after the latest). One at a time, a burst of N cost N transactions and N
+ * searches in a row, and the last retries of a burst waited past their clients' patience (ScaleOutFaultsIT: 19 uploads
+ * unanswered on all four tries).
  */
 public final class TakenOverPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TakenOverPublisher.class);
@@ -63,8 +64,9 @@ public final class TakenOverPublisher implements AutoCloseable {
     /** Images in one transaction at most: a failure costs every request in it a 503. */
     private static final int MAX_IMAGES_TOGETHER = 500;
 
-    /** One request's take-over: its images, when it was submitted, when the request it took over claimed the key. */
-    private record TakeOver(List<Upload> uploads, Instant submittedAt, Instant earlierClaim, CompletableFuture<Set<String>> done) {
+    /** One request's take-over: its images, when it was submitted, when the key was first and last claimed before. */
+    private record TakeOver(List<Upload> uploads, Instant submittedAt, Instant firstClaim, Instant lastClaim,
+                            CompletableFuture<Set<String>> done) {
     }
 
     private final Properties producerProperties;
@@ -80,8 +82,8 @@ public final class TakenOverPublisher implements AutoCloseable {
     /**
      * @param timeout    the publish timeout: for the acknowledgements of a transaction's records, and for its search
      * @param staleAfter how long a claim stays unsettled before its owner counts as dead: take-overs whose earlier claims
-     *                   lie within this of each other share a transaction, and an earlier request's records are looked
-     *                   for up to twice this after its claim (its owner sends right after claiming; room for a slow one)
+     *                   lie within this of each other share a transaction, and earlier requests' records are looked
+     *                   for up to twice this after the last claim (an owner sends right after claiming; room for a slow one)
      */
     public TakenOverPublisher(Properties client, Duration timeout, Duration staleAfter, Properties overrides, PublishedImages topic,
                               MeterRegistry meters) {
@@ -107,10 +109,11 @@ public final class TakenOverPublisher implements AutoCloseable {
      * Completes with the ids of the uploads that were on the topic already (from the earlier request; not sent again) when
      * every upload is on the topic once, or fails with {@link PublishFailedException}.
      *
-     * @param earlierClaim when the request that held the key claimed it: its records, if any, are from then on
+     * @param firstClaim when the key was first claimed: the records of the requests that held it, if any, are from then on
+     * @param lastClaim  when the request that held it last claimed it (the first, unless the key was taken over before)
      */
-    public CompletableFuture<Set<String>> publish(List<Upload> uploads, Instant submittedAt, Instant earlierClaim) {
-        TakeOver takeOver = new TakeOver(uploads, submittedAt, earlierClaim, new CompletableFuture<>());
+    public CompletableFuture<Set<String>> publish(List<Upload> uploads, Instant submittedAt, Instant firstClaim, Instant lastClaim) {
+        TakeOver takeOver = new TakeOver(uploads, submittedAt, firstClaim, lastClaim, new CompletableFuture<>());
         waiting.add(takeOver);
         try {
             worker.execute(this::publishWaiting);
@@ -125,13 +128,15 @@ public final class TakenOverPublisher implements AutoCloseable {
     private void publishWaiting() {
         List<TakeOver> batch = new ArrayList<>();
         waiting.drainTo(batch);
-        batch.sort(Comparator.comparing(TakeOver::earlierClaim));
+        batch.sort(Comparator.comparing(TakeOver::firstClaim));
         int from = 0;
         while (from < batch.size()) {
-            Instant latestClaim = batch.get(from).earlierClaim().plus(staleAfter);
+            // Together: every claim of every key within the stale time of the first, so that one search covers them all
+            // and reads no more than that and its margin; a key taken over before, long after its first claim, goes alone.
+            Instant bound = batch.get(from).firstClaim().plus(staleAfter);
             int images = batch.get(from).uploads().size();
             int to = from + 1;
-            while (to < batch.size() && !batch.get(to).earlierClaim().isAfter(latestClaim)
+            while (to < batch.size() && !batch.get(from).lastClaim().isAfter(bound) && !batch.get(to).lastClaim().isAfter(bound)
                     && images + batch.get(to).uploads().size() <= MAX_IMAGES_TOGETHER) {
                 images += batch.get(to).uploads().size();
                 to++;
@@ -156,8 +161,9 @@ public final class TakenOverPublisher implements AutoCloseable {
     /** The ids found on the topic (not sent), once everything else is committed. */
     private Set<String> publishInRounds(List<TakeOver> together) {
         long started = System.nanoTime();
-        Instant since = together.get(0).earlierClaim(); // the earliest: the list is sorted by claim
-        Instant until = together.get(together.size() - 1).earlierClaim().plus(staleAfter.multipliedBy(2));
+        Instant since = together.get(0).firstClaim(); // the earliest: the list is sorted by first claim
+        Instant until = together.stream().map(TakeOver::lastClaim).max(Comparator.naturalOrder()).orElseThrow()
+                .plus(staleAfter.multipliedBy(2));
         List<TakeOver> left = together;
         Set<String> found = new HashSet<>();
         int round = 0;
@@ -185,7 +191,7 @@ public final class TakenOverPublisher implements AutoCloseable {
 
     private static TakeOver withoutFound(TakeOver takeOver, Set<String> found) {
         return new TakeOver(takeOver.uploads().stream().filter(u -> !found.contains(u.imageId())).toList(), takeOver.submittedAt(),
-                takeOver.earlierClaim(), takeOver.done());
+                takeOver.firstClaim(), takeOver.lastClaim(), takeOver.done());
     }
 
     /** One transaction: sent, looked for before it, committed when none was there; returns the ids found (aborted then). */

@@ -33,17 +33,24 @@ public final class SharedKeys {
     /** Tries of a lightweight transaction that failed on its way, before Cassandra counts as unavailable. */
     private static final int ATTEMPTS = 4;
 
+    /**
+     * When the key was first claimed, and when the request that held it last claimed it (the same, unless it was taken
+     * over before): the records of the requests that held it are from the first on.
+     */
+    public record EarlierClaims(Instant first, Instant last) {
+    }
+
     /** Where a key's request stands. */
     enum State { PUBLISHING, PUBLISHED, FAILED }
 
     /** What a request may do with its key. */
     public sealed interface Decision {
         /**
-         * This request owns the key: publish, then report {@link #published} or {@link #failed}. {@code earlierClaim}: when
-         * a request that held the key before, and died or failed while publishing, claimed it; its records may be on the
-         * topic or still turn up, so publish with {@code TakenOverPublisher}, which leaves them out.
+         * This request owns the key: publish, then report {@link #published} or {@link #failed}. {@code earlier}: present
+         * when requests held the key before and died or failed while publishing; their records may be on the topic or still
+         * turn up, so publish with {@code TakenOverPublisher}, which leaves them out.
          */
-        record Publish(String owner, Optional<Instant> earlierClaim) implements Decision {
+        record Publish(String owner, Optional<EarlierClaims> earlier) implements Decision {
         }
 
         /** The images were published for this key before: answer as then, publish nothing. */
@@ -75,8 +82,8 @@ public final class SharedKeys {
         this.session = session;
         this.staleAfter = staleAfter;
         this.clock = clock;
-        this.claim = session.prepare("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at)"
-                + " VALUES (?, ?, 'publishing', ?, ?) IF NOT EXISTS");
+        this.claim = session.prepare("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at,"
+                + " first_claimed_at) VALUES (?, ?, 'publishing', ?, ?, ?) IF NOT EXISTS");
         this.takeOver = session.prepare("UPDATE inkstream.upload_keys SET state = 'publishing', owner = ?, claimed_at = ?"
                 + " WHERE idempotency_key = ? IF owner = ? AND state = ?");
         this.settle = session.prepare("UPDATE inkstream.upload_keys SET state = ? WHERE idempotency_key = ? IF owner = ?");
@@ -93,10 +100,11 @@ public final class SharedKeys {
         Instant waitUntil = clock.instant().plus(staleAfter).plus(staleAfter);
         int failures = 0;
         State takingOverFrom = null; // the state and claim time of a take-over tried and not known to have failed
-        Instant takingOverClaim = null;
+        EarlierClaims takingOverClaims = null;
         while (true) {
             try {
-                ResultSet inserted = session.execute(claim.bind(key, digest, owner, clock.instant()));
+                Instant now = clock.instant();
+                ResultSet inserted = session.execute(claim.bind(key, digest, owner, now, now));
                 available();
                 if (inserted.wasApplied()) {
                     return new Decision.Publish(owner, Optional.empty());
@@ -107,7 +115,7 @@ public final class SharedKeys {
                 }
                 if (owner.equals(held.getString("owner"))) { // an attempt of ours was applied; its answer was lost
                     return takingOverFrom == null ? new Decision.Publish(owner, Optional.empty())
-                            : takenOver(key, owner, takingOverFrom, takingOverClaim);
+                            : takenOver(key, owner, takingOverFrom, takingOverClaims);
                 }
                 State state = State.valueOf(held.getString("state").toUpperCase(Locale.ROOT));
                 if (state == State.PUBLISHED) {
@@ -116,11 +124,13 @@ public final class SharedKeys {
                 boolean stale = held.getInstant("claimed_at").plus(staleAfter).isBefore(clock.instant());
                 if (state == State.FAILED || stale) {
                     takingOverFrom = state;
-                    takingOverClaim = held.getInstant("claimed_at");
+                    Instant last = held.getInstant("claimed_at");
+                    // A row written before schema 9 has no first claim: its last is the earliest known.
+                    takingOverClaims = new EarlierClaims(held.isNull("first_claimed_at") ? last : held.getInstant("first_claimed_at"), last);
                     ResultSet taken = session.execute(takeOver.bind(owner, clock.instant(), key, held.getString("owner"),
                             state.name().toLowerCase(Locale.ROOT)));
                     if (taken.wasApplied()) {
-                        return takenOver(key, owner, state, takingOverClaim);
+                        return takenOver(key, owner, state, takingOverClaims);
                     }
                     takingOverFrom = null;
                     continue; // another retry took it first: look again
@@ -144,9 +154,9 @@ public final class SharedKeys {
     }
 
     /** The key is this request's now; the one that held it may have got some or all of its images onto the topic. */
-    private static Decision takenOver(String key, String owner, State from, Instant earlierClaim) {
+    private static Decision takenOver(String key, String owner, State from, EarlierClaims earlier) {
         log.info("idempotency key taken over key_sha={} from_state={}", shortHash(key), from.name().toLowerCase(Locale.ROOT));
-        return new Decision.Publish(owner, Optional.of(earlierClaim));
+        return new Decision.Publish(owner, Optional.of(earlier));
     }
 
     /** The owner's images reached the broker: every later request with the key is answered from this. */

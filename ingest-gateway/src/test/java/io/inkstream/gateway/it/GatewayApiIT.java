@@ -518,9 +518,11 @@ class GatewayApiIT {
         try (PublishedImages topic = PublishedImages.create(config.kafkaClientBase(), 50);
              TakenOverPublisher publisher = new TakenOverPublisher(config.kafkaClientBase(), timeout, timeout.multipliedBy(2),
                      config.producerOverrides(), topic, new SimpleMeterRegistry())) {
-            assertThat(publisher.publish(List.of(late), Instant.now(), Instant.now().minus(Duration.ofHours(1))).get(60, TimeUnit.SECONDS))
+            Instant anHourAgo = Instant.now().minus(Duration.ofHours(1));
+            assertThat(publisher.publish(List.of(late), Instant.now(), anHourAgo, anHourAgo).get(60, TimeUnit.SECONDS))
                     .as("none of the hour-old request's images on the topic").isEmpty();
-            assertThatThrownBy(() -> publisher.publish(List.of(recent), Instant.now(), Instant.now().minusSeconds(5)).get(60, TimeUnit.SECONDS))
+            Instant secondsAgo = Instant.now().minusSeconds(5);
+            assertThatThrownBy(() -> publisher.publish(List.of(recent), Instant.now(), secondsAgo, secondsAgo).get(60, TimeUnit.SECONDS))
                     .as("the control: 120 records where the search looks, 50 it may read")
                     .hasCauseInstanceOf(PublishFailedException.class).hasMessageContaining("could not be searched");
         }
@@ -540,6 +542,50 @@ class GatewayApiIT {
                     .partitions().size();
             return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
         }
+    }
+
+    /**
+     * An outage can fail a key twice: the first request's record reaches a new leader late, its client's retry takes the
+     * key over and fails too (the broker still recovering), and the next retry takes it over from that one. The claim row
+     * then says when the second request claimed, seconds after the first request's record was sent; the search must
+     * start from the first claim, which the row keeps. Control: a row without it (as written before schema 9) is searched
+     * from the last claim only, and its image goes onto the topic twice.
+     */
+    @Test
+    void aKeyTakenOverTwiceIsSearchedFromItsFirstClaim() throws Exception {
+        byte[] image = digits.images().imageBytes(38);
+        String path = "/api/images?label=" + digits.label(38);
+        String run = UUID.randomUUID().toString();
+        String kept = "taken-over-twice-" + run;
+        String lost = "taken-over-twice-before-schema-9-" + run;
+        String sameImage = "digest-of-" + run;
+        assertThat(client.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", sameImage)).status()).isEqualTo(202);
+        Instant firstClaim = Instant.now();
+        try (KafkaProducer<String, byte[]> firstRequest = new KafkaProducer<>(pipeline.kafka().clientProperties(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (String key : List.of(kept, lost)) { // the first request's record, there after all
+                firstRequest.send(new ProducerRecord<>(Topics.IMAGES, IdempotencyKeys.imageId(key, 0), image)).get(30, TimeUnit.SECONDS);
+            }
+        }
+        Thread.sleep(3_000); // the second request claims seconds after the first one's record was stamped
+        try (CqlSession session = pipeline.cassandra().sessionBuilder().build()) {
+            String digest = awaitClaim(session, sameImage, "published").getString("request_digest");
+            Instant secondClaim = Instant.now();
+            session.execute("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at, first_claimed_at)"
+                    + " VALUES (?, ?, 'failed', 'the-second-request', ?, ?)", kept, digest, secondClaim, firstClaim);
+            session.execute("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at)"
+                    + " VALUES (?, ?, 'failed', 'the-second-request', ?)", lost, digest, secondClaim);
+        }
+
+        Answer third = client.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", kept));
+        assertThat(third.status()).as(third.response().body()).isEqualTo(202);
+        assertThat(third.header("Idempotent-Replayed")).as("answered from the first request's record").isEqualTo("true");
+        assertThat(recordsOn(Topics.IMAGES, IdempotencyKeys.imageId(kept, 0))).as("records of the key taken over twice").isEqualTo(1);
+
+        Answer control = client.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", lost));
+        assertThat(control.status()).as(control.response().body()).isEqualTo(202);
+        assertThat(recordsOn(Topics.IMAGES, IdempotencyKeys.imageId(lost, 0)))
+                .as("the control: searched from the last claim only, the first request's record is missed").isEqualTo(2);
     }
 
     /** A counter's or gauge's value on a gateway's /metrics (0 when it is not there yet). */
