@@ -160,30 +160,12 @@ final class InkImage {
      * the edges is no ink, so a stroke that touches an edge thins from it too (where {@link SquareFilter#minimum} clips).
      */
     InkImage erode(int radius) {
-        float[] rows = new float[values.length];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                float least = 1f;
-                for (int sx = x - radius; sx <= x + radius; sx++) {
-                    least = Math.min(least, sx < 0 || sx >= width ? 0f : values[y * width + sx]);
-                }
-                rows[y * width + x] = least;
-            }
-        }
-        float[] out = new float[values.length];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                float least = 1f;
-                for (int sy = y - radius; sy <= y + radius; sy++) {
-                    least = Math.min(least, sy < 0 || sy >= height ? 0f : rows[sy * width + x]);
-                }
-                out[y * width + x] = least;
-            }
-        }
-        return new InkImage(width, height, out);
+        InkImage padded = pad(radius); // no ink beyond the edges: SquareFilter's windows are clipped to the padded image
+        return new InkImage(padded.width, padded.height, SquareFilter.minimum(padded.values, padded.width, padded.height, radius))
+                .crop(radius, radius, width, height);
     }
 
-    /** Adds an empty border of {@code margin} pixels, so that dilation has room to grow. */
+    /** Adds an empty border of {@code margin} pixels, so that dilation has room to grow (and erosion thins from the edges). */
     InkImage pad(int margin) {
         int w = width + 2 * margin;
         int h = height + 2 * margin;
