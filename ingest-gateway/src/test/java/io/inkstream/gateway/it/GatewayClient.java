@@ -11,8 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -61,6 +63,13 @@ final class GatewayClient {
 
     Answer get(String path) {
         return get(path, Map.of());
+    }
+
+    /** A meter's value on /metrics, its samples summed over their tags; empty when the gateway does not show it. */
+    OptionalDouble metric(String name) {
+        double[] values = get("/metrics").response().body().lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).toArray();
+        return values.length == 0 ? OptionalDouble.empty() : OptionalDouble.of(Arrays.stream(values).sum());
     }
 
     Answer postRaw(String pathAndQuery, String contentType, byte[] body, Map<String, String> headers) {

@@ -218,10 +218,8 @@ class GatewayEdgeIT {
     }
 
     private static void awaitHeld(GatewayClient client, long bytes) throws InterruptedException {
-        String gauge = "inkstream_gateway_upload_bytes_held ";
-        await(() -> client.get("/metrics").response().body().lines().filter(l -> l.startsWith(gauge)).findFirst(),
-                line -> line.isPresent() && Double.parseDouble(line.get().substring(gauge.length())) == bytes,
-                line -> line.orElse("(no gauge)"), "the slow upload never held " + bytes + " bytes");
+        await(() -> client.metric("inkstream_gateway_upload_bytes_held"), held -> held.isPresent() && held.getAsDouble() == bytes,
+                held -> held.isPresent() ? held.getAsDouble() : "(no gauge)", "the slow upload never held " + bytes + " bytes");
     }
 
     /** Reads until {@code done} holds; a wait that runs out fails with everything it read, as {@code shown}. */
