@@ -152,6 +152,9 @@ public final class ClassifierService implements AutoCloseable {
         // (docs/benchmarks.md). An idle instance fetches every 30 ms instead of every 500.
         p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), 64 * 1024);
         p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 30);
+        // The images topic holds aborted records (the gateway's search marks: empty, never committed). Exactly-once reads
+        // committed anyway; said here so that at_least_once (the crash suite's control) does not classify them either.
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         // Model artifacts (a few hundred KB each) come through the global consumer.
         p.put(StreamsConfig.globalConsumerPrefix("max.partition.fetch.bytes"), PipelineTopics.MODEL_MAX_BYTES);
         // A dead letter carries the whole image: one at the byte cap must fit in a request.

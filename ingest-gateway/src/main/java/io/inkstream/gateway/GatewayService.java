@@ -103,7 +103,7 @@ public final class GatewayService implements AutoCloseable {
         // Read only when a request takes over the Idempotency-Key of one that died publishing: a minute of uploads at 1,000/s.
         PublishedImages published = PublishedImages.create(config.kafkaClientBase(), 60_000);
         TakenOverPublisher takenOver = new TakenOverPublisher(config.kafkaClientBase(), config.publishTimeout(), staleAfter,
-                config.producerOverrides(), published, meters);
+                config.producerOverrides(), publisher, published, meters);
         ModelCatalog catalog = ModelCatalog.start(config.kafkaClientBase(), reader, config.pinnedModel(), config.modelTrust());
         PredictionEvents events = PredictionEvents.start(config.kafkaClientBase());
 
@@ -161,9 +161,9 @@ public final class GatewayService implements AutoCloseable {
         log.info("gateway stopping");
         app.stop();
         kafkaMeters.close();
-        publisher.close();
-        takenOver.close();
+        takenOver.close(); // first: its last searches hand what is missing to the publisher
         published.close();
+        publisher.close();
         catalog.close();
         events.close();
         session.close();

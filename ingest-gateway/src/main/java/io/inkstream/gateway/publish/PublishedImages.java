@@ -20,16 +20,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Which of some image ids are on the images topic since a moment: what {@link TakenOverPublisher} asks, once its own
- * records are acknowledged, about the Idempotency-Keys it took over from requests that died or failed while publishing.
+ * Which of some image ids are on the images topic since a moment: what {@link TakenOverPublisher} asks, once its marks
+ * are acknowledged, about the Idempotency-Keys it took over from requests that died or failed while publishing.
  * Their records may have reached the broker (a gateway killed between the broker's acknowledgement and settling its
  * claim; an acknowledgement lost to a timeout), and publishing them again would classify the images twice.
  *
  * <p>The search is bounded: it reads each partition from the moment the first request claimed the key (its records
- * carry its producer's timestamps, taken on the same machine as the claim) up to a record of one's own or the first
- * record stamped after the moment its records can be from, at most {@code maxRecords} records and within
+ * carry its producer's timestamps, taken on the same machine as the claim) up to the search's mark or the first record
+ * stamped after the moment its records can be from, at most {@code maxRecords} records and within
  * {@code budget}; past either it answers {@link Found#complete()} false and the caller decides. It reads
- * {@code read_committed}: an aborted copy is not there for anyone. Thread-safe (one search at a time).
+ * {@code read_committed}: an aborted record (a mark among them) is not there for anyone. Thread-safe (one search at a time).
  */
 public final class PublishedImages implements AutoCloseable {
     /** A record may be timestamped a little before its claim was written: the same clock, read in the other order. */
@@ -53,7 +53,7 @@ public final class PublishedImages implements AutoCloseable {
         p.putAll(client);
         // No group: partitions are assigned and read from a time, nothing is committed.
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        // An aborted copy (TakenOverPublisher's) is not on the topic for anyone who reads it, the classifier included.
+        // An aborted record (TakenOverPublisher's marks) is not on the topic for anyone who reads it, the classifier included.
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // An image record can be as large as the topic allows.
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PipelineTopics.IMAGE_MAX_MESSAGE_BYTES);
@@ -64,8 +64,8 @@ public final class PublishedImages implements AutoCloseable {
     }
 
     /**
-     * These partitions only, each from the first record stamped at {@code since} up to (not including) an offset, a record
-     * of one's own, and not past the first record stamped after {@code until}: where records sent between the two moments
+     * These partitions only, each from the first record stamped at {@code since} up to (not including) an offset, the
+     * search's mark, and not past the first record stamped after {@code until}: where records sent between the two moments
      * are (each moment widened by a second: the same clock, read in the other order).
      */
     public synchronized Found findBefore(Collection<String> ids, Instant since, Instant until, Map<TopicPartition, Long> before,
@@ -86,7 +86,7 @@ public final class PublishedImages implements AutoCloseable {
         Map<TopicPartition, OffsetAndTimestamp> past = consumer.offsetsForTimes(at(partitions, until.plus(CLOCK_SLACK)), remaining(deadline));
         Map<TopicPartition, Long> end = new HashMap<>(before);
         past.forEach((partition, first) -> {
-            if (first != null) { // null: nothing stamped that late below the last stable offset; read up to one's own record
+            if (first != null) { // null: nothing stamped that late below the last stable offset; read up to the mark
                 end.merge(partition, first.offset(), Math::min);
             }
         });
@@ -99,8 +99,9 @@ public final class PublishedImages implements AutoCloseable {
                 offset = first.offset();
             } else {
                 // No committed record that late. Read committed, the lookup stops at the last stable offset: the records of
-                // a transaction still open there (another gateway's take-over) and after it, the earlier request's perhaps,
-                // are not looked at, so the search reads from there (GatewayApiIT's late record was missed so).
+                // a transaction still open there (another producer's, a dead gateway's marks) and after it, the earlier
+                // request's perhaps, are not looked at, so the search reads from there (GatewayApiIT's late record was
+                // missed so).
                 lastStable = lastStable != null ? lastStable : consumer.endOffsets(partitions, remaining(deadline));
                 offset = lastStable.get(partition);
             }

@@ -1,6 +1,8 @@
 package io.inkstream.gateway.publish;
 
+import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.PipelineAcls;
+import io.inkstream.contract.topic.Topics;
 import io.inkstream.gateway.upload.Upload;
 import io.inkstream.ops.DaemonThreads;
 import io.micrometer.core.instrument.Counter;
@@ -11,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -40,28 +42,33 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes for retries that took over other requests' Idempotency-Keys, so that an image goes onto the topic once even
- * when that request's records are still on their way. A search before publishing is not enough: a record the failed
+ * when that request's records are still on their way. A search of the topic alone is not enough: a record the failed
  * request sent may sit in the new leader's log above the high watermark, invisible, while the followers catch up after
  * a broker died, and be committed seconds after its producer gave up on it (ScaleOutFaultsIT saw it).
  *
- * <p>So the images are sent in a transaction and the search comes after: once this transaction's records are
- * acknowledged by every in-sync replica at offset M of a partition, every record before M there is committed or gone
- * for good, so a search of the partition from the earlier claim up to M sees the earlier request's records if they
- * will ever be there. Found: the transaction is aborted (read_committed readers, the classifier among them, never see
- * it) and only what is missing is sent again; not found: committed. A record of the earlier request still in a socket
- * when this one is acknowledged would escape; that is beyond the publish timeout by then.
+ * <p>So the search has an end that is known to be settled: first an empty mark per image (same key, so same partition)
+ * goes in a transaction that is aborted as soon as every in-sync replica has acknowledged the marks (no reader that
+ * reads committed, the classifier among them, ever sees one). Once a mark is acknowledged at offset M of a partition,
+ * every record before M there is committed or gone for good, so a search of the partition from the earlier claim up to
+ * M sees the earlier request's records if they will ever be there. Found: answered from the topic, not sent; the rest
+ * is sent as every upload is ({@link ImagePublisher}). A record of the earlier request still in a socket when the mark
+ * is acknowledged would escape; that is beyond the publish timeout by then.
+ *
+ * <p>The mark's transaction ends before the search begins. Other gateways' searches read committed up to their own
+ * marks and wait for every transaction open below them; a transaction held open through a search (the images
+ * themselves, committed or aborted on what it found) let two gateways' take-overs each hold what the other's search
+ * waited for, and both answered 503 (ScaleOutFaultsIT, after a broker's outage, with both gateways taking keys over).
  *
  * <p>Take-overs come in bursts: every upload answered 503 while a broker was away is retried once it is back. So they
- * are not published one transaction each: the take-overs waiting when the worker (one thread) is free go together, one
- * transaction and one search for all whose earlier claims lie within {@code staleAfter} of each other (a search reads
- * from the earliest claim to twice that after the latest). One at a time, a burst of N cost N transactions and N
- * searches in a row, and the last retries of a burst waited past their clients' patience (ScaleOutFaultsIT: 19 uploads
- * unanswered on all four tries).
+ * are not searched for one by one: the take-overs waiting when the worker (one thread) is free go together, one
+ * transaction of marks and one search for all whose earlier claims lie within {@code staleAfter} of each other (a
+ * search reads from the earliest claim to twice that after the latest). One at a time, a burst of N cost N transactions
+ * and N searches in a row, and the last retries of a burst waited past their clients' patience (ScaleOutFaultsIT: 19
+ * uploads unanswered on all four tries).
  */
 public final class TakenOverPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TakenOverPublisher.class);
-    private static final int ROUNDS = 3;
-    /** Images in one transaction at most: a failure costs every request in it a 503. */
+    /** Images searched for together at most: a failure costs every request in the group a 503. */
     private static final int MAX_IMAGES_TOGETHER = 500;
 
     /** One request's take-over: its images, when it was submitted, when the key was first and last claimed before. */
@@ -70,39 +77,42 @@ public final class TakenOverPublisher implements AutoCloseable {
     }
 
     private final Properties producerProperties;
+    private final ImagePublisher images;
     private final PublishedImages topic;
     private final Duration timeout;
     private final Duration staleAfter;
     private final Counter keys;
-    private final Counter transactions;
+    private final Counter searches;
     private final BlockingQueue<TakeOver> waiting = new LinkedBlockingQueue<>();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("gateway-takeover"));
-    private KafkaProducer<String, byte[]> producer; // made on first use: most gateways never take a key over
+    private KafkaProducer<String, byte[]> marker; // made on first use: most gateways never take a key over
 
     /**
-     * @param timeout    the publish timeout: for the acknowledgements of a transaction's records, and for its search
+     * @param timeout    the publish timeout: for the acknowledgements of the marks, and for the search
      * @param staleAfter how long a claim stays unsettled before its owner counts as dead: take-overs whose earlier claims
-     *                   lie within this of each other share a transaction, and earlier requests' records are looked
+     *                   lie within this of each other are searched for together, and earlier requests' records are looked
      *                   for up to twice this after the last claim (an owner sends right after claiming; room for a slow one)
+     * @param images     where what is not on the topic yet goes: the gateway's publisher of every upload
      */
-    public TakenOverPublisher(Properties client, Duration timeout, Duration staleAfter, Properties overrides, PublishedImages topic,
-                              MeterRegistry meters) {
+    public TakenOverPublisher(Properties client, Duration timeout, Duration staleAfter, Properties overrides, ImagePublisher images,
+                              PublishedImages topic, MeterRegistry meters) {
         Properties p = ImagePublisher.producerProperties(client, timeout, overrides);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, PipelineAcls.GATEWAY_TRANSACTIONAL_PREFIX + UUID.randomUUID());
-        // Its sends, the search and the commit; a gateway that dies inside one holds back read_committed readers of the
-        // partition until the broker aborts it.
-        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Math.max(10_000, timeout.toMillis() * 3));
+        // Sends and acknowledgements only (the publish timeout), then the abort; a gateway that dies inside one holds back
+        // read_committed readers of the partition (other gateways' searches) until the broker aborts it.
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Math.max(1_000, timeout.toMillis() * 2));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "inkstream-gateway-takeover");
         this.producerProperties = p;
+        this.images = images;
         this.topic = topic;
         this.timeout = timeout;
         this.staleAfter = staleAfter;
         this.keys = Counter.builder("inkstream_gateway_takeover_keys")
-                .description("requests that took over an Idempotency-Key and published through the take-over transactions").register(meters);
-        this.transactions = Counter.builder("inkstream_gateway_takeover_transactions")
-                .description("transactions those requests' images went in, aborted ones included").register(meters);
+                .description("requests that took over an Idempotency-Key and were searched for on the topic").register(meters);
+        this.searches = Counter.builder("inkstream_gateway_takeover_searches")
+                .description("searches of the topic for the images of taken-over keys, each after a transaction of marks").register(meters);
         Gauge.builder("inkstream_gateway_takeover_waiting", waiting, BlockingQueue::size)
-                .description("take-overs waiting for the transaction in progress to end").register(meters);
+                .description("take-overs waiting for the search in progress to end").register(meters);
     }
 
     /**
@@ -124,7 +134,7 @@ public final class TakenOverPublisher implements AutoCloseable {
         return takeOver.done();
     }
 
-    /** Every take-over waiting now, in as few transactions as their claims allow; nothing when an earlier run took them. */
+    /** Every take-over waiting now, in as few searches as their claims allow; nothing when an earlier run took them. */
     private void publishWaiting() {
         List<TakeOver> batch = new ArrayList<>();
         waiting.drainTo(batch);
@@ -146,98 +156,81 @@ public final class TakenOverPublisher implements AutoCloseable {
         }
     }
 
+    /** Searched for together; then each take-over's missing images are sent, and it completes on their acknowledgement. */
     private void publishTogether(List<TakeOver> together) {
         keys.increment(together.size());
+        long started = System.nanoTime();
+        Set<String> found;
         try {
-            Set<String> found = publishInRounds(together);
-            for (TakeOver takeOver : together) {
-                takeOver.done().complete(takeOver.uploads().stream().map(Upload::imageId).filter(found::contains).collect(Collectors.toSet()));
-            }
+            found = search(together);
         } catch (RuntimeException e) {
             together.forEach(takeOver -> takeOver.done().completeExceptionally(e));
+            return;
+        }
+        log.info("taken-over keys searched keys={} images={} found_on_topic={} ms={}", together.size(),
+                together.stream().mapToInt(t -> t.uploads().size()).sum(), found.size(), (System.nanoTime() - started) / 1_000_000);
+        for (TakeOver takeOver : together) {
+            Set<String> there = takeOver.uploads().stream().map(Upload::imageId).filter(found::contains).collect(Collectors.toSet());
+            List<Upload> missing = takeOver.uploads().stream().filter(upload -> !there.contains(upload.imageId())).toList();
+            images.publish(missing, takeOver.submittedAt()).whenComplete((ok, error) -> {
+                if (error == null) {
+                    takeOver.done().complete(there);
+                } else {
+                    takeOver.done().completeExceptionally(error);
+                }
+            });
         }
     }
 
-    /** The ids found on the topic (not sent), once everything else is committed. */
-    private Set<String> publishInRounds(List<TakeOver> together) {
-        long started = System.nanoTime();
+    /** The ids of these take-overs' images that are on the topic since their keys' claims. */
+    private Set<String> search(List<TakeOver> together) {
         Instant since = together.get(0).firstClaim(); // the earliest: the list is sorted by first claim
         Instant until = together.stream().map(TakeOver::lastClaim).max(Comparator.naturalOrder()).orElseThrow()
                 .plus(staleAfter.multipliedBy(2));
-        List<TakeOver> left = together;
-        Set<String> found = new HashSet<>();
-        int round = 0;
-        while (true) {
-            round++;
-            Set<String> there = sendAndLook(left, since, until);
-            if (there.isEmpty()) {
-                break; // committed
-            }
-            log.info("taken-over images found on the topic after sending, transaction aborted found={} of={}", there.size(),
-                    left.stream().mapToInt(t -> t.uploads().size()).sum());
-            found.addAll(there);
-            left = left.stream().map(t -> withoutFound(t, there)).filter(t -> !t.uploads().isEmpty()).toList();
-            if (left.isEmpty()) {
-                break; // everything was there already
-            }
-            if (round == ROUNDS) {
-                throw new PublishFailedException("the images of a taken-over Idempotency-Key could not be checked in " + ROUNDS + " rounds", null);
-            }
+        List<Upload> uploads = together.stream().flatMap(takeOver -> takeOver.uploads().stream()).toList();
+        PublishedImages.Found found = topic.findBefore(uploads.stream().map(Upload::imageId).toList(), since, until, mark(uploads),
+                timeout);
+        if (!found.complete()) {
+            throw new PublishFailedException("the topic could not be searched for the images of a taken-over Idempotency-Key", null);
         }
-        log.info("taken-over keys published keys={} images={} found_on_topic={} transactions={} ms={}", together.size(),
-                together.stream().mapToInt(t -> t.uploads().size()).sum(), found.size(), round, (System.nanoTime() - started) / 1_000_000);
-        return found;
+        return found.ids();
     }
 
-    private static TakeOver withoutFound(TakeOver takeOver, Set<String> found) {
-        return new TakeOver(takeOver.uploads().stream().filter(u -> !found.contains(u.imageId())).toList(), takeOver.submittedAt(),
-                takeOver.firstClaim(), takeOver.lastClaim(), takeOver.done());
-    }
-
-    /** One transaction: sent, looked for before it, committed when none was there; returns the ids found (aborted then). */
-    private Set<String> sendAndLook(List<TakeOver> together, Instant since, Instant until) {
-        transactions.increment();
+    /**
+     * Each partition these images go to, and the offset of its first mark there: every record before it is committed or
+     * gone for good. The marks' transaction is aborted before this returns, so that no other search waits for it.
+     */
+    private Map<TopicPartition, Long> mark(List<Upload> uploads) {
+        searches.increment();
         try {
-            KafkaProducer<String, byte[]> transactional = producer();
+            KafkaProducer<String, byte[]> transactional = marker();
             transactional.beginTransaction();
             List<Future<RecordMetadata>> sent = new ArrayList<>();
-            List<String> ids = new ArrayList<>();
-            for (TakeOver takeOver : together) {
-                for (Upload upload : takeOver.uploads()) {
-                    sent.add(transactional.send(ImagePublisher.record(upload, takeOver.submittedAt())));
-                    ids.add(upload.imageId());
-                }
+            for (Upload upload : uploads) {
+                sent.add(transactional.send(new ProducerRecord<>(Topics.IMAGES, null, upload.imageId(), new byte[0], Headers.searchMark())));
             }
-            Map<TopicPartition, Long> firstOwn = new HashMap<>();
+            Map<TopicPartition, Long> marks = new HashMap<>();
             long deadline = System.nanoTime() + timeout.toNanos();
             for (Future<RecordMetadata> ack : sent) {
                 RecordMetadata metadata = ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                firstOwn.merge(new TopicPartition(metadata.topic(), metadata.partition()), metadata.offset(), Math::min);
+                marks.merge(new TopicPartition(metadata.topic(), metadata.partition()), metadata.offset(), Math::min);
             }
-            PublishedImages.Found found = topic.findBefore(ids, since, until, firstOwn, timeout);
-            if (!found.complete()) {
-                transactional.abortTransaction();
-                throw new PublishFailedException("the topic could not be searched for the images of a taken-over Idempotency-Key", null);
-            }
-            if (found.ids().isEmpty()) {
-                transactional.commitTransaction();
-            } else {
-                transactional.abortTransaction();
-            }
-            return found.ids();
+            transactional.abortTransaction();
+            return marks;
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             discard(); // a producer in an unknown transaction state is not used again
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new PublishFailedException("the broker did not take the images of a taken-over Idempotency-Key: " + cause.getMessage(), cause);
+            throw new PublishFailedException("the broker did not take the marks of a taken-over Idempotency-Key's search: " + cause.getMessage(),
+                    cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             discard();
-            throw new PublishFailedException("interrupted while publishing the images of a taken-over Idempotency-Key", e);
+            throw new PublishFailedException("interrupted while marking a taken-over Idempotency-Key's search", e);
         }
     }
 
-    private KafkaProducer<String, byte[]> producer() {
-        if (producer == null) {
+    private KafkaProducer<String, byte[]> marker() {
+        if (marker == null) {
             KafkaProducer<String, byte[]> made = new KafkaProducer<>(producerProperties, new StringSerializer(), new ByteArraySerializer());
             try {
                 made.initTransactions();
@@ -245,15 +238,15 @@ public final class TakenOverPublisher implements AutoCloseable {
                 made.close(Duration.ZERO);
                 throw e;
             }
-            producer = made;
+            marker = made;
         }
-        return producer;
+        return marker;
     }
 
     private void discard() {
-        if (producer != null) {
-            producer.close(Duration.ZERO);
-            producer = null;
+        if (marker != null) {
+            marker.close(Duration.ZERO);
+            marker = null;
         }
     }
 
@@ -265,8 +258,8 @@ public final class TakenOverPublisher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
+        if (marker != null) {
+            marker.close(Duration.ofSeconds(5));
         }
     }
 }

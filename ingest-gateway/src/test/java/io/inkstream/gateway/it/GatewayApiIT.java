@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inkstream.contract.correction.Correction;
 import io.inkstream.contract.correction.CorrectionJson;
 import io.inkstream.contract.topic.Topics;
+import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.gateway.GatewayService;
 import io.inkstream.gateway.it.GatewayClient.Answer;
 import io.inkstream.gateway.it.GatewayClient.Part;
 import io.inkstream.gateway.it.RunningPipeline.Pipeline;
+import io.inkstream.gateway.publish.ImagePublisher;
 import io.inkstream.gateway.publish.PublishFailedException;
 import io.inkstream.gateway.publish.PublishedImages;
 import io.inkstream.gateway.publish.TakenOverPublisher;
@@ -366,9 +368,9 @@ class GatewayApiIT {
      * What ScaleOutFaultsIT found: a request that failed after the broker died had its record in the new leader's log, not
      * yet committed while the followers caught up, so a retry's search before publishing did not see it, and it was
      * committed seconds later: the image twice on the topic. Here the stand-in for that record is one in a transaction
-     * that commits only once the retry has searched and sent its own copy (seen as two records on the partition); the
-     * copy it sent is the control (the search before publishing missed the record), and the check after sending must
-     * abort it: one record of the image on the topic, for every reader.
+     * that commits only once the retry has put the mark where its search ends after it (seen as a second record on the
+     * partition; a search that did not wait for the record to settle would have missed it, the control), and the search
+     * must find it: a replay, one record of the image on the topic, for every reader.
      */
     @Test
     void aRetryWhoseTakenOverRequestsRecordIsCommittedAfterItsSearchPutsTheImageOnTheTopicOnce() throws Exception {
@@ -401,13 +403,14 @@ class GatewayApiIT {
                 Thread.sleep(20);
                 end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
             }
-            assertThat(end).as("the control: the retry searched, did not see the uncommitted record, and sent its own copy after it")
+            assertThat(end).as("the control: the retry's mark after the uncommitted record")
                     .isGreaterThanOrEqualTo(late.offset() + 2);
             failedRequest.commitTransaction();
 
             Answer answer = retry.get(60, TimeUnit.SECONDS);
             assertThat(answer.status()).as(answer.response().body()).isEqualTo(202);
             assertThat(answer.json().get("images").get(0).get("id").asText()).isEqualTo(id);
+            assertThat(answer.header("Idempotent-Replayed")).as("answered from the record committed after the mark").isEqualTo("true");
         }
         assertThat(recordsOn(Topics.IMAGES, id)).as("records of the image on the topic (read_committed, as the classifier reads)")
                 .isEqualTo(1);
@@ -415,13 +418,13 @@ class GatewayApiIT {
 
     /**
      * Once a broker is back, every upload it cost a 503 is retried at once, and each retry takes over its key: they go
-     * in one transaction and one search, not one each (one each, the last retries of a burst waited past their clients'
+     * in one search (and one transaction of marks), not one each (one each, the last retries of a burst waited past their clients'
      * patience: ScaleOutFaultsIT). Made deterministic: an opening take-over's search is held by another producer's open
      * transaction on its partition, and the burst waits behind it until every one of its take-overs is queued. The control:
-     * take-overs one after another get a transaction each, so the count is of transactions.
+     * take-overs one after another get a search each, so the count is of searches.
      */
     @Test
-    void aBurstOfTakenOverKeysGoesInOneTransactionAndEachImageOnce() throws Exception {
+    void aBurstOfTakenOverKeysGoesInOneSearchAndEachImageOnce() throws Exception {
         byte[] image = digits.images().imageBytes(36);
         String path = "/api/images?label=" + digits.label(36);
         String sameImage = "digest-of-" + UUID.randomUUID();
@@ -455,7 +458,7 @@ class GatewayApiIT {
             for (String key : oneByOne) {
                 assertThat(second.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", key)).status()).isEqualTo(202);
             }
-            assertThat(metric(second, "inkstream_gateway_takeover_transactions_total")).as("the control: three take-overs one after another")
+            assertThat(metric(second, "inkstream_gateway_takeover_searches_total")).as("the control: three take-overs one after another")
                     .isEqualTo(3.0);
 
             // An open transaction on the opener's partition: read_committed reads stop before it until it ends.
@@ -464,7 +467,7 @@ class GatewayApiIT {
             blocker.beginTransaction();
             blocker.send(new ProducerRecord<>(Topics.IMAGES, partition, "takeover-blocker-" + run, image)).get(30, TimeUnit.SECONDS);
             Future<Answer> opening = senders.submit(() -> second.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", opener)));
-            awaitMetric(second, "inkstream_gateway_takeover_transactions_total", 4.0, "the opener's transaction begun");
+            awaitMetric(second, "inkstream_gateway_takeover_searches_total", 4.0, "the opener's search begun");
             List<Future<Answer>> answers = new ArrayList<>();
             for (String key : burst) {
                 answers.add(senders.submit(() -> second.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", key))));
@@ -479,7 +482,7 @@ class GatewayApiIT {
                 assertThat(a.header("Idempotent-Replayed")).as("published: nothing of the failed request was on the topic").isNull();
             }
             assertThat(metric(second, "inkstream_gateway_takeover_keys_total")).isEqualTo(keys.size());
-            assertThat(metric(second, "inkstream_gateway_takeover_transactions_total")).as("three one by one, the opener, then the burst of 40")
+            assertThat(metric(second, "inkstream_gateway_takeover_searches_total")).as("three one by one, the opener, then the burst of 40")
                     .isEqualTo(5.0);
         } finally {
             senders.shutdownNow();
@@ -515,9 +518,11 @@ class GatewayApiIT {
             others.flush();
         }
         Duration timeout = Duration.ofSeconds(10);
-        try (PublishedImages topic = PublishedImages.create(config.kafkaClientBase(), 50);
+        try (ImagePublisher images = ImagePublisher.create(config.kafkaClientBase(), timeout, config.producerOverrides(),
+                GatewayConfig.Answer.AFTER_ACK);
+             PublishedImages topic = PublishedImages.create(config.kafkaClientBase(), 50);
              TakenOverPublisher publisher = new TakenOverPublisher(config.kafkaClientBase(), timeout, timeout.multipliedBy(2),
-                     config.producerOverrides(), topic, new SimpleMeterRegistry())) {
+                     config.producerOverrides(), images, topic, new SimpleMeterRegistry())) {
             Instant anHourAgo = Instant.now().minus(Duration.ofHours(1));
             assertThat(publisher.publish(List.of(late), Instant.now(), anHourAgo, anHourAgo).get(60, TimeUnit.SECONDS))
                     .as("none of the hour-old request's images on the topic").isEmpty();
@@ -527,7 +532,79 @@ class GatewayApiIT {
                     .hasCauseInstanceOf(PublishFailedException.class).hasMessageContaining("could not be searched");
         }
         assertThat(recordsOn(Topics.IMAGES, late.imageId())).as("the late retry's image on the topic").isEqualTo(1);
-        assertThat(recordsOn(Topics.IMAGES, recent.imageId())).as("the refused one's (its transaction aborted)").isEqualTo(0);
+        assertThat(recordsOn(Topics.IMAGES, recent.imageId())).as("the refused one's (refused before anything was sent)").isEqualTo(0);
+    }
+
+    /**
+     * After an outage two gateways take keys over at once, on shared partitions. A take-over's search reads committed up
+     * to its own records, so it waits for every transaction open below them: when a take-over held its transaction open
+     * while it searched, two gateways could each hold what the other's search waited for, and both answered 503 after the
+     * publish timeout (a fresh-clone ScaleOutFaultsIT, "the topic could not be searched" at both gateways). Made
+     * deterministic: gateway B's take-over has an image on a partition where a dead gateway's transaction is open (its
+     * search waits there: the control, B is still waiting when A is done) and one on another partition, where gateway A's
+     * take-over sends right after B's. A must not wait for B.
+     */
+    @Test
+    void aTakeOverIsNotHeldByAnotherGatewaysTakeOverThatIsSearching() throws Exception {
+        var config = pipeline.gatewayConfig();
+        String run = UUID.randomUUID().toString();
+        int partitions = partitions();
+        int held = 0;
+        int shared = 1;
+        Upload bHeld = upload(39, keyOn("gateway-b-held-" + run, held, partitions));
+        Upload bShared = upload(40, keyOn("gateway-b-shared-" + run, shared, partitions));
+        Upload aShared = upload(41, keyOn("gateway-a-shared-" + run, shared, partitions));
+        Instant claimed = Instant.now().minusSeconds(5);
+        TopicPartition sharedPartition = new TopicPartition(Topics.IMAGES, shared);
+        Properties deadGateway = pipeline.kafka().clientProperties();
+        deadGateway.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "dead-gateway-" + run);
+        try (KafkaProducer<String, byte[]> dead = new KafkaProducer<>(deadGateway, new StringSerializer(), new ByteArraySerializer());
+             Admin admin = Admin.create(pipeline.kafka().clientProperties());
+             ImagePublisher images = ImagePublisher.create(config.kafkaClientBase(), Duration.ofSeconds(10), config.producerOverrides(),
+                     GatewayConfig.Answer.AFTER_ACK);
+             PublishedImages bTopic = PublishedImages.create(config.kafkaClientBase(), 60_000);
+             TakenOverPublisher b = new TakenOverPublisher(config.kafkaClientBase(), Duration.ofSeconds(30), Duration.ofSeconds(60),
+                     config.producerOverrides(), images, bTopic, new SimpleMeterRegistry());
+             PublishedImages aTopic = PublishedImages.create(config.kafkaClientBase(), 60_000);
+             TakenOverPublisher a = new TakenOverPublisher(config.kafkaClientBase(), Duration.ofSeconds(5), Duration.ofSeconds(10),
+                     config.producerOverrides(), images, aTopic, new SimpleMeterRegistry())) {
+            dead.initTransactions();
+            dead.beginTransaction();
+            dead.send(new ProducerRecord<>(Topics.IMAGES, held, "dead-gateway-" + run, bHeld.bytes())).get(30, TimeUnit.SECONDS);
+            long sharedEnd = endOffset(admin, sharedPartition);
+
+            CompletableFuture<Set<String>> bDone = b.publish(List.of(bHeld, bShared), Instant.now(), claimed, claimed);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long end = sharedEnd;
+            while (end == sharedEnd && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                end = endOffset(admin, sharedPartition);
+            }
+            assertThat(end).as("gateway B's take-over sent its record on the shared partition within 30 s").isGreaterThan(sharedEnd);
+
+            assertThat(a.publish(List.of(aShared), Instant.now(), claimed, claimed).get(30, TimeUnit.SECONDS))
+                    .as("gateway A published, nothing of its key on the topic before").isEmpty();
+            assertThat(bDone).as("the control: gateway B's search still waits for the dead gateway's transaction").isNotDone();
+            dead.abortTransaction();
+            assertThat(bDone.get(60, TimeUnit.SECONDS)).as("gateway B published once the dead transaction ended").isEmpty();
+        }
+        for (Upload upload : List.of(bHeld, bShared, aShared)) {
+            assertThat(recordsOn(Topics.IMAGES, upload.imageId())).as("records of %s", upload.imageId()).isEqualTo(1);
+        }
+    }
+
+    /** A key, {@code prefix} and a number, whose first image goes to this partition. */
+    private static String keyOn(String prefix, int partition, int partitions) {
+        for (int i = 0; ; i++) {
+            String key = prefix + "-" + i;
+            if (partitionOf(IdempotencyKeys.imageId(key, 0), partitions) == partition) {
+                return key;
+            }
+        }
+    }
+
+    private static long endOffset(Admin admin, TopicPartition partition) throws Exception {
+        return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get(30, TimeUnit.SECONDS).offset();
     }
 
     private static Upload upload(int digit, String key) {
@@ -537,10 +614,17 @@ class GatewayApiIT {
 
     /** Where the producer puts a record of this key: Kafka's default partitioner. */
     private static int partitionOf(String key) throws Exception {
+        return partitionOf(key, partitions());
+    }
+
+    private static int partitionOf(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    private static int partitions() throws Exception {
         try (Admin admin = Admin.create(pipeline.kafka().clientProperties())) {
-            int partitions = admin.describeTopics(List.of(Topics.IMAGES)).allTopicNames().get(30, TimeUnit.SECONDS).get(Topics.IMAGES)
+            return admin.describeTopics(List.of(Topics.IMAGES)).allTopicNames().get(30, TimeUnit.SECONDS).get(Topics.IMAGES)
                     .partitions().size();
-            return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
         }
     }
 

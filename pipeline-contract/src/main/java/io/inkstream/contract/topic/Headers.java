@@ -19,6 +19,13 @@ public final class Headers {
     /** The true digit, when known: powers live accuracy and model comparison. */
     public static final String LABEL = "label";
 
+    /**
+     * On an empty record, keyed by an image id, in a transaction that is always aborted: where a gateway's search of the
+     * topic for a taken-over Idempotency-Key's images ends. Readers that read committed, as the classifier does and every
+     * reader of the topic should, never see one.
+     */
+    public static final String SEARCH_MARK = "search-mark";
+
     /** Dead letters: where it failed ({@code preprocess}, {@code classify}). */
     public static final String ERROR_STAGE = "error-stage";
     /** Dead letters: the rejection reason code ({@code no-ink}, ...) or the exception class. */
@@ -55,6 +62,13 @@ public final class Headers {
         headers.add(SUBMITTED_AT, utf8(submittedAt.toString()));
         filename.ifPresent(name -> headers.add(FILENAME, utf8(name)));
         label.ifPresent(digit -> headers.add(LABEL, utf8(Integer.toString(digit))));
+        return headers;
+    }
+
+    /** A search mark's headers: {@link #SEARCH_MARK} alone. */
+    public static RecordHeaders searchMark() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(SEARCH_MARK, utf8("gateway"));
         return headers;
     }
 
