@@ -157,9 +157,9 @@ final class UploadHandler implements Handler {
         long started = System.nanoTime();
         List<String> ids = uploads.stream().map(Upload::imageId).toList();
         // A taken-over key's earlier request may have got its records onto the topic, or still get them there: looked for
-        // after sending, in a transaction. All there: answered as a replay.
+        // up to a mark that settles them (TakenOverPublisher), and only the rest sent. All there: answered as a replay.
         CompletableFuture<Boolean> publishing = heldBefore.isPresent()
-                ? takenOver.publish(uploads, Instant.now(), heldBefore.get().first(), heldBefore.get().last())
+                ? takenOver.publish(uploads, Instant.now(), heldBefore.get().times())
                         .thenApply(onTopic -> onTopic.containsAll(ids))
                 : publisher.publish(uploads, Instant.now()).thenApply(ok -> false);
         CompletableFuture<Object> answered = publishing.handle((replayed, error) -> {

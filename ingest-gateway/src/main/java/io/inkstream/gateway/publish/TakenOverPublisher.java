@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -62,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * <p>Take-overs come in bursts: every upload answered 503 while a broker was away is retried once it is back. So they
  * are not searched for one by one: the take-overs waiting when the worker (one thread) is free go together, one
  * transaction of marks and one search for all whose earlier claims lie within {@code staleAfter} of each other (a
- * search reads from the earliest claim to twice that after the latest). One at a time, a burst of N cost N transactions
+ * search reads from each claim to twice that after it). One at a time, a burst of N cost N transactions
  * and N searches in a row, and the last retries of a burst waited past their clients' patience (ScaleOutFaultsIT: 19
  * uploads unanswered on all four tries).
  */
@@ -71,9 +72,15 @@ public final class TakenOverPublisher implements AutoCloseable {
     /** Images searched for together at most: a failure costs every request in the group a 503. */
     private static final int MAX_IMAGES_TOGETHER = 500;
 
-    /** One request's take-over: its images, when it was submitted, when the key was first and last claimed before. */
-    private record TakeOver(List<Upload> uploads, Instant submittedAt, Instant firstClaim, Instant lastClaim,
-                            CompletableFuture<Set<String>> done) {
+    /** One request's take-over: its images, when it was submitted, when the key was claimed before (earliest first). */
+    private record TakeOver(List<Upload> uploads, Instant submittedAt, List<Instant> claims, CompletableFuture<Set<String>> done) {
+        Instant firstClaim() {
+            return claims.get(0);
+        }
+
+        Instant lastClaim() {
+            return claims.get(claims.size() - 1);
+        }
     }
 
     private final Properties producerProperties;
@@ -91,7 +98,7 @@ public final class TakenOverPublisher implements AutoCloseable {
      * @param timeout    the publish timeout: for the acknowledgements of the marks, and for the search
      * @param staleAfter how long a claim stays unsettled before its owner counts as dead: take-overs whose earlier claims
      *                   lie within this of each other are searched for together, and earlier requests' records are looked
-     *                   for up to twice this after the last claim (an owner sends right after claiming; room for a slow one)
+     *                   for up to twice this after each claim (an owner sends right after claiming; room for a slow one)
      * @param images     where what is not on the topic yet goes: the gateway's publisher of every upload
      */
     public TakenOverPublisher(Properties client, Duration timeout, Duration staleAfter, Properties overrides, ImagePublisher images,
@@ -119,11 +126,13 @@ public final class TakenOverPublisher implements AutoCloseable {
      * Completes with the ids of the uploads that were on the topic already (from the earlier request; not sent again) when
      * every upload is on the topic once, or fails with {@link PublishFailedException}.
      *
-     * @param firstClaim when the key was first claimed: the records of the requests that held it, if any, are from then on
-     * @param lastClaim  when the request that held it last claimed it (the first, unless the key was taken over before)
+     * @param claims when the requests that held the key before claimed it: their records, if any, were sent soon after
      */
-    public CompletableFuture<Set<String>> publish(List<Upload> uploads, Instant submittedAt, Instant firstClaim, Instant lastClaim) {
-        TakeOver takeOver = new TakeOver(uploads, submittedAt, firstClaim, lastClaim, new CompletableFuture<>());
+    public CompletableFuture<Set<String>> publish(List<Upload> uploads, Instant submittedAt, Collection<Instant> claims) {
+        if (claims.isEmpty()) {
+            throw new IllegalArgumentException("a taken-over key was claimed before");
+        }
+        TakeOver takeOver = new TakeOver(uploads, submittedAt, claims.stream().sorted().toList(), new CompletableFuture<>());
         waiting.add(takeOver);
         try {
             worker.execute(this::publishWaiting);
@@ -141,8 +150,8 @@ public final class TakenOverPublisher implements AutoCloseable {
         batch.sort(Comparator.comparing(TakeOver::firstClaim));
         int from = 0;
         while (from < batch.size()) {
-            // Together: every claim of every key within the stale time of the first, so that one search covers them all
-            // and reads no more than that and its margin; a key taken over before, long after its first claim, goes alone.
+            // Together: every claim of every key within the stale time of the first, so that the search reads no more than
+            // that and its margin; a key taken over before, long after its first claim, goes alone (and is read near each).
             Instant bound = batch.get(from).firstClaim().plus(staleAfter);
             int images = batch.get(from).uploads().size();
             int to = from + 1;
@@ -182,14 +191,12 @@ public final class TakenOverPublisher implements AutoCloseable {
         }
     }
 
-    /** The ids of these take-overs' images that are on the topic since their keys' claims. */
+    /** The ids of these take-overs' images that are on the topic near their keys' earlier claims. */
     private Set<String> search(List<TakeOver> together) {
-        Instant since = together.get(0).firstClaim(); // the earliest: the list is sorted by first claim
-        Instant until = together.stream().map(TakeOver::lastClaim).max(Comparator.naturalOrder()).orElseThrow()
-                .plus(staleAfter.multipliedBy(2));
+        List<Instant> claims = together.stream().flatMap(takeOver -> takeOver.claims().stream()).toList();
         List<Upload> uploads = together.stream().flatMap(takeOver -> takeOver.uploads().stream()).toList();
-        PublishedImages.Found found = topic.findBefore(uploads.stream().map(Upload::imageId).toList(), since, until, mark(uploads),
-                timeout);
+        PublishedImages.Found found = topic.findBefore(uploads.stream().map(Upload::imageId).toList(), claims,
+                staleAfter.multipliedBy(2), mark(uploads), timeout);
         if (!found.complete()) {
             throw new PublishFailedException("the topic could not be searched for the images of a taken-over Idempotency-Key", null);
         }

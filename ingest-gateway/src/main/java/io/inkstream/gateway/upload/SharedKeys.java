@@ -8,8 +8,11 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +37,25 @@ public final class SharedKeys {
     private static final int ATTEMPTS = 4;
 
     /**
-     * When the key was first claimed, and when the request that held it last claimed it (the same, unless it was taken
-     * over before): the records of the requests that held it are from the first on.
+     * When the requests that held the key claimed it, earliest first: each sent its records, if any, soon after its claim.
+     * Every claim is kept through take-overs (schema 10's {@code claims}), so that after two failures of one key the first
+     * request's records are still looked for, and a key claimed an hour apart is searched near each claim, not over the
+     * hour between (more than a search may read: it would be refused on every retry).
      */
-    public record EarlierClaims(Instant first, Instant last) {
+    public record EarlierClaims(List<Instant> times) {
+        public EarlierClaims {
+            times = times.stream().distinct().sorted().toList();
+        }
+
+        /** From a claim row: its {@code claims}, and the claims that rows written before schema 10 kept in their own columns. */
+        static EarlierClaims of(Row held) {
+            Set<Instant> times = new HashSet<>(held.getSet("claims", Instant.class));
+            times.add(held.getInstant("claimed_at"));
+            if (!held.isNull("first_claimed_at")) {
+                times.add(held.getInstant("first_claimed_at"));
+            }
+            return new EarlierClaims(List.copyOf(times));
+        }
     }
 
     /** Where a key's request stands. */
@@ -83,9 +101,9 @@ public final class SharedKeys {
         this.staleAfter = staleAfter;
         this.clock = clock;
         this.claim = session.prepare("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at,"
-                + " first_claimed_at) VALUES (?, ?, 'publishing', ?, ?, ?) IF NOT EXISTS");
-        this.takeOver = session.prepare("UPDATE inkstream.upload_keys SET state = 'publishing', owner = ?, claimed_at = ?"
-                + " WHERE idempotency_key = ? IF owner = ? AND state = ?");
+                + " first_claimed_at, claims) VALUES (?, ?, 'publishing', ?, ?, ?, ?) IF NOT EXISTS");
+        this.takeOver = session.prepare("UPDATE inkstream.upload_keys SET state = 'publishing', owner = ?, claimed_at = ?,"
+                + " claims = claims + ? WHERE idempotency_key = ? IF owner = ? AND state = ?");
         this.settle = session.prepare("UPDATE inkstream.upload_keys SET state = ? WHERE idempotency_key = ? IF owner = ?");
     }
 
@@ -104,7 +122,7 @@ public final class SharedKeys {
         while (true) {
             try {
                 Instant now = clock.instant();
-                ResultSet inserted = session.execute(claim.bind(key, digest, owner, now, now));
+                ResultSet inserted = session.execute(claim.bind(key, digest, owner, now, now, Set.of(now)));
                 available();
                 if (inserted.wasApplied()) {
                     return new Decision.Publish(owner, Optional.empty());
@@ -124,10 +142,9 @@ public final class SharedKeys {
                 boolean stale = held.getInstant("claimed_at").plus(staleAfter).isBefore(clock.instant());
                 if (state == State.FAILED || stale) {
                     takingOverFrom = state;
-                    Instant last = held.getInstant("claimed_at");
-                    // A row written before schema 9 has no first claim: its last is the earliest known.
-                    takingOverClaims = new EarlierClaims(held.isNull("first_claimed_at") ? last : held.getInstant("first_claimed_at"), last);
-                    ResultSet taken = session.execute(takeOver.bind(owner, clock.instant(), key, held.getString("owner"),
+                    takingOverClaims = EarlierClaims.of(held);
+                    Instant claimedAt = clock.instant();
+                    ResultSet taken = session.execute(takeOver.bind(owner, claimedAt, Set.of(claimedAt), key, held.getString("owner"),
                             state.name().toLowerCase(Locale.ROOT)));
                     if (taken.wasApplied()) {
                         return takenOver(key, owner, state, takingOverClaims);

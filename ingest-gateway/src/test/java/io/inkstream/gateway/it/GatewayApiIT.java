@@ -524,10 +524,10 @@ class GatewayApiIT {
              TakenOverPublisher publisher = new TakenOverPublisher(config.kafkaClientBase(), timeout, timeout.multipliedBy(2),
                      config.producerOverrides(), images, topic, new SimpleMeterRegistry())) {
             Instant anHourAgo = Instant.now().minus(Duration.ofHours(1));
-            assertThat(publisher.publish(List.of(late), Instant.now(), anHourAgo, anHourAgo).get(60, TimeUnit.SECONDS))
+            assertThat(publisher.publish(List.of(late), Instant.now(), List.of(anHourAgo)).get(60, TimeUnit.SECONDS))
                     .as("none of the hour-old request's images on the topic").isEmpty();
             Instant secondsAgo = Instant.now().minusSeconds(5);
-            assertThatThrownBy(() -> publisher.publish(List.of(recent), Instant.now(), secondsAgo, secondsAgo).get(60, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> publisher.publish(List.of(recent), Instant.now(), List.of(secondsAgo)).get(60, TimeUnit.SECONDS))
                     .as("the control: 120 records where the search looks, 50 it may read")
                     .hasCauseInstanceOf(PublishFailedException.class).hasMessageContaining("could not be searched");
         }
@@ -573,7 +573,7 @@ class GatewayApiIT {
             dead.send(new ProducerRecord<>(Topics.IMAGES, held, "dead-gateway-" + run, bHeld.bytes())).get(30, TimeUnit.SECONDS);
             long sharedEnd = endOffset(admin, sharedPartition);
 
-            CompletableFuture<Set<String>> bDone = b.publish(List.of(bHeld, bShared), Instant.now(), claimed, claimed);
+            CompletableFuture<Set<String>> bDone = b.publish(List.of(bHeld, bShared), Instant.now(), List.of(claimed));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             long end = sharedEnd;
             while (end == sharedEnd && System.nanoTime() < deadline) {
@@ -582,7 +582,7 @@ class GatewayApiIT {
             }
             assertThat(end).as("gateway B's take-over sent its record on the shared partition within 30 s").isGreaterThan(sharedEnd);
 
-            assertThat(a.publish(List.of(aShared), Instant.now(), claimed, claimed).get(30, TimeUnit.SECONDS))
+            assertThat(a.publish(List.of(aShared), Instant.now(), List.of(claimed)).get(30, TimeUnit.SECONDS))
                     .as("gateway A published, nothing of its key on the topic before").isEmpty();
             assertThat(bDone).as("the control: gateway B's search still waits for the dead gateway's transaction").isNotDone();
             dead.abortTransaction();
@@ -632,22 +632,24 @@ class GatewayApiIT {
      * An outage can fail a key twice: the first request's record reaches a new leader late, its client's retry takes the
      * key over and fails too (the broker still recovering), and the next retry takes it over from that one. The claim row
      * then says when the second request claimed, seconds after the first request's record was sent; the search must
-     * start from the first claim, which the row keeps. Control: a row without it (as written before schema 9) is searched
-     * from the last claim only, and its image goes onto the topic twice.
+     * look near the first claim too, which the row keeps: in {@code claims} (schema 10, to which the take-over adds its
+     * own), or in {@code first_claimed_at} in a row written before. Control: a row with neither (as written before
+     * schema 9) is searched near the last claim only, and its image goes onto the topic twice.
      */
     @Test
-    void aKeyTakenOverTwiceIsSearchedFromItsFirstClaim() throws Exception {
+    void aKeyTakenOverTwiceIsSearchedNearEveryClaim() throws Exception {
         byte[] image = digits.images().imageBytes(38);
         String path = "/api/images?label=" + digits.label(38);
         String run = UUID.randomUUID().toString();
         String kept = "taken-over-twice-" + run;
+        String beforeSchema10 = "taken-over-twice-before-schema-10-" + run;
         String lost = "taken-over-twice-before-schema-9-" + run;
         String sameImage = "digest-of-" + run;
         assertThat(client.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", sameImage)).status()).isEqualTo(202);
         Instant firstClaim = Instant.now();
         try (KafkaProducer<String, byte[]> firstRequest = new KafkaProducer<>(pipeline.kafka().clientProperties(), new StringSerializer(),
                 new ByteArraySerializer())) {
-            for (String key : List.of(kept, lost)) { // the first request's record, there after all
+            for (String key : List.of(kept, beforeSchema10, lost)) { // the first request's record, there after all
                 firstRequest.send(new ProducerRecord<>(Topics.IMAGES, IdempotencyKeys.imageId(key, 0), image)).get(30, TimeUnit.SECONDS);
             }
         }
@@ -655,21 +657,80 @@ class GatewayApiIT {
         try (CqlSession session = pipeline.cassandra().sessionBuilder().build()) {
             String digest = awaitClaim(session, sameImage, "published").getString("request_digest");
             Instant secondClaim = Instant.now();
+            session.execute("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at, first_claimed_at,"
+                    + " claims) VALUES (?, ?, 'failed', 'the-second-request', ?, ?, ?)", kept, digest, secondClaim, firstClaim,
+                    Set.of(firstClaim, secondClaim));
             session.execute("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at, first_claimed_at)"
-                    + " VALUES (?, ?, 'failed', 'the-second-request', ?, ?)", kept, digest, secondClaim, firstClaim);
+                    + " VALUES (?, ?, 'failed', 'the-second-request', ?, ?)", beforeSchema10, digest, secondClaim, firstClaim);
             session.execute("INSERT INTO inkstream.upload_keys (idempotency_key, request_digest, state, owner, claimed_at)"
                     + " VALUES (?, ?, 'failed', 'the-second-request', ?)", lost, digest, secondClaim);
         }
 
-        Answer third = client.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", kept));
-        assertThat(third.status()).as(third.response().body()).isEqualTo(202);
-        assertThat(third.header("Idempotent-Replayed")).as("answered from the first request's record").isEqualTo("true");
-        assertThat(recordsOn(Topics.IMAGES, IdempotencyKeys.imageId(kept, 0))).as("records of the key taken over twice").isEqualTo(1);
+        for (String key : List.of(kept, beforeSchema10)) {
+            Answer third = client.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", key));
+            assertThat(third.status()).as(third.response().body()).isEqualTo(202);
+            assertThat(third.header("Idempotent-Replayed")).as("%s: answered from the first request's record", key).isEqualTo("true");
+            assertThat(recordsOn(Topics.IMAGES, IdempotencyKeys.imageId(key, 0))).as("records of %s", key).isEqualTo(1);
+        }
+        try (CqlSession session = pipeline.cassandra().sessionBuilder().build()) {
+            Row row = session.execute("SELECT claims FROM inkstream.upload_keys WHERE idempotency_key = ?", kept).one();
+            assertThat(row.getSet("claims", Instant.class)).as("the two earlier claims and the third request's").hasSize(3);
+        }
 
         Answer control = client.postRaw(path, "application/x-mnist", image, Map.of("Idempotency-Key", lost));
         assertThat(control.status()).as(control.response().body()).isEqualTo(202);
         assertThat(recordsOn(Topics.IMAGES, IdempotencyKeys.imageId(lost, 0)))
-                .as("the control: searched from the last claim only, the first request's record is missed").isEqualTo(2);
+                .as("the control: searched near the last claim only, the first request's record is missed").isEqualTo(2);
+    }
+
+    /**
+     * A key whose claims lie far apart (a client that retried an hour after a second 503) is searched near each claim,
+     * where the requests that held it can have sent, not over the time between: that can hold more records than a search
+     * may read, and every retry would be refused until the key expired a day later. Here the stale time is 1 s, the claims
+     * are 9 s apart, a search may read 50 records, and 120 lie between the two on the partition of the request's two
+     * images: the first request's record of one, near the first claim, is found, and the other, not on the topic (so the
+     * search must read all it may), is published. The control: a claim among those 120 puts them in reach, and the search
+     * is refused.
+     */
+    @Test
+    void aKeyClaimedFarApartIsSearchedNearEachClaimOnly() throws Exception {
+        var config = pipeline.gatewayConfig();
+        String run = UUID.randomUUID().toString();
+        Upload twice = upload(42, "claimed-far-apart-" + run);
+        int partition = partitionOf(twice.imageId());
+        Upload notSent = upload(44, keyOn("claimed-far-apart-not-sent-" + run, partition, partitions()));
+        Upload control = upload(43, keyOn("claimed-among-others-" + run, partition, partitions()));
+        Instant firstClaim;
+        Instant amongOthers;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pipeline.kafka().clientProperties(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            firstClaim = Instant.now();
+            producer.send(new ProducerRecord<>(Topics.IMAGES, twice.imageId(), twice.bytes())).get(30, TimeUnit.SECONDS); // the first request's
+            Thread.sleep(4_500); // past where it can have sent: its claim, twice the stale time, a second's slack
+            amongOthers = Instant.now();
+            for (int i = 0; i < 120; i++) { // other clients' uploads between the two claims
+                producer.send(new ProducerRecord<>(Topics.IMAGES, partition, "another-upload-" + UUID.randomUUID(), twice.bytes()));
+            }
+            producer.flush();
+        }
+        Thread.sleep(4_500);
+        Instant lastClaim = Instant.now();
+        Duration timeout = Duration.ofSeconds(10);
+        try (ImagePublisher images = ImagePublisher.create(config.kafkaClientBase(), timeout, config.producerOverrides(),
+                GatewayConfig.Answer.AFTER_ACK);
+             PublishedImages topic = PublishedImages.create(config.kafkaClientBase(), 50);
+             TakenOverPublisher publisher = new TakenOverPublisher(config.kafkaClientBase(), timeout, Duration.ofSeconds(1),
+                     config.producerOverrides(), images, topic, new SimpleMeterRegistry())) {
+            assertThat(publisher.publish(List.of(twice, notSent), Instant.now(), List.of(firstClaim, lastClaim)).get(60, TimeUnit.SECONDS))
+                    .as("the first request's record, found near its claim; the other image not").containsExactly(twice.imageId());
+            assertThatThrownBy(() -> publisher.publish(List.of(control), Instant.now(), List.of(firstClaim, amongOthers))
+                    .get(60, TimeUnit.SECONDS))
+                    .as("the control: a claim among the 120 records, 50 a search may read")
+                    .hasCauseInstanceOf(PublishFailedException.class).hasMessageContaining("could not be searched");
+        }
+        assertThat(recordsOn(Topics.IMAGES, twice.imageId())).as("records of the image the first request sent").isEqualTo(1);
+        assertThat(recordsOn(Topics.IMAGES, notSent.imageId())).as("records of the image it did not").isEqualTo(1);
+        assertThat(recordsOn(Topics.IMAGES, control.imageId())).as("records of the refused one").isEqualTo(0);
     }
 
     /** A counter's or gauge's value on a gateway's /metrics (0 when it is not there yet). */
