@@ -574,13 +574,8 @@ class GatewayApiIT {
             long sharedEnd = endOffset(admin, sharedPartition);
 
             CompletableFuture<Set<String>> bDone = b.publish(List.of(bHeld, bShared), Instant.now(), List.of(claimed));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            long end = sharedEnd;
-            while (end == sharedEnd && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-                end = endOffset(admin, sharedPartition);
-            }
-            assertThat(end).as("gateway B's take-over sent its record on the shared partition within 30 s").isGreaterThan(sharedEnd);
+            Waits.until(() -> endOffset(admin, sharedPartition), end -> end > sharedEnd, end -> end, Duration.ofSeconds(30),
+                    "gateway B's take-over's mark on the shared partition, after offset " + sharedEnd);
 
             assertThat(a.publish(List.of(aShared), Instant.now(), List.of(claimed)).get(30, TimeUnit.SECONDS))
                     .as("gateway A published, nothing of its key on the topic before").isEmpty();
@@ -738,29 +733,16 @@ class GatewayApiIT {
         return gateway.metric(name).orElse(0);
     }
 
-    private static void awaitMetric(GatewayClient gateway, String name, double value, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        double seen = metric(gateway, name);
-        while (seen != value && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            seen = metric(gateway, name);
-        }
-        assertThat(seen).as("%s: %s within 20 s", what, name).isEqualTo(value);
+    private static void awaitMetric(GatewayClient gateway, String name, double value, String what) throws Exception {
+        Waits.until(() -> metric(gateway, name), seen -> seen == value, seen -> seen, Duration.ofSeconds(20),
+                what + ": " + name + " " + value);
     }
 
-    /** The key's claim once it is in {@code state}; fails with the state last seen. */
-    private static Row awaitClaim(CqlSession session, String key, String state) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Row row = null;
-        while (System.nanoTime() < deadline) {
-            row = session.execute("SELECT request_digest, state FROM inkstream.upload_keys WHERE idempotency_key = ?", key).one();
-            if (row != null && state.equals(row.getString("state"))) {
-                return row;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the claim of " + key + " did not reach " + state + " within 30 s; last "
-                + (row == null ? "no row" : row.getString("state")));
+    /** The key's claim once it is in {@code state}; fails with the states seen. */
+    private static Row awaitClaim(CqlSession session, String key, String state) throws Exception {
+        return Waits.until(() -> session.execute("SELECT request_digest, state FROM inkstream.upload_keys WHERE idempotency_key = ?", key).one(),
+                row -> row != null && state.equals(row.getString("state")), row -> row == null ? "no row" : row.getString("state"),
+                Duration.ofSeconds(30), "the claim of " + key + " " + state);
     }
 
     private static int recordsOn(String topic, String id) {

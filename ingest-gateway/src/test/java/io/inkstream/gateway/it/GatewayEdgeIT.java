@@ -25,8 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -180,11 +178,8 @@ class GatewayEdgeIT {
             upload.send("POST", "/api/images", Map.of("Host", "127.0.0.1:" + port, "Content-Type", "multipart/form-data; boundary=" + boundary,
                     "Content-Length", Integer.toString(head.length + png.length + tail.length)), head);
             upload.write(Arrays.copyOf(png, 200 * 1024));
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (spooled(spool) < 64 * 1024) {
-                assertThat(System.nanoTime()).as("no part over 64 KiB appeared in %s; it holds %s", spool, list(spool)).isLessThan(deadline);
-                Thread.sleep(50);
-            }
+            Waits.until(() -> spooled(spool), largest -> largest >= 64 * 1024, largest -> largest + " bytes", WAIT,
+                    "a part over 64 KiB in " + spool);
             upload.write(Arrays.copyOfRange(png, 200 * 1024, png.length));
             upload.write(tail);
             RawHttp.Response accepted = upload.response();
@@ -213,36 +208,17 @@ class GatewayEdgeIT {
         }
     }
 
-    private static Answer awaitStatus(Supplier<Answer> request, int status, String what) throws InterruptedException {
-        return await(request, answer -> answer.status() == status, Answer::status, what + ": no " + status);
+    private static Answer awaitStatus(Supplier<Answer> request, int status, String what) throws Exception {
+        return Waits.until(request::get, answer -> answer.status() == status, Answer::status, WAIT, what + ": a " + status);
     }
 
-    private static void awaitHeld(GatewayClient client, long bytes) throws InterruptedException {
-        await(() -> client.metric("inkstream_gateway_upload_bytes_held"), held -> held.isPresent() && held.getAsDouble() == bytes,
-                held -> held.isPresent() ? held.getAsDouble() : "(no gauge)", "the slow upload never held " + bytes + " bytes");
-    }
-
-    /** Reads until {@code done} holds; a wait that runs out fails with everything it read, as {@code shown}. */
-    private static <T> T await(Supplier<T> read, Predicate<T> done, Function<T, ?> shown, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        List<Object> seen = new ArrayList<>();
-        while (true) {
-            T value = read.get();
-            if (done.test(value)) {
-                return value;
-            }
-            seen.add(shown.apply(value));
-            assertThat(System.nanoTime()).as("%s within %s; read %s", what, WAIT, seen).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    private static void awaitHeld(GatewayClient client, long bytes) throws Exception {
+        Waits.until(() -> client.metric("inkstream_gateway_upload_bytes_held"), held -> held.isPresent() && held.getAsDouble() == bytes,
+                held -> held.isPresent() ? held.getAsDouble() : "(no gauge)", WAIT, "the slow upload holding " + bytes + " bytes");
     }
 
     private static void awaitEmpty(Path spool) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!list(spool).isEmpty()) {
-            assertThat(System.nanoTime()).as("the spool still holds %s", list(spool)).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        Waits.until(() -> list(spool), List::isEmpty, files -> files, WAIT, "the spool emptied");
     }
 
     private static long spooled(Path spool) throws IOException {
