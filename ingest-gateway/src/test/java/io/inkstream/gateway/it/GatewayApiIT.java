@@ -503,31 +503,21 @@ class GatewayApiIT {
      */
     @Test
     void aRetryAnHourLaterSearchesOnlyNearItsClaimAndIsPublished() throws Exception {
-        var config = pipeline.gatewayConfig();
         String run = UUID.randomUUID().toString();
         Upload late = upload(36, "an-hour-later-" + run);
         Upload recent = upload(37, "seconds-later-" + run);
         try (KafkaProducer<String, byte[]> others = new KafkaProducer<>(pipeline.kafka().clientProperties(), new StringSerializer(),
                 new ByteArraySerializer())) {
-            for (Upload upload : List.of(late, recent)) {
-                int partition = partitionOf(upload.imageId());
-                for (int i = 0; i < 120; i++) { // what other clients uploaded since
-                    others.send(new ProducerRecord<>(Topics.IMAGES, partition, "another-upload-" + UUID.randomUUID(), upload.bytes()));
-                }
+            for (Upload upload : List.of(late, recent)) { // what other clients uploaded since
+                otherUploads(others, partitionOf(upload.imageId()), 120, upload.bytes());
             }
-            others.flush();
         }
-        Duration timeout = Duration.ofSeconds(10);
-        try (ImagePublisher images = ImagePublisher.create(config.kafkaClientBase(), timeout, config.producerOverrides(),
-                GatewayConfig.Answer.AFTER_ACK);
-             PublishedImages topic = PublishedImages.create(config.kafkaClientBase(), 50);
-             TakenOverPublisher publisher = new TakenOverPublisher(config.kafkaClientBase(), timeout, timeout.multipliedBy(2),
-                     config.producerOverrides(), images, topic, new SimpleMeterRegistry())) {
+        try (TakeOvers gateway = TakeOvers.start(Duration.ofSeconds(10), Duration.ofSeconds(20), 50)) {
             Instant anHourAgo = Instant.now().minus(Duration.ofHours(1));
-            assertThat(publisher.publish(List.of(late), Instant.now(), List.of(anHourAgo)).get(60, TimeUnit.SECONDS))
+            assertThat(gateway.publish(List.of(late), List.of(anHourAgo)).get(60, TimeUnit.SECONDS))
                     .as("none of the hour-old request's images on the topic").isEmpty();
             Instant secondsAgo = Instant.now().minusSeconds(5);
-            assertThatThrownBy(() -> publisher.publish(List.of(recent), Instant.now(), List.of(secondsAgo)).get(60, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> gateway.publish(List.of(recent), List.of(secondsAgo)).get(60, TimeUnit.SECONDS))
                     .as("the control: 120 records where the search looks, 50 it may read")
                     .hasCauseInstanceOf(PublishFailedException.class).hasMessageContaining("could not be searched");
         }
@@ -546,7 +536,6 @@ class GatewayApiIT {
      */
     @Test
     void aTakeOverIsNotHeldByAnotherGatewaysTakeOverThatIsSearching() throws Exception {
-        var config = pipeline.gatewayConfig();
         String run = UUID.randomUUID().toString();
         int partitions = partitions();
         int held = 0;
@@ -560,24 +549,18 @@ class GatewayApiIT {
         deadGateway.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "dead-gateway-" + run);
         try (KafkaProducer<String, byte[]> dead = new KafkaProducer<>(deadGateway, new StringSerializer(), new ByteArraySerializer());
              Admin admin = Admin.create(pipeline.kafka().clientProperties());
-             ImagePublisher images = ImagePublisher.create(config.kafkaClientBase(), Duration.ofSeconds(10), config.producerOverrides(),
-                     GatewayConfig.Answer.AFTER_ACK);
-             PublishedImages bTopic = PublishedImages.create(config.kafkaClientBase(), 60_000);
-             TakenOverPublisher b = new TakenOverPublisher(config.kafkaClientBase(), Duration.ofSeconds(30), Duration.ofSeconds(60),
-                     config.producerOverrides(), images, bTopic, new SimpleMeterRegistry());
-             PublishedImages aTopic = PublishedImages.create(config.kafkaClientBase(), 60_000);
-             TakenOverPublisher a = new TakenOverPublisher(config.kafkaClientBase(), Duration.ofSeconds(5), Duration.ofSeconds(10),
-                     config.producerOverrides(), images, aTopic, new SimpleMeterRegistry())) {
+             TakeOvers b = TakeOvers.start(Duration.ofSeconds(30), Duration.ofSeconds(60), 60_000);
+             TakeOvers a = TakeOvers.start(Duration.ofSeconds(5), Duration.ofSeconds(10), 60_000)) {
             dead.initTransactions();
             dead.beginTransaction();
             dead.send(new ProducerRecord<>(Topics.IMAGES, held, "dead-gateway-" + run, bHeld.bytes())).get(30, TimeUnit.SECONDS);
             long sharedEnd = endOffset(admin, sharedPartition);
 
-            CompletableFuture<Set<String>> bDone = b.publish(List.of(bHeld, bShared), Instant.now(), List.of(claimed));
+            CompletableFuture<Set<String>> bDone = b.publish(List.of(bHeld, bShared), List.of(claimed));
             Waits.until(() -> endOffset(admin, sharedPartition), end -> end > sharedEnd, end -> end, Duration.ofSeconds(30),
                     "gateway B's take-over's mark on the shared partition, after offset " + sharedEnd);
 
-            assertThat(a.publish(List.of(aShared), Instant.now(), List.of(claimed)).get(30, TimeUnit.SECONDS))
+            assertThat(a.publish(List.of(aShared), List.of(claimed)).get(30, TimeUnit.SECONDS))
                     .as("gateway A published, nothing of its key on the topic before").isEmpty();
             assertThat(bDone).as("the control: gateway B's search still waits for the dead gateway's transaction").isNotDone();
             dead.abortTransaction();
@@ -586,6 +569,43 @@ class GatewayApiIT {
         for (Upload upload : List.of(bHeld, bShared, aShared)) {
             assertThat(recordsOn(Topics.IMAGES, upload.imageId())).as("records of %s", upload.imageId()).isEqualTo(1);
         }
+    }
+
+    /**
+     * What a gateway takes keys over with, on its own: its publisher, its search of the topic, and the take-over
+     * publisher between them.
+     *
+     * @param staleAfter as the gateway's: take-overs whose claims lie within it are searched for together, near each claim
+     *                   up to twice it after
+     */
+    private record TakeOvers(ImagePublisher images, PublishedImages topic, TakenOverPublisher publisher) implements AutoCloseable {
+        static TakeOvers start(Duration publishTimeout, Duration staleAfter, int maxRecords) {
+            var config = pipeline.gatewayConfig();
+            ImagePublisher images = ImagePublisher.create(config.kafkaClientBase(), publishTimeout, config.producerOverrides(),
+                    GatewayConfig.Answer.AFTER_ACK);
+            PublishedImages topic = PublishedImages.create(config.kafkaClientBase(), maxRecords);
+            return new TakeOvers(images, topic, new TakenOverPublisher(config.kafkaClientBase(), publishTimeout, staleAfter,
+                    config.producerOverrides(), images, topic, new SimpleMeterRegistry()));
+        }
+
+        CompletableFuture<Set<String>> publish(List<Upload> uploads, List<Instant> claims) {
+            return publisher.publish(uploads, Instant.now(), claims);
+        }
+
+        @Override
+        public void close() {
+            publisher.close();
+            topic.close();
+            images.close();
+        }
+    }
+
+    /** Other clients' uploads on a partition, acknowledged. */
+    private static void otherUploads(KafkaProducer<String, byte[]> producer, int partition, int count, byte[] image) {
+        for (int i = 0; i < count; i++) {
+            producer.send(new ProducerRecord<>(Topics.IMAGES, partition, "another-upload-" + UUID.randomUUID(), image));
+        }
+        producer.flush();
     }
 
     /** A key, {@code prefix} and a number, whose first image goes to this partition. */
@@ -689,7 +709,6 @@ class GatewayApiIT {
      */
     @Test
     void aKeyClaimedFarApartIsSearchedNearEachClaimOnly() throws Exception {
-        var config = pipeline.gatewayConfig();
         String run = UUID.randomUUID().toString();
         Upload twice = upload(42, "claimed-far-apart-" + run);
         int partition = partitionOf(twice.imageId());
@@ -703,23 +722,14 @@ class GatewayApiIT {
             producer.send(new ProducerRecord<>(Topics.IMAGES, twice.imageId(), twice.bytes())).get(30, TimeUnit.SECONDS); // the first request's
             Thread.sleep(4_500); // past where it can have sent: its claim, twice the stale time, a second's slack
             amongOthers = Instant.now();
-            for (int i = 0; i < 120; i++) { // other clients' uploads between the two claims
-                producer.send(new ProducerRecord<>(Topics.IMAGES, partition, "another-upload-" + UUID.randomUUID(), twice.bytes()));
-            }
-            producer.flush();
+            otherUploads(producer, partition, 120, twice.bytes()); // between the two claims
         }
         Thread.sleep(4_500);
         Instant lastClaim = Instant.now();
-        Duration timeout = Duration.ofSeconds(10);
-        try (ImagePublisher images = ImagePublisher.create(config.kafkaClientBase(), timeout, config.producerOverrides(),
-                GatewayConfig.Answer.AFTER_ACK);
-             PublishedImages topic = PublishedImages.create(config.kafkaClientBase(), 50);
-             TakenOverPublisher publisher = new TakenOverPublisher(config.kafkaClientBase(), timeout, Duration.ofSeconds(1),
-                     config.producerOverrides(), images, topic, new SimpleMeterRegistry())) {
-            assertThat(publisher.publish(List.of(twice, notSent), Instant.now(), List.of(firstClaim, lastClaim)).get(60, TimeUnit.SECONDS))
+        try (TakeOvers gateway = TakeOvers.start(Duration.ofSeconds(10), Duration.ofSeconds(1), 50)) {
+            assertThat(gateway.publish(List.of(twice, notSent), List.of(firstClaim, lastClaim)).get(60, TimeUnit.SECONDS))
                     .as("the first request's record, found near its claim; the other image not").containsExactly(twice.imageId());
-            assertThatThrownBy(() -> publisher.publish(List.of(control), Instant.now(), List.of(firstClaim, amongOthers))
-                    .get(60, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> gateway.publish(List.of(control), List.of(firstClaim, amongOthers)).get(60, TimeUnit.SECONDS))
                     .as("the control: a claim among the 120 records, 50 a search may read")
                     .hasCauseInstanceOf(PublishFailedException.class).hasMessageContaining("could not be searched");
         }
