@@ -574,11 +574,12 @@ class GatewayApiIT {
     /**
      * What a gateway takes keys over with, on its own: its publisher, its search of the topic, and the take-over
      * publisher between them.
-     *
-     * @param staleAfter as the gateway's: take-overs whose claims lie within it are searched for together, near each claim
-     *                   up to twice it after
      */
     private record TakeOvers(ImagePublisher images, PublishedImages topic, TakenOverPublisher publisher) implements AutoCloseable {
+        /**
+         * @param staleAfter as the gateway's: take-overs whose claims lie within it are searched for together, near each
+         *                   claim up to twice it after
+         */
         static TakeOvers start(Duration publishTimeout, Duration staleAfter, int maxRecords) {
             var config = pipeline.gatewayConfig();
             ImagePublisher images = ImagePublisher.create(config.kafkaClientBase(), publishTimeout, config.producerOverrides(),
