@@ -42,7 +42,7 @@ public final class PredictionSchema {
         }
         // The file's last statement records its version, once every table exists.
         for (String statement : statements(replication)) {
-            // DDL waits for schema agreement; the first one on a fresh node takes several seconds.
+            // DDL waits for schema agreement and the driver's metadata refresh (application.conf says how long).
             session.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(60)));
         }
         log.info("schema applied keyspace={} version={} replication=\"{}\" ms={}", KEYSPACE, VERSION, replication,
