@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import io.inkstream.infra.DataDirectory;
 import io.inkstream.infra.InfrastructureException;
 import io.inkstream.infra.LoopbackPorts;
+import io.inkstream.infra.process.ChildJvm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -142,6 +143,7 @@ public final class LocalCassandra implements CassandraCluster {
         command.addAll(List.of("-Xms256m", "-Xmx" + settings.maxHeap(), "-Xss256k", "-XX:+UseG1GC",
                 "-XX:+ExitOnOutOfMemoryError", "-Djava.net.preferIPv4Stack=true"));
         command.addAll(jvm17Options());
+        command.addAll(ChildJvm.options());
         command.add("-javaagent:" + jammAgent(classpath));
         command.add("-Dcassandra.config=" + yaml.toUri());
         command.add("-Dcassandra.storagedir=" + dataDir.path());

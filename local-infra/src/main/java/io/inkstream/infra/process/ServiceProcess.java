@@ -37,7 +37,9 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(String mainClass, List<String> arguments, Map<String, String> environment, Path log)
             throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), mainClass));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+        command.addAll(ChildJvm.options());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
