@@ -19,7 +19,11 @@ import time
 def snapshot(pids):
     threads = {}
     for pid in pids:
-        for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue  # the process ended during the window (a fault suite kills some): its threads are left out
+        for tid in tids:
             try:
                 with open(f"/proc/{pid}/task/{tid}/comm") as f:
                     name = f.read().strip()

@@ -17,8 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -94,24 +94,25 @@ final class PipelineBenchmark {
 
     /**
      * The processes of a stack on this machine, found by the ports it listens on: the gateway's and
-     * the broker's JVM (one, for {@code inkstream up}) and the Cassandra node. A part on another
-     * machine is not found, and its CPU is not counted (the report says which were).
+     * the broker's JVM (one, for {@code inkstream up}) and the Cassandra nodes, every one listening on
+     * a given port (a local ring's nodes share the CQL port, each on its own loopback address, so one
+     * contact point finds them all). A part on another machine is not found, and its CPU is not
+     * counted (the report says which were).
      */
     static Map<Long, CpuWindow.Role> localStack(String gateway, String bootstrap, String cassandra) {
         Map<Long, CpuWindow.Role> stack = new LinkedHashMap<>();
-        port(URI.create(gateway).getPort()).flatMap(ListeningProcesses::pidListeningOn).ifPresent(pid -> stack.put(pid, CpuWindow.Role.STACK));
+        listening(URI.create(gateway).getPort()).forEach(pid -> stack.put(pid, CpuWindow.Role.STACK));
         for (String broker : bootstrap.split(",")) {
-            port(portOf(broker, 9092)).flatMap(ListeningProcesses::pidListeningOn).ifPresent(pid -> stack.putIfAbsent(pid, CpuWindow.Role.STACK));
+            listening(portOf(broker, 9092)).forEach(pid -> stack.putIfAbsent(pid, CpuWindow.Role.STACK));
         }
         for (String node : cassandra.split(",")) {
-            port(portOf(node, 9042)).flatMap(ListeningProcesses::pidListeningOn)
-                    .ifPresent(pid -> stack.putIfAbsent(pid, CpuWindow.Role.CASSANDRA));
+            listening(portOf(node, 9042)).forEach(pid -> stack.putIfAbsent(pid, CpuWindow.Role.CASSANDRA));
         }
         return stack;
     }
 
-    private static Optional<Integer> port(int port) {
-        return port > 0 ? Optional.of(port) : Optional.empty();
+    private static Set<Long> listening(int port) {
+        return port > 0 ? ListeningProcesses.pidsListeningOn(port) : Set.of();
     }
 
     private static int portOf(String hostPort, int fallback) {

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Which local process listens on a TCP port, from {@code /proc/net/tcp[6]} and the sockets in
@@ -21,7 +21,11 @@ public final class ListeningProcesses {
     private ListeningProcesses() {
     }
 
-    public static Optional<Long> pidListeningOn(int port) {
+    /**
+     * Every process listening on the port, on any address: the nodes of a local ring or cluster
+     * share one port on their own loopback addresses (127.0.0.1, 127.0.0.2, ...).
+     */
+    public static Set<Long> pidsListeningOn(int port) {
         Set<String> sockets = new HashSet<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             try {
@@ -30,26 +34,34 @@ public final class ListeningProcesses {
                 // no IPv6 table, or not Linux
             }
         }
+        Set<Long> pids = new TreeSet<>();
         if (sockets.isEmpty()) {
-            return Optional.empty();
+            return pids;
         }
         try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), entry -> entry.getFileName().toString().matches("\\d+"))) {
             for (Path process : processes) {
-                try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
-                    for (Path fd : fds) {
-                        String target = Files.readSymbolicLink(fd).toString();
-                        if (target.startsWith("socket:[") && sockets.contains(target.substring(8, target.length() - 1))) {
-                            return Optional.of(Long.parseLong(process.getFileName().toString()));
-                        }
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // a process that ended, or one this user may not look into
+                if (listensOnAny(process, sockets)) {
+                    pids.add(Long.parseLong(process.getFileName().toString()));
                 }
             }
         } catch (IOException e) {
-            return Optional.empty();
+            return pids;
         }
-        return Optional.empty();
+        return pids;
+    }
+
+    private static boolean listensOnAny(Path process, Set<String> sockets) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
+            for (Path fd : fds) {
+                String target = Files.readSymbolicLink(fd).toString();
+                if (target.startsWith("socket:[") && sockets.contains(target.substring(8, target.length() - 1))) {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a process that ended, or one this user may not look into
+        }
+        return false;
     }
 
     /** The socket inodes of the listening entries for a port in one {@code /proc/net/tcp} table. */

@@ -3,11 +3,14 @@ package io.inkstream.cli.bench.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,12 +64,42 @@ class CpuWindowTest {
     void findsTheProcessListeningOnAPort() throws IOException {
         assumeThat(Files.exists(Path.of("/proc/net/tcp"))).as("Linux /proc").isTrue();
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            assertThat(ListeningProcesses.pidListeningOn(server.getLocalPort())).contains(ProcessHandle.current().pid());
+            assertThat(ListeningProcesses.pidsListeningOn(server.getLocalPort())).containsExactly(ProcessHandle.current().pid());
         }
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = closed.getLocalPort();
             closed.close();
-            assertThat(ListeningProcesses.pidListeningOn(port)).isEmpty();
+            assertThat(ListeningProcesses.pidsListeningOn(port)).isEmpty();
+        }
+    }
+
+    /** A local ring: its nodes listen on one port, each on its own loopback address, and all of them are the stack. */
+    @Test
+    void findsEveryProcessListeningOnAPortOnAnyAddress() throws Exception {
+        assumeThat(Files.exists(Path.of("/proc/net/tcp"))).as("Linux /proc").isTrue();
+        try (ServerSocket here = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = here.getLocalPort();
+            Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Listener.class.getName(), "127.0.0.2", Integer.toString(port))
+                    .redirectErrorStream(true).start();
+            try {
+                String ready = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                assertThat(ready).as("the second process's first line").isEqualTo("listening");
+                assertThat(ListeningProcesses.pidsListeningOn(port)).containsExactlyInAnyOrder(ProcessHandle.current().pid(), other.pid());
+            } finally {
+                other.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** The second node of {@link #findsEveryProcessListeningOnAPortOnAnyAddress}: listens until killed. */
+    static final class Listener {
+        public static void main(String[] args) throws Exception {
+            try (ServerSocket server = new ServerSocket(Integer.parseInt(args[1]), 1, InetAddress.getByName(args[0]))) {
+                System.out.println("listening");
+                System.out.flush();
+                server.accept();
+            }
         }
     }
 
