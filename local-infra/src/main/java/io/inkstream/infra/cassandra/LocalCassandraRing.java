@@ -1,6 +1,10 @@
 package io.inkstream.infra.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.Node;
 import io.inkstream.infra.DataDirectory;
 import io.inkstream.infra.InfrastructureException;
 import io.inkstream.infra.LoopbackPorts;
@@ -8,10 +12,12 @@ import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -149,22 +155,27 @@ public final class LocalCassandraRing implements CassandraCluster {
         return "datacenter1";
     }
 
-    /** Waits until node 1 sees every other node as a peer that serves CQL; fails with what it saw. */
+    /**
+     * Waits until every node, asked itself, sees every other as a peer that serves CQL, and all of
+     * them report one schema version; fails with what it saw. Node 1's view alone was not enough: a
+     * schema applied right after it failed once with "Keyspace 'inkstream' doesn't exist" on
+     * another coordinator (the driver's schema agreement skips a peer whose version its control
+     * node does not know yet).
+     */
     private void awaitRing() {
         long deadline = System.nanoTime() + RING_TIMEOUT.toNanos();
         String seen = "nothing";
         try (CqlSession session = sessionBuilder().build()) {
             while (System.nanoTime() < deadline) {
-                List<String> peers = new ArrayList<>();
-                session.execute("SELECT peer, native_port FROM system.peers_v2").forEach(row -> {
-                    if (row.getInt("native_port") > 0) {
-                        peers.add(row.getInetAddress("peer").getHostAddress());
+                try {
+                    Optional<String> missing = unformed(session);
+                    if (missing.isEmpty()) {
+                        return;
                     }
-                });
-                if (peers.size() == nodes.length - 1) {
-                    return;
+                    seen = missing.get();
+                } catch (DriverException notYet) {
+                    seen = notYet.getMessage();
                 }
-                seen = "peers " + peers;
                 try {
                     Thread.sleep(500);
                 } catch (InterruptedException e) {
@@ -173,8 +184,32 @@ public final class LocalCassandraRing implements CassandraCluster {
                 }
             }
         }
-        throw new InfrastructureException("the Cassandra ring did not show " + nodes.length + " nodes within " + RING_TIMEOUT.toSeconds()
-                + " s; node 1 saw " + seen);
+        throw new InfrastructureException("the Cassandra ring did not form (" + nodes.length + " nodes, each seeing the others, one "
+                + "schema version) within " + RING_TIMEOUT.toSeconds() + " s; last seen: " + seen);
+    }
+
+    /** What keeps the ring from being formed, as the nodes themselves say; empty once it is. */
+    private Optional<String> unformed(CqlSession session) {
+        Collection<Node> known = session.getMetadata().getNodes().values();
+        if (known.size() < nodes.length) {
+            return Optional.of("the driver knows " + known.size() + " nodes");
+        }
+        Set<Object> versions = new HashSet<>();
+        for (Node node : known) {
+            Row local = session.execute(SimpleStatement.newInstance("SELECT schema_version FROM system.local").setNode(node)).one();
+            versions.add(local == null ? "none" : String.valueOf(local.getUuid("schema_version")));
+            int peers = 0;
+            for (Row peer : session.execute(SimpleStatement.newInstance("SELECT native_port, schema_version FROM system.peers_v2").setNode(node))) {
+                if (peer.getInt("native_port") > 0) {
+                    peers++;
+                    versions.add(String.valueOf(peer.getUuid("schema_version")));
+                }
+            }
+            if (peers < nodes.length - 1) {
+                return Optional.of(node.getEndPoint() + " sees " + peers + " of " + (nodes.length - 1) + " peers");
+            }
+        }
+        return versions.size() == 1 ? Optional.empty() : Optional.of("schema versions " + versions);
     }
 
     /** All nodes at once: each shuts down on its own; then a temporary directory is deleted. */
