@@ -194,7 +194,7 @@ public final class LocalCassandraRing implements CassandraCluster {
         if (known.size() < nodes.length) {
             return Optional.of("the driver knows " + known.size() + " nodes");
         }
-        Set<Object> versions = new HashSet<>();
+        Set<String> versions = new HashSet<>();
         for (Node node : known) {
             Row local = session.execute(SimpleStatement.newInstance("SELECT schema_version FROM system.local").setNode(node)).one();
             versions.add(local == null ? "none" : String.valueOf(local.getUuid("schema_version")));

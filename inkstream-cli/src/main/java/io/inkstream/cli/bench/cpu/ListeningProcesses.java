@@ -45,7 +45,7 @@ public final class ListeningProcesses {
                 }
             }
         } catch (IOException e) {
-            return pids;
+            // no /proc to look into: nothing found
         }
         return pids;
     }
