@@ -176,6 +176,14 @@ public final class LocalStack implements AutoCloseable {
         return services.gateway().port();
     }
 
+    /**
+     * For a caller that closes the stack in a shutdown hook of its own: nothing else stops the Cassandra node when this
+     * JVM exits, so it serves the services until their turn is over ({@link CassandraCluster#stopOnlyOnClose}).
+     */
+    public void stopOnlyOnClose() {
+        cassandra.stopOnlyOnClose();
+    }
+
     /** The services first (gateway, classifier, sink: their work in hand finished), then the node and the broker. */
     @Override
     public void close() {

@@ -87,6 +87,8 @@ public final class UpCommand implements Callable<Integer> {
             System.err.println("inkstream: stopped; data kept in " + dataDir.toAbsolutePath());
             stopped.countDown();
         }, "inkstream-up-shutdown"));
+        // That hook stops everything in order. The node ignores a terminal's Ctrl-C (ChildJvm.ignoringTerminalSignals).
+        stack.stopOnlyOnClose();
         String shown = "0.0.0.0".equals(host) ? "localhost" : host;
         System.out.printf("""
 

@@ -85,7 +85,7 @@ class RunCommandIT {
                 .contains("gateway stopped", "classifier stopped", "sink stopped");
     }
 
-    private static void awaitHealthy(HttpClient http, int port, Path log) throws Exception {
+    static void awaitHealthy(HttpClient http, int port, Path log) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
@@ -104,7 +104,7 @@ class RunCommandIT {
         throw new AssertionError("port " + port + " not healthy within 2 min; last: " + last + " (log: " + log + ")");
     }
 
-    private static JsonNode awaitClassified(HttpClient http, int port, String id, Path log) throws Exception {
+    static JsonNode awaitClassified(HttpClient http, int port, String id, Path log) throws Exception {
         long deadline = System.nanoTime() + CLASSIFIED_WITHIN.toNanos();
         String last;
         do {

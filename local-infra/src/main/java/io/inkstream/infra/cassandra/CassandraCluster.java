@@ -16,6 +16,13 @@ public interface CassandraCluster extends AutoCloseable {
         return CqlSession.builder().addContactPoint(contactPoint()).withLocalDatacenter(localDatacenter());
     }
 
+    /**
+     * Leaves stopping the cluster to {@link #close} alone, when the caller closes it in order in a shutdown hook of its
+     * own: a local node is otherwise also stopped by one of its own when this JVM exits, at the same moment.
+     */
+    default void stopOnlyOnClose() {
+    }
+
     @Override
     void close();
 }

@@ -162,7 +162,7 @@ public final class LocalCassandra implements CassandraCluster {
         Process process;
         long started = System.nanoTime();
         try {
-            process = new ProcessBuilder(command)
+            process = new ProcessBuilder(ChildJvm.ignoringTerminalSignals(command))
                     .directory(dataDir.path().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
@@ -396,6 +396,21 @@ public final class LocalCassandra implements CassandraCluster {
     @Override
     public void close() {
         end(dataDir.temporary());
+    }
+
+    /**
+     * From now on only {@link #close} or {@link #kill} stops the node, no longer this JVM's exit too: for an owner whose
+     * own shutdown hook closes it after the services that write to it, as {@code inkstream up}'s does. A JVM runs its
+     * shutdown hooks all at once, so the hook meant for a node nobody closes stopped this one under the sink's last
+     * writes and the gateway's last claims.
+     */
+    @Override
+    public void stopOnlyOnClose() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // Too late to hand over: the hook runs, as it would have.
+        }
     }
 
     /**

@@ -12,10 +12,12 @@ import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +59,7 @@ public final class LocalCassandraRing implements CassandraCluster {
     private final LocalCassandra[] nodes;
     /** Holds every node's directory: a node restarted by {@link #start(int)} must find its own data, or the ring refuses it. */
     private final DataDirectory dataDir;
+    private boolean stopOnlyOnClose;
 
     private LocalCassandraRing(LocalCassandra.Settings[] nodeSettings, DataDirectory dataDir) {
         this.nodeSettings = nodeSettings;
@@ -118,7 +121,17 @@ public final class LocalCassandraRing implements CassandraCluster {
         LocalCassandra started = LocalCassandra.start(nodeSettings[node - 1]);
         synchronized (this) {
             nodes[node - 1] = started;
+            if (stopOnlyOnClose) {
+                started.stopOnlyOnClose();
+            }
         }
+    }
+
+    /** Every node, and any started again later. */
+    @Override
+    public synchronized void stopOnlyOnClose() {
+        stopOnlyOnClose = true;
+        Arrays.stream(nodes).filter(Objects::nonNull).forEach(LocalCassandra::stopOnlyOnClose);
     }
 
     /** Stops node {@code i} cleanly (SIGTERM); the others keep serving what has a quorum of replicas left. */

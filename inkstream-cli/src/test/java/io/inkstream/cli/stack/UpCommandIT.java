@@ -1,0 +1,124 @@
+package io.inkstream.cli.stack;
+
+import static io.inkstream.cli.stack.RunCommandIT.awaitClassified;
+import static io.inkstream.cli.stack.RunCommandIT.awaitHealthy;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inkstream.cli.InkstreamCli;
+import io.inkstream.infra.LoopbackPorts;
+import io.inkstream.infra.process.ChildJvm;
+import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.data.LabelledDigits;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code inkstream up}, the README's run command, stopped as a terminal stops it: Ctrl-C sends SIGINT to the whole
+ * foreground process group, the stack's JVM and the Cassandra node it forked alike. The services must stop first, with
+ * the node still serving their last writes, and the node after them. Before 2026-12-05 the node went down within half a
+ * second of Ctrl-C (and of a plain SIGTERM too: its own shutdown hook ran beside the stack's), and the gateway and the
+ * sink stopped against a dead node.
+ */
+class UpCommandIT {
+    /**
+     * What a shell does for a foreground job: a process group of its own, SIGINT at its default (a test runner started
+     * in the background may have it ignored, and a child inherits that). Then a bystander JVM is forked into the group,
+     * and the rest of the arguments, {@code inkstream up}, is exec'ed as its leader. Perl is in every Debian
+     * ({@code perl-base} is essential).
+     */
+    private static final String FOREGROUND_JOB = "$SIG{INT} = 'DEFAULT'; setpgrp(0, 0) or die \"setpgrp: $!\";"
+            + " my $n = shift @ARGV; my @bystander = splice(@ARGV, 0, $n);"
+            + " defined(my $pid = fork()) or die \"fork: $!\"; if ($pid == 0) { exec @bystander or die \"exec: $!\"; }"
+            + " exec @ARGV or die \"exec: $!\";";
+
+    @Test
+    void ctrlCStopsTheServicesFirstAndTheCassandraNodeAfterThem(@TempDir Path temp) throws Exception {
+        int gatewayPort = LoopbackPorts.free();
+        Path log = temp.resolve("up.log");
+        List<String> jvm = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-D" + ChildJvm.PROPERTY + "=" + System.getProperty(ChildJvm.PROPERTY, ""), "-cp", System.getProperty("java.class.path"));
+        List<String> bystander = new ArrayList<>(jvm);
+        bystander.add(Bystander.class.getName());
+        List<String> command = new ArrayList<>(List.of("perl", "-e", FOREGROUND_JOB, Integer.toString(bystander.size())));
+        command.addAll(bystander);
+        command.addAll(jvm);
+        command.addAll(List.of(InkstreamCli.class.getName(), "up", "--data-dir", temp.resolve("data").toString(),
+                "--gateway-port", Integer.toString(gatewayPort), "--kafka-port", free(), "--kafka-controller-port", free(),
+                "--cql-port", free(), "--cassandra-storage-port", free(), "--classifier-http-port", free(), "--sink-http-port", free()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("INKSTREAM_"));
+        builder.environment().put("OMP_NUM_THREADS", "1");
+        Process up = builder.start();
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            awaitHealthy(http, gatewayPort, log);
+            LabelledDigits digits = BundledMnist.validation();
+            HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/api/images"))
+                    .header("Content-Type", "application/x-mnist").POST(HttpRequest.BodyPublishers.ofByteArray(digits.images().imageBytes(0)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            awaitClassified(http, gatewayPort, new ObjectMapper().readTree(accepted.body()).get("images").get(0).get("id").asText(), log);
+            ProcessHandle node = descendant(up, "CassandraDaemon").orElseThrow(() -> new AssertionError("no Cassandra node under " + up.pid()));
+            ProcessHandle other = descendant(up, Bystander.class.getName()).orElseThrow(() -> new AssertionError("no bystander under " + up.pid()));
+            assertThat(processGroup(node)).as("the node is in the stack's process group, where Ctrl-C reaches it").isEqualTo(up.pid());
+
+            new ProcessBuilder("kill", "-INT", "--", "-" + up.pid()).inheritIO().start().waitFor();
+
+            // The control: Ctrl-C reached the group, and a JVM there that leaves SIGINT at its default ends at once.
+            assertThat(other.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).join()).as("the bystander ended on Ctrl-C").isNotNull();
+            assertThat(up.waitFor(2, TimeUnit.MINUTES)).as("inkstream up stopped within 2 min (log: %s)", log).isTrue();
+            assertThat(up.exitValue()).as("the exit status of a JVM stopped by SIGINT").isEqualTo(130);
+            assertThat(node.isAlive()).as("the Cassandra node outlived inkstream up").isFalse();
+            String written = Files.readString(log);
+            String stopping = written.substring(written.indexOf("inkstream: stopping"));
+            assertThat(stopping).as("log: %s", log).contains("sink stopped", "cassandra stopped", "inkstream: stopped");
+            assertThat(stopping.indexOf("sink stopped")).as("the sink stopped before the node (log: %s)", log)
+                    .isLessThan(stopping.indexOf("cassandra stopped"));
+            assertThat(stopping).as("no service lost its node while stopping (log: %s)", log).doesNotContain("Error while opening new channel");
+        } finally {
+            up.destroyForcibly();
+            up.descendants().forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static String free() {
+        return Integer.toString(LoopbackPorts.free());
+    }
+
+    /** From /proc/PID/cmdline: {@code ProcessHandle.Info} gives no command line for a long one. */
+    private static Optional<ProcessHandle> descendant(Process process, String commandPart) {
+        return process.descendants().filter(p -> {
+            try {
+                return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).contains(commandPart);
+            } catch (IOException ended) {
+                return false;
+            }
+        }).findFirst();
+    }
+
+    /** The fifth field of /proc/PID/stat, after the command in parentheses. */
+    private static long processGroup(ProcessHandle process) throws Exception {
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2]);
+    }
+
+    /** A JVM that does nothing and leaves every signal at its default. */
+    public static final class Bystander {
+        public static void main(String[] args) throws InterruptedException {
+            Thread.sleep(Duration.ofMinutes(10).toMillis());
+        }
+    }
+}
