@@ -1,5 +1,8 @@
 package io.inkstream.image;
 
+import static io.inkstream.image.GrayLevels.level;
+import static io.inkstream.image.GrayLevels.percentile;
+
 import java.util.Arrays;
 
 /**
@@ -51,7 +54,7 @@ final class PageOnDesk {
         }
         int pixels = width * height;
         // The levels from every other pixel of every other row: plenty for a threshold, a quarter of the cost.
-        int[] histogram = new int[256];
+        int[] histogram = new int[GrayLevels.LEVELS];
         int sampled = 0;
         for (int y = 0; y < height; y += 2) {
             for (int x = 0; x < width; x += 2) {
@@ -101,10 +104,6 @@ final class PageOnDesk {
             }
         }
         return true;
-    }
-
-    private static int level(float value) {
-        return Math.max(0, Math.min(255, Math.round(value)));
     }
 
     /** The level that best splits the histogram in two (Otsu, 1979): the first level of the light class. */
@@ -277,7 +276,7 @@ final class PageOnDesk {
      * one pixel further out; the median of those rises, in levels.
      */
     private static int medianEdgeStep(float[] gray, boolean[] outside, int width, int height) {
-        int[] rises = new int[256];
+        int[] rises = new int[GrayLevels.LEVELS];
         int count = 0;
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
@@ -301,21 +300,11 @@ final class PageOnDesk {
                 }
             }
         }
-        if (count == 0) {
-            return 0;
-        }
-        int seen = 0;
-        for (int rise = 0; rise < 256; rise++) {
-            seen += rises[rise];
-            if (seen > count / 2) {
-                return rise;
-            }
-        }
-        return 255;
+        return count == 0 ? 0 : percentile(rises, count, 0.5);
     }
 
     private static float median(float[] gray, boolean[] mask) {
-        int[] histogram = new int[256];
+        int[] histogram = new int[GrayLevels.LEVELS];
         int count = 0;
         for (int i = 0; i < gray.length; i++) {
             if (mask[i]) {
@@ -323,14 +312,7 @@ final class PageOnDesk {
                 count++;
             }
         }
-        int seen = 0;
-        for (int level = 0; level < 256; level++) {
-            seen += histogram[level];
-            if (seen > count / 2) {
-                return level;
-            }
-        }
-        return 255;
+        return percentile(histogram, count, 0.5);
     }
 
     /** The mask and every pixel beside it (8 neighbours). */

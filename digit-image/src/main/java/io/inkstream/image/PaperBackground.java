@@ -1,5 +1,8 @@
 package io.inkstream.image;
 
+import static io.inkstream.image.GrayLevels.level;
+import static io.inkstream.image.GrayLevels.percentile;
+
 import java.util.Arrays;
 
 /**
@@ -51,7 +54,7 @@ final class PaperBackground {
         int blockHeight = Math.max(4, (height + POLARITY_BLOCKS - 1) / POLARITY_BLOCKS);
         double darkSide = 0;
         double lightSide = 0;
-        int[] histogram = new int[256];
+        int[] histogram = new int[GrayLevels.LEVELS];
         for (int top = 0; top < height; top += blockHeight) {
             for (int left = 0; left < width; left += blockWidth) {
                 Arrays.fill(histogram, 0);
@@ -72,7 +75,7 @@ final class PaperBackground {
 
     /** The median of the outermost pixels. */
     private static float borderMedian(float[] gray, int width, int height) {
-        int[] histogram = new int[256];
+        int[] histogram = new int[GrayLevels.LEVELS];
         int count = 0;
         for (int x = 0; x < width; x++) {
             histogram[level(gray[x])]++;
@@ -85,22 +88,6 @@ final class PaperBackground {
             count += 2;
         }
         return percentile(histogram, count, 0.5);
-    }
-
-    private static int level(float value) {
-        return Math.max(0, Math.min(255, Math.round(value)));
-    }
-
-    private static int percentile(int[] histogram, int count, double share) {
-        int rank = (int) Math.floor(share * (count - 1));
-        int seen = 0;
-        for (int level = 0; level < histogram.length; level++) {
-            seen += histogram[level];
-            if (seen > rank) {
-                return level;
-            }
-        }
-        return histogram.length - 1;
     }
 
     /**
