@@ -85,6 +85,7 @@ class UpCommandIT {
             assertThat(up.exitValue()).as("the exit status of a JVM stopped by SIGINT").isEqualTo(130);
             assertThat(node.isAlive()).as("the Cassandra node outlived inkstream up").isFalse();
             String written = Files.readString(log);
+            assertThat(written).as("log: %s", log).contains("inkstream: stopping");
             String stopping = written.substring(written.indexOf("inkstream: stopping"));
             assertThat(stopping).as("log: %s", log).contains("sink stopped", "cassandra stopped", "inkstream: stopped");
             assertThat(stopping.indexOf("sink stopped")).as("the sink stopped before the node (log: %s)", log)
