@@ -406,11 +406,7 @@ public final class LocalCassandra implements CassandraCluster {
      */
     @Override
     public void stopOnlyOnClose() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // Too late to hand over: the hook runs, as it would have.
-        }
+        removeReaper();
     }
 
     /**
@@ -422,13 +418,17 @@ public final class LocalCassandra implements CassandraCluster {
     }
 
     private void end(boolean kill) {
+        removeReaper();
+        stopProcess(kill);
+        dataDir.close();
+    }
+
+    private void removeReaper() {
         try {
             Runtime.getRuntime().removeShutdownHook(reaper);
         } catch (IllegalStateException alreadyShuttingDown) {
-            // The hook is running or will run; stopping twice is harmless.
+            // The hook is running or will run: it stops the node as it would have, and stopping twice is harmless.
         }
-        stopProcess(kill);
-        dataDir.close();
     }
 
     /** Synchronized: on SIGTERM the reaper hook and the owner's close() both get here, and one stop is enough. */
