@@ -1,5 +1,6 @@
 package io.inkstream.image;
 
+import static io.inkstream.image.PhonePhotoOrientationTest.meanDifference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inkstream.mnist.DigitRenderer;
@@ -88,13 +89,5 @@ class EncoderVariantsTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static double meanDifference(float[] a, float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += Math.abs(a[i] - b[i]);
-        }
-        return sum / a.length;
     }
 }

@@ -91,7 +91,8 @@ class PhonePhotoOrientationTest {
         return out;
     }
 
-    private static double meanDifference(float[] a, float[] b) {
+    /** The mean absolute difference of two preprocessed digits' values (EncoderVariantsTest's measure too). */
+    static double meanDifference(float[] a, float[] b) {
         double sum = 0;
         for (int i = 0; i < a.length; i++) {
             sum += Math.abs(a[i] - b[i]);
