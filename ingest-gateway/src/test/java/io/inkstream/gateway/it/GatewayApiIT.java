@@ -405,6 +405,8 @@ class GatewayApiIT {
             }
             assertThat(end).as("the control: the retry's mark after the uncommitted record")
                     .isGreaterThanOrEqualTo(late.offset() + 2);
+            assertThat(retry).as("the retry's search waits for the uncommitted record (a retry already answered published it)")
+                    .isNotDone();
             failedRequest.commitTransaction();
 
             Answer answer = retry.get(60, TimeUnit.SECONDS);

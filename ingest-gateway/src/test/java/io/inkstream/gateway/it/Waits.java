@@ -10,12 +10,12 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /** The one wait of this module's ITs: reads until a value is right; a wait that runs out fails with what it read. */
-final class Waits {
+public final class Waits {
     private static final Duration EVERY = Duration.ofMillis(50);
 
     /** Reads a value, throwing what reading it throws (a broker's answer, a directory listing). */
     @FunctionalInterface
-    interface Read<T> {
+    public interface Read<T> {
         T get() throws Exception;
     }
 
@@ -26,7 +26,7 @@ final class Waits {
      * Reads until {@code done} holds, and returns that value; past {@code within} fails with the values read, as
      * {@code shown}, each change once (not 400 copies of the same gauge).
      */
-    static <T> T until(Read<T> read, Predicate<T> done, Function<T, ?> shown, Duration within, String what) throws Exception {
+    public static <T> T until(Read<T> read, Predicate<T> done, Function<T, ?> shown, Duration within, String what) throws Exception {
         long deadline = System.nanoTime() + within.toNanos();
         List<Object> seen = new ArrayList<>();
         while (true) {
