@@ -81,6 +81,8 @@ public final class GatewayApp {
             // Dispatch a request when its head is in, not when its first body byte is (Jetty's default): an upload declaring
             // more than may be sent is refused on its headers at once, instead of after the 30 s idle timeout.
             config.jetty.modifyHttpConfiguration(http -> http.setDelayDispatchUntilContent(false));
+            // A request Jetty cannot read (a URI or headers over its limits) is answered in JSON too, not with its HTML page.
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages(mapper())));
             // Raw uploads are read with the image cap by the handler; this only bounds what Javalin would buffer.
             config.http.maxRequestSize = maxImage + 1;
             config.staticFiles.add(files -> {

@@ -231,7 +231,7 @@ final class UploadHandler implements Handler {
         List<UploadedFile> files;
         try {
             files = ctx.uploadedFiles("file");
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // an IOException too, thrown unchecked through Javalin: no boundary, a body cut short
             // Jetty refuses parts over the multipart limits with an IllegalStateException naming the limit. Its type alone
             // cannot tell them: Jetty 11's parser throws the same type for a dozen states of its own. So the text, held to it
             // by GatewayEdgeIT (a 5 MiB part) and GatewayApiIT (an oversized part), both answered 413 too-large: an upgrade

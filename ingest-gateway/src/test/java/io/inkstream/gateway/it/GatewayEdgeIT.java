@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -205,6 +206,42 @@ class GatewayEdgeIT {
                     "Content-Type", "multipart/form-data; boundary=x", "Content-Length", Integer.toString(40 << 20)), new byte[0]).response();
             assertThat(refused.status()).as(refused.body()).isEqualTo(413);
             assertThat(refused.body()).contains("too-large");
+        }
+    }
+
+    /** What Jetty refuses before the API sees it is answered in JSON as every refusal, not with Jetty's HTML page. */
+    @Test
+    void aRequestTheServerCannotReadIsAnsweredWithAJsonError() throws Exception {
+        int port = pipeline.gateway().port();
+        String host = "127.0.0.1:" + port;
+        Map<String, RawHttp.Response> refused = new LinkedHashMap<>();
+        try (RawHttp longUri = RawHttp.connect(port, "127.0.0.1")) {
+            refused.put("uri-too-long", longUri.send("GET", "/api/images?ids=" + "a,".repeat(20_000), Map.of("Host", host), new byte[0])
+                    .response());
+        }
+        try (RawHttp bigHeader = RawHttp.connect(port, "127.0.0.1")) {
+            refused.put("headers-too-large", bigHeader.send("GET", "/api/models", Map.of("Host", host, "X-Padding", "a".repeat(40_000)),
+                    new byte[0]).response());
+        }
+        try (RawHttp badHead = RawHttp.connect(port, "127.0.0.1")) {
+            refused.put("bad-request", badHead.send("GET", "/api/models", Map.of("Host", host, "Content-Length", "twelve"), new byte[0])
+                    .response());
+        }
+        Map<String, Integer> statuses = Map.of("uri-too-long", 414, "headers-too-large", 431, "bad-request", 400);
+        refused.forEach((error, response) -> {
+            assertThat(response.status()).as("%s: %s", error, response.body()).isEqualTo(statuses.get(error));
+            assertThat(response.headers().get("content-type")).as(error).startsWith("application/json");
+            JsonNode body = json(response.body());
+            assertThat(body.get("error").asText()).as(response.body()).isEqualTo(error);
+            assertThat(body.get("detail").asText()).as(response.body()).startsWith("the request cannot be read");
+        });
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
         }
     }
 

@@ -1,0 +1,42 @@
+package io.inkstream.gateway.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.MimeTypes;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+
+/**
+ * What Jetty answers itself, before a request reaches the API: a request line or head it cannot read, a URI or headers
+ * over its limits (400, 414, 431). Jetty writes an HTML page for them; a client of the API gets the JSON error body
+ * every other refusal has.
+ */
+final class JsonBadMessages extends ErrorHandler {
+    private static final HttpField JSON = new HttpField(HttpHeader.CONTENT_TYPE, MimeTypes.Type.APPLICATION_JSON_UTF_8.asString());
+
+    private final ObjectMapper mapper;
+
+    JsonBadMessages(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        String error = switch (status) {
+            case 414 -> "uri-too-long";
+            case 431 -> "headers-too-large";
+            default -> "bad-request";
+        };
+        String detail = "the request cannot be read: " + (reason == null ? "status " + status : reason);
+        try {
+            byte[] body = mapper.writeValueAsBytes(new ApiProblem.Body(error, detail));
+            fields.put(JSON);
+            return ByteBuffer.wrap(body);
+        } catch (JsonProcessingException e) {
+            return super.badMessageError(status, reason, fields);
+        }
+    }
+}
