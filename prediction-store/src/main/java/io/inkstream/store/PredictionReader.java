@@ -10,6 +10,7 @@ import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.ProtocolError;
 import java.nio.ByteBuffer;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -301,13 +302,19 @@ public final class PredictionReader {
             if (text.length() > MAX_LENGTH) {
                 throw new IllegalArgumentException("not a page cursor: " + text.length() + " characters");
             }
+            // The reasons name the part that is wrong, not the parser's words (an index out of range said nothing to a client).
+            int dot = text.indexOf('.');
+            LocalDate day;
             try {
-                int dot = text.indexOf('.');
-                LocalDate day = LocalDate.parse(text.substring(0, dot));
-                String state = text.substring(dot + 1);
+                day = LocalDate.parse(text.substring(0, Math.max(dot, 0)));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("not a page cursor: it does not begin with a day and a '.'", e);
+            }
+            String state = text.substring(dot + 1);
+            try {
                 return new Cursor(day, state.isEmpty() ? null : PagingState.fromString(state));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("not a page cursor: " + e.getMessage(), e);
+                throw new IllegalArgumentException("not a page cursor: its paging state was not made by this service", e);
             }
         }
     }

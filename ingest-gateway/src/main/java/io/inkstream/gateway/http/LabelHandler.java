@@ -1,6 +1,8 @@
 package io.inkstream.gateway.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inkstream.contract.correction.Correction;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
 final class LabelHandler implements Handler {
     static final int MAX_BODY_BYTES = 1024;
     static final int RETRY_AFTER_SECONDS = 2;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** One reading of a body: a repeated "label" or a second value after the first is malformed, not the last or first one. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Logger log = LoggerFactory.getLogger(LabelHandler.class);
 
     /** The answer: what was recorded. */

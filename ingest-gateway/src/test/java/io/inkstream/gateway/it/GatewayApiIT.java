@@ -789,6 +789,10 @@ class GatewayApiIT {
         second.get("predictions").forEach(p -> assertThat(seen.add(p.get("imageId").asText())).isTrue());
 
         assertRefused(client.get("/api/predictions?page=not-a-cursor"), 400, "invalid-page");
+        assertThat(client.get("/api/predictions?page=AAAA").json().get("detail").asText())
+                .endsWith("not a page cursor: it does not begin with a day and a '.'");
+        assertThat(client.get("/api/predictions?page=2026-12-05.00ff").json().get("detail").asText())
+                .endsWith("not a page cursor: its paging state was not made by this service");
         assertRefused(client.get("/api/predictions?limit=0"), 400, "invalid-limit");
         assertThat(client.get("/api/predictions?model=no-such-model").json().get("predictions")).isEmpty();
     }
@@ -866,6 +870,11 @@ class GatewayApiIT {
             assertRefused(client.postRaw(path, "application/json", body.getBytes(StandardCharsets.UTF_8), Map.of()), 422, "invalid-label");
         }
         assertRefused(client.postRaw(path, "application/json", "{\"label\": ".getBytes(StandardCharsets.UTF_8), Map.of()), 400, "invalid-json");
+        // Read one way only: a parser that keeps the last "label" and one that keeps the first would disagree.
+        for (String twoReadings : List.of("{\"label\": 3, \"label\": 4}", "{\"label\": 3} {\"label\": 4}")) {
+            assertRefused(client.postRaw(path, "application/json", twoReadings.getBytes(StandardCharsets.UTF_8), Map.of()), 400,
+                    "invalid-json");
+        }
         assertRefused(client.postRaw(path, "text/plain", "{\"label\": 7}".getBytes(StandardCharsets.UTF_8), Map.of()), 415,
                 "unsupported-media-type");
         byte[] padded = ("{\"label\": 7, \"pad\": \"" + "x".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8);
