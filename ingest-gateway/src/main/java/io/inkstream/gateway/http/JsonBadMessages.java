@@ -30,7 +30,13 @@ final class JsonBadMessages extends ErrorHandler {
             case 431 -> "headers-too-large";
             default -> "bad-request";
         };
-        String detail = "the request cannot be read: " + (reason == null ? "status " + status : reason);
+        // Jetty gives no reason for a URI over its limit: say what is over, not only the status.
+        String why = reason != null ? reason : switch (status) {
+            case 414 -> "the request line is longer than the server reads (8 KiB)";
+            case 431 -> "the headers are larger than the server reads (8 KiB)";
+            default -> "status " + status;
+        };
+        String detail = "the request cannot be read: " + why;
         try {
             byte[] body = mapper.writeValueAsBytes(new ApiProblem.Body(error, detail));
             fields.put(JSON);
