@@ -43,7 +43,10 @@ public sealed interface ImageRejection {
 
         @Override
         public String message() {
-            return String.format(Locale.ROOT, "the image has %d bytes, more than the limit of %d", bytes, maxBytes);
+            // A reader that stops one byte past the limit (the gateway, the CLI) knows only that there was more.
+            return bytes == maxBytes + 1
+                    ? String.format(Locale.ROOT, "the image has more than the limit of %d bytes", maxBytes)
+                    : String.format(Locale.ROOT, "the image has %d bytes, more than the limit of %d", bytes, maxBytes);
         }
     }
 

@@ -1,13 +1,11 @@
 package io.inkstream.cli.model;
 
+import io.inkstream.cli.ImageFiles;
 import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.image.rejection.ImageRejectedException;
-import io.inkstream.model.artifact.ModelArtifact;
 import io.inkstream.model.network.DigitClassifier;
 import io.inkstream.model.network.DigitPrediction;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,28 +18,43 @@ import picocli.CommandLine.Parameters;
 @Command(name = "classify", mixinStandardHelpOptions = true,
         header = "Classifies image files offline: one line per file, with the digit and its confidence.",
         description = "Classifies image files offline (no Kafka): one line per file with the digit and its "
-                + "confidence, or why the file was refused. Exit code 1 when any file was refused.")
+                + "confidence, or why the file was refused, in the order given (a directory's files sorted). Exit code 1 when any file was "
+                + "refused.")
 public final class ClassifyCommand implements Callable<Integer> {
+    /** Files classified per model call: lines appear as each group is done, and memory holds one group, however many files. */
+    private static final int GROUP = 256;
+
     @Mixin
     ModelOption model;
 
-    @Parameters(arity = "1..*", paramLabel = "FILES", description = "PNG, JPEG, GIF, BMP, WebP, or 784-byte raw MNIST files.")
+    @Parameters(arity = "1..*", paramLabel = "FILES",
+            description = "PNG, JPEG, GIF, BMP, WebP, or 784-byte raw MNIST files; directories (walked); - for standard input.")
     List<Path> files;
 
     @Override
     public Integer call() throws Exception {
-        ModelArtifact artifact = model.load();
-        DigitClassifier classifier = artifact.classifier();
+        DigitClassifier classifier = model.load().classifier();
         DigitPreprocessor preprocessor = new DigitPreprocessor();
-        List<Path> accepted = new ArrayList<>();
-        List<float[]> inputs = new ArrayList<>();
-        String[] lines = new String[files.size()];
+        List<Path> paths = ImageFiles.expand(files);
+        if (paths.isEmpty()) {
+            throw new IllegalArgumentException("no files to classify under " + files);
+        }
         int refused = 0;
-        for (int i = 0; i < files.size(); i++) {
-            Path file = files.get(i);
+        for (int from = 0; from < paths.size(); from += GROUP) {
+            refused += classify(paths.subList(from, Math.min(from + GROUP, paths.size())), preprocessor, classifier);
+        }
+        return refused == 0 ? 0 : 1;
+    }
+
+    /** Prints one line per file, in order; returns how many were refused. */
+    private static int classify(List<Path> group, DigitPreprocessor preprocessor, DigitClassifier classifier) {
+        List<float[]> inputs = new ArrayList<>();
+        String[] lines = new String[group.size()];
+        int refused = 0;
+        for (int i = 0; i < group.size(); i++) {
+            Path file = group.get(i);
             try {
-                inputs.add(preprocessor.preprocess(read(file, preprocessor.limits().maxBytes())).pixels());
-                accepted.add(file);
+                inputs.add(preprocessor.preprocess(ImageFiles.read(file, preprocessor.limits().maxBytes())).pixels());
             } catch (ImageRejectedException e) {
                 lines[i] = file + " refused " + e.reason().code() + ": " + e.getMessage();
                 refused++;
@@ -52,24 +65,13 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
         List<DigitPrediction> predictions = classifier.classify(inputs);
         int next = 0;
-        for (int i = 0; i < files.size(); i++) {
+        for (int i = 0; i < group.size(); i++) {
             if (lines[i] == null) {
                 DigitPrediction prediction = predictions.get(next++);
-                lines[i] = String.format(Locale.ROOT, "%s %d %.4f", files.get(i), prediction.label(), prediction.confidence());
+                lines[i] = String.format(Locale.ROOT, "%s %d %.4f", group.get(i), prediction.label(), prediction.confidence());
             }
             System.out.println(lines[i]);
         }
-        return refused == 0 ? 0 : 1;
-    }
-
-    private static byte[] read(Path file, int maxBytes) throws IOException {
-        // Bounded read: a huge file is refused by the preprocessor's byte cap without being loaded whole.
-        long size = Files.size(file);
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IOException("file of " + size + " bytes is far beyond any image limit");
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            return in.readNBytes((int) Math.min(size, (long) maxBytes + 1));
-        }
+        return refused;
     }
 }

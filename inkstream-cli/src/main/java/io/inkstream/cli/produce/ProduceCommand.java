@@ -1,6 +1,7 @@
 package io.inkstream.cli.produce;
 
 import io.inkstream.cli.ConsoleProgress;
+import io.inkstream.cli.ImageFiles;
 import io.inkstream.cli.kafka.KafkaOption;
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.PipelineTopics;
@@ -8,15 +9,12 @@ import io.inkstream.contract.topic.Topics;
 import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.image.ImageFormat;
 import io.inkstream.image.rejection.ImageRejectedException;
-import io.inkstream.image.rejection.ImageRejection;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.mnist.DigitRenderer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -56,7 +53,7 @@ public final class ProduceCommand implements Callable<Integer> {
     Source source;
 
     static final class Source {
-        @Parameters(paramLabel = "DIR|FILE", arity = "1..*", description = "Image files, or directories to walk.")
+        @Parameters(paramLabel = "DIR|FILE", arity = "1..*", description = "Image files, directories to walk, or - for one image on standard input.")
         List<Path> paths;
 
         @Option(names = "--mnist", paramLabel = "COUNT", description = "Produce this many labelled digits of the bundled validation set.")
@@ -101,8 +98,9 @@ public final class ProduceCommand implements Callable<Integer> {
                 Outgoing image;
                 try {
                     image = digits != null ? mnist(digits, i, mnistFormat, inspector) : file(files.get(i), inspector);
-                } catch (ImageRejectedException e) {
-                    refused.merge(e.reason().code(), 1, Integer::sum);
+                } catch (ImageRejectedException | IOException e) {
+                    String reason = e instanceof ImageRejectedException rejected ? rejected.reason().code() : "unreadable";
+                    refused.merge(reason, 1, Integer::sum);
                     // In --mnist mode there are no files: name the digit (indexing the empty list once hid the reason).
                     System.err.println("skipped " + (digits != null ? "mnist-validation-" + i : files.get(i).path()) + ": " + e.getMessage());
                     bar.step();
@@ -138,12 +136,7 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     private Outgoing file(ImageFile file, DigitPreprocessor inspector) throws IOException, ImageRejectedException {
-        long size = Files.size(file.path());
-        if (size > inspector.limits().maxBytes()) {
-            // Checked before reading, so a stray video in the directory is not loaded into memory.
-            throw new ImageRejectedException(new ImageRejection.TooLarge(size, inspector.limits().maxBytes()));
-        }
-        byte[] bytes = Files.readAllBytes(file.path());
+        byte[] bytes = ImageFiles.read(file.path(), inspector.limits().maxBytes());
         return new Outgoing(UUID.randomUUID().toString(), bytes, inspector.inspect(bytes), file.path().getFileName().toString(),
                 labelsFromNames ? file.label() : OptionalInt.empty());
     }
@@ -185,19 +178,6 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     private static List<ImageFile> files(List<Path> paths) throws IOException {
-        List<ImageFile> files = new ArrayList<>();
-        for (Path path : paths) {
-            if (Files.isDirectory(path)) {
-                try (Stream<Path> walk = Files.walk(path)) {
-                    walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted()
-                            .forEach(p -> files.add(ImageFile.of(p)));
-                }
-            } else if (Files.isRegularFile(path)) {
-                files.add(ImageFile.of(path));
-            } else {
-                throw new IllegalArgumentException(path + " is neither a file nor a directory");
-            }
-        }
-        return files;
+        return ImageFiles.expand(paths).stream().map(ImageFile::of).toList();
     }
 }

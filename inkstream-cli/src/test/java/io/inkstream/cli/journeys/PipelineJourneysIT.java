@@ -205,6 +205,19 @@ class PipelineJourneysIT {
         CliRun answer = cli("predictions", "--image", ids.get(0), "--cassandra", cassandraAddress);
         assertThat(answer.exit()).isZero();
         assertThat(answer.out()).startsWith(ids.get(0) + " ").contains("true=" + digits.label(0));
+
+        // From files, labelled by their directory: what is not an image, or not there, is skipped with its reason (on
+        // stderr) and the rest is produced; a missing path used to stop the command before it sent anything.
+        Path directory = Files.createTempDirectory("journeys-produce-");
+        Files.write(Files.createDirectories(directory.resolve(Integer.toString(digits.label(1)))).resolve("scan.png"), image(1, true));
+        Files.writeString(directory.resolve("notes.txt"), "not an image");
+        CliRun fromFiles = cli("produce", "--labels-from-names", "--print-ids", "--bootstrap", kafka.bootstrapServers(),
+                directory.toString(), directory.resolve("missing.png").toString());
+        assertThat(fromFiles.exit()).isZero();
+        assertThat(fromFiles.out().lines().toList()).singleElement().asString().endsWith(" scan.png label=" + digits.label(1));
+        String id = fromFiles.out().split(" ")[0];
+        awaitRows(List.of(id), 1);
+        assertThat(cli("predictions", "--image", id, "--cassandra", cassandraAddress).out()).contains("true=" + digits.label(1));
     }
 
     /**

@@ -1,0 +1,122 @@
+package io.inkstream.cli.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inkstream.cli.CliRun;
+import io.inkstream.mnist.DigitRenderer;
+import io.inkstream.model.data.BundledMnist;
+import io.inkstream.model.data.LabelledDigits;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClassifyCommandTest {
+    private static final LabelledDigits DIGITS = BundledMnist.validation();
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void printsOneLinePerFileInTheOrderGivenWalkingDirectoriesAcrossModelCalls() throws Exception {
+        // 300 digits: more than one model call's group, so the lines of two calls must join in order.
+        Path directory = Files.createDirectories(temp.resolve("digits"));
+        for (int i = 0; i < 300; i++) {
+            Path file = directory.resolve(i % 3 == 0 ? "sub" : ".").resolve(String.format("%03d-%d.mnist", i, DIGITS.label(i)));
+            Files.createDirectories(file.getParent());
+            Files.write(file, DIGITS.images().imageBytes(i));
+        }
+        Files.write(directory.resolve(".hidden.mnist"), DIGITS.images().imageBytes(0));
+        Path loose = Files.write(temp.resolve("seven.png"), png(sevenIndex()));
+
+        CliRun run = CliRun.of("classify", loose.toString(), directory.toString());
+
+        assertThat(run.exit()).isZero();
+        String[] lines = run.out().strip().split("\n");
+        assertThat(lines).hasSize(301);
+        assertThat(lines[0]).matches(Pattern.quote(loose.toString()) + " 7 (0|1)\\.\\d{4}");
+        List<String> expectedPaths = new ArrayList<>();
+        try (var walk = Files.walk(directory)) {
+            walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted()
+                    .forEach(p -> expectedPaths.add(p.toString()));
+        }
+        int right = 0;
+        for (int i = 1; i < lines.length; i++) {
+            String[] fields = lines[i].split(" ");
+            assertThat(fields[0]).isEqualTo(expectedPaths.get(i - 1));
+            String trueDigit = fields[0].replaceAll(".*-(\\d)\\.mnist$", "$1");
+            right += fields[1].equals(trueDigit) ? 1 : 0;
+        }
+        // The default model reads more than 99% of MNIST's validation digits: a misplaced line would read as a wrong digit.
+        assertThat(right).as("digits read right of 300").isGreaterThanOrEqualTo(294);
+    }
+
+    @Test
+    void readsAnImageFromAPipeAndFromStandardInput() throws Exception {
+        // A pipe (a shell's <(...), /dev/stdin) says its size is 0: it was read as 0 bytes and refused as empty.
+        Path fifo = temp.resolve("pipe");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        byte[] seven = png(sevenIndex());
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try (OutputStream out = Files.newOutputStream(fifo)) {
+                out.write(seven);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        CliRun fromPipe = CliRun.of("classify", fifo.toString());
+        assertThat(fromPipe.out()).matches(Pattern.quote(fifo.toString()) + " 7 (0|1)\\.\\d{4}\\n");
+        writer.get(10, TimeUnit.SECONDS);
+
+        InputStream original = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream(seven));
+            CliRun fromStandardInput = CliRun.of("classify", "-");
+            assertThat(fromStandardInput.exit()).isZero();
+            assertThat(fromStandardInput.out()).matches("- 7 (0|1)\\.\\d{4}\\n");
+        } finally {
+            System.setIn(original);
+        }
+    }
+
+    @Test
+    void aFileItCannotReadIsRefusedOnItsLineAndTheOthersAreStillClassified() throws Exception {
+        Path seven = Files.write(temp.resolve("seven.png"), png(sevenIndex()));
+        Path huge = temp.resolve("video.mp4");
+        try (var out = Files.newOutputStream(huge)) {
+            out.write(new byte[30 << 20]);
+        }
+
+        CliRun run = CliRun.of("classify", temp.resolve("missing.png").toString(), huge.toString(), seven.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        String[] lines = run.out().split("\n");
+        assertThat(lines).hasSize(3);
+        assertThat(lines[0]).isEqualTo(temp.resolve("missing.png") + " refused unreadable: no such file");
+        assertThat(lines[1]).isEqualTo(huge + " refused too-large: the image has 31457280 bytes, more than the limit of 1048576");
+        assertThat(lines[2]).startsWith(seven + " 7 ");
+        assertThat(CliRun.of("classify", Files.createDirectories(temp.resolve("empty")).toString()).exit()).isEqualTo(1);
+    }
+
+    private static int sevenIndex() {
+        for (int i = 0; ; i++) {
+            if (DIGITS.label(i) == 7) {
+                return i;
+            }
+        }
+    }
+
+    private static byte[] png(int index) throws Exception {
+        return DigitRenderer.png(DigitRenderer.render(DIGITS.images().imageBytes(index), 200, 200, 150, 25, 25, 0));
+    }
+}
