@@ -51,6 +51,8 @@ public final class ArtifactFormat {
     public static final int MAX_METADATA_BYTES = 64 * 1024;
     static final int MAX_SIGNATURE_BYTES = 4 * 1024;
     public static final int MAX_WEIGHTS_BYTES = Float.BYTES * Architecture.maxParameterCount();
+    /** Every entry at its cap, stored uncompressed, and room for the zip's own headers: no artifact this reads is larger. */
+    public static final int MAX_ARTIFACT_BYTES = MAX_METADATA_BYTES + MAX_WEIGHTS_BYTES + MAX_SIGNATURE_BYTES + 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

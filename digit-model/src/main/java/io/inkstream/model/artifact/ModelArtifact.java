@@ -9,7 +9,9 @@ import io.inkstream.image.artifact.ModelTrust;
 import io.inkstream.model.network.DigitClassifier;
 import io.inkstream.model.network.NetworkConfigurations;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -63,11 +65,24 @@ public record ModelArtifact(ModelMetadata metadata, MultiLayerNetwork network) {
     }
 
     public static ModelArtifact read(Path file) throws ModelArtifactException {
-        try {
-            return read(Files.readAllBytes(file));
+        return read(bytes(file));
+    }
+
+    /** An artifact file's bytes, read no further than the largest artifact can be: {@code --model /dev/zero} is refused, not read into the heap. */
+    public static byte[] bytes(Path file) throws ModelArtifactException {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(ArtifactFormat.MAX_ARTIFACT_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            throw new ModelArtifactException("no model artifact at " + file, e);
         } catch (IOException e) {
             throw new ModelArtifactException("cannot read model artifact " + file + ": " + e.getMessage(), e);
         }
+        if (bytes.length > ArtifactFormat.MAX_ARTIFACT_BYTES) {
+            throw new ModelArtifactException(file + " holds more than " + ArtifactFormat.MAX_ARTIFACT_BYTES
+                    + " bytes, more than any model artifact");
+        }
+        return bytes;
     }
 
     /** Reads an artifact whoever signed it, if anyone: for an operator's own files. Services use {@link #read(byte[], ModelTrust)}. */

@@ -12,6 +12,7 @@ import io.inkstream.model.network.DigitClassifier;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -47,6 +48,18 @@ class ModelArtifactTest {
         ModelArtifact model = ModelArtifact.read(shipped);
         assertThat(model.version()).matches("seed-[0-9a-f]{12}");
         assertThat(ModelArtifact.versionOf(Architecture.SEED, model.network())).isEqualTo(model.version());
+    }
+
+    @Test
+    void aFileLargerThanAnyArtifactIsRefusedWithoutBeingReadWhole() throws Exception {
+        // The largest shipped artifact, signed, fits with room to spare; a stream without end is read only to the limit.
+        assertThat(ShippedModels.V3.bytes().length).isLessThan(ArtifactFormat.MAX_ARTIFACT_BYTES);
+        assertThatThrownBy(() -> ModelArtifact.read(Path.of("/dev/zero")))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessage("/dev/zero holds more than " + ArtifactFormat.MAX_ARTIFACT_BYTES + " bytes, more than any model artifact");
+        Path padded = temp.resolve("padded.zip");
+        Files.write(padded, Arrays.copyOf(shipped, ArtifactFormat.MAX_ARTIFACT_BYTES + 1));
+        assertThatThrownBy(() -> ModelArtifact.read(padded)).hasMessageContaining("more than any model artifact");
     }
 
     @Test

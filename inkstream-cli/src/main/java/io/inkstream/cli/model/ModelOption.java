@@ -30,10 +30,13 @@ public final class ModelOption {
             return shipped.get().bytes();
         }
         try {
-            return Files.readAllBytes(model);
-        } catch (IOException e) {
-            throw new ModelArtifactException("cannot read model artifact " + model + ": " + e.getMessage()
-                    + " (a shipped model is named seed, v2 or v3)", e);
+            return ModelArtifact.bytes(model);
+        } catch (ModelArtifactException e) {
+            // A file that could not be read may have been meant as a shipped model's name.
+            if (e.getCause() instanceof IOException) {
+                throw new ModelArtifactException(e.getMessage() + " (a shipped model is named seed, v2 or v3)", e);
+            }
+            throw e;
         }
     }
 }

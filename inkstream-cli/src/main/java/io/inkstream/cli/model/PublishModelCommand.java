@@ -6,7 +6,6 @@ import io.inkstream.image.artifact.ArtifactFormat;
 import io.inkstream.image.artifact.ModelSigningKey;
 import io.inkstream.model.artifact.ModelArtifact;
 import io.inkstream.model.artifact.ShippedModels;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -40,7 +39,7 @@ public final class PublishModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] bytes = artifact.file != null ? Files.readAllBytes(artifact.file) : artifact.shipped.bytes();
+        byte[] bytes = artifact.file != null ? ModelArtifact.bytes(artifact.file) : artifact.shipped.bytes();
         // A key named on the command line signs (replacing any signature); by default only an unsigned artifact is signed,
         // so a shipped model keeps the project's signature.
         if (signing.explicit() || !ArtifactFormat.isSigned(bytes)) {
