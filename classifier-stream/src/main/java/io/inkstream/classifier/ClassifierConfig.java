@@ -104,6 +104,11 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
                 limits, kafkaClient, streamsOverrides, modelTrust, instanceId);
     }
 
+    public ClassifierConfig withBatch(BatchSettings settings) {
+        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, settings, pinnedModel, streamThreads, stateDir, httpHost, httpPort,
+                partitions, limits, kafkaClient, streamsOverrides, modelTrust, instanceId);
+    }
+
     public ClassifierConfig withPinnedModel(Optional<String> version) {
         return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, version, streamThreads, stateDir, httpHost, httpPort, partitions,
                 limits, kafkaClient, streamsOverrides, modelTrust, instanceId);

@@ -63,6 +63,9 @@ public final class ClassifierService implements AutoCloseable {
         // One admin client: it creates the topics now and answers health's quorum checks for as long as the service runs.
         Admin admin = Admin.create(client);
         PipelineTopics.ensure(admin, config.partitions(), Optional.empty());
+        // Kafka Streams creates the buffer's changelog with the limit it asks for, but leaves one made by an older build as it is.
+        PipelineTopics.raiseMessageLimits(admin, Map.of(ClassifierTopology.bufferChangelog(config.applicationId()),
+                PipelineTopics.IMAGE_COPY_MAX_MESSAGE_BYTES));
         RegisteredModel fallback = shippedModel();
         if (ModelPublisher.publishIfEmpty(client, fallback)) {
             log.info("models topic was empty: published the shipped model version={}", fallback.version());
@@ -157,8 +160,8 @@ public final class ClassifierService implements AutoCloseable {
         p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         // Model artifacts (a few hundred KB each) come through the global consumer.
         p.put(StreamsConfig.globalConsumerPrefix("max.partition.fetch.bytes"), PipelineTopics.MODEL_MAX_BYTES);
-        // A dead letter carries the whole image: one at the byte cap must fit in a request.
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), PipelineTopics.IMAGE_MAX_MESSAGE_BYTES);
+        // A dead letter and a buffer changelog record carry the whole image record: the largest must fit in a request.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), PipelineTopics.IMAGE_COPY_MAX_MESSAGE_BYTES);
         p.putAll(config.streamsOverrides());
         return p;
     }

@@ -7,6 +7,7 @@ import io.inkstream.contract.prediction.InvalidPredictionException;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Headers;
+import io.inkstream.contract.topic.Timestamps;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.store.ImageFailure;
 import io.inkstream.store.ModelLabel;
@@ -15,7 +16,6 @@ import io.inkstream.store.PredictionWriter;
 import io.inkstream.store.ShadowTally;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -318,12 +318,9 @@ final class PredictionSink implements Runnable {
 
     private static ImageFailure failureOf(ConsumerRecord<String, byte[]> record) {
         org.apache.kafka.common.header.Headers headers = record.headers();
-        Instant failedAt;
-        try {
-            failedAt = Headers.text(headers, Headers.FAILED_AT).map(Instant::parse).orElse(Instant.ofEpochMilli(record.timestamp()));
-        } catch (DateTimeParseException e) {
-            failedAt = Instant.ofEpochMilli(record.timestamp());
-        }
+        // The failed-at header, else the record's timestamp, else when it was read: any producer can write this topic.
+        Instant failedAt = Headers.text(headers, Headers.FAILED_AT).flatMap(Timestamps::parse)
+                .or(() -> Timestamps.ofEpochMilli(record.timestamp())).orElseGet(Instant::now);
         return new ImageFailure(record.key(), Headers.text(headers, Headers.ERROR_STAGE).orElse("unknown"),
                 Headers.text(headers, Headers.ERROR_CLASS).orElse("unknown"), Headers.text(headers, Headers.ERROR_MESSAGE).orElse(""),
                 Headers.text(headers, Headers.SOURCE).orElse(null), failedAt);

@@ -89,6 +89,16 @@ class SinkIT {
                     .replace("\"schema\":1", "\"schema\":99");
             producer.send(new ProducerRecord<>(Topics.PREDICTIONS, prefix + "schema", future.getBytes(StandardCharsets.UTF_8)));
             producer.send(new ProducerRecord<>(Topics.PREDICTIONS, prefix + "incomplete", "{\"schema\":1,\"imageId\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
+            // Times Cassandra cannot store: the driver threw while binding them, and the sink's loop stopped for good.
+            String farFuture = new String(PredictionJson.write(prediction(prefix + "far-future", model, 4)), StandardCharsets.UTF_8)
+                    .replaceFirst("\"submittedAt\":\"[^\"]+\"", "\"submittedAt\":\"+999999999-12-31T23:59:59Z\"");
+            producer.send(new ProducerRecord<>(Topics.PREDICTIONS, prefix + "far-future", farFuture.getBytes(StandardCharsets.UTF_8)));
+            Instant deadLetterTime = Instant.parse("2026-12-05T08:00:00Z");
+            ProducerRecord<String, byte[]> deadLetter = new ProducerRecord<>(Topics.IMAGES_DLQ, null, deadLetterTime.toEpochMilli(),
+                    prefix + "dead-far-future", new byte[] {1, 2, 3});
+            deadLetter.headers().add(Headers.ERROR_STAGE, Headers.utf8("preprocess"))
+                    .add(Headers.FAILED_AT, Headers.utf8("+999999999-12-31T23:59:59Z"));
+            producer.send(deadLetter);
             producer.send(new ProducerRecord<>(Topics.PREDICTIONS, prefix + "good-2", PredictionJson.write(prediction(prefix + "good-2", model, 5))));
             Prediction right = prediction(prefix + "wrong", model, 3);
             Prediction wrong = new Prediction(right.schema(), right.imageId(), right.modelVersion(), right.label(), right.confidence(),
@@ -100,10 +110,13 @@ class SinkIT {
             await(() -> reader.accuracy(model).predictions(), 3, Duration.ofSeconds(60));
             assertThat(reader.forImage(prefix + "good-1")).hasSize(1);
             assertThat(reader.forImage(prefix + "good-2")).hasSize(1);
+            // The dead letter's failed-at is no time: the record's own timestamp stands in.
+            await(() -> reader.failure(prefix + "dead-far-future").isPresent() ? 1 : 0, 1, Duration.ofSeconds(30));
+            assertThat(reader.failure(prefix + "dead-far-future").orElseThrow().failedAt()).isEqualTo(deadLetterTime);
 
-            List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.read(kafka, Topics.PREDICTIONS_DLQ, key -> key.startsWith(prefix), 3, Duration.ofSeconds(30));
+            List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.read(kafka, Topics.PREDICTIONS_DLQ, key -> key.startsWith(prefix), 4, Duration.ofSeconds(30));
             assertThat(dead).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
-                    .containsExactlyInAnyOrder(prefix + "json", prefix + "schema", prefix + "incomplete");
+                    .containsExactlyInAnyOrder(prefix + "json", prefix + "schema", prefix + "incomplete", prefix + "far-future");
             assertThat(dead).allSatisfy(r -> {
                 assertThat(Headers.text(r.headers(), Headers.ERROR_STAGE)).contains("parse");
                 assertThat(Headers.text(r.headers(), Headers.ERROR_CLASS)).contains("invalid-prediction");
@@ -120,7 +133,7 @@ class SinkIT {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("inkstream_sink_predictions_written_total")
                     .contains("inkstream_sink_write_latency_seconds")
-                    .contains("inkstream_sink_dead_letters_total{stage=\"parse\"} 3.0")
+                    .contains("inkstream_sink_dead_letters_total{stage=\"parse\"} 4.0")
                     // live accuracy: two right, one wrong, by model
                     .contains("inkstream_sink_predictions_labelled_total{correct=\"true\",model=\"" + model + "\"} 2.0")
                     .contains("inkstream_sink_predictions_labelled_total{correct=\"false\",model=\"" + model + "\"} 1.0")

@@ -7,6 +7,8 @@ import io.inkstream.classifier.models.RegisteredModel;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Headers;
+import io.inkstream.contract.topic.ImageIds;
+import io.inkstream.contract.topic.Timestamps;
 import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.image.rejection.ImageRejectedException;
 import io.inkstream.image.rejection.ImageRejection;
@@ -14,7 +16,6 @@ import io.inkstream.model.network.DigitPrediction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -123,6 +124,21 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
         if (record.key() == null || record.key().length == 0) {
             deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), DeadLetter.STAGE_PREPROCESS,
                     new ImageRejection.MissingId());
+            return;
+        }
+        // Checked before anything is kept or forwarded: the id must be one the store and the gateway can hold, and the
+        // headers small enough that the prediction, the dead letter and the buffer's changelog record are far under their
+        // topics' limits (a record a topic refuses fails the transaction, on the same image after every restart).
+        Optional<String> invalidId = ImageIds.problem(record.key());
+        if (invalidId.isPresent()) {
+            deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), DeadLetter.STAGE_PREPROCESS,
+                    new ImageRejection.InvalidId(invalidId.get()));
+            return;
+        }
+        long headerBytes = Headers.size(record.headers());
+        if (headerBytes > Headers.MAX_IMAGE_HEADER_BYTES) {
+            deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), DeadLetter.STAGE_PREPROCESS,
+                    new ImageRejection.HeadersTooLarge(headerBytes, Headers.MAX_IMAGE_HEADER_BYTES));
             return;
         }
         float[] input;
@@ -251,14 +267,10 @@ public final class BatchingClassifierProcessor implements Processor<byte[], byte
                 .orElse(null);
     }
 
+    /** The {@code submitted-at} header, else the record's timestamp, else none: a producer may write any instant, or any text. */
     private static Instant submittedAt(org.apache.kafka.common.header.Headers headers, long timestamp) {
-        return Headers.text(headers, Headers.SUBMITTED_AT).flatMap(text -> {
-            try {
-                return Optional.of(Instant.parse(text.strip()));
-            } catch (DateTimeParseException e) {
-                return Optional.empty();
-            }
-        }).orElseGet(() -> Instant.ofEpochMilli(timestamp));
+        return Headers.text(headers, Headers.SUBMITTED_AT).flatMap(Timestamps::parse)
+                .or(() -> Timestamps.ofEpochMilli(timestamp)).orElse(null);
     }
 
     private void deadLetter(PendingImage image, String stage, String errorClass, String message) {

@@ -1,5 +1,6 @@
 package io.inkstream.classifier.batching;
 
+import io.inkstream.contract.topic.PipelineTopics;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -17,7 +18,8 @@ public final class PendingImageBufferBuilder implements StoreBuilder<PendingImag
     public PendingImageBufferBuilder(String name, BatchSettings.Buffer mode) {
         this.mode = mode;
         this.inner = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Long(), PendingImage.serde())
-                .withLoggingEnabled(Map.of())
+                // An entry is a whole image record: the broker's default limit (1 MiB) is below an image at the cap with its headers.
+                .withLoggingEnabled(Map.of("max.message.bytes", Integer.toString(PipelineTopics.IMAGE_COPY_MAX_MESSAGE_BYTES)))
                 .withCachingDisabled();
     }
 

@@ -61,6 +61,11 @@ public final class ClassifierTopology {
     private ClassifierTopology() {
     }
 
+    /** The buffer's changelog topic, as Kafka Streams names it. */
+    public static String bufferChangelog(String applicationId) {
+        return applicationId + "-" + BUFFER_STORE + "-changelog";
+    }
+
     public static Topology build(Settings settings) {
         Topology topology = new Topology();
         topology.addSource(IMAGES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.IMAGES);

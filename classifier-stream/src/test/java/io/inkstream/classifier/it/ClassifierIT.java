@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inkstream.classifier.ClassifierConfig;
 import io.inkstream.classifier.ClassifierService;
+import io.inkstream.classifier.batching.BatchSettings;
+import io.inkstream.classifier.topology.ClassifierTopology;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.topic.Headers;
+import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
+import io.inkstream.image.PreprocessingLimits;
 import io.inkstream.infra.kafka.KafkaCluster;
+import io.inkstream.mnist.DigitRenderer;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.testkit.junit.SharedInfrastructure;
@@ -16,16 +21,29 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.zip.CRC32;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,5 +127,102 @@ class ClassifierIT {
                     .as("dead letters of this run, to the topic's end: one, not one at least").hasSize(1);
             assertThat(TopicReader.readToEnd(kafka, Topics.PREDICTIONS, key -> key.startsWith(prefix), Duration.ofSeconds(60))).hasSize(2);
         }
+    }
+
+    /**
+     * Records any producer can write, on the real broker, where each topic's limit holds: an image at the byte cap, which
+     * waits in the buffer across commits (its changelog record is the image record; the changelog's default limit, 1 MiB,
+     * refused it), a 2 MB header (the prediction would be larger than its topic takes), keys no table can hold, and a
+     * submitted-at no table can hold. Each refusal failed the transaction, on the same record after every restart of
+     * the thread: nothing was classified after them.
+     */
+    @Test
+    void recordsAnyProducerCanWriteAreClassifiedOrDeadLetteredAndTheStreamGoesOn(KafkaCluster kafka) throws Exception {
+        String prefix = "hostile-" + UUID.randomUUID() + "-";
+        ClassifierConfig config = ClassifierConfig.defaults(kafka.bootstrapServers())
+                .withApplicationId("classifier-it-" + UUID.randomUUID()).withHttpPort(0).withStateDir(state)
+                // Batches wait 2 s: every image is still in the buffer at a commit or two, so its changelog gets it.
+                .withBatch(new BatchSettings(256, Duration.ofSeconds(2)));
+        try (ClassifierService classifier = ClassifierService.start(config)) {
+            Properties props = kafka.clientProperties();
+            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, PipelineTopics.IMAGE_MAX_MESSAGE_BYTES);
+            Instant sent = Instant.parse("2026-12-05T08:00:00Z");
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+                producer.send(record(prefix + "good-a", digits.images().imageBytes(0), Headers.image("application/x-mnist", "it",
+                        sent, Optional.empty(), OptionalInt.empty())));
+                byte[] atTheCap = pngOfExactly(PreprocessingLimits.DEFAULT.maxBytes(), digits.images().imageBytes(1));
+                producer.send(record(prefix + "at-the-cap", atTheCap, Headers.image("image/png", "it", sent, Optional.of("scan.png"),
+                        OptionalInt.empty())));
+                RecordHeaders large = new RecordHeaders();
+                large.add(Headers.SOURCE, new byte[2_000_000]);
+                producer.send(record(prefix + "large-headers", digits.images().imageBytes(2), large));
+                producer.send(record(prefix + "k".repeat(300), digits.images().imageBytes(3), new RecordHeaders()));
+                byte[] notUtf8 = Arrays.copyOf((prefix + "not-utf8-").getBytes(StandardCharsets.UTF_8), prefix.length() + 10);
+                notUtf8[notUtf8.length - 1] = (byte) 0xff; // never a byte of UTF-8
+                producer.send(new ProducerRecord<>(Topics.IMAGES, null, notUtf8, digits.images().imageBytes(4)));
+                RecordHeaders farFuture = new RecordHeaders();
+                farFuture.add(Headers.SUBMITTED_AT, Headers.utf8("+999999999-12-31T23:59:59Z"));
+                producer.send(new ProducerRecord<>(Topics.IMAGES, null, sent.toEpochMilli(), (prefix + "far-future").getBytes(StandardCharsets.UTF_8),
+                        digits.images().imageBytes(5), farFuture));
+                producer.send(record(prefix + "good-b", digits.images().imageBytes(6), new RecordHeaders()));
+            }
+
+            List<Prediction> predictions = PipelineTraffic.predictions(kafka, p -> p.imageId().startsWith(prefix), 4, Duration.ofSeconds(90));
+            assertThat(predictions).extracting(Prediction::imageId).containsExactlyInAnyOrder(prefix + "good-a", prefix + "at-the-cap",
+                    prefix + "far-future", prefix + "good-b");
+            assertThat(predictions).filteredOn(p -> p.imageId().endsWith("far-future")).singleElement()
+                    .satisfies(p -> assertThat(p.submittedAt()).isEqualTo(sent));
+            List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.read(kafka, Topics.IMAGES_DLQ, key -> key.startsWith(prefix), 3,
+                    Duration.ofSeconds(30));
+            assertThat(dead).extracting(r -> Headers.text(r.headers(), Headers.ERROR_CLASS).orElseThrow())
+                    .containsExactlyInAnyOrder("headers-too-large", "invalid-id", "invalid-id");
+            // Read to the topics' ends: each once, not once at least (a failed transaction's records, replayed, would be twice).
+            assertThat(TopicReader.readToEnd(kafka, Topics.PREDICTIONS, key -> key.startsWith(prefix), Duration.ofSeconds(60))).hasSize(4);
+            assertThat(TopicReader.readToEnd(kafka, Topics.IMAGES_DLQ, key -> key.startsWith(prefix), Duration.ofSeconds(60))).hasSize(3);
+            assertThat(classifier.models().current()).isPresent();
+        }
+    }
+
+    /** A changelog an older build made has the broker's default limit (1 MiB), which an image at the cap outgrows: raised at start. */
+    @Test
+    void aBufferChangelogMadeWithTheBrokersDefaultLimitIsRaisedAtStartAndNeverLowered(KafkaCluster kafka) throws Exception {
+        String applicationId = "classifier-it-" + UUID.randomUUID();
+        String changelog = ClassifierTopology.bufferChangelog(applicationId);
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            admin.createTopics(List.of(new NewTopic(changelog, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            assertThat(messageLimit(admin, changelog)).isEqualTo(1024 * 1024 + 12);
+            ClassifierConfig config = ClassifierConfig.defaults(kafka.bootstrapServers()).withApplicationId(applicationId).withHttpPort(0)
+                    .withStateDir(state);
+            try (ClassifierService classifier = ClassifierService.start(config)) {
+                assertThat(messageLimit(admin, changelog)).isEqualTo(PipelineTopics.IMAGE_COPY_MAX_MESSAGE_BYTES);
+            }
+            PipelineTopics.raiseMessageLimits(admin, Map.of(changelog, 1000, "no-such-topic-" + UUID.randomUUID(), 1000));
+            assertThat(messageLimit(admin, changelog)).isEqualTo(PipelineTopics.IMAGE_COPY_MAX_MESSAGE_BYTES);
+        }
+    }
+
+    private static int messageLimit(Admin admin, String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return Integer.parseInt(admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource)
+                .get("max.message.bytes").value());
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String key, byte[] value, RecordHeaders headers) {
+        return new ProducerRecord<>(Topics.IMAGES, null, key.getBytes(StandardCharsets.UTF_8), value, headers);
+    }
+
+    /** A PNG of the digit, padded to exactly {@code size} bytes by a private ancillary chunk before its end, which readers skip. */
+    private static byte[] pngOfExactly(int size, byte[] digit) {
+        byte[] png = DigitRenderer.png(DigitRenderer.render(digit, 200, 200, 150, 25, 25, 0));
+        int data = size - png.length - 12;
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(png, 0, png.length - 12); // everything before IEND
+        byte[] type = "prVt".getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(type);
+        crc.update(new byte[data]);
+        out.putInt(data).put(type).put(new byte[data]).putInt((int) crc.getValue());
+        out.put(png, png.length - 12, 12);
+        return out.array();
     }
 }

@@ -174,6 +174,41 @@ class ClassifierTopologyTest {
         assertThat(meters.get("inkstream.classifier.dead.letters").tag("reason", "no-ink").counter().count()).isEqualTo(1);
     }
 
+    /**
+     * Any producer can write the images topic: a key that no page, correction or table can hold, and headers that would make
+     * the prediction, the dead letter or the buffer's changelog record larger than their topics take, are dead-lettered before
+     * anything is kept; a submitted-at no store can hold gives way to the record's timestamp.
+     */
+    @Test
+    void deadLettersRecordsWhoseKeyOrHeadersNoTopicOrTableCouldCarry() throws Exception {
+        start(BatchSettings.DEFAULT, Optional.empty());
+        TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(Topics.IMAGES, new ByteArraySerializer(), new ByteArraySerializer());
+        byte[] digit = digits.images().imageBytes(0);
+        raw.pipeInput(new TestRecord<>(new byte[] {'i', 'm', 'g', (byte) 0xff}, digit, new RecordHeaders()));
+        images.pipeInput(new TestRecord<>("x".repeat(257), digit, new RecordHeaders()));
+        images.pipeInput(new TestRecord<>("é".repeat(256), digit, new RecordHeaders())); // 256 characters, 512 bytes: an id
+        RecordHeaders large = new RecordHeaders();
+        large.add(Headers.SOURCE, new byte[Headers.MAX_IMAGE_HEADER_BYTES]);
+        images.pipeInput(new TestRecord<>("large-headers", digit, large));
+        RecordHeaders farFuture = new RecordHeaders();
+        farFuture.add(Headers.SUBMITTED_AT, Headers.utf8("+999999999-12-31T23:59:59Z"));
+        Instant sent = Instant.parse("2026-12-05T08:00:00Z");
+        images.pipeInput(new TestRecord<>("far-future", digit, farFuture, sent));
+        driver.advanceWallClockTime(WAIT);
+
+        List<Prediction> answered = predictions();
+        assertThat(answered).extracting(Prediction::imageId).containsExactly("é".repeat(256), "far-future");
+        assertThat(answered.get(1).submittedAt()).isEqualTo(sent);
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).extracting(r -> header(r, Headers.ERROR_CLASS))
+                .containsExactly("invalid-id", "invalid-id", "headers-too-large");
+        assertThat(dead).extracting(r -> header(r, Headers.ERROR_MESSAGE)).containsExactly("the key is not UTF-8 text",
+                "the key has 257 characters; an image id has at most 256",
+                "the record's headers have " + (Headers.SOURCE.length() + Headers.MAX_IMAGE_HEADER_BYTES) + " bytes, more than the limit of "
+                        + Headers.MAX_IMAGE_HEADER_BYTES);
+        assertThat(dead.get(0).value()).isEqualTo(digit);
+    }
+
     @Test
     void aFullBatchIsClassifiedAtOnceWithoutWaiting() {
         start(new BatchSettings(10, Duration.ofHours(1)), Optional.empty());

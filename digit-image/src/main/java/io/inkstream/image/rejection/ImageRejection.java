@@ -23,6 +23,32 @@ public sealed interface ImageRejection {
         }
     }
 
+    /** A record on the images topic whose key is not an image id (UTF-8 text of 1 to 256 characters). */
+    record InvalidId(String why) implements ImageRejection {
+        @Override
+        public RejectionReason reason() {
+            return RejectionReason.INVALID_ID;
+        }
+
+        @Override
+        public String message() {
+            return why;
+        }
+    }
+
+    /** A record on the images topic whose headers are more than a prediction, a dead letter or the buffer should carry. */
+    record HeadersTooLarge(long bytes, long maxBytes) implements ImageRejection {
+        @Override
+        public RejectionReason reason() {
+            return RejectionReason.HEADERS_TOO_LARGE;
+        }
+
+        @Override
+        public String message() {
+            return String.format(Locale.ROOT, "the record's headers have %d bytes, more than the limit of %d", bytes, maxBytes);
+        }
+    }
+
     record Empty() implements ImageRejection {
         @Override
         public RejectionReason reason() {

@@ -7,6 +7,8 @@ package io.inkstream.image.rejection;
  */
 public enum RejectionReason {
     MISSING_ID("missing-id"),
+    INVALID_ID("invalid-id"),
+    HEADERS_TOO_LARGE("headers-too-large"),
     EMPTY("empty"),
     TOO_LARGE("too-large"),
     UNKNOWN_FORMAT("unknown-format"),

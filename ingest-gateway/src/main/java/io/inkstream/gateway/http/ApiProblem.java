@@ -36,7 +36,7 @@ public final class ApiProblem extends RuntimeException {
     /** 413 for too many bytes, 415 for a format not read, 422 for an image that was read and cannot be classified. */
     public static int status(RejectionReason reason) {
         return switch (reason) {
-            case MISSING_ID, EMPTY -> 400;
+            case MISSING_ID, INVALID_ID, HEADERS_TOO_LARGE, EMPTY -> 400;
             case TOO_LARGE -> 413;
             case UNKNOWN_FORMAT -> 415;
             case DIMENSIONS_TOO_LARGE, TOO_MANY_SCANS, UNDECODABLE, NO_INK -> 422;

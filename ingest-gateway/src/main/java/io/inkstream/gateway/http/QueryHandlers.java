@@ -1,6 +1,7 @@
 package io.inkstream.gateway.http;
 
 import io.inkstream.contract.prediction.Prediction;
+import io.inkstream.contract.topic.ImageIds;
 import io.inkstream.gateway.query.ImageQueries;
 import io.inkstream.gateway.query.ImageStatus;
 import io.inkstream.gateway.query.ModelCatalog;
@@ -25,7 +26,7 @@ import java.util.Optional;
 
 /** The read side of the API: images, predictions, models. Every answer comes from Cassandra and the models topic. */
 final class QueryHandlers {
-    static final int MAX_ID_LENGTH = 256;
+    static final int MAX_ID_LENGTH = ImageIds.MAX_LENGTH;
     static final int DEFAULT_PAGE = 20;
     static final int MAX_PAGE = 200;
     static final int MAX_IDS = 100;

@@ -1,5 +1,6 @@
 package io.inkstream.contract.correction;
 
+import io.inkstream.contract.topic.ImageIds;
 import java.time.Instant;
 
 /**
@@ -17,8 +18,8 @@ public record Correction(int schema, String imageId, int label, String source, I
     public static final int SCHEMA = 1;
     /** The source of corrections made through the gateway. */
     public static final String PERSON = "person";
-    /** An image id has at most this many characters, as the gateway accepts them. */
-    public static final int MAX_ID_LENGTH = 256;
+    /** An image id has at most this many characters, as everywhere. */
+    public static final int MAX_ID_LENGTH = ImageIds.MAX_LENGTH;
     /** A source names who corrected in at most this many characters. */
     public static final int MAX_SOURCE_LENGTH = 64;
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.inkstream.contract.topic.Timestamps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -72,6 +73,9 @@ public final class CorrectionJson {
         }
         if (correction.correctedAt() == null) {
             throw new InvalidCorrectionException("correctedAt is required");
+        }
+        if (!Timestamps.storable(correction.correctedAt())) {
+            throw new InvalidCorrectionException(Timestamps.outOfRange("correctedAt", correction.correctedAt()));
         }
         return correction;
     }

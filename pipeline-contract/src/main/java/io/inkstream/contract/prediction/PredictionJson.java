@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.inkstream.contract.topic.Timestamps;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,6 +90,12 @@ public final class PredictionJson {
         if (prediction.imageId() == null || prediction.modelVersion() == null || prediction.label() < 0 || prediction.label() > 9
                 || prediction.classifiedAt() == null) {
             throw new InvalidPredictionException("incomplete prediction: imageId, modelVersion, a label 0-9 and classifiedAt are required");
+        }
+        if (!Timestamps.storable(prediction.classifiedAt())) {
+            throw new InvalidPredictionException(Timestamps.outOfRange("classifiedAt", prediction.classifiedAt()));
+        }
+        if (prediction.submittedAt() != null && !Timestamps.storable(prediction.submittedAt())) {
+            throw new InvalidPredictionException(Timestamps.outOfRange("submittedAt", prediction.submittedAt()));
         }
         return prediction;
     }

@@ -72,6 +72,23 @@ public final class Headers {
         return headers;
     }
 
+    /**
+     * The most an image record's headers may hold, keys and values together. Inkstream's producers write about a hundred
+     * bytes; the classifier carries them into the image's prediction, its dead letter and its buffer's changelog, and
+     * dead-letters an image whose headers are larger ({@code headers-too-large}): a 2 MB header once made records those
+     * topics refused, and the classifier's transaction failed on the same image after every restart.
+     */
+    public static final int MAX_IMAGE_HEADER_BYTES = 16 * 1024;
+
+    /** The bytes of a record's headers, keys (as UTF-8) and values together. */
+    public static long size(org.apache.kafka.common.header.Headers headers) {
+        long bytes = 0;
+        for (Header header : headers) {
+            bytes += utf8(header.key()).length + (header.value() == null ? 0 : header.value().length);
+        }
+        return bytes;
+    }
+
     /** Longest error message a dead letter carries: a driver's or a parser's message can be kilobytes. */
     public static final int MAX_ERROR_MESSAGE_CHARS = 1000;
 

@@ -5,13 +5,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +34,13 @@ public final class PipelineTopics {
      * images set their max.request.size to this too.
      */
     public static final int IMAGE_MAX_MESSAGE_BYTES = 8 << 20;
+    /**
+     * Records that carry a whole image record and a little more: its dead letter (the failure's headers, about a
+     * kilobyte) and the classifier's buffer changelog (its framing). A topic that refuses one fails the classifier's
+     * transaction, on the same image after every restart, so these allow more than any images record can be.
+     */
+    public static final int IMAGE_COPY_MAX_MESSAGE_BYTES = IMAGE_MAX_MESSAGE_BYTES + (64 << 10);
+    private static final String MAX_MESSAGE_BYTES = "max.message.bytes";
     private static final Logger log = LoggerFactory.getLogger(PipelineTopics.class);
 
     private PipelineTopics() {
@@ -43,6 +55,11 @@ public final class PipelineTopics {
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            // A topic created before its contract allowed larger records keeps its old limit unless it is raised.
+            Map<String, Integer> limits = new TreeMap<>();
+            topics.stream().filter(t -> existing.contains(t.name()) && t.configs().containsKey(MAX_MESSAGE_BYTES))
+                    .forEach(t -> limits.put(t.name(), Integer.parseInt(t.configs().get(MAX_MESSAGE_BYTES))));
+            raiseMessageLimits(admin, limits);
             if (missing.isEmpty()) {
                 return;
             }
@@ -79,18 +96,52 @@ public final class PipelineTopics {
         String imageMax = Integer.toString(IMAGE_MAX_MESSAGE_BYTES);
         List<NewTopic> topics = new ArrayList<>();
         topics.add(topic(Topics.IMAGES, partitions, replication, Map.of("retention.ms", "-1", "retention.bytes", "-1",
-                "max.message.bytes", imageMax)));
+                MAX_MESSAGE_BYTES, imageMax)));
         topics.add(topic(Topics.PREDICTIONS, partitions, replication, Map.of()));
         topics.add(topic(Topics.SHADOW_PREDICTIONS, partitions, replication, Map.of()));
         topics.add(topic(Topics.MODELS, 1, replication, Map.of("cleanup.policy", "compact",
-                "max.message.bytes", Integer.toString(MODEL_MAX_BYTES))));
+                MAX_MESSAGE_BYTES, Integer.toString(MODEL_MAX_BYTES))));
         // Compacted: a role's latest record is the one in force; one partition, so that every reader sees them in order.
         topics.add(topic(Topics.MODEL_ROLES, 1, replication, Map.of("cleanup.policy", "compact")));
         // Compacted: an image's latest correction is all that counts, and the topic stays as small as the corrected images.
         topics.add(topic(Topics.CORRECTIONS, partitions, replication, Map.of("cleanup.policy", "compact")));
-        topics.add(topic(Topics.IMAGES_DLQ, partitions, replication, Map.of("max.message.bytes", imageMax)));
+        topics.add(topic(Topics.IMAGES_DLQ, partitions, replication, Map.of(MAX_MESSAGE_BYTES, Integer.toString(IMAGE_COPY_MAX_MESSAGE_BYTES))));
         topics.add(topic(Topics.PREDICTIONS_DLQ, partitions, replication, Map.of()));
         return topics;
+    }
+
+    /**
+     * Raises each existing topic's {@code max.message.bytes} to at least the given bytes (never lowers it); a topic that
+     * does not exist yet is left to whoever creates it, and so is a topic this client may not see or alter (a secured
+     * cluster, where topics are the operator's). Each change is logged; a failure warns with the setting to make.
+     */
+    public static void raiseMessageLimits(Admin admin, Map<String, Integer> minimums) {
+        for (Map.Entry<String, Integer> topic : minimums.entrySet()) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.getKey());
+            try {
+                ConfigEntry current = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource)
+                        .get(MAX_MESSAGE_BYTES);
+                int limit = current == null || current.value() == null ? 0 : Integer.parseInt(current.value());
+                if (limit >= topic.getValue()) {
+                    continue;
+                }
+                admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                        new ConfigEntry(MAX_MESSAGE_BYTES, Integer.toString(topic.getValue())), AlterConfigOp.OpType.SET))))
+                        .all().get(30, TimeUnit.SECONDS);
+                log.info("topic message limit raised topic={} from={} to={}", topic.getKey(), limit, topic.getValue());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException || e.getCause() instanceof AuthorizationException) {
+                    continue; // not there yet, or a secured cluster's: its operator sets the limits (docs/deployment.md)
+                }
+                log.warn("topic message limit not raised topic={} needed={} reason=\"{}\": set {}={} on it", topic.getKey(),
+                        topic.getValue(), e.getCause().getMessage(), MAX_MESSAGE_BYTES, topic.getValue());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("the Kafka cluster did not answer within 30 s while checking " + topic.getKey(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while checking topic " + topic.getKey(), e);
+            }
+        }
     }
 
     /** A created topic is usable once every partition has a leader; until then clients see "unknown topic". */

@@ -34,6 +34,9 @@ class CorrectionJsonTest {
             "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"source\":\"\",\"correctedAt\":\"2026-12-03T08:30:00Z\"}",
             "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"source\":\"person\"}",
             "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"yesterday\"}",
+            // A time Cassandra cannot store stopped the sink when it wrote the label's row.
+            "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"+999999999-12-31T23:59:59Z\"}",
+            "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"-000001-01-01T00:00:00Z\"}",
             "null", "[]", "7", "{", "",
     })
     void refusesWhatIsNotACorrection(String json) {

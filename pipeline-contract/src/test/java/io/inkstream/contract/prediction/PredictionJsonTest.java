@@ -65,6 +65,22 @@ class PredictionJsonTest {
                 .hasMessageContaining("null");
     }
 
+    /** Cassandra's timestamp is milliseconds in a long: the driver threw on binding such a time, and the sink's loop stopped for good. */
+    @Test
+    void refusesATimeOutsideTheYears1To9999() throws Exception {
+        Prediction valid = new Prediction(Prediction.SCHEMA, "img-1", "seed-9c9dd5090bda", 7, 0.98f, null, null, null,
+                Instant.parse("2026-11-25T10:00:00Z"), Instant.parse("2026-11-25T10:00:00.050Z"));
+        String json = new String(PredictionJson.write(valid), StandardCharsets.UTF_8);
+        for (String edited : List.of(json.replace("2026-11-25T10:00:00Z", "+999999999-12-31T23:59:59Z"),
+                json.replace("2026-11-25T10:00:00.050Z", "-999999999-01-01T00:00:00Z"),
+                json.replace("2026-11-25T10:00:00.050Z", "+10000-01-01T00:00:00Z"))) {
+            assertThatThrownBy(() -> PredictionJson.read(edited.getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOf(InvalidPredictionException.class).hasMessageContaining("is not between the years 1 and 9999");
+        }
+        assertThat(PredictionJson.read(json.replace("2026-11-25T10:00:00Z", "9999-12-31T23:59:59.999Z")
+                .getBytes(StandardCharsets.UTF_8)).submittedAt()).isEqualTo(Instant.parse("9999-12-31T23:59:59.999Z"));
+    }
+
     @Test
     void refusesAPredictionWithoutItsRequiredFields() {
         assertThatThrownBy(() -> PredictionJson.read("{\"schema\":1}".getBytes(StandardCharsets.UTF_8)))
