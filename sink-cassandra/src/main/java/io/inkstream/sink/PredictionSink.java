@@ -7,6 +7,7 @@ import io.inkstream.contract.prediction.InvalidPredictionException;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Headers;
+import io.inkstream.contract.topic.ImageIds;
 import io.inkstream.contract.topic.Timestamps;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.store.ImageFailure;
@@ -22,6 +23,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +39,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -132,11 +135,12 @@ final class PredictionSink implements Runnable {
     private boolean writeAll(ConsumerRecords<String, byte[]> records) throws InterruptedException {
         List<Polled> pending = new ArrayList<>(records.count());
         Set<Polled> unwritten = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<Future<RecordMetadata>> dead = new ArrayList<>();
+        List<SentDeadLetter> dead = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             if (Topics.IMAGES_DLQ.equals(record.topic())) {
-                // A dead letter without a key (an image sent without an id) names no image to report on.
-                if (record.key() != null) {
+                // A dead letter whose key is no image id (none, or one the classifier refused as invalid-id) names no image
+                // to report on; a key over 64 KiB would only be refused by Cassandra and dead-lettered again.
+                if (record.key() != null && ImageIds.problem(Headers.utf8(record.key())).isEmpty()) {
                     ImageFailure failure = failureOf(record);
                     pending.add(new Polled(record, null, failure));
                 }
@@ -181,12 +185,8 @@ final class PredictionSink implements Runnable {
             log.info("cassandra writes recovered");
             cassandraFailing = false;
         }
-        for (Future<RecordMetadata> future : dead) {
-            try {
-                future.get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("a dead letter could not be written: " + e.getCause().getMessage(), e.getCause());
-            }
+        for (SentDeadLetter letter : dead) {
+            letter.await();
         }
         return true;
     }
@@ -195,7 +195,7 @@ final class PredictionSink implements Runnable {
      * Writes each prediction once, at most maxInFlight at a time, handed to the writer in slices so
      * that it can batch their history rows; returns those that failed for a reason worth retrying.
      */
-    private List<Polled> writeOnce(List<Polled> batch, List<Future<RecordMetadata>> dead, Set<Polled> unwritten)
+    private List<Polled> writeOnce(List<Polled> batch, List<SentDeadLetter> dead, Set<Polled> unwritten)
             throws InterruptedException {
         List<CompletableFuture<Throwable>> writes = new ArrayList<>(batch.size());
         for (int from = 0; from < batch.size(); from += writeSlice) {
@@ -337,13 +337,58 @@ final class PredictionSink implements Runnable {
         consumer.resume(consumer.paused());
     }
 
-    private Future<RecordMetadata> deadLetter(ConsumerRecord<String, byte[]> record, String stage, String errorClass, String message) {
-        RecordHeaders headers = Headers.deadLetter(record.headers(), stage, errorClass, message, Instant.now());
-        byte[] key = record.key() == null ? null : Headers.utf8(record.key());
+    private SentDeadLetter deadLetter(ConsumerRecord<String, byte[]> record, String stage, String errorClass, String message) {
         metrics.deadLetter(stage);
         log.warn("dead letter topic={} partition={} offset={} stage={} reason=\"{}\"", record.topic(), record.partition(), record.offset(),
                 stage, message);
-        return deadLetters.send(new ProducerRecord<>(Topics.PREDICTIONS_DLQ, null, key, record.value(), headers));
+        return new SentDeadLetter(record, stage, errorClass, message, deadLetters.send(deadLetterRecord(record, record.value(), stage,
+                errorClass, message)));
+    }
+
+    private static ProducerRecord<byte[], byte[]> deadLetterRecord(ConsumerRecord<String, byte[]> record, byte[] value, String stage,
+                                                                   String errorClass, String message) {
+        RecordHeaders headers = Headers.deadLetter(record.headers(), stage, errorClass, message, Instant.now());
+        return new ProducerRecord<>(Topics.PREDICTIONS_DLQ, null, record.key() == null ? null : Headers.utf8(record.key()), value, headers);
+    }
+
+    /** A dead letter on its way, and what to send instead if it is larger than the dead-letter topic takes. */
+    private final class SentDeadLetter {
+        private final ConsumerRecord<String, byte[]> record;
+        private final String stage;
+        private final String errorClass;
+        private final String message;
+        private final Future<RecordMetadata> sent;
+
+        SentDeadLetter(ConsumerRecord<String, byte[]> record, String stage, String errorClass, String message, Future<RecordMetadata> sent) {
+            this.record = record;
+            this.stage = stage;
+            this.errorClass = errorClass;
+            this.message = message;
+            this.sent = sent;
+        }
+
+        /**
+         * Waits until it is written. A record of nearly a topic's limit plus the failure's headers is more than the dead-letter
+         * topic takes: it goes without its value, which stays where it was read (failing here stopped the loop, on the same
+         * record after every restart).
+         */
+        void await() throws InterruptedException {
+            try {
+                sent.get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RecordTooLargeException)) {
+                    throw new IllegalStateException("a dead letter could not be written: " + e.getCause().getMessage(), e.getCause());
+                }
+                String without = String.format(Locale.ROOT, "value not copied (%d bytes, more than %s takes; it is at %s-%d@%d): %s",
+                        record.value() == null ? 0 : record.value().length, Topics.PREDICTIONS_DLQ, record.topic(), record.partition(),
+                        record.offset(), message);
+                try {
+                    deadLetters.send(deadLetterRecord(record, null, stage, errorClass, without)).get();
+                } catch (ExecutionException again) {
+                    throw new IllegalStateException("a dead letter could not be written: " + again.getCause().getMessage(), again.getCause());
+                }
+            }
+        }
     }
 
     boolean cassandraFailing() {

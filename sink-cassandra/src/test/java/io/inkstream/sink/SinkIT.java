@@ -99,6 +99,10 @@ class SinkIT {
             deadLetter.headers().add(Headers.ERROR_STAGE, Headers.utf8("preprocess"))
                     .add(Headers.FAILED_AT, Headers.utf8("+999999999-12-31T23:59:59Z"));
             producer.send(deadLetter);
+            // Nearly the broker's default limit (1 MiB): with the failure's headers more than predictions.dlq takes, which
+            // stopped the sink's loop; and a dead letter keyed by no image id, whose failure row Cassandra would refuse.
+            producer.send(new ProducerRecord<>(Topics.PREDICTIONS, prefix + "huge", new byte[1_048_400]));
+            producer.send(new ProducerRecord<>(Topics.IMAGES_DLQ, prefix + "k".repeat(70_000), new byte[] {1}));
             producer.send(new ProducerRecord<>(Topics.PREDICTIONS, prefix + "good-2", PredictionJson.write(prediction(prefix + "good-2", model, 5))));
             Prediction right = prediction(prefix + "wrong", model, 3);
             Prediction wrong = new Prediction(right.schema(), right.imageId(), right.modelVersion(), right.label(), right.confidence(),
@@ -114,9 +118,16 @@ class SinkIT {
             await(() -> reader.failure(prefix + "dead-far-future").isPresent() ? 1 : 0, 1, Duration.ofSeconds(30));
             assertThat(reader.failure(prefix + "dead-far-future").orElseThrow().failedAt()).isEqualTo(deadLetterTime);
 
-            List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.read(kafka, Topics.PREDICTIONS_DLQ, key -> key.startsWith(prefix), 4, Duration.ofSeconds(30));
+            List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.read(kafka, Topics.PREDICTIONS_DLQ, key -> key.startsWith(prefix), 5, Duration.ofSeconds(30));
             assertThat(dead).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
-                    .containsExactlyInAnyOrder(prefix + "json", prefix + "schema", prefix + "incomplete", prefix + "far-future");
+                    .containsExactlyInAnyOrder(prefix + "json", prefix + "schema", prefix + "incomplete", prefix + "far-future", prefix + "huge");
+            assertThat(dead).filteredOn(r -> new String(r.key(), StandardCharsets.UTF_8).endsWith("huge")).singleElement().satisfies(r -> {
+                assertThat(r.value()).isNull();
+                assertThat(Headers.text(r.headers(), Headers.ERROR_MESSAGE).orElseThrow())
+                        .startsWith("value not copied (1048400 bytes, more than predictions.dlq takes; it is at predictions-");
+            });
+            assertThat(TopicReader.readToEnd(kafka, Topics.PREDICTIONS_DLQ, key -> key.startsWith(prefix), Duration.ofSeconds(30)))
+                    .as("dead letters to the topic's end: the 70,000-character key is not among them").hasSize(5);
             assertThat(dead).allSatisfy(r -> {
                 assertThat(Headers.text(r.headers(), Headers.ERROR_STAGE)).contains("parse");
                 assertThat(Headers.text(r.headers(), Headers.ERROR_CLASS)).contains("invalid-prediction");
@@ -133,7 +144,7 @@ class SinkIT {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("inkstream_sink_predictions_written_total")
                     .contains("inkstream_sink_write_latency_seconds")
-                    .contains("inkstream_sink_dead_letters_total{stage=\"parse\"} 4.0")
+                    .contains("inkstream_sink_dead_letters_total{stage=\"parse\"} 5.0")
                     // live accuracy: two right, one wrong, by model
                     .contains("inkstream_sink_predictions_labelled_total{correct=\"true\",model=\"" + model + "\"} 2.0")
                     .contains("inkstream_sink_predictions_labelled_total{correct=\"false\",model=\"" + model + "\"} 1.0")
