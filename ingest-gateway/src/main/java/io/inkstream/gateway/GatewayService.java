@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.gateway.events.PredictionEvents;
 import io.inkstream.gateway.guard.ClientRateLimit;
+import io.inkstream.gateway.guard.ClientSlots;
 import io.inkstream.gateway.guard.OriginPolicy;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.http.GatewayApp;
@@ -115,7 +116,7 @@ public final class GatewayService implements AutoCloseable {
         metrics.watch(uploads);
         GatewayApp.Edge edge = new GatewayApp.Edge(new OriginPolicy(config.corsOrigins(), GatewayConfig.isLoopback(config.host())),
                 config.rateLimit() == 0 ? Optional.empty() : Optional.of(ClientRateLimit.perSecond(config.rateLimit())), config.apiKey(),
-                uploads, spool);
+                uploads, spool, new ClientSlots(GatewayApp.BODIES_PER_CLIENT));
         Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, takenOver, reader, catalog, events,
                 new RecentUploads(100_000), metrics, health::check, meters::scrape, edge, config.maxFiles(),
                 config.maxRequestBytes(), new SharedKeys(session, staleAfter, Clock.systemUTC())));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.inkstream.gateway.GatewayMetrics;
 import io.inkstream.gateway.events.PredictionEvents;
 import io.inkstream.gateway.guard.ClientRateLimit;
+import io.inkstream.gateway.guard.ClientSlots;
 import io.inkstream.gateway.guard.OriginPolicy;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.publish.CorrectionPublisher;
@@ -37,6 +38,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +63,18 @@ public final class GatewayApp {
      * @param rateLimit per client address, on {@code /api}; empty when turned off
      * @param spool     a directory of this process's own, where multipart parts beyond {@link #PART_IN_MEMORY} are held
      */
-    public record Edge(OriginPolicy origins, Optional<ClientRateLimit> rateLimit, Optional<String> apiKey, UploadBudget uploads, Path spool) {
+    public record Edge(OriginPolicy origins, Optional<ClientRateLimit> rateLimit, Optional<String> apiKey, UploadBudget uploads, Path spool,
+                       ClientSlots bodies) {
     }
+
+    /** Request bodies one client address may be sending at once (uploads, labels); beyond, 429 {@code bodies-in-progress}. */
+    public static final int BODIES_PER_CLIENT = 16;
+
+    /**
+     * The slowest a body may arrive, on average from its first byte: slower, Jetty gives up on it (408). A body sent a
+     * byte every few seconds held a thread as long as it pleased; 256 B/s still takes a 1 MiB upload over 68 minutes.
+     */
+    static final int MIN_BODY_BYTES_PER_SECOND = 256;
 
     /** A multipart part up to this size stays in memory; a larger one is written to the spool while it arrives. */
     static final int PART_IN_MEMORY = 64 * 1024;
@@ -80,7 +92,10 @@ public final class GatewayApp {
             config.http.disableCompression();
             // Dispatch a request when its head is in, not when its first body byte is (Jetty's default): an upload declaring
             // more than may be sent is refused on its headers at once, instead of after the 30 s idle timeout.
-            config.jetty.modifyHttpConfiguration(http -> http.setDelayDispatchUntilContent(false));
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setDelayDispatchUntilContent(false);
+                http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
+            });
             // A request Jetty cannot read (a URI or headers over its limits) is answered in JSON too, not with its HTML page.
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages(mapper())));
             // Raw uploads are read with the image cap by the handler; this only bounds what Javalin would buffer.
@@ -101,15 +116,16 @@ public final class GatewayApp {
         MultipartConfigElement multipart = new MultipartConfigElement(edge.spool().toString(), 4 * maxImage, parts.maxRequestBytes(),
                 PART_IN_MEMORY);
         app.before(ApiRoute.UPLOAD.path(), ctx -> ctx.req().setAttribute(MultipartUtil.MULTIPART_CONFIG_ATTRIBUTE, multipart));
+        ReceivingBodies bodies = new ReceivingBodies(edge.bodies(), parts.metrics());
         UploadHandler upload = new UploadHandler(parts.inspector(), parts.publisher(), parts.takenOver(),
                 new IdempotencyKeys(100_000, Clock.systemUTC()),
-                parts.sharedKeys(), parts.recent(), parts.metrics(), parts.maxFiles(), parts.maxRequestBytes(), edge.uploads());
+                parts.sharedKeys(), parts.recent(), parts.metrics(), parts.maxFiles(), parts.maxRequestBytes(), edge.uploads(), bodies);
         ImageQueries imageQueries = new ImageQueries(parts.reader(), parts.recent());
         QueryHandlers queries = new QueryHandlers(imageQueries, parts.reader(), parts.catalog());
         EventStreams streams = new EventStreams(parts.events(), new JavalinJackson(mapper(), false));
         app.events(events -> events.serverStopping(streams::close)); // open streams end, so that stopping does not wait for them
         LabelHandler label = new LabelHandler(imageQueries, new CorrectionPublisher(parts.publisher().producer()), parts.metrics(),
-                Clock.systemUTC());
+                Clock.systemUTC(), bodies);
         for (ApiRoute route : ApiRoute.values()) {
             Handler handler = switch (route) {
                 case UPLOAD -> upload;
@@ -177,6 +193,9 @@ public final class GatewayApp {
             log.warn("cassandra query failed path={} reason=\"{}\"", ctx.path(), e.getMessage());
             problem(new ApiProblem(503, "store-unavailable", "Cassandra did not answer: " + e.getMessage(), Optional.of(5)), ctx);
         });
+        // A body slower than MIN_BODY_BYTES_PER_SECOND: Jetty's 408 as the API's JSON, not an unexpected error.
+        app.exception(BadMessageException.class, (e, ctx) -> problem(new ApiProblem(e.getCode(), e.getCode() == 408 ? "body-too-slow"
+                : "bad-request", "the request cannot be read: " + e.getReason()), ctx));
         app.exception(Exception.class, (e, ctx) -> unexpected(e, ctx));
         app.error(404, ctx -> {
             // Only where no handler answered with its own error (an unknown image is a 404 with its own code).

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inkstream.contract.correction.Correction;
 import io.inkstream.gateway.GatewayMetrics;
+import io.inkstream.gateway.guard.ClientSlots;
 import io.inkstream.gateway.publish.CorrectionPublisher;
 import io.inkstream.gateway.query.ImageQueries;
 import io.inkstream.gateway.query.ImageStatus;
@@ -46,11 +47,14 @@ final class LabelHandler implements Handler {
     private final GatewayMetrics metrics;
     private final Clock clock;
 
-    LabelHandler(ImageQueries images, CorrectionPublisher publisher, GatewayMetrics metrics, Clock clock) {
+    private final ReceivingBodies bodies;
+
+    LabelHandler(ImageQueries images, CorrectionPublisher publisher, GatewayMetrics metrics, Clock clock, ReceivingBodies bodies) {
         this.images = images;
         this.publisher = publisher;
         this.metrics = metrics;
         this.clock = clock;
+        this.bodies = bodies;
     }
 
     @Override
@@ -84,13 +88,13 @@ final class LabelHandler implements Handler {
     }
 
     /** The digit of a JSON body {@code {"label": d}}: 415 if not JSON, 413 if long, 400 if malformed, 422 if not a digit 0-9. */
-    private static int label(Context ctx) throws IOException {
+    private int label(Context ctx) throws IOException {
         String type = ctx.contentType();
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             throw new ApiProblem(415, "unsupported-media-type", "send the label as JSON: Content-Type: application/json, body {\"label\": 7}");
         }
         byte[] body;
-        try (InputStream in = ctx.req().getInputStream()) {
+        try (ClientSlots.Slot receiving = bodies.take(ctx); InputStream in = ctx.req().getInputStream()) {
             body = in.readNBytes(MAX_BODY_BYTES + 1);
         }
         if (body.length > MAX_BODY_BYTES) {

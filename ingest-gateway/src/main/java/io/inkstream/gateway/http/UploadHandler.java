@@ -2,6 +2,7 @@ package io.inkstream.gateway.http;
 
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.gateway.GatewayMetrics;
+import io.inkstream.gateway.guard.ClientSlots;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.publish.ImagePublisher;
 import io.inkstream.gateway.publish.TakenOverPublisher;
@@ -31,6 +32,7 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,10 +67,12 @@ final class UploadHandler implements Handler {
     private final int maxFiles;
     private final long maxRequestBytes;
     private final UploadBudget budget;
+    private final ReceivingBodies bodies;
     private volatile boolean brokerFailing;
 
     UploadHandler(DigitPreprocessor inspector, ImagePublisher publisher, TakenOverPublisher takenOver, IdempotencyKeys idempotencyKeys,
-                  SharedKeys sharedKeys, RecentUploads recent, GatewayMetrics metrics, int maxFiles, long maxRequestBytes, UploadBudget budget) {
+                  SharedKeys sharedKeys, RecentUploads recent, GatewayMetrics metrics, int maxFiles, long maxRequestBytes, UploadBudget budget,
+                  ReceivingBodies bodies) {
         this.inspector = inspector;
         this.publisher = publisher;
         this.takenOver = takenOver;
@@ -79,6 +83,7 @@ final class UploadHandler implements Handler {
         this.maxFiles = maxFiles;
         this.maxRequestBytes = maxRequestBytes;
         this.budget = budget;
+        this.bodies = bodies;
     }
 
     @Override
@@ -111,7 +116,10 @@ final class UploadHandler implements Handler {
         if (key.isPresent() && !IdempotencyKeys.isValid(key.get())) {
             throw new ApiProblem(400, "invalid-idempotency-key", "the Idempotency-Key header must be 1 to 255 printable ASCII characters");
         }
-        List<Received> received = multipart ? multipart(ctx) : List.of(rawBody(ctx));
+        List<Received> received;
+        try (ClientSlots.Slot receiving = bodies.take(ctx)) {
+            received = multipart ? multipart(ctx) : List.of(rawBody(ctx));
+        }
         List<OptionalInt> labels = labels(ctx, received.size());
         List<Upload> uploads = new ArrayList<>(received.size());
         for (int i = 0; i < received.size(); i++) {
@@ -231,7 +239,12 @@ final class UploadHandler implements Handler {
         List<UploadedFile> files;
         try {
             files = ctx.uploadedFiles("file");
+        } catch (BadMessageException e) {
+            throw e; // a body sent too slowly: Jetty's 408, answered as such
         } catch (Exception e) { // an IOException too, thrown unchecked through Javalin: no boundary, a body cut short
+            if (e.getCause() instanceof BadMessageException slow) {
+                throw slow;
+            }
             // Jetty refuses parts over the multipart limits with an IllegalStateException naming the limit. Its type alone
             // cannot tell them: Jetty 11's parser throws the same type for a dozen states of its own. So the text, held to it
             // by GatewayEdgeIT (a 5 MiB part) and GatewayApiIT (an oversized part), both answered 413 too-large: an upgrade

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inkstream.gateway.GatewayService;
+import io.inkstream.gateway.http.GatewayApp;
 import io.inkstream.gateway.it.GatewayClient.Answer;
 import io.inkstream.gateway.it.RunningPipeline.Pipeline;
 import io.inkstream.model.data.BundledMnist;
@@ -146,7 +147,7 @@ class GatewayEdgeIT {
             new Random(7).nextBytes(body);
             try (RawHttp slow = RawHttp.connect(small.port(), "127.0.0.1")) {
                 slow.send("POST", "/api/images", Map.of("Host", "127.0.0.1:" + small.port(), "Content-Type", "application/octet-stream",
-                        "Content-Length", Integer.toString(cap)), Arrays.copyOf(body, 4096));
+                        "Content-Length", Integer.toString(cap)), Arrays.copyOf(body, 64 * 1024));
                 // Small uploads only once the slow one holds the budget: sent sooner, one of them could hold a few KiB just when
                 // the slow one asks for all of it, and the slow one would be the upload answered 503.
                 awaitHeld(client, cap);
@@ -156,7 +157,7 @@ class GatewayEdgeIT {
                 assertThat(busy.json().get("error").asText()).isEqualTo("uploads-busy");
                 assertThat(busy.header("Retry-After")).isEqualTo("1");
 
-                slow.write(Arrays.copyOfRange(body, 4096, cap));
+                slow.write(Arrays.copyOfRange(body, 64 * 1024, cap)); // 64 KiB keep it above the minimum body rate for 256 s
                 RawHttp.Response refused = slow.response();
                 assertThat(refused.status()).as("random bytes are no image: %s", refused.body()).isEqualTo(415);
             }
@@ -164,6 +165,53 @@ class GatewayEdgeIT {
                     .as("the slow upload answered, its room is back").isEqualTo(202);
             assertThat(client.get("/metrics").response().body()).contains("inkstream_gateway_requests_refused_total{reason=\"uploads-busy\"}");
         }
+    }
+
+    /**
+     * A client that opens connections and sends no body, or a byte now and then, held a server thread each: 260 of them
+     * from one address took every thread, and the gateway answered no one, {@code /health} included. Now an address may be
+     * sending {@value GatewayApp#BODIES_PER_CLIENT} bodies at once (the next is answered 429 at once), and a body slower
+     * than 256 B/s is cut off (408).
+     */
+    @Test
+    void aClientSendingBodiesSlowlyHoldsOnlyItsShareAndATrickleIsCutOff() throws Exception {
+        int port = pipeline.gateway().port();
+        GatewayClient client = new GatewayClient("http://127.0.0.1:" + port);
+        Map<String, String> head = Map.of("Host", "127.0.0.1:" + port, "Content-Type", "application/x-mnist", "Content-Length", "784");
+        List<RawHttp> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < GatewayApp.BODIES_PER_CLIENT + 4; i++) {
+                slow.add(RawHttp.connect(port, "127.0.0.3").send("POST", "/api/images", head, new byte[0]));
+            }
+            // Its share held, the same address's next upload is refused at once, whole as it is; others are served.
+            RawHttp.Response refused = Waits.until(() -> {
+                try (RawHttp next = RawHttp.connect(port, "127.0.0.3")) {
+                    return next.send("POST", "/api/images", head, digits.images().imageBytes(5)).response();
+                }
+            }, response -> response.status() == 429, RawHttp.Response::status, WAIT, "127.0.0.3's upload while it holds its share");
+            assertThat(JSON.readTree(refused.body()).get("error").asText()).isEqualTo("bodies-in-progress");
+            assertThat(refused.headers().get("retry-after")).isEqualTo("1");
+            assertThat(client.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(5), Map.of()).status())
+                    .as("another address is served").isEqualTo(202);
+            assertThat(client.get("/health").status()).isEqualTo(200);
+
+            // A body trickled a byte a second is cut off at once, not kept for as long as bytes keep coming.
+            try (RawHttp trickle = RawHttp.connect(port, "127.0.0.4").send("POST", "/api/images", head, new byte[1])) {
+                Thread.sleep(1500);
+                RawHttp.Response cut = trickle.write(new byte[1]).response();
+                assertThat(cut.status()).as(cut.body()).isEqualTo(408);
+                assertThat(JSON.readTree(cut.body()).get("error").asText()).isEqualTo("body-too-slow");
+            }
+        } finally {
+            slow.forEach(RawHttp::close);
+        }
+        // The control: its connections closed, the address is served again.
+        RawHttp.Response served = Waits.until(() -> {
+            try (RawHttp next = RawHttp.connect(port, "127.0.0.3")) {
+                return next.send("POST", "/api/images", head, digits.images().imageBytes(5)).response();
+            }
+        }, response -> response.status() == 202, RawHttp.Response::status, WAIT, "127.0.0.3's upload once its connections are closed");
+        assertThat(served.status()).isEqualTo(202);
     }
 
     @Test
