@@ -112,7 +112,8 @@ public final class GatewayService implements AutoCloseable {
                 new RingQuorum(session, config.localDatacenter(), "uploads are accepted, answers and Idempotency-Key claims wait"), catalog, events);
         Path spool = createSpool();
         GatewayMetrics metrics = new GatewayMetrics(meters);
-        UploadBudget uploads = new UploadBudget(config.uploadMemory());
+        // A client may hold half the budget, or one upload of the largest kind if that is more (the config holds at least one).
+        UploadBudget uploads = new UploadBudget(config.uploadMemory(), Math.max(config.uploadMemory() / 2, config.maxRequestBytes()));
         metrics.watch(uploads);
         GatewayApp.Edge edge = new GatewayApp.Edge(new OriginPolicy(config.corsOrigins(), GatewayConfig.isLoopback(config.host())),
                 config.rateLimit() == 0 ? Optional.empty() : Optional.of(ClientRateLimit.perSecond(config.rateLimit())), config.apiKey(),

@@ -95,11 +95,18 @@ final class UploadHandler implements Handler {
         }
         // A raw body is one image: at most the cap and one byte are read. Unknown lengths reserve the most they may carry.
         long most = multipart ? maxRequestBytes : inspector.limits().maxBytes() + 1L;
-        UploadBudget.Reservation room = budget.reserve(declared >= 0 ? Math.min(declared, most) : most).orElseThrow(() -> {
+        UploadBudget.Answer answer = budget.reserve(ctx.ip(), declared >= 0 ? Math.min(declared, most) : most);
+        if (answer == UploadBudget.Refusal.CLIENT_SHARE) {
+            metrics.refused("uploads-in-progress");
+            throw new ApiProblem(429, "uploads-in-progress", ctx.ip() + " holds its share of this gateway's upload memory with uploads in"
+                    + " progress; send this one when one of them is done", Optional.of(1));
+        }
+        if (answer == UploadBudget.Refusal.BUDGET) {
             metrics.refused("uploads-busy");
-            return new ApiProblem(503, "uploads-busy", "the gateway holds as many upload bytes as it may (" + budget.totalBytes() / (1024 * 1024)
+            throw new ApiProblem(503, "uploads-busy", "the gateway holds as many upload bytes as it may (" + budget.totalBytes() / (1024 * 1024)
                     + " MiB) right now; retry in a second", Optional.of(1));
-        });
+        }
+        UploadBudget.Reservation room = (UploadBudget.Reservation) answer;
         boolean handedOff = false;
         try {
             handedOff = handle(ctx, multipart, room);

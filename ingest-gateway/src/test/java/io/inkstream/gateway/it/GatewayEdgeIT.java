@@ -214,6 +214,32 @@ class GatewayEdgeIT {
         assertThat(served.status()).isEqualTo(202);
     }
 
+    /**
+     * Slow requests from one address could hold the whole upload budget, and every other client's upload was answered
+     * {@code uploads-busy} for as long as they pleased. A client's share is half the budget, or one upload of the largest
+     * kind if that is more.
+     */
+    @Test
+    void aClientHoldsAtMostItsShareOfTheUploadBudget() throws Exception {
+        long budget = 80L << 20; // its half, 40 MiB, holds one largest request (32 images: 34 MiB) and not two
+        try (GatewayService gateway = GatewayService.start(pipeline.gatewayConfig().withUploadMemory(budget))) {
+            int port = gateway.port();
+            GatewayClient client = new GatewayClient("http://127.0.0.1:" + port);
+            Map<String, String> largest = Map.of("Host", "127.0.0.1:" + port, "Content-Type", "multipart/form-data; boundary=x",
+                    "Content-Length", Long.toString(pipeline.gatewayConfig().maxRequestBytes() - 1024));
+            try (RawHttp first = RawHttp.connect(port, "127.0.0.5").send("POST", "/api/images", largest, new byte[0])) {
+                awaitHeld(client, pipeline.gatewayConfig().maxRequestBytes() - 1024);
+                try (RawHttp second = RawHttp.connect(port, "127.0.0.5")) {
+                    RawHttp.Response refused = second.send("POST", "/api/images", largest, new byte[0]).response();
+                    assertThat(refused.status()).as(refused.body()).isEqualTo(429);
+                    assertThat(JSON.readTree(refused.body()).get("error").asText()).isEqualTo("uploads-in-progress");
+                }
+                assertThat(client.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(6), Map.of()).status())
+                        .as("another client finds room").isEqualTo(202);
+            }
+        }
+    }
+
     @Test
     void aLargePartWaitsInTheSpoolOnDiskNotInMemoryAndNothingIsLeftAfter() throws Exception {
         Path spool = pipeline.gateway().spool();
