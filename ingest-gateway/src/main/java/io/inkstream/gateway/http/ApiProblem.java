@@ -3,6 +3,8 @@ package io.inkstream.gateway.http;
 import io.inkstream.image.rejection.ImageRejectedException;
 import io.inkstream.image.rejection.RejectionReason;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.BadMessageException;
 
 /**
  * An expected failure of a request, answered as {@code {"error": code, "detail": sentence}} with
@@ -26,6 +28,25 @@ public final class ApiProblem extends RuntimeException {
 
     public ApiProblem(int status, String error, String detail) {
         this(status, error, detail, Optional.empty());
+    }
+
+    /**
+     * A body that could not be read: 408 {@code body-too-slow} when it came too slowly or not at all (Jetty's minimum data
+     * rate, its idle timeout), 400 {@code unreadable-body} otherwise (cut short). Either was answered 500 or 400
+     * {@code malformed-multipart} before, depending on the endpoint.
+     */
+    public static ApiProblem unreadableBody(Throwable e) {
+        return tooSlow(e).orElseGet(() -> new ApiProblem(400, "unreadable-body", "the request body could not be read: " + e.getMessage()));
+    }
+
+    /** 408 {@code body-too-slow}, if that is why a body could not be read. */
+    static Optional<ApiProblem> tooSlow(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TimeoutException || cause instanceof BadMessageException bad && bad.getCode() == 408) {
+                return Optional.of(new ApiProblem(408, "body-too-slow", "the request body came too slowly: " + cause.getMessage()));
+            }
+        }
+        return Optional.empty();
     }
 
     /** An image refusal: its reason's code (the same the classifier writes into a dead letter) with the status HTTP gives it. */

@@ -194,8 +194,8 @@ public final class GatewayApp {
             problem(new ApiProblem(503, "store-unavailable", "Cassandra did not answer: " + e.getMessage(), Optional.of(5)), ctx);
         });
         // A body slower than MIN_BODY_BYTES_PER_SECOND: Jetty's 408 as the API's JSON, not an unexpected error.
-        app.exception(BadMessageException.class, (e, ctx) -> problem(new ApiProblem(e.getCode(), e.getCode() == 408 ? "body-too-slow"
-                : "bad-request", "the request cannot be read: " + e.getReason()), ctx));
+        app.exception(BadMessageException.class, (e, ctx) -> problem(ApiProblem.tooSlow(e).orElseGet(() -> new ApiProblem(e.getCode(),
+                "bad-request", "the request cannot be read: " + e.getReason())), ctx));
         app.exception(Exception.class, (e, ctx) -> unexpected(e, ctx));
         app.error(404, ctx -> {
             // Only where no handler answered with its own error (an unknown image is a 404 with its own code).

@@ -96,6 +96,8 @@ final class LabelHandler implements Handler {
         byte[] body;
         try (ClientSlots.Slot receiving = bodies.take(ctx); InputStream in = ctx.req().getInputStream()) {
             body = in.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            throw ApiProblem.unreadableBody(e);
         }
         if (body.length > MAX_BODY_BYTES) {
             throw new ApiProblem(413, "too-large", "a label's body has at most " + MAX_BODY_BYTES + " bytes: {\"label\": 7}");

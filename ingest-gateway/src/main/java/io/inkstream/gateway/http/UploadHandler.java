@@ -32,7 +32,6 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -246,11 +245,10 @@ final class UploadHandler implements Handler {
         List<UploadedFile> files;
         try {
             files = ctx.uploadedFiles("file");
-        } catch (BadMessageException e) {
-            throw e; // a body sent too slowly: Jetty's 408, answered as such
-        } catch (Exception e) { // an IOException too, thrown unchecked through Javalin: no boundary, a body cut short
-            if (e.getCause() instanceof BadMessageException slow) {
-                throw slow;
+        } catch (Exception e) { // an IOException too, thrown unchecked through Javalin: no boundary, a body cut short, too slow
+            Optional<ApiProblem> slow = ApiProblem.tooSlow(e);
+            if (slow.isPresent()) {
+                throw slow.get();
             }
             // Jetty refuses parts over the multipart limits with an IllegalStateException naming the limit. Its type alone
             // cannot tell them: Jetty 11's parser throws the same type for a dozen states of its own. So the text, held to it
@@ -284,7 +282,7 @@ final class UploadHandler implements Handler {
         try {
             return new Received(readCapped(ctx.bodyInputStream(), length), FileNames.sanitise(ctx.queryParam("filename")));
         } catch (IOException e) {
-            throw new ApiProblem(400, "unreadable-body", "the request body could not be read: " + e.getMessage());
+            throw ApiProblem.unreadableBody(e);
         }
     }
 
