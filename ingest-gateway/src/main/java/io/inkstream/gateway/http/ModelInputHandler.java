@@ -27,11 +27,7 @@ final class ModelInputHandler implements Handler {
     @Override
     public void handle(Context ctx) throws IOException {
         String id = QueryHandlers.checkedId(ctx.pathParam("id"));
-        Optional<String> named = Optional.ofNullable(ctx.queryParam("model")).filter(m -> !m.isBlank());
-        if (named.isPresent() && named.get().length() > QueryHandlers.MAX_ID_LENGTH) {
-            throw new ApiProblem(400, "invalid-model", "a model version has at most " + QueryHandlers.MAX_ID_LENGTH + " characters");
-        }
-        String model = named.orElseGet(() -> reader.forImage(id).stream().max(Comparator.comparing(StoredPrediction::classifiedAt))
+        String model = QueryHandlers.namedModel(ctx).orElseGet(() -> reader.forImage(id).stream().max(Comparator.comparing(StoredPrediction::classifiedAt))
                 .map(StoredPrediction::modelVersion)
                 .orElseThrow(() -> new ApiProblem(404, "unknown-image", "no model has classified image " + id)));
         byte[] input = reader.modelInput(id, model).filter(bytes -> bytes.length == Headers.MODEL_INPUT_BYTES)

@@ -1,6 +1,7 @@
 package io.inkstream.gateway.http;
 
 import io.inkstream.contract.prediction.Prediction;
+import io.inkstream.contract.role.ModelRoles;
 import io.inkstream.contract.topic.ImageIds;
 import io.inkstream.gateway.query.ImageQueries;
 import io.inkstream.gateway.query.ImageStatus;
@@ -26,7 +27,6 @@ import java.util.Optional;
 
 /** The read side of the API: images, predictions, models. Every answer comes from Cassandra and the models topic. */
 final class QueryHandlers {
-    static final int MAX_ID_LENGTH = ImageIds.MAX_LENGTH;
     static final int DEFAULT_PAGE = 20;
     static final int MAX_PAGE = 200;
     static final int MAX_IDS = 100;
@@ -176,7 +176,7 @@ final class QueryHandlers {
 
     /** {@code GET /api/predictions?model=&limit=&page=}: newest first; {@code page} is the previous answer's {@code next}. */
     void predictions(Context ctx) {
-        Optional<String> model = Optional.ofNullable(ctx.queryParam("model")).filter(m -> !m.isBlank()).or(catalog::activeVersion);
+        Optional<String> model = namedModel(ctx).or(catalog::activeVersion);
         int limit = limit(ctx.queryParam("limit"));
         Optional<String> page = Optional.ofNullable(ctx.queryParam("page")).filter(p -> !p.isBlank());
         if (model.isEmpty()) {
@@ -220,11 +220,22 @@ final class QueryHandlers {
                 status.failure().map(FailureView::of).orElse(null), status.label().map(LabelView::of).orElse(null));
     }
 
+    /** {@code id} if it can be an image id ({@link ImageIds}), else 400 {@code invalid-id}. */
     static String checkedId(String id) {
-        if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
-            throw new ApiProblem(400, "invalid-id", "an image id has 1 to " + MAX_ID_LENGTH + " characters");
-        }
+        ImageIds.problem(id).ifPresent(why -> {
+            throw new ApiProblem(400, "invalid-id", "the image id " + why);
+        });
         return id;
+    }
+
+    /** The model a query names, if it names one: a version ({@link ModelRoles#isVersion}), else 400 {@code invalid-model}. */
+    static Optional<String> namedModel(Context ctx) {
+        Optional<String> named = Optional.ofNullable(ctx.queryParam("model")).filter(m -> !m.isBlank());
+        if (named.isPresent() && !ModelRoles.isVersion(named.get())) {
+            throw new ApiProblem(400, "invalid-model", "a model version has 1 to " + ModelRoles.MAX_VERSION_LENGTH
+                    + " letters, digits, '.', '_' or '-'");
+        }
+        return named;
     }
 
     private static int limit(String text) {

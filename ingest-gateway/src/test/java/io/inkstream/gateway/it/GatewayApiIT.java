@@ -131,6 +131,7 @@ class GatewayApiIT {
         assertThat(pixels).isEqualTo(digits.images().imageBytes(index));
         assertThat(client.get(accepted.header("Location") + "/input.png").status()).as("the latest model's, unnamed").isEqualTo(200);
         assertRefused(client.get(accepted.header("Location") + "/input.png?model=no-such-model"), 404, "no-model-input");
+        assertRefused(client.get(accepted.header("Location") + "/input.png?model=" + "v".repeat(129)), 400, "invalid-model");
         assertRefused(client.get("/api/images/no-such-image-" + UUID.randomUUID() + "/input.png"), 404, "unknown-image");
 
         try (CqlSession session = pipeline.cassandra().sessionBuilder().build()) {
@@ -795,6 +796,9 @@ class GatewayApiIT {
                 .endsWith("not a page cursor: its paging state was not made by this service");
         assertRefused(client.get("/api/predictions?limit=0"), 400, "invalid-limit");
         assertThat(client.get("/api/predictions?model=no-such-model").json().get("predictions")).isEmpty();
+        // A model version is what train names (ModelRoles): 1-128 of [A-Za-z0-9._-]; anything else names no model.
+        assertRefused(client.get("/api/predictions?model=" + "v".repeat(129)), 400, "invalid-model");
+        assertRefused(client.get("/api/predictions?model=v3%27%3B--"), 400, "invalid-model");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.inkstream.contract.correction;
 
-import io.inkstream.contract.topic.ImageIds;
 import java.time.Instant;
 
 /**
@@ -9,7 +8,7 @@ import java.time.Instant;
  * correction naming the digit the model gave.
  *
  * @param schema      the record layout version; consumers refuse ones they do not know
- * @param imageId     the images topic key of the image corrected
+ * @param imageId     the images topic key of the image corrected ({@link io.inkstream.contract.topic.ImageIds})
  * @param label       the digit, 0-9
  * @param source      who says so: {@value #PERSON} for the gateway's page and API
  * @param correctedAt when the correction was made
@@ -18,8 +17,6 @@ public record Correction(int schema, String imageId, int label, String source, I
     public static final int SCHEMA = 1;
     /** The source of corrections made through the gateway. */
     public static final String PERSON = "person";
-    /** An image id has at most this many characters, as everywhere. */
-    public static final int MAX_ID_LENGTH = ImageIds.MAX_LENGTH;
     /** A source names who corrected in at most this many characters. */
     public static final int MAX_SOURCE_LENGTH = 64;
 

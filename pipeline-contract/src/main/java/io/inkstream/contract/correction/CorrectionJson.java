@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.inkstream.contract.topic.ImageIds;
 import io.inkstream.contract.topic.Timestamps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 
 /**
  * Correction JSON. Anyone who may write the corrections topic can put any bytes there, so reading is bounded: at most
@@ -62,8 +64,9 @@ public final class CorrectionJson {
         if (correction.schema() != Correction.SCHEMA) {
             throw new InvalidCorrectionException("unknown schema version " + correction.schema() + "; this build reads " + Correction.SCHEMA);
         }
-        if (correction.imageId() == null || correction.imageId().isEmpty() || correction.imageId().length() > Correction.MAX_ID_LENGTH) {
-            throw new InvalidCorrectionException("imageId must have 1 to " + Correction.MAX_ID_LENGTH + " characters");
+        Optional<String> invalidId = ImageIds.problem(correction.imageId());
+        if (invalidId.isPresent()) {
+            throw new InvalidCorrectionException("imageId " + invalidId.get());
         }
         if (correction.label() < 0 || correction.label() > 9) {
             throw new InvalidCorrectionException("label " + correction.label() + " is not a digit 0-9");

@@ -3,6 +3,7 @@ package io.inkstream.contract.correction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inkstream.contract.topic.ImageIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class CorrectionJsonTest {
         byte[] big = ("{\"schema\":1,\"imageId\":\"" + id + "\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\"}")
                 .getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CorrectionJson.read(big)).isInstanceOf(InvalidCorrectionException.class).hasMessageContaining("bytes");
-        byte[] longId = ("{\"schema\":1,\"imageId\":\"" + "x".repeat(Correction.MAX_ID_LENGTH + 1)
+        byte[] longId = ("{\"schema\":1,\"imageId\":\"" + "x".repeat(ImageIds.MAX_LENGTH + 1)
                 + "\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\"}").getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CorrectionJson.read(longId)).isInstanceOf(InvalidCorrectionException.class).hasMessageContaining("imageId");
     }
