@@ -140,7 +140,7 @@ final class PredictionSink implements Runnable {
             if (Topics.IMAGES_DLQ.equals(record.topic())) {
                 // A dead letter whose key is no image id (none, or one the classifier refused as invalid-id) names no image
                 // to report on; a key over 64 KiB would only be refused by Cassandra and dead-lettered again.
-                if (record.key() != null && ImageIds.problem(Headers.utf8(record.key())).isEmpty()) {
+                if (record.key() != null && ImageIds.problem(record.key()).isEmpty()) {
                     ImageFailure failure = failureOf(record);
                     pending.add(new Polled(record, null, failure));
                 }
@@ -373,20 +373,25 @@ final class PredictionSink implements Runnable {
          * record after every restart).
          */
         void await() throws InterruptedException {
-            try {
-                sent.get();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof RecordTooLargeException)) {
-                    throw new IllegalStateException("a dead letter could not be written: " + e.getCause().getMessage(), e.getCause());
-                }
+            Throwable failure = failure(sent);
+            if (failure instanceof RecordTooLargeException) {
                 String without = String.format(Locale.ROOT, "value not copied (%d bytes, more than %s takes; it is at %s-%d@%d): %s",
                         record.value() == null ? 0 : record.value().length, Topics.PREDICTIONS_DLQ, record.topic(), record.partition(),
                         record.offset(), message);
-                try {
-                    deadLetters.send(deadLetterRecord(record, null, stage, errorClass, without)).get();
-                } catch (ExecutionException again) {
-                    throw new IllegalStateException("a dead letter could not be written: " + again.getCause().getMessage(), again.getCause());
-                }
+                failure = failure(deadLetters.send(deadLetterRecord(record, null, stage, errorClass, without)));
+            }
+            if (failure != null) {
+                throw new IllegalStateException("a dead letter could not be written: " + failure.getMessage(), failure);
+            }
+        }
+
+        /** Why a send failed, or null once the broker has the record. */
+        private static Throwable failure(Future<RecordMetadata> send) throws InterruptedException {
+            try {
+                send.get();
+                return null;
+            } catch (ExecutionException e) {
+                return e.getCause();
             }
         }
     }

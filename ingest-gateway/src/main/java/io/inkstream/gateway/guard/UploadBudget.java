@@ -31,11 +31,6 @@ public final class UploadBudget {
         CLIENT_SHARE, BUDGET
     }
 
-    /** A budget whose every client may hold all of it. */
-    public UploadBudget(long totalBytes) {
-        this(totalBytes, totalBytes);
-    }
-
     /** A budget of which one client address may hold {@code perClientBytes} at most (rounded up to whole KiB). */
     public UploadBudget(long totalBytes, long perClientBytes) {
         if (totalBytes < UNIT || totalBytes / UNIT > Integer.MAX_VALUE) {

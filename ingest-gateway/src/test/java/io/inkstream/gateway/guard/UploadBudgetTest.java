@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class UploadBudgetTest {
     @Test
     void refusesWhatDoesNotFitUntilRoomIsGivenBackOnce() {
-        UploadBudget budget = new UploadBudget(1024 * 1024);
+        UploadBudget budget = new UploadBudget(1024 * 1024, 1024 * 1024); // one client may hold it all
         UploadBudget.Reservation big = (UploadBudget.Reservation) budget.reserve("a", 700 * 1024);
         assertThat(budget.reserve("b", 400 * 1024)).as("700 KiB held, 400 KiB more do not fit in 1 MiB").isEqualTo(UploadBudget.Refusal.BUDGET);
 
@@ -37,7 +37,7 @@ class UploadBudgetTest {
 
     @Test
     void countsEveryUploadAsAtLeastOneKibibyte() {
-        UploadBudget budget = new UploadBudget(2048);
+        UploadBudget budget = new UploadBudget(2048, 2048);
         assertThat(budget.reserve("a", 0)).isInstanceOf(UploadBudget.Reservation.class);
         assertThat(budget.reserve("a", 1)).isInstanceOf(UploadBudget.Reservation.class);
         assertThat(budget.reserve("a", 1)).isEqualTo(UploadBudget.Refusal.BUDGET);
