@@ -174,6 +174,11 @@ public final class GatewayApp {
             app.before("/api/*", ctx -> requireKey(ctx, key));
             app.before("/metrics", ctx -> requireKey(ctx, key));
         });
+        app.before("/api/*", ctx -> PercentEncoding.problem(ctx.req().getRequestURI()).or(() -> PercentEncoding.problem(ctx.queryString()))
+                .ifPresent(why -> {
+                    parts.metrics().refused("invalid-url");
+                    throw new ApiProblem(400, "invalid-url", "the URL is not percent-encoded UTF-8: " + why);
+                }));
         app.after(ctx -> {
             Long started = ctx.attribute(STARTED_AT);
             if (started != null && ctx.path().startsWith("/api")) {

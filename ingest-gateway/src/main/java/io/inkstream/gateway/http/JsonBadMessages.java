@@ -23,22 +23,23 @@ final class JsonBadMessages extends ErrorHandler {
         this.mapper = mapper;
     }
 
+    /** The API's code for a status Jetty answers, and what to say when Jetty gives no reason (it gives none for a long URI). */
+    private record Refusal(String error, String unexplained) {
+        static Refusal of(int status) {
+            return switch (status) {
+                case 414 -> new Refusal("uri-too-long", "the request line is longer than the server reads (8 KiB)");
+                case 431 -> new Refusal("headers-too-large", "the headers are larger than the server reads (8 KiB)");
+                default -> new Refusal("bad-request", "status " + status);
+            };
+        }
+    }
+
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        String error = switch (status) {
-            case 414 -> "uri-too-long";
-            case 431 -> "headers-too-large";
-            default -> "bad-request";
-        };
-        // Jetty gives no reason for a URI over its limit: say what is over, not only the status.
-        String why = reason != null ? reason : switch (status) {
-            case 414 -> "the request line is longer than the server reads (8 KiB)";
-            case 431 -> "the headers are larger than the server reads (8 KiB)";
-            default -> "status " + status;
-        };
-        String detail = "the request cannot be read: " + why;
+        Refusal refusal = Refusal.of(status);
+        String detail = "the request cannot be read: " + (reason != null ? reason : refusal.unexplained());
         try {
-            byte[] body = mapper.writeValueAsBytes(new ApiProblem.Body(error, detail));
+            byte[] body = mapper.writeValueAsBytes(new ApiProblem.Body(refusal.error(), detail));
             fields.put(JSON);
             return ByteBuffer.wrap(body);
         } catch (JsonProcessingException e) {

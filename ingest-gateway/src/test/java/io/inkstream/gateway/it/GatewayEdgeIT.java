@@ -314,6 +314,31 @@ class GatewayEdgeIT {
         }
     }
 
+    /**
+     * Javalin reads a malformed escape in a query as an empty value and invalid UTF-8 as U+FFFD: {@code page=%zz} was answered
+     * with the first page, {@code /api/images/%E9} and {@code %E8} were one image. Each is refused, and well-formed ones pass.
+     */
+    @Test
+    void aUrlThatIsNotPercentEncodedUtf8IsRefusedNotReadAsAnotherValue() {
+        int port = pipeline.gateway().port();
+        Map<String, String> answers = new LinkedHashMap<>();
+        for (String target : List.of("/api/predictions?limit=5&page=%zz", "/api/predictions?limit=5&page=%%%%", "/api/predictions?model=%E9",
+                "/api/images?ids=a,%C0%AF", "/api/images/%E9", "/api/images/%C3%A9", "/api/predictions?limit=5&page=", "/api/images?ids=%C3%A9")) {
+            try (RawHttp http = RawHttp.connect(port, "127.0.0.1")) {
+                RawHttp.Response response = http.send("GET", target, Map.of("Host", "127.0.0.1:" + port), new byte[0]).response();
+                JsonNode error = JSON.readTree(response.body()).get("error");
+                answers.put(target, response.status() + (error == null ? "" : " " + error.asText()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        assertThat(answers).containsExactly(Map.entry("/api/predictions?limit=5&page=%zz", "400 invalid-url"),
+                Map.entry("/api/predictions?limit=5&page=%%%%", "400 invalid-url"), Map.entry("/api/predictions?model=%E9", "400 invalid-url"),
+                Map.entry("/api/images?ids=a,%C0%AF", "400 invalid-url"), Map.entry("/api/images/%E9", "400 invalid-url"),
+                Map.entry("/api/images/%C3%A9", "404 unknown-image"), // well-formed: an image nobody sent
+                Map.entry("/api/predictions?limit=5&page=", "200"), Map.entry("/api/images?ids=%C3%A9", "200"));
+    }
+
     private static Answer awaitStatus(Supplier<Answer> request, int status, String what) throws Exception {
         return Waits.until(request::get, answer -> answer.status() == status, Answer::status, WAIT, what + ": a " + status);
     }
