@@ -29,6 +29,8 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.http.util.MultipartUtil;
 import io.javalin.json.JavalinJackson;
+import io.javalin.plugin.bundled.GlobalHeadersConfig;
+import io.javalin.plugin.bundled.GlobalHeadersPlugin;
 import jakarta.servlet.MultipartConfigElement;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -82,6 +84,27 @@ public final class GatewayApp {
     private GatewayApp() {
     }
 
+    /**
+     * The page's Content-Security-Policy: its own script, style and connections, and images from itself, from the files a
+     * visitor picks ({@code blob:}) and the icon ({@code data:}); nothing inline, no plugin, no {@code <base>}, and no other
+     * site may frame it.
+     */
+    public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; "
+            + "form-action 'self'; frame-ancestors 'none'";
+
+    /**
+     * On every answer, the page's and the API's. Another site could frame the page and have a visitor click "right" or "wrong"
+     * (labels that train the next model) or upload; a browser must not guess a type other than the one sent (an uploaded
+     * file is never served back, but the API's JSON and the model inputs' PNGs are); and no address with image ids in it
+     * leaves as a referrer.
+     */
+    private static void securityHeaders(GlobalHeadersConfig headers) {
+        headers.contentSecurityPolicy(CONTENT_SECURITY_POLICY);
+        headers.xFrameOptions(GlobalHeadersConfig.XFrameOptions.DENY); // for browsers that predate frame-ancestors
+        headers.xContentTypeOptionsNoSniff();
+        headers.referrerPolicy(GlobalHeadersConfig.ReferrerPolicy.NO_REFERRER);
+    }
+
     public static Javalin create(Parts parts) {
         long maxImage = parts.inspector().limits().maxBytes();
         Javalin app = Javalin.create(config -> {
@@ -96,6 +119,7 @@ public final class GatewayApp {
                 http.setDelayDispatchUntilContent(false);
                 http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
             });
+            config.registerPlugin(new GlobalHeadersPlugin(GatewayApp::securityHeaders));
             // A request Jetty cannot read (a URI or headers over its limits) is answered in JSON too, not with its HTML page.
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages(mapper())));
             // Raw uploads are read with the image cap by the handler; this only bounds what Javalin would buffer.

@@ -96,6 +96,31 @@ class GatewayEdgeIT {
         assertThat(rebound.body()).contains("origin-not-allowed").contains("loopback");
     }
 
+    /**
+     * Another site could frame the page and have a visitor click "right" or "wrong" (labels that train the next model): every
+     * answer, the page's, its script's and the API's, refusals too, forbids framing and type sniffing and allows only the
+     * page's own script. GatewayPageBrowserIT shows the page works under that policy.
+     */
+    @Test
+    void everyAnswerForbidsFramingSniffingAndOtherSitesScripts() {
+        GatewayClient client = new GatewayClient(pipeline.url(""));
+        Map<String, Answer> answers = new LinkedHashMap<>();
+        answers.put("page", client.get("/"));
+        answers.put("script", client.get("/app.js"));
+        answers.put("api", client.get("/api/models"));
+        answers.put("unknown endpoint", client.get("/api/no-such-endpoint"));
+        answers.put("refused origin", client.get("/api/models", Map.of("Origin", "https://evil.example")));
+        assertThat(answers).extractingFromEntries(entry -> entry.getKey() + " " + entry.getValue().status())
+                .containsExactly("page 200", "script 200", "api 200", "unknown endpoint 404", "refused origin 403");
+        answers.forEach((what, answer) -> {
+            assertThat(answer.header("Content-Security-Policy")).as(what).isEqualTo(GatewayApp.CONTENT_SECURITY_POLICY)
+                    .contains("frame-ancestors 'none'").contains("default-src 'self'").doesNotContain("unsafe");
+            assertThat(answer.header("X-Frame-Options")).as(what).isEqualToIgnoringCase("DENY");
+            assertThat(answer.header("X-Content-Type-Options")).as(what).isEqualTo("nosniff");
+            assertThat(answer.header("Referrer-Policy")).as(what).isEqualTo("no-referrer");
+        });
+    }
+
     @Test
     void aConfiguredOriginGetsCorsHeadersAndItsPreflightAnswered() {
         try (GatewayService open = GatewayService.start(pipeline.gatewayConfig().withCorsOrigins(List.of("https://app.example.com")))) {
