@@ -1,9 +1,6 @@
 package io.inkstream.gateway.http;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import io.inkstream.contract.topic.StrictUtf8;
 import java.util.Optional;
 
 /**
@@ -41,10 +38,7 @@ final class PercentEncoding {
                 run[length++] = (byte) (high << 4 | low);
                 i += 3;
             }
-            try {
-                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(run, 0, length));
-            } catch (CharacterCodingException e) {
+            if (StrictUtf8.decode(run, 0, length).isEmpty()) {
                 return Optional.of("the escapes at character " + (start + 1) + " are not UTF-8 text");
             }
         }

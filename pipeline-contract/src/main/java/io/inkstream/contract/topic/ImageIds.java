@@ -1,9 +1,5 @@
 package io.inkstream.contract.topic;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -27,17 +23,12 @@ public final class ImageIds {
         if (key.length > 4 * MAX_LENGTH) {
             return Optional.of("the key has " + key.length + " bytes; an image id has at most " + MAX_LENGTH + " characters");
         }
-        String id;
-        try {
-            // A new decoder each time: 27-43 ns for a UUID's 36 bytes, about 0.1% of what the classifier spends on an image
-            // (docs/tools/RecordChecksProbe.java, docs/benchmarks.md), so no decoder is kept per thread.
-            id = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(key)).toString();
-        } catch (CharacterCodingException e) {
+        Optional<String> id = StrictUtf8.decode(key, 0, key.length);
+        if (id.isEmpty()) {
             // Decoded leniently, two such keys could become one id.
             return Optional.of("the key is not UTF-8 text");
         }
-        return problem(id).map(why -> "the key " + why);
+        return problem(id.get()).map(why -> "the key " + why);
     }
 
     /**
