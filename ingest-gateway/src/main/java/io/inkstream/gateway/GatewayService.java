@@ -117,7 +117,7 @@ public final class GatewayService implements AutoCloseable {
         metrics.watch(uploads);
         GatewayApp.Edge edge = new GatewayApp.Edge(new OriginPolicy(config.corsOrigins(), GatewayConfig.isLoopback(config.host())),
                 config.rateLimit() == 0 ? Optional.empty() : Optional.of(ClientRateLimit.perSecond(config.rateLimit())), config.apiKey(),
-                uploads, spool, new ClientSlots(GatewayApp.BODIES_PER_CLIENT));
+                uploads, spool, new ClientSlots(GatewayApp.BODIES_PER_CLIENT, GatewayApp.BODIES_IN_ALL));
         Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, takenOver, reader, catalog, events,
                 new RecentUploads(100_000), metrics, health::check, meters::scrape, edge, config.maxFiles(),
                 config.maxRequestBytes(), new SharedKeys(session, staleAfter, Clock.systemUTC())));

@@ -41,6 +41,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,19 @@ public final class GatewayApp {
 
     /** Request bodies one client address may be sending at once (uploads, labels); beyond, 429 {@code bodies-in-progress}. */
     public static final int BODIES_PER_CLIENT = 16;
+
+    /**
+     * Jetty's threads: Javalin's default pool (250, named {@code JettyServerThreadPool}, which {@code bench}'s CPU per stage
+     * finds by that name), made explicit because {@link #BODIES_IN_ALL} is counted from it.
+     */
+    static final int SERVER_THREADS = 250;
+
+    /**
+     * Request bodies all clients together may be sending at once; beyond, 503 {@code bodies-busy}. The other 64 threads
+     * stay for reads, {@code /health} and Jetty's own (its acceptor and selectors): with 16 per client alone, 16 addresses
+     * sending bodies a byte at a time would take them all.
+     */
+    public static final int BODIES_IN_ALL = SERVER_THREADS - 64;
 
     /**
      * The slowest a body may arrive, on average from its first byte: slower, Jetty gives up on it (408). A body sent a
@@ -109,6 +123,9 @@ public final class GatewayApp {
         long maxImage = parts.inspector().limits().maxBytes();
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
+            QueuedThreadPool threads = new QueuedThreadPool(SERVER_THREADS, 8, 60_000);
+            threads.setName("JettyServerThreadPool");
+            config.jetty.threadPool = threads;
             config.jsonMapper(new JavalinJackson(mapper(), false));
             // Answers are a few hundred bytes of JSON and the page is 52 KB, served on the same machine or a LAN:
             // compression gains nothing there, and deciding per response cost a tenth of the gateway's CPU (JFR, 500 uploads/s).

@@ -240,6 +240,49 @@ class GatewayEdgeIT {
     }
 
     /**
+     * With only a share per address, 17 addresses each sending 16 bodies a byte at a time (272 connections) would hold all
+     * 250 of Jetty's threads, and the gateway would answer no one. All clients together may be sending at most
+     * {@link GatewayApp#BODIES_IN_ALL} bodies: beyond, 503 {@code bodies-busy} at once, and reads and {@code /health} are
+     * served while the slow ones are still held.
+     */
+    @Test
+    void clientsTogetherHoldAtMostTheirBoundOfThreadsAndReadsAndHealthAreServed() throws Exception {
+        int port = pipeline.gateway().port();
+        GatewayClient client = new GatewayClient("http://127.0.0.1:" + port);
+        Map<String, String> head = Map.of("Host", "127.0.0.1:" + port, "Content-Type", "application/x-mnist", "Content-Length", "784");
+        int addresses = GatewayApp.BODIES_IN_ALL / GatewayApp.BODIES_PER_CLIENT + 6;
+        List<RawHttp> slow = new ArrayList<>();
+        try {
+            for (int address = 1; address <= addresses; address++) {
+                for (int i = 0; i < GatewayApp.BODIES_PER_CLIENT; i++) {
+                    slow.add(RawHttp.connect(port, "127.0.1." + address).send("POST", "/api/images", head, new byte[0]));
+                }
+            }
+            RawHttp.Response busy = Waits.until(() -> {
+                try (RawHttp next = RawHttp.connect(port, "127.0.0.5")) {
+                    return next.send("POST", "/api/images", head, digits.images().imageBytes(5)).response();
+                }
+            }, response -> response.status() == 503, RawHttp.Response::status, WAIT, "another address's upload while every slot is held");
+            assertThat(JSON.readTree(busy.body()).get("error").asText()).isEqualTo("bodies-busy");
+            assertThat(busy.headers().get("retry-after")).isEqualTo("1");
+            assertThat(client.get("/health").status()).isEqualTo(200);
+            assertThat(client.get("/api/models").status()).isEqualTo(200);
+            // Served while the slow ones are held (Jetty's idle timeout would free them after 30 s): every slot is still held by
+            // a connection that has had no answer, and only those beyond the bound were answered.
+            int refused = slow.size() - GatewayApp.BODIES_IN_ALL;
+            Waits.until(() -> slow.stream().filter(RawHttp::answered).count(), answered -> answered >= refused, answered -> answered,
+                    WAIT, "the slow connections beyond the bound answered");
+            assertThat(slow.stream().filter(http -> !http.answered()).count()).as("slow connections held, unanswered")
+                    .isEqualTo(GatewayApp.BODIES_IN_ALL);
+        } finally {
+            slow.forEach(RawHttp::close);
+        }
+        // The control: the connections closed, uploads are served again.
+        Waits.until(() -> client.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(5), Map.of()).status(),
+                status -> status == 202, status -> status, WAIT, "an upload once the slow connections are closed");
+    }
+
+    /**
      * Slow requests from one address could hold the whole upload budget, and every other client's upload was answered
      * {@code uploads-busy} for as long as they pleased. A client's share is half the budget, or one upload of the largest
      * kind if that is more.

@@ -62,6 +62,15 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Whether any of a response has arrived, without waiting for it. */
+    boolean answered() {
+        try {
+            return socket.getInputStream().available() > 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Reads one response: its head, then as many body bytes as it says (or its chunks), not waiting
      * for the server to close the connection: a server may keep it open to drain a body never sent.
