@@ -1,5 +1,6 @@
 package io.inkstream.gateway;
 
+import io.inkstream.gateway.guard.ClientSlots;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -31,6 +32,11 @@ public final class GatewayMetrics {
     public void watch(UploadBudget uploads) {
         Gauge.builder("inkstream_gateway_upload_bytes_held", uploads, budget -> budget.totalBytes() - budget.availableBytes())
                 .description("upload bytes reserved by requests in progress, out of INKSTREAM_GATEWAY_UPLOAD_MEMORY_MB").register(registry);
+    }
+
+    public void watch(ClientSlots bodies) {
+        Gauge.builder("inkstream_gateway_bodies_receiving", bodies, slots -> slots.inAll() - slots.available())
+                .description("request bodies being received now, out of the most all clients together may be sending").register(registry);
     }
 
     public void accepted(int images, long publishNanos) {

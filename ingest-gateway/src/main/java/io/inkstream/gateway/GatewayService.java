@@ -115,9 +115,11 @@ public final class GatewayService implements AutoCloseable {
         // A client may hold half the budget, or one upload of the largest kind if that is more (the config holds at least one).
         UploadBudget uploads = new UploadBudget(config.uploadMemory(), Math.max(config.uploadMemory() / 2, config.maxRequestBytes()));
         metrics.watch(uploads);
+        ClientSlots bodies = new ClientSlots(GatewayApp.BODIES_PER_CLIENT, GatewayApp.BODIES_IN_ALL);
+        metrics.watch(bodies);
         GatewayApp.Edge edge = new GatewayApp.Edge(new OriginPolicy(config.corsOrigins(), GatewayConfig.isLoopback(config.host())),
                 config.rateLimit() == 0 ? Optional.empty() : Optional.of(ClientRateLimit.perSecond(config.rateLimit())), config.apiKey(),
-                uploads, spool, new ClientSlots(GatewayApp.BODIES_PER_CLIENT, GatewayApp.BODIES_IN_ALL));
+                uploads, spool, bodies);
         Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, takenOver, reader, catalog, events,
                 new RecentUploads(100_000), metrics, health::check, meters::scrape, edge, config.maxFiles(),
                 config.maxRequestBytes(), new SharedKeys(session, staleAfter, Clock.systemUTC())));

@@ -36,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionException;
@@ -107,11 +108,17 @@ public final class GatewayApp {
             + "form-action 'self'; frame-ancestors 'none'";
 
     /**
-     * On every answer, the page's and the API's. Another site could frame the page and have a visitor click "right" or "wrong"
+     * On every answer, the page's and the API's, and what Jetty refuses itself ({@link JsonBadMessages}). Another site could frame the page and have a visitor click "right" or "wrong"
      * (labels that train the next model) or upload; a browser must not guess a type other than the one sent (an uploaded
      * file is never served back, but the API's JSON and the model inputs' PNGs are); and no address with image ids in it
      * leaves as a referrer.
      */
+    private static Map<String, String> securityHeaders() {
+        GlobalHeadersConfig headers = new GlobalHeadersConfig();
+        securityHeaders(headers);
+        return Map.copyOf(headers.getHeaders());
+    }
+
     private static void securityHeaders(GlobalHeadersConfig headers) {
         headers.contentSecurityPolicy(CONTENT_SECURITY_POLICY);
         headers.xFrameOptions(GlobalHeadersConfig.XFrameOptions.DENY); // for browsers that predate frame-ancestors
@@ -138,7 +145,7 @@ public final class GatewayApp {
             });
             config.registerPlugin(new GlobalHeadersPlugin(GatewayApp::securityHeaders));
             // A request Jetty cannot read (a URI or headers over its limits) is answered in JSON too, not with its HTML page.
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages(mapper())));
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages(mapper(), securityHeaders())));
             // Raw uploads are read with the image cap by the handler; this only bounds what Javalin would buffer.
             config.http.maxRequestSize = maxImage + 1;
             config.staticFiles.add(files -> {

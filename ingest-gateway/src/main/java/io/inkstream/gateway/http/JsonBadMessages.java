@@ -3,6 +3,7 @@ package io.inkstream.gateway.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -18,9 +19,12 @@ final class JsonBadMessages extends ErrorHandler {
     private static final HttpField JSON = new HttpField(HttpHeader.CONTENT_TYPE, MimeTypes.Type.APPLICATION_JSON_UTF_8.asString());
 
     private final ObjectMapper mapper;
+    private final Map<String, String> securityHeaders;
 
-    JsonBadMessages(ObjectMapper mapper) {
+    /** @param securityHeaders the headers every answer of the gateway carries (GatewayApp) */
+    JsonBadMessages(ObjectMapper mapper, Map<String, String> securityHeaders) {
         this.mapper = mapper;
+        this.securityHeaders = securityHeaders;
     }
 
     /** The API's code for a status Jetty answers, and what to say when Jetty gives no reason (it gives none for a long URI). */
@@ -41,6 +45,7 @@ final class JsonBadMessages extends ErrorHandler {
         try {
             byte[] body = mapper.writeValueAsBytes(new ApiProblem.Body(refusal.error(), detail));
             fields.put(JSON);
+            securityHeaders.forEach(fields::put);
             return ByteBuffer.wrap(body);
         } catch (JsonProcessingException e) {
             return super.badMessageError(status, reason, fields);

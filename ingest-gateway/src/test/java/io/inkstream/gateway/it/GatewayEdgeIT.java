@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -274,6 +275,7 @@ class GatewayEdgeIT {
                     WAIT, "the slow connections beyond the bound answered");
             assertThat(slow.stream().filter(http -> !http.answered()).count()).as("slow connections held, unanswered")
                     .isEqualTo(GatewayApp.BODIES_IN_ALL);
+            assertThat(client.metric("inkstream_gateway_bodies_receiving")).isEqualTo(OptionalDouble.of(GatewayApp.BODIES_IN_ALL));
         } finally {
             slow.forEach(RawHttp::close);
         }
@@ -375,6 +377,8 @@ class GatewayEdgeIT {
             RawHttp.Response response = answer.getValue();
             assertThat(response.status()).as("%s: %s", error, response.body()).isEqualTo(statuses.get(error));
             assertThat(response.headers().get("content-type")).as(error).startsWith("application/json");
+            assertThat(response.headers().get("x-content-type-options")).as(error).isEqualTo("nosniff");
+            assertThat(response.headers().get("content-security-policy")).as(error).isEqualTo(GatewayApp.CONTENT_SECURITY_POLICY);
             JsonNode body = JSON.readTree(response.body());
             assertThat(body.get("error").asText()).as(response.body()).isEqualTo(error);
             assertThat(body.get("detail").asText()).as(response.body()).startsWith("the request cannot be read: ")
