@@ -17,8 +17,9 @@ public final class StrictUtf8 {
     /** The text {@code length} bytes from {@code offset} are, or empty when they are not UTF-8. */
     public static Optional<String> decode(byte[] bytes, int offset, int length) {
         try {
-            // A new decoder each time: 27-43 ns for a UUID's 36 bytes, about 0.1% of what the classifier spends on an image
-            // (docs/tools/RecordChecksProbe.java, docs/benchmarks.md), so none is kept per thread.
+            // A new decoder each time: ImageIds.problem, this decode included, takes 27-43 ns for a UUID's 36 bytes, about 0.1%
+            // of what the classifier spends on an image (docs/tools/RecordChecksProbe.java, docs/benchmarks.md), so none is
+            // kept per thread.
             return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, offset, length)).toString());
         } catch (CharacterCodingException e) {
