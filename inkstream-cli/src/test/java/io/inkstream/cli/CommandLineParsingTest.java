@@ -3,6 +3,8 @@ package io.inkstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
@@ -24,6 +26,35 @@ class CommandLineParsingTest {
                 .hasMessageContaining("paintings")
                 .hasMessageContaining("DRAWINGS");
         assertThat(InkstreamCli.run("bench", "pipeline", "--images", "paintings")).isEqualTo(CommandLine.ExitCode.USAGE);
+    }
+
+    /**
+     * A count of nothing or a duration of no time is a usage error naming the option, before anything starts: {@code bench
+     * pipeline --rate 0} started a private stack (about 30 s) before anything looked at the rate.
+     */
+    @Test
+    void countsAndDurationsOfNothingAreUsageErrorsBeforeAnythingStarts() {
+        String[][] refused = {
+                {"bench", "pipeline", "--rate", "0"}, {"bench", "pipeline", "--duration", "0s"},
+                {"bench", "pipeline", "--warmup", "PT-5S"}, {"bench", "gateway", "--duration", "500ms"},
+                {"bench", "gateway", "--connections", "0"}, {"bench", "gateway", "--rate", "-1"},
+                {"bench", "classifier", "--images", "0"}, {"bench", "sink", "--predictions", "0"},
+                {"evaluate", "--real-world", "--count", "0"}, {"predictions", "--model", "v3", "--limit", "0"},
+                {"reclassify", "--model", "v3", "--timeout", "0s"}};
+        for (String[] args : refused) {
+            StringWriter err = new StringWriter();
+            int exit = InkstreamCli.commandLine().setErr(new PrintWriter(err)).execute(args);
+            assertThat(exit).as("%s: %s", String.join(" ", args), err).isEqualTo(CommandLine.ExitCode.USAGE);
+            String option = args[args.length - 2];
+            assertThat(err.toString().lines().findFirst().orElse("")).as(String.join(" ", args))
+                    .containsAnyOf(option + " must be at least", option + " must be longer than nothing", "is a negative duration");
+        }
+    }
+
+    @Test
+    void theGatewayBenchTakesItsDurationAsEveryOtherCommandDoes() {
+        ParseResult gateway = InkstreamCli.commandLine().parseArgs("bench", "gateway", "--duration", "1m30s").subcommand().subcommand();
+        assertThat(gateway.commandSpec().findOption("--duration").<java.time.Duration>getValue()).isEqualTo(java.time.Duration.ofSeconds(90));
     }
 
     private static String imagesOf(String... args) {

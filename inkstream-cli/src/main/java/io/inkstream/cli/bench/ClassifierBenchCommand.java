@@ -1,5 +1,8 @@
 package io.inkstream.cli.bench;
 
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.classifier.models.RegisteredModel;
 import io.inkstream.cli.model.ModelOption;
 import io.inkstream.infra.kafka.LocalKafka;
@@ -18,6 +21,9 @@ import picocli.CommandLine.Option;
                 + "Also prints what the model call alone costs an image, and so the most the ratios can be with that model.%n"
                 + "Ends with: classifier-bench batched=... per-record=... passthrough=... shadowed=... model_us=...")
 public final class ClassifierBenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--images", defaultValue = "50000", description = "Images to push through each topology (default: ${DEFAULT-VALUE}).")
     int images;
 
@@ -30,6 +36,7 @@ public final class ClassifierBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.atLeast(spec, "--images", images, 1);
         RegisteredModel measured = RegisteredModel.from(model.bytes());
         Path state = Files.createTempDirectory("inkstream-bench-");
         if (bootstrap != null) {

@@ -1,10 +1,14 @@
 package io.inkstream.cli.bench;
 
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.model.data.BundledMnist;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,11 +29,15 @@ import picocli.CommandLine.Option;
                 + "comes from one address), driven by wrk and hey (apt-get install wrk hey). Every request is a real upload the pipeline classifies.%n"
                 + "Ends with: gateway-bench max=<uploads/s> rate=<uploads/s> p50_ms=... p99_ms=...")
 public final class GatewayBenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "The gateway (default: ${DEFAULT-VALUE}).")
     String url;
 
-    @Option(names = "--duration", defaultValue = "20", description = "Seconds per measurement (default: ${DEFAULT-VALUE}).")
-    int seconds;
+    @Option(names = "--duration", defaultValue = "20s",
+            description = "Each measurement, in whole seconds: 20s, 2m or ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration duration;
 
     @Option(names = "--connections", defaultValue = "16", description = "wrk connections for the maximum (default: ${DEFAULT-VALUE}).")
     int connections;
@@ -39,6 +47,10 @@ public final class GatewayBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.atLeast(spec, "--duration", duration, Duration.ofSeconds(1));
+        long seconds = duration.toSeconds(); // wrk and hey take whole seconds
+        OptionChecks.atLeast(spec, "--connections", connections, 1);
+        OptionChecks.atLeast(spec, "--rate", rate, 1);
         Path dir = Files.createTempDirectory("inkstream-gateway-bench-");
         Path body = dir.resolve("digit.mnist");
         Files.write(body, BundledMnist.validation().images().imageBytes(0));

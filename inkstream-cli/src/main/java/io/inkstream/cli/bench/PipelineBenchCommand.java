@@ -1,5 +1,8 @@
 package io.inkstream.cli.bench;
 
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.cli.stack.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +20,9 @@ import picocli.CommandLine.Option;
                 + "stage inside its JVMs, over the measured window.%n"
                 + "Ends with: pipeline-bench rate=... achieved=... p50_ms=... p99_ms=... stack_cpu_ms=... keeps_up=... images=...")
 public final class PipelineBenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--rate", defaultValue = "200", description = "Uploads per second (default: ${DEFAULT-VALUE}).")
     int rate;
 
@@ -48,6 +54,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.atLeast(spec, "--rate", rate, 1);
+        OptionChecks.longerThanNothing(spec, "--duration", duration);
         Path chartFile = chart != null ? chart : Path.of("pipeline-bench-" + rate + ".png");
         if (url != null) {
             new PipelineBenchmark(url, bootstrap, cassandra, System.out).run(rate, duration, warmup, images, chartFile,

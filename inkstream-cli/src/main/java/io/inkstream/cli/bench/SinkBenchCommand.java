@@ -1,5 +1,8 @@
 package io.inkstream.cli.bench;
 
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.infra.cassandra.LocalCassandra;
 import io.inkstream.infra.kafka.LocalKafka;
 import java.util.concurrent.Callable;
@@ -11,11 +14,15 @@ import picocli.CommandLine.Option;
                 + "Starts a private embedded broker and Cassandra node (about 20 s).%n"
                 + "Ends with: sink-bench sink=... ceiling=...")
 public final class SinkBenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--predictions", defaultValue = "50000", description = "Predictions per measurement (default: ${DEFAULT-VALUE}).")
     int predictions;
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.atLeast(spec, "--predictions", predictions, 1);
         try (LocalKafka kafka = LocalKafka.start(); LocalCassandra cassandra = LocalCassandra.start()) {
             new SinkBenchmark(kafka.bootstrapServers(), cassandra.contactPoint(), predictions, System.out).run();
         }

@@ -1,5 +1,8 @@
 package io.inkstream.cli.model;
 
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.cli.ConsoleProgress;
 import io.inkstream.cli.charts.ConfusionMatrixChart;
 import io.inkstream.image.DigitPreprocessor;
@@ -26,6 +29,9 @@ import picocli.CommandLine.Parameters;
                 + "photos stored turned with an EXIF orientation, written in a form's box or on its line, and notes photographed "
                 + "on a desk), read through the pipeline's preprocessing, accuracy per condition and per format.")
 public final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ModelOption model;
 
@@ -57,6 +63,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.atLeast(spec, "--count", count, 1);
         ModelArtifact artifact = model.load();
         if ((test || realWorld) && images != null) {
             throw new IllegalArgumentException("--test and --real-world bring their own digits: give no IDX files with them");

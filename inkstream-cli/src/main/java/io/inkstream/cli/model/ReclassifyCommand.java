@@ -1,5 +1,8 @@
 package io.inkstream.cli.model;
 
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.classifier.ClassifierConfig;
 import io.inkstream.classifier.reclassify.ReclassifyRun;
 import io.inkstream.classifier.reclassify.ReclassifySummary;
@@ -24,6 +27,9 @@ import picocli.CommandLine.Option;
                 + "how many images it classified, its agreement with the model before it, and accuracy where labels are known.%n"
                 + "Running it again for the same model resumes where it stopped and writes nothing twice.")
 public final class ReclassifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     KafkaOption kafka;
 
@@ -45,6 +51,7 @@ public final class ReclassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.longerThanNothing(spec, "--timeout", timeout);
         Map<String, String> environment = new HashMap<>(System.getenv());
         environment.put(ClassifierConfig.BOOTSTRAP, kafka.bootstrap());
         // The classifier's own settings (batch sizes, ...), on --bootstrap, logged in as --kafka-config and INKSTREAM_KAFKA_CLIENT_* say.

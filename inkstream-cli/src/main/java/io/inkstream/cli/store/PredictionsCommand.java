@@ -1,5 +1,8 @@
 package io.inkstream.cli.store;
 
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import io.inkstream.cli.options.OptionChecks;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.inkstream.store.ImageFailure;
 import io.inkstream.store.PredictionPage;
@@ -21,6 +24,9 @@ import picocli.CommandLine.Option;
                 + "or a model's most recent predictions. One line per prediction:%n"
                 + "IMAGE MODEL DIGIT CONFIDENCE true=LABEL classified=INSTANT. Exits 1 when an image has none (yet).")
 public final class PredictionsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     CassandraOption cassandra;
 
@@ -40,6 +46,7 @@ public final class PredictionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OptionChecks.atLeast(spec, "--limit", limit, 1);
         try (CqlSession session = cassandra.session()) {
             PredictionReader reader = new PredictionReader(session);
             if (query.model != null) {

@@ -17,6 +17,10 @@ class DurationConverterTest {
         assertThat(converter.convert("2m")).isEqualTo(Duration.ofMinutes(2));
         assertThat(converter.convert("1h")).isEqualTo(Duration.ofHours(1));
         assertThat(converter.convert(" 45S ")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(converter.convert("1m30s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(converter.convert("2h15m")).isEqualTo(Duration.ofMinutes(135));
+        assertThat(converter.convert("1s500ms")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(converter.convert("0s")).isEqualTo(Duration.ZERO);
     }
 
     @Test
@@ -27,7 +31,7 @@ class DurationConverterTest {
 
     @Test
     void refusesWhatIsNotADurationWithTheFormsItTakes() {
-        for (String wrong : new String[] {"", "30", "s30", "30 sec", "-5s", "30d", "1.5s"}) {
+        for (String wrong : new String[] {"", "30", "s30", "30 sec", "-5s", "30d", "1.5s", "30s1m", "1m1m", "1h 30m", "PT-5S"}) {
             assertThatThrownBy(() -> converter.convert(wrong)).as(wrong)
                     .isInstanceOf(TypeConversionException.class).hasMessageContaining("30s");
         }
