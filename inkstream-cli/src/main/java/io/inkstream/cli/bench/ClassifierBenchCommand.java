@@ -1,17 +1,17 @@
 package io.inkstream.cli.bench;
 
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.classifier.models.RegisteredModel;
 import io.inkstream.cli.model.ModelOption;
+import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.infra.kafka.LocalKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "classifier", mixinStandardHelpOptions = true,
         header = "The classifier on a real broker: per-record vs micro-batched vs pass-through, in images/s.",

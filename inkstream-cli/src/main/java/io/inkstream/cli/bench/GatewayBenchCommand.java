@@ -1,7 +1,5 @@
 package io.inkstream.cli.bench;
 
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.model.data.BundledMnist;
 import java.io.IOException;
@@ -16,7 +14,9 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Upload throughput and latency of a running gateway, measured by real HTTP load tools: wrk

@@ -1,7 +1,5 @@
 package io.inkstream.cli.bench;
 
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.cli.stack.LocalStack;
 import java.nio.file.Files;
@@ -9,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         header = "The whole pipeline under a fixed upload rate: latency to the row in Cassandra, CPU per upload.",

@@ -1,13 +1,13 @@
 package io.inkstream.cli.bench;
 
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.infra.cassandra.LocalCassandra;
 import io.inkstream.infra.kafka.LocalKafka;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "sink", mixinStandardHelpOptions = true,
         description = "The sink's predictions/s against a bare loop of the same Cassandra writes (the ceiling), on the same node.%n"

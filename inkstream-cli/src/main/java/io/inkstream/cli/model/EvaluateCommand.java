@@ -1,10 +1,8 @@
 package io.inkstream.cli.model;
 
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.cli.ConsoleProgress;
 import io.inkstream.cli.charts.ConfusionMatrixChart;
+import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.model.artifact.ModelArtifact;
 import io.inkstream.model.data.BundledMnist;
@@ -17,8 +15,10 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         header = "Measures a model on labelled digits, the official test set, or real-world renders.",

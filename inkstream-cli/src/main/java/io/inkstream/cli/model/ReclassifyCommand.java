@@ -1,13 +1,11 @@
 package io.inkstream.cli.model;
 
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.classifier.ClassifierConfig;
 import io.inkstream.classifier.reclassify.ReclassifyRun;
 import io.inkstream.classifier.reclassify.ReclassifySummary;
 import io.inkstream.cli.ConsoleProgress;
 import io.inkstream.cli.kafka.KafkaOption;
+import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.ops.config.Environment;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -19,7 +17,9 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "reclassify", mixinStandardHelpOptions = true,
         header = "Replays the images topic through one model and prints its agreement and accuracy.",

@@ -1,9 +1,7 @@
 package io.inkstream.cli.store;
 
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import io.inkstream.cli.options.OptionChecks;
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.store.ImageFailure;
 import io.inkstream.store.PredictionPage;
 import io.inkstream.store.PredictionReader;
@@ -15,7 +13,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code inkstream predictions}: what Cassandra holds for images or for a model. */
 @Command(name = "predictions", mixinStandardHelpOptions = true,
