@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
@@ -54,7 +55,7 @@ class CommandLineParsingTest {
     @Test
     void theGatewayBenchTakesItsDurationAsEveryOtherCommandDoes() {
         ParseResult gateway = InkstreamCli.commandLine().parseArgs("bench", "gateway", "--duration", "1m30s").subcommand().subcommand();
-        assertThat(gateway.commandSpec().findOption("--duration").<java.time.Duration>getValue()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(gateway.commandSpec().findOption("--duration").<Duration>getValue()).isEqualTo(Duration.ofSeconds(90));
     }
 
     private static String imagesOf(String... args) {
