@@ -107,18 +107,19 @@ public final class GatewayApp {
     public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; "
             + "form-action 'self'; frame-ancestors 'none'";
 
-    /**
-     * On every answer, the page's and the API's, and what Jetty refuses itself ({@link JsonBadMessages}). Another site could frame the page and have a visitor click "right" or "wrong"
-     * (labels that train the next model) or upload; a browser must not guess a type other than the one sent (an uploaded
-     * file is never served back, but the API's JSON and the model inputs' PNGs are); and no address with image ids in it
-     * leaves as a referrer.
-     */
+    /** The headers of {@link #securityHeaders(GlobalHeadersConfig)} as names and values, for {@link JsonBadMessages}. */
     private static Map<String, String> securityHeaders() {
         GlobalHeadersConfig headers = new GlobalHeadersConfig();
         securityHeaders(headers);
         return Map.copyOf(headers.getHeaders());
     }
 
+    /**
+     * On every answer, the page's and the API's, and what Jetty refuses itself ({@link JsonBadMessages}). Another site could
+     * frame the page and have a visitor click "right" or "wrong" (labels that train the next model) or upload; a browser
+     * must not guess a type other than the one sent (an uploaded file is never served back, but the API's JSON and the
+     * model inputs' PNGs are); and no address with image ids in it leaves as a referrer.
+     */
     private static void securityHeaders(GlobalHeadersConfig headers) {
         headers.contentSecurityPolicy(CONTENT_SECURITY_POLICY);
         headers.xFrameOptions(GlobalHeadersConfig.XFrameOptions.DENY); // for browsers that predate frame-ancestors
