@@ -4,8 +4,8 @@ import io.inkstream.contract.prediction.Prediction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** The sink's meters; the consumer's own (lag among them) are bound beside them by the service. */
@@ -14,8 +14,27 @@ final class SinkMetrics {
     private final Counter written;
     private final Counter retries;
     private final Timer writeLatency;
-    /** By model version and right or wrong: a handful (one pair per model ever published). */
-    private final Map<String, Counter> labelled = new ConcurrentHashMap<>();
+    /**
+     * Model versions with live-accuracy counters of their own: the {@value} written to most recently. A prediction names
+     * its model, and whoever may write the predictions topic could name millions (each a pair of meters, kept until the
+     * process ends, and lines in every scrape); the version written to least recently gives its meters up, and counts
+     * from 0 again if it comes back, which Prometheus' {@code rate()} reads as a counter reset.
+     */
+    static final int MODELS_METERED = 32;
+
+    /** By model version: its right and wrong counters, the version written to least recently first. Guarded by itself. */
+    private final Map<String, Counter[]> labelled = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Counter[]> eldest) {
+            if (size() <= MODELS_METERED) {
+                return false;
+            }
+            for (Counter counter : eldest.getValue()) {
+                registry.remove(counter);
+            }
+            return true;
+        }
+    };
 
     SinkMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -34,11 +53,18 @@ final class SinkMetrics {
         if (prediction != null && prediction.trueLabel() != null) {
             // Live accuracy per model: right / labelled over any window, from the rows as they are stored. A prediction
             // written again after a crash counts again, so a window with a sink restart leans a little that way.
-            boolean correct = prediction.correct();
-            labelled.computeIfAbsent(prediction.modelVersion() + (correct ? "/right" : "/wrong"), key -> Counter
-                    .builder("inkstream.sink.predictions.labelled").description("Predictions written whose true label was known")
-                    .tag("model", prediction.modelVersion()).tag("correct", Boolean.toString(correct)).register(registry)).increment();
+            Counter counter;
+            synchronized (labelled) {
+                counter = labelled.computeIfAbsent(prediction.modelVersion(), model -> new Counter[] {labelledCounter(model, false),
+                        labelledCounter(model, true)})[prediction.correct() ? 1 : 0];
+            }
+            counter.increment();
         }
+    }
+
+    private Counter labelledCounter(String model, boolean correct) {
+        return Counter.builder("inkstream.sink.predictions.labelled").description("Predictions written whose true label was known")
+                .tag("model", model).tag("correct", Boolean.toString(correct)).register(registry);
     }
 
     /** @param outcome {@code applied} (its rows written) or {@code invalid} (skipped: not a correction) */

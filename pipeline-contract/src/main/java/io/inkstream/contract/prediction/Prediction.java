@@ -23,6 +23,8 @@ public record Prediction(int schema, String imageId, String modelVersion, int la
                          List<Float> probabilities, Integer trueLabel, String source, Instant submittedAt,
                          Instant classifiedAt) {
     public static final int SCHEMA = 1;
+    /** How many probabilities a prediction has: one per digit. */
+    public static final int DIGITS = 10;
 
     public Prediction {
         probabilities = probabilities == null ? null : List.copyOf(probabilities);

@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.inkstream.contract.role.ModelRoles;
+import io.inkstream.contract.topic.ImageIds;
 import io.inkstream.contract.topic.Timestamps;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 
 /** Prediction JSON, and the Kafka serde for it. Parsing refuses unknown schema versions. */
 public final class PredictionJson {
@@ -90,6 +93,22 @@ public final class PredictionJson {
         if (prediction.imageId() == null || prediction.modelVersion() == null || prediction.label() < 0 || prediction.label() > 9
                 || prediction.classifiedAt() == null) {
             throw new InvalidPredictionException("incomplete prediction: imageId, modelVersion, a label 0-9 and classifiedAt are required");
+        }
+        Optional<String> idProblem = ImageIds.problem(prediction.imageId());
+        if (idProblem.isPresent()) {
+            throw new InvalidPredictionException("the imageId " + idProblem.get());
+        }
+        if (!ModelRoles.isVersion(prediction.modelVersion())) {
+            // The version names a meter, a Cassandra partition and a row of GET /api/models: only what a model can be called.
+            throw new InvalidPredictionException("the modelVersion is not a model version (1-" + ModelRoles.MAX_VERSION_LENGTH
+                    + " letters, digits, '.', '_', '-')");
+        }
+        if (prediction.trueLabel() != null && (prediction.trueLabel() < 0 || prediction.trueLabel() > 9)) {
+            throw new InvalidPredictionException("the trueLabel " + prediction.trueLabel() + " is not a digit 0-9");
+        }
+        if (prediction.probabilities() != null && prediction.probabilities().size() != Prediction.DIGITS) {
+            throw new InvalidPredictionException(prediction.probabilities().size() + " probabilities; a prediction has one per digit, "
+                    + Prediction.DIGITS);
         }
         if (!Timestamps.storable(prediction.classifiedAt())) {
             throw new InvalidPredictionException(Timestamps.outOfRange("classifiedAt", prediction.classifiedAt()));

@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +81,34 @@ class PredictionJsonTest {
         }
         assertThat(PredictionJson.read(json.replace("2026-11-25T10:00:00Z", "9999-12-31T23:59:59.999Z")
                 .getBytes(StandardCharsets.UTF_8)).submittedAt()).isEqualTo(Instant.parse("9999-12-31T23:59:59.999Z"));
+    }
+
+    /**
+     * A prediction names a model, an image and a digit that become a meter's tag, Cassandra partitions and rows of the
+     * gateway's answers: each is held to the rule it has everywhere else, so what any producer on the topic writes is
+     * dead-lettered rather than stored (a version 60,000 characters long, or a line break in it, was written as it came).
+     */
+    @Test
+    void refusesAModelVersionImageIdTrueLabelOrProbabilitiesNoModelCouldHaveWritten() throws Exception {
+        String json = new String(PredictionJson.write(new Prediction(Prediction.SCHEMA, "img-1", "seed-9c9dd5090bda", 7, 0.98f,
+                List.of(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0.98f, 0.01f, 0.01f), 7, "gateway", null, Instant.parse("2026-11-25T10:00:00Z"))),
+                StandardCharsets.UTF_8);
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put(json.replace("seed-9c9dd5090bda", "seed\\nforged"), "the modelVersion is not a model version");
+        refused.put(json.replace("seed-9c9dd5090bda", "v3 3e4d1ee016f4"), "the modelVersion is not a model version");
+        refused.put(json.replace("seed-9c9dd5090bda", "m".repeat(129)), "the modelVersion is not a model version");
+        refused.put(json.replace("seed-9c9dd5090bda", ""), "the modelVersion is not a model version");
+        refused.put(json.replace("\"img-1\"", "\"\""), "the imageId is empty");
+        refused.put(json.replace("img-1", "i".repeat(257)), "the imageId has 257 characters");
+        refused.put(json.replace("\"trueLabel\":7", "\"trueLabel\":12"), "the trueLabel 12 is not a digit 0-9");
+        refused.put(json.replace("\"trueLabel\":7", "\"trueLabel\":-1"), "the trueLabel -1 is not a digit 0-9");
+        refused.put(json.replace("0.98,0.01,0.01]", "0.98,0.01]"), "9 probabilities; a prediction has one per digit, 10");
+        refused.put(json.replace("0.98,0.01,0.01]", "0.98,0.01,0.01,0.0]"), "11 probabilities");
+        refused.forEach((edited, reason) -> assertThatThrownBy(() -> PredictionJson.read(edited.getBytes(StandardCharsets.UTF_8)))
+                .as(edited).isInstanceOf(InvalidPredictionException.class).hasMessageContaining(reason));
+
+        assertThat(PredictionJson.read(json.replace("seed-9c9dd5090bda", "m".repeat(128)).replace("img-1", "i".repeat(256))
+                .getBytes(StandardCharsets.UTF_8)).modelVersion()).hasSize(128);
     }
 
     @Test
