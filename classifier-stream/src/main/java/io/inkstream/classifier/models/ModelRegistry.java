@@ -72,8 +72,8 @@ public final class ModelRegistry {
 
     private void refuse(String key, long position, String reason) {
         refused.incrementAndGet();
-        publications.refuse(key, position, reason);
-        log.warn("model refused key={} reason=\"{}\"", key, reason);
+        ModelPublications.Refusal refusal = publications.refuse(key, position, reason);
+        log.warn("model refused key={} reason=\"{}\"", refusal.key(), refusal.reason());
     }
 
     /** The model to classify with now; empty only when a pinned version is not known (yet). */

@@ -27,6 +27,8 @@ public final class ModelPublications<M> {
     /** How many refused publications are remembered, the latest. */
     public static final int REFUSALS_KEPT = 20;
     private static final int KEY_SHOWN = 128;
+    /** A reason quotes the artifact (its version, from metadata of up to 64 KiB): it is cut as the key is. */
+    private static final int REASON_SHOWN = 512;
 
     private record Accepted<M>(M model, long position) {
     }
@@ -36,7 +38,7 @@ public final class ModelPublications<M> {
      *
      * @param key      the record's key as published, made printable and cut to 128 characters: it is anyone's text
      * @param position its offset in the topic
-     * @param reason   why, in a sentence
+     * @param reason   why, in a sentence, made printable and cut to 512 characters: it may quote the artifact
      */
     public record Refusal(String key, long position, String reason) {
     }
@@ -70,17 +72,29 @@ public final class ModelPublications<M> {
         return before == null;
     }
 
-    /** Records a refused publication; only the latest {@link #REFUSALS_KEPT} are kept. */
-    public void refuse(String key, long position, String reason) {
-        String shown = key == null ? "" : key.codePoints().limit(KEY_SHOWN)
-                .map(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    /**
+     * Records a refused publication; only the latest {@link #REFUSALS_KEPT} are kept. Returns it as kept, which is
+     * also what to log: a key or a reason as it came can be a megabyte.
+     */
+    public Refusal refuse(String key, long position, String reason) {
+        Refusal refusal = new Refusal(shown(key, KEY_SHOWN, ""), position, shown(reason, REASON_SHOWN, "..."));
         synchronized (refusals) {
-            refusals.addFirst(new Refusal(shown, position, reason));
+            refusals.addFirst(refusal);
             while (refusals.size() > REFUSALS_KEPT) {
                 refusals.removeLast();
             }
         }
+        return refusal;
+    }
+
+    private static String shown(String text, int characters, String cut) {
+        if (text == null) {
+            return "";
+        }
+        String shown = text.codePoints().limit(characters)
+                .map(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return text.codePointCount(0, text.length()) > characters ? shown + cut : shown;
     }
 
     /** The latest refused publications, newest first. */

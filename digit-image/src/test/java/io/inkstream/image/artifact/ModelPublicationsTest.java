@@ -39,7 +39,7 @@ class ModelPublicationsTest {
     }
 
     @Test
-    void keepsTheLatestRefusalsWithTheirKeysMadePrintableAndShortAndNeverActive() {
+    void keepsTheLatestRefusalsWithTheirKeysAndReasonsMadePrintableAndShortAndNeverActive() {
         ModelPublications<String> models = new ModelPublications<>(Optional.empty());
         models.accept("seed-a", "good", 1);
         models.refuse("seed-a\u001b[31m\u202e" + "x".repeat(500), 2, "the signature does not verify");
@@ -48,9 +48,11 @@ class ModelPublicationsTest {
         assertThat(refusal.key()).startsWith("seed-a?[31m?x").hasSize(128);
         assertThat(refusal.position()).isEqualTo(2);
         assertThat(refusal.reason()).isEqualTo("the signature does not verify");
+        assertThat(models.refuse("seed-b", 3, "model " + "v".repeat(65_000) + "\n is corrupt").reason())
+                .as("a reason quoting a version of 64 KiB of metadata").startsWith("model vvv").endsWith("v...").hasSize(515);
 
         for (int i = 0; i < 50; i++) {
-            models.refuse("flood-" + i, 3 + i, "forged");
+            models.refuse("flood-" + i, 4 + i, "forged");
         }
         assertThat(models.refusals()).hasSize(ModelPublications.REFUSALS_KEPT);
         assertThat(models.refusals().get(0).key()).as("newest first").isEqualTo("flood-49");

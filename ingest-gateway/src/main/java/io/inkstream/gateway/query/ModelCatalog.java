@@ -174,8 +174,8 @@ public final class ModelCatalog implements AutoCloseable {
     }
 
     private void refuse(String key, long position, String reason) {
-        artifacts.refuse(key, position, reason);
-        log.warn("model refused key={} position={} reason=\"{}\"", key, position, reason);
+        ModelPublications.Refusal refusal = artifacts.refuse(key, position, reason);
+        log.warn("model refused key={} position={} reason=\"{}\"", refusal.key(), position, refusal.reason());
     }
 
     public Optional<String> activeVersion() {

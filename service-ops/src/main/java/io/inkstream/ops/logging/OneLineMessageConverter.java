@@ -10,18 +10,29 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
  * terminal's control sequence would act on the terminal of the operator reading the log. So every control character,
  * line or paragraph separator and bidirectional override is written as an escape ({@code \n}, {@code \r},
  * {@code \u001b}, {@code \u202e}): one event stays one line, and what arrived can still be read exactly. Tabs stay.
- * {@code logback.xml} uses it as {@code %oneLineMsg}.
+ * And a message is cut at {@value #MAX_CHARACTERS} characters: a record's key can be a megabyte, and a log line
+ * should not be. {@code logback.xml} uses it as {@code %oneLineMsg}.
  */
 public final class OneLineMessageConverter extends ClassicConverter {
+    /** The most of a message a line shows; the longest the services write of their own is a few hundred. */
+    public static final int MAX_CHARACTERS = 8_192;
+
     @Override
     public String convert(ILoggingEvent event) {
         return escaped(event.getFormattedMessage());
     }
 
-    /** {@code message} with every character that could break or rewrite a log line escaped; itself when there is none. */
+    /**
+     * {@code message} with every character that could break or rewrite a log line escaped, cut after
+     * {@link #MAX_CHARACTERS} characters; itself when there is nothing to do.
+     */
     public static String escaped(String message) {
         if (message == null) {
             return "null";
+        }
+        if (message.length() > MAX_CHARACTERS) {
+            int kept = Character.isHighSurrogate(message.charAt(MAX_CHARACTERS - 1)) ? MAX_CHARACTERS - 1 : MAX_CHARACTERS;
+            return escaped(message.substring(0, kept)) + "... (" + (message.length() - kept) + " more characters)";
         }
         int first = 0;
         while (first < message.length() && !needsEscape(message.charAt(first))) {

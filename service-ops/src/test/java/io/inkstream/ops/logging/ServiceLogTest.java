@@ -69,6 +69,15 @@ final class ServiceLogTest {
         assertThat(OneLineMessageConverter.escaped("a\u0085b\u2028c\u0000d\u007f")).isEqualTo("a\\u0085b\\u2028c\\u0000d\\u007f");
     }
 
+    @Test
+    void aMessageQuotingAMegabyteIsCut() {
+        String key = "k".repeat(1_048_000);
+        assertThat(OneLineMessageConverter.escaped("model tombstone ignored key=" + key))
+                .startsWith("model tombstone ignored key=kkk")
+                .endsWith("k... (" + (1_048_028 - OneLineMessageConverter.MAX_CHARACTERS) + " more characters)")
+                .hasSizeLessThan(OneLineMessageConverter.MAX_CHARACTERS + 40);
+    }
+
     private void serviceLog(LoggerContext context) {
         URL file = ServiceLogTest.class.getResource("/logback.xml");
         assertThat(file).as("logback.xml in service-ops").isNotNull();
