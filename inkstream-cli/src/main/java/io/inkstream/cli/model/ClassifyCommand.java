@@ -5,6 +5,7 @@ import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.image.rejection.ImageRejectedException;
 import io.inkstream.model.network.DigitClassifier;
 import io.inkstream.model.network.DigitPrediction;
+import io.inkstream.ops.OneLine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +19,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "classify", mixinStandardHelpOptions = true,
         header = "Classifies image files offline: one line per file, with the digit and its confidence.",
         description = "Classifies image files offline (no Kafka): one line per file with the digit and its "
-                + "confidence, or why the file was refused, in the order given (a directory's files sorted). Exit code 1 when any file was "
-                + "refused.")
+                + "confidence, or why the file was refused, in the order given (a directory's files sorted). A path's line breaks and "
+                + "other control characters are written escaped (\\n, \\u001b), so that each file is one line. Exit code 1 when any "
+                + "file was refused.")
 public final class ClassifyCommand implements Callable<Integer> {
     /** Files classified per model call: lines appear as each group is done, and memory holds one group, however many files. */
     private static final int GROUP = 256;
@@ -49,17 +51,20 @@ public final class ClassifyCommand implements Callable<Integer> {
     /** Prints one line per file, in order; returns how many were refused. */
     private static int classify(List<Path> group, DigitPreprocessor preprocessor, DigitClassifier classifier) {
         List<float[]> inputs = new ArrayList<>();
+        String[] shown = new String[group.size()];
         String[] lines = new String[group.size()];
         int refused = 0;
         for (int i = 0; i < group.size(); i++) {
             Path file = group.get(i);
+            // A name can hold a line break: written escaped, as the log writes what it quotes, a file is one line.
+            shown[i] = OneLine.of(file.toString());
             try {
                 inputs.add(preprocessor.preprocess(ImageFiles.read(file, preprocessor.limits().maxBytes())).pixels());
             } catch (ImageRejectedException e) {
-                lines[i] = file + " refused " + e.reason().code() + ": " + e.getMessage();
+                lines[i] = shown[i] + " refused " + e.reason().code() + ": " + e.getMessage();
                 refused++;
             } catch (IOException e) {
-                lines[i] = file + " refused unreadable: " + e.getMessage();
+                lines[i] = shown[i] + " refused unreadable: " + OneLine.of(e.getMessage());
                 refused++;
             }
         }
@@ -68,7 +73,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         for (int i = 0; i < group.size(); i++) {
             if (lines[i] == null) {
                 DigitPrediction prediction = predictions.get(next++);
-                lines[i] = String.format(Locale.ROOT, "%s %d %.4f", group.get(i), prediction.label(), prediction.confidence());
+                lines[i] = String.format(Locale.ROOT, "%s %d %.4f", shown[i], prediction.label(), prediction.confidence());
             }
             System.out.println(lines[i]);
         }

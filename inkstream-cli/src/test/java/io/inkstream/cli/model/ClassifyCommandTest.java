@@ -108,6 +108,20 @@ class ClassifyCommandTest {
         assertThat(CliRun.of("classify", Files.createDirectories(temp.resolve("empty")).toString()).exit()).isEqualTo(1);
     }
 
+    /** A name is anyone's text: with a line break in it, the file was two lines, the second a result that was never made. */
+    @Test
+    void aPathWithALineBreakIsOneLineWithTheBreakEscaped() throws Exception {
+        Path forged = Files.write(temp.resolve("x\nfour.png 4 1.0000"), png(sevenIndex()));
+        Path blank = Files.write(temp.resolve("blank\u001b[2J.png"), new byte[784]);
+
+        CliRun run = CliRun.of("classify", forged.toString(), blank.toString());
+
+        String[] lines = run.out().split("\n");
+        assertThat(lines).hasSize(2);
+        assertThat(lines[0]).startsWith(temp + "/x\\nfour.png 4 1.0000 7 ");
+        assertThat(lines[1]).startsWith(temp + "/blank\\u001b[2J.png refused ");
+    }
+
     private static int sevenIndex() {
         for (int i = 0; ; i++) {
             if (DIGITS.label(i) == 7) {
