@@ -210,11 +210,7 @@ class GatewayEdgeIT {
                 slow.add(RawHttp.connect(port, "127.0.0.3").send("POST", "/api/images", head, new byte[0]));
             }
             // Its share held, the same address's next upload is refused at once, whole as it is; others are served.
-            RawHttp.Response refused = Waits.until(() -> {
-                try (RawHttp next = RawHttp.connect(port, "127.0.0.3")) {
-                    return next.send("POST", "/api/images", head, digits.images().imageBytes(5)).response();
-                }
-            }, response -> response.status() == 429, RawHttp.Response::status, WAIT, "127.0.0.3's upload while it holds its share");
+            RawHttp.Response refused = awaitUpload(port, "127.0.0.3", 429, "127.0.0.3's upload while it holds its share");
             assertThat(JSON.readTree(refused.body()).get("error").asText()).isEqualTo("bodies-in-progress");
             assertThat(refused.headers().get("retry-after")).isEqualTo("1");
             assertThat(client.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(5), Map.of()).status())
@@ -232,12 +228,7 @@ class GatewayEdgeIT {
             slow.forEach(RawHttp::close);
         }
         // The control: its connections closed, the address is served again.
-        RawHttp.Response served = Waits.until(() -> {
-            try (RawHttp next = RawHttp.connect(port, "127.0.0.3")) {
-                return next.send("POST", "/api/images", head, digits.images().imageBytes(5)).response();
-            }
-        }, response -> response.status() == 202, RawHttp.Response::status, WAIT, "127.0.0.3's upload once its connections are closed");
-        assertThat(served.status()).isEqualTo(202);
+        awaitUpload(port, "127.0.0.3", 202, "127.0.0.3's upload once its connections are closed");
     }
 
     /**
@@ -259,11 +250,7 @@ class GatewayEdgeIT {
                     slow.add(RawHttp.connect(port, "127.0.1." + address).send("POST", "/api/images", head, new byte[0]));
                 }
             }
-            RawHttp.Response busy = Waits.until(() -> {
-                try (RawHttp next = RawHttp.connect(port, "127.0.0.5")) {
-                    return next.send("POST", "/api/images", head, digits.images().imageBytes(5)).response();
-                }
-            }, response -> response.status() == 503, RawHttp.Response::status, WAIT, "another address's upload while every slot is held");
+            RawHttp.Response busy = awaitUpload(port, "127.0.0.5", 503, "another address's upload while every slot is held");
             assertThat(JSON.readTree(busy.body()).get("error").asText()).isEqualTo("bodies-busy");
             assertThat(busy.headers().get("retry-after")).isEqualTo("1");
             assertThat(client.get("/health").status()).isEqualTo(200);
@@ -409,6 +396,16 @@ class GatewayEdgeIT {
                 Map.entry("/api/images?ids=a,%C0%AF", "400 invalid-url"), Map.entry("/api/images/%E9", "400 invalid-url"),
                 Map.entry("/api/images/%C3%A9", "404 unknown-image"), // well-formed: an image nobody sent
                 Map.entry("/api/predictions?limit=5&page=", "200"), Map.entry("/api/images?ids=%C3%A9", "200"));
+    }
+
+    /** A digit uploaded from {@code from}, on a new connection each time, until it is answered {@code status}. */
+    private static RawHttp.Response awaitUpload(int port, String from, int status, String what) throws Exception {
+        Map<String, String> head = Map.of("Host", "127.0.0.1:" + port, "Content-Type", "application/x-mnist", "Content-Length", "784");
+        return Waits.until(() -> {
+            try (RawHttp next = RawHttp.connect(port, from)) {
+                return next.send("POST", "/api/images", head, digits.images().imageBytes(5)).response();
+            }
+        }, response -> response.status() == status, RawHttp.Response::status, WAIT, what);
     }
 
     private static Answer awaitStatus(Supplier<Answer> request, int status, String what) throws Exception {
