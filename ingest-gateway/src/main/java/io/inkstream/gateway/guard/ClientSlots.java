@@ -6,9 +6,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * At most so many of something at once, per client address and in all: request bodies being received, each of which
- * holds a server thread while it arrives. Without a share per address, 260 connections from one client sending a byte
- * now and then (a few bytes a second in all) took every thread, and the gateway answered no one, not even
- * {@code /health}; without a bound in all, 16 addresses doing the same did. A client is forgotten once it holds nothing.
+ * holds a server thread while it arrives, and event streams open. Without a share per address, 260 connections from one
+ * client sending a byte now and then (a few bytes a second in all) took every thread, and the gateway answered no one,
+ * not even {@code /health}; without a bound in all, 16 addresses doing the same did. A client is forgotten once it holds
+ * nothing.
  * Thread-safe.
  */
 public final class ClientSlots {

@@ -2,6 +2,7 @@ package io.inkstream.gateway.http;
 
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.gateway.events.PredictionEvents;
+import io.inkstream.gateway.guard.ClientSlots;
 import io.inkstream.ops.DaemonThreads;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -18,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,18 +28,23 @@ import org.slf4j.LoggerFactory;
  * /api/images/{id}}. The subscription is made before the stream's headers are sent, so a client that asks {@code GET
  * /api/images} for the images' state once its stream is open misses nothing in between. Each stream has a queue of at most
  * {@link #MAX_QUEUED} events, written by a small pool: a client that does not read is cut off (it reconnects, or polls), and
- * never slows the others. At most {@link #MAX_STREAMS} streams per instance; a comment every {@link #HEARTBEAT} keeps idle
- * streams open through proxies and finds clients that left.
+ * never slows the others. At most {@link #MAX_STREAMS} streams per instance, {@link #STREAMS_PER_CLIENT} of them from one
+ * address; a comment every {@link #HEARTBEAT} keeps idle streams open through proxies and finds clients that left.
  */
-final class EventStreams implements Handler, AutoCloseable {
-    static final int MAX_STREAMS = 256;
+public final class EventStreams implements Handler, AutoCloseable {
+    public static final int MAX_STREAMS = 256;
+    /**
+     * One address's share of the streams: a person has a page open, or a few. Without it one client opening 256 streams held
+     * them all, and every other visitor's page was refused its stream (it polls then, every few seconds).
+     */
+    public static final int STREAMS_PER_CLIENT = 16;
     static final int MAX_QUEUED = 512;
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private static final Logger log = LoggerFactory.getLogger(EventStreams.class);
 
     private final PredictionEvents events;
     private final JsonMapper json;
-    private final AtomicInteger open = new AtomicInteger();
+    private final ClientSlots open = new ClientSlots(STREAMS_PER_CLIENT, MAX_STREAMS);
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
     private final ExecutorService writers = Executors.newFixedThreadPool(2, DaemonThreads.named("event-stream-writer"));
     private final ScheduledExecutorService heartbeat = DaemonThreads.scheduler("event-stream-heartbeat");
@@ -57,12 +62,16 @@ final class EventStreams implements Handler, AutoCloseable {
             throw new ApiProblem(406, "not-acceptable", "an event stream: ask with Accept: text/event-stream (as EventSource does)");
         }
         List<String> ids = ids(ctx.queryParam("ids"));
-        if (open.incrementAndGet() > MAX_STREAMS) {
-            open.decrementAndGet();
+        ClientSlots.Answer answer = open.take(ctx.ip());
+        if (answer == ClientSlots.Refusal.CLIENT_SHARE) {
+            throw new ApiProblem(429, "streams-open", ctx.ip() + " has " + STREAMS_PER_CLIENT + " event streams open on this gateway "
+                    + "already; close one, or poll GET /api/images?ids=...", Optional.of(30));
+        }
+        if (answer == ClientSlots.Refusal.ALL_TAKEN) {
             throw new ApiProblem(503, "too-many-streams", "this gateway serves " + MAX_STREAMS + " event streams already; poll "
                     + "GET /api/images?ids=... instead, or retry later", Optional.of(30));
         }
-        Stream stream = new Stream(ids);
+        Stream stream = new Stream(ids, (ClientSlots.Slot) answer);
         events.subscribe(stream, ids); // before the headers: nothing committed after the client sees the stream open is missed
         try {
             new SseHandler(client -> stream.attach(client)).handle(ctx);
@@ -87,14 +96,16 @@ final class EventStreams implements Handler, AutoCloseable {
      */
     private final class Stream implements PredictionEvents.Subscriber {
         private final List<String> ids;
+        private final ClientSlots.Slot slot;
         /** Prediction JSON, or a {@link Comment}. */
         private final ArrayDeque<Object> queue = new ArrayDeque<>();
         private SseClient client;
         private boolean writing;
         private boolean closed;
 
-        Stream(List<String> ids) {
+        Stream(List<String> ids, ClientSlots.Slot slot) {
             this.ids = ids;
+            this.slot = slot;
         }
 
         void attach(SseClient client) {
@@ -179,7 +190,7 @@ final class EventStreams implements Handler, AutoCloseable {
             }
             events.unsubscribe(this, ids);
             streams.remove(this);
-            open.decrementAndGet();
+            slot.close();
             if (c != null && !c.terminated()) {
                 c.close();
             }

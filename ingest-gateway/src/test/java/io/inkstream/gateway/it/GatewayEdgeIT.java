@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inkstream.gateway.GatewayService;
+import io.inkstream.gateway.http.EventStreams;
 import io.inkstream.gateway.http.GatewayApp;
 import io.inkstream.gateway.it.GatewayClient.Answer;
 import io.inkstream.gateway.it.RunningPipeline.Pipeline;
@@ -269,6 +270,44 @@ class GatewayEdgeIT {
         // The control: the connections closed, uploads are served again.
         Waits.until(() -> client.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(5), Map.of()).status(),
                 status -> status == 202, status -> status, WAIT, "an upload once the slow connections are closed");
+    }
+
+    /**
+     * One address opening event streams held all {@link EventStreams#MAX_STREAMS} of them, and every other visitor's page
+     * was refused its stream. An address may hold {@link EventStreams#STREAMS_PER_CLIENT}: the next is answered 429
+     * {@code streams-open}, and another address still gets one.
+     */
+    @Test
+    void aClientHoldsAtMostItsShareOfTheEventStreams() throws Exception {
+        int port = pipeline.gateway().port();
+        Map<String, String> head = Map.of("Host", "127.0.0.1:" + port, "Accept", "text/event-stream");
+        List<RawHttp> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < EventStreams.STREAMS_PER_CLIENT; i++) {
+                RawHttp stream = RawHttp.connect(port, "127.0.0.6").send("GET", "/api/events", head, new byte[0]);
+                open.add(stream);
+                assertThat(stream.head().status()).as("stream %d of 127.0.0.6", i).isEqualTo(200);
+            }
+            try (RawHttp next = RawHttp.connect(port, "127.0.0.6").send("GET", "/api/events", head, new byte[0])) {
+                RawHttp.Response answer = next.head(); // a stream's body does not end: its head first
+                assertThat(answer.status()).as("the next stream of 127.0.0.6").isEqualTo(429);
+                assertThat(JSON.readTree(next.body(answer).body()).get("error").asText()).isEqualTo("streams-open");
+            }
+            try (RawHttp other = RawHttp.connect(port, "127.0.0.7")) {
+                assertThat(other.send("GET", "/api/events", head, new byte[0]).head().status()).as("another address's stream")
+                        .isEqualTo(200);
+            }
+        } finally {
+            open.forEach(RawHttp::close);
+        }
+        // The control: its streams closed (the gateway sees it at its next write, a heartbeat at the latest), it gets one again.
+        RawHttp.Response again = Waits.until(() -> {
+            RawHttp stream = RawHttp.connect(port, "127.0.0.6").send("GET", "/api/events", head, new byte[0]);
+            RawHttp.Response answer = stream.head();
+            stream.close();
+            return answer;
+        }, answer -> answer.status() == 200, RawHttp.Response::status, Duration.ofSeconds(60), "127.0.0.6's stream once its others closed");
+        assertThat(again.headers().get("content-type")).startsWith("text/event-stream");
     }
 
     /**

@@ -76,6 +76,30 @@ final class RawHttp implements AutoCloseable {
      * for the server to close the connection: a server may keep it open to drain a body never sent.
      */
     Response response() {
+        return body(head());
+    }
+
+    /** The response whose {@link #head} was read, with its body, as many bytes as the head says (or its chunks). */
+    Response body(Response head) {
+        try {
+            InputStream in = socket.getInputStream();
+            Map<String, String> headers = head.headers();
+            byte[] body;
+            if (headers.containsKey("content-length")) {
+                body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+            } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+                body = unchunk(in);
+            } else {
+                body = in.readAllBytes();
+            }
+            return new Response(head.status(), headers, new String(body, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads a response's head only, its body left unread: for a response that does not end, as an event stream's. */
+    Response head() {
         try {
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -92,15 +116,7 @@ final class RawHttp implements AutoCloseable {
                 int colon = lines[i].indexOf(':');
                 headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
             }
-            byte[] body;
-            if (headers.containsKey("content-length")) {
-                body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
-            } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-                body = unchunk(in);
-            } else {
-                body = in.readAllBytes();
-            }
-            return new Response(Integer.parseInt(lines[0].split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+            return new Response(Integer.parseInt(lines[0].split(" ")[1]), headers, "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
