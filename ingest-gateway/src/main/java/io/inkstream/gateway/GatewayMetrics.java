@@ -54,20 +54,24 @@ public final class GatewayMetrics {
 
     /** A person's label put on the corrections topic: {@code agreed} if it names the digit the latest model gave. */
     public void corrected(boolean agreed) {
-        registry.counter("inkstream_gateway_labels", "agreed", Boolean.toString(agreed)).increment();
+        Counter.builder("inkstream_gateway_labels").description("people's labels put on the corrections topic, by whether they agreed with the model")
+                .tag("agreed", Boolean.toString(agreed)).register(registry).increment();
     }
 
     public void rejected(String reason) {
-        registry.counter("inkstream_gateway_images_rejected", "reason", reason).increment();
+        Counter.builder("inkstream_gateway_images_rejected").description("images refused before publishing, by rejection reason")
+                .tag("reason", reason).register(registry).increment();
     }
 
     /** A request refused at the edge before its handler ran: rate-limited, origin-not-allowed, uploads-busy. */
     public void refused(String reason) {
-        registry.counter("inkstream_gateway_requests_refused", "reason", reason).increment();
+        Counter.builder("inkstream_gateway_requests_refused").description("requests refused at the edge before their handler ran, by reason")
+                .tag("reason", reason).register(registry).increment();
     }
 
     public void request(String method, String route, int status, long nanos) {
-        Timer.builder("inkstream_gateway_http_requests").tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+        Timer.builder("inkstream_gateway_http_requests").description("HTTP requests answered, by method, route and status")
+                .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -2,8 +2,8 @@ package io.inkstream.classifier.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,8 +64,13 @@ public final class ClassifierMetrics {
 
     /** Marks the model in use: gauge 1 for it, 0 for the others this instance used before. */
     public void modelInUse(String version) {
-        activeModel.computeIfAbsent(version, v -> registry.gauge("inkstream.classifier.model.active",
-                Tags.of("version", v), new AtomicInteger()));
+        activeModel.computeIfAbsent(version, v -> {
+            AtomicInteger inUse = new AtomicInteger(); // held by the map: a gauge keeps only a weak reference
+            Gauge.builder("inkstream.classifier.model.active", inUse, AtomicInteger::get)
+                    .description("1 for the model this instance classifies with, 0 for those it used before").tag("version", v)
+                    .register(registry);
+            return inUse;
+        });
         activeModel.forEach((v, gauge) -> gauge.set(v.equals(version) ? 1 : 0));
     }
 

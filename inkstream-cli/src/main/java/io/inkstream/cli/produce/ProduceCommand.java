@@ -12,6 +12,7 @@ import io.inkstream.image.rejection.ImageRejectedException;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.mnist.DigitRenderer;
+import io.inkstream.ops.OneLine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -102,7 +103,8 @@ public final class ProduceCommand implements Callable<Integer> {
                     String reason = e instanceof ImageRejectedException rejected ? rejected.reason().code() : "unreadable";
                     refused.merge(reason, 1, Integer::sum);
                     // In --mnist mode there are no files: name the digit (indexing the empty list once hid the reason).
-                    System.err.println("skipped " + (digits != null ? "mnist-validation-" + i : files.get(i).path()) + ": " + e.getMessage());
+                    System.err.println("skipped " + (digits != null ? "mnist-validation-" + i : OneLine.of(files.get(i).path().toString())) + ": "
+                            + e.getMessage());
                     bar.step();
                     continue;
                 }
@@ -116,7 +118,7 @@ public final class ProduceCommand implements Callable<Integer> {
                     bar.step();
                 });
                 if (printIds) {
-                    System.out.println(image.id() + " " + image.name() + image.label().stream().mapToObj(l -> " label=" + l).findFirst().orElse(""));
+                    System.out.println(image.id() + " " + OneLine.of(image.name()) + image.label().stream().mapToObj(l -> " label=" + l).findFirst().orElse(""));
                 }
             }
             producer.flush();

@@ -2,6 +2,7 @@ package io.inkstream.cli.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.inkstream.cli.options.OptionChecks;
+import io.inkstream.ops.OneLine;
 import io.inkstream.store.ImageFailure;
 import io.inkstream.store.PredictionPage;
 import io.inkstream.store.PredictionReader;
@@ -61,8 +62,8 @@ public final class PredictionsCommand implements Callable<Integer> {
                 if (predictions.isEmpty()) {
                     Optional<ImageFailure> failure = reader.failure(id);
                     if (failure.isPresent()) {
-                        System.out.println(id + " failed reason=" + failure.get().reason() + " stage=" + failure.get().stage()
-                                + " \"" + failure.get().message() + "\"");
+                        System.out.println(OneLine.of(id) + " failed reason=" + failure.get().reason() + " stage="
+                                + failure.get().stage() + " \"" + OneLine.of(failure.get().message()) + "\"");
                     } else {
                         System.err.println("no prediction of image " + id + " (yet)");
                         allFound = false;
@@ -73,8 +74,9 @@ public final class PredictionsCommand implements Callable<Integer> {
         }
     }
 
+    /** One prediction's line. An image id is any producer's text (a key with a line break or a terminal's escapes): escaped. */
     private static String line(StoredPrediction p) {
-        return String.format(Locale.ROOT, "%s %s %d %.4f true=%s classified=%s", p.imageId(), p.modelVersion(), p.label(), p.confidence(),
+        return String.format(Locale.ROOT, "%s %s %d %.4f true=%s classified=%s", OneLine.of(p.imageId()), p.modelVersion(), p.label(), p.confidence(),
                 p.trueLabel() == null ? "-" : p.trueLabel().toString(), p.classifiedAt());
     }
 }

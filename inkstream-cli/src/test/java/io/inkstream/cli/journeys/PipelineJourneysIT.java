@@ -206,6 +206,17 @@ class PipelineJourneysIT {
         assertThat(answer.exit()).isZero();
         assertThat(answer.out()).startsWith(ids.get(0) + " ").contains("true=" + digits.label(0));
 
+        // An image id is any producer's text: one with a terminal's escape and a line break is printed on one line, escaped
+        // (it printed a second line that read as another image's prediction).
+        String forged = "journey-" + UUID.randomUUID() + "\u001b[2J\nforged v3-3e4d1ee016f4 7 0.9999";
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.IMAGES, forged, digits.images().imageBytes(2))).get();
+        }
+        awaitRows(List.of(forged), 1);
+        assertThat(cli("predictions", "--image", forged, "--cassandra", cassandraAddress).out().lines().toList()).singleElement()
+                .asString().startsWith(forged.replace("\u001b", "\\u001b").replace("\n", "\\n") + " ");
+
         // From files, labelled by their directory: what is not an image, or not there, is skipped with its reason (on
         // stderr) and the rest is produced; a missing path used to stop the command before it sent anything.
         Path directory = Files.createTempDirectory("journeys-produce-");
@@ -259,11 +270,16 @@ class PipelineJourneysIT {
                 "http://127.0.0.1:" + services.sink().httpPort() + "/metrics");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         Set<String> missing = new TreeSet<>(queried);
+        Set<String> unexplained = new TreeSet<>();
         while (!missing.isEmpty() && System.nanoTime() < deadline) {
             Set<String> exported = new TreeSet<>();
+            unexplained.clear();
             for (String endpoint : endpoints) {
-                http.send(HttpRequest.newBuilder(URI.create(endpoint)).build(), HttpResponse.BodyHandlers.ofString()).body().lines()
-                        .filter(line -> !line.startsWith("#")).map(line -> line.split("[{ ]", 2)[0]).forEach(exported::add);
+                List<String> lines = http.send(HttpRequest.newBuilder(URI.create(endpoint)).build(), HttpResponse.BodyHandlers.ofString())
+                        .body().lines().toList();
+                lines.stream().filter(line -> !line.startsWith("#")).map(line -> line.split("[{ ]", 2)[0]).forEach(exported::add);
+                lines.stream().filter(line -> line.startsWith("# HELP inkstream")).map(line -> line.substring("# HELP ".length()).split(" ", 2))
+                        .filter(help -> help.length < 2 || help[1].isBlank()).forEach(help -> unexplained.add(help[0]));
             }
             missing.removeAll(exported);
             if (!missing.isEmpty()) {
@@ -271,6 +287,7 @@ class PipelineJourneysIT {
             }
         }
         assertThat(missing).as("metrics the dashboard queries that no running service exports").isEmpty();
+        assertThat(unexplained).as("our metrics whose HELP line says nothing").isEmpty();
     }
 
     /**
