@@ -1,5 +1,6 @@
 package io.inkstream.gateway;
 
+import io.inkstream.gateway.guard.TrustedProxies;
 import io.inkstream.image.PreprocessingLimits;
 import io.inkstream.image.artifact.ModelTrust;
 import io.inkstream.ops.config.ConfigurationException;
@@ -45,12 +46,15 @@ import java.util.Set;
  *                          503 and retry
  * @param answer            {@code INKSTREAM_GATEWAY_ANSWER}: {@code after_ack} (the default, and the only safe one) or
  *                          {@code before_ack_unsafe}, for the fault suite's negative control only
+ * @param trustedProxies    {@code INKSTREAM_GATEWAY_TRUSTED_PROXIES}: proxies (addresses, CIDR blocks) whose {@code X-Forwarded-For}
+ *                          names the client that every per-client share and limit counts; none by default
  */
 public record GatewayConfig(String bootstrapServers, String host, int port, Optional<String> apiKey, int maxFiles, Duration publishTimeout,
                             PreprocessingLimits limits, List<InetSocketAddress> contactPoints, String localDatacenter, String replication,
                             Optional<String> pinnedModel, int partitions, Properties kafkaClient, Properties producerOverrides,
                             Optional<CassandraSessions.Login> cassandraLogin,
-                            ModelTrust modelTrust, int rateLimit, List<String> corsOrigins, long uploadMemory, Answer answer) {
+                            ModelTrust modelTrust, int rateLimit, List<String> corsOrigins, long uploadMemory, Answer answer,
+                            TrustedProxies trustedProxies) {
 
     /** When an upload is answered 202. */
     public enum Answer {
@@ -82,10 +86,11 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public static final String UPLOAD_MEMORY_MB = "INKSTREAM_GATEWAY_UPLOAD_MEMORY_MB";
     public static final String PRODUCER_PREFIX = "INKSTREAM_KAFKA_PRODUCER_";
     public static final String ANSWER = "INKSTREAM_GATEWAY_ANSWER";
+    public static final String TRUSTED_PROXIES = TrustedProxies.VARIABLE;
 
     public static GatewayConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS, LOCAL_DC, REPLICATION,
-                        PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, CORS_ORIGINS, UPLOAD_MEMORY_MB, ANSWER, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE),
+                        PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, CORS_ORIGINS, UPLOAD_MEMORY_MB, ANSWER, TRUSTED_PROXIES, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE),
                 Set.of(PRODUCER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
         String apiKey = env.string(API_KEY, "");
@@ -129,7 +134,8 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 env.integer(RATE_LIMIT, 1000, 0, 1_000_000),
                 Arrays.stream(env.string(CORS_ORIGINS, "").split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList(),
                 uploadMemory,
-                env.choice(ANSWER, Answer.AFTER_ACK));
+                env.choice(ANSWER, Answer.AFTER_ACK),
+                env.parsed(TRUSTED_PROXIES, "", TrustedProxies::parse));
     }
 
     /** The most one upload request may carry: every image at the cap, and room for the multipart headers around each. */
@@ -165,31 +171,37 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bootstrapServers, host, newPort, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory, answer);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory, answer, trustedProxies);
     }
 
     public GatewayConfig withApiKey(Optional<String> key) {
         return new GatewayConfig(bootstrapServers, host, port, key, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory, answer);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory, answer, trustedProxies);
     }
 
     public GatewayConfig withBootstrapServers(String servers, Duration timeout) {
         return new GatewayConfig(servers, host, port, apiKey, maxFiles, timeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory, answer);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory, answer, trustedProxies);
     }
 
     public GatewayConfig withRateLimit(int perSecond) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, perSecond, corsOrigins, uploadMemory, answer);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, perSecond, corsOrigins, uploadMemory, answer, trustedProxies);
     }
 
     public GatewayConfig withCorsOrigins(List<String> origins) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, List.copyOf(origins), uploadMemory, answer);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, List.copyOf(origins), uploadMemory, answer, trustedProxies);
+    }
+
+    public GatewayConfig withTrustedProxies(TrustedProxies proxies) {
+        return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory, answer,
+                proxies);
     }
 
     public GatewayConfig withUploadMemory(long bytes) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, bytes, answer);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, bytes, answer, trustedProxies);
     }
 }

@@ -10,6 +10,7 @@ import io.inkstream.gateway.events.PredictionEvents;
 import io.inkstream.gateway.guard.ClientRateLimit;
 import io.inkstream.gateway.guard.ClientSlots;
 import io.inkstream.gateway.guard.OriginPolicy;
+import io.inkstream.gateway.guard.TrustedProxies;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.publish.CorrectionPublisher;
 import io.inkstream.gateway.publish.ImagePublisher;
@@ -36,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -51,6 +53,7 @@ public final class GatewayApp {
     static final String API_KEY_HEADER = "X-Api-Key";
     private static final String STARTED_AT = "inkstream.started";
     private static final String PROBLEM_WRITTEN = "inkstream.problem";
+    private static final String CLIENT = "inkstream.client";
     private static final Logger log = LoggerFactory.getLogger(GatewayApp.class);
 
     /** What the app needs from the service around it. */
@@ -66,9 +69,10 @@ public final class GatewayApp {
      *
      * @param rateLimit per client address, on {@code /api}; empty when turned off
      * @param spool     a directory of this process's own, where multipart parts beyond {@link #PART_IN_MEMORY} are held
+     * @param proxies   whose word on the client's address is taken ({@link #client})
      */
     public record Edge(OriginPolicy origins, Optional<ClientRateLimit> rateLimit, Optional<String> apiKey, UploadBudget uploads, Path spool,
-                       ClientSlots bodies) {
+                       ClientSlots bodies, TrustedProxies proxies) {
     }
 
     /** Request bodies one client address may be sending at once (uploads, labels); beyond, 429 {@code bodies-in-progress}. */
@@ -199,6 +203,8 @@ public final class GatewayApp {
         app.options("/api/*", ctx -> preflight(ctx, edge.origins()));
         app.before(ctx -> {
             ctx.attribute(STARTED_AT, System.nanoTime());
+            ctx.attribute(CLIENT, edge.proxies().client(ctx.req().getRemoteAddr(),
+                    Collections.list(ctx.req().getHeaders("X-Forwarded-For"))));
             Optional<String> origin = Optional.ofNullable(ctx.header("Origin"));
             edge.origins().refusal(origin, Optional.ofNullable(ctx.header("Host"))).ifPresent(reason -> {
                 parts.metrics().refused("origin-not-allowed");
@@ -212,10 +218,10 @@ public final class GatewayApp {
         });
         edge.rateLimit().ifPresent(limit -> app.before("/api/*", ctx -> {
             // Per address, before the key is checked: guessing keys is limited too.
-            OptionalInt wait = limit.take(ctx.ip());
+            OptionalInt wait = limit.take(client(ctx));
             if (wait.isPresent()) {
                 parts.metrics().refused("rate-limited");
-                throw new ApiProblem(429, "rate-limited", "too many requests from " + ctx.ip() + "; retry in " + wait.getAsInt() + " s",
+                throw new ApiProblem(429, "rate-limited", "too many requests from " + client(ctx) + "; retry in " + wait.getAsInt() + " s",
                         Optional.of(wait.getAsInt()));
             }
         }));
@@ -309,6 +315,15 @@ public final class GatewayApp {
     private static void unexpected(Throwable e, Context ctx) {
         log.error("request failed method={} path={} error=\"{}\"", ctx.method(), ctx.path(), e.toString(), e);
         ctx.status(500).json(new ApiProblem.Body("internal", "the gateway failed to answer: " + e.getClass().getSimpleName()));
+    }
+
+    /**
+     * The client a request counts against, for every share and limit kept per client: its connection's address, or the
+     * address a trusted proxy forwarded it for ({@link TrustedProxies}), read once as the request arrives.
+     */
+    static String client(Context ctx) {
+        String client = ctx.attribute(CLIENT);
+        return client != null ? client : ctx.ip();
     }
 
     private static String route(Context ctx) {

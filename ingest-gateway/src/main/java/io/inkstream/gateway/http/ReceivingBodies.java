@@ -22,10 +22,10 @@ final class ReceivingBodies {
     }
 
     ClientSlots.Slot take(Context ctx) {
-        ClientSlots.Answer answer = slots.take(ctx.ip());
+        ClientSlots.Answer answer = slots.take(GatewayApp.client(ctx));
         if (answer == ClientSlots.Refusal.CLIENT_SHARE) {
             metrics.refused("bodies-in-progress");
-            throw new ApiProblem(429, "bodies-in-progress", ctx.ip() + " is sending " + slots.perClient()
+            throw new ApiProblem(429, "bodies-in-progress", GatewayApp.client(ctx) + " is sending " + slots.perClient()
                     + " request bodies to this gateway already; send this one when one of them is done", Optional.of(1));
         }
         if (answer == ClientSlots.Refusal.ALL_TAKEN) {

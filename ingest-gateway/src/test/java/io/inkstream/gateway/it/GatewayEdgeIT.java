@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.gateway.GatewayService;
+import io.inkstream.gateway.guard.TrustedProxies;
 import io.inkstream.gateway.http.EventStreams;
 import io.inkstream.gateway.http.GatewayApp;
 import io.inkstream.gateway.it.GatewayClient.Answer;
@@ -74,6 +76,52 @@ class GatewayEdgeIT {
             for (int i = 0; i < 10; i++) {
                 assertThat(client.get("/api/models").status()).as("the control: no limit, request %d", i + 1).isEqualTo(200);
             }
+        }
+    }
+
+    /**
+     * Behind a proxy every connection comes from the proxy, and all its visitors shared one client's rate, upload memory,
+     * bodies and event streams. A proxy named in {@code INKSTREAM_GATEWAY_TRUSTED_PROXIES} is believed about whom it
+     * forwarded for; anyone else's {@code X-Forwarded-For} is ignored, so no client can claim another's address.
+     */
+    @Test
+    void aTrustedProxysVisitorsHaveTheirOwnLimitsAndNoOneElseCanClaimAnAddress() throws Exception {
+        GatewayConfig behindProxy = pipeline.gatewayConfig().withRateLimit(1).withTrustedProxies(TrustedProxies.parse("127.0.0.9"));
+        try (GatewayService gateway = GatewayService.start(behindProxy)) {
+            int port = gateway.port();
+            RawHttp.Response refused = untilRefused(port, "127.0.0.9", "203.0.113.5", "203.0.113.5");
+            assertThat(refused.body()).contains("too many requests from 203.0.113.5");
+            assertThat(modelsFrom(port, "127.0.0.9", "203.0.113.6").status()).as("another visitor through the proxy").isEqualTo(200);
+
+            // Not through the trusted proxy: the header is the client's own text, and its address counts.
+            RawHttp.Response spoofed = untilRefused(port, "127.0.0.10", "203.0.113.7", "203.0.113.8");
+            assertThat(spoofed.body()).contains("too many requests from 127.0.0.10");
+        }
+        // The control: the proxy not trusted, its visitors share its one bucket.
+        try (GatewayService gateway = GatewayService.start(pipeline.gatewayConfig().withRateLimit(1))) {
+            RawHttp.Response shared = untilRefused(gateway.port(), "127.0.0.9", "203.0.113.5", "203.0.113.6");
+            assertThat(shared.body()).contains("too many requests from 127.0.0.9");
+        }
+    }
+
+    /** {@code GET /api/models} from {@code from}, first forwarded for {@code first}, then for {@code then} until refused 429. */
+    private static RawHttp.Response untilRefused(int port, String from, String first, String then) {
+        assertThat(modelsFrom(port, from, first).status()).as("the first request from %s for %s", from, first).isEqualTo(200);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            RawHttp.Response next = modelsFrom(port, from, then);
+            statuses.add(next.status());
+            if (next.status() == 429) {
+                return next;
+            }
+        }
+        throw new AssertionError("from " + from + " for " + then + ", one request a second: no 429 in " + statuses);
+    }
+
+    private static RawHttp.Response modelsFrom(int port, String from, String forwardedFor) {
+        try (RawHttp http = RawHttp.connect(port, from)) {
+            return http.send("GET", "/api/models", Map.of("Host", "127.0.0.1:" + port, "X-Forwarded-For", forwardedFor), new byte[0])
+                    .response();
         }
     }
 
