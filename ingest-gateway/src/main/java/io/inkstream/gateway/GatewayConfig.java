@@ -90,7 +90,8 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
 
     public static GatewayConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS, LOCAL_DC, REPLICATION,
-                        PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, CORS_ORIGINS, UPLOAD_MEMORY_MB, ANSWER, TRUSTED_PROXIES, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE),
+                        PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, CORS_ORIGINS,
+                        UPLOAD_MEMORY_MB, ANSWER, TRUSTED_PROXIES, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE),
                 Set.of(PRODUCER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
         String apiKey = env.string(API_KEY, "");
@@ -171,37 +172,43 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bootstrapServers, host, newPort, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory, answer, trustedProxies);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
+                uploadMemory, answer, trustedProxies);
     }
 
     public GatewayConfig withApiKey(Optional<String> key) {
         return new GatewayConfig(bootstrapServers, host, port, key, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory, answer, trustedProxies);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
+                uploadMemory, answer, trustedProxies);
     }
 
     public GatewayConfig withBootstrapServers(String servers, Duration timeout) {
         return new GatewayConfig(servers, host, port, apiKey, maxFiles, timeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory, answer, trustedProxies);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
+                uploadMemory, answer, trustedProxies);
     }
 
     public GatewayConfig withRateLimit(int perSecond) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, perSecond, corsOrigins, uploadMemory, answer, trustedProxies);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, perSecond, corsOrigins,
+                uploadMemory, answer, trustedProxies);
     }
 
     public GatewayConfig withCorsOrigins(List<String> origins) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, List.copyOf(origins), uploadMemory, answer, trustedProxies);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, List.copyOf(origins),
+                uploadMemory, answer, trustedProxies);
     }
 
     public GatewayConfig withTrustedProxies(TrustedProxies proxies) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, uploadMemory, answer,
-                proxies);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
+                uploadMemory, answer, proxies);
     }
 
     public GatewayConfig withUploadMemory(long bytes) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins, bytes, answer, trustedProxies);
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
+                bytes, answer, trustedProxies);
     }
 }

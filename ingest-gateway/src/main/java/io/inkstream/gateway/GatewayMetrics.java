@@ -54,7 +54,8 @@ public final class GatewayMetrics {
 
     /** A person's label put on the corrections topic: {@code agreed} if it names the digit the latest model gave. */
     public void corrected(boolean agreed) {
-        Counter.builder("inkstream_gateway_labels").description("people's labels put on the corrections topic, by whether they agreed with the model")
+        Counter.builder("inkstream_gateway_labels")
+                .description("people's labels put on the corrections topic, by whether they agreed with the model")
                 .tag("agreed", Boolean.toString(agreed)).register(registry).increment();
     }
 
@@ -65,7 +66,8 @@ public final class GatewayMetrics {
 
     /** A request refused at the edge before its handler ran: rate-limited, origin-not-allowed, uploads-busy. */
     public void refused(String reason) {
-        Counter.builder("inkstream_gateway_requests_refused").description("requests refused at the edge before their handler ran, by reason")
+        Counter.builder("inkstream_gateway_requests_refused")
+                .description("requests refused at the edge before their handler ran, by reason")
                 .tag("reason", reason).register(registry).increment();
     }
 

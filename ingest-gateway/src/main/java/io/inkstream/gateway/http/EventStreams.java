@@ -64,8 +64,8 @@ public final class EventStreams implements Handler, AutoCloseable {
         List<String> ids = ids(ctx.queryParam("ids"));
         ClientSlots.Answer answer = open.take(GatewayApp.client(ctx));
         if (answer == ClientSlots.Refusal.CLIENT_SHARE) {
-            throw new ApiProblem(429, "streams-open", GatewayApp.client(ctx) + " has " + STREAMS_PER_CLIENT + " event streams open on this gateway "
-                    + "already; close one, or poll GET /api/images?ids=...", Optional.of(30));
+            throw new ApiProblem(429, "streams-open", GatewayApp.client(ctx) + " has " + STREAMS_PER_CLIENT + " event streams open on this "
+                    + "gateway already; close one, or poll GET /api/images?ids=...", Optional.of(30));
         }
         if (answer == ClientSlots.Refusal.ALL_TAKEN) {
             throw new ApiProblem(503, "too-many-streams", "this gateway serves " + MAX_STREAMS + " event streams already; poll "

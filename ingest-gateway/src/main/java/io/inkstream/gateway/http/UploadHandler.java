@@ -97,8 +97,8 @@ final class UploadHandler implements Handler {
         UploadBudget.Answer answer = budget.reserve(GatewayApp.client(ctx), declared >= 0 ? Math.min(declared, most) : most);
         if (answer == UploadBudget.Refusal.CLIENT_SHARE) {
             metrics.refused("uploads-in-progress");
-            throw new ApiProblem(429, "uploads-in-progress", GatewayApp.client(ctx) + " holds its share of this gateway's upload memory with uploads in"
-                    + " progress; send this one when one of them is done", Optional.of(1));
+            throw new ApiProblem(429, "uploads-in-progress", GatewayApp.client(ctx) + " holds its share of this gateway's upload memory"
+                    + " with uploads in progress; send this one when one of them is done", Optional.of(1));
         }
         if (answer == UploadBudget.Refusal.BUDGET) {
             metrics.refused("uploads-busy");

@@ -103,8 +103,8 @@ public final class ProduceCommand implements Callable<Integer> {
                     String reason = e instanceof ImageRejectedException rejected ? rejected.reason().code() : "unreadable";
                     refused.merge(reason, 1, Integer::sum);
                     // In --mnist mode there are no files: name the digit (indexing the empty list once hid the reason).
-                    System.err.println("skipped " + (digits != null ? "mnist-validation-" + i : OneLine.of(files.get(i).path().toString())) + ": "
-                            + e.getMessage());
+                    String skipped = digits != null ? "mnist-validation-" + i : OneLine.of(files.get(i).path().toString());
+                    System.err.println("skipped " + skipped + ": " + e.getMessage());
                     bar.step();
                     continue;
                 }
@@ -118,7 +118,8 @@ public final class ProduceCommand implements Callable<Integer> {
                     bar.step();
                 });
                 if (printIds) {
-                    System.out.println(image.id() + " " + OneLine.of(image.name()) + image.label().stream().mapToObj(l -> " label=" + l).findFirst().orElse(""));
+                    System.out.println(image.id() + " " + OneLine.of(image.name())
+                            + image.label().stream().mapToObj(l -> " label=" + l).findFirst().orElse(""));
                 }
             }
             producer.flush();

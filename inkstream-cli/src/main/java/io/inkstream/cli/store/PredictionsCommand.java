@@ -76,7 +76,7 @@ public final class PredictionsCommand implements Callable<Integer> {
 
     /** One prediction's line. An image id is any producer's text (a key with a line break or a terminal's escapes): escaped. */
     private static String line(StoredPrediction p) {
-        return String.format(Locale.ROOT, "%s %s %d %.4f true=%s classified=%s", OneLine.of(p.imageId()), p.modelVersion(), p.label(), p.confidence(),
-                p.trueLabel() == null ? "-" : p.trueLabel().toString(), p.classifiedAt());
+        return String.format(Locale.ROOT, "%s %s %d %.4f true=%s classified=%s", OneLine.of(p.imageId()), p.modelVersion(), p.label(),
+                p.confidence(), p.trueLabel() == null ? "-" : p.trueLabel().toString(), p.classifiedAt());
     }
 }
