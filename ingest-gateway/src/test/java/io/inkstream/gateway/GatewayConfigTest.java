@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inkstream.ops.config.ConfigurationException;
 import io.inkstream.ops.config.Environment;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,20 @@ class GatewayConfigTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("INKSTREAM_GATEWAY_UPLOAD_MEMORY_MB")
                 .hasMessageContaining("must hold one upload");
+    }
+
+    @Test
+    void trustsNoProxyUnlessToldAndRefusesAProxyThatIsNoAddressAtStart() {
+        GatewayConfig defaults = GatewayConfig.fromEnvironment(new Environment(Map.of()));
+        assertThat(defaults.trustedProxies().client("10.0.0.1", List.of("203.0.113.5"))).isEqualTo("10.0.0.1");
+
+        GatewayConfig set = GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.TRUSTED_PROXIES, "10.0.0.0/8, 192.168.0.7")));
+        assertThat(set.trustedProxies().client("10.0.0.1", List.of("203.0.113.5"))).isEqualTo("203.0.113.5");
+
+        assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.TRUSTED_PROXIES, "ingress.internal"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("INKSTREAM_GATEWAY_TRUSTED_PROXIES")
+                .hasMessageContaining("'ingress.internal' is not an IP address or a CIDR block");
     }
 
     @Test
