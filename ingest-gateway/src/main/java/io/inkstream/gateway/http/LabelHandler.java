@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inkstream.contract.correction.Correction;
 import io.inkstream.gateway.GatewayMetrics;
-import io.inkstream.gateway.guard.ClientSlots;
 import io.inkstream.gateway.publish.CorrectionPublisher;
 import io.inkstream.gateway.query.ImageQueries;
 import io.inkstream.gateway.query.ImageStatus;
@@ -94,7 +93,7 @@ final class LabelHandler implements Handler {
             throw new ApiProblem(415, "unsupported-media-type", "send the label as JSON: Content-Type: application/json, body {\"label\": 7}");
         }
         byte[] body;
-        try (ClientSlots.Slot receiving = bodies.take(ctx); InputStream in = ctx.req().getInputStream()) {
+        try (ReceivingBodies.Receiving receiving = bodies.take(ctx); InputStream in = ctx.req().getInputStream()) {
             body = in.readNBytes(MAX_BODY_BYTES + 1);
         } catch (IOException e) {
             throw ApiProblem.unreadableBody(e);

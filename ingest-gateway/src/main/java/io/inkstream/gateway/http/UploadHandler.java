@@ -2,7 +2,6 @@ package io.inkstream.gateway.http;
 
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.gateway.GatewayMetrics;
-import io.inkstream.gateway.guard.ClientSlots;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.publish.ImagePublisher;
 import io.inkstream.gateway.publish.TakenOverPublisher;
@@ -123,7 +122,7 @@ final class UploadHandler implements Handler {
             throw new ApiProblem(400, "invalid-idempotency-key", "the Idempotency-Key header must be 1 to 255 printable ASCII characters");
         }
         List<Received> received;
-        try (ClientSlots.Slot receiving = bodies.take(ctx)) {
+        try (ReceivingBodies.Receiving receiving = bodies.take(ctx)) {
             received = multipart ? multipart(ctx) : List.of(rawBody(ctx));
         }
         List<OptionalInt> labels = labels(ctx, received.size());

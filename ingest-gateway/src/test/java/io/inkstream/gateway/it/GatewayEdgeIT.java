@@ -281,6 +281,25 @@ class GatewayEdgeIT {
     }
 
     /**
+     * Jetty checks a body's minimum rate only as bytes arrive: a body that sent one byte and then nothing held its slot and
+     * its thread until the connection's 30 s idle timeout. While a body is read, 10 s without a byte ends it, 408
+     * {@code body-too-slow}.
+     */
+    @Test
+    void aBodyThatStopsIsCutOffAfterItsSilenceNotAtTheConnectionsIdleTimeout() throws Exception {
+        int port = pipeline.gateway().port();
+        Map<String, String> head = Map.of("Host", "127.0.0.1:" + port, "Content-Type", "application/x-mnist", "Content-Length", "784");
+        try (RawHttp stopped = RawHttp.connect(port, "127.0.0.8").send("POST", "/api/images", head, new byte[1])) {
+            // Between the 10 s of silence and Jetty's 30 s idle timeout: the control, without the silence rule, is answered at 30 s.
+            Waits.until(stopped::answered, answered -> answered, answered -> answered, Duration.ofSeconds(22),
+                    "an answer to a body that stopped after its first byte");
+            RawHttp.Response cut = stopped.response();
+            assertThat(cut.status()).as(cut.body()).isEqualTo(408);
+            assertThat(JSON.readTree(cut.body()).get("error").asText()).isEqualTo("body-too-slow");
+        }
+    }
+
+    /**
      * With only a share per address, 17 addresses each sending 16 bodies a byte at a time (272 connections) would hold all
      * 250 of Jetty's threads, and the gateway would answer no one. All clients together may be sending at most
      * {@link GatewayApp#BODIES_IN_ALL} bodies: beyond, 503 {@code bodies-busy} at once, and reads and {@code /health} are
