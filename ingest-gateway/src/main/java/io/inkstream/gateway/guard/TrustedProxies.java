@@ -100,8 +100,8 @@ public final class TrustedProxies {
         }
         String client = remote;
         for (int i = hops.size() - 1; i >= Math.max(0, hops.size() - MAX_HOPS); i--) {
-            String hop = hops.get(i).startsWith("[") && hops.get(i).endsWith("]")
-                    ? hops.get(i).substring(1, hops.get(i).length() - 1) : hops.get(i);
+            String entry = hops.get(i);
+            String hop = entry.startsWith("[") && entry.endsWith("]") ? entry.substring(1, entry.length() - 1) : entry;
             Optional<byte[]> address = literal(hop);
             if (address.isEmpty()) {
                 return client; // not an address: the proxy that passed it on is as far as anyone can be believed
@@ -112,11 +112,6 @@ public final class TrustedProxies {
             }
         }
         return client;
-    }
-
-    /** Whether any proxy is trusted. */
-    public boolean any() {
-        return !blocks.isEmpty();
     }
 
     @Override

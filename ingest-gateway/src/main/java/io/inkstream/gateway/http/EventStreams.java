@@ -62,9 +62,10 @@ public final class EventStreams implements Handler, AutoCloseable {
             throw new ApiProblem(406, "not-acceptable", "an event stream: ask with Accept: text/event-stream (as EventSource does)");
         }
         List<String> ids = ids(ctx.queryParam("ids"));
-        ClientSlots.Answer answer = open.take(GatewayApp.client(ctx));
+        String address = GatewayApp.client(ctx);
+        ClientSlots.Answer answer = open.take(address);
         if (answer == ClientSlots.Refusal.CLIENT_SHARE) {
-            throw new ApiProblem(429, "streams-open", GatewayApp.client(ctx) + " has " + STREAMS_PER_CLIENT + " event streams open on this "
+            throw new ApiProblem(429, "streams-open", address + " has " + STREAMS_PER_CLIENT + " event streams open on this "
                     + "gateway already; close one, or poll GET /api/images?ids=...", Optional.of(30));
         }
         if (answer == ClientSlots.Refusal.ALL_TAKEN) {

@@ -218,10 +218,11 @@ public final class GatewayApp {
         });
         edge.rateLimit().ifPresent(limit -> app.before("/api/*", ctx -> {
             // Per address, before the key is checked: guessing keys is limited too.
-            OptionalInt wait = limit.take(client(ctx));
+            String client = client(ctx);
+            OptionalInt wait = limit.take(client);
             if (wait.isPresent()) {
                 parts.metrics().refused("rate-limited");
-                throw new ApiProblem(429, "rate-limited", "too many requests from " + client(ctx) + "; retry in " + wait.getAsInt() + " s",
+                throw new ApiProblem(429, "rate-limited", "too many requests from " + client + "; retry in " + wait.getAsInt() + " s",
                         Optional.of(wait.getAsInt()));
             }
         }));

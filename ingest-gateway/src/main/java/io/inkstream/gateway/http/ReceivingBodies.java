@@ -51,10 +51,11 @@ final class ReceivingBodies {
     }
 
     Receiving take(Context ctx) {
-        ClientSlots.Answer answer = slots.take(GatewayApp.client(ctx));
+        String client = GatewayApp.client(ctx);
+        ClientSlots.Answer answer = slots.take(client);
         if (answer == ClientSlots.Refusal.CLIENT_SHARE) {
             metrics.refused("bodies-in-progress");
-            throw new ApiProblem(429, "bodies-in-progress", GatewayApp.client(ctx) + " is sending " + slots.perClient()
+            throw new ApiProblem(429, "bodies-in-progress", client + " is sending " + slots.perClient()
                     + " request bodies to this gateway already; send this one when one of them is done", Optional.of(1));
         }
         if (answer == ClientSlots.Refusal.ALL_TAKEN) {

@@ -93,10 +93,11 @@ final class UploadHandler implements Handler {
         }
         // A raw body is one image: at most the cap and one byte are read. Unknown lengths reserve the most they may carry.
         long most = multipart ? maxRequestBytes : inspector.limits().maxBytes() + 1L;
-        UploadBudget.Answer answer = budget.reserve(GatewayApp.client(ctx), declared >= 0 ? Math.min(declared, most) : most);
+        String client = GatewayApp.client(ctx);
+        UploadBudget.Answer answer = budget.reserve(client, declared >= 0 ? Math.min(declared, most) : most);
         if (answer == UploadBudget.Refusal.CLIENT_SHARE) {
             metrics.refused("uploads-in-progress");
-            throw new ApiProblem(429, "uploads-in-progress", GatewayApp.client(ctx) + " holds its share of this gateway's upload memory"
+            throw new ApiProblem(429, "uploads-in-progress", client + " holds its share of this gateway's upload memory"
                     + " with uploads in progress; send this one when one of them is done", Optional.of(1));
         }
         if (answer == UploadBudget.Refusal.BUDGET) {
