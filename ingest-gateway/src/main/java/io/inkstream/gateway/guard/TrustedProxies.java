@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  * not one is the client. Anyone else's {@code X-Forwarded-For} is ignored (a client can write anything there), and so
  * is whatever lies left of the first untrusted address, which its client wrote. An entry that is not an address ends
  * the walk at the proxy that passed it on. Only address literals are read, never names: nothing here asks DNS.
+ *
+ * <p>An IPv6 client is its /64, not its address: one host, or one home or cloud network, is given a /64 and may send from
+ * any of its 2<sup>64</sup> addresses, so counting addresses would give it a fresh share with every request.
  */
 public final class TrustedProxies {
     public static final String VARIABLE = "INKSTREAM_GATEWAY_TRUSTED_PROXIES";
@@ -86,11 +89,14 @@ public final class TrustedProxies {
 
     /**
      * The client of a request that arrived from {@code remote} with these {@code X-Forwarded-For} header values (in the
-     * order they came): {@code remote} itself unless it is a trusted proxy.
+     * order they came): {@code remote} itself unless it is a trusted proxy. An IPv4 client is its address
+     * ({@code 203.0.113.5}), an IPv6 one its /64 ({@code 2001:db8:0:7::/64}).
      */
     public String client(String remote, List<String> forwardedFor) {
-        if (blocks.isEmpty() || forwardedFor.isEmpty() || !trusted(remote)) {
-            return remote;
+        Optional<byte[]> remoteAddress = literal(unbracketed(remote));
+        String connected = remoteAddress.map(TrustedProxies::client).orElse(remote);
+        if (blocks.isEmpty() || forwardedFor.isEmpty() || remoteAddress.isEmpty() || !trusted(remoteAddress.get())) {
+            return connected;
         }
         List<String> hops = new ArrayList<>();
         for (String value : forwardedFor) {
@@ -98,15 +104,13 @@ public final class TrustedProxies {
                 hops.add(hop.strip());
             }
         }
-        String client = remote;
+        String client = connected;
         for (int i = hops.size() - 1; i >= Math.max(0, hops.size() - MAX_HOPS); i--) {
-            String entry = hops.get(i);
-            String hop = entry.startsWith("[") && entry.endsWith("]") ? entry.substring(1, entry.length() - 1) : entry;
-            Optional<byte[]> address = literal(hop);
+            Optional<byte[]> address = literal(unbracketed(hops.get(i)));
             if (address.isEmpty()) {
                 return client; // not an address: the proxy that passed it on is as far as anyone can be believed
             }
-            client = canonical(address.get());
+            client = client(address.get());
             if (!trusted(address.get())) {
                 return client;
             }
@@ -117,10 +121,6 @@ public final class TrustedProxies {
     @Override
     public String toString() {
         return blocks.isEmpty() ? "none" : text;
-    }
-
-    private boolean trusted(String remote) {
-        return literal(remote).map(this::trusted).orElse(false);
     }
 
     private boolean trusted(byte[] address) {
@@ -140,11 +140,19 @@ public final class TrustedProxies {
         }
     }
 
-    private static String canonical(byte[] address) {
-        try {
-            return InetAddress.getByAddress(address).getHostAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("an address of " + address.length + " bytes", e);
+    private static String unbracketed(String hop) {
+        return hop.startsWith("[") && hop.endsWith("]") ? hop.substring(1, hop.length() - 1) : hop;
+    }
+
+    /** An IPv4 address as itself; an IPv6 one as its /64 (an IPv4-mapped one is read as IPv4 by {@link #literal}). */
+    private static String client(byte[] address) {
+        if (address.length == 4) {
+            return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "." + (address[3] & 0xff);
         }
+        StringBuilder network = new StringBuilder();
+        for (int group = 0; group < 4; group++) {
+            network.append(Integer.toHexString((address[2 * group] & 0xff) << 8 | address[2 * group + 1] & 0xff)).append(':');
+        }
+        return network.append(":/64").toString();
     }
 }

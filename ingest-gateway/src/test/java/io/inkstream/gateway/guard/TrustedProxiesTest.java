@@ -12,8 +12,8 @@ class TrustedProxiesTest {
     @Test
     void aTrustedProxyIsBelievedAboutTheClientItForwardedFor() {
         assertThat(proxies.client("10.1.2.3", List.of("203.0.113.5"))).isEqualTo("203.0.113.5");
-        assertThat(proxies.client("192.168.1.5", List.of("2001:db8:0:0:0:0:0:1"))).isEqualTo("2001:db8:0:0:0:0:0:1");
-        assertThat(proxies.client("fd12::1", List.of("[2001:db8::7]"))).isEqualTo("2001:db8:0:0:0:0:0:7");
+        assertThat(proxies.client("192.168.1.5", List.of("2001:db8:0:0:0:0:0:1"))).isEqualTo("2001:db8:0:0::/64");
+        assertThat(proxies.client("fd12::1", List.of("[2001:db8::7]"))).isEqualTo("2001:db8:0:0::/64");
         // Two proxies of ours in a row (an ingress behind a load balancer): past both.
         assertThat(proxies.client("10.0.0.1", List.of("203.0.113.5, 10.0.0.2"))).isEqualTo("203.0.113.5");
         assertThat(proxies.client("10.0.0.1", List.of("203.0.113.5", "10.0.0.2"))).as("the header twice").isEqualTo("203.0.113.5");
@@ -33,6 +33,24 @@ class TrustedProxiesTest {
             assertThat(proxies.client("10.0.0.1", List.of(forged))).as("'%s'", forged).isEqualTo("10.0.0.1");
         }
         assertThat(proxies.client("10.0.0.1", List.of("203.0.113.5, unknown, 10.0.0.2"))).isEqualTo("10.0.0.2");
+    }
+
+    @Test
+    void anIpv6ClientIsItsSlash64WhichItCanSendFromAnyAddressOf() {
+        for (String address : List.of("2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:0DB8:0001:0002:0:0:0:abcd")) {
+            assertThat(TrustedProxies.none().client(address, List.of())).as(address).isEqualTo("2001:db8:1:2::/64");
+            assertThat(TrustedProxies.none().client("[" + address + "]", List.of())).as("[%s]", address).isEqualTo("2001:db8:1:2::/64");
+            assertThat(proxies.client("10.0.0.1", List.of(address))).as("forwarded for %s", address).isEqualTo("2001:db8:1:2::/64");
+        }
+        assertThat(TrustedProxies.none().client("2001:db8:1:3::1", List.of())).as("the next /64").isEqualTo("2001:db8:1:3::/64");
+        assertThat(TrustedProxies.none().client("0:0:0:0:0:0:0:1", List.of())).isEqualTo("0:0:0:0::/64");
+        // An IPv4 client written as IPv6 is the IPv4 client, not the /64 every such address shares.
+        assertThat(proxies.client("10.0.0.1", List.of("::ffff:203.0.113.5"))).isEqualTo("203.0.113.5");
+        assertThat(TrustedProxies.none().client("::ffff:198.51.100.9", List.of())).isEqualTo("198.51.100.9");
+        // A proxy on IPv6 is trusted by its address, not by its /64 (fd00::/8 is trusted, fd12::1 in it).
+        assertThat(proxies.client("fd12::1", List.of("203.0.113.5"))).isEqualTo("203.0.113.5");
+        assertThat(TrustedProxies.parse("2001:db8:1:2::9").client("2001:db8:1:2::8", List.of("203.0.113.5")))
+                .as("a neighbour of the proxy in its /64").isEqualTo("2001:db8:1:2::/64");
     }
 
     @Test

@@ -96,6 +96,17 @@ class GatewayEdgeIT {
             // Not through the trusted proxy: the header is the client's own text, and its address counts.
             RawHttp.Response spoofed = untilRefused(port, "127.0.0.10", "203.0.113.7", "203.0.113.8");
             assertThat(spoofed.body()).contains("too many requests from 127.0.0.10");
+
+            // An IPv6 visitor is its /64: a new address of it for every request is still the same client.
+            List<Integer> statuses = new ArrayList<>();
+            for (int host = 1; host <= 10 && !statuses.contains(429); host++) {
+                RawHttp.Response next = modelsFrom(port, "127.0.0.9", "2001:db8:1:2::" + Integer.toHexString(host));
+                statuses.add(next.status());
+                if (next.status() == 429) {
+                    assertThat(next.body()).contains("too many requests from 2001:db8:1:2::/64");
+                }
+            }
+            assertThat(statuses).as("one request a second from a new address of 2001:db8:1:2::/64 each time").contains(429);
         }
         // The control: the proxy not trusted, its visitors share its one bucket.
         try (GatewayService gateway = GatewayService.start(pipeline.gatewayConfig().withRateLimit(1))) {
