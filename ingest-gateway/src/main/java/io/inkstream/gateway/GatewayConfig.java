@@ -1,6 +1,7 @@
 package io.inkstream.gateway;
 
 import io.inkstream.gateway.guard.TrustedProxies;
+import io.inkstream.gateway.publish.Labellers;
 import io.inkstream.image.PreprocessingLimits;
 import io.inkstream.image.artifact.ModelTrust;
 import io.inkstream.ops.config.ConfigurationException;
@@ -48,13 +49,15 @@ import java.util.Set;
  *                          {@code before_ack_unsafe}, for the fault suite's negative control only
  * @param trustedProxies    {@code INKSTREAM_GATEWAY_TRUSTED_PROXIES}: proxies (addresses, CIDR blocks) whose {@code X-Forwarded-For}
  *                          names the client that every per-client share and limit counts; none by default
+ * @param labellers         {@code INKSTREAM_GATEWAY_LABELLER_KEY}: the key under which a correction names its labeller (a
+ *                          pseudonym of its client); the same on every instance, or a random one of this process if unset
  */
 public record GatewayConfig(String bootstrapServers, String host, int port, Optional<String> apiKey, int maxFiles, Duration publishTimeout,
                             PreprocessingLimits limits, List<InetSocketAddress> contactPoints, String localDatacenter, String replication,
                             Optional<String> pinnedModel, int partitions, Properties kafkaClient, Properties producerOverrides,
                             Optional<CassandraSessions.Login> cassandraLogin,
                             ModelTrust modelTrust, int rateLimit, List<String> corsOrigins, long uploadMemory, Answer answer,
-                            TrustedProxies trustedProxies) {
+                            TrustedProxies trustedProxies, Labellers labellers) {
 
     /** When an upload is answered 202. */
     public enum Answer {
@@ -87,11 +90,13 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public static final String PRODUCER_PREFIX = "INKSTREAM_KAFKA_PRODUCER_";
     public static final String ANSWER = "INKSTREAM_GATEWAY_ANSWER";
     public static final String TRUSTED_PROXIES = TrustedProxies.VARIABLE;
+    public static final String LABELLER_KEY = Labellers.KEY_VARIABLE;
 
     public static GatewayConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS, LOCAL_DC, REPLICATION,
                         PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, CORS_ORIGINS,
-                        UPLOAD_MEMORY_MB, ANSWER, TRUSTED_PROXIES, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE),
+                        UPLOAD_MEMORY_MB, ANSWER, TRUSTED_PROXIES, LABELLER_KEY, PreprocessingLimits.MAX_BYTES_VARIABLE,
+                        PreprocessingLimits.MAX_SIDE_VARIABLE),
                 Set.of(PRODUCER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
         String apiKey = env.string(API_KEY, "");
@@ -136,7 +141,8 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 Arrays.stream(env.string(CORS_ORIGINS, "").split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList(),
                 uploadMemory,
                 env.choice(ANSWER, Answer.AFTER_ACK),
-                env.parsed(TRUSTED_PROXIES, "", TrustedProxies::parse));
+                env.parsed(TRUSTED_PROXIES, "", TrustedProxies::parse),
+                env.parsed(LABELLER_KEY, "", key -> Labellers.keyed(key.isEmpty() ? Optional.empty() : Optional.of(key))));
     }
 
     /** The most one upload request may carry: every image at the cap, and room for the multipart headers around each. */
@@ -173,42 +179,42 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bootstrapServers, host, newPort, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies);
+                uploadMemory, answer, trustedProxies, labellers);
     }
 
     public GatewayConfig withApiKey(Optional<String> key) {
         return new GatewayConfig(bootstrapServers, host, port, key, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies);
+                uploadMemory, answer, trustedProxies, labellers);
     }
 
     public GatewayConfig withBootstrapServers(String servers, Duration timeout) {
         return new GatewayConfig(servers, host, port, apiKey, maxFiles, timeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies);
+                uploadMemory, answer, trustedProxies, labellers);
     }
 
     public GatewayConfig withRateLimit(int perSecond) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, perSecond, corsOrigins,
-                uploadMemory, answer, trustedProxies);
+                uploadMemory, answer, trustedProxies, labellers);
     }
 
     public GatewayConfig withCorsOrigins(List<String> origins) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, List.copyOf(origins),
-                uploadMemory, answer, trustedProxies);
+                uploadMemory, answer, trustedProxies, labellers);
     }
 
     public GatewayConfig withTrustedProxies(TrustedProxies proxies) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, proxies);
+                uploadMemory, answer, proxies, labellers);
     }
 
     public GatewayConfig withUploadMemory(long bytes) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                bytes, answer, trustedProxies);
+                bytes, answer, trustedProxies, labellers);
     }
 }

@@ -122,7 +122,7 @@ public final class GatewayService implements AutoCloseable {
                 uploads, spool, bodies, config.trustedProxies());
         Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, takenOver, reader, catalog, events,
                 new RecentUploads(100_000), metrics, health::check, meters::scrape, edge, config.maxFiles(),
-                config.maxRequestBytes(), new SharedKeys(session, staleAfter, Clock.systemUTC())));
+                config.maxRequestBytes(), new SharedKeys(session, staleAfter, Clock.systemUTC()), config.labellers()));
         GatewayService service = new GatewayService(app, publisher, takenOver, published, catalog, events, session, admin, spool, kafkaMeters);
         try {
             app.start(config.host(), config.port());
@@ -132,10 +132,11 @@ public final class GatewayService implements AutoCloseable {
                     + rootMessage(e) + " (set INKSTREAM_GATEWAY_PORT to another port)", e);
         }
         log.info("gateway started url=http://{}:{}/ bootstrap={} cassandra={} api_key={} max_image_bytes={} rate_limit={} cors_origins={}"
-                        + " upload_memory_mb={} trusted_proxies={}", "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), app.port(),
+                        + " upload_memory_mb={} trusted_proxies={} labeller_key={}",
+                "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), app.port(),
                 config.bootstrapServers(), config.contactPoints(), config.apiKey().isPresent() ? "required" : "off", config.limits().maxBytes(),
                 config.rateLimit() == 0 ? "off" : config.rateLimit() + "/s", config.corsOrigins().isEmpty() ? "same-origin" : config.corsOrigins(),
-                config.uploadMemory() / (1024 * 1024), config.trustedProxies());
+                config.uploadMemory() / (1024 * 1024), config.trustedProxies(), config.labellers());
         if (config.answer() == GatewayConfig.Answer.BEFORE_ACK_UNSAFE) {
             log.warn("answer=BEFORE_ACK_UNSAFE: uploads are answered 202 before the broker has them, and lost if it never does;"
                     + " for the fault suite's negative control only");

@@ -80,6 +80,28 @@ class GatewayConfigTest {
     }
 
     @Test
+    void namesLabellersUnderTheSameKeyOnEveryInstanceWhenOneIsSetAndRefusesAShortOne() {
+        Map<String, String> keyed = Map.of(GatewayConfig.LABELLER_KEY, "a key of this deployment, long");
+        GatewayConfig one = GatewayConfig.fromEnvironment(new Environment(keyed));
+        GatewayConfig another = GatewayConfig.fromEnvironment(new Environment(keyed));
+        assertThat(one.labellers().of("203.0.113.5")).as("one client, two instances").isEqualTo(another.labellers().of("203.0.113.5"))
+                .matches("[0-9a-f]{16}").isNotEqualTo(one.labellers().of("203.0.113.6"));
+        assertThat(one.labellers()).hasToString("configured");
+        assertThat(one.toString()).doesNotContain("a key of this deployment");
+
+        GatewayConfig unset = GatewayConfig.fromEnvironment(new Environment(Map.of()));
+        assertThat(unset.labellers()).hasToString("per-process");
+        assertThat(unset.labellers().of("203.0.113.5")).as("a key of its own").isNotEqualTo(one.labellers().of("203.0.113.5"))
+                .isEqualTo(unset.labellers().of("203.0.113.5"));
+        assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of())).labellers().of("203.0.113.5"))
+                .as("another process").isNotEqualTo(unset.labellers().of("203.0.113.5"));
+
+        assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.LABELLER_KEY, "secret"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("INKSTREAM_GATEWAY_LABELLER_KEY has 6 characters; it needs at least 16");
+    }
+
+    @Test
     void cassandraLoginNeedsBothHalvesAndNeverShowsItsPassword() {
         GatewayConfig config = GatewayConfig.fromEnvironment(new Environment(Map.of("INKSTREAM_CASSANDRA_USERNAME", "inkstream_gateway",
                 "INKSTREAM_CASSANDRA_PASSWORD", "s3cret")));

@@ -77,7 +77,7 @@ class SinkCorrectionsIT {
                 producer.send(new ProducerRecord<>(Topics.CORRECTIONS, "garbage-" + run, "{ not json".getBytes(StandardCharsets.UTF_8)));
                 producer.send(correction(x1, 8));
                 producer.send(new ProducerRecord<>(Topics.CORRECTIONS, "another-" + run, CorrectionJson.write(Correction.byPerson(x2, 1,
-                        Instant.now())))); // its key is not its image: refused, or it could relabel any image
+                        Instant.now(), "it-labeller")))); // its key is not its image: refused, or it could relabel any image
                 producer.send(correction(x2, 5));
                 producer.flush();
                 PeopleAccuracy afterCorrections = Await.until(() -> reader.peopleAccuracy(first, 10), a -> a.labelled() == 2,
@@ -122,7 +122,8 @@ class SinkCorrectionsIT {
     }
 
     private static ProducerRecord<String, byte[]> correction(String imageId, int label) {
-        return new ProducerRecord<>(Topics.CORRECTIONS, imageId, CorrectionJson.write(Correction.byPerson(imageId, label, Instant.now())));
+        return new ProducerRecord<>(Topics.CORRECTIONS, imageId, CorrectionJson.write(Correction.byPerson(imageId, label, Instant.now(),
+                "it-labeller")));
     }
 
     private static String metrics(SinkService sink) throws Exception {

@@ -45,7 +45,7 @@ class SinkShadowIT {
             PredictionReader reader = new PredictionReader(session);
             // A person labels one image before any model has classified it.
             producer.send(new ProducerRecord<>(Topics.CORRECTIONS, correctedFirst, CorrectionJson.write(Correction.byPerson(correctedFirst, 4,
-                    Instant.now()))));
+                    Instant.now(), "it-labeller"))));
             producer.send(answer(agreeing, active, 7, 7));
             producer.send(shadowAnswer(agreeing, shadow, 7, 7, active, 7));
             producer.send(shadowAnswer(disagreeing, shadow, 1, 7, active, 7));
@@ -66,7 +66,7 @@ class SinkShadowIT {
 
             // People's labels: the one given before the shadow answered, and one given after (the shadow was wrong on it: 1, a 7).
             producer.send(new ProducerRecord<>(Topics.CORRECTIONS, disagreeing, CorrectionJson.write(Correction.byPerson(disagreeing, 7,
-                    Instant.now()))));
+                    Instant.now(), "it-labeller"))));
             producer.flush();
             PeopleAccuracy people = Await.until(() -> reader.peopleAccuracy(shadow, 10), a -> a.labelled() == 2, "the shadow on people's labels");
             assertThat(people.correct()).isEqualTo(1);

@@ -14,6 +14,7 @@ import io.inkstream.gateway.guard.TrustedProxies;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.publish.CorrectionPublisher;
 import io.inkstream.gateway.publish.ImagePublisher;
+import io.inkstream.gateway.publish.Labellers;
 import io.inkstream.gateway.publish.TakenOverPublisher;
 import io.inkstream.gateway.query.ImageQueries;
 import io.inkstream.gateway.query.ModelCatalog;
@@ -60,7 +61,7 @@ public final class GatewayApp {
     public record Parts(DigitPreprocessor inspector, ImagePublisher publisher, TakenOverPublisher takenOver, PredictionReader reader,
                         ModelCatalog catalog, PredictionEvents events,
                         RecentUploads recent, GatewayMetrics metrics, Supplier<OpsServer.Health> health, Supplier<String> prometheus,
-                        Edge edge, int maxFiles, long maxRequestBytes, SharedKeys sharedKeys) {
+                        Edge edge, int maxFiles, long maxRequestBytes, SharedKeys sharedKeys, Labellers labellers) {
     }
 
     /**
@@ -177,8 +178,8 @@ public final class GatewayApp {
         QueryHandlers queries = new QueryHandlers(imageQueries, parts.reader(), parts.catalog());
         EventStreams streams = new EventStreams(parts.events(), new JavalinJackson(mapper(), false));
         app.events(events -> events.serverStopping(streams::close)); // open streams end, so that stopping does not wait for them
-        LabelHandler label = new LabelHandler(imageQueries, new CorrectionPublisher(parts.publisher().producer()), parts.metrics(),
-                Clock.systemUTC(), bodies);
+        LabelHandler label = new LabelHandler(imageQueries, new CorrectionPublisher(parts.publisher().producer()), parts.labellers(),
+                parts.metrics(), Clock.systemUTC(), bodies);
         for (ApiRoute route : ApiRoute.values()) {
             Handler handler = switch (route) {
                 case UPLOAD -> upload;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inkstream.contract.correction.Correction;
 import io.inkstream.gateway.GatewayMetrics;
 import io.inkstream.gateway.publish.CorrectionPublisher;
+import io.inkstream.gateway.publish.Labellers;
 import io.inkstream.gateway.query.ImageQueries;
 import io.inkstream.gateway.query.ImageStatus;
 import io.javalin.http.Context;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * wrong (or, naming the digit it gave, that it was right). The correction goes onto the corrections topic (compacted, keyed by
  * image id: the latest wins); the sink writes it beside the predictions. Only an image with a stored prediction can be
  * corrected: a correction names something a model answered. The body is read up to {@link #MAX_BODY_BYTES} and must be JSON
- * (so that a page of another origin cannot send one without the preflight the origin policy answers).
+ * (so that a page of another origin cannot send one without the preflight the origin policy answers). The correction names
+ * its labeller, a pseudonym of the request's client ({@link Labellers}), which the answer does not show.
  */
 final class LabelHandler implements Handler {
     static final int MAX_BODY_BYTES = 1024;
@@ -43,14 +45,17 @@ final class LabelHandler implements Handler {
 
     private final ImageQueries images;
     private final CorrectionPublisher publisher;
+    private final Labellers labellers;
     private final GatewayMetrics metrics;
     private final Clock clock;
 
     private final ReceivingBodies bodies;
 
-    LabelHandler(ImageQueries images, CorrectionPublisher publisher, GatewayMetrics metrics, Clock clock, ReceivingBodies bodies) {
+    LabelHandler(ImageQueries images, CorrectionPublisher publisher, Labellers labellers, GatewayMetrics metrics, Clock clock,
+                 ReceivingBodies bodies) {
         this.images = images;
         this.publisher = publisher;
+        this.labellers = labellers;
         this.metrics = metrics;
         this.clock = clock;
         this.bodies = bodies;
@@ -70,7 +75,7 @@ final class LabelHandler implements Handler {
                     + status.failure().map(f -> f.reason()).orElse("unknown") + "): no model answered it, so there is nothing to correct");
             case UNKNOWN -> throw new ApiProblem(404, "unknown-image", "no image " + id + " has been classified");
         }
-        Correction correction = Correction.byPerson(id, label, clock.instant());
+        Correction correction = Correction.byPerson(id, label, clock.instant(), labellers.of(GatewayApp.client(ctx)));
         CompletableFuture<Object> answered = publisher.publish(correction).handle((ok, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;

@@ -846,6 +846,9 @@ class GatewayApiIT {
         Correction onTopic = CorrectionJson.read(record.value());
         assertThat(onTopic.imageId()).isEqualTo(id);
         assertThat(onTopic.label()).isEqualTo(wrong);
+        // It names its labeller by a pseudonym of the client, which the answer does not show.
+        assertThat(onTopic.labeller()).matches("[0-9a-f]{16}");
+        assertThat(labelled.json().has("labeller")).isFalse();
 
         client.await(location, a -> a.json().has("label") && a.json().get("label").get("digit").asInt() == wrong, Duration.ofSeconds(30));
         Answer models = client.await("/api/models", a -> mistakes(a.json(), model).contains(id + ":" + given + "->" + wrong), Duration.ofSeconds(60));
@@ -860,6 +863,12 @@ class GatewayApiIT {
         client.await(location, a -> a.json().get("label").get("digit").asInt() == given, Duration.ofSeconds(30));
         client.await("/api/models", a -> !mistakes(a.json(), model).contains(id + ":" + given + "->" + wrong), Duration.ofSeconds(60));
         assertThat(endOfTopic(Topics.CORRECTIONS) - correctionsBefore).as("one record per accepted label").isEqualTo(2);
+        List<Correction> both = new ArrayList<>();
+        for (var each : TopicReader.read(pipeline.kafka(), Topics.CORRECTIONS, id::equals, 2, Duration.ofSeconds(10))) {
+            both.add(CorrectionJson.read(each.value()));
+        }
+        assertThat(both).extracting(Correction::labeller).as("one client, one labeller")
+                .containsExactly(onTopic.labeller(), onTopic.labeller());
     }
 
     @Test

@@ -33,8 +33,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * fatal.
  */
 final class CorrectedImages {
-    /** One corrected image: its id, the person's digit, the model's input it makes (784 bytes, 0-255 ink). */
-    record Corrected(String imageId, int label, byte[] input) {
+    /**
+     * One corrected image: its id, the person's digit, who said so (a pseudonym; null if the correction names no one), the
+     * model's input it makes (784 bytes, 0-255 ink).
+     */
+    record Corrected(String imageId, int label, String labeller, byte[] input) {
         /** Whether this image is held out of training, to measure the new model on: the same answer for the same id, always. */
         boolean heldOut(double fraction) {
             CRC32 crc = new CRC32();
@@ -62,12 +65,52 @@ final class CorrectedImages {
         }
     }
 
+    /**
+     * @param kept      the images trained on or held out: every one that names no labeller, and at most the cap of each labeller
+     * @param labellers how many labellers the images name
+     * @param unnamed   images whose correction names no labeller (made before labellers were named, or by a producer of the
+     *                  operator's own), never capped
+     * @param leftOut   images beyond their labeller's cap
+     * @param over      labellers who gave more than the cap
+     * @param largest   the most images one labeller has among those kept
+     */
+    record Capped(List<Corrected> kept, int labellers, int unnamed, int leftOut, int over, int largest) {
+    }
+
     private CorrectedImages() {
+    }
+
+    /**
+     * At most {@code perLabeller} images of each labeller, the first of them on the images topic (so that the same ones stay
+     * as the topic grows): anyone may label, and without a cap one person labelling thousands of images wrong, each weighing
+     * as many MNIST digits as {@code --corrections-weight} says, would outweigh everyone else.
+     */
+    static Capped capped(List<Corrected> images, int perLabeller) {
+        Map<String, Integer> counts = new HashMap<>();
+        List<Corrected> kept = new ArrayList<>();
+        int unnamed = 0;
+        int leftOut = 0;
+        for (Corrected image : images) {
+            if (image.labeller() == null) {
+                unnamed++;
+                kept.add(image);
+                continue;
+            }
+            int count = counts.merge(image.labeller(), 1, Integer::sum);
+            if (count <= perLabeller) {
+                kept.add(image);
+            } else {
+                leftOut++;
+            }
+        }
+        int over = (int) counts.values().stream().filter(count -> count > perLabeller).count();
+        int largest = counts.values().stream().mapToInt(count -> Math.min(count, perLabeller)).max().orElse(0);
+        return new Capped(kept, counts.size(), unnamed, leftOut, over, largest);
     }
 
     /** @param progress told of every record read, of both topics */
     static Found read(Properties client, DigitPreprocessor preprocessor, ProgressBar progress) {
-        Map<String, Integer> labels = new HashMap<>();
+        Map<String, Correction> labels = new HashMap<>();
         int[] invalid = {0};
         readToEnd(client, Topics.CORRECTIONS, 64 * 1024, record -> {
             progress.step();
@@ -75,7 +118,7 @@ final class CorrectedImages {
                 Correction correction = CorrectionJson.read(record.value());
                 String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
                 if (correction.imageId().equals(key)) {
-                    labels.put(key, correction.label()); // offsets in order within a partition, and an image has one: the latest wins
+                    labels.put(key, correction); // offsets in order within a partition, and an image has one: the latest wins
                 } else {
                     invalid[0]++;
                 }
@@ -92,13 +135,13 @@ final class CorrectedImages {
                     return;
                 }
                 String id = new String(record.key(), StandardCharsets.UTF_8);
-                Integer label = labels.get(id);
-                if (label == null || found.containsKey(id)) {
+                Correction correction = labels.get(id);
+                if (correction == null || found.containsKey(id)) {
                     return;
                 }
                 try {
                     float[] input = preprocessor.preprocess(record.value() == null ? new byte[0] : record.value()).pixels();
-                    found.put(id, new Corrected(id, label, Headers.modelInput(input)));
+                    found.put(id, new Corrected(id, correction.label(), correction.labeller(), Headers.modelInput(input)));
                 } catch (ImageRejectedException e) {
                     refused[0]++;
                     found.put(id, null); // seen; not usable

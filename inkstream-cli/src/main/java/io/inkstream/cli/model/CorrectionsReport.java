@@ -17,29 +17,40 @@ import me.tongfei.progressbar.ProgressBar;
  */
 final class CorrectionsReport {
     private final CorrectedImages.Found found;
+    private final int perLabeller;
+    private final CorrectedImages.Capped capped;
     private final List<CorrectedImages.Corrected> trainedOn;
     private final List<CorrectedImages.Corrected> heldOut;
 
-    private CorrectionsReport(CorrectedImages.Found found, double heldOutFraction) {
+    /** The cap comes before the split: images beyond it are neither trained on nor held out to judge the new model by. */
+    CorrectionsReport(CorrectedImages.Found found, double heldOutFraction, int perLabeller) {
         this.found = found;
-        this.trainedOn = found.images().stream().filter(c -> !c.heldOut(heldOutFraction)).toList();
-        this.heldOut = found.images().stream().filter(c -> c.heldOut(heldOutFraction)).toList();
+        this.perLabeller = perLabeller;
+        this.capped = CorrectedImages.capped(found.images(), perLabeller);
+        this.trainedOn = capped.kept().stream().filter(c -> !c.heldOut(heldOutFraction)).toList();
+        this.heldOut = capped.kept().stream().filter(c -> c.heldOut(heldOutFraction)).toList();
     }
 
-    static CorrectionsReport read(Properties client, double heldOutFraction) {
+    static CorrectionsReport read(Properties client, double heldOutFraction, int perLabeller) {
         CorrectedImages.Found found;
         try (ProgressBar bar = ConsoleProgress.bar("reading corrections and images", "records")) {
             found = CorrectedImages.read(client, new DigitPreprocessor(), bar);
         }
-        return new CorrectionsReport(found, heldOutFraction);
+        return new CorrectionsReport(found, heldOutFraction, perLabeller);
     }
 
-    /** What was read, in one line. */
+    /** What was read, in two lines: the images, and who labelled them. */
     String found() {
-        return String.format(Locale.ROOT, "corrections: %d images corrected, %d found on the images topic (%d trained on, %d held out); "
-                        + "%d not on the topic, %d refused by the preprocessing, %d records skipped (not corrections)",
+        String images = String.format(Locale.ROOT, "corrections: %d images corrected, %d found on the images topic (%d trained on, %d held "
+                        + "out); %d not on the topic, %d refused by the preprocessing, %d records skipped (not corrections)",
                 found.corrected(), found.images().size(), trainedOn.size(), heldOut.size(), found.notFound(), found.refused(),
                 found.invalid());
+        String labellers = String.format(Locale.ROOT, "labellers: %d named, %d images naming none; the most one gives is %d of the %d "
+                        + "images kept (%.0f%%); %d left out beyond --corrections-per-labeller %d (labellers over it: %d)",
+                capped.labellers(), capped.unnamed(), capped.largest(), capped.kept().size(),
+                capped.kept().isEmpty() ? 0.0 : 100.0 * capped.largest() / capped.kept().size(), capped.leftOut(), perLabeller,
+                capped.over());
+        return images + "\n" + labellers;
     }
 
     LabelledDigits trainedOn() {

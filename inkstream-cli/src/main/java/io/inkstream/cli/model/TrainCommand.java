@@ -74,6 +74,12 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Share of the corrected images never trained on, chosen by image id (default: ${DEFAULT-VALUE}).")
     double correctionsHeldOut;
 
+    @Option(names = "--corrections-per-labeller", defaultValue = "500", paramLabel = "N",
+            description = "At most N corrected images of any one labeller (the gateway names each by a pseudonym of its client), the "
+                    + "first on the images topic; the rest are left out, so that no one who labels many images wrong outweighs "
+                    + "everyone else (default: ${DEFAULT-VALUE}). Corrections that name no labeller are not capped.")
+    int correctionsPerLabeller;
+
     @Option(names = "--compare-with", paramLabel = "FILE",
             description = "With --with-corrections: the model the report compares with on the corrected images (default: the "
                     + "shipped default).")
@@ -100,13 +106,15 @@ public final class TrainCommand implements Callable<Integer> {
         String trainingName = "mnist-train[0:" + training.size() + "]";
         Optional<CorrectionsReport> corrections = Optional.empty();
         if (withCorrections) {
-            if (correctionsWeight < 1 || correctionsHeldOut < 0 || correctionsHeldOut >= 1) {
-                throw new IllegalArgumentException("--corrections-weight is at least 1 and --corrections-held-out from 0 to below 1");
+            if (correctionsWeight < 1 || correctionsHeldOut < 0 || correctionsHeldOut >= 1 || correctionsPerLabeller < 1) {
+                throw new IllegalArgumentException("--corrections-weight and --corrections-per-labeller are at least 1 and "
+                        + "--corrections-held-out from 0 to below 1");
             }
-            CorrectionsReport report = CorrectionsReport.read(kafka.clientProperties(), correctionsHeldOut);
+            CorrectionsReport report = CorrectionsReport.read(kafka.clientProperties(), correctionsHeldOut, correctionsPerLabeller);
             System.out.println(report.found());
             training = training.followedBy(report.trainedOn(), correctionsWeight);
-            trainingName += " + corrections[" + report.trainedOn().size() + " x " + correctionsWeight + "]";
+            trainingName += " + corrections[" + report.trainedOn().size() + " x " + correctionsWeight + ", at most "
+                    + correctionsPerLabeller + " a labeller]";
             System.out.printf(Locale.ROOT, "training on %d MNIST digits + %d corrected images x %d = %d digits%n",
                     split.training().size(), report.trainedOn().size(), correctionsWeight, training.size());
             corrections = Optional.of(report);

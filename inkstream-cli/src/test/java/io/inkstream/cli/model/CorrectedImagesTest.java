@@ -2,6 +2,8 @@ package io.inkstream.cli.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -12,15 +14,56 @@ class CorrectedImagesTest {
     void theHeldOutShareIsChosenByImageIdTheSameEveryTimeAndNearTheFractionAsked() {
         long heldOut = IntStream.range(0, 10_000)
                 .mapToObj(i -> new CorrectedImages.Corrected(UUID.nameUUIDFromBytes(new byte[] {(byte) i, (byte) (i >> 8)}).toString(), 3,
-                        new byte[784]))
+                        null, new byte[784]))
                 .filter(c -> c.heldOut(0.2))
                 .count();
         assertThat(heldOut).isBetween(1_850L, 2_150L);
 
-        CorrectedImages.Corrected one = new CorrectedImages.Corrected("img-42", 7, new byte[784]);
-        assertThat(one.heldOut(0.2)).isEqualTo(new CorrectedImages.Corrected("img-42", 1, new byte[784]).heldOut(0.2));
+        CorrectedImages.Corrected one = new CorrectedImages.Corrected("img-42", 7, "a", new byte[784]);
+        assertThat(one.heldOut(0.2)).isEqualTo(new CorrectedImages.Corrected("img-42", 1, "b", new byte[784]).heldOut(0.2));
         assertThat(one.heldOut(0.0)).as("nothing held out").isFalse();
-        assertThat(IntStream.range(0, 1000).mapToObj(i -> new CorrectedImages.Corrected("img-" + i, 0, new byte[784]))
+        assertThat(IntStream.range(0, 1000).mapToObj(i -> new CorrectedImages.Corrected("img-" + i, 0, null, new byte[784]))
                 .filter(c -> c.heldOut(0.999)).count()).isGreaterThan(990);
+    }
+
+    @Test
+    void oneLabellerWeighsNoMoreThanTheCapHoweverManyImagesItLabelsAndTheFirstOnTheTopicStay() {
+        List<CorrectedImages.Corrected> images = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) { // one client labels 5,000 images wrong, among the others' few
+            images.add(new CorrectedImages.Corrected("vandal-" + i, 0, "9f2c4e6a8b0d1f35", new byte[784]));
+            if (i % 100 == 0) {
+                images.add(new CorrectedImages.Corrected("honest-" + i, 7, "person-" + i / 100, new byte[784]));
+            }
+        }
+        images.add(new CorrectedImages.Corrected("unnamed-1", 3, null, new byte[784]));
+        images.add(new CorrectedImages.Corrected("unnamed-2", 3, null, new byte[784]));
+
+        CorrectedImages.Capped capped = CorrectedImages.capped(images, 500);
+        assertThat(capped.kept().stream().filter(c -> "9f2c4e6a8b0d1f35".equals(c.labeller())).map(CorrectedImages.Corrected::imageId))
+                .as("the first 500 of its images on the topic").hasSize(500).startsWith("vandal-0", "vandal-1").endsWith("vandal-499");
+        assertThat(capped.kept().stream().filter(c -> c.imageId().startsWith("honest-"))).hasSize(50);
+        assertThat(capped.kept().stream().filter(c -> c.labeller() == null)).as("naming no one: not capped").hasSize(2);
+        assertThat(capped).extracting(CorrectedImages.Capped::labellers, CorrectedImages.Capped::unnamed, CorrectedImages.Capped::leftOut,
+                CorrectedImages.Capped::over, CorrectedImages.Capped::largest).containsExactly(51, 2, 4_500, 1, 500);
+        assertThat(capped.kept()).hasSize(552);
+
+        // The control: with no cap in effect the one labeller is 5,000 of 5,052.
+        CorrectedImages.Capped uncapped = CorrectedImages.capped(images, Integer.MAX_VALUE);
+        assertThat(uncapped.kept()).hasSize(images.size());
+        assertThat(uncapped.largest()).isEqualTo(5_000);
+        assertThat(uncapped.leftOut()).isZero();
+    }
+
+    @Test
+    void theCapIsAppliedBeforeTheHeldOutShareSoImagesBeyondItJudgeNothing() {
+        List<CorrectedImages.Corrected> images = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            images.add(new CorrectedImages.Corrected("img-" + i, 1, "one", new byte[784]));
+        }
+        CorrectionsReport report = new CorrectionsReport(new CorrectedImages.Found(images, 1_000, 0, 0, 0), 0.2, 100);
+        assertThat(report.trainedOn().size()).as("trained on").isBetween(60, 95);
+        assertThat(report.found()).contains("labellers: 1 named, 0 images naming none; the most one gives is 100 of the 100 images kept "
+                + "(100%); 900 left out beyond --corrections-per-labeller 100 (labellers over it: 1)");
+        assertThat(report.found()).contains("(" + report.trainedOn().size() + " trained on, " + (100 - report.trainedOn().size()) + " held out)");
     }
 }

@@ -1,5 +1,7 @@
 package io.inkstream.contract.correction;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 
 /**
@@ -12,15 +14,23 @@ import java.time.Instant;
  * @param label       the digit, 0-9
  * @param source      who says so: {@value #PERSON} for the gateway's page and API
  * @param correctedAt when the correction was made
+ * @param labeller    who labelled, as a pseudonym, or null (records of producers that do not say, and every correction made
+ *                    before 2026-12-05): the gateway writes a keyed hash of its client, so that training can bound what one
+ *                    labeller weighs without anyone learning an address from the topic. Added within schema 1: readers that do
+ *                    not know it ignore it.
  */
-public record Correction(int schema, String imageId, int label, String source, Instant correctedAt) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Correction(@JsonProperty(required = true) int schema, @JsonProperty(required = true) String imageId,
+                         @JsonProperty(required = true) int label, @JsonProperty(required = true) String source,
+                         @JsonProperty(required = true) Instant correctedAt, String labeller) {
     public static final int SCHEMA = 1;
     /** The source of corrections made through the gateway. */
     public static final String PERSON = "person";
-    /** A source names who corrected in at most this many characters. */
+    /** A source names who corrected in at most this many characters; so does a labeller's pseudonym. */
     public static final int MAX_SOURCE_LENGTH = 64;
 
-    public static Correction byPerson(String imageId, int label, Instant correctedAt) {
-        return new Correction(SCHEMA, imageId, label, PERSON, correctedAt);
+    /** A correction made through the gateway by the labeller of this pseudonym (null: not known). */
+    public static Correction byPerson(String imageId, int label, Instant correctedAt, String labeller) {
+        return new Correction(SCHEMA, imageId, label, PERSON, correctedAt, labeller);
     }
 }

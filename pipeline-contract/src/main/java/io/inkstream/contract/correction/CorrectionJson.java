@@ -11,6 +11,7 @@ import io.inkstream.contract.topic.Timestamps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Correction JSON. Anyone who may write the corrections topic can put any bytes there, so reading is bounded: at most
@@ -19,13 +20,14 @@ import java.util.Optional;
 public final class CorrectionJson {
     /** A correction is about a hundred bytes plus its image id (at most 256 characters, up to 4 bytes each). */
     public static final int MAX_BYTES = 2048;
+    private static final Pattern LABELLER = Pattern.compile("[A-Za-z0-9._:-]{1," + Correction.MAX_SOURCE_LENGTH + "}");
     private static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            // Every field is required, and a label is a whole number: a missing one is not 0, "7.5" is not 7.
+            // Every field but the labeller is required (Correction says which), and a label is a whole number: a missing one is
+            // not 0, "7.5" is not 7.
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .build();
 
@@ -73,6 +75,10 @@ public final class CorrectionJson {
         }
         if (correction.source() == null || correction.source().isEmpty() || correction.source().length() > Correction.MAX_SOURCE_LENGTH) {
             throw new InvalidCorrectionException("source must have 1 to " + Correction.MAX_SOURCE_LENGTH + " characters");
+        }
+        if (correction.labeller() != null && !LABELLER.matcher(correction.labeller()).matches()) {
+            throw new InvalidCorrectionException("labeller must have 1 to " + Correction.MAX_SOURCE_LENGTH
+                    + " characters of letters, digits, '.', '_', ':' and '-'");
         }
         if (correction.correctedAt() == null) {
             throw new InvalidCorrectionException("correctedAt is required");

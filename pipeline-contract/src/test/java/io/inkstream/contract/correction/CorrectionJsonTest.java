@@ -15,11 +15,21 @@ class CorrectionJsonTest {
 
     @Test
     void roundTrips() throws Exception {
-        Correction correction = Correction.byPerson("img-1 é/ü", 7, AT);
+        Correction correction = Correction.byPerson("img-1 é/ü", 7, AT, "3fa9c1e2b7d04a18");
         byte[] json = CorrectionJson.write(correction);
-        assertThat(new String(json, StandardCharsets.UTF_8))
-                .isEqualTo("{\"schema\":1,\"imageId\":\"img-1 é/ü\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00.123Z\"}");
+        assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo("{\"schema\":1,\"imageId\":\"img-1 é/ü\",\"label\":7,"
+                + "\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00.123Z\",\"labeller\":\"3fa9c1e2b7d04a18\"}");
         assertThat(CorrectionJson.read(json)).isEqualTo(correction);
+    }
+
+    @Test
+    void aCorrectionThatNamesNoLabellerIsWrittenAndReadAsBeforeTheLabellerWasAdded() throws Exception {
+        Correction unnamed = Correction.byPerson("img-1", 7, AT, null);
+        String before = "{\"schema\":1,\"imageId\":\"img-1\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00.123Z\"}";
+        assertThat(new String(CorrectionJson.write(unnamed), StandardCharsets.UTF_8)).isEqualTo(before);
+        assertThat(CorrectionJson.read(before.getBytes(StandardCharsets.UTF_8))).isEqualTo(unnamed);
+        assertThat(CorrectionJson.read(before.replace("}", ",\"reviewedBy\":\"later\"}").getBytes(StandardCharsets.UTF_8)))
+                .as("a field of a later build").isEqualTo(unnamed);
     }
 
     @ParameterizedTest
@@ -38,6 +48,15 @@ class CorrectionJsonTest {
             // A time Cassandra cannot store stopped the sink when it wrote the label's row.
             "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"+999999999-12-31T23:59:59Z\"}",
             "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"-000001-01-01T00:00:00Z\"}",
+            // Required, each of them.
+            "{\"imageId\":\"a\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\"}",
+            "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"correctedAt\":\"2026-12-03T08:30:00Z\"}",
+            // A labeller, when named, is a short word: training counts by it.
+            "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\",\"labeller\":\"\"}",
+            "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\",\"labeller\":\"a b\"}",
+            "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\",\"labeller\":\"x\\n\"}",
+            "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\",\"labeller\":{}}",
+            "{\"schema\":1,\"imageId\":\"a\",\"label\":7,\"source\":\"person\",\"correctedAt\":\"2026-12-03T08:30:00Z\",\"labeller\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}",
             "null", "[]", "7", "{", "",
     })
     void refusesWhatIsNotACorrection(String json) {
