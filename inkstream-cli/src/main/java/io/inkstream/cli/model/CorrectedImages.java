@@ -18,7 +18,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
 import me.tongfei.progressbar.ProgressBar;
@@ -66,15 +68,19 @@ final class CorrectedImages {
     }
 
     /**
-     * @param kept      the images trained on or held out: every one that names no labeller, and at most the cap of each labeller
-     * @param labellers how many labellers the images name
-     * @param unnamed   images whose correction names no labeller (made before labellers were named, or by a producer of the
-     *                  operator's own), never capped
-     * @param leftOut   images beyond their labeller's cap
-     * @param over      labellers who gave more than the cap
-     * @param largest   the most images one labeller has among those kept
+     * @param kept            the images trained on or held out: every one that names no labeller, and at most the cap of each
+     *                        labeller not excluded
+     * @param labellers       how many labellers the images name
+     * @param unnamed         images whose correction names no labeller (made before labellers were named, or by a producer of
+     *                        the operator's own), never capped
+     * @param leftOut         images beyond their labeller's cap
+     * @param over            labellers who gave more than the cap
+     * @param largest         the most images one labeller has among those kept
+     * @param largestLabeller that labeller, so that the operator can exclude it; null if none is kept
+     * @param excluded        images of the labellers the operator excluded
      */
-    record Capped(List<Corrected> kept, int labellers, int unnamed, int leftOut, int over, int largest) {
+    record Capped(List<Corrected> kept, int labellers, int unnamed, int leftOut, int over, int largest, String largestLabeller,
+                  int excluded) {
     }
 
     private CorrectedImages() {
@@ -82,18 +88,24 @@ final class CorrectedImages {
 
     /**
      * At most {@code perLabeller} images of each labeller, the first of them on the images topic (so that the same ones stay
-     * as the topic grows): anyone may label, and without a cap one person labelling thousands of images wrong, each weighing
-     * as many MNIST digits as {@code --corrections-weight} says, would outweigh everyone else.
+     * as the topic grows), and none of the {@code excluded} labellers: anyone may label, and without a cap one person
+     * labelling thousands of images wrong, each weighing as many MNIST digits as {@code --corrections-weight} says, would
+     * outweigh everyone else.
      */
-    static Capped capped(List<Corrected> images, int perLabeller) {
+    static Capped capped(List<Corrected> images, int perLabeller, Set<String> excluded) {
         Map<String, Integer> counts = new HashMap<>();
         List<Corrected> kept = new ArrayList<>();
         int unnamed = 0;
         int leftOut = 0;
+        int left = 0;
         for (Corrected image : images) {
             if (image.labeller() == null) {
                 unnamed++;
                 kept.add(image);
+                continue;
+            }
+            if (excluded.contains(image.labeller())) {
+                left++;
                 continue;
             }
             int count = counts.merge(image.labeller(), 1, Integer::sum);
@@ -104,8 +116,9 @@ final class CorrectedImages {
             }
         }
         int over = (int) counts.values().stream().filter(count -> count > perLabeller).count();
-        int largest = counts.values().stream().mapToInt(count -> Math.min(count, perLabeller)).max().orElse(0);
-        return new Capped(kept, counts.size(), unnamed, leftOut, over, largest);
+        Optional<Map.Entry<String, Integer>> largest = counts.entrySet().stream().max(Map.Entry.comparingByValue());
+        return new Capped(kept, counts.size(), unnamed, leftOut, over, largest.map(e -> Math.min(e.getValue(), perLabeller)).orElse(0),
+                largest.map(Map.Entry::getKey).orElse(null), left);
     }
 
     /** @param progress told of every record read, of both topics */

@@ -9,6 +9,7 @@ import io.inkstream.model.training.ModelTrainer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 import me.tongfei.progressbar.ProgressBar;
 
 /**
@@ -23,20 +24,20 @@ final class CorrectionsReport {
     private final List<CorrectedImages.Corrected> heldOut;
 
     /** The cap comes before the split: images beyond it are neither trained on nor held out to judge the new model by. */
-    CorrectionsReport(CorrectedImages.Found found, double heldOutFraction, int perLabeller) {
+    CorrectionsReport(CorrectedImages.Found found, double heldOutFraction, int perLabeller, Set<String> excluded) {
         this.found = found;
         this.perLabeller = perLabeller;
-        this.capped = CorrectedImages.capped(found.images(), perLabeller);
+        this.capped = CorrectedImages.capped(found.images(), perLabeller, excluded);
         this.trainedOn = capped.kept().stream().filter(c -> !c.heldOut(heldOutFraction)).toList();
         this.heldOut = capped.kept().stream().filter(c -> c.heldOut(heldOutFraction)).toList();
     }
 
-    static CorrectionsReport read(Properties client, double heldOutFraction, int perLabeller) {
+    static CorrectionsReport read(Properties client, double heldOutFraction, int perLabeller, Set<String> excluded) {
         CorrectedImages.Found found;
         try (ProgressBar bar = ConsoleProgress.bar("reading corrections and images", "records")) {
             found = CorrectedImages.read(client, new DigitPreprocessor(), bar);
         }
-        return new CorrectionsReport(found, heldOutFraction, perLabeller);
+        return new CorrectionsReport(found, heldOutFraction, perLabeller, excluded);
     }
 
     /** What was read, in two lines: the images, and who labelled them. */
@@ -46,10 +47,12 @@ final class CorrectionsReport {
                 found.corrected(), found.images().size(), trainedOn.size(), heldOut.size(), found.notFound(), found.refused(),
                 found.invalid());
         String labellers = String.format(Locale.ROOT, "labellers: %d named, %d images naming none; the most one gives is %d of the %d "
-                        + "images kept (%.0f%%); %d left out beyond --corrections-per-labeller %d (labellers over it: %d)",
+                        + "images kept (%.0f%%, labeller %s); %d left out beyond --corrections-per-labeller %d (labellers over it: %d); "
+                        + "%d of excluded labellers",
                 capped.labellers(), capped.unnamed(), capped.largest(), capped.kept().size(),
-                capped.kept().isEmpty() ? 0.0 : 100.0 * capped.largest() / capped.kept().size(), capped.leftOut(), perLabeller,
-                capped.over());
+                capped.kept().isEmpty() ? 0.0 : 100.0 * capped.largest() / capped.kept().size(),
+                capped.largestLabeller() == null ? "none" : capped.largestLabeller(), capped.leftOut(), perLabeller, capped.over(),
+                capped.excluded());
         return images + "\n" + labellers;
     }
 

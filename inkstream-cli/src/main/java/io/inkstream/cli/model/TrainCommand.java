@@ -15,8 +15,11 @@ import io.inkstream.model.training.TrainingSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,11 +77,16 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Share of the corrected images never trained on, chosen by image id (default: ${DEFAULT-VALUE}).")
     double correctionsHeldOut;
 
-    @Option(names = "--corrections-per-labeller", defaultValue = "500", paramLabel = "N",
+    @Option(names = "--corrections-per-labeller", defaultValue = "200", paramLabel = "N",
             description = "At most N corrected images of any one labeller (the gateway names each by a pseudonym of its client), the "
                     + "first on the images topic; the rest are left out, so that no one who labels many images wrong outweighs "
                     + "everyone else (default: ${DEFAULT-VALUE}). Corrections that name no labeller are not capped.")
     int correctionsPerLabeller;
+
+    @Option(names = "--exclude-labeller", paramLabel = "LABELLER",
+            description = "Leave out every correction of this labeller (repeatable): the pseudonym the report names beside the "
+                    + "largest share.")
+    List<String> excludedLabellers = new ArrayList<>();
 
     @Option(names = "--compare-with", paramLabel = "FILE",
             description = "With --with-corrections: the model the report compares with on the corrected images (default: the "
@@ -110,11 +118,12 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--corrections-weight and --corrections-per-labeller are at least 1 and "
                         + "--corrections-held-out from 0 to below 1");
             }
-            CorrectionsReport report = CorrectionsReport.read(kafka.clientProperties(), correctionsHeldOut, correctionsPerLabeller);
+            Set<String> excluded = Set.copyOf(excludedLabellers);
+            CorrectionsReport report = CorrectionsReport.read(kafka.clientProperties(), correctionsHeldOut, correctionsPerLabeller, excluded);
             System.out.println(report.found());
             training = training.followedBy(report.trainedOn(), correctionsWeight);
             trainingName += " + corrections[" + report.trainedOn().size() + " x " + correctionsWeight + ", at most "
-                    + correctionsPerLabeller + " a labeller]";
+                    + correctionsPerLabeller + " a labeller" + (excluded.isEmpty() ? "" : ", " + excluded.size() + " excluded") + "]";
             System.out.printf(Locale.ROOT, "training on %d MNIST digits + %d corrected images x %d = %d digits%n",
                     split.training().size(), report.trainedOn().size(), correctionsWeight, training.size());
             corrections = Optional.of(report);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -38,17 +39,24 @@ class CorrectedImagesTest {
         images.add(new CorrectedImages.Corrected("unnamed-1", 3, null, new byte[784]));
         images.add(new CorrectedImages.Corrected("unnamed-2", 3, null, new byte[784]));
 
-        CorrectedImages.Capped capped = CorrectedImages.capped(images, 500);
+        CorrectedImages.Capped capped = CorrectedImages.capped(images, 500, Set.of());
         assertThat(capped.kept().stream().filter(c -> "9f2c4e6a8b0d1f35".equals(c.labeller())).map(CorrectedImages.Corrected::imageId))
                 .as("the first 500 of its images on the topic").hasSize(500).startsWith("vandal-0", "vandal-1").endsWith("vandal-499");
         assertThat(capped.kept().stream().filter(c -> c.imageId().startsWith("honest-"))).hasSize(50);
         assertThat(capped.kept().stream().filter(c -> c.labeller() == null)).as("naming no one: not capped").hasSize(2);
         assertThat(capped).extracting(CorrectedImages.Capped::labellers, CorrectedImages.Capped::unnamed, CorrectedImages.Capped::leftOut,
-                CorrectedImages.Capped::over, CorrectedImages.Capped::largest).containsExactly(51, 2, 4_500, 1, 500);
+                CorrectedImages.Capped::over, CorrectedImages.Capped::largest, CorrectedImages.Capped::largestLabeller,
+                CorrectedImages.Capped::excluded).containsExactly(51, 2, 4_500, 1, 500, "9f2c4e6a8b0d1f35", 0);
         assertThat(capped.kept()).hasSize(552);
 
+        // Named in the report, the operator can leave that labeller out altogether.
+        CorrectedImages.Capped without = CorrectedImages.capped(images, 500, Set.of("9f2c4e6a8b0d1f35"));
+        assertThat(without.kept()).hasSize(52).noneMatch(c -> c.imageId().startsWith("vandal-"));
+        assertThat(without.excluded()).isEqualTo(5_000);
+        assertThat(without.largest()).isEqualTo(1);
+
         // The control: with no cap in effect the one labeller is 5,000 of 5,052.
-        CorrectedImages.Capped uncapped = CorrectedImages.capped(images, Integer.MAX_VALUE);
+        CorrectedImages.Capped uncapped = CorrectedImages.capped(images, Integer.MAX_VALUE, Set.of());
         assertThat(uncapped.kept()).hasSize(images.size());
         assertThat(uncapped.largest()).isEqualTo(5_000);
         assertThat(uncapped.leftOut()).isZero();
@@ -60,10 +68,10 @@ class CorrectedImagesTest {
         for (int i = 0; i < 1_000; i++) {
             images.add(new CorrectedImages.Corrected("img-" + i, 1, "one", new byte[784]));
         }
-        CorrectionsReport report = new CorrectionsReport(new CorrectedImages.Found(images, 1_000, 0, 0, 0), 0.2, 100);
+        CorrectionsReport report = new CorrectionsReport(new CorrectedImages.Found(images, 1_000, 0, 0, 0), 0.2, 100, Set.of());
         assertThat(report.trainedOn().size()).as("trained on").isBetween(60, 95);
         assertThat(report.found()).contains("labellers: 1 named, 0 images naming none; the most one gives is 100 of the 100 images kept "
-                + "(100%); 900 left out beyond --corrections-per-labeller 100 (labellers over it: 1)");
+                + "(100%, labeller one); 900 left out beyond --corrections-per-labeller 100 (labellers over it: 1); 0 of excluded labellers");
         assertThat(report.found()).contains("(" + report.trainedOn().size() + " trained on, " + (100 - report.trainedOn().size()) + " held out)");
     }
 }
