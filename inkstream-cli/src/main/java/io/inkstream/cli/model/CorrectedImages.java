@@ -32,7 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * compacted corrections topic, then each image's bytes from the images topic (read once, from the beginning; only the
  * corrected images are kept, preprocessed at once to their 28 x 28 input by the classifier's own preprocessing). Records that
  * are not corrections, images the preprocessing refuses and corrections of images no longer on the topic are counted, not
- * fatal.
+ * fatal. Each image keeps who labelled it, by which {@link #capped} bounds what one labeller weighs.
  */
 final class CorrectedImages {
     /**
@@ -83,6 +83,10 @@ final class CorrectedImages {
                   int excluded) {
     }
 
+    /** What the read keeps of a correction until the images are read. */
+    private record Labelled(int label, String labeller) {
+    }
+
     private CorrectedImages() {
     }
 
@@ -123,7 +127,10 @@ final class CorrectedImages {
 
     /** @param progress told of every record read, of both topics */
     static Found read(Properties client, DigitPreprocessor preprocessor, ProgressBar progress) {
-        Map<String, Correction> labels = new HashMap<>();
+        // The latest label of each image and who gave it, held for the whole read: a labeller's pseudonym once, however many
+        // images it labelled, rather than once per correction.
+        Map<String, Labelled> labels = new HashMap<>();
+        Map<String, String> labellers = new HashMap<>();
         int[] invalid = {0};
         readToEnd(client, Topics.CORRECTIONS, 64 * 1024, record -> {
             progress.step();
@@ -131,7 +138,9 @@ final class CorrectedImages {
                 Correction correction = CorrectionJson.read(record.value());
                 String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
                 if (correction.imageId().equals(key)) {
-                    labels.put(key, correction); // offsets in order within a partition, and an image has one: the latest wins
+                    String labeller = correction.labeller() == null ? null : labellers.computeIfAbsent(correction.labeller(), l -> l);
+                    // Offsets are in order within a partition, and an image has one: the latest wins.
+                    labels.put(key, new Labelled(correction.label(), labeller));
                 } else {
                     invalid[0]++;
                 }
@@ -148,7 +157,7 @@ final class CorrectedImages {
                     return;
                 }
                 String id = new String(record.key(), StandardCharsets.UTF_8);
-                Correction correction = labels.get(id);
+                Labelled correction = labels.get(id);
                 if (correction == null || found.containsKey(id)) {
                     return;
                 }
