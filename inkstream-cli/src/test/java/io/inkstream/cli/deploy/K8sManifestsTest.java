@@ -46,6 +46,7 @@ class K8sManifestsTest {
         assertPortsAre(workload, config.port());
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.apiKey()).as("beyond loopback the gateway needs its key").isPresent();
+        assertThat(config.labellers()).as("one labeller key for both replicas").hasToString("configured");
         assertThat(config.open()).isFalse();
         assertThat(config.contactPoints()).hasSize(3);
     }
@@ -106,7 +107,7 @@ class K8sManifestsTest {
         }
         for (JsonNode entry : container.path("env")) {
             String value = entry.has("value") ? entry.get("value").asText()
-                    : entry.at("/valueFrom/fieldRef/fieldPath").isMissingNode() ? "from-a-secret" : workload.at("/metadata/name").asText() + "-0";
+                    : entry.at("/valueFrom/fieldRef/fieldPath").isMissingNode() ? "a-value-from-the-secret" : workload.at("/metadata/name").asText() + "-0";
             variables.put(entry.get("name").asText(), value);
         }
         return new Environment(variables);
