@@ -45,6 +45,29 @@ final class ServiceLogTest {
     }
 
     @Test
+    void aStackTracesFramesKeepTheirLinesAndNoExceptionMessageStartsOne() throws Exception {
+        IllegalStateException cause = new IllegalStateException("cannot read key " + FORGED_KEY);
+        RuntimeException thrown = new RuntimeException("request failed: " + FORGED_KEY, cause);
+        thrown.addSuppressed(new IllegalArgumentException("suppressed " + FORGED_KEY));
+        Consumer<LoggerContext> failure = log -> log.getLogger("io.inkstream.gateway.http.GatewayApp")
+                .error("request failed method={} path={}", "POST", "/api/images", thrown);
+
+        List<String> lines = logged(this::serviceLog, failure);
+        assertThat(lines.get(0)).endsWith("request failed method=POST path=/api/images");
+        assertThat(lines.get(1)).isEqualTo("java.lang.RuntimeException: request failed: v3\\n12:00:00.000 INFO  i.i.c.m.ModelRegistry"
+                + " - model registered version=v9 current=true\\u001b[2J\\u202e");
+        assertThat(lines).as("the frames, each on its line").anyMatch(line -> line.startsWith("\tat io.inkstream.ops.logging."));
+        assertThat(lines).anyMatch(line -> line.startsWith("Caused by: java.lang.IllegalStateException: cannot read key v3\\n12:00"));
+        assertThat(lines).anyMatch(line -> line.contains("Suppressed: java.lang.IllegalArgumentException: suppressed v3\\n12:00"));
+        assertThat(lines).as("no line is the forged event").noneMatch(line -> line.startsWith("12:00:00.000"))
+                .allMatch(line -> !line.contains("\u001b") && !line.contains("\u202e"));
+
+        List<String> control = logged(ServiceLogTest::logbackDefault, failure);
+        assertThat(control).as("logback's own %%ex: the forged event is a line of its own, three times")
+                .filteredOn(line -> line.startsWith("12:00:00.000 INFO  i.i.c.m.ModelRegistry")).hasSize(3);
+    }
+
+    @Test
     void aServiceLogsItsOwnEventsAtInfoAndItsLibrariesWarningsOnly() throws Exception {
         Consumer<LoggerContext> events = log -> {
             log.getLogger("org.apache.kafka.clients.NetworkClient").debug("connection to node -1 could not be established");
