@@ -101,7 +101,7 @@ final class CorrectedImages {
         List<Corrected> kept = new ArrayList<>();
         int unnamed = 0;
         int leftOut = 0;
-        int left = 0;
+        int ofExcluded = 0;
         for (Corrected image : images) {
             if (image.labeller() == null) {
                 unnamed++;
@@ -109,7 +109,7 @@ final class CorrectedImages {
                 continue;
             }
             if (excluded.contains(image.labeller())) {
-                left++;
+                ofExcluded++;
                 continue;
             }
             int count = counts.merge(image.labeller(), 1, Integer::sum);
@@ -122,7 +122,7 @@ final class CorrectedImages {
         int over = (int) counts.values().stream().filter(count -> count > perLabeller).count();
         Optional<Map.Entry<String, Integer>> largest = counts.entrySet().stream().max(Map.Entry.comparingByValue());
         return new Capped(kept, counts.size(), unnamed, leftOut, over, largest.map(e -> Math.min(e.getValue(), perLabeller)).orElse(0),
-                largest.map(Map.Entry::getKey).orElse(null), left);
+                largest.map(Map.Entry::getKey).orElse(null), ofExcluded);
     }
 
     /** @param progress told of every record read, of both topics */
