@@ -165,6 +165,18 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
         return h.equals("localhost") || h.equals("::1") || h.equals("[::1]") || h.matches("127(\\.\\d{1,3}){3}");
     }
 
+    /**
+     * The address of the page of a gateway listening on {@code host} and {@code port}, for a person to open: an IPv6 host in
+     * brackets ({@code http://[::1]:8080/}; without them the port reads as part of the address), every interface as
+     * {@code localhost}.
+     */
+    public static String pageUrl(String host, int port) {
+        String h = host.strip();
+        String shown = h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]") ? "localhost"
+                : h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h;
+        return "http://" + shown + ":" + port + "/";
+    }
+
     /** Whether anyone who reaches the gateway may use it: it listens beyond loopback without a key. */
     public boolean open() {
         return !isLoopback(host) && apiKey.isEmpty();

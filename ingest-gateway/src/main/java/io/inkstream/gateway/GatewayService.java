@@ -131,9 +131,8 @@ public final class GatewayService implements AutoCloseable {
             throw new IllegalStateException("the gateway cannot listen on " + config.host() + ":" + config.port() + ": "
                     + rootMessage(e) + " (set INKSTREAM_GATEWAY_PORT to another port)", e);
         }
-        log.info("gateway started url=http://{}:{}/ bootstrap={} cassandra={} api_key={} max_image_bytes={} rate_limit={} cors_origins={}"
-                        + " upload_memory_mb={} trusted_proxies={} labeller_key={}",
-                "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), app.port(),
+        log.info("gateway started url={} bootstrap={} cassandra={} api_key={} max_image_bytes={} rate_limit={} cors_origins={}"
+                        + " upload_memory_mb={} trusted_proxies={} labeller_key={}", GatewayConfig.pageUrl(config.host(), app.port()),
                 config.bootstrapServers(), config.contactPoints(), config.apiKey().isPresent() ? "required" : "off", config.limits().maxBytes(),
                 config.rateLimit() == 0 ? "off" : config.rateLimit() + "/s", config.corsOrigins().isEmpty() ? "same-origin" : config.corsOrigins(),
                 config.uploadMemory() / (1024 * 1024), config.trustedProxies(), config.labellers());

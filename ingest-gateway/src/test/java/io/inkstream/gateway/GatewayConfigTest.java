@@ -80,6 +80,17 @@ class GatewayConfigTest {
     }
 
     @Test
+    void thePagesAddressPutsAnIpv6HostInBracketsSoThatItsPortIsNotReadAsPartOfIt() {
+        assertThat(GatewayConfig.pageUrl("127.0.0.1", 8080)).isEqualTo("http://127.0.0.1:8080/");
+        assertThat(GatewayConfig.pageUrl("::1", 8080)).as("http://::1:8080/ was printed").isEqualTo("http://[::1]:8080/");
+        assertThat(GatewayConfig.pageUrl("[::1]", 8080)).isEqualTo("http://[::1]:8080/");
+        assertThat(GatewayConfig.pageUrl("fd00::2", 9000)).isEqualTo("http://[fd00::2]:9000/");
+        assertThat(GatewayConfig.pageUrl("0.0.0.0", 8080)).isEqualTo("http://localhost:8080/");
+        assertThat(GatewayConfig.pageUrl("::", 8080)).as("every interface").isEqualTo("http://localhost:8080/");
+        assertThat(GatewayConfig.pageUrl("localhost", 8080)).isEqualTo("http://localhost:8080/");
+    }
+
+    @Test
     void namesLabellersUnderTheSameKeyOnEveryInstanceWhenOneIsSetAndRefusesAShortOne() {
         Map<String, String> keyed = Map.of(GatewayConfig.LABELLER_KEY, "a key of this deployment, long");
         GatewayConfig one = GatewayConfig.fromEnvironment(new Environment(keyed));

@@ -89,12 +89,12 @@ public final class UpCommand implements Callable<Integer> {
         }, "inkstream-up-shutdown"));
         // That hook stops everything in order. The node ignores a terminal's Ctrl-C (ChildJvm.ignoringTerminalSignals).
         stack.stopOnlyOnClose();
-        String shown = "0.0.0.0".equals(host) ? "localhost" : host;
+        String page = GatewayConfig.pageUrl(host, stack.gatewayPort());
         System.out.printf("""
 
                 Inkstream is up (%d s)
-                  web page and REST API   http://%s:%d/
-                  OpenAPI                 http://%s:%d/openapi.yaml
+                  web page and REST API   %s
+                  OpenAPI                 %sopenapi.yaml
                   Kafka bootstrap         %s
                   Cassandra (CQL)         %s
                   classifier health       http://127.0.0.1:%d/health
@@ -102,7 +102,7 @@ public final class UpCommand implements Callable<Integer> {
                   data                    %s
                 Ctrl-C stops everything.
 
-                """, (System.nanoTime() - begun) / 1_000_000_000L, shown, stack.gatewayPort(), shown, stack.gatewayPort(),
+                """, (System.nanoTime() - begun) / 1_000_000_000L, page, page,
                 stack.kafkaBootstrap(), stack.cassandraContactPoint(), classifierHttpPort, sinkHttpPort, dataDir.toAbsolutePath());
         System.out.flush();
         stopped.await();
