@@ -72,11 +72,28 @@ public final class DigitPreprocessor {
      * request); the classifier runs the whole {@link #preprocess}.
      */
     public ImageFormat inspect(byte[] bytes) throws ImageRejectedException {
+        return inspection(bytes).format();
+    }
+
+    /**
+     * What {@link #inspect} finds, and what decoding the image will cost: its pixels, times its scans for a JPEG (the
+     * decoder draws the whole picture again after each), 784 for a raw MNIST digit. What the gateway charges an upload
+     * against its client's decoding rate.
+     */
+    public Inspection inspection(byte[] bytes) throws ImageRejectedException {
         ImageFormat format = sizeAndFormat(bytes);
-        if (format != ImageFormat.RAW_MNIST) {
-            decode(bytes, format, false);
+        if (format == ImageFormat.RAW_MNIST) {
+            return new Inspection(format, ImageFormat.RAW_MNIST_LENGTH);
         }
-        return format;
+        return new Inspection(format, decode(bytes, format, false).cost());
+    }
+
+    /** @param decodeCost pixels to decode, counting a JPEG's once per scan */
+    public record Inspection(ImageFormat format, long decodeCost) {
+    }
+
+    /** A decoded image ({@code null} when only the header was read) and what its decoding costs ({@link Inspection}). */
+    private record Decoded(BufferedImage image, long cost) {
     }
 
     public PreprocessedDigit preprocess(byte[] bytes) throws ImageRejectedException {
@@ -84,7 +101,7 @@ public final class DigitPreprocessor {
         if (format == ImageFormat.RAW_MNIST) {
             return rawMnist(bytes);
         }
-        BufferedImage image = decode(bytes, format, true);
+        BufferedImage image = decode(bytes, format, true).image();
         // A phone's photo is stored on its side with a tag saying so: read the way its viewer sees it.
         ExifOrientation orientation = ExifOrientation.of(bytes, format);
         int width = orientation.swapsSides() ? image.getHeight() : image.getWidth();
@@ -177,7 +194,7 @@ public final class DigitPreprocessor {
     }
 
     /** Reads the header and checks its dimensions; then the pixels too when asked ({@code null} otherwise). */
-    private BufferedImage decode(byte[] bytes, ImageFormat format, boolean pixels) throws ImageRejectedException {
+    private Decoded decode(byte[] bytes, ImageFormat format, boolean pixels) throws ImageRejectedException {
         String name = format.shortName().toUpperCase(Locale.ROOT);
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
@@ -197,21 +214,23 @@ public final class DigitPreprocessor {
                 if (width < 1 || height < 1) {
                     throw new ImageRejectedException(new ImageRejection.Undecodable(name, "the header claims " + width + " x " + height + " pixels"));
                 }
+                int scans = 1;
                 if (format == ImageFormat.JPEG) {
                     // What a JPEG's decoding costs is its pixels times its scans: the decoder draws the picture after each.
-                    int scans = JpegSegments.scans(bytes);
+                    scans = JpegSegments.scans(bytes);
                     if (scans > PreprocessingLimits.MAX_JPEG_SCANS) {
                         throw new ImageRejectedException(new ImageRejection.TooManyScans(scans, PreprocessingLimits.MAX_JPEG_SCANS));
                     }
                 }
+                long cost = (long) width * height * Math.max(1, scans);
                 if (!pixels) {
-                    return null;
+                    return new Decoded(null, cost);
                 }
                 BufferedImage image = reader.read(0);
                 if (image == null) {
                     throw new ImageRejectedException(new ImageRejection.Undecodable(name, "the decoder returned no image"));
                 }
-                return image;
+                return new Decoded(image, cost);
             } finally {
                 reader.dispose();
             }

@@ -51,13 +51,16 @@ import java.util.Set;
  *                          names the client that every per-client share and limit counts; none by default
  * @param labellers         {@code INKSTREAM_GATEWAY_LABELLER_KEY}: the key under which a correction names its labeller (a
  *                          pseudonym of its client); the same on every instance, or a random one of this process if unset
+ * @param decodingRate      {@code INKSTREAM_GATEWAY_DECODING_RATE}: megapixels a second per client that its uploads' images may
+ *                          take the classifier to decode (a JPEG's once per scan), {@value #DECODING_BURST_SECONDS} seconds' worth
+ *                          at once; 0 turns the limit off
  */
 public record GatewayConfig(String bootstrapServers, String host, int port, Optional<String> apiKey, int maxFiles, Duration publishTimeout,
                             PreprocessingLimits limits, List<InetSocketAddress> contactPoints, String localDatacenter, String replication,
                             Optional<String> pinnedModel, int partitions, Properties kafkaClient, Properties producerOverrides,
                             Optional<CassandraSessions.Login> cassandraLogin,
                             ModelTrust modelTrust, int rateLimit, List<String> corsOrigins, long uploadMemory, Answer answer,
-                            TrustedProxies trustedProxies, Labellers labellers) {
+                            TrustedProxies trustedProxies, Labellers labellers, int decodingRate) {
 
     /** When an upload is answered 202. */
     public enum Answer {
@@ -91,11 +94,14 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public static final String ANSWER = "INKSTREAM_GATEWAY_ANSWER";
     public static final String TRUSTED_PROXIES = TrustedProxies.VARIABLE;
     public static final String LABELLER_KEY = Labellers.KEY_VARIABLE;
+    public static final String DECODING_RATE = "INKSTREAM_GATEWAY_DECODING_RATE";
+    /** A client may send this many seconds of its decoding rate at once: several phone photos, or one page of the largest kind. */
+    public static final int DECODING_BURST_SECONDS = 10;
 
     public static GatewayConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS, LOCAL_DC, REPLICATION,
                         PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, CORS_ORIGINS,
-                        UPLOAD_MEMORY_MB, ANSWER, TRUSTED_PROXIES, LABELLER_KEY, PreprocessingLimits.MAX_BYTES_VARIABLE,
+                        UPLOAD_MEMORY_MB, ANSWER, TRUSTED_PROXIES, LABELLER_KEY, DECODING_RATE, PreprocessingLimits.MAX_BYTES_VARIABLE,
                         PreprocessingLimits.MAX_SIDE_VARIABLE),
                 Set.of(PRODUCER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
@@ -142,7 +148,11 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 uploadMemory,
                 env.choice(ANSWER, Answer.AFTER_ACK),
                 env.parsed(TRUSTED_PROXIES, "", TrustedProxies::parse),
-                env.parsed(LABELLER_KEY, "", key -> Labellers.keyed(key.isEmpty() ? Optional.empty() : Optional.of(key))));
+                env.parsed(LABELLER_KEY, "", key -> Labellers.keyed(key.isEmpty() ? Optional.empty() : Optional.of(key))),
+                // 50 megapixels a second: one client at the pipeline's whole capacity of the page's drawings (500/s of 280 x 280,
+                // 39 MP/s) stays under it, as under the request rate; the dearest pixels to decode (a lossless WebP's, 18 ns each)
+                // then hold at most about one core, where ten 706-byte pages a second held three.
+                env.integer(DECODING_RATE, 50, 0, 1_000_000));
     }
 
     /** The most one upload request may carry: every image at the cap, and room for the multipart headers around each. */
@@ -191,42 +201,48 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bootstrapServers, host, newPort, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate);
     }
 
     public GatewayConfig withApiKey(Optional<String> key) {
         return new GatewayConfig(bootstrapServers, host, port, key, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate);
     }
 
     public GatewayConfig withBootstrapServers(String servers, Duration timeout) {
         return new GatewayConfig(servers, host, port, apiKey, maxFiles, timeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate);
     }
 
     public GatewayConfig withRateLimit(int perSecond) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, perSecond, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate);
     }
 
     public GatewayConfig withCorsOrigins(List<String> origins) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, List.copyOf(origins),
-                uploadMemory, answer, trustedProxies, labellers);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate);
     }
 
     public GatewayConfig withTrustedProxies(TrustedProxies proxies) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, proxies, labellers);
+                uploadMemory, answer, proxies, labellers, decodingRate);
+    }
+
+    public GatewayConfig withDecodingRate(int megapixelsPerSecond) {
+        return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
+                uploadMemory, answer, trustedProxies, labellers, megapixelsPerSecond);
     }
 
     public GatewayConfig withUploadMemory(long bytes) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                bytes, answer, trustedProxies, labellers);
+                bytes, answer, trustedProxies, labellers, decodingRate);
     }
 }

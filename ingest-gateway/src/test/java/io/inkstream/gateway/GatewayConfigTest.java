@@ -80,6 +80,14 @@ class GatewayConfigTest {
     }
 
     @Test
+    void chargesFiftyMegapixelsASecondOfDecodingPerClientUnlessToldOtherwise() {
+        assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of())).decodingRate()).isEqualTo(50);
+        assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.DECODING_RATE, "0"))).decodingRate()).isZero();
+        assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.DECODING_RATE, "-1"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(GatewayConfig.DECODING_RATE);
+    }
+
+    @Test
     void thePagesAddressPutsAnIpv6HostInBracketsSoThatItsPortIsNotReadAsPartOfIt() {
         assertThat(GatewayConfig.pageUrl("127.0.0.1", 8080)).isEqualTo("http://127.0.0.1:8080/");
         assertThat(GatewayConfig.pageUrl("::1", 8080)).as("http://::1:8080/ was printed").isEqualTo("http://[::1]:8080/");

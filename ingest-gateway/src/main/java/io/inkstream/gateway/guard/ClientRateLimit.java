@@ -8,8 +8,9 @@ import java.util.function.LongSupplier;
 
 /**
  * A token bucket per client: each may make {@code perSecond} requests a second on average, and up
- * to {@code burst} at once after a pause. A refused request is told how many whole seconds until
- * its next token ({@code Retry-After}). Clients idle for a minute are forgotten, and at most
+ * to {@code burst} at once after a pause; or, counting what each request costs (the pixels its images will take to
+ * decode), spend {@code perSecond} of it a second. A refused request is told how many whole seconds until
+ * it can go ({@code Retry-After}). Clients idle for a minute are forgotten, and at most
  * {@link #MAX_CLIENTS} are remembered: a flood of new addresses costs a bounded amount of memory
  * (and an evicted client starts again with a full bucket, which is what a new client gets anyway).
  * Thread-safe.
@@ -38,9 +39,23 @@ public final class ClientRateLimit {
         return new ClientRateLimit(perSecond, perSecond, System::nanoTime);
     }
 
+    /** {@code perSecond} of a cost a second per client, and {@code burst} of it at once after a pause. */
+    public static ClientRateLimit ofCost(double perSecond, double burst) {
+        return new ClientRateLimit(perSecond, burst, System::nanoTime);
+    }
+
     /** Takes a token for this client: empty if the request may go on, else the seconds to wait. */
     public OptionalInt take(String client) {
-        return buckets.get(client, c -> new Bucket(burst, nanoTime.getAsLong())).take(perSecond, burst, nanoTime.getAsLong());
+        return take(client, 1);
+    }
+
+    /**
+     * Takes {@code cost} for this client: empty if the request may go on, else the seconds to wait. A request that costs
+     * more than the burst goes on when the client's bucket is full, leaving it in debt for as long as the cost takes to
+     * earn: otherwise it could never go at all.
+     */
+    public OptionalInt take(String client, double cost) {
+        return buckets.get(client, c -> new Bucket(burst, nanoTime.getAsLong())).take(cost, perSecond, burst, nanoTime.getAsLong());
     }
 
     private static final class Bucket {
@@ -52,14 +67,15 @@ public final class ClientRateLimit {
             this.refilledAt = now;
         }
 
-        synchronized OptionalInt take(double perSecond, double burst, long now) {
+        synchronized OptionalInt take(double cost, double perSecond, double burst, long now) {
             tokens = Math.min(burst, tokens + (now - refilledAt) / 1e9 * perSecond);
             refilledAt = now;
-            if (tokens >= 1) {
-                tokens -= 1;
+            if (tokens >= cost || tokens >= burst) {
+                tokens -= cost;
                 return OptionalInt.empty();
             }
-            return OptionalInt.of((int) Math.max(1, Math.ceil((1 - tokens) / perSecond)));
+            double seconds = Math.ceil((Math.min(cost, burst) - tokens) / perSecond);
+            return OptionalInt.of((int) Math.min(Integer.MAX_VALUE, Math.max(1, seconds)));
         }
     }
 }

@@ -71,9 +71,10 @@ public final class GatewayApp {
      * @param rateLimit per client address, on {@code /api}; empty when turned off
      * @param spool     a directory of this process's own, where multipart parts beyond {@link #PART_IN_MEMORY} are held
      * @param proxies   whose word on the client's address is taken ({@link #client})
+     * @param decoding  per client, the pixels its uploads' images will take the classifier to decode; empty when turned off
      */
     public record Edge(OriginPolicy origins, Optional<ClientRateLimit> rateLimit, Optional<String> apiKey, UploadBudget uploads, Path spool,
-                       ClientSlots bodies, TrustedProxies proxies) {
+                       ClientSlots bodies, TrustedProxies proxies, Optional<ClientRateLimit> decoding) {
     }
 
     /** Request bodies one client address may be sending at once (uploads, labels); beyond, 429 {@code bodies-in-progress}. */
@@ -173,7 +174,8 @@ public final class GatewayApp {
         ReceivingBodies bodies = new ReceivingBodies(edge.bodies(), parts.metrics());
         UploadHandler upload = new UploadHandler(parts.inspector(), parts.publisher(), parts.takenOver(),
                 new IdempotencyKeys(100_000, Clock.systemUTC()),
-                parts.sharedKeys(), parts.recent(), parts.metrics(), parts.maxFiles(), parts.maxRequestBytes(), edge.uploads(), bodies);
+                parts.sharedKeys(), parts.recent(), parts.metrics(), parts.maxFiles(), parts.maxRequestBytes(), edge.uploads(), bodies,
+                edge.decoding());
         ImageQueries imageQueries = new ImageQueries(parts.reader(), parts.recent());
         QueryHandlers queries = new QueryHandlers(imageQueries, parts.reader(), parts.catalog());
         EventStreams streams = new EventStreams(parts.events(), new JavalinJackson(mapper(), false));

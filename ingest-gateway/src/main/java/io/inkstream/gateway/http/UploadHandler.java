@@ -2,6 +2,7 @@ package io.inkstream.gateway.http;
 
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.gateway.GatewayMetrics;
+import io.inkstream.gateway.guard.ClientRateLimit;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.publish.ImagePublisher;
 import io.inkstream.gateway.publish.TakenOverPublisher;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -66,11 +68,12 @@ final class UploadHandler implements Handler {
     private final long maxRequestBytes;
     private final UploadBudget budget;
     private final ReceivingBodies bodies;
+    private final Optional<ClientRateLimit> decoding;
     private volatile boolean brokerFailing;
 
     UploadHandler(DigitPreprocessor inspector, ImagePublisher publisher, TakenOverPublisher takenOver, IdempotencyKeys idempotencyKeys,
                   SharedKeys sharedKeys, RecentUploads recent, GatewayMetrics metrics, int maxFiles, long maxRequestBytes, UploadBudget budget,
-                  ReceivingBodies bodies) {
+                  ReceivingBodies bodies, Optional<ClientRateLimit> decoding) {
         this.inspector = inspector;
         this.publisher = publisher;
         this.takenOver = takenOver;
@@ -82,6 +85,7 @@ final class UploadHandler implements Handler {
         this.maxRequestBytes = maxRequestBytes;
         this.budget = budget;
         this.bodies = bodies;
+        this.decoding = decoding;
     }
 
     @Override
@@ -117,6 +121,24 @@ final class UploadHandler implements Handler {
     }
 
     /** Whether the upload went to the broker: its room is then given back when the broker has answered. */
+    /**
+     * Charges the pixels an upload's images will take the classifier to decode to its client, before anything is published:
+     * a 4096 x 4096 page takes the classifier's thread 0.1-0.3 s to decode (a lossless WebP of it is 706 bytes), a JPEG of
+     * 32 scans up to 3.3 s, so a rate of requests alone let one client keep the classifier decoding for everyone.
+     */
+    private void chargeDecoding(String client, long cost) {
+        if (decoding.isEmpty()) {
+            return;
+        }
+        OptionalInt wait = decoding.get().take(client, cost);
+        if (wait.isPresent()) {
+            metrics.refused("decoding-rate-limited");
+            throw new ApiProblem(429, "decoding-rate-limited", String.format(Locale.ROOT, "uploads from %s hold more pixels to decode "
+                    + "than one client may send (this upload: %.1f megapixels, a JPEG's counted once per scan); retry in %d s",
+                    client, cost / 1e6, wait.getAsInt()), Optional.of(wait.getAsInt()));
+        }
+    }
+
     private boolean handle(Context ctx, boolean multipart, UploadBudget.Reservation room) {
         Optional<String> key = Optional.ofNullable(ctx.header(IDEMPOTENCY_KEY)).map(String::strip);
         if (key.isPresent() && !IdempotencyKeys.isValid(key.get())) {
@@ -128,18 +150,21 @@ final class UploadHandler implements Handler {
         }
         List<OptionalInt> labels = labels(ctx, received.size());
         List<Upload> uploads = new ArrayList<>(received.size());
+        long decodeCost = 0;
         for (int i = 0; i < received.size(); i++) {
             Received image = received.get(i);
-            ImageFormat format;
+            DigitPreprocessor.Inspection inspection;
             try {
-                format = inspector.inspect(image.bytes());
+                inspection = inspector.inspection(image.bytes());
             } catch (ImageRejectedException e) {
                 metrics.rejected(e.reason().code());
                 throw ApiProblem.rejected(e, received.size() > 1 || image.filename().isPresent() ? describe(i, image) : "");
             }
+            decodeCost += inspection.decodeCost();
             String id = key.map(k -> IdempotencyKeys.imageId(k, uploads.size())).orElseGet(() -> UUID.randomUUID().toString());
-            uploads.add(new Upload(id, image.bytes(), format, image.filename(), labels.get(i)));
+            uploads.add(new Upload(id, image.bytes(), inspection.format(), image.filename(), labels.get(i)));
         }
+        chargeDecoding(GatewayApp.client(ctx), decodeCost);
 
         String digest = digest(uploads);
         Optional<String> owner = Optional.empty();

@@ -44,6 +44,24 @@ class ClientRateLimitTest {
     }
 
     @Test
+    void aCostIsSpentFromTheBucketAndOneAboveTheBurstGoesOnlyFromAFullBucketIntoDebt() {
+        // 10 megapixels a second, 100 at once: what the gateway charges uploads for decoding.
+        ClientRateLimit pixels = new ClientRateLimit(10e6, 100e6, now::get);
+        assertThat(pixels.take("10.0.0.1", 60e6)).as("a 60 MP upload from a full bucket").isEmpty();
+        assertThat(pixels.take("10.0.0.1", 60e6)).as("another at once: 40 MP left, 2 s to earn 20 more").isEqualTo(OptionalInt.of(2));
+        assertThat(pixels.take("10.0.0.1", 784)).as("a raw MNIST digit still fits").isEmpty();
+
+        // A 4096 x 4096 JPEG of 32 scans costs 537 MP, more than the burst: it goes from a full bucket, and owes the rest.
+        ClientRateLimit other = new ClientRateLimit(10e6, 100e6, now::get);
+        double worst = 4096.0 * 4096 * 32;
+        assertThat(other.take("10.0.0.2", worst)).isEmpty();
+        assertThat(other.take("10.0.0.2", 784)).as("in debt: 43.7 s until anything").isEqualTo(OptionalInt.of(44));
+        assertThat(other.take("10.0.0.2", worst)).as("the next worst waits for a full bucket").isEqualTo(OptionalInt.of(54));
+        now.addAndGet(54_000_000_000L);
+        assertThat(other.take("10.0.0.2", worst)).isEmpty();
+    }
+
+    @Test
     void aSlowRateAsksForALongerWait() {
         ClientRateLimit slow = new ClientRateLimit(0.1, 1, now::get);
         assertThat(slow.take("10.0.0.1")).isEmpty();

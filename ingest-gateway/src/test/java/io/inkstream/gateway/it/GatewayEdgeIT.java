@@ -80,6 +80,42 @@ class GatewayEdgeIT {
     }
 
     /**
+     * A page of 3,000 x 3,000 pixels is a few kilobytes of PNG and 9 megapixels for the classifier to decode: a client is
+     * charged its images' pixels, at 1 megapixel a second here (10 at once), so the second such page in a row is refused
+     * before anything is published, while a raw digit of the same client and another client's page go through.
+     */
+    @Test
+    void aClientIsChargedThePixelsItsImagesTakeToDecodeAndRefusedBeyondItsRate() throws Exception {
+        byte[] page = blankPagePng(3000);
+        assertThat(page.length).as("a few KB on the wire").isLessThan(100_000);
+        try (GatewayService limited = GatewayService.start(pipeline.gatewayConfig().withDecodingRate(1))) {
+            GatewayClient client = new GatewayClient("http://127.0.0.1:" + limited.port());
+            assertThat(client.postRaw("/api/images", "image/png", page, Map.of()).status()).as("the first page").isEqualTo(202);
+            Answer second = client.postRaw("/api/images", "image/png", page, Map.of());
+            assertThat(second.status()).as(second.response().body()).isEqualTo(429);
+            assertThat(second.json().get("error").asText()).isEqualTo("decoding-rate-limited");
+            assertThat(second.json().get("detail").asText()).contains("uploads from 127.0.0.1", "this upload: 9.0 megapixels");
+            assertThat(Integer.parseInt(second.header("Retry-After"))).isBetween(7, 9);
+            assertThat(client.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(7), Map.of()).status())
+                    .as("a raw digit, 784 pixels, from the same client").isEqualTo(202);
+            try (RawHttp http = RawHttp.connect(limited.port(), "127.0.0.3")) {
+                RawHttp.Response other = http.send("POST", "/api/images", Map.of("Host", "127.0.0.1:" + limited.port(),
+                        "Content-Type", "image/png", "Content-Length", Integer.toString(page.length)), page).response();
+                assertThat(other.status()).as("127.0.0.3 has its own: %s", other.body()).isEqualTo(202);
+            }
+            assertThat(client.get("/metrics").response().body())
+                    .contains("inkstream_gateway_requests_refused_total{reason=\"decoding-rate-limited\"}");
+        }
+        // The control: the limit off, the same client's pages are all accepted.
+        try (GatewayService unlimited = GatewayService.start(pipeline.gatewayConfig().withDecodingRate(0))) {
+            GatewayClient client = new GatewayClient("http://127.0.0.1:" + unlimited.port());
+            for (int i = 0; i < 3; i++) {
+                assertThat(client.postRaw("/api/images", "image/png", page, Map.of()).status()).as("page %d", i + 1).isEqualTo(202);
+            }
+        }
+    }
+
+    /**
      * Behind a proxy every connection comes from the proxy, and all its visitors shared one client's rate, upload memory,
      * bodies and event streams. A proxy named in {@code INKSTREAM_GATEWAY_TRUSTED_PROXIES} is believed about whom it
      * forwarded for; anyone else's {@code X-Forwarded-For} is ignored, so no client can claim another's address.
@@ -554,6 +590,24 @@ class GatewayEdgeIT {
         List<String> names = new ArrayList<>();
         object.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    /** A white page with one dark stroke across its middle: a few KB of PNG, side x side pixels to decode. */
+    private static byte[] blankPagePng(int side) {
+        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+        java.awt.Graphics2D pen = image.createGraphics();
+        pen.setColor(java.awt.Color.WHITE);
+        pen.fillRect(0, 0, side, side);
+        pen.setColor(java.awt.Color.BLACK);
+        pen.fillRect(side / 2 - side / 40, side / 4, side / 20, side / 2);
+        pen.dispose();
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Random colours compress to nothing: a PNG of side x side x 3 bytes and a little more. */
