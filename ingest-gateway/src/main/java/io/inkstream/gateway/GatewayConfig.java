@@ -95,8 +95,8 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public static final String TRUSTED_PROXIES = TrustedProxies.VARIABLE;
     public static final String LABELLER_KEY = Labellers.KEY_VARIABLE;
     public static final String DECODING_RATE = "INKSTREAM_GATEWAY_DECODING_RATE";
-    /** A client may send this many seconds of its decoding rate at once: several phone photos, or one page of the largest kind. */
-    public static final int DECODING_BURST_SECONDS = 10;
+    /** A client may send this many seconds of its decoding rate at once: several phone photos, or six pages of the largest kind. */
+    public static final int DECODING_BURST_SECONDS = 5;
 
     public static GatewayConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS, LOCAL_DC, REPLICATION,
@@ -149,10 +149,9 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 env.choice(ANSWER, Answer.AFTER_ACK),
                 env.parsed(TRUSTED_PROXIES, "", TrustedProxies::parse),
                 env.parsed(LABELLER_KEY, "", key -> Labellers.keyed(key.isEmpty() ? Optional.empty() : Optional.of(key))),
-                // 50 megapixels a second: one client at the pipeline's whole capacity of the page's drawings (500/s of 280 x 280,
-                // 39 MP/s) stays under it, as under the request rate; the dearest pixels to decode (a lossless WebP's, 18 ns each)
-                // then hold at most about one core, where ten 706-byte pages a second held three.
-                env.integer(DECODING_RATE, 50, 0, 1_000_000));
+                // 20 megapixels a second: one client at the pipeline's whole capacity of the page's drawings (200/s of 280 x 280
+                // on two cores, 16 MP/s) stays under it, as under the request rate; pages of 4096 x 4096 then go at 1.2 a second.
+                env.integer(DECODING_RATE, 20, 0, 1_000_000));
     }
 
     /** The most one upload request may carry: every image at the cap, and room for the multipart headers around each. */

@@ -80,8 +80,8 @@ class GatewayConfigTest {
     }
 
     @Test
-    void chargesFiftyMegapixelsASecondOfDecodingPerClientUnlessToldOtherwise() {
-        assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of())).decodingRate()).isEqualTo(50);
+    void chargesTwentyMegapixelsASecondOfDecodingPerClientUnlessToldOtherwise() {
+        assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of())).decodingRate()).isEqualTo(20);
         assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.DECODING_RATE, "0"))).decodingRate()).isZero();
         assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.DECODING_RATE, "-1"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining(GatewayConfig.DECODING_RATE);
