@@ -256,6 +256,15 @@ class DigitPreprocessorTest {
     }
 
     @Test
+    void inspectionSaysWhatDecodingWillCostPixelsAndAJpegsOncePerScan() throws Exception {
+        byte[] png = DigitRenderer.png(DigitRenderer.render(digits.imageBytes(5), 300, 200, 150, 25, 25, 0));
+        assertThat(preprocessor.inspection(png)).isEqualTo(new DigitPreprocessor.Inspection(ImageFormat.PNG, 300 * 200));
+        assertThat(preprocessor.inspection(digits.imageBytes(5)).decodeCost()).as("a raw digit").isEqualTo(784);
+        assertThat(preprocessor.inspection(CraftedImages.progressiveJpegOfEmptyScans(256, 20)))
+                .as("its DC scan and 20 more").isEqualTo(new DigitPreprocessor.Inspection(ImageFormat.JPEG, 256L * 256 * 21));
+    }
+
+    @Test
     void inspectionChecksSizeFormatAndHeaderWithoutDecodingThePixels() throws Exception {
         byte[] png = DigitRenderer.png(DigitRenderer.render(digits.imageBytes(5), 200, 200, 150, 25, 25, 0));
         assertThat(preprocessor.inspect(png)).isEqualTo(ImageFormat.PNG);
