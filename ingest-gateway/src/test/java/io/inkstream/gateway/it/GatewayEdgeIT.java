@@ -601,13 +601,7 @@ class GatewayEdgeIT {
         pen.setColor(java.awt.Color.BLACK);
         pen.fillRect(side / 2 - side / 40, side / 4, side / 20, side / 2);
         pen.dispose();
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return png(image);
     }
 
     /** Random colours compress to nothing: a PNG of side x side x 3 bytes and a little more. */
@@ -619,6 +613,10 @@ class GatewayEdgeIT {
                 image.setRGB(x, y, random.nextInt(1 << 24));
             }
         }
+        return png(image);
+    }
+
+    private static byte[] png(BufferedImage image) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ImageIO.write(image, "png", out);
