@@ -66,7 +66,7 @@ public final class GatewayApp {
 
     /**
      * What guards the gateway's edge, in the order a request meets it: where it comes from, how often
-     * its client calls, its key, and the room its upload takes.
+     * its client calls, its key, the room its upload takes, and the pixels its images hold.
      *
      * @param rateLimit per client address, on {@code /api}; empty when turned off
      * @param spool     a directory of this process's own, where multipart parts beyond {@link #PART_IN_MEMORY} are held

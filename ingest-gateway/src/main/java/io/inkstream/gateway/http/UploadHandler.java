@@ -120,7 +120,6 @@ final class UploadHandler implements Handler {
         }
     }
 
-    /** Whether the upload went to the broker: its room is then given back when the broker has answered. */
     /**
      * Charges the pixels an upload's images will take the classifier to decode to its client, before anything is published:
      * a 4096 x 4096 page takes the classifier's thread 0.1-0.3 s to decode (a lossless WebP of it is 706 bytes), a JPEG of
@@ -139,6 +138,7 @@ final class UploadHandler implements Handler {
         }
     }
 
+    /** Whether the upload went to the broker: its room is then given back when the broker has answered. */
     private boolean handle(Context ctx, boolean multipart, UploadBudget.Reservation room) {
         Optional<String> key = Optional.ofNullable(ctx.header(IDEMPOTENCY_KEY)).map(String::strip);
         if (key.isPresent() && !IdempotencyKeys.isValid(key.get())) {
