@@ -12,7 +12,6 @@ import io.inkstream.gateway.upload.IdempotencyKeys;
 import io.inkstream.gateway.upload.SharedKeys;
 import io.inkstream.gateway.upload.Upload;
 import io.inkstream.image.DigitPreprocessor;
-import io.inkstream.image.ImageFormat;
 import io.inkstream.image.rejection.ImageRejectedException;
 import io.inkstream.image.rejection.ImageRejection;
 import io.javalin.http.Context;
