@@ -111,7 +111,7 @@ final class UploadHandler implements Handler {
         UploadBudget.Reservation room = (UploadBudget.Reservation) answer;
         boolean handedOff = false;
         try {
-            handedOff = handle(ctx, multipart, room);
+            handedOff = handle(ctx, client, multipart, room);
         } finally {
             if (!handedOff) {
                 room.close();
@@ -138,7 +138,7 @@ final class UploadHandler implements Handler {
     }
 
     /** Whether the upload went to the broker: its room is then given back when the broker has answered. */
-    private boolean handle(Context ctx, boolean multipart, UploadBudget.Reservation room) {
+    private boolean handle(Context ctx, String client, boolean multipart, UploadBudget.Reservation room) {
         Optional<String> key = Optional.ofNullable(ctx.header(IDEMPOTENCY_KEY)).map(String::strip);
         if (key.isPresent() && !IdempotencyKeys.isValid(key.get())) {
             throw new ApiProblem(400, "invalid-idempotency-key", "the Idempotency-Key header must be 1 to 255 printable ASCII characters");
@@ -163,7 +163,7 @@ final class UploadHandler implements Handler {
             String id = key.map(k -> IdempotencyKeys.imageId(k, uploads.size())).orElseGet(() -> UUID.randomUUID().toString());
             uploads.add(new Upload(id, image.bytes(), inspection.format(), image.filename(), labels.get(i)));
         }
-        chargeDecoding(GatewayApp.client(ctx), decodeCost);
+        chargeDecoding(client, decodeCost);
 
         String digest = digest(uploads);
         Optional<String> owner = Optional.empty();
