@@ -63,7 +63,12 @@ public final class RealWorldRenders {
          */
         FORM(Format.ALL),
         /** A note photographed on a desk: the page, up to 15 degrees askew, fills 55-90% of the frame, a dark desk around it. */
-        NOTE_ON_DESK(List.of(Format.JPEG));
+        NOTE_ON_DESK(List.of(Format.JPEG)),
+        /**
+         * Light pencil on textured paper: graphite of 175-210 on paper of 232-255, each pixel of a stroke covered up to
+         * 50-80% less at random, so the strokes lie 15-60 levels below the paper where ink lies 160-240.
+         */
+        PENCIL(Format.ALL);
 
         private final List<Format> formats;
 
@@ -378,6 +383,8 @@ public final class RealWorldRenders {
         double pageY;
         double pageAngle;
         float[] desk;
+        /** Pencil: each pixel of a stroke covered by up to this share less, at random (graphite is patchy). */
+        double graphite;
         /** Widens the strokes by that many pixels. */
         int strokeRadius;
         /** A fine pen's line width in pixels, drawn along the strokes' skeleton; 0 for the digit's own strokes. */
@@ -494,6 +501,13 @@ public final class RealWorldRenders {
                     s.blur = uniform(random, 0.5, 1.0);
                     s.colour = true;
                 }
+                case PENCIL -> {
+                    float graphite = (float) uniform(random, 175, 210);
+                    s.ink = new float[] {graphite, graphite, graphite * 1.02f};
+                    s.graphite = uniform(random, 0.5, 0.8);
+                    s.texture = 6;
+                    s.grain = 4;
+                }
                 case PHONE_PHOTO, PHONE_PHOTO_TURNED -> {
                     boolean portrait = random.nextBoolean();
                     int longSide = between(random, 1200, 1600);
@@ -595,6 +609,9 @@ public final class RealWorldRenders {
                         surface += scene.grain / 255 * (random.nextDouble() * 2 - 1);
                     }
                     float a = ink[i];
+                    if (scene.graphite > 0 && a > 0) {
+                        a *= (float) (1 - scene.graphite * random.nextDouble());
+                    }
                     for (int c = 0; c < 3; c++) {
                         double ground = scene.paper[c] * surface;
                         if (scene.ruleColour != null) {

@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
                 + "confusion matrix. Default: the 10,000 bundled validation digits; --test: the official 10,000 test digits; "
                 + "--real-world: held-out digits rendered as people send them (tilted, in perspective, unevenly lit, on ruled "
                 + "or tinted paper, blurred, low-quality JPEG, marker and fine pen, off-centre, inverted, phone photos, phone "
-                + "photos stored turned with an EXIF orientation, written in a form's box or on its line, and notes photographed "
-                + "on a desk), read through the pipeline's preprocessing, accuracy per condition and per format.")
+                + "photos stored turned with an EXIF orientation, written in a form's box or on its line, notes photographed "
+                + "on a desk, and light pencil), read through the pipeline's preprocessing, accuracy per condition and per format.")
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -37,7 +37,7 @@ class EvaluateCommandTest {
             assertThat(run.out()).containsPattern("(?m)^" + format.id() + " +\\d+/\\d+ ");
         }
         String[] lines = run.out().strip().split("\n");
-        Matcher summary = Pattern.compile("real-world model=(seed-\\w+) accuracy=([\\d.]+) worst=[a-z-]+:[\\d.]+ refused=0 renders=64")
+        Matcher summary = Pattern.compile("real-world model=(seed-\\w+) accuracy=([\\d.]+) worst=[a-z-]+:[\\d.]+ refused=0 renders=" + Condition.values().length * 4)
                 .matcher(lines[lines.length - 1]);
         assertThat(summary.matches()).as(lines[lines.length - 1]).isTrue();
         assertThat(summary.group(1)).isEqualTo(ShippedModels.SEED.load().version());
