@@ -66,8 +66,10 @@ final class RuledLines {
                 }
             }
         }
-        boolean across = removeLines(values, image.width, image.height, false, rows, strong);
-        boolean down = removeLines(values, image.width, image.height, true, columns, strong);
+        // Both directions are searched on the ink as it came: lines across taken out first would cut every line down
+        // the page where they cross it, and squared paper's lines down it would no longer be whole enough to be found.
+        boolean across = removeLines(values, image.values, image.width, image.height, false, rows, strong);
+        boolean down = removeLines(values, image.values, image.width, image.height, true, columns, strong);
         return across || down ? new InkImage(image.width, image.height, values) : image;
     }
 
@@ -118,12 +120,14 @@ final class RuledLines {
     }
 
     /**
-     * Lines across ({@code transposed} false: x runs along the line) or down the picture, removed in
-     * place; whether any was found. For each start the slope that crosses the most ink is taken, and
+     * Lines across ({@code transposed} false: x runs along the line) or down the picture, searched and measured in
+     * {@code searched} (the ink before any line was taken out), removed from {@code values} in place, where the writing
+     * is also judged; whether any was found. For each start the slope that crosses the most ink is taken, and
      * only that one is measured, each on at most {@value #SAMPLES} points: the cost is bounded by the
      * picture's size, whatever it holds.
      */
-    private static boolean removeLines(float[] values, int width, int height, boolean transposed, Inked ink, boolean strong) {
+    private static boolean removeLines(float[] values, float[] searched, int width, int height, boolean transposed, Inked ink,
+                                       boolean strong) {
         int length = transposed ? height : width;
         int span = transposed ? width : height;
         if (length < MIN_LENGTH) {
@@ -168,7 +172,7 @@ final class RuledLines {
                 int glanceMisses = 0;
                 int allowedGlanceMisses = (int) ((length / glanceStride) * (1.1 - COVERAGE));
                 for (int along = 0; along < length && glanceMisses <= allowedGlanceMisses; along += glanceStride) {
-                    if (near(values, width, length, span, transposed, along, start, slope) <= PRESENT) {
+                    if (near(searched, width, length, span, transposed, along, start, slope) <= PRESENT) {
                         glanceMisses++;
                     }
                 }
@@ -178,7 +182,7 @@ final class RuledLines {
                 int inked = 0;
                 int misses = 0;
                 for (int along = 0; along < length && misses <= allowedMisses; along += stride) {
-                    if (near(values, width, length, span, transposed, along, start, slope) > PRESENT) {
+                    if (near(searched, width, length, span, transposed, along, start, slope) > PRESENT) {
                         inked++;
                     } else {
                         misses++;
@@ -196,7 +200,7 @@ final class RuledLines {
             Arrays.fill(histogram, 0);
             int inside = 0;
             for (int along = 0; along < length; along += stride) {
-                float value = near(values, width, length, span, transposed, along, start, bestSlope);
+                float value = near(searched, width, length, span, transposed, along, start, bestSlope);
                 if (value >= 0) {
                     histogram[Math.min(LEVELS - 1, (int) (value * LEVELS))]++;
                     inside++;

@@ -23,6 +23,17 @@ class RuledLinesTest {
         }
     }
 
+    /** Squared paper: lines across and down at {@code level}, 2 px thick, every 16 px, clear of the seven's bar (y 60-71). */
+    private static void square(float[] ink, float level) {
+        for (int y = 0; y < HEIGHT; y++) {
+            for (int x = 0; x < WIDTH; x++) {
+                if ((y + 6) % 16 < 2 || x % 16 < 2) {
+                    ink[y * WIDTH + x] = Math.max(ink[y * WIDTH + x], level);
+                }
+            }
+        }
+    }
+
     /** A "7": a bar 60% of the page wide and a stem, full ink, 12 px strokes, crossing the ruling. */
     private static float[] seven() {
         float[] ink = new float[WIDTH * HEIGHT];
@@ -52,6 +63,19 @@ class RuledLinesTest {
             int[] ruled = new InkImage(WIDTH, HEIGHT, ink).inkBounds(0.25f);
             assertThat(new int[] {ruled[0], ruled[2]}).containsExactly(0, WIDTH);
         }
+    }
+
+    @Test
+    void squaredPapersLinesDownThePageGoAsWellAsThoseAcrossIt() {
+        // Every 16 px: the lines across, taken out with their edges, leave a line down the page a quarter gaps, under
+        // the 85% a line must be whole (on the code before, the ink box was 0, 0, 386 x 296). Searched on the ink as it
+        // came, both go.
+        float[] ink = seven();
+        square(ink, 0.35f);
+        int[] squared = new InkImage(WIDTH, HEIGHT, ink).inkBounds(0.25f);
+        assertThat(new int[] {squared[0], squared[2]}).as("the control").containsExactly(0, WIDTH);
+        InkImage cleaned = RuledLines.remove(new InkImage(WIDTH, HEIGHT, ink));
+        assertThat(cleaned.inkBounds(0.25f)).containsExactly(80, 60, 240, 200);
     }
 
     @Test

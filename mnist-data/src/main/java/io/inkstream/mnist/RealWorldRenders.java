@@ -68,7 +68,11 @@ public final class RealWorldRenders {
          * Light pencil on textured paper: graphite of 175-210 on paper of 232-255, each pixel of a stroke covered up to
          * 50-80% less at random, so the strokes lie 15-60 levels below the paper where ink lies 160-240.
          */
-        PENCIL(Format.ALL);
+        PENCIL(Format.ALL),
+        /** Squared paper: light lines across and down every 0.2-0.35 of the digit's height, up to 2.5 degrees askew. */
+        SQUARED_PAPER(Format.ALL),
+        /** Glare on glossy paper or a whiteboard: a soft spot of reflected light over part of the digit, washing its ink out. */
+        GLARE(List.of(Format.JPEG, Format.PNG));
 
         private final List<Format> formats;
 
@@ -385,6 +389,13 @@ public final class RealWorldRenders {
         float[] desk;
         /** Pencil: each pixel of a stroke covered by up to this share less, at random (graphite is patchy). */
         double graphite;
+        /** Squared paper: the ruling's lines run down the page as well. */
+        boolean squared;
+        /** Glare: light reflected at up to this share of white, falling off as a Gaussian of the radius around (glareX, glareY). */
+        double glare;
+        double glareX;
+        double glareY;
+        double glareRadius;
         /** Widens the strokes by that many pixels. */
         int strokeRadius;
         /** A fine pen's line width in pixels, drawn along the strokes' skeleton; 0 for the digit's own strokes. */
@@ -508,6 +519,28 @@ public final class RealWorldRenders {
                     s.texture = 6;
                     s.grain = 4;
                 }
+                case SQUARED_PAPER -> {
+                    s.ruledSpacing = s.side * uniform(random, 0.2, 0.35);
+                    s.ruleSlope = Math.tan(Math.toRadians(uniform(random, -2.5, 2.5)));
+                    float grid = (float) uniform(random, 150, 200);
+                    s.ruleColour = random.nextBoolean() ? new float[] {grid, grid + 20, 240} : new float[] {grid, grid, grid};
+                    s.squared = true;
+                    s.texture = 6;
+                    s.grain = 3;
+                    s.colour = true;
+                }
+                case GLARE -> {
+                    s.glare = uniform(random, 0.7, 0.95);
+                    s.glareRadius = s.side * uniform(random, 0.12, 0.25);
+                    s.glareX = s.centreX + uniform(random, -0.3, 0.3) * s.side;
+                    s.glareY = s.centreY + uniform(random, -0.3, 0.3) * s.side;
+                    s.lightFloor = uniform(random, 0.75, 0.9);
+                    s.lightAngle = uniform(random, 0, 2 * Math.PI);
+                    s.texture = 4;
+                    s.noise = uniform(random, 2, 4);
+                    s.jpegQuality = 0.85f;
+                    s.colour = true;
+                }
                 case PHONE_PHOTO, PHONE_PHOTO_TURNED -> {
                     boolean portrait = random.nextBoolean();
                     int longSide = between(random, 1200, 1600);
@@ -625,7 +658,13 @@ public final class RealWorldRenders {
                             double page = pageCover(scene, x, y);
                             ground = ground * page + scene.desk[c] * surface * (1 - page);
                         }
-                        channels[c][i] = (float) ((ground * (1 - a) + scene.ink[c] * a) * light);
+                        double value = (ground * (1 - a) + scene.ink[c] * a) * light;
+                        if (scene.glare > 0) {
+                            double reflected = scene.glare * Math.exp(-(Math.pow(x - scene.glareX, 2) + Math.pow(y - scene.glareY, 2))
+                                    / (2 * scene.glareRadius * scene.glareRadius));
+                            value += (255 - value) * reflected;
+                        }
+                        channels[c][i] = (float) value;
                     }
                 }
             }
@@ -637,6 +676,12 @@ public final class RealWorldRenders {
             double offset = along % scene.ruledSpacing;
             double lineDistance = Math.min(offset, scene.ruledSpacing - offset);
             double lineCover = Math.max(0, 1 - Math.max(0, lineDistance - 0.5) / 1.0);
+            if (scene.squared) {
+                double down = x + scene.ruleSlope * y + scene.ruledSpacing * 100.37;
+                double downOffset = down % scene.ruledSpacing;
+                double downDistance = Math.min(downOffset, scene.ruledSpacing - downOffset);
+                lineCover = Math.max(lineCover, Math.max(0, 1 - Math.max(0, downDistance - 0.5) / 1.0));
+            }
             double result = ground * (1 - lineCover) + scene.ruleColour[channel] * lineCover;
             if (scene.marginX >= 0) {
                 double marginCover = Math.max(0, 1 - Math.max(0, Math.abs(x + scene.ruleSlope * y - scene.marginX) - 0.5) / 1.0);
