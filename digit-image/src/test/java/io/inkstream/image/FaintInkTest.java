@@ -34,11 +34,7 @@ class FaintInkTest {
 
     @Test
     void aFaintPencilDigitIsReadThoughNoPixelOfItIsFortyLevelsBelowThePaper() throws ImageRejectedException {
-        BufferedImage seven = paper(g -> {
-            g.setColor(new Color(FAINT, FAINT, FAINT));
-            g.setStroke(new BasicStroke(12, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-            g.drawPolyline(new int[] {110, 190, 140}, new int[] {60, 60, 190}, 3);
-        });
+        BufferedImage seven = faintSeven();
         // The control: the old rule (the deepest pixel against the paper's estimate) cannot see this digit.
         assertThat(deepestPixelBelowPaper(seven)).isLessThan(DigitPreprocessor.MIN_CONTRAST);
 
@@ -56,11 +52,7 @@ class FaintInkTest {
 
     @Test
     void withTheTexturesFloorOnlyTheShareOfTheDeepestInkWouldKeepSpecksOfPaperAsInk() {
-        BufferedImage seven = paper(g -> {
-            g.setColor(new Color(FAINT, FAINT, FAINT));
-            g.setStroke(new BasicStroke(12, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-            g.drawPolyline(new int[] {110, 190, 140}, new int[] {60, 60, 190}, 3);
-        });
+        BufferedImage seven = faintSeven();
         // The control for the floor above: far from the stroke, paper lies deeper than NOISE_SHARE of the deepest ink
         // plus BOUNDS_THRESHOLD of the rest, so with that floor alone the ink's box would reach the page's corners.
         float[] depths = depthsBelowPaper(seven);
@@ -127,6 +119,15 @@ class FaintInkTest {
         assertThat(DigitPreprocessor.hasInk(new float[] {0, 0, 100, 100, 0}, 5, 1)).isTrue();
         assertThat(DigitPreprocessor.hasInk(new float[] {0, 0, 30, 30, 0}, 5, 1)).isTrue();
         assertThat(DigitPreprocessor.hasInk(new float[] {0, 0, 20, 20, 0}, 5, 1)).isFalse();
+    }
+
+    /** A "7" in light pencil, 12 px strokes: its bar y 54-66 from x 104, its stem down to (140, 190). */
+    private static BufferedImage faintSeven() {
+        return paper(g -> {
+            g.setColor(new Color(FAINT, FAINT, FAINT));
+            g.setStroke(new BasicStroke(12, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            g.drawPolyline(new int[] {110, 190, 140}, new int[] {60, 60, 190}, 3);
+        });
     }
 
     private void assertRefusedAsBlank(BufferedImage picture) {
