@@ -403,9 +403,10 @@ public final class DigitPreprocessor {
         int marginY = (int) (height * FAINT_INK_MARGIN);
         // A picture one pixel wide or high has blocks of one pixel counted twice.
         int right = Math.min(1, width - 1);
-        int down = Math.min(1, height - 1) * width;
+        int nextRow = Math.min(1, height - 1);
+        int down = nextRow * width;
         for (int y = 0; y < Math.max(1, height - 1); y++) {
-            boolean innerRow = y >= marginY && y + down / width < height - marginY;
+            boolean innerRow = y >= marginY && y + nextRow < height - marginY;
             for (int x = 0; x < Math.max(1, width - 1); x++) {
                 int i = y * width + x;
                 float block = (below[i] + below[i + right] + below[i + down] + below[i + down + right]) / 4;
