@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 + "--real-world: held-out digits rendered as people send them (tilted, in perspective, unevenly lit, on ruled "
                 + "or tinted paper, blurred, low-quality JPEG, marker and fine pen, off-centre, inverted, phone photos, phone "
                 + "photos stored turned with an EXIF orientation, written in a form's box or on its line, notes photographed "
-                + "on a desk, and light pencil), read through the pipeline's preprocessing, accuracy per condition and per format.")
+                + "on a desk, light pencil, squared paper, and glare), read through the pipeline's preprocessing, accuracy per condition and per format.")
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
