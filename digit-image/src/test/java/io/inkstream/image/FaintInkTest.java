@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inkstream.image.rejection.ImageRejectedException;
 import io.inkstream.image.rejection.RejectionReason;
+import io.inkstream.mnist.DigitRenderer;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,7 +44,7 @@ class FaintInkTest {
             assertThat(box[0] + box[2]).isBetween(190, 202);
             assertThat(box[1] + box[3]).isBetween(190, 202);
         });
-        assertThat(preprocessor.preprocess(png(seven)).pixels()).hasSize(784);
+        assertThat(preprocessor.preprocess(DigitRenderer.png(seven)).pixels()).hasSize(784);
     }
 
     @Test
@@ -89,7 +86,7 @@ class FaintInkTest {
         for (int y = 60; y < 180; y++) {
             line.getRaster().setSample(150, y, 0, PAPER - 90);
         }
-        assertThat(preprocessor.preprocess(png(line)).pixels()).hasSize(784);
+        assertThat(preprocessor.preprocess(DigitRenderer.png(line)).pixels()).hasSize(784);
     }
 
     @Test
@@ -101,12 +98,12 @@ class FaintInkTest {
             g.fillOval(120, -12, 60, 20);
         }));
         // The control: the same smudge a little further in is faint ink.
-        assertThat(preprocessor.preprocess(png(paper(g -> {
+        assertThat(preprocessor.preprocess(DigitRenderer.png(paper(g -> {
             g.setColor(new Color(FAINT, FAINT, FAINT));
             g.fillOval(120, 30, 60, 20);
         }))).pixels()).hasSize(784);
         // And dark ink at the edge still counts: a digit may touch the picture's edge.
-        assertThat(preprocessor.preprocess(png(paper(g -> {
+        assertThat(preprocessor.preprocess(DigitRenderer.png(paper(g -> {
             g.setColor(new Color(120, 120, 120));
             g.fillOval(120, -12, 60, 20);
         }))).pixels()).hasSize(784);
@@ -114,7 +111,7 @@ class FaintInkTest {
 
     @Test
     void aPictureOnePixelHighIsMeasuredInBlocksOfOnePixelCountedTwice() {
-        assertThatThrownBy(() -> preprocessor.preprocess(png(new BufferedImage(50, 1, BufferedImage.TYPE_BYTE_GRAY))))
+        assertThatThrownBy(() -> preprocessor.preprocess(DigitRenderer.png(new BufferedImage(50, 1, BufferedImage.TYPE_BYTE_GRAY))))
                 .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(RejectionReason.NO_INK));
         assertThat(DigitPreprocessor.hasInk(new float[] {0, 0, 100, 100, 0}, 5, 1)).isTrue();
         assertThat(DigitPreprocessor.hasInk(new float[] {0, 0, 30, 30, 0}, 5, 1)).isTrue();
@@ -131,7 +128,7 @@ class FaintInkTest {
     }
 
     private void assertRefusedAsBlank(BufferedImage picture) {
-        assertThatThrownBy(() -> preprocessor.preprocess(png(picture)))
+        assertThatThrownBy(() -> preprocessor.preprocess(DigitRenderer.png(picture)))
                 .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(RejectionReason.NO_INK));
     }
 
@@ -174,15 +171,5 @@ class FaintInkTest {
             deepest = Math.max(deepest, d);
         }
         return deepest;
-    }
-
-    private static byte[] png(BufferedImage picture) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(picture, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -12,10 +12,10 @@ import io.inkstream.gateway.http.GatewayApp;
 import io.inkstream.gateway.it.GatewayClient.Answer;
 import io.inkstream.gateway.it.RunningPipeline.Pipeline;
 import io.inkstream.model.data.BundledMnist;
+import io.inkstream.mnist.DigitRenderer;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.testkit.junit.SharedInfrastructure;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -601,7 +600,7 @@ class GatewayEdgeIT {
         pen.setColor(java.awt.Color.BLACK);
         pen.fillRect(side / 2 - side / 40, side / 4, side / 20, side / 2);
         pen.dispose();
-        return png(image);
+        return DigitRenderer.png(image);
     }
 
     /** Random colours compress to nothing: a PNG of side x side x 3 bytes and a little more. */
@@ -613,16 +612,6 @@ class GatewayEdgeIT {
                 image.setRGB(x, y, random.nextInt(1 << 24));
             }
         }
-        return png(image);
-    }
-
-    private static byte[] png(BufferedImage image) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return DigitRenderer.png(image);
     }
 }
