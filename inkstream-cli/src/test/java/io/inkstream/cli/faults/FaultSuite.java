@@ -63,8 +63,11 @@ final class FaultSuite {
     record Fault(String name, long startMicros, long endMicros) {
     }
 
-    /** What one fault cost: uploads refused while it lasted, the worst latency of an upload sent then, time to normal. */
-    record FaultCost(Fault fault, List<Attempt> refused, double maxMillis, double recoveredSeconds) {
+    /**
+     * What one fault cost: uploads refused while it lasted, the worst latency of an upload sent then, time to normal; and how
+     * many uploads sent then were accepted, which shows the fault was met by traffic at all.
+     */
+    record FaultCost(Fault fault, int accepted, List<Attempt> refused, double maxMillis, double recoveredSeconds) {
     }
 
     /** Uploads in flight at most: enough for 40/s at a second each. */
@@ -246,7 +249,7 @@ final class FaultSuite {
             double recoveredSeconds = (recovered - fault.startMicros()) / 1e6;
             System.out.printf(Locale.ROOT, "%-58s %8d %10.0f %14.1f %12.1f%n", fault.name(), refusedDuring.size(), max / 1000.0,
                     recoveredSeconds, (fault.endMicros() - fault.startMicros()) / 1e6);
-            costs.add(new FaultCost(fault, refusedDuring, max / 1000.0, recoveredSeconds));
+            costs.add(new FaultCost(fault, during.size() - refusedDuring.size(), refusedDuring, max / 1000.0, recoveredSeconds));
         }
         return costs;
     }

@@ -176,6 +176,7 @@ class PipelineFaultsIT {
             assertThat(accepted.size()).as("uploads accepted in %.0f s at %d/s", uploadSeconds, RATE)
                     .isGreaterThanOrEqualTo((int) (0.9 * RATE * uploadSeconds)).isGreaterThan(RATE * 60);
             for (FaultCost cost : costs) {
+                assertThat(cost.accepted()).as("uploads accepted during '%s'", cost.fault().name()).isGreaterThanOrEqualTo(2 * RATE);
                 // Only the broker stands between an upload and its 202: no other fault may cost one. While the broker restarts, an
                 // upload waits up to the publish timeout (10 s) and is refused after that, so refusals stay inside the fault and 10 s.
                 boolean brokerFault = cost.fault().name().startsWith("broker");

@@ -157,6 +157,7 @@ class ScaleOutFaultsIT {
                 LabelledDigits digits = BundledMnist.validation();
                 uploader = new Thread(() -> upload(gatewayPorts, TRIES_PER_GATEWAY, "scale-out-" + System.currentTimeMillis(), RATE,
                         Integer.MAX_VALUE, digits, uploading, attempts, watcher), "steady-uploads");
+                long uploadsFrom = nowMicros();
                 uploader.start();
                 pause(Duration.ofSeconds(10));
                 settle(watcher, RATE, SETTLE_BOUND); // the baseline: 10 s of caught-up traffic before the first fault
@@ -193,6 +194,7 @@ class ScaleOutFaultsIT {
 
                 uploading.set(false);
                 uploader.join();
+                double uploadSeconds = (nowMicros() - uploadsFrom) / 1e6;
                 // Strict: both stages have committed the end of their input, so no row or duplicate is still on its way.
                 GroupLag lag = new GroupLag(admin);
                 awaitLag(() -> lag.of(classifierGroup, Topics.IMAGES) + lag.of(sinkGroup, Topics.PREDICTIONS),
@@ -205,8 +207,12 @@ class ScaleOutFaultsIT {
                 watcher.close();
                 List<FaultCost> costs = report("scale-out fault suite", RATE, all, written, faults);
 
-                assertThat(accepted.size()).as("uploads accepted").isGreaterThan(RATE * 60);
+                // The uploads ran all along: as many as the rate gives over the time they ran, and each fault met them (at least the
+                // 3 s of steady traffic that follow it). Not a fixed total: how long the suite runs is how fast the faults are over.
+                assertThat(accepted.size()).as("uploads accepted in %.0f s at %d/s", uploadSeconds, RATE)
+                        .isGreaterThanOrEqualTo((int) (0.9 * RATE * uploadSeconds));
                 for (FaultCost cost : costs) {
+                    assertThat(cost.accepted()).as("uploads accepted during '%s'", cost.fault().name()).isGreaterThanOrEqualTo(2 * RATE);
                     assertThat(cost.recoveredSeconds()).as("seconds until '%s' stopped costing latency", cost.fault().name())
                             .isLessThan(RECOVERY_BOUND.toSeconds());
                     // Every fault leaves a majority of brokers and nodes and one instance of each service: an upload may wait, but
