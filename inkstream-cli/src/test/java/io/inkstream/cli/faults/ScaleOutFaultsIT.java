@@ -193,8 +193,9 @@ class ScaleOutFaultsIT {
                 settle(watcher, RATE, SETTLE_BOUND);
 
                 uploading.set(false);
-                uploader.join();
+                // Until the last was sent, not answered: the answers to those in flight can take the client's timeout (30 s).
                 double uploadSeconds = (nowMicros() - uploadsFrom) / 1e6;
+                uploader.join();
                 // Strict: both stages have committed the end of their input, so no row or duplicate is still on its way.
                 GroupLag lag = new GroupLag(admin);
                 awaitLag(() -> lag.of(classifierGroup, Topics.IMAGES) + lag.of(sinkGroup, Topics.PREDICTIONS),
