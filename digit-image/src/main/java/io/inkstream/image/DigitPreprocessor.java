@@ -296,8 +296,9 @@ public final class DigitPreprocessor {
      * ({@link PaperBackground#lightInk}), light ink is turned dark, the paper's level is estimated
      * under every pixel ({@link PaperBackground#estimate}), so that a shadow or a page lit from one
      * side is paper and not ink, and each pixel's ink is how far it falls below its paper, divided by
-     * that paper's level (light multiplies ink and paper alike). The faintest share of the range is
-     * cleared as texture and noise, the rest stretched to [0, 1]. First the picture is averaged down to about
+     * that paper's level (light multiplies ink and paper alike). Strokes that a reflection washed out are
+     * deepened again ({@link Glare}). The faintest share of the range is cleared as texture and noise, the rest
+     * stretched to [0, 1]. First the picture is averaged down to about
      * {@link #WORK_LIMIT}, turned the way it is viewed ({@link ExifOrientation}), and the desk around a note painted as
      * paper ({@link PageOnDesk}).
      */
@@ -336,6 +337,7 @@ public final class DigitPreprocessor {
             throw new ImageRejectedException(orientation.swapsSides()
                     ? new ImageRejection.NoInk(pictureHeight, pictureWidth) : new ImageRejection.NoInk(pictureWidth, pictureHeight));
         }
+        depth = Glare.undo(depth, paper, width, height, deepest);
         float floor = Math.max(NOISE_SHARE * deepest, Math.min(TEXTURE_FLOOR_CAP * deepest, TEXTURE_FACTOR * medianDepth(depth)));
         float range = deepest - floor;
         float[] ink = new float[gray.length];

@@ -175,7 +175,7 @@ final class PaperBackground {
     }
 
     /** Bilinear, each coarse value standing at the centre of its block; the columns' weights are worked out once. */
-    private static float[] enlarge(float[] coarse, int coarseWidth, int coarseHeight, int factor, int width, int height) {
+    static float[] enlarge(float[] coarse, int coarseWidth, int coarseHeight, int factor, int width, int height) {
         if (factor == 1) {
             return coarse;
         }

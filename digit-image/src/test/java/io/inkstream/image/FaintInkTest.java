@@ -52,7 +52,7 @@ class FaintInkTest {
         BufferedImage seven = faintSeven();
         // The control for the floor above: far from the stroke, paper lies deeper than NOISE_SHARE of the deepest ink
         // plus BOUNDS_THRESHOLD of the rest, so with that floor alone the ink's box would reach the page's corners.
-        float[] depths = depthsBelowPaper(seven);
+        float[] depths = BelowPaper.levels(seven);
         float deepest = 0;
         for (float d : depths) {
             deepest = Math.max(deepest, d);
@@ -153,21 +153,9 @@ class FaintInkTest {
         return picture;
     }
 
-    /** How far each pixel lies below the paper's estimate, in levels, as the preprocessing measures it. */
-    private static float[] depthsBelowPaper(BufferedImage picture) {
-        float[] gray = new float[WIDTH * HEIGHT];
-        picture.getRaster().getSamples(0, 0, WIDTH, HEIGHT, 0, gray);
-        float[] paper = PaperBackground.estimate(gray, WIDTH, HEIGHT);
-        float[] below = new float[gray.length];
-        for (int i = 0; i < gray.length; i++) {
-            below[i] = Math.max(0, paper[i] - gray[i]);
-        }
-        return below;
-    }
-
     private static float deepestPixelBelowPaper(BufferedImage picture) {
         float deepest = 0;
-        for (float d : depthsBelowPaper(picture)) {
+        for (float d : BelowPaper.levels(picture)) {
             deepest = Math.max(deepest, d);
         }
         return deepest;

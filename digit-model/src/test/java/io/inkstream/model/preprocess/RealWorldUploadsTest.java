@@ -69,10 +69,11 @@ class RealWorldUploadsTest {
     }
 
     /**
-     * The condition the preprocessing reads far worse than the rest (docs/model.md, "Squared paper and glare"): held
-     * where it stands, seed and default (34 and 39 of the 60), so that it does not slip further while it waits for its fix.
+     * The condition the preprocessing reads worse than the rest (docs/model.md, "Glare"): held a few points under where
+     * it stands, seed and default (42 and 50 of the 60; 34 and 39 before {@code Glare}, under these floors), so that it
+     * does not slip back while the rest of it waits.
      */
-    private static final Map<Condition, double[]> KNOWN_WEAKNESSES = Map.of(Condition.GLARE, new double[] {0.5, 0.6});
+    private static final Map<Condition, double[]> KNOWN_WEAKNESSES = Map.of(Condition.GLARE, new double[] {0.65, 0.8});
 
     /**
      * The floors sit a few points under what the models read on these 60 digits (56-60 for the seed,
