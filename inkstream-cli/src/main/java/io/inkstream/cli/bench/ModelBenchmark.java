@@ -7,8 +7,11 @@ import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.DigitImages;
 import io.inkstream.model.network.DigitClassifier;
 import io.inkstream.mnist.DigitRenderer;
+import io.inkstream.mnist.RealWorldRenders;
+import io.inkstream.mnist.RealWorldRenders.Condition;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -77,6 +80,11 @@ public final class ModelBenchmark {
         formats.put("BMP 200x200", mnist -> DigitRenderer.bmp(DigitRenderer.render(mnist, 200, 200, 150, 25, 25, 0)));
         formats.put("PNG 1000x700", mnist -> DigitRenderer.png(DigitRenderer.render(mnist, 1000, 700, 520, 310, 120, 0)));
         formats.put("JPEG q70 1000x700", mnist -> DigitRenderer.jpeg(DigitRenderer.render(mnist, 1000, 700, 520, 310, 120, 0), 0.7f));
+        // What people send (evaluate --real-world's renders, the same for the same digit): where the paper map, the ruling
+        // search and glare's gain have work to do, which the clean pictures above do not give them.
+        formats.put("uneven light (real-world render)", mnist -> RealWorldRenders.render(mnist, Condition.UNEVEN_LIGHT, Arrays.hashCode(mnist)).bytes());
+        formats.put("glare (real-world render)", mnist -> RealWorldRenders.render(mnist, Condition.GLARE, Arrays.hashCode(mnist)).bytes());
+        formats.put("phone photo (real-world render)", mnist -> RealWorldRenders.render(mnist, Condition.PHONE_PHOTO, Arrays.hashCode(mnist)).bytes());
         Map<String, Double> preprocessing = new LinkedHashMap<>();
         for (Map.Entry<String, Function<byte[], byte[]>> format : formats.entrySet()) {
             List<byte[]> files = new ArrayList<>();
@@ -102,9 +110,11 @@ public final class ModelBenchmark {
         }
 
         String summary = String.format(Locale.ROOT,
-                "model-bench one-by-one=%.0f batch1=%.0f batch32=%.0f batch256=%.0f batch1024=%.0f speedup256=%.1fx preprocess_png200=%.0f preprocess_jpeg1000x700=%.0f",
+                "model-bench one-by-one=%.0f batch1=%.0f batch32=%.0f batch256=%.0f batch1024=%.0f speedup256=%.1fx preprocess_png200=%.0f "
+                        + "preprocess_jpeg1000x700=%.0f preprocess_glare=%.0f preprocess_phone_photo=%.0f",
                 oneByOne, batched.get(1), batched.get(32), batched.get(256), batched.get(1024), batched.get(256) / oneByOne,
-                preprocessing.get("PNG 200x200"), preprocessing.get("JPEG q70 1000x700"));
+                preprocessing.get("PNG 200x200"), preprocessing.get("JPEG q70 1000x700"), preprocessing.get("glare (real-world render)"),
+                preprocessing.get("phone photo (real-world render)"));
         out.println();
         out.println(summary);
         return summary;
