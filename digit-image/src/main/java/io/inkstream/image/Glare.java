@@ -27,9 +27,10 @@ final class Glare {
      */
     static final float MIN_RISE = 4;
     /**
-     * The share of each side of the coarse copy, at each edge, left as it is: where a shadow's edge meets the picture's edge, the paper's
-     * estimate overshoots (see {@link DigitPreprocessor#FAINT_INK_MARGIN}), and deepened, what it leaves became specks
-     * that stretched the ink's box (2 of the evaluation's 300 unevenly lit pictures with 5%, none with 10%).
+     * The share of each side of the coarse copy, at each edge, left as it is: where a shadow's edge meets the picture's
+     * edge, the paper's estimate overshoots (see {@link DigitPreprocessor#FAINT_INK_MARGIN}), and deepened, what it
+     * leaves became specks that stretched the ink's box (2 of the evaluation's 300 unevenly lit pictures with 5%, none
+     * with 10%).
      */
     static final double EDGE_MARGIN = 0.1;
 
@@ -39,7 +40,8 @@ final class Glare {
     /**
      * The depths, deepened where glare washed them out, never past {@code deepest}; {@code depth} itself when nothing is.
      * The gain is worked out on a coarse copy, as the paper is ({@link PaperBackground#estimate}), and stretched back
-     * bilinearly: glare is as smooth as the paper's light, and a picture without any costs three passes over its pixels.
+     * bilinearly: glare is as smooth as the paper's light, and a picture without any costs one pass over its pixels
+     * (each block's deepest ink).
      *
      * @param depth each pixel's ink as a share of its paper (0 = paper)
      * @param paper the paper's level under each pixel, for dark ink on lighter paper
@@ -129,7 +131,8 @@ final class Glare {
             int row = (y / factor) * smallWidth;
             for (int column = 0; column < smallWidth; column++) {
                 float largest = small[row + column];
-                for (int i = y * width + column * factor, end = y * width + Math.min(width, column * factor + factor); i < end; i++) {
+                int end = y * width + Math.min(width, column * factor + factor);
+                for (int i = y * width + column * factor; i < end; i++) {
                     largest = values[i] > largest ? values[i] : largest;
                 }
                 small[row + column] = largest;

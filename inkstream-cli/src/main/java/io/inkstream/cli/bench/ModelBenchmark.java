@@ -80,11 +80,11 @@ public final class ModelBenchmark {
         formats.put("BMP 200x200", mnist -> DigitRenderer.bmp(DigitRenderer.render(mnist, 200, 200, 150, 25, 25, 0)));
         formats.put("PNG 1000x700", mnist -> DigitRenderer.png(DigitRenderer.render(mnist, 1000, 700, 520, 310, 120, 0)));
         formats.put("JPEG q70 1000x700", mnist -> DigitRenderer.jpeg(DigitRenderer.render(mnist, 1000, 700, 520, 310, 120, 0), 0.7f));
-        // What people send (evaluate --real-world's renders, the same for the same digit): where the paper map, the ruling
-        // search and glare's gain have work to do, which the clean pictures above do not give them.
-        formats.put("uneven light (real-world render)", mnist -> RealWorldRenders.render(mnist, Condition.UNEVEN_LIGHT, Arrays.hashCode(mnist)).bytes());
-        formats.put("glare (real-world render)", mnist -> RealWorldRenders.render(mnist, Condition.GLARE, Arrays.hashCode(mnist)).bytes());
-        formats.put("phone photo (real-world render)", mnist -> RealWorldRenders.render(mnist, Condition.PHONE_PHOTO, Arrays.hashCode(mnist)).bytes());
+        // What people send: where the paper map, the ruling search and glare's gain have work to do, which the clean
+        // pictures above do not give them.
+        formats.put("uneven light (real-world render)", realWorld(Condition.UNEVEN_LIGHT));
+        formats.put("glare (real-world render)", realWorld(Condition.GLARE));
+        formats.put("phone photo (real-world render)", realWorld(Condition.PHONE_PHOTO));
         Map<String, Double> preprocessing = new LinkedHashMap<>();
         for (Map.Entry<String, Function<byte[], byte[]>> format : formats.entrySet()) {
             List<byte[]> files = new ArrayList<>();
@@ -121,6 +121,11 @@ public final class ModelBenchmark {
     }
 
     /** Best of three timed rounds after a warm-up round; {@code work} does at least the given count and returns what it did. */
+    /** A digit rendered as {@code evaluate --real-world} renders it under {@code condition}, the same for the same digit. */
+    private static Function<byte[], byte[]> realWorld(Condition condition) {
+        return mnist -> RealWorldRenders.render(mnist, condition, Arrays.hashCode(mnist)).bytes();
+    }
+
     private static double imagesPerSecond(Function<Integer, Integer> work, int chunk) {
         double best = 0;
         for (int round = 0; round < 4; round++) {
