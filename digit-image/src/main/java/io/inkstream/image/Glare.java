@@ -50,7 +50,7 @@ final class Glare {
         if (deepest <= 0) {
             return depth;
         }
-        int factor = Math.max(1, (Math.max(width, height) + PaperBackground.COARSE_SIDE - 1) / PaperBackground.COARSE_SIDE);
+        int factor = PaperBackground.coarseFactor(width, height);
         int coarseWidth = (width + factor - 1) / factor;
         int coarseHeight = (height + factor - 1) / factor;
         float[] coarsePaper = atCentres(paper, width, height, factor);

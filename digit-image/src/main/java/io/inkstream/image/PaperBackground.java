@@ -98,13 +98,18 @@ final class PaperBackground {
      * ({@link #fillEnclosedBasins}), and stretched back bilinearly.
      */
     static float[] estimate(float[] gray, int width, int height) {
-        int factor = Math.max(1, (Math.max(width, height) + COARSE_SIDE - 1) / COARSE_SIDE);
+        int factor = coarseFactor(width, height);
         int coarseWidth = (width + factor - 1) / factor;
         int coarseHeight = (height + factor - 1) / factor;
         float[] coarse = shrink(gray, width, height, factor);
         int radius = Math.max(1, (int) Math.round(CLOSING_SHARE * Math.min(coarseWidth, coarseHeight)));
         float[] closed = SquareFilter.minimum(SquareFilter.maximum(coarse, coarseWidth, coarseHeight, radius), coarseWidth, coarseHeight, radius);
         return enlarge(fillEnclosedBasins(closed, coarseWidth, coarseHeight), coarseWidth, coarseHeight, factor, width, height);
+    }
+
+    /** The block size that averages a picture down to at most {@value #COARSE_SIDE} px a side: the paper map's, and glare's. */
+    static int coarseFactor(int width, int height) {
+        return Math.max(1, (Math.max(width, height) + COARSE_SIDE - 1) / COARSE_SIDE);
     }
 
     /**
