@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * of the digit as black ink whose alpha is the ink (a drawing on a transparent canvas); {@code -colorspace CMYK}; {@code
  * -sampling-factor 4:4:4 -type TrueColor}; {@code -interlace GIF}; a GIF of the ink in alpha; {@code BMP3:} with
  * {@code -type Palette -compress RLE}; {@code -type TrueColor -define bmp:subtype=RGB565}; a 32-bit BMP of the ink in
- * alpha. With libwebp 1.2.4 (Debian's {@code webp}): {@code cwebp -q 80} (lossy, VP8), {@code cwebp -lossless} (VP8L),
+ * alpha. With libwebp 1.2.4 (Debian's {@code webp}): {@code cwebp -q 80} (lossy, VP8), {@code cwebp -lossless} (VP8L) and {@code -lossless -z 0} (the fastest, more symbols of no bits),
  * {@code cwebp -q 80 -exact} of the ink in alpha (VP8X with an ALPH chunk), {@code img2webp -loop 0 -lossy} of the
  * digit and a second picture (an animation: its first frame is read, as a GIF's is), and {@code webpmux -set exif} of
  * the lossy one with an EXIF Orientation tag of 6.
@@ -52,6 +52,7 @@ class EncoderVariantsTest {
             "digit-argb32.bmp,              0.001",
             "digit-lossy.webp,              0.01",
             "digit-lossless.webp,           0.001",
+            "digit-lossless-fastest.webp,   0.001",
             "digit-ink-in-alpha.webp,       0.001",
             "digit-animated.webp,           0.01",
             "digit-exif-quarter-turn.webp,  0.01"})
