@@ -95,8 +95,9 @@ public final class DigitPreprocessor {
 
     /**
      * What {@link #inspect} finds, and what decoding the image will cost: its pixels, times its scans for a JPEG (the
-     * decoder draws the whole picture again after each), 784 for a raw MNIST digit. What the gateway charges an upload
-     * against its client's decoding rate.
+     * decoder draws the whole picture again after each), times 2 to 6 for a WebP ({@link WebpHeader#costPerPixel}: its
+     * decoder is that much dearer a pixel), 784 for a raw MNIST digit. What the gateway charges an upload against its
+     * client's decoding rate.
      */
     public Inspection inspection(byte[] bytes) throws ImageRejectedException {
         ImageFormat format = sizeAndFormat(bytes);
@@ -106,7 +107,7 @@ public final class DigitPreprocessor {
         return new Inspection(format, decode(bytes, format, false).cost());
     }
 
-    /** @param decodeCost pixels to decode, counting a JPEG's once per scan */
+    /** @param decodeCost pixels to decode, counting a JPEG's once per scan and a WebP's 2 to 6 times */
     public record Inspection(ImageFormat format, long decodeCost) {
     }
 
@@ -241,7 +242,8 @@ public final class DigitPreprocessor {
                         throw new ImageRejectedException(new ImageRejection.TooManyScans(scans, PreprocessingLimits.MAX_JPEG_SCANS));
                     }
                 }
-                long cost = (long) width * height * Math.max(1, scans);
+                long cost = (long) width * height * Math.max(1, scans)
+                        * (format == ImageFormat.WEBP ? WebpHeader.costPerPixel(bytes) : 1);
                 if (!pixels) {
                     return new Decoded(null, cost);
                 }

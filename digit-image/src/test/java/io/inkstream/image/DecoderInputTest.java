@@ -10,8 +10,6 @@ import io.inkstream.image.rejection.ImageRejection;
 import java.awt.image.BufferedImage;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -29,7 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the first 263 of the fastest digit's 526 bytes.
  */
 class DecoderInputTest {
-    private static final String SEEDS = "DigitPreprocessorFuzzTestInputs/refusesOrNormalisesAnyInput/";
 
     @ParameterizedTest
     @CsvSource({
@@ -37,7 +34,7 @@ class DecoderInputTest {
             "digit-lossless-fastest.webp, 40,   40",
             "page-lossless-fastest.webp,  1000, 700"})
     void aWholeLosslessWebpIsReadWithoutMeetingTheEndOfItsData(String file, int width, int height) throws IOException {
-        byte[] webp = seed(file);
+        byte[] webp = FuzzSeeds.read(file);
         try (DecoderInput input = DecoderInput.of(webp, ImageFormat.WEBP)) {
             BufferedImage image = read(input);
             assertThat(image.getWidth()).isEqualTo(width);
@@ -58,7 +55,7 @@ class DecoderInputTest {
         // Read on past the end, the first is decoded with zeros for its lower half (4,424 reads at the end), the second, a
         // 574-byte file the fuzzer wrote, claims 40 x 1024 and was read as a blank page (158,000 reads, 0.25-0.45 s).
         ImageRejectedException refused = catchThrowableOfType(
-                () -> new DigitPreprocessor().preprocess(seed(file)), ImageRejectedException.class);
+                () -> new DigitPreprocessor().preprocess(FuzzSeeds.read(file)), ImageRejectedException.class);
 
         assertThat(refused).as("refused").isNotNull();
         assertThat(refused.rejection()).isInstanceOfSatisfying(ImageRejection.Undecodable.class,
@@ -83,15 +80,6 @@ class DecoderInputTest {
             return reader.read(0);
         } finally {
             reader.dispose();
-        }
-    }
-
-    private static byte[] seed(String name) {
-        try (InputStream in = DecoderInputTest.class.getResourceAsStream(SEEDS + name)) {
-            assertThat(in).as(name).isNotNull();
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

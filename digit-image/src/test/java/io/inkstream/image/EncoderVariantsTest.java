@@ -4,9 +4,6 @@ import static io.inkstream.image.PhonePhotoOrientationTest.meanDifference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inkstream.mnist.DigitRenderer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,14 +18,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * of the digit as black ink whose alpha is the ink (a drawing on a transparent canvas); {@code -colorspace CMYK}; {@code
  * -sampling-factor 4:4:4 -type TrueColor}; {@code -interlace GIF}; a GIF of the ink in alpha; {@code BMP3:} with
  * {@code -type Palette -compress RLE}; {@code -type TrueColor -define bmp:subtype=RGB565}; a 32-bit BMP of the ink in
- * alpha. With libwebp 1.2.4 (Debian's {@code webp}): {@code cwebp -q 80} (lossy, VP8), {@code cwebp -lossless} (VP8L) and {@code -lossless -z 0} (the fastest, more symbols of no bits),
- * {@code cwebp -q 80 -exact} of the ink in alpha (VP8X with an ALPH chunk), {@code img2webp -loop 0 -lossy} of the
- * digit and a second picture (an animation: its first frame is read, as a GIF's is), and {@code webpmux -set exif} of
- * the lossy one with an EXIF Orientation tag of 6.
+ * alpha. With libwebp 1.2.4 (Debian's {@code webp}): {@code cwebp -q 80} (lossy, VP8), {@code cwebp -lossless} (VP8L)
+ * and {@code -lossless -z 0} (the fastest, more symbols of no bits), {@code cwebp -q 80 -exact} of the ink in alpha
+ * (VP8X with an ALPH chunk), {@code img2webp -loop 0 -lossy} of the digit and a second picture (an animation: its first
+ * frame is read, as a GIF's is), and {@code webpmux -set exif} of the lossy one with an EXIF Orientation tag of 6.
  */
 class EncoderVariantsTest {
     private static final DigitPreprocessor PREPROCESSOR = new DigitPreprocessor();
-    private static final String SEEDS = "DigitPreprocessorFuzzTestInputs/refusesOrNormalisesAnyInput/";
 
     /**
      * Tolerances, as a mean difference of the 784 values: 0.001 where the encoding keeps every level; 0.01 for lossy
@@ -57,11 +53,12 @@ class EncoderVariantsTest {
             "digit-animated.webp,           0.01",
             "digit-exif-quarter-turn.webp,  0.01"})
     void eachVariantIsReadAsThePictureItWasMadeFrom(String file, double tolerance) throws Exception {
-        float[] png = PREPROCESSOR.preprocess(seed("digit.png")).pixels();
+        float[] png = PREPROCESSOR.preprocess(FuzzSeeds.read("digit.png")).pixels();
 
-        PreprocessedDigit variant = PREPROCESSOR.preprocess(seed(file));
+        PreprocessedDigit variant = PREPROCESSOR.preprocess(FuzzSeeds.read(file));
 
-        assertThat(PREPROCESSOR.inspect(seed(file)).shortName()).isEqualTo(file.endsWith(".jpg") ? "jpeg" : file.substring(file.lastIndexOf('.') + 1));
+        assertThat(PREPROCESSOR.inspect(FuzzSeeds.read(file)).shortName())
+                .isEqualTo(file.endsWith(".jpg") ? "jpeg" : file.substring(file.lastIndexOf('.') + 1));
         assertThat(new int[] {variant.width(), variant.height()}).containsExactly(40, 40);
         assertThat(meanDifference(png, variant.pixels())).as(file).isLessThan(tolerance);
     }
@@ -72,23 +69,15 @@ class EncoderVariantsTest {
      */
     @Test
     void aWebpsExifOrientationIsNotFollowedAsChromiumDoesNot() throws Exception {
-        float[] untagged = PREPROCESSOR.preprocess(seed("digit-lossy.webp")).pixels();
+        float[] untagged = PREPROCESSOR.preprocess(FuzzSeeds.read("digit-lossy.webp")).pixels();
 
-        float[] tagged = PREPROCESSOR.preprocess(seed("digit-exif-quarter-turn.webp")).pixels();
+        float[] tagged = PREPROCESSOR.preprocess(FuzzSeeds.read("digit-exif-quarter-turn.webp")).pixels();
 
         assertThat(meanDifference(untagged, tagged)).isZero();
         // The control: the same tag on the PNG turns it, and the turn is plainly seen.
-        float[] png = PREPROCESSOR.preprocess(seed("digit.png")).pixels();
-        float[] turnedPng = PREPROCESSOR.preprocess(DigitRenderer.withExifOrientation(seed("digit.png"), 6)).pixels();
+        byte[] digit = FuzzSeeds.read("digit.png");
+        float[] png = PREPROCESSOR.preprocess(digit).pixels();
+        float[] turnedPng = PREPROCESSOR.preprocess(DigitRenderer.withExifOrientation(digit, 6)).pixels();
         assertThat(meanDifference(png, turnedPng)).isGreaterThan(0.08);
-    }
-
-    private static byte[] seed(String name) {
-        try (InputStream in = EncoderVariantsTest.class.getResourceAsStream(SEEDS + name)) {
-            assertThat(in).as(name).isNotNull();
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -121,8 +121,9 @@ final class UploadHandler implements Handler {
 
     /**
      * Charges the pixels an upload's images will take the classifier to decode to its client, before anything is published:
-     * a 4096 x 4096 page takes the classifier's thread 0.1-0.3 s to decode (a lossless WebP of it is 706 bytes), a JPEG of
-     * 32 scans up to 3.3 s, so a rate of requests alone let one client keep the classifier decoding for everyone.
+     * a 4096 x 4096 page takes the classifier's thread 0.1-0.3 s to decode as PNG, up to 1.5 s as WebP (a lossless one is
+     * 38 bytes), a JPEG of 32 scans up to 3.3 s, so a rate of requests alone let one client keep the classifier decoding
+     * for everyone. The inspection counts the pixels by what they cost ({@link DigitPreprocessor.Inspection}).
      */
     private void chargeDecoding(String client, long cost) {
         if (decoding.isEmpty()) {
@@ -132,8 +133,8 @@ final class UploadHandler implements Handler {
         if (wait.isPresent()) {
             metrics.refused("decoding-rate-limited");
             throw new ApiProblem(429, "decoding-rate-limited", String.format(Locale.ROOT, "uploads from %s hold more pixels to decode "
-                    + "than one client may send (this upload: %.1f megapixels, a JPEG's counted once per scan); retry in %d s",
-                    client, cost / 1e6, wait.getAsInt()), Optional.of(wait.getAsInt()));
+                    + "than one client may send (this upload: %.1f megapixels, a JPEG's counted once per scan and a WebP's 2 to 6 "
+                    + "times); retry in %d s", client, cost / 1e6, wait.getAsInt()), Optional.of(wait.getAsInt()));
         }
     }
 
