@@ -340,7 +340,8 @@ public final class DigitPreprocessor {
                     ? new ImageRejection.NoInk(pictureHeight, pictureWidth) : new ImageRejection.NoInk(pictureWidth, pictureHeight));
         }
         depth = Glare.undo(depth, paper, width, height, deepest);
-        float floor = Math.max(NOISE_SHARE * deepest, Math.min(TEXTURE_FLOOR_CAP * deepest, TEXTURE_FACTOR * medianDepth(depth)));
+        float medianDepth = GrayLevels.median(depth, 255) / 255f; // to 1/255
+        float floor = Math.max(NOISE_SHARE * deepest, Math.min(TEXTURE_FLOOR_CAP * deepest, TEXTURE_FACTOR * medianDepth));
         float range = deepest - floor;
         float[] ink = new float[gray.length];
         float scale = 1 / range;
@@ -383,15 +384,6 @@ public final class DigitPreprocessor {
             argb[i] = alpha << 24 | samples[s] << 16 | samples[s + 1] << 8 | samples[s + 2];
         }
         return argb;
-    }
-
-    /** The median of depths below the paper (0 = paper, 1 = black on white), to 1/255. */
-    private static float medianDepth(float[] depth) {
-        int[] histogram = new int[GrayLevels.LEVELS];
-        for (float d : depth) {
-            histogram[GrayLevels.level(d * 255)]++;
-        }
-        return GrayLevels.percentile(histogram, depth.length, 0.5) / 255f;
     }
 
     /**

@@ -54,7 +54,7 @@ final class Glare {
         int coarseWidth = (width + factor - 1) / factor;
         int coarseHeight = (height + factor - 1) / factor;
         float[] coarsePaper = atCentres(paper, width, height, factor);
-        float usualPaper = medianLevel(coarsePaper);
+        float usualPaper = GrayLevels.median(coarsePaper, 1); // what most of the paper is, glare's spot a small part
         float room = 255 - usualPaper;
         if (room < 1) {
             return depth;
@@ -95,15 +95,6 @@ final class Glare {
 
     private static float clamp(float share) {
         return share <= 0 ? 0 : share >= 1 ? 1 : share;
-    }
-
-    /** The paper's median level: what most of the picture's paper is, glare's spot a small part of it. */
-    private static float medianLevel(float[] paper) {
-        int[] histogram = new int[GrayLevels.LEVELS];
-        for (float p : paper) {
-            histogram[GrayLevels.level(p)]++;
-        }
-        return GrayLevels.percentile(histogram, paper.length, 0.5);
     }
 
     /**

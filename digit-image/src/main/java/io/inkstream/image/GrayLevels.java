@@ -1,8 +1,8 @@
 package io.inkstream.image;
 
 /**
- * Gray values (0-255, as floats) counted into a histogram of 256 levels, and read back by rank: what {@link PageOnDesk}
- * and {@link PaperBackground} take medians and percentiles of a picture's pixels with.
+ * Gray values (0-255, as floats) counted into a histogram of 256 levels, and read back by rank: what {@link PageOnDesk},
+ * {@link PaperBackground}, {@link Glare} and the contrast stretch take medians and percentiles of a picture's pixels with.
  */
 final class GrayLevels {
     static final int LEVELS = 256;
@@ -29,5 +29,14 @@ final class GrayLevels {
             }
         }
         return histogram.length - 1;
+    }
+
+    /** The median of {@code values} once each is multiplied by {@code toLevel} into a gray value, as a level. */
+    static int median(float[] values, float toLevel) {
+        int[] histogram = new int[LEVELS];
+        for (float value : values) {
+            histogram[level(value * toLevel)]++;
+        }
+        return percentile(histogram, values.length, 0.5);
     }
 }
