@@ -58,6 +58,14 @@ public final class ClientRateLimit {
         return buckets.get(client, c -> new Bucket(burst, nanoTime.getAsLong())).take(cost, perSecond, burst, nanoTime.getAsLong());
     }
 
+    /** Gives back what a request took that turned out to cost nothing (its images were published before). */
+    public void giveBack(String client, double cost) {
+        Bucket bucket = buckets.getIfPresent(client);
+        if (bucket != null) {
+            bucket.giveBack(cost, burst);
+        }
+    }
+
     private static final class Bucket {
         private double tokens;
         private long refilledAt;
@@ -76,6 +84,10 @@ public final class ClientRateLimit {
             }
             double seconds = Math.ceil((Math.min(cost, burst) - tokens) / perSecond);
             return OptionalInt.of((int) Math.min(Integer.MAX_VALUE, Math.max(1, seconds)));
+        }
+
+        synchronized void giveBack(double cost, double burst) {
+            tokens = Math.min(burst, tokens + cost);
         }
     }
 }

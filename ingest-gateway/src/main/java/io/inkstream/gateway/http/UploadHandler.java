@@ -126,7 +126,7 @@ final class UploadHandler implements Handler {
      * for everyone. The inspection counts the pixels by what they cost ({@link DigitPreprocessor.Inspection}).
      */
     private void chargeDecoding(String client, long cost) {
-        if (decoding.isEmpty()) {
+        if (decoding.isEmpty() || cost == 0) {
             return;
         }
         OptionalInt wait = decoding.get().take(client, cost);
@@ -135,6 +135,12 @@ final class UploadHandler implements Handler {
             throw new ApiProblem(429, "decoding-rate-limited", String.format(Locale.ROOT, "uploads from %s hold more pixels to decode "
                     + "than one client may send (this upload: %.1f megapixels, a JPEG's counted once per scan and a WebP's 2 to 6 "
                     + "times); retry in %d s", client, cost / 1e6, wait.getAsInt()), Optional.of(wait.getAsInt()));
+        }
+    }
+
+    private void giveBackDecoding(String client, long cost) {
+        if (cost > 0) {
+            decoding.ifPresent(limit -> limit.giveBack(client, cost));
         }
     }
 
@@ -164,22 +170,27 @@ final class UploadHandler implements Handler {
             String id = key.map(k -> IdempotencyKeys.imageId(k, uploads.size())).orElseGet(() -> UUID.randomUUID().toString());
             uploads.add(new Upload(id, image.bytes(), inspection.format(), image.filename(), labels.get(i)));
         }
-        chargeDecoding(client, decodeCost);
-
         String digest = digest(uploads);
+        // This instance's memory first (a retry here costs no round trip), then the keys every instance shares.
+        Optional<IdempotencyKeys.Answer> earlier = key.flatMap(idempotencyKeys::answered);
+        if (earlier.isPresent() && !earlier.get().requestDigest().equals(digest)) {
+            throw reused(key.get());
+        }
+        // A retry of images already published costs the classifier nothing and is not charged: one this instance answered
+        // is known here; one that the shared keys find published is given its charge back. Charging before the claim
+        // refuses a client over its rate before the lightweight transaction.
+        long charged = earlier.isPresent() ? 0 : decodeCost;
+        chargeDecoding(client, charged);
         Optional<String> owner = Optional.empty();
         Optional<SharedKeys.EarlierClaims> heldBefore = Optional.empty(); // when requests that held the key before claimed it
         if (key.isPresent()) {
-            // This instance's memory first (a retry here costs no round trip), then the keys every instance shares.
-            Optional<IdempotencyKeys.Answer> earlier = idempotencyKeys.answered(key.get());
-            if (earlier.isPresent() && !earlier.get().requestDigest().equals(digest)) {
-                throw reused(key.get());
-            }
             SharedKeys.Decision decision = earlier.isPresent() ? new SharedKeys.Decision.Replay() : claim(key.get(), digest);
             if (decision instanceof SharedKeys.Decision.Reused) {
+                giveBackDecoding(client, charged);
                 throw reused(key.get());
             }
             if (decision instanceof SharedKeys.Decision.Replay) {
+                giveBackDecoding(client, charged);
                 metrics.replayed();
                 idempotencyKeys.remember(key.get(), digest, uploads.stream().map(Upload::imageId).toList());
                 ctx.header("Idempotent-Replayed", "true");
@@ -205,6 +216,7 @@ final class UploadHandler implements Handler {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 metrics.publishFailed();
+                giveBackDecoding(client, charged); // nothing reached the classifier; the retry is charged instead
                 claimed.ifPresent(o -> sharedKeys.failed(key.get(), o));
                 if (!brokerFailing) {
                     brokerFailing = true;

@@ -62,6 +62,21 @@ class ClientRateLimitTest {
     }
 
     @Test
+    void whatIsGivenBackCanBeTakenAgainButNeverFillsBeyondTheBurst() {
+        ClientRateLimit pixels = new ClientRateLimit(10e6, 100e6, now::get);
+        assertThat(pixels.take("10.0.0.1", 90e6)).isEmpty();
+        assertThat(pixels.take("10.0.0.1", 90e6)).as("10 MP left").isPresent();
+        pixels.giveBack("10.0.0.1", 90e6);
+        assertThat(pixels.take("10.0.0.1", 90e6)).as("given back: a retry of what was published").isEmpty();
+
+        pixels.giveBack("10.0.0.1", 1e9);
+        assertThat(pixels.take("10.0.0.1", 100e6)).as("at most a full bucket").isEmpty();
+        assertThat(pixels.take("10.0.0.1", 1)).isPresent();
+        pixels.giveBack("10.0.0.9", 1e6); // a client never seen: nothing to give back to, and nothing kept
+        assertThat(pixels.take("10.0.0.9", 100e6)).isEmpty();
+    }
+
+    @Test
     void aSlowRateAsksForALongerWait() {
         ClientRateLimit slow = new ClientRateLimit(0.1, 1, now::get);
         assertThat(slow.take("10.0.0.1")).isEmpty();

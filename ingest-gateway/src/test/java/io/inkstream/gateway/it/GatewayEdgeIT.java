@@ -105,6 +105,22 @@ class GatewayEdgeIT {
             assertThat(client.get("/metrics").response().body())
                     .contains("inkstream_gateway_requests_refused_total{reason=\"decoding-rate-limited\"}");
         }
+        // A retry with the same Idempotency-Key of a page already published costs the classifier nothing: answered as
+        // before, not charged, while a new page at once is refused (the bucket is empty: the control).
+        try (GatewayService limited = GatewayService.start(pipeline.gatewayConfig().withDecodingRate(2))) {
+            GatewayClient client = new GatewayClient("http://127.0.0.1:" + limited.port());
+            Map<String, String> key = Map.of("Idempotency-Key", "page-" + UUID.randomUUID());
+            Answer first = client.postRaw("/api/images", "image/png", page, key);
+            assertThat(first.status()).as("the page").isEqualTo(202);
+            for (int retry = 1; retry <= 3; retry++) {
+                Answer again = client.postRaw("/api/images", "image/png", page, key);
+                assertThat(again.status()).as("retry %d: %s", retry, again.response().body()).isEqualTo(202);
+                assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+                assertThat(again.json()).isEqualTo(first.json());
+            }
+            Answer another = client.postRaw("/api/images", "image/png", page, Map.of("Idempotency-Key", "page-" + UUID.randomUUID()));
+            assertThat(another.status()).as("a new page: %s", another.response().body()).isEqualTo(429);
+        }
         // The control: the limit off, the same client's pages are all accepted.
         try (GatewayService unlimited = GatewayService.start(pipeline.gatewayConfig().withDecodingRate(0))) {
             GatewayClient client = new GatewayClient("http://127.0.0.1:" + unlimited.port());
