@@ -53,6 +53,8 @@ public final class ArtifactFormat {
     public static final int MAX_WEIGHTS_BYTES = Float.BYTES * Architecture.maxParameterCount();
     /** Every entry at its cap, stored uncompressed, and room for the zip's own headers: no artifact this reads is larger. */
     public static final int MAX_ARTIFACT_BYTES = MAX_METADATA_BYTES + MAX_WEIGHTS_BYTES + MAX_SIGNATURE_BYTES + 64 * 1024;
+    /** Characters of an unknown entry's name that its refusal shows: the name is the artifact's author's text. */
+    private static final int NAME_SHOWN = 80;
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -221,8 +223,9 @@ public final class ArtifactFormat {
                     case LEGACY_NETWORK_ENTRY -> throw new ModelArtifactException("an artifact of format 1 (" + LEGACY_NETWORK_ENTRY
                             + ", a DL4J-serialized network, whose loader runs Java deserialization) is no longer read: "
                             + "train the model again with this build, or publish one trained by it");
-                    default -> throw new ModelArtifactException("model artifact entry '" + printable(name) + "' is refused: an artifact holds "
-                            + METADATA_ENTRY + ", " + WEIGHTS_ENTRY + " and " + SIGNATURE_ENTRY + " only");
+                    default -> throw new ModelArtifactException("model artifact entry '" + ShownText.of(name, NAME_SHOWN, "...")
+                            + "' is refused: an artifact holds " + METADATA_ENTRY + ", " + WEIGHTS_ENTRY + " and " + SIGNATURE_ENTRY
+                            + " only");
                 };
                 if (entries.containsKey(name)) {
                     throw new ModelArtifactException("model artifact entry " + name + " appears twice");
@@ -245,12 +248,6 @@ public final class ArtifactFormat {
             throw new ModelArtifactException("model artifact entry " + name + " inflates to more than " + cap + " bytes");
         }
         return content;
-    }
-
-    /** An entry name as a log line can show it: at most 80 characters, control characters replaced. */
-    private static String printable(String name) {
-        String shown = name.length() > 80 ? name.substring(0, 80) + "..." : name;
-        return shown.replaceAll("\\p{Cntrl}", "?");
     }
 
     static String sha256(byte[] data) {

@@ -77,7 +77,7 @@ public final class ModelPublications<M> {
      * also what to log: a key or a reason as it came can be a megabyte.
      */
     public Refusal refuse(String key, long position, String reason) {
-        Refusal refusal = new Refusal(shown(key, KEY_SHOWN, ""), position, shown(reason, REASON_SHOWN, "..."));
+        Refusal refusal = new Refusal(ShownText.of(key, KEY_SHOWN, ""), position, ShownText.of(reason, REASON_SHOWN, "..."));
         synchronized (refusals) {
             refusals.addFirst(refusal);
             while (refusals.size() > REFUSALS_KEPT) {
@@ -85,16 +85,6 @@ public final class ModelPublications<M> {
             }
         }
         return refusal;
-    }
-
-    private static String shown(String text, int characters, String cut) {
-        if (text == null) {
-            return "";
-        }
-        String shown = text.codePoints().limit(characters)
-                .map(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        return text.codePointCount(0, text.length()) > characters ? shown + cut : shown;
     }
 
     /** The latest refused publications, newest first. */

@@ -3,10 +3,13 @@ package io.inkstream.image.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,5 +58,25 @@ class ArtifactFormatTest {
         assertThatThrownBy(() -> ArtifactFormat.readMetadata(signed, ModelTrust.of(List.of(ModelSigningKey.generate().publicKey()))))
                 .isInstanceOf(ModelArtifactException.class);
         assertThat(ArtifactFormat.readMetadata(signed, ModelTrust.anySigner()).version()).startsWith("seed-");
+    }
+
+    /**
+     * An entry's name is the artifact's author's text, and its refusal goes into logs and the CLI's output: a line break
+     * would forge a log line, and U+202E (right-to-left override) would show the rest of the name reversed.
+     */
+    @Test
+    void anUnknownEntrysNameIsShownWithoutItsControlAndFormatCharacters() throws Exception {
+        String name = "weights\u202Enib.exe\n12:00:00 INFO model published" + "x".repeat(100);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry(name));
+            zip.write(1);
+            zip.closeEntry();
+        }
+
+        assertThatThrownBy(() -> ArtifactFormat.read(bytes.toByteArray(), ModelTrust.anySigner()))
+                .isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("entry 'weights?nib.exe?12:00:00 INFO model published" + "x".repeat(35) + "...' is refused")
+                .satisfies(refused -> assertThat(refused.getMessage()).doesNotContain("\u202E", "\n"));
     }
 }
