@@ -15,6 +15,7 @@ public enum ApiRoute {
     EVENTS(HandlerType.GET, "/api/events"),
     PREDICTIONS(HandlerType.GET, "/api/predictions"),
     MODELS(HandlerType.GET, "/api/models"),
+    LIMITS(HandlerType.GET, "/api/limits"),
     HEALTH(HandlerType.GET, "/health"),
     METRICS(HandlerType.GET, "/metrics");
 

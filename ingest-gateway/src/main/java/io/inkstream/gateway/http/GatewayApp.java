@@ -182,6 +182,7 @@ public final class GatewayApp {
         app.events(events -> events.serverStopping(streams::close)); // open streams end, so that stopping does not wait for them
         LabelHandler label = new LabelHandler(imageQueries, new CorrectionPublisher(parts.publisher().producer()), parts.labellers(),
                 parts.metrics(), Clock.systemUTC(), bodies);
+        UploadLimits limits = UploadLimits.of(parts.inspector().limits(), parts.maxFiles());
         for (ApiRoute route : ApiRoute.values()) {
             Handler handler = switch (route) {
                 case UPLOAD -> upload;
@@ -192,6 +193,7 @@ public final class GatewayApp {
                 case EVENTS -> streams;
                 case PREDICTIONS -> queries::predictions;
                 case MODELS -> queries::models;
+                case LIMITS -> ctx -> ctx.json(limits); // what an upload may be, so that the page scales a photo down to it
                 case HEALTH -> ctx -> {
                     // Probes need the status only; what is up and which model is active is for those who hold the key.
                     OpsServer.Health health = parts.health().get();

@@ -80,6 +80,7 @@ function newResult(previewUrl, name) {
       + '<span class="wrong-label">wrong? it is a</span><span class="digits"></span></div></div>';
   item.querySelector("img.upload").src = previewUrl;
   item.querySelector("img.upload").alt = name ? "Submitted image " + name : "Submitted drawing";
+  if (name) item.querySelector("img.upload").title = name;
   const labels = item.querySelector(".bar-labels");
   for (let d = 0; d < 10; d++) {
     const span = document.createElement("span");
@@ -334,14 +335,60 @@ $("classify-drawing").addEventListener("click", () => {
 
 // ---------- uploads ----------
 
-function uploadFiles(files) {
+// What the gateway accepts (GET /api/limits), asked once. A phone's photo is 2-5 MB, over the 1 MiB an image may be: it
+// is scaled down here to fit, and loses nothing the classifier would see (the preprocessing reads at most about 512 px).
+let uploadLimits = null;
+const PHOTO_SIDE = 1600;        // the longest side a scaled-down photo keeps
+const READ_BY_THE_GATEWAY = /^image\/(png|jpeg|gif|bmp|webp)$/;
+
+async function limits() {
+  if (!uploadLimits) {
+    try { uploadLimits = await api("/api/limits"); } catch (e) { return null; } // the gateway then says what is wrong
+  }
+  return uploadLimits;
+}
+
+// The file as sent: as it is, unless it is larger than the gateway takes, or a picture in a format only the browser reads
+// (an iPhone's HEIC in Safari). Those are drawn on white, turned as their EXIF says, at most PHOTO_SIDE a side, and sent
+// as a JPEG. What the browser cannot read either is sent as it is, and the gateway's answer says why it is refused.
+async function fitted(file, accepted) {
+  const tooLarge = accepted && file.size > accepted.maxImageBytes;
+  const onlyTheBrowserReads = file.type.startsWith("image/") && !READ_BY_THE_GATEWAY.test(file.type);
+  if (!tooLarge && !onlyTheBrowserReads) return { file: file, note: "" };
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  } catch (e) {
+    return { file: file, note: "" };
+  }
+  const maxWidth = Math.min(PHOTO_SIDE, accepted ? accepted.maxImageWidth : PHOTO_SIDE);
+  const maxHeight = Math.min(PHOTO_SIDE, accepted ? accepted.maxImageHeight : PHOTO_SIDE);
+  const scale = Math.min(1, maxWidth / bitmap.width, maxHeight / bitmap.height);
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+  canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+  const context = canvas.getContext("2d");
+  context.fillStyle = "#fff";
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  const note = " (sent as " + canvas.width + " x " + canvas.height + ", from " + bitmap.width + " x " + bitmap.height + ")";
+  bitmap.close();
+  const jpeg = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.9));
+  if (!jpeg) return { file: file, note: "" };
+  return { file: new File([jpeg], file.name.replace(/\.[^.]*$/, "") + ".jpg", { type: "image/jpeg" }), note: note };
+}
+
+async function uploadFiles(files) {
   if (!files || files.length === 0) return;
+  const chosen = Array.from(files); // before waiting: the input's list is emptied once its change is handled
+  const accepted = await limits();
   const form = new FormData();
   const previews = [];
-  Array.from(files).forEach((file) => {
-    form.append("file", file, file.name);
-    previews.push({ url: URL.createObjectURL(file), name: file.name });
-  });
+  for (const original of chosen) {
+    const sent = await fitted(original, accepted);
+    form.append("file", sent.file, sent.file.name);
+    previews.push({ url: URL.createObjectURL(sent.file), name: original.name + sent.note });
+  }
   const label = $("upload-label").value;
   if (label) form.append("label", label);
   submit(form, previews);

@@ -13,14 +13,21 @@ import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.network.DigitClassifier;
 import io.inkstream.mnist.DigitRenderer;
 import io.inkstream.testkit.junit.SharedInfrastructure;
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,6 +120,31 @@ class GatewayPageBrowserIT {
                 });
         assertThat(((Number) ((JavascriptExecutor) browser).executeScript("return arguments[0].naturalWidth;", seen)).intValue()).isEqualTo(28);
         screenshot("upload");
+    }
+
+    /**
+     * A phone's photo is 2-5 MB, over the 1 MiB an image may be, and stored on its side with an EXIF tag saying how to
+     * turn it: the page asks the gateway's limits, scales the photo down in the browser, turned as its tag says, and the
+     * digit is read. The control: the same file sent as it is is refused, 413.
+     */
+    @Test
+    void aPhotoLargerThanTheGatewayTakesIsScaledDownByThePageAndRead() throws Exception {
+        LabelledDigits digits = BundledMnist.validation();
+        int index = firstDigitTheShippedModelReadsRight(digits);
+        Path photo = phonePhotoOf(digits, index);
+        assertThat(Files.size(photo)).as("the photo's bytes").isGreaterThan(2L << 20);
+        HttpResponse<String> asItIs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.url("/api/images")))
+                .header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofFile(photo)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(asItIs.statusCode()).as(asItIs.body()).isEqualTo(413);
+
+        browser.get(pipeline.url("/"));
+        browser.findElement(By.id("file-input")).sendKeys(photo.toAbsolutePath().toString());
+
+        WebElement result = awaitClassified();
+        assertThat(result.getAttribute("data-digit")).isEqualTo(Integer.toString(digits.label(index)));
+        assertThat(result.findElement(By.cssSelector("img.upload")).getAttribute("title"))
+                .as("upright, 3000 x 4000 as viewed, sent at 1600 px high").endsWith("(sent as 1200 x 1600, from 3000 x 4000)");
+        screenshot("large-photo");
     }
 
     /** With the event stream cut off (the browser blocks it), the page says so and asks instead: the answer still comes. */
@@ -252,6 +284,25 @@ class GatewayPageBrowserIT {
     private static Path pngOf(LabelledDigits digits, int index) throws IOException {
         Path png = Files.createTempFile("mnist-" + digits.label(index) + "-", ".png");
         return Files.write(png, DigitRenderer.png(DigitRenderer.render(digits.images().imageBytes(index), 280, 280, 210, 35, 35, 0)));
+    }
+
+    /**
+     * A 3000 x 4000 photo of the digit, as a phone held upright stores it: on its side (4000 x 3000) with EXIF Orientation
+     * 6, the paper's grain as noise, so that the JPEG is the size a phone's is.
+     */
+    private static Path phonePhotoOf(LabelledDigits digits, int index) throws IOException {
+        BufferedImage upright = DigitRenderer.render(digits.images().imageBytes(index), 3000, 4000, 2000, 500, 1000, 0);
+        Random grain = new Random(index);
+        WritableRaster raster = upright.getRaster();
+        for (int y = 0; y < upright.getHeight(); y++) {
+            for (int x = 0; x < upright.getWidth(); x++) {
+                raster.setSample(x, y, 0, Math.max(0, Math.min(255, raster.getSample(x, y, 0) - 20 + grain.nextInt(25))));
+            }
+        }
+        BufferedImage stored = DigitRenderer.quarterTurnsClockwise(upright, 3);
+        Path photo = Files.createTempFile("photo-" + digits.label(index) + "-", ".jpg");
+        photo.toFile().deleteOnExit(); // 5 MB
+        return Files.write(photo, DigitRenderer.withExifOrientation(DigitRenderer.jpeg(stored, 0.95f), 6));
     }
 
     private static int firstDigitTheShippedModelReadsRight(LabelledDigits digits) throws Exception {
