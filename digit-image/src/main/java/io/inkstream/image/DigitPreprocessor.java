@@ -216,7 +216,8 @@ public final class DigitPreprocessor {
     private Decoded decode(byte[] bytes, ImageFormat format, boolean pixels) throws ImageRejectedException {
         String name = format.shortName().toUpperCase(Locale.ROOT);
         // Never ImageIO's default stream, whose cache is a file and which lets a decoder read past the end for ever.
-        try (ImageInputStream input = DecoderInput.of(bytes, format)) {
+        // A colour profile is set aside: the header's reading may build its colour space already (and fail on one it cannot use).
+        try (ImageInputStream input = DecoderInput.of(ColourProfiles.setAside(bytes, format), format)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
             if (!readers.hasNext()) {
                 throw new ImageRejectedException(new ImageRejection.Undecodable(name, "no decoder recognises its header"));

@@ -21,7 +21,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * alpha. With libwebp 1.2.4 (Debian's {@code webp}): {@code cwebp -q 80} (lossy, VP8), {@code cwebp -lossless} (VP8L)
  * and {@code -lossless -z 0} (the fastest, more symbols of no bits), {@code cwebp -q 80 -exact} of the ink in alpha
  * (VP8X with an ALPH chunk), {@code img2webp -loop 0 -lossy} of the digit and a second picture (an animation: its first
- * frame is read, as a GIF's is), and {@code webpmux -set exif} of the lossy one with an EXIF Orientation tag of 6.
+ * frame is read, as a GIF's is), and {@code webpmux -set exif} of the lossy one with an EXIF Orientation tag of 6. With
+ * colour profiles, which are set aside ({@link ColourProfiles}): libjpeg-turbo 2.1's {@code cjpeg -quality 90 -icc} of
+ * the digit with the JDK's linear-RGB profile and with its gray one (a colour JPEG carrying a gray profile, which the
+ * JDK's reader refuses to apply), and {@code webpmux -set icc} of the lossy WebP with the linear-RGB one.
  */
 class EncoderVariantsTest {
     private static final DigitPreprocessor PREPROCESSOR = new DigitPreprocessor();
@@ -41,6 +44,8 @@ class EncoderVariantsTest {
             "digit-palette-transparent.png, 0.07",
             "digit-rgb444.jpg,              0.01",
             "digit-cmyk.jpg,                0.05",
+            "digit-linear-profile.jpg,      0.01",
+            "digit-gray-profile.jpg,        0.01",
             "digit-interlaced.gif,          0.01",
             "digit-transparent.gif,         0.07",
             "digit-rle8.bmp,                0.01",
@@ -51,7 +56,8 @@ class EncoderVariantsTest {
             "digit-lossless-fastest.webp,   0.001",
             "digit-ink-in-alpha.webp,       0.001",
             "digit-animated.webp,           0.01",
-            "digit-exif-quarter-turn.webp,  0.01"})
+            "digit-exif-quarter-turn.webp,  0.01",
+            "digit-linear-profile.webp,     0.01"})
     void eachVariantIsReadAsThePictureItWasMadeFrom(String file, double tolerance) throws Exception {
         float[] png = PREPROCESSOR.preprocess(FuzzSeeds.read("digit.png")).pixels();
 
