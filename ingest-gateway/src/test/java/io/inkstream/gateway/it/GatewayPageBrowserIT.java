@@ -147,6 +147,30 @@ class GatewayPageBrowserIT {
         screenshot("large-photo");
     }
 
+    /**
+     * A picture in a format the browser reads and the gateway does not (an AVIF here; an iPhone's HEIC in Safari) is sent
+     * by the page as a JPEG. The file: validation digit 0, a 3, drawn at 280 x 280 as {@link #pngOf} draws it, then
+     * {@code avifenc -y 420} (libavif 0.11.1, Debian's libavif-bin). The control: posted as it is, 415.
+     */
+    @Test
+    void aPictureOnlyTheBrowserReadsIsSentAsAJpegAndRead() throws Exception {
+        Path avif = Files.createTempFile("three-", ".avif");
+        avif.toFile().deleteOnExit();
+        try (var in = GatewayPageBrowserIT.class.getResourceAsStream("three.avif")) {
+            Files.write(avif, in.readAllBytes());
+        }
+        HttpResponse<String> asItIs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.url("/api/images")))
+                .header("Content-Type", "image/avif").POST(HttpRequest.BodyPublishers.ofFile(avif)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(asItIs.statusCode()).as(asItIs.body()).isEqualTo(415);
+
+        browser.get(pipeline.url("/"));
+        browser.findElement(By.id("file-input")).sendKeys(avif.toAbsolutePath().toString());
+
+        WebElement result = awaitClassified();
+        assertThat(result.getAttribute("data-digit")).isEqualTo("3");
+        assertThat(result.findElement(By.cssSelector("img.upload")).getAttribute("title")).endsWith("(sent as 280 x 280, from 280 x 280)");
+    }
+
     /** With the event stream cut off (the browser blocks it), the page says so and asks instead: the answer still comes. */
     @Test
     void whenTheEventStreamDropsThePageSaysSoAndPollsInstead() throws Exception {
