@@ -61,6 +61,9 @@ public sealed interface ImageRejection {
         }
     }
 
+    /** What a person does about a picture too large: the preprocessing reads at most about 512 px a side of it. */
+    String SCALE_IT_DOWN = "; scale it down: a digit needs no more than 1,000 pixels a side";
+
     record TooLarge(long bytes, long maxBytes) implements ImageRejection {
         @Override
         public RejectionReason reason() {
@@ -70,9 +73,9 @@ public sealed interface ImageRejection {
         @Override
         public String message() {
             // A reader that stops one byte past the limit (the gateway, the CLI) knows only that there was more.
-            return bytes == maxBytes + 1
+            return (bytes == maxBytes + 1
                     ? String.format(Locale.ROOT, "the image has more than the limit of %d bytes", maxBytes)
-                    : String.format(Locale.ROOT, "the image has %d bytes, more than the limit of %d", bytes, maxBytes);
+                    : String.format(Locale.ROOT, "the image has %d bytes, more than the limit of %d", bytes, maxBytes)) + SCALE_IT_DOWN;
         }
     }
 
@@ -105,7 +108,7 @@ public sealed interface ImageRejection {
         @Override
         public String message() {
             return String.format(Locale.ROOT, "the %s header claims %d x %d pixels, more than the limit of %d x %d",
-                    format, width, height, maxWidth, maxHeight);
+                    format, width, height, maxWidth, maxHeight) + SCALE_IT_DOWN;
         }
     }
 

@@ -103,7 +103,8 @@ class ClassifyCommandTest {
         String[] lines = run.out().split("\n");
         assertThat(lines).hasSize(3);
         assertThat(lines[0]).isEqualTo(temp.resolve("missing.png") + " refused unreadable: no such file");
-        assertThat(lines[1]).isEqualTo(huge + " refused too-large: the image has 31457280 bytes, more than the limit of 1048576");
+        assertThat(lines[1]).isEqualTo(huge + " refused too-large: the image has 31457280 bytes, more than the limit of 1048576; "
+                + "scale it down: a digit needs no more than 1,000 pixels a side");
         assertThat(lines[2]).startsWith(seven + " 7 ");
         assertThat(CliRun.of("classify", Files.createDirectories(temp.resolve("empty")).toString()).exit()).isEqualTo(1);
     }
