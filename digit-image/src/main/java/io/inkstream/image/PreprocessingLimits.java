@@ -10,6 +10,12 @@ package io.inkstream.image;
 public record PreprocessingLimits(int maxBytes, int maxWidth, int maxHeight) {
     public static final PreprocessingLimits DEFAULT = new PreprocessingLimits(1 << 20, 4096, 4096);
     /**
+     * What {@code inkstream classify} reads of a person's own files, which no stranger sent: a phone's photo whole (2-8 MB
+     * at 12 megapixels, 4032 x 3024), which the services refuse at {@link #DEFAULT}'s 1 MiB (the page scales it down first).
+     * The sides stay at 4096: a picture's pixels, not its bytes, are what the decoding costs and holds in memory.
+     */
+    public static final PreprocessingLimits LOCAL_FILES = new PreprocessingLimits(16 << 20, DEFAULT.maxWidth(), DEFAULT.maxHeight());
+    /**
      * The most scans a JPEG may have ({@link JpegSegments#scans}): the decoder draws the whole picture again after each,
      * whatever it holds, so 1 MiB of empty scans could hold a core for minutes. Encoders write at most 10 (libjpeg's
      * progressive script for colour). Not a setting: no real file comes near it, and it bounds what the scans add to a

@@ -2,6 +2,7 @@ package io.inkstream.cli.model;
 
 import io.inkstream.cli.ImageFiles;
 import io.inkstream.image.DigitPreprocessor;
+import io.inkstream.image.PreprocessingLimits;
 import io.inkstream.image.rejection.ImageRejectedException;
 import io.inkstream.model.network.DigitClassifier;
 import io.inkstream.model.network.DigitPrediction;
@@ -30,13 +31,14 @@ public final class ClassifyCommand implements Callable<Integer> {
     ModelOption model;
 
     @Parameters(arity = "1..*", paramLabel = "FILES",
-            description = "PNG, JPEG, GIF, BMP, WebP, or 784-byte raw MNIST files; directories (walked); - for standard input.")
+            description = "PNG, JPEG, GIF, BMP, WebP, or 784-byte raw MNIST files, up to 16 MiB and 4096 x 4096 each (a phone's "
+                    + "photo whole); directories (walked); - for standard input.")
     List<Path> files;
 
     @Override
     public Integer call() throws Exception {
         DigitClassifier classifier = model.load().classifier();
-        DigitPreprocessor preprocessor = new DigitPreprocessor();
+        DigitPreprocessor preprocessor = new DigitPreprocessor(PreprocessingLimits.LOCAL_FILES);
         List<Path> paths = ImageFiles.expand(files);
         if (paths.isEmpty()) {
             throw new IllegalArgumentException("no files to classify under " + files);
