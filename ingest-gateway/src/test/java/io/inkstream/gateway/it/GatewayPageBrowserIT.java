@@ -133,14 +133,8 @@ class GatewayPageBrowserIT {
         int index = firstDigitTheShippedModelReadsRight(digits);
         Path photo = phonePhotoOf(digits, index);
         assertThat(Files.size(photo)).as("the photo's bytes").isGreaterThan(2L << 20);
-        HttpResponse<String> asItIs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.url("/api/images")))
-                .header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofFile(photo)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(asItIs.statusCode()).as(asItIs.body()).isEqualTo(413);
 
-        browser.get(pipeline.url("/"));
-        browser.findElement(By.id("file-input")).sendKeys(photo.toAbsolutePath().toString());
-
-        WebElement result = awaitClassified();
+        WebElement result = refusedAsItIsThenReadFromThePage(photo, "image/jpeg", 413);
         assertThat(result.getAttribute("data-digit")).isEqualTo(Integer.toString(digits.label(index)));
         assertThat(result.findElement(By.cssSelector("img.upload")).getAttribute("title"))
                 .as("upright, 3000 x 4000 as viewed, sent at 1600 px high").endsWith("(sent as 1200 x 1600, from 3000 x 4000)");
@@ -159,14 +153,8 @@ class GatewayPageBrowserIT {
         try (var in = GatewayPageBrowserIT.class.getResourceAsStream("three.avif")) {
             Files.write(avif, in.readAllBytes());
         }
-        HttpResponse<String> asItIs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.url("/api/images")))
-                .header("Content-Type", "image/avif").POST(HttpRequest.BodyPublishers.ofFile(avif)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(asItIs.statusCode()).as(asItIs.body()).isEqualTo(415);
 
-        browser.get(pipeline.url("/"));
-        browser.findElement(By.id("file-input")).sendKeys(avif.toAbsolutePath().toString());
-
-        WebElement result = awaitClassified();
+        WebElement result = refusedAsItIsThenReadFromThePage(avif, "image/avif", 415);
         assertThat(result.getAttribute("data-digit")).isEqualTo("3");
         assertThat(result.findElement(By.cssSelector("img.upload")).getAttribute("title")).endsWith("(sent as 280 x 280, from 280 x 280)");
     }
@@ -291,6 +279,17 @@ class GatewayPageBrowserIT {
     }
 
     /** The newest submission, once classified; fails with what the page shows if it never is. */
+    /** The control first: the file posted to the API as it is gets {@code status}; then the page's answer for it. */
+    private static WebElement refusedAsItIsThenReadFromThePage(Path file, String contentType, int status) throws Exception {
+        HttpResponse<String> asItIs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.url("/api/images")))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(asItIs.statusCode()).as(asItIs.body()).isEqualTo(status);
+
+        browser.get(pipeline.url("/"));
+        browser.findElement(By.id("file-input")).sendKeys(file.toAbsolutePath().toString());
+        return awaitClassified();
+    }
+
     private static WebElement awaitClassified() {
         return new WebDriverWait(browser, CLASSIFIED_WITHIN).withMessage(() -> "no classified result; results: "
                         + browser.findElement(By.id("results")).getText())
