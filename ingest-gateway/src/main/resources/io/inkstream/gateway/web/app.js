@@ -378,20 +378,24 @@ async function fitted(file, accepted) {
   return { file: new File([jpeg], file.name.replace(/\.[^.]*$/, "") + ".jpg", { type: "image/jpeg" }), note: note };
 }
 
+// More files than one request may carry (maxImagesPerRequest) go in several requests, one after another.
 async function uploadFiles(files) {
   if (!files || files.length === 0) return;
   const chosen = Array.from(files); // before waiting: the input's list is emptied once its change is handled
   const accepted = await limits();
-  const form = new FormData();
-  const previews = [];
-  for (const original of chosen) {
-    const sent = await fitted(original, accepted);
-    form.append("file", sent.file, sent.file.name);
-    previews.push({ url: URL.createObjectURL(sent.file), name: original.name + sent.note });
-  }
+  const perRequest = accepted ? accepted.maxImagesPerRequest : chosen.length;
   const label = $("upload-label").value;
-  if (label) form.append("label", label);
-  submit(form, previews);
+  for (let from = 0; from < chosen.length; from += perRequest) {
+    const form = new FormData();
+    const previews = [];
+    for (const original of chosen.slice(from, from + perRequest)) {
+      const sent = await fitted(original, accepted);
+      form.append("file", sent.file, sent.file.name);
+      previews.push({ url: URL.createObjectURL(sent.file), name: original.name + sent.note });
+    }
+    if (label) form.append("label", label);
+    await submit(form, previews);
+  }
 }
 
 const dropZone = $("drop-zone");

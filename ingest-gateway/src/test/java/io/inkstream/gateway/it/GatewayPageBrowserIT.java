@@ -24,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -157,6 +158,30 @@ class GatewayPageBrowserIT {
         WebElement result = refusedAsItIsThenReadFromThePage(avif, "image/avif", 415);
         assertThat(result.getAttribute("data-digit")).isEqualTo("3");
         assertThat(result.findElement(By.cssSelector("img.upload")).getAttribute("title")).endsWith("(sent as 280 x 280, from 280 x 280)");
+    }
+
+    /**
+     * More files than one request may carry (32, `maxImagesPerRequest`) go in several requests: 34 dropped at once were one
+     * request, refused whole (413).
+     */
+    @Test
+    void moreFilesThanOneRequestMayCarryAreAllClassified() throws Exception {
+        LabelledDigits digits = BundledMnist.validation();
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < 34; i++) {
+            files.add(pngOf(digits, i).toAbsolutePath().toString());
+        }
+        browser.get(pipeline.url("/"));
+        browser.findElement(By.id("file-input")).sendKeys(String.join("\n", files));
+
+        List<WebElement> results = new WebDriverWait(browser, CLASSIFIED_WITHIN).withMessage(() -> "not all 34 classified: "
+                        + browser.findElement(By.id("results")).getText())
+                .until(b -> {
+                    List<WebElement> all = b.findElements(By.cssSelector("#results .result"));
+                    return all.size() == files.size() && all.stream().allMatch(r -> "classified".equals(r.getAttribute("data-status")))
+                            ? all : null;
+                });
+        assertThat(results).hasSize(34);
     }
 
     /** With the event stream cut off (the browser blocks it), the page says so and asks instead: the answer still comes. */
