@@ -95,9 +95,9 @@ public final class DigitPreprocessor {
 
     /**
      * What {@link #inspect} finds, and what decoding the image will cost: its pixels, times its scans for a JPEG (the
-     * decoder draws the whole picture again after each), times 2 to 6 for a WebP and 4 for a colour PNG of 16 bits a channel
-     * ({@link DecodingCost}: their decoders are that much dearer a pixel), 784 for a raw MNIST digit. What the gateway
-     * charges an upload against its client's decoding rate.
+     * decoder draws the whole picture again after each; 5 for a CMYK one of fewer scans), times 2 to 6 for a WebP and 4
+     * for a colour PNG of 16 bits a channel ({@link DecodingCost}: their decoders are that much dearer a pixel), 784 for
+     * a raw MNIST digit. What the gateway charges an upload against its client's decoding rate.
      */
     public Inspection inspection(byte[] bytes) throws ImageRejectedException {
         ImageFormat format = sizeAndFormat(bytes);
@@ -107,7 +107,7 @@ public final class DigitPreprocessor {
         return new Inspection(format, decode(bytes, format, false).cost());
     }
 
-    /** @param decodeCost pixels to decode, counting a JPEG's once per scan, a WebP's 2 to 6 times, a 16-bit colour PNG's 4 */
+    /** @param decodeCost pixels to decode, a JPEG's once per scan, and dearer pixels more than once ({@link DecodingCost}) */
     public record Inspection(ImageFormat format, long decodeCost) {
     }
 
@@ -243,7 +243,8 @@ public final class DigitPreprocessor {
                         throw new ImageRejectedException(new ImageRejection.TooManyScans(scans, PreprocessingLimits.MAX_JPEG_SCANS));
                     }
                 }
-                long cost = (long) width * height * Math.max(1, scans) * DecodingCost.perPixel(bytes, format);
+                // A CMYK JPEG's conversion is once, however many scans: the dearer of the two.
+                long cost = (long) width * height * Math.max(Math.max(1, scans), DecodingCost.perPixel(bytes, format));
                 if (!pixels) {
                     return new Decoded(null, cost);
                 }

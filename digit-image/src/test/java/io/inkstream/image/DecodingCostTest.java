@@ -14,6 +14,7 @@ class DecodingCostTest {
             "digit-gray16.png,             1", // 16 bits, gray: about an RGBA PNG's cost
             "digit-rgba16.png,             4", // 16 bits a channel, colour
             "digit.jpg,                    1",
+            "digit-cmyk.jpg,               5", // four components: converted pixel by pixel
             "digit.gif,                    1",
             "digit.bmp,                    1",
             "digit-lossless.webp,          2", // VP8L

@@ -52,7 +52,7 @@ import java.util.Set;
  * @param labellers         {@code INKSTREAM_GATEWAY_LABELLER_KEY}: the key under which a correction names its labeller (a
  *                          pseudonym of its client); the same on every instance, or a random one of this process if unset
  * @param decodingRate      {@code INKSTREAM_GATEWAY_DECODING_RATE}: megapixels a second per client that its uploads' images may
- *                          take the classifier to decode (a JPEG's once per scan, a WebP's 2 to 6 times, a 16-bit colour PNG's 4),
+ *                          take the classifier to decode (a JPEG's once per scan; a WebP's, a CMYK JPEG's, a 16-bit PNG's 2-6 times),
  *                          {@value #DECODING_BURST_SECONDS} seconds' worth at once; 0 turns the limit off
  */
 public record GatewayConfig(String bootstrapServers, String host, int port, Optional<String> apiKey, int maxFiles, Duration publishTimeout,
