@@ -132,9 +132,10 @@ final class UploadHandler implements Handler {
         OptionalInt wait = decoding.get().take(client, cost);
         if (wait.isPresent()) {
             metrics.refused("decoding-rate-limited");
-            throw new ApiProblem(429, "decoding-rate-limited", String.format(Locale.ROOT, "uploads from %s hold more pixels to decode "
-                    + "than one client may send (this upload: %.1f megapixels, a JPEG's counted once per scan, a WebP's, a CMYK JPEG's "
-                    + "or a 16-bit colour PNG's 2 to 6 times); retry in %d s", client, cost / 1e6, wait.getAsInt()), Optional.of(wait.getAsInt()));
+            String detail = String.format(Locale.ROOT, "uploads from %s hold more pixels to decode than one client may send (this "
+                    + "upload: %.1f megapixels, a JPEG's counted once per scan, a WebP's, a CMYK JPEG's or a 16-bit colour PNG's 2 to 6 "
+                    + "times); retry in %d s", client, cost / 1e6, wait.getAsInt());
+            throw new ApiProblem(429, "decoding-rate-limited", detail, Optional.of(wait.getAsInt()));
         }
     }
 
