@@ -20,9 +20,6 @@ import java.util.Arrays;
 final class ColourProfiles {
     private static final int APP2 = 0xe2;
     private static final byte[] ICC_PROFILE = "ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1);
-    /** VP8X's flag for an ICCP chunk, in the byte after the chunk's size. */
-    private static final int WEBP_PROFILE_FLAG = 0x20;
-    private static final int WEBP_FLAGS = 20;
 
     private ColourProfiles() {
     }
@@ -52,12 +49,6 @@ final class ColourProfiles {
     }
 
     private static byte[] webp(byte[] webp) {
-        if (webp.length <= WEBP_FLAGS || webp[12] != 'V' || webp[13] != 'P' || webp[14] != '8' || webp[15] != 'X'
-                || (webp[WEBP_FLAGS] & WEBP_PROFILE_FLAG) == 0) {
-            return webp;
-        }
-        byte[] copy = webp.clone();
-        copy[WEBP_FLAGS] &= ~WEBP_PROFILE_FLAG;
-        return copy;
+        return WebpChunks.extendedWith(webp, WebpChunks.PROFILE) ? WebpChunks.withoutFlag(webp, WebpChunks.PROFILE) : webp;
     }
 }

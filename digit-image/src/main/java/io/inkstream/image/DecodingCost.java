@@ -19,8 +19,6 @@ final class DecodingCost {
     static final int WEBP_LOSSY = 4;
     static final int WEBP_LOSSY_WITH_ALPHA = 6;
 
-    /** VP8X's flag for an alpha channel in any of its pictures. */
-    private static final int WEBP_ALPHA_FLAG = 0x10;
     /** PNG's colour types with three colour channels: RGB and RGBA. */
     private static final int PNG_RGB = 2;
     private static final int PNG_RGBA = 6;
@@ -67,13 +65,13 @@ final class DecodingCost {
      * strange to say as the dearest.
      */
     private static int webp(byte[] webp) {
-        if (webp.length < 21) {
+        if (!WebpChunks.saysWhatItHolds(webp)) {
             return WEBP_LOSSY_WITH_ALPHA;
         }
-        return switch (new String(webp, 12, 4, StandardCharsets.ISO_8859_1)) {
+        return switch (WebpChunks.first(webp)) {
             case "VP8L" -> WEBP_LOSSLESS;
             case "VP8 " -> WEBP_LOSSY;
-            case "VP8X" -> (webp[20] & WEBP_ALPHA_FLAG) != 0 ? WEBP_LOSSY_WITH_ALPHA : WEBP_LOSSY;
+            case "VP8X" -> WebpChunks.extendedWith(webp, WebpChunks.ALPHA) ? WEBP_LOSSY_WITH_ALPHA : WEBP_LOSSY;
             default -> WEBP_LOSSY_WITH_ALPHA;
         };
     }
