@@ -120,12 +120,12 @@ public final class ModelBenchmark {
         return summary;
     }
 
-    /** Best of three timed rounds after a warm-up round; {@code work} does at least the given count and returns what it did. */
     /** A digit rendered as {@code evaluate --real-world} renders it under {@code condition}, the same for the same digit. */
     private static Function<byte[], byte[]> realWorld(Condition condition) {
         return mnist -> RealWorldRenders.render(mnist, condition, Arrays.hashCode(mnist)).bytes();
     }
 
+    /** Best of three timed rounds after a warm-up round; {@code work} does at least the given count and returns what it did. */
     private static double imagesPerSecond(Function<Integer, Integer> work, int chunk) {
         double best = 0;
         for (int round = 0; round < 4; round++) {
