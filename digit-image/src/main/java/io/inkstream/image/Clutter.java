@@ -18,7 +18,8 @@ import java.util.Arrays;
  * along three or four sides of one of the largest pieces' boxes (or two opposite ones, if the piece crosses the picture
  * between them: a row of boxes, whose sides between go too) are taken out, and the pieces judged again; that stands
  * only if a quarter of the ink is left, with strokes thicker than the lines. Nothing is taken when what would be left
- * is not a digit's worth of ink: a digit that fills the picture edge to edge, alone, is the digit.
+ * is not a digit's worth of ink: a digit that fills the picture edge to edge, alone, is the digit. But an empty form is
+ * emptied: box lines that leave nothing but their crumbs, or a row's box sides with nothing between ({@link #onlyBoxSides}).
  */
 final class Clutter {
     /** Ink for the pieces: what also counts for the digit's box. */
@@ -73,6 +74,10 @@ final class Clutter {
     /** The ink without the clutter; the same image if there is none, or if nothing but clutter would be left. */
     static InkImage remove(InkImage image) {
         Pieces pieces = Pieces.of(image);
+        if (onlyBoxSides(pieces, image.width, image.height)) {
+            // An empty row of boxes whose lines across RuledLines took out: its boxes' sides, nothing written.
+            return new InkImage(image.width, image.height, new float[image.values.length]);
+        }
         InkImage cleaned = withoutPieces(image, pieces, null);
         if (cleaned != image) {
             return cleaned;
@@ -85,7 +90,12 @@ final class Clutter {
             return image;
         }
         InkImage opened = new InkImage(image.width, image.height, unboxed);
-        InkImage unprinted = withoutPieces(opened, Pieces.of(opened), erased);
+        Pieces openedPieces = Pieces.of(opened);
+        if (allResidue(residue(openedPieces, erased, image.width, image.height))) {
+            // Nothing but the lines of a box, or a row of boxes, and their crumbs: an empty form, nothing written.
+            return new InkImage(image.width, image.height, new float[image.values.length]);
+        }
+        InkImage unprinted = withoutPieces(opened, openedPieces, erased);
         // What is left is the writing only if it is a digit's worth: its box, a share of the ink, strokes thicker than the print's.
         int[] bounds = unprinted.inkBounds(INK);
         Pieces left = Pieces.of(unprinted);
@@ -390,6 +400,58 @@ final class Clutter {
             return false;
         }
         return pieces.label[y * image.width + x] == p + 1;
+    }
+
+    /**
+     * Nothing but the sides of a row (or a column) of boxes: two or more straight pieces, as thin as print across the
+     * picture must be ({@link RuledLines#MAX_PRINT_WIDTH}), all down the picture or all across it, each at least twice a
+     * digit's size, level with one another (each spans the first's extent along them, within a tenth) and further apart
+     * than half their length. Writing is not that: a "1" is one straight stroke, and a digit's strokes meet or stand
+     * close; two parallel hairlines far apart are at most "11", not a digit.
+     */
+    private static boolean onlyBoxSides(Pieces pieces, int width, int height) {
+        if (pieces.count < 2) {
+            return false;
+        }
+        double digitSide = DIGIT_SHARE * Math.min(width, height);
+        // As thin as the lines across they stood between had to be to be taken out as print.
+        double printWidth = Math.max(MIN_PRINT_WIDTH, RuledLines.MAX_PRINT_WIDTH * Math.min(width, height)) + 2;
+        boolean down = pieces.maxY.get(0) - pieces.minY.get(0) > pieces.maxX.get(0) - pieces.minX.get(0);
+        IntList from = down ? pieces.minY : pieces.minX;
+        IntList to = down ? pieces.maxY : pieces.maxX;
+        IntList start = down ? pieces.minX : pieces.minY;
+        IntList end = down ? pieces.maxX : pieces.maxY;
+        Integer[] byStart = new Integer[pieces.count];
+        for (int p = 0; p < pieces.count; p++) {
+            int length = to.get(p) - from.get(p) + 1;
+            int across = end.get(p) - start.get(p) + 1;
+            boolean straight = across <= Math.max(MIN_PRINT_WIDTH + 2, 0.1 * length);
+            boolean thin = pieces.strokeWidth(p) <= printWidth;
+            int slack = length / 10 + 1;
+            boolean level = Math.abs(from.get(p) - from.get(0)) <= slack && Math.abs(to.get(p) - to.get(0)) <= slack;
+            if (!straight || !thin || !level || length < 2 * digitSide) {
+                return false;
+            }
+            byStart[p] = p;
+        }
+        // (Every piece is at least a sixth of the picture's shorter side long and half that apart: a handful, at most.)
+        Arrays.sort(byStart, java.util.Comparator.comparingInt(start::get));
+        for (int k = 1; k < byStart.length; k++) {
+            int length = to.get(byStart[k]) - from.get(byStart[k]) + 1;
+            if (start.get(byStart[k]) - end.get(byStart[k - 1]) < length / 2) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allResidue(boolean[] residue) {
+        for (boolean crumb : residue) {
+            if (!crumb) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Pieces lying wholly within {@value #SIDE_REACH} pixels of taken-out box lines: what is left of the lines. */

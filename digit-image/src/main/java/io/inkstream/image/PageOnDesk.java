@@ -13,14 +13,21 @@ import java.util.Arrays;
  *
  * <p>The page is the largest region lighter than Otsu's threshold, with what it encloses (the writing); the desk is
  * everything outside it. It is taken for a page only if it looks like one, on a desk: a quadrilateral (its area at least
- * {@value #MIN_RECTANGULARITY} of the smallest rectangle around it, at any turn), mostly light inside but with something written on it, a
- * quarter of the picture or more, met by a desk darker than the threshold in a step a pixel or two wide. That keeps out what else is light on dark: a digit
- * drawn light on a dark screen or MNIST's own white on black (no glyph is a filled rectangle), and paper in a shadow
- * (a shadow's edge fades over many pixels).
+ * {@value #MIN_RECTANGULARITY} of the smallest rectangle around it, at any turn), mostly light inside, a quarter of the
+ * picture or more ({@value #MIN_BLANK_PAGE_SHARE} of it if nothing is written on it), met by a desk darker than the
+ * threshold in a step a pixel or two wide. That keeps out what else is light on dark: a digit drawn light on a dark
+ * screen or MNIST's own white on black (no glyph is a filled rectangle), and paper in a shadow (a shadow's edge fades
+ * over many pixels).
  */
 final class PageOnDesk {
     /** The page with its writing, as a share of the picture. */
     static final double MIN_PAGE_SHARE = 0.25;
+    /**
+     * A page with nothing written on it, as a share of the picture, at least: a light filled rectangle this large is no
+     * glyph (a "1" whose stroke is as wide as 30% of the picture is high), and an empty note photographed on a desk is
+     * read as the blank page it is.
+     */
+    static final double MIN_BLANK_PAGE_SHARE = 0.3;
     /** The desk seen, as a share of the picture: less is a page that fills the frame. */
     static final double MIN_DESK_SHARE = 0.03;
     /**
@@ -79,8 +86,11 @@ final class PageOnDesk {
         for (int i = 0; i < pixels; i++) {
             light += !outside[i] && level(gray[i]) >= threshold ? 1 : 0;
         }
-        if (pageArea < MIN_PAGE_SHARE * pixels || outsideCount < MIN_DESK_SHARE * pixels || light < MIN_LIGHT_SHARE * pageArea
-                || light == pageArea) {
+        // Nothing written on it: a blank page, or a light glyph that is all one filled rectangle (a fat "1"); only a
+        // page is that large.
+        boolean blank = light == pageArea;
+        if (pageArea < (blank ? MIN_BLANK_PAGE_SHARE : MIN_PAGE_SHARE) * pixels || outsideCount < MIN_DESK_SHARE * pixels
+                || light < MIN_LIGHT_SHARE * pageArea) {
             return false;
         }
         // A desk is dark: paper cut off by a printed line (a form's strip) is as light as the page.

@@ -14,7 +14,8 @@ import java.util.Arrays;
  * picture and the rest of the digit reaching one of its ends (a 7's stem at its bar's end). Lines are searched across the
  * picture at slopes up to {@value #MAX_SLOPE} (a page photographed a few degrees askew), and down it the same way.
  * Along a line found, its own level is taken off every pixel it covers (and the one beside it on each side, its
- * anti-aliased edge; two for a strong line), so where a stroke crosses a faint line the stroke stays.
+ * anti-aliased edge; two for a strong line), so where a stroke crosses a faint line the stroke stays. A picture whose
+ * ink is all on the lines found is a blank page of print, and is emptied ({@link #printOnly}).
  */
 final class RuledLines {
     /** Steepest line searched, as rise over run: about 3 degrees. */
@@ -42,6 +43,10 @@ final class RuledLines {
     private static final int MIN_PRINT_WIDTH = 4;
     /** Too short to tell a line from a stroke. */
     private static final int MIN_LENGTH = 48;
+    /** How far from a line found its ink may lie, for {@link #printOnly}. */
+    private static final int LINE_SLACK = 3;
+    /** Ink off the lines in pieces this small is noise, for {@link #printOnly}: no digit is so small at the size read. */
+    private static final int SPECK = 4;
 
     private RuledLines() {
     }
@@ -68,9 +73,100 @@ final class RuledLines {
         }
         // Both directions are searched on the ink as it came: lines across taken out first would cut every line down
         // the page where they cross it, and squared paper's lines down it would no longer be whole enough to be found.
-        boolean across = removeLines(values, image.values, image.width, image.height, false, rows, strong);
-        boolean down = removeLines(values, image.values, image.width, image.height, true, columns, strong);
+        // Every line found, faint or strong, taken out or not: what the writing is judged against at the end.
+        float[] lines = new float[values.length];
+        boolean across = removeLines(values, image.values, image.width, image.height, false, rows, strong, lines);
+        boolean down = removeLines(values, image.values, image.width, image.height, true, columns, strong, lines);
+        if (strong && any(lines) && printOnly(values, lines, image.width, image.height)) {
+            // A blank page of ruled or squared paper, a form's empty row of boxes: its lines are as strong as any ink
+            // on it, and a strong line is taken out only against writing clear of its ends. There is no writing.
+            return new InkImage(image.width, image.height, new float[values.length]);
+        }
         return across || down ? new InkImage(image.width, image.height, values) : image;
+    }
+
+    private static boolean any(float[] lines) {
+        for (float level : lines) {
+            if (level > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether all the ink left lies on the lines found (within {@value #LINE_SLACK} pixels: a path's slope is searched in
+     * steps, and strays that far from a line's middle at its ends), along the picture's edges where a line askew leaves
+     * the frame (each piece of it within the depth such a line can reach in), or in specks of at most
+     * {@value #SPECK} pixels: the picture holds print and nothing written. A strong line is thin and every line crosses
+     * (nearly) the whole picture, so a digit is never all on them, with one exception named in docs/model.md: a
+     * lone, straight hairline drawn from edge to edge.
+     */
+    private static boolean printOnly(float[] values, float[] lines, int width, int height) {
+        int n = values.length;
+        boolean[] off = new boolean[n];
+        boolean anyOff = false;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = y * width + x;
+                off[i] = values[i] > WRITING && !nearLine(lines, width, height, x, y);
+                anyOff |= off[i];
+            }
+        }
+        if (!anyOff) {
+            return true;
+        }
+        // How far into the picture a line askew reaches from the edge it leaves by: its slope times the edge's length
+        // (a line across leaves by the top or the bottom, a line down by a side).
+        int topAndBottom = (int) Math.ceil(MAX_SLOPE * width) + LINE_SLACK;
+        int sides = (int) Math.ceil(MAX_SLOPE * height) + LINE_SLACK;
+        int[] stack = new int[n];
+        for (int seed = 0; seed < n; seed++) {
+            if (!off[seed]) {
+                continue;
+            }
+            // One 8-connected piece of the ink off the lines, cleared as it is walked.
+            int size = 0;
+            int minX = width, minY = height, maxX = -1, maxY = -1;
+            int top = 0;
+            stack[top++] = seed;
+            off[seed] = false;
+            while (top > 0) {
+                int i = stack[--top];
+                int x = i % width;
+                int y = i / width;
+                size++;
+                minX = Math.min(minX, x);
+                maxX = Math.max(maxX, x);
+                minY = Math.min(minY, y);
+                maxY = Math.max(maxY, y);
+                for (int ny = Math.max(0, y - 1); ny <= Math.min(height - 1, y + 1); ny++) {
+                    for (int nx = Math.max(0, x - 1); nx <= Math.min(width - 1, x + 1); nx++) {
+                        int j = ny * width + nx;
+                        if (off[j]) {
+                            off[j] = false;
+                            stack[top++] = j;
+                        }
+                    }
+                }
+            }
+            boolean alongEdge = maxY < topAndBottom || minY >= height - topAndBottom || maxX < sides || minX >= width - sides;
+            if (size > SPECK && !alongEdge) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean nearLine(float[] lines, int width, int height, int x, int y) {
+        for (int ny = Math.max(0, y - LINE_SLACK); ny <= Math.min(height - 1, y + LINE_SLACK); ny++) {
+            for (int nx = Math.max(0, x - LINE_SLACK); nx <= Math.min(width - 1, x + LINE_SLACK); nx++) {
+                if (lines[ny * width + nx] > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -124,10 +220,10 @@ final class RuledLines {
      * {@code searched} (the ink before any line was taken out), removed from {@code values} in place, where the writing
      * is also judged; whether any was found. For each start the slope that crosses the most ink is taken, and
      * only that one is measured, each on at most {@value #SAMPLES} points: the cost is bounded by the
-     * picture's size, whatever it holds.
+     * picture's size, whatever it holds. Every line found, whether taken out or not, is marked into {@code lines}.
      */
     private static boolean removeLines(float[] values, float[] searched, int width, int height, boolean transposed, Inked ink,
-                                       boolean strong) {
+                                       boolean strong, float[] lines) {
         int length = transposed ? height : width;
         int span = transposed ? width : height;
         if (length < MIN_LENGTH) {
@@ -235,6 +331,9 @@ final class RuledLines {
                 mark(strongRemoval, (int) line[0], line[1], (float) line[2], 2, width, length, span, transposed);
                 strongFound = true;
             }
+        }
+        for (int i = 0; i < values.length; i++) {
+            lines[i] = Math.max(lines[i], Math.max(removal[i], strongRemoval[i]));
         }
         if (strongFound && writingClearOfEnds(values, removal, strongRemoval, width, length, span, transposed)) {
             found = true;

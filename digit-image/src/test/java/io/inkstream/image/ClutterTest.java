@@ -86,6 +86,31 @@ class ClutterTest {
     }
 
     @Test
+    void anEmptyFormsBoxOrRowOfBoxesIsNothingWritten() {
+        // Before 2026-12-06 a lone box, or the two sides a row of boxes leaves, was kept whole and read as a digit.
+        float[] box = new float[WIDTH * HEIGHT];
+        frame(box, 110, 40, 290, 260, 3);
+        assertThat(boxAfterClutter(box)).as("an empty box").isNull();
+        float[] sides = new float[WIDTH * HEIGHT];
+        fill(sides, 100, 50, 103, 252);
+        fill(sides, 300, 48, 303, 250);
+        assertThat(boxAfterClutter(sides)).as("the two sides of an empty row's box").isNull();
+        // The controls: the same two strokes as thick as a pen's, or close together ("11"), or one alone (a "1"), are
+        // writing; a box drawn with a pen's stroke is aDigitDrawnAsARectangleAloneIsTheDigit's.
+        float[] thick = new float[WIDTH * HEIGHT];
+        fill(thick, 100, 50, 112, 252);
+        fill(thick, 300, 48, 312, 250);
+        assertThat(boxAfterClutter(thick)).as("thick strokes").containsExactly(100, 48, 212, 204);
+        float[] close = new float[WIDTH * HEIGHT];
+        fill(close, 170, 50, 173, 252);
+        fill(close, 230, 48, 233, 250);
+        assertThat(boxAfterClutter(close)).as("close together").containsExactly(170, 48, 63, 204);
+        float[] one = new float[WIDTH * HEIGHT];
+        fill(one, 200, 50, 203, 252);
+        assertThat(boxAfterClutter(one)).as("one alone").containsExactly(200, 50, 3, 202);
+    }
+
+    @Test
     void aDigitCroppedEdgeToEdgeAloneIsTheDigit() {
         // A "7" whose bar runs along the top edge and whose stem reaches the bottom: it crosses the picture and runs
         // along an edge, and it is all there is.

@@ -44,6 +44,27 @@ class PageOnDeskTest {
     }
 
     @Test
+    void anEmptyNoteOnADeskIsABlankPage() {
+        // Nothing written on the note: before 2026-12-06 a page had to hold writing, the desk stayed, and the page's
+        // outline was read as a digit.
+        float[] gray = noteOnDesk(60, 8);
+        for (int i = 0; i < gray.length; i++) {
+            gray[i] = onRing(i % WIDTH, i / WIDTH) ? PAPER : gray[i];
+        }
+        assertThat(PageOnDesk.paintOver(gray, WIDTH, HEIGHT)).isTrue();
+        float[] painted = gray.clone();
+        java.util.Arrays.sort(painted);
+        assertThat(painted[0]).as("the darkest pixel left").isGreaterThanOrEqualTo(PAPER - 5);
+        // The control: a light filled rectangle of a quarter of the picture, no page by its size, is left as it is (a
+        // bold "1" white on black is lightWritingOnADarkGroundIsNoPage's).
+        float[] bar = new float[WIDTH * HEIGHT];
+        for (int i = 0; i < bar.length; i++) {
+            bar[i] = Math.abs(i % WIDTH - 200) < 60 && Math.abs(i / WIDTH - 150) < 125 ? 250 : 20;
+        }
+        assertThat(PageOnDesk.paintOver(bar, WIDTH, HEIGHT)).isFalse();
+    }
+
+    @Test
     void aPageThatFillsTheFrameIsLeftAsItIs() {
         float[] gray = noteOnDesk(60, 0);
         float[] page = new float[WIDTH * HEIGHT];

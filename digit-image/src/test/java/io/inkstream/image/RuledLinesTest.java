@@ -66,6 +66,30 @@ class RuledLinesTest {
     }
 
     @Test
+    void aPageOfPrintAloneIsNothingWritten() {
+        // With nothing written, a page's ruling or squares are its deepest ink, stretched to full strength: strong lines,
+        // which before 2026-12-06 were kept for want of writing to judge them against, and read as a digit.
+        float[] ruled = new float[WIDTH * HEIGHT];
+        ruleAcross(ruled, 1, 1.5);
+        for (int y = 0; y < HEIGHT; y++) {
+            ruled[y * WIDTH + 40] = 1; // a margin line
+        }
+        float[] squared = new float[WIDTH * HEIGHT];
+        square(squared, 1);
+        for (float[] page : new float[][] {ruled, squared}) {
+            assertThat(new InkImage(WIDTH, HEIGHT, page).inkBounds(0.25f)).as("the control: the print is ink").isNotNull();
+            assertThat(RuledLines.remove(new InkImage(WIDTH, HEIGHT, page)).inkBounds(0.25f)).isNull();
+        }
+        // The control: the same squares with the seven on them are not emptied (squares as strong as the writing stay,
+        // as they always did: each direction's lines reach the ends of the other's).
+        float[] written = seven();
+        square(written, 1);
+        InkImage kept = RuledLines.remove(new InkImage(WIDTH, HEIGHT, written));
+        assertThat(kept.at(200, 65)).as("the seven's bar").isEqualTo(1f);
+        assertThat(kept.inkBounds(0.25f)).isNotNull();
+    }
+
+    @Test
     void squaredPapersLinesDownThePageGoAsWellAsThoseAcrossIt() {
         // Every 16 px: the lines across, taken out with their edges, leave a line down the page a quarter gaps, under
         // the 85% a line must be whole (on the code before, the ink box was 0, 0, 386 x 296). Searched on the ink as it
