@@ -103,17 +103,53 @@ final class PageOnDesk {
         if (medianEdgeStep(gray, outside, width, height) < MIN_EDGE_STEP * (lightMean - darkMean)) {
             return false;
         }
-        float paper = median(gray, page);
         boolean[] painted = outside;
         for (int grow = 0; grow < EDGE_MARGIN; grow++) {
             painted = grow(painted, width, height);
         }
-        for (int i = 0; i < pixels; i++) {
-            if (painted[i]) {
-                gray[i] = paper;
+        paintFromTheRim(gray, painted, width, height, queue);
+        return true;
+    }
+
+    /**
+     * Gives every painted pixel the level of the page nearest it, spreading out from the page's rim (its pixels beside the
+     * painted ones) a pixel at a time: a page lit unevenly stays lit so out to the frame. One level for the whole desk, the
+     * page's median, left a step against the page's darker side that the paper's estimate carried into the page, where a
+     * blank note's grain then stood out as ink.
+     */
+    private static void paintFromTheRim(float[] gray, boolean[] painted, int width, int height, int[] queue) {
+        boolean[] done = new boolean[gray.length];
+        int tail = 0;
+        for (int i = 0; i < gray.length; i++) {
+            done[i] = !painted[i];
+            if (done[i] && besidePainted(painted, i, width, height)) {
+                queue[tail++] = i;
             }
         }
-        return true;
+        for (int head = 0; head < tail; head++) {
+            int i = queue[head];
+            int x = i % width;
+            int y = i / width;
+            for (int k = 0; k < 4; k++) {
+                int nx = x + (k == 0 ? 1 : k == 1 ? -1 : 0);
+                int ny = y + (k == 2 ? 1 : k == 3 ? -1 : 0);
+                if (nx < 0 || ny < 0 || nx >= width || ny >= height) {
+                    continue;
+                }
+                int n = ny * width + nx;
+                if (!done[n]) {
+                    done[n] = true;
+                    gray[n] = gray[i];
+                    queue[tail++] = n;
+                }
+            }
+        }
+    }
+
+    private static boolean besidePainted(boolean[] painted, int i, int width, int height) {
+        int x = i % width;
+        int y = i / width;
+        return x > 0 && painted[i - 1] || x < width - 1 && painted[i + 1] || y > 0 && painted[i - width] || y < height - 1 && painted[i + width];
     }
 
     /** The level that best splits the histogram in two (Otsu, 1979): the first level of the light class. */

@@ -65,6 +65,24 @@ class PageOnDeskTest {
     }
 
     @Test
+    void theDeskIsPaintedWithTheLevelOfThePageBesideIt() {
+        // A blank note lit from the left, its paper falling from 240 to 190 across the picture. Painted with one level
+        // (the page's median, about 215, before 2026-12-06), the desk beside its dark side stood above it, the paper's
+        // estimate carried the step into the page, and its grain was read as ink.
+        float[] gray = new float[WIDTH * HEIGHT];
+        for (int y = 0; y < HEIGHT; y++) {
+            for (int x = 0; x < WIDTH; x++) {
+                boolean page = Math.abs(x - 200) < 130 && Math.abs(y - 150) < 100;
+                gray[y * WIDTH + x] = page ? 240 - 50f * x / WIDTH : 60 + (x * 3 + y * 5) % 7;
+            }
+        }
+        assertThat(PageOnDesk.paintOver(gray, WIDTH, HEIGHT)).isTrue();
+        assertThat(gray[150 * WIDTH + 5]).as("the desk left of the page").isBetween(229f, 232f);
+        assertThat(gray[150 * WIDTH + 395]).as("the desk right of the page").isBetween(199f, 202f);
+        assertThat(gray[5 * WIDTH + 200]).as("the desk above the page's middle").isBetween(214f, 216f);
+    }
+
+    @Test
     void aPageThatFillsTheFrameIsLeftAsItIs() {
         float[] gray = noteOnDesk(60, 0);
         float[] page = new float[WIDTH * HEIGHT];
