@@ -35,6 +35,7 @@ class BlankPagesTest {
                 read.add("seed " + (1000 + seed));
             } catch (ImageRejectedException refused) {
                 assertThat(refused.rejection().reason()).isEqualTo(RejectionReason.NO_INK);
+                assertThat(refused.getMessage()).contains("nothing written stands out", "not writing");
             }
         }
         assertThat(read).as("blank %s pages read as a digit", condition.id()).isEmpty();

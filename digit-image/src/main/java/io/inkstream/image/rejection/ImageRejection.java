@@ -150,7 +150,8 @@ public sealed interface ImageRejection {
 
         @Override
         public String message() {
-            return "the " + width + " x " + height + " image has no ink: nothing stands out from its background";
+            return "the " + width + " x " + height + " image has no ink: nothing written stands out from its background (a page's"
+                    + " ruling, squares or a form's printed lines are not writing)";
         }
     }
 }
