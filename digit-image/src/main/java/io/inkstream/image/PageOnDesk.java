@@ -126,24 +126,7 @@ final class PageOnDesk {
                 queue[tail++] = i;
             }
         }
-        for (int head = 0; head < tail; head++) {
-            int i = queue[head];
-            int x = i % width;
-            int y = i / width;
-            for (int k = 0; k < 4; k++) {
-                int nx = x + (k == 0 ? 1 : k == 1 ? -1 : 0);
-                int ny = y + (k == 2 ? 1 : k == 3 ? -1 : 0);
-                if (nx < 0 || ny < 0 || nx >= width || ny >= height) {
-                    continue;
-                }
-                int n = ny * width + nx;
-                if (!done[n]) {
-                    done[n] = true;
-                    gray[n] = gray[i];
-                    queue[tail++] = n;
-                }
-            }
-        }
+        spread(queue, tail, painted, true, done, width, height, gray);
     }
 
     private static boolean besidePainted(boolean[] painted, int i, int width, int height) {
@@ -252,6 +235,12 @@ final class PageOnDesk {
      * is {@code pass}, marking each in {@code marked}; how many are marked in all.
      */
     private static int spread(int[] queue, int tail, boolean[] through, boolean pass, boolean[] marked, int width, int height) {
+        return spread(queue, tail, through, pass, marked, width, height, null);
+    }
+
+    /** The same, each pixel reached given the level in {@code carried} of the one it was reached from (unless null). */
+    private static int spread(int[] queue, int tail, boolean[] through, boolean pass, boolean[] marked, int width, int height,
+                              float[] carried) {
         int head = 0;
         while (head < tail) {
             int i = queue[head++];
@@ -267,6 +256,9 @@ final class PageOnDesk {
                 if (!marked[n] && through[n] == pass) {
                     marked[n] = true;
                     queue[tail++] = n;
+                    if (carried != null) {
+                        carried[n] = carried[i];
+                    }
                 }
             }
         }
