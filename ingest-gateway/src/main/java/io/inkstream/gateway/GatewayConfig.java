@@ -54,13 +54,15 @@ import java.util.Set;
  * @param decodingRate      {@code INKSTREAM_GATEWAY_DECODING_RATE}: megapixels a second per client that its uploads' images may
  *                          take the classifier to decode (a JPEG's once per scan; a WebP's, a CMYK JPEG's, a 16-bit PNG's 2-6 times),
  *                          {@value #DECODING_BURST_SECONDS} seconds' worth at once; 0 turns the limit off
+ * @param decodingRateInAll {@code INKSTREAM_GATEWAY_DECODING_RATE_IN_ALL}: the same for all clients together, on this gateway;
+ *                          beyond it 503; 0 turns the limit off
  */
 public record GatewayConfig(String bootstrapServers, String host, int port, Optional<String> apiKey, int maxFiles, Duration publishTimeout,
                             PreprocessingLimits limits, List<InetSocketAddress> contactPoints, String localDatacenter, String replication,
                             Optional<String> pinnedModel, int partitions, Properties kafkaClient, Properties producerOverrides,
                             Optional<CassandraSessions.Login> cassandraLogin,
                             ModelTrust modelTrust, int rateLimit, List<String> corsOrigins, long uploadMemory, Answer answer,
-                            TrustedProxies trustedProxies, Labellers labellers, int decodingRate) {
+                            TrustedProxies trustedProxies, Labellers labellers, int decodingRate, int decodingRateInAll) {
 
     /** When an upload is answered 202. */
     public enum Answer {
@@ -95,13 +97,15 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public static final String TRUSTED_PROXIES = TrustedProxies.VARIABLE;
     public static final String LABELLER_KEY = Labellers.KEY_VARIABLE;
     public static final String DECODING_RATE = "INKSTREAM_GATEWAY_DECODING_RATE";
+    public static final String DECODING_RATE_IN_ALL = "INKSTREAM_GATEWAY_DECODING_RATE_IN_ALL";
     /** A client may send this many seconds of its decoding rate at once: several phone photos, or six pages of the largest kind. */
     public static final int DECODING_BURST_SECONDS = 5;
 
     public static GatewayConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS, LOCAL_DC, REPLICATION,
                         PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, CORS_ORIGINS,
-                        UPLOAD_MEMORY_MB, ANSWER, TRUSTED_PROXIES, LABELLER_KEY, DECODING_RATE, PreprocessingLimits.MAX_BYTES_VARIABLE,
+                        UPLOAD_MEMORY_MB, ANSWER, TRUSTED_PROXIES, LABELLER_KEY, DECODING_RATE, DECODING_RATE_IN_ALL,
+                        PreprocessingLimits.MAX_BYTES_VARIABLE,
                         PreprocessingLimits.MAX_SIDE_VARIABLE),
                 Set.of(PRODUCER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
@@ -151,7 +155,11 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 env.parsed(LABELLER_KEY, "", key -> Labellers.keyed(key.isEmpty() ? Optional.empty() : Optional.of(key))),
                 // 20 megapixels a second: one client at the pipeline's whole capacity of the page's drawings (200/s of 280 x 280
                 // on two cores, 16 MP/s) stays under it, as under the request rate; pages of 4096 x 4096 then go at 1.2 a second.
-                env.integer(DECODING_RATE, 20, 0, 1_000_000));
+                env.integer(DECODING_RATE, 20, 0, 1_000_000),
+                // 40 megapixels a second for everyone: two clients at their whole rate, twice what two cores decode of the
+                // page's drawings; a crowd of a thousand addresses, each under its own rate, then makes the classifier's
+                // backlog grow no faster than that, where it grew 20 MP/s for each of them.
+                env.integer(DECODING_RATE_IN_ALL, 40, 0, 1_000_000));
     }
 
     /** The most one upload request may carry: every image at the cap, and room for the multipart headers around each. */
@@ -200,48 +208,54 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bootstrapServers, host, newPort, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, decodingRate);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll);
     }
 
     public GatewayConfig withApiKey(Optional<String> key) {
         return new GatewayConfig(bootstrapServers, host, port, key, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, decodingRate);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll);
     }
 
     public GatewayConfig withBootstrapServers(String servers, Duration timeout) {
         return new GatewayConfig(servers, host, port, apiKey, maxFiles, timeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, decodingRate);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll);
     }
 
     public GatewayConfig withRateLimit(int perSecond) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, perSecond, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, decodingRate);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll);
     }
 
     public GatewayConfig withCorsOrigins(List<String> origins) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, List.copyOf(origins),
-                uploadMemory, answer, trustedProxies, labellers, decodingRate);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll);
     }
 
     public GatewayConfig withTrustedProxies(TrustedProxies proxies) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, proxies, labellers, decodingRate);
+                uploadMemory, answer, proxies, labellers, decodingRate, decodingRateInAll);
     }
 
     public GatewayConfig withDecodingRate(int megapixelsPerSecond) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, megapixelsPerSecond);
+                uploadMemory, answer, trustedProxies, labellers, megapixelsPerSecond, decodingRateInAll);
+    }
+
+    public GatewayConfig withDecodingRateInAll(int megapixelsPerSecond) {
+        return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
+                uploadMemory, answer, trustedProxies, labellers, decodingRate, megapixelsPerSecond);
     }
 
     public GatewayConfig withUploadMemory(long bytes) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                bytes, answer, trustedProxies, labellers, decodingRate);
+                bytes, answer, trustedProxies, labellers, decodingRate, decodingRateInAll);
     }
 }

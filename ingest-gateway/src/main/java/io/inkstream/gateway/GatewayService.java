@@ -5,6 +5,7 @@ import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.gateway.events.PredictionEvents;
 import io.inkstream.gateway.guard.ClientRateLimit;
 import io.inkstream.gateway.guard.ClientSlots;
+import io.inkstream.gateway.guard.DecodingLimits;
 import io.inkstream.gateway.guard.OriginPolicy;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.http.GatewayApp;
@@ -119,9 +120,8 @@ public final class GatewayService implements AutoCloseable {
         metrics.watch(bodies);
         GatewayApp.Edge edge = new GatewayApp.Edge(new OriginPolicy(config.corsOrigins(), GatewayConfig.isLoopback(config.host())),
                 config.rateLimit() == 0 ? Optional.empty() : Optional.of(ClientRateLimit.perSecond(config.rateLimit())), config.apiKey(),
-                uploads, spool, bodies, config.trustedProxies(), config.decodingRate() == 0 ? Optional.empty()
-                : Optional.of(ClientRateLimit.ofCost(config.decodingRate() * 1e6,
-                        config.decodingRate() * 1e6 * GatewayConfig.DECODING_BURST_SECONDS)));
+                uploads, spool, bodies, config.trustedProxies(),
+                DecodingLimits.of(config.decodingRate(), config.decodingRateInAll(), GatewayConfig.DECODING_BURST_SECONDS));
         Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, takenOver, reader, catalog, events,
                 new RecentUploads(100_000), metrics, health::check, meters::scrape, edge, config.maxFiles(),
                 config.maxRequestBytes(), new SharedKeys(session, staleAfter, Clock.systemUTC()), config.labellers()));
@@ -134,12 +134,13 @@ public final class GatewayService implements AutoCloseable {
                     + rootMessage(e) + " (set INKSTREAM_GATEWAY_PORT to another port)", e);
         }
         log.info("gateway started url={} bootstrap={} cassandra={} api_key={} max_image_bytes={} rate_limit={} cors_origins={}"
-                        + " upload_memory_mb={} trusted_proxies={} labeller_key={} decoding_rate={}",
+                        + " upload_memory_mb={} trusted_proxies={} labeller_key={} decoding_rate={} decoding_rate_in_all={}",
                 GatewayConfig.pageUrl(config.host(), app.port()),
                 config.bootstrapServers(), config.contactPoints(), config.apiKey().isPresent() ? "required" : "off", config.limits().maxBytes(),
                 config.rateLimit() == 0 ? "off" : config.rateLimit() + "/s", config.corsOrigins().isEmpty() ? "same-origin" : config.corsOrigins(),
                 config.uploadMemory() / (1024 * 1024), config.trustedProxies(), config.labellers(),
-                config.decodingRate() == 0 ? "off" : config.decodingRate() + "MP/s");
+                config.decodingRate() == 0 ? "off" : config.decodingRate() + "MP/s",
+                config.decodingRateInAll() == 0 ? "off" : config.decodingRateInAll() + "MP/s");
         if (config.answer() == GatewayConfig.Answer.BEFORE_ACK_UNSAFE) {
             log.warn("answer=BEFORE_ACK_UNSAFE: uploads are answered 202 before the broker has them, and lost if it never does;"
                     + " for the fault suite's negative control only");

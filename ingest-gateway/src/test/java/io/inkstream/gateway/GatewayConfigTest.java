@@ -85,6 +85,10 @@ class GatewayConfigTest {
         assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.DECODING_RATE, "0"))).decodingRate()).isZero();
         assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.DECODING_RATE, "-1"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining(GatewayConfig.DECODING_RATE);
+        assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of())).decodingRateInAll()).isEqualTo(40);
+        assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.DECODING_RATE_IN_ALL, "0"))).decodingRateInAll()).isZero();
+        assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.DECODING_RATE_IN_ALL, "x"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(GatewayConfig.DECODING_RATE_IN_ALL);
     }
 
     @Test

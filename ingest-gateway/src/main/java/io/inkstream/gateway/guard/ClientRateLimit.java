@@ -39,11 +39,6 @@ public final class ClientRateLimit {
         return new ClientRateLimit(perSecond, perSecond, System::nanoTime);
     }
 
-    /** {@code perSecond} of a cost a second per client, and {@code burst} of it at once after a pause. */
-    public static ClientRateLimit ofCost(double perSecond, double burst) {
-        return new ClientRateLimit(perSecond, burst, System::nanoTime);
-    }
-
     /** Takes a token for this client: empty if the request may go on, else the seconds to wait. */
     public OptionalInt take(String client) {
         return take(client, 1);

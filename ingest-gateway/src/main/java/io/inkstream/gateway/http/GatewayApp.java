@@ -9,6 +9,7 @@ import io.inkstream.gateway.GatewayMetrics;
 import io.inkstream.gateway.events.PredictionEvents;
 import io.inkstream.gateway.guard.ClientRateLimit;
 import io.inkstream.gateway.guard.ClientSlots;
+import io.inkstream.gateway.guard.DecodingLimits;
 import io.inkstream.gateway.guard.OriginPolicy;
 import io.inkstream.gateway.guard.TrustedProxies;
 import io.inkstream.gateway.guard.UploadBudget;
@@ -71,10 +72,10 @@ public final class GatewayApp {
      * @param rateLimit per client address, on {@code /api}; empty when turned off
      * @param spool     a directory of this process's own, where multipart parts beyond {@link #PART_IN_MEMORY} are held
      * @param proxies   whose word on the client's address is taken ({@link #client})
-     * @param decoding  per client, the pixels its uploads' images will take the classifier to decode; empty when turned off
+     * @param decoding  the pixels uploads' images will take the classifier to decode, per client and for all together
      */
     public record Edge(OriginPolicy origins, Optional<ClientRateLimit> rateLimit, Optional<String> apiKey, UploadBudget uploads, Path spool,
-                       ClientSlots bodies, TrustedProxies proxies, Optional<ClientRateLimit> decoding) {
+                       ClientSlots bodies, TrustedProxies proxies, DecodingLimits decoding) {
     }
 
     /** Request bodies one client address may be sending at once (uploads, labels); beyond, 429 {@code bodies-in-progress}. */

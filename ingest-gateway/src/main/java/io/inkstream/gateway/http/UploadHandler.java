@@ -2,7 +2,7 @@ package io.inkstream.gateway.http;
 
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.gateway.GatewayMetrics;
-import io.inkstream.gateway.guard.ClientRateLimit;
+import io.inkstream.gateway.guard.DecodingLimits;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.publish.ImagePublisher;
 import io.inkstream.gateway.publish.TakenOverPublisher;
@@ -67,12 +67,12 @@ final class UploadHandler implements Handler {
     private final long maxRequestBytes;
     private final UploadBudget budget;
     private final ReceivingBodies bodies;
-    private final Optional<ClientRateLimit> decoding;
+    private final DecodingLimits decoding;
     private volatile boolean brokerFailing;
 
     UploadHandler(DigitPreprocessor inspector, ImagePublisher publisher, TakenOverPublisher takenOver, IdempotencyKeys idempotencyKeys,
                   SharedKeys sharedKeys, RecentUploads recent, GatewayMetrics metrics, int maxFiles, long maxRequestBytes, UploadBudget budget,
-                  ReceivingBodies bodies, Optional<ClientRateLimit> decoding) {
+                  ReceivingBodies bodies, DecodingLimits decoding) {
         this.inspector = inspector;
         this.publisher = publisher;
         this.takenOver = takenOver;
@@ -123,26 +123,25 @@ final class UploadHandler implements Handler {
      * Charges the pixels an upload's images will take the classifier to decode to its client, before anything is published:
      * a 4096 x 4096 page takes the classifier's thread 0.1-0.3 s to decode as PNG, up to 1.5 s as WebP (a lossless one is
      * 38 bytes), a JPEG of 32 scans up to 3.3 s, so a rate of requests alone let one client keep the classifier decoding
-     * for everyone. The inspection counts the pixels by what they cost ({@link DigitPreprocessor.Inspection}).
+     * for everyone. The inspection counts the pixels by what they cost ({@link DigitPreprocessor.Inspection}). All clients
+     * together are charged as well: a crowd of addresses, each under its own rate, is refused 503 beyond the rate in all.
      */
     private void chargeDecoding(String client, long cost) {
-        if (decoding.isEmpty() || cost == 0) {
+        Optional<DecodingLimits.Refusal> refused = decoding.take(client, cost);
+        if (refused.isEmpty()) {
             return;
         }
-        OptionalInt wait = decoding.get().take(client, cost);
-        if (wait.isPresent()) {
-            metrics.refused("decoding-rate-limited");
-            String detail = String.format(Locale.ROOT, "uploads from %s hold more pixels to decode than one client may send (this "
-                    + "upload: %.1f megapixels, a JPEG's counted once per scan, a WebP's, a CMYK JPEG's or a 16-bit colour PNG's 2 to 6 "
-                    + "times); retry in %d s", client, cost / 1e6, wait.getAsInt());
-            throw new ApiProblem(429, "decoding-rate-limited", detail, Optional.of(wait.getAsInt()));
+        int wait = refused.get().seconds();
+        String upload = String.format(Locale.ROOT, "this upload: %.1f megapixels, a JPEG's counted once per scan, a WebP's, a CMYK "
+                + "JPEG's or a 16-bit colour PNG's 2 to 6 times", cost / 1e6);
+        if (refused.get().everyone()) {
+            metrics.refused("decoding-busy");
+            throw new ApiProblem(503, "decoding-busy", "uploads from all clients together hold as many pixels to decode as this "
+                    + "gateway takes right now (" + upload + "); retry in " + wait + " s", Optional.of(wait));
         }
-    }
-
-    private void giveBackDecoding(String client, long cost) {
-        if (cost > 0) {
-            decoding.ifPresent(limit -> limit.giveBack(client, cost));
-        }
+        metrics.refused("decoding-rate-limited");
+        throw new ApiProblem(429, "decoding-rate-limited", "uploads from " + client + " hold more pixels to decode than one client "
+                + "may send (" + upload + "); retry in " + wait + " s", Optional.of(wait));
     }
 
     /** Whether the upload went to the broker: its room is then given back when the broker has answered. */
@@ -187,11 +186,11 @@ final class UploadHandler implements Handler {
         if (key.isPresent()) {
             SharedKeys.Decision decision = earlier.isPresent() ? new SharedKeys.Decision.Replay() : claim(key.get(), digest);
             if (decision instanceof SharedKeys.Decision.Reused) {
-                giveBackDecoding(client, charged);
+                decoding.giveBack(client, charged);
                 throw reused(key.get());
             }
             if (decision instanceof SharedKeys.Decision.Replay) {
-                giveBackDecoding(client, charged);
+                decoding.giveBack(client, charged);
                 metrics.replayed();
                 idempotencyKeys.remember(key.get(), digest, uploads.stream().map(Upload::imageId).toList());
                 ctx.header("Idempotent-Replayed", "true");
@@ -217,7 +216,7 @@ final class UploadHandler implements Handler {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 metrics.publishFailed();
-                giveBackDecoding(client, charged); // nothing reached the classifier; the retry is charged instead
+                decoding.giveBack(client, charged); // nothing reached the classifier; the retry is charged instead
                 claimed.ifPresent(o -> sharedKeys.failed(key.get(), o));
                 if (!brokerFailing) {
                     brokerFailing = true;

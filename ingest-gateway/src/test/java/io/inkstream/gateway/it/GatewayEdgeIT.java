@@ -131,6 +131,37 @@ class GatewayEdgeIT {
     }
 
     /**
+     * A crowd of addresses, each under its own decoding rate, is bounded by the rate for all clients together: at 2
+     * megapixels a second in all (10 at once), one client's 9 MP page goes, another client's page at once is refused 503
+     * {@code decoding-busy}, and a raw digit still goes. The control: the rate in all off, the other client's page goes.
+     */
+    @Test
+    void clientsTogetherAreChargedTheirPixelsAndRefusedBeyondTheRateInAll() throws Exception {
+        byte[] page = blankPagePng(3000);
+        for (boolean inAll : new boolean[] {true, false}) {
+            try (GatewayService gateway = GatewayService.start(pipeline.gatewayConfig().withDecodingRateInAll(inAll ? 2 : 0))) {
+                GatewayClient client = new GatewayClient("http://127.0.0.1:" + gateway.port());
+                assertThat(client.postRaw("/api/images", "image/png", page, Map.of()).status()).as("127.0.0.1's page").isEqualTo(202);
+                try (RawHttp http = RawHttp.connect(gateway.port(), "127.0.0.3")) {
+                    RawHttp.Response other = http.send("POST", "/api/images", Map.of("Host", "127.0.0.1:" + gateway.port(),
+                            "Content-Type", "image/png", "Content-Length", Integer.toString(page.length)), page).response();
+                    if (!inAll) {
+                        assertThat(other.status()).as("the control, 127.0.0.3's page: %s", other.body()).isEqualTo(202);
+                        continue;
+                    }
+                    assertThat(other.status()).as("127.0.0.3's page: %s", other.body()).isEqualTo(503);
+                    assertThat(other.body()).contains("\"error\":\"decoding-busy\"", "all clients together", "this upload: 9.0 megapixels");
+                    assertThat(Integer.parseInt(other.headers().get("retry-after"))).as("8 MP short at 2 a second").isBetween(3, 4);
+                }
+                assertThat(client.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(7), Map.of()).status())
+                        .as("a raw digit, 784 pixels").isEqualTo(202);
+                assertThat(client.get("/metrics").response().body())
+                        .contains("inkstream_gateway_requests_refused_total{reason=\"decoding-busy\"}");
+            }
+        }
+    }
+
+    /**
      * Behind a proxy every connection comes from the proxy, and all its visitors shared one client's rate, upload memory,
      * bodies and event streams. A proxy named in {@code INKSTREAM_GATEWAY_TRUSTED_PROXIES} is believed about whom it
      * forwarded for; anyone else's {@code X-Forwarded-For} is ignored, so no client can claim another's address.
