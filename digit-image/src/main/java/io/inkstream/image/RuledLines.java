@@ -99,8 +99,8 @@ final class RuledLines {
      * steps, and strays that far from a line's middle at its ends), along the picture's edges where a line askew leaves
      * the frame (each piece of it within the depth such a line can reach in), or in specks of at most
      * {@value #SPECK} pixels: the picture holds print and nothing written. A strong line is thin and every line crosses
-     * (nearly) the whole picture, so a digit is never all on them, with one exception named in docs/model.md: a
-     * lone, straight hairline drawn from edge to edge.
+     * (nearly) the whole picture, so a digit is never all on them; the exceptions, named in docs/model.md, are a lone,
+     * straight hairline drawn from edge to edge, and a digit small enough to lie wholly in such a band along an edge.
      */
     private static boolean printOnly(float[] values, float[] lines, int width, int height) {
         int n = values.length;
