@@ -580,8 +580,11 @@ final class Clutter {
         return near;
     }
 
-    /** The ink's 8-connected pieces above {@link #INK}: a label per pixel (0 for none, piece + 1), and per piece its size, box and edge pixels. */
-    private static final class Pieces {
+    /**
+     * The ink's 8-connected pieces above {@link #INK}: a label per pixel (0 for none, piece + 1), and per piece its size, box
+     * and edge pixels. {@link RuledLines} splits the ink off its lines with it too.
+     */
+    static final class Pieces {
         final int[] label;
         int count;
         final IntList pixels = new IntList();
@@ -715,7 +718,7 @@ final class Clutter {
     }
 
     /** A growable list of ints: one per piece, without boxing. */
-    private static final class IntList {
+    static final class IntList {
         private int[] values = new int[16];
         private int size;
 

@@ -103,14 +103,15 @@ final class RuledLines {
      * straight hairline drawn from edge to edge, and a digit small enough to lie wholly in such a band along an edge.
      */
     private static boolean printOnly(float[] values, float[] lines, int width, int height) {
-        int n = values.length;
-        boolean[] off = new boolean[n];
+        float[] off = new float[values.length];
         boolean anyOff = false;
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 int i = y * width + x;
-                off[i] = values[i] > WRITING && !nearLine(lines, width, height, x, y);
-                anyOff |= off[i];
+                if (values[i] > WRITING && !onOrBesideALine(lines, width, height, x, y)) {
+                    off[i] = values[i];
+                    anyOff = true;
+                }
             }
         }
         if (!anyOff) {
@@ -120,45 +121,19 @@ final class RuledLines {
         // (a line across leaves by the top or the bottom, a line down by a side).
         int topAndBottom = (int) Math.ceil(MAX_SLOPE * width) + LINE_SLACK;
         int sides = (int) Math.ceil(MAX_SLOPE * height) + LINE_SLACK;
-        int[] stack = new int[n];
-        for (int seed = 0; seed < n; seed++) {
-            if (!off[seed]) {
-                continue;
-            }
-            // One 8-connected piece of the ink off the lines, cleared as it is walked.
-            int size = 0;
-            int minX = width, minY = height, maxX = -1, maxY = -1;
-            int top = 0;
-            stack[top++] = seed;
-            off[seed] = false;
-            while (top > 0) {
-                int i = stack[--top];
-                int x = i % width;
-                int y = i / width;
-                size++;
-                minX = Math.min(minX, x);
-                maxX = Math.max(maxX, x);
-                minY = Math.min(minY, y);
-                maxY = Math.max(maxY, y);
-                for (int ny = Math.max(0, y - 1); ny <= Math.min(height - 1, y + 1); ny++) {
-                    for (int nx = Math.max(0, x - 1); nx <= Math.min(width - 1, x + 1); nx++) {
-                        int j = ny * width + nx;
-                        if (off[j]) {
-                            off[j] = false;
-                            stack[top++] = j;
-                        }
-                    }
-                }
-            }
-            boolean alongEdge = maxY < topAndBottom || minY >= height - topAndBottom || maxX < sides || minX >= width - sides;
-            if (size > SPECK && !alongEdge) {
+        // The ink off the lines in 8-connected pieces, as Clutter splits the ink (above WRITING, its threshold too).
+        Clutter.Pieces pieces = Clutter.Pieces.of(new InkImage(width, height, off));
+        for (int p = 0; p < pieces.count; p++) {
+            boolean alongEdge = pieces.maxY.get(p) < topAndBottom || pieces.minY.get(p) >= height - topAndBottom
+                    || pieces.maxX.get(p) < sides || pieces.minX.get(p) >= width - sides;
+            if (pieces.pixels.get(p) > SPECK && !alongEdge) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean nearLine(float[] lines, int width, int height, int x, int y) {
+    private static boolean onOrBesideALine(float[] lines, int width, int height, int x, int y) {
         for (int ny = Math.max(0, y - LINE_SLACK); ny <= Math.min(height - 1, y + LINE_SLACK); ny++) {
             for (int nx = Math.max(0, x - LINE_SLACK); nx <= Math.min(width - 1, x + LINE_SLACK); nx++) {
                 if (lines[ny * width + nx] > 0) {
