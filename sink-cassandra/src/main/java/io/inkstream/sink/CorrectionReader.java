@@ -3,6 +3,7 @@ package io.inkstream.sink;
 import com.datastax.oss.driver.api.core.DriverException;
 import io.inkstream.contract.correction.Correction;
 import io.inkstream.contract.correction.CorrectionJson;
+import io.inkstream.contract.correction.CorrectionKeys;
 import io.inkstream.contract.correction.InvalidCorrectionException;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.store.ImageLabel;
@@ -29,8 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the whole corrections topic, in every sink instance (assigned every partition, no group: each instance needs every
- * correction to label the predictions it writes). Each correction goes into {@link PeopleLabels} first, then into Cassandra:
- * the image's label, and a row in {@code labels_by_model} for every model that has classified the image. The write loop, for
+ * correction to label the predictions it writes). Each correction goes into {@link PeopleLabels} first, as its labeller's vote
+ * on the image, then into Cassandra: the image's label as its labellers' votes make it, and a row in {@code labels_by_model}
+ * for every model that has classified the image. A record keyed by neither its image nor its image and labeller is skipped: it
+ * could otherwise be compacted away by, or take the place of, another image's or labeller's correction. The write loop, for
  * its part, writes a prediction's rows first and then looks the image up in {@link PeopleLabels}: whichever of the two comes
  * second sees the other, so a prediction and a correction of one image that cross are still paired. What is before
  * {@code correction_progress} was written by an earlier run and only read into memory; a record that is not a correction is
@@ -39,6 +42,10 @@ import org.slf4j.LoggerFactory;
 final class CorrectionReader implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(CorrectionReader.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    /** A correction read, to be written: its image, and where it is on the topic. */
+    private record Read(String imageId, int partition, long offset) {
+    }
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final PredictionWriter writer;
@@ -73,7 +80,7 @@ final class CorrectionReader implements Runnable {
                     ends.values().stream().mapToLong(Long::longValue).sum(), applied);
             boolean reported = false;
             while (running.get()) {
-                List<ConsumerRecord<String, byte[]>> toWrite = new ArrayList<>();
+                List<Read> toWrite = new ArrayList<>();
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     Correction correction;
                     try {
@@ -83,15 +90,15 @@ final class CorrectionReader implements Runnable {
                         log.warn("correction skipped partition={} offset={} reason=\"{}\"", record.partition(), record.offset(), e.getMessage());
                         continue;
                     }
-                    if (!correction.imageId().equals(record.key())) {
+                    if (!CorrectionKeys.fits(record.key(), correction)) {
                         metrics.correction("invalid");
-                        log.warn("correction skipped partition={} offset={} reason=\"its key is not its imageId\"", record.partition(),
-                                record.offset());
+                        log.warn("correction skipped partition={} offset={} reason=\"its key is neither its imageId nor its imageId/labeller\"",
+                                record.partition(), record.offset());
                         continue;
                     }
                     labels.offer(correction, record.offset());
                     if (record.offset() >= applied.getOrDefault(record.partition(), 0L)) {
-                        toWrite.add(record);
+                        toWrite.add(new Read(correction.imageId(), record.partition(), record.offset()));
                     }
                 }
                 if (!toWrite.isEmpty() && !write(toWrite)) {
@@ -118,25 +125,26 @@ final class CorrectionReader implements Runnable {
     }
 
     /** Writes the rows of these corrections, then how far each partition is written; false if stopped first. */
-    private boolean write(List<ConsumerRecord<String, byte[]>> records) throws InterruptedException {
+    private boolean write(List<Read> records) throws InterruptedException {
         Boolean written = retrying(() -> {
             List<CompletableFuture<Void>> writes = new ArrayList<>();
             Map<Integer, Long> furthest = new HashMap<>();
-            for (ConsumerRecord<String, byte[]> record : records) {
-                PeopleLabels.Label label = labels.of(record.key()).orElseThrow();
+            for (Read record : records) {
+                furthest.merge(record.partition(), record.offset() + 1, Math::max);
+                String image = record.imageId();
+                PeopleLabels.Label label = labels.of(image).orElseThrow();
                 if (label.position() != record.offset()) {
                     continue; // a later correction of this image is already known: its rows win anyway
                 }
-                writes.add(writer.write(new ImageLabel(record.key(), label.label(), Correction.PERSON, label.labelledAt()), label.position())
+                writes.add(writer.write(new ImageLabel(image, label.label(), Correction.PERSON, label.labelledAt()), label.position())
                         .toCompletableFuture());
-                for (StoredPrediction prediction : reader.forImage(record.key())) {
-                    writes.add(writer.write(new ModelLabel(prediction.modelVersion(), record.key(), label.label(), prediction.label(),
+                for (StoredPrediction prediction : reader.forImage(image)) {
+                    writes.add(writer.write(new ModelLabel(prediction.modelVersion(), image, label.label(), prediction.label(),
                             label.labelledAt()), label.position()).toCompletableFuture());
                 }
                 // A shadow model's answers count on people's labels too, so that a candidate is judged on them before promotion.
-                reader.shadowAnswers(record.key()).forEach((model, predicted) -> writes.add(writer.write(new ModelLabel(model,
-                        record.key(), label.label(), predicted, label.labelledAt()), label.position()).toCompletableFuture()));
-                furthest.merge(record.partition(), record.offset() + 1, Math::max);
+                reader.shadowAnswers(image).forEach((model, predicted) -> writes.add(writer.write(new ModelLabel(model,
+                        image, label.label(), predicted, label.labelledAt()), label.position()).toCompletableFuture()));
             }
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
             CompletableFuture.allOf(furthest.entrySet().stream()

@@ -1,37 +1,42 @@
 package io.inkstream.sink;
 
 import io.inkstream.contract.correction.Correction;
+import io.inkstream.contract.correction.LabelVotes;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The latest correction of every corrected image, as this sink instance has read them from the corrections topic: what lets
- * it label a prediction of an image corrected before (a reclassify) without a read per prediction. Memory grows with the
- * corrected images, about 150 bytes each (100,000 corrections: 15 MB); people make them, one at a time. Thread-safe: the
- * corrections reader writes, the write loop reads.
+ * People's labels of every corrected image, each labeller's latest, as this sink instance has read them from the corrections
+ * topic, and the label they make of each image ({@link LabelVotes}: what most of its labellers say): what lets it label a
+ * prediction of an image corrected before (a reclassify) without a read per prediction. Memory grows with the corrected images
+ * and their labellers, about 300 bytes an image labelled once (100,000 corrections: 30 MB); people make them, one at a time.
+ * Thread-safe: the corrections reader writes, the write loop reads.
  */
 final class PeopleLabels {
     /**
-     * @param position the correction's offset on its partition of the corrections topic: the write time of every row it makes,
-     *                 so that a later correction wins in Cassandra whatever the order of the writes
+     * @param position the offset on the corrections topic of the image's latest correction: the write time of every row its
+     *                 label makes, so that a later label wins in Cassandra whatever the order of the writes
      */
     record Label(int label, Instant labelledAt, long position) {
     }
 
-    private final ConcurrentHashMap<String, Label> labels = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LabelVotes> votes = new ConcurrentHashMap<>();
 
-    /** Keeps the correction if it is the image's latest so far. */
+    /** Counts the correction as its labeller's vote on the image, if it is that labeller's latest so far. */
     void offer(Correction correction, long position) {
-        labels.merge(correction.imageId(), new Label(correction.label(), correction.correctedAt(), position),
-                (known, offered) -> offered.position() >= known.position() ? offered : known);
+        LabelVotes.Vote vote = LabelVotes.Vote.of(correction, position);
+        votes.compute(correction.imageId(), (image, known) -> (known == null ? LabelVotes.none() : known).with(vote));
     }
 
+    /** The image's label, as its labellers' votes make it; empty if nobody labelled it. */
     Optional<Label> of(String imageId) {
-        return Optional.ofNullable(labels.get(imageId));
+        LabelVotes known = votes.get(imageId);
+        return known == null ? Optional.empty()
+                : known.verdict().map(verdict -> new Label(verdict.label(), verdict.labelledAt(), verdict.position()));
     }
 
     int size() {
-        return labels.size();
+        return votes.size();
     }
 }

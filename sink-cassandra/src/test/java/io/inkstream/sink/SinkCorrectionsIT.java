@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.inkstream.contract.correction.Correction;
 import io.inkstream.contract.correction.CorrectionJson;
+import io.inkstream.contract.correction.CorrectionKeys;
 import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.Topics;
@@ -20,11 +21,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -117,6 +120,69 @@ class SinkCorrectionsIT {
         }
     }
 
+    /**
+     * Three people label one image: two say 8, one says 3 and says it again and again. Each labeller's correction has a key of
+     * its own, so the topic keeps all three, and the image is what two of them say. The control: an image that one person says
+     * is an 8 and the one who disagrees says is a 3 takes the later, as a single labeller's does.
+     */
+    @Test
+    void anImageIsWhatMostOfItsLabellersSayAndOneWhoDisagreesCannotRelabelIt(KafkaCluster kafka, CassandraCluster cassandra) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String model = "model-" + run;
+        String agreed = "agreed-" + run;
+        String tied = "tied-" + run;
+        SinkConfig config = SinkConfig.defaults(kafka.bootstrapServers(), cassandra.contactPoint()).withHttpPort(0)
+                .withGroupId("sink-votes-" + run);
+        SinkIT.ensureTopics(kafka);
+        try (CqlSession session = cassandra.sessionBuilder().build(); KafkaProducer<String, byte[]> producer = SinkIT.producer(kafka);
+             SinkService sink = SinkService.start(config)) {
+            PredictionReader reader = new PredictionReader(session);
+            producer.send(prediction(agreed, model, 3));
+            producer.send(prediction(tied, model, 3));
+            producer.flush();
+            Await.until(() -> reader.forImage(agreed).size() + reader.forImage(tied).size(), n -> n == 2, "both predictions stored");
+
+            send(producer, agreed, "a11ce00000000001", 8);
+            send(producer, agreed, "b0b0000000000002", 8);
+            send(producer, tied, "a11ce00000000001", 8);
+            RecordMetadata lastOfTied = null;
+            for (int i = 0; i < 5; i++) {
+                send(producer, agreed, "da0da00000000003", 3);
+                lastOfTied = send(producer, tied, "da0da00000000003", 3);
+            }
+            RecordMetadata lastOfAgreed = send(producer, agreed, "da0da00000000003", 3);
+            awaitWritten(reader, lastOfTied, lastOfAgreed);
+            double invalidBefore = invalid(metrics(sink));
+
+            // Keyed as another labeller: refused, or compaction would leave the one who disagrees where bob's label was.
+            Correction forged = Correction.byPerson(agreed, 3, Instant.now(), "da0da00000000003");
+            producer.send(new ProducerRecord<>(Topics.CORRECTIONS, lastOfAgreed.partition(), agreed + "/b0b0000000000002",
+                    CorrectionJson.write(forged))).get();
+            awaitWritten(reader, send(producer, agreed, "da0da00000000003", 3)); // a record skipped moves no progress: one after it
+            assertThat(invalid(metrics(sink)) - invalidBefore).as("the forged key refused").isEqualTo(1);
+
+            assertThat(reader.label(agreed).orElseThrow().label()).as("two labellers against one").isEqualTo(8);
+            assertThat(reader.label(tied).orElseThrow().label()).as("the control: one against one, the later").isEqualTo(3);
+            PeopleAccuracy accuracy = Await.until(() -> reader.peopleAccuracy(model, 10), a -> a.labelled() == 2, "both labelled");
+            assertThat(accuracy.correct()).as("the model said 3: right on the tied image only").isEqualTo(1);
+            assertThat(accuracy.recentMistakes()).extracting(ModelLabel::imageId).containsExactly(agreed);
+        }
+    }
+
+    /** Waits until the sink's correction progress is past each of these records. */
+    private static void awaitWritten(PredictionReader reader, RecordMetadata... records) throws InterruptedException {
+        Await.until(reader::correctionProgress, applied -> Arrays.stream(records)
+                .allMatch(r -> applied.getOrDefault(r.partition(), 0L) > r.offset()), "corrections written past " + Arrays.toString(records));
+    }
+
+    /** A labeller's correction of an image, keyed and partitioned as the gateway does; where the broker put it. */
+    private static RecordMetadata send(KafkaProducer<String, byte[]> producer, String imageId, String labeller, int label) throws Exception {
+        Correction correction = Correction.byPerson(imageId, label, Instant.now(), labeller);
+        int partition = CorrectionKeys.partition(imageId, producer.partitionsFor(Topics.CORRECTIONS).size());
+        return producer.send(new ProducerRecord<>(Topics.CORRECTIONS, partition, CorrectionKeys.of(correction),
+                CorrectionJson.write(correction))).get();
+    }
+
     private static ProducerRecord<String, byte[]> prediction(String imageId, String model, int label) {
         return new ProducerRecord<>(Topics.PREDICTIONS, imageId, PredictionJson.write(SinkIT.prediction(imageId, model, label)));
     }
@@ -132,7 +198,15 @@ class SinkCorrectionsIT {
     }
 
     private static double applied(String metrics) {
-        Matcher m = Pattern.compile("inkstream_sink_corrections_total\\{outcome=\"applied\"} ([0-9.E]+)").matcher(metrics);
+        return corrections(metrics, "applied");
+    }
+
+    private static double invalid(String metrics) {
+        return corrections(metrics, "invalid");
+    }
+
+    private static double corrections(String metrics, String outcome) {
+        Matcher m = Pattern.compile("inkstream_sink_corrections_total\\{outcome=\"" + outcome + "\"} ([0-9.E]+)").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 }

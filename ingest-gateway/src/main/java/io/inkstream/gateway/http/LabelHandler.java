@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /api/images/{id}/label} with {@code {"label": 7}}: a person says which digit an image is, because the answer was
  * wrong (or, naming the digit it gave, that it was right). The correction goes onto the corrections topic (compacted, keyed by
- * image id: the latest wins); the sink writes it beside the predictions. Only an image with a stored prediction can be
+ * image and labeller: a client's latest label replaces its own, never another's); the sink writes the label most of the image's
+ * labellers give beside the predictions. Only an image with a stored prediction can be
  * corrected: a correction names something a model answered. The body is read up to {@link #MAX_BODY_BYTES} and must be JSON
  * (so that a page of another origin cannot send one without the preflight the origin policy answers). The correction names
  * its labeller, a pseudonym of the request's client ({@link Labellers}), which the answer does not show.

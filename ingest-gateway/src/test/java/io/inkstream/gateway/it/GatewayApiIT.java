@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inkstream.contract.correction.Correction;
 import io.inkstream.contract.correction.CorrectionJson;
+import io.inkstream.contract.correction.CorrectionKeys;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.gateway.GatewayService;
@@ -25,6 +26,7 @@ import io.inkstream.infra.kafka.LocalKafka;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.render.CraftedImages;
+import io.inkstream.store.PredictionReader;
 import io.inkstream.mnist.DigitRenderer;
 import io.inkstream.testkit.junit.SharedInfrastructure;
 import io.inkstream.testkit.kafka.TopicReader;
@@ -58,11 +60,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -822,7 +826,7 @@ class GatewayApiIT {
     }
 
     @Test
-    void aPersonsLabelGoesOntoTheCorrectionsTopicAndCountsInTheModelsAccuracyOnPeoplesLabelsTheLatestWinning() throws Exception {
+    void aPersonsLabelGoesOntoTheCorrectionsTopicAndCountsInTheModelsAccuracyOnPeoplesLabelsMostLabellersWinning() throws Exception {
         // No label header: only the person's label will say what this digit is.
         Answer accepted = client.postRaw("/api/images", "application/x-mnist", digits.images().imageBytes(60), Map.of());
         String location = accepted.header("Location");
@@ -841,13 +845,16 @@ class GatewayApiIT {
         assertThat(labelled.header("Location")).isEqualTo(location);
         assertThat(labelled.json().get("label").asInt()).isEqualTo(wrong);
         assertThat(labelled.json().get("source").asText()).isEqualTo("person");
-        // 202 means the correction is on the topic, keyed by the image.
-        var record = TopicReader.read(pipeline.kafka(), Topics.CORRECTIONS, id::equals, 1, Duration.ofSeconds(10)).get(0);
+        // 202 means the correction is on the topic, keyed by the image and its labeller, on the image's partition.
+        Predicate<String> ofTheImage = key -> key.startsWith(id + "/");
+        var record = TopicReader.read(pipeline.kafka(), Topics.CORRECTIONS, ofTheImage, 1, Duration.ofSeconds(10)).get(0);
         Correction onTopic = CorrectionJson.read(record.value());
         assertThat(onTopic.imageId()).isEqualTo(id);
         assertThat(onTopic.label()).isEqualTo(wrong);
         // It names its labeller by a pseudonym of the client, which the answer does not show.
         assertThat(onTopic.labeller()).matches("[0-9a-f]{16}");
+        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(id + "/" + onTopic.labeller());
+        assertThat(record.partition()).isEqualTo(CorrectionKeys.partition(id, partitionsOf(Topics.CORRECTIONS)));
         assertThat(labelled.json().has("labeller")).isFalse();
 
         client.await(location, a -> a.json().has("label") && a.json().get("label").get("digit").asInt() == wrong, Duration.ofSeconds(30));
@@ -856,7 +863,7 @@ class GatewayApiIT {
         assertThat(people.get("labelled").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(people.get("accuracy").asDouble()).isLessThan(1.0);
 
-        // Confirmed right after all: the latest label wins, in the image and in the model's record.
+        // Confirmed right after all: a labeller's latest label replaces its earlier one, in the image and in the model's record.
         Answer confirmed = client.postRaw(location + "/label", "application/json", ("{\"label\":" + given + "}").getBytes(StandardCharsets.UTF_8),
                 Map.of());
         assertThat(confirmed.status()).isEqualTo(202);
@@ -864,11 +871,41 @@ class GatewayApiIT {
         client.await("/api/models", a -> !mistakes(a.json(), model).contains(id + ":" + given + "->" + wrong), Duration.ofSeconds(60));
         assertThat(endOfTopic(Topics.CORRECTIONS) - correctionsBefore).as("one record per accepted label").isEqualTo(2);
         List<Correction> both = new ArrayList<>();
-        for (var each : TopicReader.read(pipeline.kafka(), Topics.CORRECTIONS, id::equals, 2, Duration.ofSeconds(10))) {
+        for (var each : TopicReader.read(pipeline.kafka(), Topics.CORRECTIONS, ofTheImage, 2, Duration.ofSeconds(10))) {
             both.add(CorrectionJson.read(each.value()));
         }
         assertThat(both).extracting(Correction::labeller).as("one client, one labeller")
                 .containsExactly(onTopic.labeller(), onTopic.labeller());
+
+        // Other people: one from 127.0.0.5 says it is the wrong digit, one from 127.0.0.6 agrees with the first client. Then the
+        // one who disagrees says it again: two labellers against one, the image stays what the two say.
+        assertThat(labelFrom("127.0.0.5", location, wrong)).isEqualTo(202);
+        client.await(location, a -> a.json().get("label").get("digit").asInt() == wrong, Duration.ofSeconds(30)); // one each: the latest
+        assertThat(labelFrom("127.0.0.6", location, given)).isEqualTo(202);
+        client.await(location, a -> a.json().get("label").get("digit").asInt() == given, Duration.ofSeconds(30));
+        assertThat(labelFrom("127.0.0.5", location, wrong)).isEqualTo(202);
+        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.read(pipeline.kafka(), Topics.CORRECTIONS, ofTheImage, 5,
+                Duration.ofSeconds(10));
+        assertThat(records.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).distinct()).as("a key of each labeller's own")
+                .hasSize(3);
+        assertThat(records).extracting(ConsumerRecord::partition).as("all on the image's partition").containsOnly(record.partition());
+        // Once the sink has written the last of them, the image is the two's digit still.
+        long last = records.stream().mapToLong(ConsumerRecord::offset).max().orElseThrow();
+        try (CqlSession session = pipeline.cassandra().sessionBuilder().build()) {
+            PredictionReader store = new PredictionReader(session);
+            Waits.until(store::correctionProgress, applied -> applied.getOrDefault(record.partition(), 0L) > last, applied -> applied,
+                    Duration.ofSeconds(30), "the sink's corrections written past offset " + last);
+        }
+        assertThat(client.get(location).json().get("label").get("digit").asInt()).isEqualTo(given);
+    }
+
+    /** Labels the image as a client from another loopback address, a labeller of its own; the status. */
+    private int labelFrom(String address, String location, int digit) {
+        byte[] body = ("{\"label\": " + digit + "}").getBytes(StandardCharsets.UTF_8);
+        try (RawHttp http = RawHttp.connect(pipeline.gateway().port(), address)) {
+            return http.send("POST", location + "/label", Map.of("Host", "127.0.0.1:" + pipeline.gateway().port(),
+                    "Content-Type", "application/json", "Content-Length", Integer.toString(body.length)), body).response().status();
+        }
     }
 
     @Test
@@ -918,6 +955,12 @@ class GatewayApiIT {
             }
         }
         return null;
+    }
+
+    private static int partitionsOf(String topic) throws Exception {
+        try (Admin admin = Admin.create(pipeline.kafka().clientProperties())) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        }
     }
 
     private static long endOfTopic(String topic) throws Exception {

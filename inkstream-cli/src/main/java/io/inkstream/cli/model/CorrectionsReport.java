@@ -40,19 +40,21 @@ final class CorrectionsReport {
         return new CorrectionsReport(found, heldOutFraction, perLabeller, excluded);
     }
 
-    /** What was read, in two lines: the images, and who labelled them. */
+    /** What was read, in two lines: the images, and who labelled them (an image counts against the first to give its label). */
     String found() {
         String images = String.format(Locale.ROOT, "corrections: %d images corrected, %d found on the images topic (%d trained on, %d held "
                         + "out); %d not on the topic, %d refused by the preprocessing, %d records skipped (not corrections)",
                 found.corrected(), found.images().size(), trainedOn.size(), heldOut.size(), found.notFound(), found.refused(),
                 found.invalid());
-        String labellers = String.format(Locale.ROOT, "labellers: %d named, %d images naming none; the most one gives is %d of the %d "
-                        + "images kept (%.0f%%, labeller %s); %d left out beyond --corrections-per-labeller %d (labellers over it: %d); "
-                        + "%d of excluded labellers",
-                capped.labellers(), capped.unnamed(), capped.largest(), capped.kept().size(),
+        String labellers = String.format(Locale.ROOT, "labellers: %d named, %d images naming none; %d contested (as many labellers give "
+                        + "another digit: left out); the most one gives is %d of the %d images kept (%.0f%%, labeller %s); %d left out "
+                        + "beyond --corrections-per-labeller %d (labellers over it: %d); %d of excluded labellers only; %s",
+                capped.labellers(), capped.unnamed(), capped.contested(), capped.largest(), capped.kept().size(),
                 capped.kept().isEmpty() ? 0.0 : 100.0 * capped.largest() / capped.kept().size(),
                 capped.largestLabeller() == null ? "none" : capped.largestLabeller(), capped.leftOut(), perLabeller, capped.over(),
-                capped.excluded());
+                capped.excluded(), capped.dissent() == null ? "no labeller disagrees with another"
+                        : String.format(Locale.ROOT, "labeller %s disagrees with others the most, on %d of the %d images it labelled",
+                        capped.dissent().labeller(), capped.dissent().disagreed(), capped.dissent().labelled()));
         return images + "\n" + labellers;
     }
 

@@ -63,9 +63,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "off for seed and v2.")
     Boolean augment;
 
-    @Option(names = "--with-corrections", description = "Also train on the images people corrected: the latest label of each image on the "
-            + "corrections topic, its bytes from the images topic (--bootstrap), read by the classifier's preprocessing. A share "
-            + "of them (--corrections-held-out) is kept out of training, to say how the new model does on corrections it never saw.")
+    @Option(names = "--with-corrections", description = "Also train on the images people corrected: the label most of each image's "
+            + "labellers give on the corrections topic (an image they disagree on is left out), its bytes from the images topic "
+            + "(--bootstrap), read by the classifier's preprocessing. A share of them (--corrections-held-out) is kept out of "
+            + "training, to say how the new model does on corrections it never saw.")
     boolean withCorrections;
 
     @Option(names = "--corrections-weight", defaultValue = "20", paramLabel = "N",

@@ -336,8 +336,10 @@ class PipelineJourneysIT {
         assertThat(train.exit()).as(train.out()).isZero();
         assertThat(train.out()).contains("corrections: " + CORRECTED + " images corrected, " + CORRECTED + " found on the images topic");
         // All labelled from this one client: the gateway named one labeller, and 60 are within its cap.
-        assertThat(train.out()).containsPattern("labellers: 1 named, 0 images naming none; the most one gives is " + CORRECTED + " of the "
-                + CORRECTED + " images kept \\(100%, labeller [0-9a-f]{16}\\); 0 left out beyond --corrections-per-labeller 200 ");
+        assertThat(train.out()).containsPattern("labellers: 1 named, 0 images naming none; 0 contested \\(as many labellers give another "
+                + "digit: left out\\); the most one gives is " + CORRECTED + " of the "
+                + CORRECTED + " images kept \\(100%, labeller [0-9a-f]{16}\\); 0 left out beyond --corrections-per-labeller 200 .*; no "
+                + "labeller disagrees with another");
         Matcher trainedOn = Pattern.compile("trained on +(\\d+) images: new model (\\S+) ([0-9.]+)% \\(\\d+ right\\), \\S+ ([0-9.]+)%")
                 .matcher(train.out());
         assertThat(trainedOn.find()).as(train.out()).isTrue();

@@ -6,7 +6,8 @@ import java.time.Instant;
 
 /**
  * The value of the corrections topic (JSON, {@code schema} 1): the true digit of an image, as a person says it is. The topic is
- * compacted and keyed by image id, so an image's latest correction is the one that counts. A confirmation ("right") is a
+ * compacted and keyed by image and labeller ({@link CorrectionKeys}), so each labeller's latest correction of an image is the
+ * one that counts, and the image is what most of its labellers say ({@link LabelVotes}). A confirmation ("right") is a
  * correction naming the digit the model gave.
  *
  * @param schema      the record layout version; consumers refuse ones they do not know

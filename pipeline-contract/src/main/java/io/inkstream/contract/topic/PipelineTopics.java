@@ -103,7 +103,7 @@ public final class PipelineTopics {
                 MAX_MESSAGE_BYTES, Integer.toString(MODEL_MAX_BYTES))));
         // Compacted: a role's latest record is the one in force; one partition, so that every reader sees them in order.
         topics.add(topic(Topics.MODEL_ROLES, 1, replication, Map.of("cleanup.policy", "compact")));
-        // Compacted: an image's latest correction is all that counts, and the topic stays as small as the corrected images.
+        // Compacted: a labeller's latest correction of an image is all that counts, and the topic stays as small as the labels.
         topics.add(topic(Topics.CORRECTIONS, partitions, replication, Map.of("cleanup.policy", "compact")));
         topics.add(topic(Topics.IMAGES_DLQ, partitions, replication, Map.of(MAX_MESSAGE_BYTES, Integer.toString(IMAGE_COPY_MAX_MESSAGE_BYTES))));
         topics.add(topic(Topics.PREDICTIONS_DLQ, partitions, replication, Map.of()));

@@ -1,0 +1,142 @@
+package io.inkstream.contract.correction;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * People's labels of one image, one voice per labeller, and what they make of it: the one rule by which the sink labels an
+ * image and training takes it. Anyone who may call the API may label, so no one voice overrules the others: an image is what
+ * most of its labellers say it is ({@link #verdict}), and a labeller who disagrees with the rest can at most make the image
+ * contested, never relabel it. The corrections that name no labeller (made before labellers were named, or by a producer of
+ * the operator's own) are one voice together. Immutable; an image has few votes (people label it once or twice), kept in a
+ * list.
+ */
+public final class LabelVotes {
+    /**
+     * One labeller's latest label of the image.
+     *
+     * @param labeller the labeller's pseudonym, or null for the corrections that name none
+     * @param at       when the correction was made
+     * @param position the correction's offset on the image's partition of the corrections topic ({@link CorrectionKeys}): which
+     *                 of two corrections is the later
+     */
+    public record Vote(String labeller, int label, Instant at, long position) {
+        public static Vote of(Correction correction, long position) {
+            return new Vote(correction.labeller(), correction.label(), correction.correctedAt(), position);
+        }
+    }
+
+    /**
+     * What the votes make of the image.
+     *
+     * @param label      the label most labellers give; of labels with as many, the one given latest
+     * @param contested  whether another label has as many labellers: training leaves such an image out
+     * @param voices     how many labellers give the label
+     * @param labeller   the first of them to give it (null for the corrections naming none), whose share of training it counts
+     *                   against
+     * @param labelledAt when the latest of them gave it
+     * @param position   the latest position of any vote: the verdict changes only with a later correction, so this orders the
+     *                   verdicts of one image (the write time of the rows the sink makes of it)
+     */
+    public record Verdict(int label, boolean contested, int voices, String labeller, Instant labelledAt, long position) {
+    }
+
+    private static final LabelVotes NONE = new LabelVotes(List.of());
+
+    private final List<Vote> votes;
+
+    private LabelVotes(List<Vote> votes) {
+        this.votes = votes;
+    }
+
+    /** No votes: an image nobody labelled. */
+    public static LabelVotes none() {
+        return NONE;
+    }
+
+    /** These votes with {@code vote}: it replaces its labeller's vote if it is later, and is ignored if it is earlier. */
+    public LabelVotes with(Vote vote) {
+        List<Vote> next = new ArrayList<>(votes.size() + 1);
+        boolean placed = false;
+        for (Vote known : votes) {
+            if (Objects.equals(known.labeller(), vote.labeller())) {
+                next.add(vote.position() >= known.position() ? vote : known);
+                placed = true;
+            } else {
+                next.add(known);
+            }
+        }
+        if (!placed) {
+            next.add(vote);
+        }
+        return new LabelVotes(List.copyOf(next));
+    }
+
+    /** These votes but those of the {@code excluded} labellers. */
+    public LabelVotes without(Set<String> excluded) {
+        return new LabelVotes(votes.stream().filter(vote -> vote.labeller() == null || !excluded.contains(vote.labeller())).toList());
+    }
+
+    /** What the votes make of the image; empty if there are none. */
+    public Optional<Verdict> verdict() {
+        if (votes.isEmpty()) {
+            return Optional.empty();
+        }
+        int[] voices = new int[10];
+        Vote[] first = new Vote[10];
+        Vote[] latest = new Vote[10];
+        long position = Long.MIN_VALUE;
+        for (Vote vote : votes) {
+            int label = vote.label();
+            voices[label]++;
+            if (first[label] == null || vote.position() < first[label].position()) {
+                first[label] = vote;
+            }
+            if (latest[label] == null || vote.position() > latest[label].position()) {
+                latest[label] = vote;
+            }
+            position = Math.max(position, vote.position());
+        }
+        int best = -1;
+        for (int label = 0; label < 10; label++) {
+            if (voices[label] > 0 && (best < 0 || voices[label] > voices[best]
+                    || voices[label] == voices[best] && latest[label].position() > latest[best].position())) {
+                best = label;
+            }
+        }
+        boolean contested = false;
+        for (int label = 0; label < 10; label++) {
+            contested |= label != best && voices[label] == voices[best];
+        }
+        return Optional.of(new Verdict(best, contested, voices[best], first[best].labeller(), latest[best].at(), position));
+    }
+
+    /**
+     * The named labellers who disagree with the image's other labellers: those whose digit is not the one most of them give,
+     * or every one when the image is contested. Nobody disagrees on an image labelled one way. What shows a labeller who
+     * relabels others' images: it disagrees on most images it labels, where a careful labeller rarely does.
+     */
+    public List<String> disagreeing() {
+        Optional<Verdict> verdict = verdict();
+        if (verdict.isEmpty() || votes.stream().allMatch(vote -> vote.label() == votes.get(0).label())) {
+            return List.of();
+        }
+        return votes.stream().filter(vote -> vote.labeller() != null)
+                .filter(vote -> verdict.get().contested() || vote.label() != verdict.get().label())
+                .map(Vote::labeller).toList();
+    }
+
+    /** The named labellers who voted. */
+    public List<String> labellers() {
+        return votes.stream().map(Vote::labeller).filter(Objects::nonNull).toList();
+    }
+
+    /** How many labellers voted (the corrections naming none count as one). */
+    public int size() {
+        return votes.size();
+    }
+}
