@@ -122,8 +122,9 @@ class SinkCorrectionsIT {
 
     /**
      * Three people label one image: two say 8, one says 3 and says it again and again. Each labeller's correction has a key of
-     * its own, so the topic keeps all three, and the image is what two of them say. The control: an image that one person says
-     * is an 8 and the one who disagrees says is a 3 takes the later, as a single labeller's does.
+     * its own, so the topic keeps all three, and the image is what two of them say. An image that one person says is an 8 and
+     * the one who disagrees then says is a 3 stays an 8: one voice against one, the first stands (a third image, where the one
+     * who disagrees was first, is its 3: the control).
      */
     @Test
     void anImageIsWhatMostOfItsLabellersSayAndOneWhoDisagreesCannotRelabelIt(KafkaCluster kafka, CassandraCluster cassandra) throws Exception {
@@ -131,6 +132,7 @@ class SinkCorrectionsIT {
         String model = "model-" + run;
         String agreed = "agreed-" + run;
         String tied = "tied-" + run;
+        String tiedTheOtherWay = "tied-the-other-way-" + run;
         SinkConfig config = SinkConfig.defaults(kafka.bootstrapServers(), cassandra.contactPoint()).withHttpPort(0)
                 .withGroupId("sink-votes-" + run);
         SinkIT.ensureTopics(kafka);
@@ -139,19 +141,23 @@ class SinkCorrectionsIT {
             PredictionReader reader = new PredictionReader(session);
             producer.send(prediction(agreed, model, 3));
             producer.send(prediction(tied, model, 3));
+            producer.send(prediction(tiedTheOtherWay, model, 3));
             producer.flush();
-            Await.until(() -> reader.forImage(agreed).size() + reader.forImage(tied).size(), n -> n == 2, "both predictions stored");
+            Await.until(() -> reader.forImage(agreed).size() + reader.forImage(tied).size() + reader.forImage(tiedTheOtherWay).size(),
+                    n -> n == 3, "the three predictions stored");
 
             send(producer, agreed, "a11ce00000000001", 8);
             send(producer, agreed, "b0b0000000000002", 8);
             send(producer, tied, "a11ce00000000001", 8);
+            send(producer, tiedTheOtherWay, "da0da00000000003", 3);
+            RecordMetadata lastOfTheOtherWay = send(producer, tiedTheOtherWay, "a11ce00000000001", 8);
             RecordMetadata lastOfTied = null;
             for (int i = 0; i < 5; i++) {
                 send(producer, agreed, "da0da00000000003", 3);
                 lastOfTied = send(producer, tied, "da0da00000000003", 3);
             }
             RecordMetadata lastOfAgreed = send(producer, agreed, "da0da00000000003", 3);
-            awaitWritten(reader, lastOfTied, lastOfAgreed);
+            awaitWritten(reader, lastOfTied, lastOfAgreed, lastOfTheOtherWay);
             double invalidBefore = invalid(metrics(sink));
 
             // Keyed as another labeller: refused, or compaction would leave the one who disagrees where bob's label was.
@@ -162,10 +168,11 @@ class SinkCorrectionsIT {
             assertThat(invalid(metrics(sink)) - invalidBefore).as("the forged key refused").isEqualTo(1);
 
             assertThat(reader.label(agreed).orElseThrow().label()).as("two labellers against one").isEqualTo(8);
-            assertThat(reader.label(tied).orElseThrow().label()).as("the control: one against one, the later").isEqualTo(3);
-            PeopleAccuracy accuracy = Await.until(() -> reader.peopleAccuracy(model, 10), a -> a.labelled() == 2, "both labelled");
-            assertThat(accuracy.correct()).as("the model said 3: right on the tied image only").isEqualTo(1);
-            assertThat(accuracy.recentMistakes()).extracting(ModelLabel::imageId).containsExactly(agreed);
+            assertThat(reader.label(tied).orElseThrow().label()).as("one against one, the first").isEqualTo(8);
+            assertThat(reader.label(tiedTheOtherWay).orElseThrow().label()).as("the control: the one who disagrees first").isEqualTo(3);
+            PeopleAccuracy accuracy = Await.until(() -> reader.peopleAccuracy(model, 10), a -> a.labelled() == 3, "the three labelled");
+            assertThat(accuracy.correct()).as("the model said 3: right on the control only").isEqualTo(1);
+            assertThat(accuracy.recentMistakes()).extracting(ModelLabel::imageId).containsExactlyInAnyOrder(agreed, tied);
         }
     }
 

@@ -877,26 +877,32 @@ class GatewayApiIT {
         assertThat(both).extracting(Correction::labeller).as("one client, one labeller")
                 .containsExactly(onTopic.labeller(), onTopic.labeller());
 
-        // Other people: one from 127.0.0.5 says it is the wrong digit, one from 127.0.0.6 agrees with the first client. Then the
-        // one who disagrees says it again: two labellers against one, the image stays what the two say.
+        // Another client, from 127.0.0.5, says it is the wrong digit: one voice against one, the first client's stands. A third,
+        // from 127.0.0.6, agrees with the first; the one who disagrees says it again: two against one.
         assertThat(labelFrom("127.0.0.5", location, wrong)).isEqualTo(202);
-        client.await(location, a -> a.json().get("label").get("digit").asInt() == wrong, Duration.ofSeconds(30)); // one each: the latest
+        awaitLabelsApplied(ofTheImage, 3);
+        assertThat(client.get(location).json().get("label").get("digit").asInt()).as("one against one").isEqualTo(given);
         assertThat(labelFrom("127.0.0.6", location, given)).isEqualTo(202);
-        client.await(location, a -> a.json().get("label").get("digit").asInt() == given, Duration.ofSeconds(30));
         assertThat(labelFrom("127.0.0.5", location, wrong)).isEqualTo(202);
-        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.read(pipeline.kafka(), Topics.CORRECTIONS, ofTheImage, 5,
-                Duration.ofSeconds(10));
+        List<ConsumerRecord<byte[], byte[]>> records = awaitLabelsApplied(ofTheImage, 5);
+        assertThat(client.get(location).json().get("label").get("digit").asInt()).as("two against one").isEqualTo(given);
         assertThat(records.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).distinct()).as("a key of each labeller's own")
                 .hasSize(3);
         assertThat(records).extracting(ConsumerRecord::partition).as("all on the image's partition").containsOnly(record.partition());
-        // Once the sink has written the last of them, the image is the two's digit still.
-        long last = records.stream().mapToLong(ConsumerRecord::offset).max().orElseThrow();
+    }
+
+    /** The image's first {@code count} corrections, once the sink has written the last of them. */
+    private static List<ConsumerRecord<byte[], byte[]>> awaitLabelsApplied(Predicate<String> ofTheImage, int count) throws Exception {
+        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.read(pipeline.kafka(), Topics.CORRECTIONS, ofTheImage, count,
+                Duration.ofSeconds(10));
+        assertThat(records).as("the image's corrections on the topic").hasSize(count);
+        ConsumerRecord<byte[], byte[]> last = records.get(records.size() - 1);
         try (CqlSession session = pipeline.cassandra().sessionBuilder().build()) {
             PredictionReader store = new PredictionReader(session);
-            Waits.until(store::correctionProgress, applied -> applied.getOrDefault(record.partition(), 0L) > last, applied -> applied,
-                    Duration.ofSeconds(30), "the sink's corrections written past offset " + last);
+            Waits.until(store::correctionProgress, applied -> applied.getOrDefault(last.partition(), 0L) > last.offset(), applied -> applied,
+                    Duration.ofSeconds(30), "the sink's corrections written past offset " + last.offset());
         }
-        assertThat(client.get(location).json().get("label").get("digit").asInt()).isEqualTo(given);
+        return records;
     }
 
     /** Labels the image as a client from another loopback address, a labeller of its own; the status. */

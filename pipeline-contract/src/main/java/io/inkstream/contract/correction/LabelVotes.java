@@ -11,9 +11,10 @@ import java.util.Set;
  * People's labels of one image, one voice per labeller, and what they make of it: the one rule by which the sink labels an
  * image and training takes it. Anyone who may call the API may label, so no one voice overrules the others: an image is what
  * most of its labellers say it is ({@link #verdict}), and a labeller who disagrees with the rest can at most make the image
- * contested, never relabel it. The corrections that name no labeller (made before labellers were named, or by a producer of
- * the operator's own) are one voice together. Immutable; an image has few votes (people label it once or twice), kept in a
- * list.
+ * contested, never relabel it. Of labels with as many voices the one given first stands: with the latest, anyone could
+ * relabel every image one person labelled by labelling it after them. The corrections that name no labeller (made before
+ * labellers were named, or by a producer of the operator's own) are one voice together. Immutable; an image has few votes
+ * (people label it once or twice), kept in a list.
  */
 public final class LabelVotes {
     /**
@@ -33,7 +34,8 @@ public final class LabelVotes {
     /**
      * What the votes make of the image.
      *
-     * @param label      the label most labellers give; of labels with as many, the one given latest
+     * @param label      the label most labellers give; of labels with as many, the one given first (by the first of its votes
+     *                   that stand)
      * @param contested  whether another label has as many labellers: training leaves such an image out
      * @param voices     how many labellers give the label
      * @param labeller   the first of them to give it (null for the corrections naming none), whose share of training it counts
@@ -104,7 +106,7 @@ public final class LabelVotes {
         int best = -1;
         for (int label = 0; label < 10; label++) {
             if (voices[label] > 0 && (best < 0 || voices[label] > voices[best]
-                    || voices[label] == voices[best] && latest[label].position() > latest[best].position())) {
+                    || voices[label] == voices[best] && first[label].position() < first[best].position())) {
                 best = label;
             }
         }

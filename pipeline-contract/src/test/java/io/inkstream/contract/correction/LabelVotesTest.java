@@ -24,10 +24,12 @@ class LabelVotesTest {
         assertThat(verdict.labelledAt()).isEqualTo(T0.plusSeconds(11));
         assertThat(verdict.position()).as("the latest vote of any label").isEqualTo(12);
 
-        // The control: with one voice each, the latest label is shown, and the image is contested.
+        // One voice each: the image is contested, and the label given first stands (the control: it is the vandal's when the
+        // vandal was first).
         LabelVotes.Verdict tied = LabelVotes.none().with(vote("alice", 8, 10)).with(vote("vandal", 3, 12)).verdict().orElseThrow();
-        assertThat(tied.label()).isEqualTo(3);
+        assertThat(tied.label()).isEqualTo(8);
         assertThat(tied.contested()).isTrue();
+        assertThat(LabelVotes.none().with(vote("vandal", 3, 9)).with(vote("alice", 8, 10)).verdict().orElseThrow().label()).isEqualTo(3);
     }
 
     @Test
@@ -51,7 +53,7 @@ class LabelVotesTest {
         LabelVotes votes = LabelVotes.none().with(vote(null, 4, 1)).with(vote(null, 5, 2)).with(vote("alice", 4, 3));
         assertThat(votes.size()).isEqualTo(2);
         LabelVotes.Verdict verdict = votes.verdict().orElseThrow();
-        assertThat(verdict.label()).as("the unnamed voice now says 5; alice says 4: tied, the later").isEqualTo(4);
+        assertThat(verdict.label()).as("the unnamed voice now says 5; alice says 4: tied, the first").isEqualTo(5);
         assertThat(verdict.contested()).isTrue();
         assertThat(LabelVotes.none().with(vote(null, 4, 1)).verdict().orElseThrow().labeller()).isNull();
     }
