@@ -14,9 +14,17 @@ import java.util.Set;
  * contested, never relabel it. Of labels with as many voices the one given first stands: with the latest, anyone could
  * relabel every image one person labelled by labelling it after them. The corrections that name no labeller (made before
  * labellers were named, or by a producer of the operator's own) are one voice together. Immutable; an image has few votes
- * (people label it once or twice), kept in a list.
+ * (people label it once or twice), kept in a list, and at most {@link #MAX_VOICES} labellers of an image count.
  */
 public final class LabelVotes {
+    /**
+     * The most labellers whose votes on one image count: the first to vote, in the topic's order. People label an image once
+     * or twice; without a bound, a client with many addresses (an IPv6 /48 is 65,536 labellers) labelling one image from each
+     * would make every vote on it cost the sink and training time and memory in proportion to all of them. Bounding it takes
+     * nothing from anyone: whoever fills an image's voices outvotes its labellers anyway.
+     */
+    public static final int MAX_VOICES = 32;
+
     /**
      * One labeller's latest label of the image.
      *
@@ -60,7 +68,10 @@ public final class LabelVotes {
         return NONE;
     }
 
-    /** These votes with {@code vote}: it replaces its labeller's vote if it is later, and is ignored if it is earlier. */
+    /**
+     * These votes with {@code vote}: it replaces its labeller's vote if it is later, and is ignored if it is earlier, or if it
+     * is a new labeller's and {@link #MAX_VOICES} labellers have voted.
+     */
     public LabelVotes with(Vote vote) {
         List<Vote> next = new ArrayList<>(votes.size() + 1);
         boolean placed = false;
@@ -73,6 +84,9 @@ public final class LabelVotes {
             }
         }
         if (!placed) {
+            if (votes.size() >= MAX_VOICES) {
+                return this;
+            }
             next.add(vote);
         }
         return new LabelVotes(List.copyOf(next));

@@ -49,6 +49,26 @@ class LabelVotesTest {
     }
 
     @Test
+    void atMostMaxVoicesLabellersOfAnImageCountTheFirstToVote() {
+        LabelVotes votes = LabelVotes.none().with(vote("alice", 8, 0));
+        long position = 1;
+        for (int i = 1; i < LabelVotes.MAX_VOICES; i++) {
+            votes = votes.with(vote("address-" + i, i % 2 == 0 ? 8 : 3, position++));
+        }
+        assertThat(votes.size()).isEqualTo(LabelVotes.MAX_VOICES);
+        assertThat(votes.verdict().orElseThrow()).extracting(LabelVotes.Verdict::label, LabelVotes.Verdict::contested).containsExactly(8, true);
+        // A hundred thousand more addresses: none counts, and adding each costs no more than the first did.
+        for (int i = 0; i < 100_000; i++) {
+            votes = votes.with(vote("more-" + i, 3, position++));
+        }
+        assertThat(votes.size()).isEqualTo(LabelVotes.MAX_VOICES);
+        assertThat(votes.verdict().orElseThrow().label()).isEqualTo(8);
+        // Those who count may still change their vote: the control, a vote past the bound counts when it is a known labeller's.
+        assertThat(votes.with(vote("alice", 3, position)).verdict().orElseThrow()).extracting(LabelVotes.Verdict::label,
+                LabelVotes.Verdict::contested).containsExactly(3, false);
+    }
+
+    @Test
     void correctionsNamingNoLabellerAreOneVoiceTogether() {
         LabelVotes votes = LabelVotes.none().with(vote(null, 4, 1)).with(vote(null, 5, 2)).with(vote("alice", 4, 3));
         assertThat(votes.size()).isEqualTo(2);
