@@ -9,7 +9,9 @@ import org.apache.kafka.common.utils.Utils;
  * label never replaces another's (with the image id alone as the key, anyone who may label could have replaced everyone's
  * label of an image with theirs). Every correction of an image goes to one partition, the one a record keyed by the image id
  * alone goes to, so that an image's corrections are in order. A labeller has no {@code /} ({@link CorrectionJson}), so two
- * corrections that name labellers have the same key only if they have the same image and labeller.
+ * corrections that name labellers have the same key only if they have the same image and labeller. (One that names none, keyed
+ * by its image id alone, shares its key with one naming a labeller of an image whose id is the part before a {@code /}:
+ * {@code a/b} unnamed and {@code a} by {@code b}. Only a producer of the operator's own writes corrections naming none.)
  */
 public final class CorrectionKeys {
     private static final char SEPARATOR = '/';
