@@ -95,7 +95,8 @@ final class PaperBackground {
      * averaged down to a coarse copy, closed (a maximum filter, which lifts every stroke narrower
      * than its width to the paper around it, then a minimum filter of the same radius, which gives
      * back the paper's own edges, such as a shadow's), its enclosed dark basins filled
-     * ({@link #fillEnclosedBasins}), and stretched back bilinearly.
+     * ({@link #fillEnclosedBasins}), its trends carried on to the edges ({@link #followTrendsToEdges}),
+     * and stretched back bilinearly.
      */
     static float[] estimate(float[] gray, int width, int height) {
         int factor = coarseFactor(width, height);
@@ -104,7 +105,47 @@ final class PaperBackground {
         float[] coarse = shrink(gray, width, height, factor);
         int radius = Math.max(1, (int) Math.round(CLOSING_SHARE * Math.min(coarseWidth, coarseHeight)));
         float[] closed = SquareFilter.minimum(SquareFilter.maximum(coarse, coarseWidth, coarseHeight, radius), coarseWidth, coarseHeight, radius);
-        return enlarge(fillEnclosedBasins(closed, coarseWidth, coarseHeight), coarseWidth, coarseHeight, factor, width, height);
+        float[] paper = fillEnclosedBasins(closed, coarseWidth, coarseHeight);
+        followTrendsToEdges(paper, coarseWidth, coarseHeight, radius);
+        return enlarge(paper, coarseWidth, coarseHeight, factor, width, height);
+    }
+
+    /**
+     * Carries the paper's trend on to the picture's edges, in place. Within a radius of an edge the closing's windows are cut
+     * short, so paper that darkens towards the edge (a shadow, light falling off into a corner) is closed like a basin of ink:
+     * the estimate stays at the level about a radius in, lighter than the paper, and the edge reads as a smear of ink (a blank
+     * page in a shadow read as a digit). There the estimate is also drawn as the line through its values one and two radii
+     * in, and the darker of the two kept, where that line darkens towards the edge. A stroke along the edge changes nothing:
+     * the paper a radius and two radii in beside it is level.
+     */
+    static void followTrendsToEdges(float[] paper, int width, int height, int radius) {
+        if (2 * radius >= width || 2 * radius >= height) {
+            return;
+        }
+        for (int y = 0; y < height; y++) {
+            int row = y * width;
+            extend(paper, row + radius, row + 2 * radius, 1, radius);
+            extend(paper, row + width - 1 - radius, row + width - 1 - 2 * radius, -1, radius);
+        }
+        for (int x = 0; x < width; x++) {
+            extend(paper, radius * width + x, 2 * radius * width + x, width, radius);
+            extend(paper, (height - 1 - radius) * width + x, (height - 1 - 2 * radius) * width + x, -width, radius);
+        }
+    }
+
+    /**
+     * From {@code near} (a radius from the edge) outwards, against {@code step} (the way in), for {@code radius} cells:
+     * each lowered to the line through {@code far} and {@code near}, if the line darkens outwards.
+     */
+    private static void extend(float[] paper, int near, int far, int step, int radius) {
+        float drop = (paper[far] - paper[near]) / radius; // how much darker a cell further out
+        if (drop <= 0) {
+            return;
+        }
+        for (int k = 1; k <= radius; k++) {
+            int cell = near - k * step;
+            paper[cell] = Math.min(paper[cell], Math.max(0, paper[near] - drop * k));
+        }
     }
 
     /** The block size that averages a picture down to at most {@value #COARSE_SIDE} px a side: the paper map's, and glare's. */

@@ -1,6 +1,7 @@
 package io.inkstream.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inkstream.image.rejection.ImageRejectedException;
 import io.inkstream.image.rejection.RejectionReason;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A page with nothing written on it is refused as having no ink, whatever is printed on it: the real-world evaluation's
@@ -44,6 +46,18 @@ class BlankPagesTest {
         for (int seed = 0; seed < PAGES; seed++) {
             PREPROCESSOR.preprocess(RealWorldRenders.render(digit, condition, 1000 + seed).bytes());
         }
+    }
+
+    /**
+     * Pages in a shadow, or lit so that the paper darkens into a corner: the six of the first hundred that were read as a
+     * digit until 2026-12-06, the paper's estimate stopping a closing's radius short of the edge (docs/model.md).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1014, 1018, 1043, 1049, 1053, 1093})
+    void aBlankPageWhosePaperDarkensToAnEdgeIsRefused(int seed) {
+        assertThatThrownBy(() -> PREPROCESSOR.preprocess(RealWorldRenders.render(new byte[PreprocessedDigit.PIXELS], Condition.UNEVEN_LIGHT,
+                seed).bytes())).isInstanceOfSatisfying(ImageRejectedException.class,
+                refused -> assertThat(refused.rejection().reason()).isEqualTo(RejectionReason.NO_INK));
     }
 
     /** The official test set's first digit (a 7), as MNIST's bytes. */

@@ -84,9 +84,10 @@ class PaperBackgroundTest {
             }
         }
         float[] paper = PaperBackground.estimate(gray, SIDE, SIDE);
-        // Within a closing's radius of the edge the filters see one side only: there the estimate is the paper a radius
-        // further up the slope (a little lighter, which reads as no ink at all). Inside, it follows the light, but for
-        // where a stroke lies a radius up the slope: there the maximum filter finds the paper just beyond it.
+        // Within a closing's radius of the edge the filters see one side only: there the estimate is carried on from the paper
+        // inside (where it darkens towards the edge) or is the paper a radius further up the slope (a little lighter, which
+        // reads as no ink at all). Inside, it follows the light, but for where a stroke lies a radius up the slope: there the
+        // maximum filter finds the paper just beyond it.
         int edge = (int) Math.ceil(PaperBackground.CLOSING_SHARE * SIDE) + 3;
         double worst = 0;
         for (int y = edge; y < SIDE - edge; y++) {
@@ -110,5 +111,74 @@ class PaperBackgroundTest {
         java.util.Arrays.sort(border);
         float median = border[border.length / 2];
         assertThat(Math.abs(median - lit[SIDE - 1]) / lit[SIDE - 1]).isGreaterThan(0.5f);
+    }
+
+    /**
+     * Light falling off into a corner, on a page with nothing on it: the closing's windows, cut short at the edges, read the
+     * dark corner as a basin of ink and kept the estimate there at the level a radius in, 50 levels lighter than the paper;
+     * carried on to the edges, the estimate follows the paper within a few levels everywhere.
+     */
+    @Test
+    void paperThatDarkensIntoACornerIsFollowedToTheEdges() {
+        float[] lit = new float[SIDE * SIDE];
+        for (int y = 0; y < SIDE; y++) {
+            for (int x = 0; x < SIDE; x++) {
+                double towardsCorner = Math.max(0, (x + y) / (2.0 * SIDE) - 0.4) / 0.6;
+                lit[y * SIDE + x] = (float) (230 - 150 * towardsCorner * towardsCorner);
+            }
+        }
+        float[] paper = PaperBackground.estimate(lit, SIDE, SIDE);
+        assertThat(largestLighterThan(lit, paper)).as("how much lighter than the paper the estimate is, at most").isLessThan(10);
+        assertThat(DigitPreprocessor.hasInk(below(lit, paper), SIDE, SIDE)).as("ink on the blank page").isFalse();
+
+        // The control: the estimate as it was, the closing's basins filled but nothing carried on to the edges.
+        int factor = PaperBackground.coarseFactor(SIDE, SIDE);
+        int coarseSide = (SIDE + factor - 1) / factor;
+        int radius = (int) Math.round(PaperBackground.CLOSING_SHARE * coarseSide);
+        float[] closed = SquareFilter.minimum(SquareFilter.maximum(PaperBackground.shrink(lit, SIDE, SIDE, factor), coarseSide, coarseSide,
+                radius), coarseSide, coarseSide, radius);
+        float[] before = PaperBackground.enlarge(PaperBackground.fillEnclosedBasins(closed, coarseSide, coarseSide), coarseSide, coarseSide,
+                factor, SIDE, SIDE);
+        assertThat(largestLighterThan(lit, before)).isGreaterThan(40);
+        assertThat(DigitPreprocessor.hasInk(below(lit, before), SIDE, SIDE)).isTrue();
+    }
+
+    /** A stroke along the edge of a page that darkens towards that edge sets no trend: the paper under it is estimated right. */
+    @Test
+    void aStrokeAlongTheEdgeIsInkAndThePaperUnderItIsThePapers() {
+        float[] lit = new float[SIDE * SIDE];
+        float[] gray = new float[SIDE * SIDE];
+        for (int y = 0; y < SIDE; y++) {
+            for (int x = 0; x < SIDE; x++) {
+                lit[y * SIDE + x] = 120 + 110f * x / SIDE;
+                boolean stroke = x >= 6 && x < 14 && y >= 50 && y < 250;
+                gray[y * SIDE + x] = stroke ? 0.3f * lit[y * SIDE + x] : lit[y * SIDE + x];
+            }
+        }
+        float[] paper = PaperBackground.estimate(gray, SIDE, SIDE);
+        for (int y = 60; y < 240; y++) {
+            for (int x = 6; x < 14; x++) {
+                int i = y * SIDE + x;
+                assertThat(Math.abs(paper[i] - lit[i])).as("the paper under the stroke at %d,%d", x, y).isLessThan(6);
+            }
+        }
+        assertThat(largestLighterThan(lit, paper)).isLessThan(6);
+    }
+
+    /** The most any pixel's estimate lies above the paper's true level. */
+    private static float largestLighterThan(float[] lit, float[] paper) {
+        float most = 0;
+        for (int i = 0; i < lit.length; i++) {
+            most = Math.max(most, paper[i] - lit[i]);
+        }
+        return most;
+    }
+
+    private static float[] below(float[] gray, float[] paper) {
+        float[] below = new float[gray.length];
+        for (int i = 0; i < gray.length; i++) {
+            below[i] = Math.max(0, paper[i] - gray[i]);
+        }
+        return below;
     }
 }
