@@ -5,6 +5,8 @@ import io.inkstream.contract.correction.Correction;
 import io.inkstream.contract.correction.CorrectionJson;
 import io.inkstream.contract.correction.CorrectionKeys;
 import io.inkstream.contract.correction.InvalidCorrectionException;
+import io.inkstream.contract.correction.LabelVotes;
+import io.inkstream.contract.correction.LabelledImages;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.store.ImageLabel;
 import io.inkstream.store.ModelLabel;
@@ -30,11 +32,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the whole corrections topic, in every sink instance (assigned every partition, no group: each instance needs every
- * correction to label the predictions it writes). Each correction goes into {@link PeopleLabels} first, as its labeller's vote
+ * correction to label the predictions it writes). Each correction goes into {@link LabelledImages} first, as its labeller's vote
  * on the image, then into Cassandra: the image's label as its labellers' votes make it, and a row in {@code labels_by_model}
  * for every model that has classified the image. A record keyed by neither its image nor its image and labeller is skipped: it
  * could otherwise be compacted away by, or take the place of, another image's or labeller's correction. The write loop, for
- * its part, writes a prediction's rows first and then looks the image up in {@link PeopleLabels}: whichever of the two comes
+ * its part, writes a prediction's rows first and then looks the image up in {@link LabelledImages}: whichever of the two comes
  * second sees the other, so a prediction and a correction of one image that cross are still paired. What is before
  * {@code correction_progress} was written by an earlier run and only read into memory; a record that is not a correction is
  * skipped with its reason (it cannot hold the reader). Writes that fail are retried with backoff until they succeed.
@@ -50,12 +52,12 @@ final class CorrectionReader implements Runnable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final PredictionWriter writer;
     private final PredictionReader reader;
-    private final PeopleLabels labels;
+    private final LabelledImages labels;
     private final SinkMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch caughtUp = new CountDownLatch(1);
 
-    CorrectionReader(KafkaConsumer<String, byte[]> consumer, PredictionWriter writer, PredictionReader reader, PeopleLabels labels,
+    CorrectionReader(KafkaConsumer<String, byte[]> consumer, PredictionWriter writer, PredictionReader reader, LabelledImages labels,
                      SinkMetrics metrics) {
         this.consumer = consumer;
         this.writer = writer;
@@ -132,7 +134,7 @@ final class CorrectionReader implements Runnable {
             for (Read record : records) {
                 furthest.merge(record.partition(), record.offset() + 1, Math::max);
                 String image = record.imageId();
-                PeopleLabels.Label label = labels.of(image).orElseThrow();
+                LabelVotes.Verdict label = labels.verdict(image).orElseThrow();
                 if (label.position() != record.offset()) {
                     continue; // a later correction of this image is already known: its rows win anyway
                 }
@@ -176,7 +178,7 @@ final class CorrectionReader implements Runnable {
         return null;
     }
 
-    /** Waits until every correction on the topic when this reader started is in {@link PeopleLabels}; false on timeout. */
+    /** Waits until every correction on the topic when this reader started is in {@link LabelledImages}; false on timeout. */
     boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
         return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -3,6 +3,7 @@ package io.inkstream.sink;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import com.datastax.oss.driver.api.core.type.codec.CodecNotFoundException;
+import io.inkstream.contract.correction.LabelledImages;
 import io.inkstream.contract.prediction.InvalidPredictionException;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.contract.prediction.PredictionJson;
@@ -63,7 +64,7 @@ final class PredictionSink implements Runnable {
     private final PredictionWriter writer;
     private final RunningTallies<PredictionTally> tallies;
     private final RunningTallies<ShadowTally> shadowTallies;
-    private final PeopleLabels labels;
+    private final LabelledImages labels;
     private final Semaphore inFlight;
     /** Predictions handed to the writer at once: its history batches are drawn from one slice. */
     private final int writeSlice;
@@ -74,7 +75,7 @@ final class PredictionSink implements Runnable {
     private volatile boolean cassandraFailing;
 
     PredictionSink(KafkaConsumer<String, byte[]> consumer, KafkaProducer<byte[], byte[]> deadLetters, PredictionWriter writer,
-                   RunningTallies<PredictionTally> tallies, RunningTallies<ShadowTally> shadowTallies, PeopleLabels labels, int maxInFlight,
+                   RunningTallies<PredictionTally> tallies, RunningTallies<ShadowTally> shadowTallies, LabelledImages labels, int maxInFlight,
                    SinkMetrics metrics, SinkConfig.Commit commit) {
         this.consumer = consumer;
         this.deadLetters = deadLetters;
@@ -281,7 +282,7 @@ final class PredictionSink implements Runnable {
         for (Polled item : written) {
             Prediction p = item.prediction();
             if (p != null) {
-                labels.of(p.imageId()).ifPresent(label -> rows.add(writer.write(new ModelLabel(p.modelVersion(), p.imageId(), label.label(),
+                labels.verdict(p.imageId()).ifPresent(label -> rows.add(writer.write(new ModelLabel(p.modelVersion(), p.imageId(), label.label(),
                         p.label(), label.labelledAt()), label.position()).toCompletableFuture()));
             }
         }

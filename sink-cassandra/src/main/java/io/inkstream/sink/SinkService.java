@@ -1,6 +1,7 @@
 package io.inkstream.sink;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.inkstream.contract.correction.LabelledImages;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.ops.DaemonThreads;
@@ -85,7 +86,7 @@ public final class SinkService implements AutoCloseable {
         PredictionWriter writer = new PredictionWriter(session);
         PredictionReader reader = new PredictionReader(session);
         SinkMetrics metrics = new SinkMetrics(meters);
-        PeopleLabels labels = new PeopleLabels();
+        LabelledImages labels = new LabelledImages();
         CorrectionReader corrections = new CorrectionReader(new KafkaConsumer<>(correctionsConsumerProperties(config),
                 new StringDeserializer(), new ByteArrayDeserializer()), writer, reader, labels, metrics);
         Thread correctionsLoop = new Thread(corrections, "corrections-reader");

@@ -5,6 +5,7 @@ import io.inkstream.contract.correction.CorrectionJson;
 import io.inkstream.contract.correction.CorrectionKeys;
 import io.inkstream.contract.correction.InvalidCorrectionException;
 import io.inkstream.contract.correction.LabelVotes;
+import io.inkstream.contract.correction.LabelledImages;
 import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
@@ -153,10 +154,8 @@ final class CorrectedImages {
 
     /** @param progress told of every record read, of both topics */
     static Found read(Properties client, DigitPreprocessor preprocessor, ProgressBar progress) {
-        // Each labeller's latest label of each image, held for the whole read: a labeller's pseudonym once, however many
-        // images it labelled, rather than once per correction.
-        Map<String, LabelVotes> labels = new HashMap<>();
-        Map<String, String> labellers = new HashMap<>();
+        // Each labeller's latest label of each image, held for the whole read, counted as the sink counts them.
+        LabelledImages labels = new LabelledImages();
         int[] invalid = {0};
         readToEnd(client, Topics.CORRECTIONS, 64 * 1024, record -> {
             progress.step();
@@ -164,10 +163,8 @@ final class CorrectedImages {
                 Correction correction = CorrectionJson.read(record.value());
                 String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
                 if (CorrectionKeys.fits(key, correction)) {
-                    String labeller = correction.labeller() == null ? null : labellers.computeIfAbsent(correction.labeller(), l -> l);
                     // Offsets are in order within a partition, and an image's corrections share one: a labeller's latest counts.
-                    LabelVotes.Vote vote = new LabelVotes.Vote(labeller, correction.label(), correction.correctedAt(), record.offset());
-                    labels.merge(correction.imageId(), LabelVotes.none().with(vote), (known, one) -> known.with(vote));
+                    labels.offer(correction, record.offset());
                 } else {
                     invalid[0]++;
                 }
@@ -177,20 +174,20 @@ final class CorrectedImages {
         });
         Map<String, Voted> found = new LinkedHashMap<>();
         int[] refused = {0};
-        if (!labels.isEmpty()) {
+        if (labels.size() > 0) {
             readToEnd(client, Topics.IMAGES, PipelineTopics.IMAGE_MAX_MESSAGE_BYTES, record -> {
                 progress.step();
                 if (record.key() == null) {
                     return;
                 }
                 String id = new String(record.key(), StandardCharsets.UTF_8);
-                LabelVotes votes = labels.get(id);
-                if (votes == null || found.containsKey(id)) {
+                Optional<LabelVotes> votes = labels.votes(id);
+                if (votes.isEmpty() || found.containsKey(id)) {
                     return;
                 }
                 try {
                     float[] input = preprocessor.preprocess(record.value() == null ? new byte[0] : record.value()).pixels();
-                    found.put(id, new Voted(id, votes, Headers.modelInput(input)));
+                    found.put(id, new Voted(id, votes.get(), Headers.modelInput(input)));
                 } catch (ImageRejectedException e) {
                     refused[0]++;
                     found.put(id, null); // seen; not usable

@@ -13,8 +13,9 @@ import java.util.Set;
  * most of its labellers say it is ({@link #verdict}), and a labeller who disagrees with the rest can at most make the image
  * contested, never relabel it. Of labels with as many voices the one given first stands: with the latest, anyone could
  * relabel every image one person labelled by labelling it after them. The corrections that name no labeller (made before
- * labellers were named, or by a producer of the operator's own) are one voice together. Immutable; an image has few votes
- * (people label it once or twice), kept in a list, and at most {@link #MAX_VOICES} labellers of an image count.
+ * labellers were named, or by a producer of the operator's own) are one voice together. Immutable, with its verdict worked out
+ * once, when the votes are made (the sink asks for it once per prediction of a labelled image); an image has few votes (people
+ * label it once or twice), kept in a list, and at most {@link #MAX_VOICES} labellers of an image count.
  */
 public final class LabelVotes {
     /**
@@ -34,9 +35,6 @@ public final class LabelVotes {
      *                 of two corrections is the later
      */
     public record Vote(String labeller, int label, Instant at, long position) {
-        public static Vote of(Correction correction, long position) {
-            return new Vote(correction.labeller(), correction.label(), correction.correctedAt(), position);
-        }
     }
 
     /**
@@ -58,9 +56,11 @@ public final class LabelVotes {
     private static final LabelVotes NONE = new LabelVotes(List.of());
 
     private final List<Vote> votes;
+    private final Optional<Verdict> verdict;
 
     private LabelVotes(List<Vote> votes) {
         this.votes = votes;
+        this.verdict = decide(votes);
     }
 
     /** No votes: an image nobody labelled. */
@@ -77,7 +77,10 @@ public final class LabelVotes {
         boolean placed = false;
         for (Vote known : votes) {
             if (Objects.equals(known.labeller(), vote.labeller())) {
-                next.add(vote.position() >= known.position() ? vote : known);
+                if (vote.position() < known.position()) {
+                    return this;
+                }
+                next.add(vote);
                 placed = true;
             } else {
                 next.add(known);
@@ -94,11 +97,16 @@ public final class LabelVotes {
 
     /** These votes but those of the {@code excluded} labellers. */
     public LabelVotes without(Set<String> excluded) {
-        return new LabelVotes(votes.stream().filter(vote -> vote.labeller() == null || !excluded.contains(vote.labeller())).toList());
+        List<Vote> kept = votes.stream().filter(vote -> vote.labeller() == null || !excluded.contains(vote.labeller())).toList();
+        return kept.size() == votes.size() ? this : new LabelVotes(kept);
     }
 
     /** What the votes make of the image; empty if there are none. */
     public Optional<Verdict> verdict() {
+        return verdict;
+    }
+
+    private static Optional<Verdict> decide(List<Vote> votes) {
         if (votes.isEmpty()) {
             return Optional.empty();
         }
@@ -137,7 +145,6 @@ public final class LabelVotes {
      * relabels others' images: it disagrees on most images it labels, where a careful labeller rarely does.
      */
     public List<String> disagreeing() {
-        Optional<Verdict> verdict = verdict();
         if (verdict.isEmpty() || votes.stream().allMatch(vote -> vote.label() == votes.get(0).label())) {
             return List.of();
         }
