@@ -96,7 +96,8 @@ public final class PredictionReader {
     public Optional<ImageLabel> label(String imageId) {
         Row row = session.execute(imageLabel.bind(imageId)).one();
         return row == null ? Optional.empty() : Optional.of(new ImageLabel(row.getString("image_id"), row.getInt("label"),
-                row.getString("source"), row.getInstant("labelled_at")));
+                row.getString("source"), row.getInstant("labelled_at"), row.getMap("votes", Integer.class, Integer.class),
+                !row.isNull("contested") && row.getBoolean("contested")));
     }
 
     /**

@@ -23,8 +23,8 @@ public final class PredictionSchema {
     /** 2: image_failures. 3: predictions_by_image.class_probabilities, one frozen cell. 4: prediction_tallies. 5: upload_keys.
      * 6: image_labels, labels_by_model, correction_progress (people's corrections). 7: predictions_by_image.model_input.
      * 8: shadow_tallies, shadow_predictions_by_image (a shadow model's answers). 9: upload_keys.first_claimed_at.
-     * 10: upload_keys.claims. */
-    public static final int VERSION = 10;
+     * 10: upload_keys.claims. 11: image_labels.votes, image_labels.contested. */
+    public static final int VERSION = 11;
     public static final String KEYSPACE = "inkstream";
     public static final String DEFAULT_REPLICATION = "{'class': 'SimpleStrategy', 'replication_factor': 1}";
     private static final Logger log = LoggerFactory.getLogger(PredictionSchema.class);

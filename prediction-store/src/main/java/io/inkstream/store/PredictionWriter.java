@@ -63,8 +63,8 @@ public final class PredictionWriter {
                 + "VALUES (?, ?, ?, ?, ?, ?)");
         this.tally = session.prepare("INSERT INTO " + ks + ".prediction_tallies (model_version, topic_partition, counted_to, predictions, "
                 + "labelled, correct) VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
-        this.imageLabel = session.prepare("INSERT INTO " + ks + ".image_labels (image_id, label, source, labelled_at) VALUES (?, ?, ?, ?) "
-                + "USING TIMESTAMP ?");
+        this.imageLabel = session.prepare("INSERT INTO " + ks + ".image_labels (image_id, label, source, labelled_at, votes, contested) "
+                + "VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
         this.modelLabel = session.prepare("INSERT INTO " + ks + ".labels_by_model (model_version, image_id, label, predicted, labelled_at) "
                 + "VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?");
         this.correctionProgress = session.prepare("INSERT INTO " + ks + ".correction_progress (topic_partition, applied_to) VALUES (?, ?) "
@@ -215,7 +215,8 @@ public final class PredictionWriter {
      * written from an earlier correction never overwrites a later one.
      */
     public CompletionStage<Void> write(ImageLabel label, long position) {
-        return session.executeAsync(imageLabel.bind(label.imageId(), label.label(), label.source(), label.labelledAt(), position)
+        return session.executeAsync(imageLabel.bind(label.imageId(), label.label(), label.source(), label.labelledAt(), label.votes(),
+                        label.contested(), position)
                 .setIdempotent(true)).thenApply(rows -> null);
     }
 

@@ -138,7 +138,8 @@ final class CorrectionReader implements Runnable {
                 if (label.position() != record.offset()) {
                     continue; // a later correction of this image is already known: its rows win anyway
                 }
-                writes.add(writer.write(new ImageLabel(image, label.label(), Correction.PERSON, label.labelledAt()), label.position())
+                writes.add(writer.write(new ImageLabel(image, label.label(), Correction.PERSON, label.labelledAt(), label.tally(),
+                        label.contested()), label.position())
                         .toCompletableFuture());
                 for (StoredPrediction prediction : reader.forImage(image)) {
                     writes.add(writer.write(new ModelLabel(prediction.modelVersion(), image, label.label(), prediction.label(),

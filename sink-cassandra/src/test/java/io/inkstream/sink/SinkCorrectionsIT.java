@@ -11,6 +11,7 @@ import io.inkstream.contract.topic.Headers;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.infra.cassandra.CassandraCluster;
 import io.inkstream.infra.kafka.KafkaCluster;
+import io.inkstream.store.ImageLabel;
 import io.inkstream.store.ModelLabel;
 import io.inkstream.store.PeopleAccuracy;
 import io.inkstream.store.PredictionReader;
@@ -22,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -167,8 +169,10 @@ class SinkCorrectionsIT {
             awaitWritten(reader, send(producer, agreed, "da0da00000000003", 3)); // a record skipped moves no progress: one after it
             assertThat(invalid(metrics(sink)) - invalidBefore).as("the forged key refused").isEqualTo(1);
 
-            assertThat(reader.label(agreed).orElseThrow().label()).as("two labellers against one").isEqualTo(8);
-            assertThat(reader.label(tied).orElseThrow().label()).as("one against one, the first").isEqualTo(8);
+            assertThat(reader.label(agreed).orElseThrow()).as("two labellers against one").extracting(ImageLabel::label,
+                    ImageLabel::votes, ImageLabel::contested).containsExactly(8, Map.of(3, 1, 8, 2), false);
+            assertThat(reader.label(tied).orElseThrow()).as("one against one, the first").extracting(ImageLabel::label,
+                    ImageLabel::votes, ImageLabel::contested).containsExactly(8, Map.of(3, 1, 8, 1), true);
             assertThat(reader.label(tiedTheOtherWay).orElseThrow().label()).as("the control: the one who disagrees first").isEqualTo(3);
             PeopleAccuracy accuracy = Await.until(() -> reader.peopleAccuracy(model, 10), a -> a.labelled() == 3, "the three labelled");
             assertThat(accuracy.correct()).as("the model said 3: right on the control only").isEqualTo(1);

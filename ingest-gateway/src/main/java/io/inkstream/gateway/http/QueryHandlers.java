@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** The read side of the API: images, predictions, models. Every answer comes from Cassandra and the models topic. */
@@ -35,9 +36,16 @@ final class QueryHandlers {
     record ImageView(String id, String status, List<PredictionView> predictions, FailureView failure, LabelView label) {
     }
 
-    record LabelView(int digit, String source, Instant labelledAt) {
+    /**
+     * @param votes     how many labellers give each digit they gave ({@code {"8": 2, "3": 1}}); absent for a label from before they
+     *                  were kept
+     * @param contested whether another digit has as many labellers: people disagree, and the digit given first stands; absent with
+     *                  {@code votes}
+     */
+    record LabelView(int digit, String source, Instant labelledAt, Map<Integer, Integer> votes, Boolean contested) {
         static LabelView of(ImageLabel l) {
-            return new LabelView(l.label(), l.source(), l.labelledAt());
+            boolean known = !l.votes().isEmpty();
+            return new LabelView(l.label(), l.source(), l.labelledAt(), known ? l.votes() : null, known ? l.contested() : null);
         }
     }
 

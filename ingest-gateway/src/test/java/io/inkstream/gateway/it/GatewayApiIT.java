@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inkstream.contract.correction.Correction;
 import io.inkstream.contract.correction.CorrectionJson;
 import io.inkstream.contract.correction.CorrectionKeys;
@@ -881,14 +882,25 @@ class GatewayApiIT {
         // from 127.0.0.6, agrees with the first; the one who disagrees says it again: two against one.
         assertThat(labelFrom("127.0.0.5", location, wrong)).isEqualTo(202);
         awaitLabelsApplied(ofTheImage, 3);
-        assertThat(client.get(location).json().get("label").get("digit").asInt()).as("one against one").isEqualTo(given);
+        JsonNode tied = client.get(location).json().get("label");
+        assertThat(tied.get("digit").asInt()).as("one against one").isEqualTo(given);
+        assertThat(tied.get("contested").asBoolean()).as("people disagree: %s", tied).isTrue();
+        assertThat(tied.get("votes")).as("one labeller each").isEqualTo(votes(given, 1, wrong, 1));
         assertThat(labelFrom("127.0.0.6", location, given)).isEqualTo(202);
         assertThat(labelFrom("127.0.0.5", location, wrong)).isEqualTo(202);
         List<ConsumerRecord<byte[], byte[]>> records = awaitLabelsApplied(ofTheImage, 5);
-        assertThat(client.get(location).json().get("label").get("digit").asInt()).as("two against one").isEqualTo(given);
+        JsonNode outvoted = client.get(location).json().get("label");
+        assertThat(outvoted.get("digit").asInt()).as("two against one").isEqualTo(given);
+        assertThat(outvoted.get("contested").asBoolean()).as("%s", outvoted).isFalse();
+        assertThat(outvoted.get("votes")).isEqualTo(votes(given, 2, wrong, 1));
         assertThat(records.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).distinct()).as("a key of each labeller's own")
                 .hasSize(3);
         assertThat(records).extracting(ConsumerRecord::partition).as("all on the image's partition").containsOnly(record.partition());
+    }
+
+    /** A label's {@code votes} as the API writes them: how many labellers give each of two digits. */
+    private static JsonNode votes(int digit, int labellers, int other, int otherLabellers) {
+        return new ObjectMapper().createObjectNode().put(Integer.toString(digit), labellers).put(Integer.toString(other), otherLabellers);
     }
 
     /** The image's first {@code count} corrections, once the sink has written the last of them. */

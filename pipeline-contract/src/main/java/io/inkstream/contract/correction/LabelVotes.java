@@ -2,10 +2,13 @@ package io.inkstream.contract.correction;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * People's labels of one image, one voice per labeller, and what they make of it: the one rule by which the sink labels an
@@ -43,14 +46,23 @@ public final class LabelVotes {
      * @param label      the label most labellers give; of labels with as many, the one given first (by the first of its votes
      *                   that stand)
      * @param contested  whether another label has as many labellers: training leaves such an image out
-     * @param voices     how many labellers give the label
+     * @param tally      how many labellers give each label given, by label: what shows people where they disagree
      * @param labeller   the first of them to give it (null for the corrections naming none), whose share of training it counts
      *                   against
      * @param labelledAt when the latest of them gave it
      * @param position   the latest position of any vote: the verdict changes only with a later correction, so this orders the
      *                   verdicts of one image (the write time of the rows the sink makes of it)
      */
-    public record Verdict(int label, boolean contested, int voices, String labeller, Instant labelledAt, long position) {
+    public record Verdict(int label, boolean contested, SortedMap<Integer, Integer> tally, String labeller, Instant labelledAt,
+                          long position) {
+        public Verdict {
+            tally = Collections.unmodifiableSortedMap(new TreeMap<>(tally));
+        }
+
+        /** How many labellers give the label. */
+        public int voices() {
+            return tally.get(label);
+        }
     }
 
     private static final LabelVotes NONE = new LabelVotes(List.of());
@@ -136,7 +148,13 @@ public final class LabelVotes {
         for (int label = 0; label < 10; label++) {
             contested |= label != best && voices[label] == voices[best];
         }
-        return Optional.of(new Verdict(best, contested, voices[best], first[best].labeller(), latest[best].at(), position));
+        SortedMap<Integer, Integer> tally = new TreeMap<>();
+        for (int label = 0; label < 10; label++) {
+            if (voices[label] > 0) {
+                tally.put(label, voices[label]);
+            }
+        }
+        return Optional.of(new Verdict(best, contested, tally, first[best].labeller(), latest[best].at(), position));
     }
 
     /**

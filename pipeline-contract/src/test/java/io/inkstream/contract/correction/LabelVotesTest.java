@@ -1,6 +1,7 @@
 package io.inkstream.contract.correction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.time.Instant;
 import java.util.Set;
@@ -20,6 +21,7 @@ class LabelVotesTest {
         assertThat(verdict.label()).as("two voices against one, the later").isEqualTo(8);
         assertThat(verdict.contested()).isFalse();
         assertThat(verdict.voices()).isEqualTo(2);
+        assertThat(verdict.tally()).as("each label given, with its labellers").containsExactly(entry(3, 1), entry(8, 2));
         assertThat(verdict.labeller()).as("the first to give it").isEqualTo("alice");
         assertThat(verdict.labelledAt()).isEqualTo(T0.plusSeconds(11));
         assertThat(verdict.position()).as("the latest vote of any label").isEqualTo(12);
@@ -28,6 +30,7 @@ class LabelVotesTest {
         // vandal was first).
         LabelVotes.Verdict tied = LabelVotes.none().with(vote("alice", 8, 10)).with(vote("vandal", 3, 12)).verdict().orElseThrow();
         assertThat(tied.label()).isEqualTo(8);
+        assertThat(tied.tally()).containsExactly(entry(3, 1), entry(8, 1));
         assertThat(tied.contested()).isTrue();
         assertThat(LabelVotes.none().with(vote("vandal", 3, 9)).with(vote("alice", 8, 10)).verdict().orElseThrow().label()).isEqualTo(3);
     }
