@@ -56,13 +56,16 @@ import java.util.Set;
  *                          {@value #DECODING_BURST_SECONDS} seconds' worth at once; 0 turns the limit off
  * @param decodingRateInAll {@code INKSTREAM_GATEWAY_DECODING_RATE_IN_ALL}: the same for all clients together, on this gateway;
  *                          beyond it 503; 0 turns the limit off
+ * @param accuracyRefresh   {@code INKSTREAM_GATEWAY_ACCURACY_REFRESH_MS}: how old {@code /api/models}' live figures may be before a
+ *                          request has them counted again (in the background: no request waits for them)
  */
 public record GatewayConfig(String bootstrapServers, String host, int port, Optional<String> apiKey, int maxFiles, Duration publishTimeout,
                             PreprocessingLimits limits, List<InetSocketAddress> contactPoints, String localDatacenter, String replication,
                             Optional<String> pinnedModel, int partitions, Properties kafkaClient, Properties producerOverrides,
                             Optional<CassandraSessions.Login> cassandraLogin,
                             ModelTrust modelTrust, int rateLimit, List<String> corsOrigins, long uploadMemory, Answer answer,
-                            TrustedProxies trustedProxies, Labellers labellers, int decodingRate, int decodingRateInAll) {
+                            TrustedProxies trustedProxies, Labellers labellers, int decodingRate, int decodingRateInAll,
+                            Duration accuracyRefresh) {
 
     /** When an upload is answered 202. */
     public enum Answer {
@@ -98,13 +101,14 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public static final String LABELLER_KEY = Labellers.KEY_VARIABLE;
     public static final String DECODING_RATE = "INKSTREAM_GATEWAY_DECODING_RATE";
     public static final String DECODING_RATE_IN_ALL = "INKSTREAM_GATEWAY_DECODING_RATE_IN_ALL";
+    public static final String ACCURACY_REFRESH_MS = "INKSTREAM_GATEWAY_ACCURACY_REFRESH_MS";
     /** A client may send this many seconds of its decoding rate at once: several phone photos, or six pages of the largest kind. */
     public static final int DECODING_BURST_SECONDS = 5;
 
     public static GatewayConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS, LOCAL_DC, REPLICATION,
                         PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, CORS_ORIGINS,
-                        UPLOAD_MEMORY_MB, ANSWER, TRUSTED_PROXIES, LABELLER_KEY, DECODING_RATE, DECODING_RATE_IN_ALL,
+                        UPLOAD_MEMORY_MB, ANSWER, TRUSTED_PROXIES, LABELLER_KEY, DECODING_RATE, DECODING_RATE_IN_ALL, ACCURACY_REFRESH_MS,
                         PreprocessingLimits.MAX_BYTES_VARIABLE,
                         PreprocessingLimits.MAX_SIDE_VARIABLE),
                 Set.of(PRODUCER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
@@ -159,7 +163,10 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 // 40 megapixels a second for everyone: two clients at their whole rate, twice what two cores decode of the
                 // page's drawings; a crowd of a thousand addresses, each under its own rate, then makes the classifier's
                 // backlog grow no faster than that, where it grew 20 MP/s for each of them.
-                env.integer(DECODING_RATE_IN_ALL, 40, 0, 1_000_000));
+                env.integer(DECODING_RATE_IN_ALL, 40, 0, 1_000_000),
+                // Counting reads a small partition per model and a row per image people labelled, so not on every request; 10 s
+                // keeps the page's figures fresh enough for a person watching them.
+                Duration.ofMillis(env.integer(ACCURACY_REFRESH_MS, 10_000, 100, 3_600_000)));
     }
 
     /** The most one upload request may carry: every image at the cap, and room for the multipart headers around each. */
@@ -208,54 +215,60 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(bootstrapServers, host, newPort, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll, accuracyRefresh);
     }
 
     public GatewayConfig withApiKey(Optional<String> key) {
         return new GatewayConfig(bootstrapServers, host, port, key, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll, accuracyRefresh);
     }
 
     public GatewayConfig withBootstrapServers(String servers, Duration timeout) {
         return new GatewayConfig(servers, host, port, apiKey, maxFiles, timeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll, accuracyRefresh);
     }
 
     public GatewayConfig withRateLimit(int perSecond) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, perSecond, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll, accuracyRefresh);
     }
 
     public GatewayConfig withCorsOrigins(List<String> origins) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, List.copyOf(origins),
-                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll, accuracyRefresh);
     }
 
     public GatewayConfig withTrustedProxies(TrustedProxies proxies) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, proxies, labellers, decodingRate, decodingRateInAll);
+                uploadMemory, answer, proxies, labellers, decodingRate, decodingRateInAll, accuracyRefresh);
     }
 
     public GatewayConfig withDecodingRate(int megapixelsPerSecond) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, megapixelsPerSecond, decodingRateInAll);
+                uploadMemory, answer, trustedProxies, labellers, megapixelsPerSecond, decodingRateInAll, accuracyRefresh);
     }
 
     public GatewayConfig withDecodingRateInAll(int megapixelsPerSecond) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, decodingRate, megapixelsPerSecond);
+                uploadMemory, answer, trustedProxies, labellers, decodingRate, megapixelsPerSecond, accuracyRefresh);
     }
 
     public GatewayConfig withUploadMemory(long bytes) {
         return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
                 replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                bytes, answer, trustedProxies, labellers, decodingRate, decodingRateInAll);
+                bytes, answer, trustedProxies, labellers, decodingRate, decodingRateInAll, accuracyRefresh);
+    }
+
+    public GatewayConfig withAccuracyRefresh(Duration refresh) {
+        return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
+                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
+                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll, refresh);
     }
 }

@@ -106,7 +106,8 @@ public final class GatewayService implements AutoCloseable {
         PublishedImages published = PublishedImages.create(config.kafkaClientBase(), 60_000);
         TakenOverPublisher takenOver = new TakenOverPublisher(config.kafkaClientBase(), config.publishTimeout(), staleAfter,
                 config.producerOverrides(), publisher, published, meters);
-        ModelCatalog catalog = ModelCatalog.start(config.kafkaClientBase(), reader, config.pinnedModel(), config.modelTrust());
+        ModelCatalog catalog = ModelCatalog.start(config.kafkaClientBase(), reader, config.pinnedModel(), config.modelTrust(),
+                config.accuracyRefresh());
         PredictionEvents events = PredictionEvents.start(config.kafkaClientBase());
 
         GatewayHealth health = new GatewayHealth(new BrokerQuorum(admin, "uploads are refused with 503 until it is back"),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inkstream.ops.config.ConfigurationException;
 import io.inkstream.ops.config.Environment;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,16 @@ class GatewayConfigTest {
         assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.DECODING_RATE_IN_ALL, "0"))).decodingRateInAll()).isZero();
         assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.DECODING_RATE_IN_ALL, "x"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining(GatewayConfig.DECODING_RATE_IN_ALL);
+    }
+
+    @Test
+    void countsLiveAccuracyAgainAfterTenSecondsUnlessToldOtherwise() {
+        assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of())).accuracyRefresh()).isEqualTo(Duration.ofSeconds(10));
+        GatewayConfig set = GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.ACCURACY_REFRESH_MS, "2000")));
+        assertThat(set.accuracyRefresh()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(set.withPort(0).withRateLimit(5).accuracyRefresh()).as("kept by every copy").isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.ACCURACY_REFRESH_MS, "0"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(GatewayConfig.ACCURACY_REFRESH_MS);
     }
 
     @Test

@@ -45,11 +45,11 @@ import org.slf4j.LoggerFactory;
  * follows the classifier's rule, the same code ({@link ModelPublications}): the pinned version,
  * else the latest accepted publication; the shadow is what the model-roles topic (followed by the same consumer) names. Live
  * accuracy is read from the running counts the sink
- * keeps in Cassandra (and, on people's labels, from the rows of the images they labelled), in the background, at most every {@link #ACCURACY_MAX_AGE}, only when someone
- * asks: a request never waits for Cassandra.
+ * keeps in Cassandra (and, on people's labels, from the rows of the images they labelled), in the background, when someone asks
+ * and the last count is older than the gateway's {@code INKSTREAM_GATEWAY_ACCURACY_REFRESH_MS}: a request never waits for
+ * Cassandra.
  */
 public final class ModelCatalog implements AutoCloseable {
-    static final Duration ACCURACY_MAX_AGE = Duration.ofSeconds(10);
     /** A model's latest mistakes on people's labels, listed with it. */
     static final int RECENT_MISTAKES = 10;
     private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
@@ -75,6 +75,7 @@ public final class ModelCatalog implements AutoCloseable {
     private final PredictionReader reader;
     private final Optional<String> pinned;
     private final Clock clock;
+    private final Duration accuracyRefresh;
     private final ModelPublications<ModelMetadata> artifacts;
     private final ModelTrust trust;
     private volatile Map<String, ModelAccuracy> accuracy = Map.of();
@@ -89,18 +90,23 @@ public final class ModelCatalog implements AutoCloseable {
     private final Thread follower;
 
     private ModelCatalog(KafkaConsumer<String, byte[]> consumer, PredictionReader reader, Optional<String> pinned, ModelTrust trust,
-                         Clock clock) {
+                         Clock clock, Duration accuracyRefresh) {
         this.consumer = consumer;
         this.reader = reader;
         this.pinned = pinned;
         this.clock = clock;
+        this.accuracyRefresh = accuracyRefresh;
         this.artifacts = new ModelPublications<>(pinned);
         this.trust = trust;
         this.follower = DaemonThreads.named("model-catalog").newThread(this::follow);
     }
 
-    /** @param client where the cluster is and how to reach it ({@code GatewayConfig.kafkaClientBase}) */
-    public static ModelCatalog start(Properties client, PredictionReader reader, Optional<String> pinned, ModelTrust trust) {
+    /**
+     * @param client          where the cluster is and how to reach it ({@code GatewayConfig.kafkaClientBase})
+     * @param accuracyRefresh how old the live figures may be before a snapshot has them counted again
+     */
+    public static ModelCatalog start(Properties client, PredictionReader reader, Optional<String> pinned, ModelTrust trust,
+                                     Duration accuracyRefresh) {
         Properties p = new Properties();
         p.putAll(client);
         // Assigned, not subscribed: every instance reads the whole topic and commits nothing.
@@ -109,7 +115,7 @@ public final class ModelCatalog implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "inkstream-gateway-models");
         ModelCatalog catalog = new ModelCatalog(new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer()), reader,
-                pinned, trust, Clock.systemUTC());
+                pinned, trust, Clock.systemUTC(), accuracyRefresh);
         catalog.follower.start();
         return catalog;
     }
@@ -205,7 +211,7 @@ public final class ModelCatalog implements AutoCloseable {
     }
 
     private void refreshAccuracyIfStale() {
-        boolean stale = accuracyAt.map(at -> at.plus(ACCURACY_MAX_AGE).isBefore(clock.instant())).orElse(true);
+        boolean stale = accuracyAt.map(at -> at.plus(accuracyRefresh).isBefore(clock.instant())).orElse(true);
         if (stale && counting.compareAndSet(false, true)) {
             counter.execute(() -> {
                 try {

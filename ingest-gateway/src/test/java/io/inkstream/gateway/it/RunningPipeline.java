@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -70,7 +71,9 @@ public final class RunningPipeline implements ParameterResolver {
                 .withGroupId("gateway-it-sink-" + run).withHttpPort(0));
         ClassifierService classifier = ClassifierService.start(ClassifierConfig.defaults(kafka.bootstrapServers())
                 .withApplicationId("gateway-it-classifier-" + run).withHttpPort(0).withStateDir(state));
-        GatewayService gateway = GatewayService.start(GatewayConfig.defaults(kafka.bootstrapServers(), cassandra.contactPoint()).withPort(0));
+        // Live accuracy counted again after a second instead of ten: the tests that wait for it wait less; what it counts is the same.
+        GatewayService gateway = GatewayService.start(GatewayConfig.defaults(kafka.bootstrapServers(), cassandra.contactPoint()).withPort(0)
+                .withAccuracyRefresh(Duration.ofSeconds(1)));
         return new Pipeline(kafka, cassandra, classifier, sink, gateway, state);
     }
 }

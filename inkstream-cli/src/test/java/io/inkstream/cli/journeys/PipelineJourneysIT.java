@@ -95,6 +95,7 @@ class PipelineJourneysIT {
         env.put(GatewayConfig.BOOTSTRAP, kafka.bootstrapServers());
         env.put(GatewayConfig.CONTACT_POINTS, cassandraAddress);
         env.put(GatewayConfig.PORT, "0");
+        env.put(GatewayConfig.ACCURACY_REFRESH_MS, "1000"); // the journeys that wait for /api/models' figures wait less
         env.put(ClassifierConfig.HTTP_PORT, "0");
         env.put(SinkConfig.HTTP_PORT, "0");
         env.put(ClassifierConfig.STATE_DIR, Files.createTempDirectory("journeys-classifier-").toString());
@@ -451,7 +452,7 @@ class PipelineJourneysIT {
         return new ObjectMapper().createObjectNode();
     }
 
-    /** Asks /api/models until {@code done} holds (its figures are counted at most every 10 s); fails with the last answer. */
+    /** Asks /api/models until {@code done} holds (its figures are counted again after a second here); fails with the last answer. */
     private static JsonNode awaitModels(String gateway, java.util.function.Predicate<JsonNode> done, String what) throws Exception {
         long deadline = System.nanoTime() + ROWS_WITHIN.toNanos();
         JsonNode seen = modelsView(gateway);
