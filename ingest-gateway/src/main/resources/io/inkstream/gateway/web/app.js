@@ -152,9 +152,34 @@ async function sendLabel(item, id, given, digit) {
     truth.className = "truth " + (digit === given ? "truth-ok" : "truth-bad");
     truth.textContent = digit === given ? "right (thank you)" : "wrong: it is a " + digit + " (thank you: recorded)";
     setTimeout(refreshModels, 11000); // live accuracy is counted again at most every 10 s
+    showWhatLabellersSay(truth, id, digit);
   } catch (error) {
     truth.className = "truth truth-bad";
     truth.textContent = "label not recorded: " + error.message;
+  }
+}
+
+// An image is what most of its labellers say, so another person's label may stand against this one: once the pipeline has
+// counted it (a second or two), say so when people disagree or most say another digit. Nothing more when they agree.
+async function showWhatLabellersSay(truth, id, digit) {
+  const recorded = truth.textContent;
+  for (let attempt = 0; attempt < 15; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    let label;
+    try {
+      label = (await api("/api/images/" + encodeURIComponent(id))).label;
+    } catch (error) {
+      return; // the label is recorded; what the others say can wait for the next look at the image
+    }
+    if (truth.textContent !== recorded) return; // labelled again since
+    if (!label || !label.votes || !(String(digit) in label.votes)) continue; // not counted yet
+    const votes = Object.entries(label.votes).map(([d, n]) => d + ": " + n + (n === 1 ? " labeller" : " labellers")).join(", ");
+    if (label.contested) {
+      truth.textContent = recorded + "; people disagree (" + votes + "): " + label.digit + ", given first, stands";
+    } else if (label.digit !== digit) {
+      truth.textContent = recorded + "; most labellers say it is a " + label.digit + " (" + votes + ")";
+    }
+    return;
   }
 }
 

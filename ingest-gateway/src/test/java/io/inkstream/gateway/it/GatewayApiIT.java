@@ -919,11 +919,7 @@ class GatewayApiIT {
 
     /** Labels the image as a client from another loopback address, a labeller of its own; the status. */
     private int labelFrom(String address, String location, int digit) {
-        byte[] body = ("{\"label\": " + digit + "}").getBytes(StandardCharsets.UTF_8);
-        try (RawHttp http = RawHttp.connect(pipeline.gateway().port(), address)) {
-            return http.send("POST", location + "/label", Map.of("Host", "127.0.0.1:" + pipeline.gateway().port(),
-                    "Content-Type", "application/json", "Content-Length", Integer.toString(body.length)), body).response().status();
-        }
+        return RawHttp.label(pipeline.gateway().port(), address, location, digit);
     }
 
     @Test

@@ -229,8 +229,7 @@ class GatewayPageBrowserIT {
         // "wrong? it is a 7": the person's label is recorded, and shows among the active model's recent mistakes.
         String id = result.getAttribute("data-id");
         assertThat(result.findElements(By.cssSelector(".correct .digit-pick"))).as("every digit but the answer").hasSize(9);
-        result.findElements(By.cssSelector(".correct .digit-pick")).stream().filter(b -> b.getText().equals("7")).findFirst().orElseThrow()
-                .click();
+        pick(result, "7");
         new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> "no confirmation; the result says: " + result.getText())
                 .until(b -> result.findElement(By.className("truth")).getText().contains("wrong: it is a 7 (thank you: recorded)"));
         new WebDriverWait(browser, Duration.ofSeconds(90)).withMessage(() -> "image " + id + " not among the recent mistakes: "
@@ -240,6 +239,45 @@ class GatewayPageBrowserIT {
                                 && li.findElement(By.cssSelector("img.seen")).getAttribute("src").startsWith("blob:")
                                 && li.getText().contains("said 1") && li.getText().contains("is 7")));
         screenshot("corrected");
+
+        // Others label it a 4 (clients from 127.0.0.5 and .6, labellers of their own), one at a time; the person says 7 again
+        // after each and is told where the labellers stand. One against one, the 4 stands: a labeller's vote is its latest label,
+        // so the person's 7 now comes after it (as the compacted topic keeps it). Two against one, a 4.
+        WebElement truth = result.findElement(By.className("truth"));
+        assertThat(truth.getText()).as("nobody disagreed with the first label: nothing more said").isEqualTo("wrong: it is a 7 (thank you: recorded)");
+        labelAsAnotherClient("127.0.0.5", id, 4, "{\"4\":1,\"7\":1}");
+        pick(result, "7");
+        new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> "not told that people disagree: " + truth.getText())
+                .until(b -> truth.getText().equals("wrong: it is a 7 (thank you: recorded); people disagree (4: 1 labeller, 7: 1 labeller): "
+                        + "4, given first, stands"));
+        labelAsAnotherClient("127.0.0.6", id, 4, "{\"4\":2,\"7\":1}");
+        pick(result, "7");
+        new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> "not told that most say 4: " + truth.getText())
+                .until(b -> truth.getText().equals("wrong: it is a 7 (thank you: recorded); most labellers say it is a 4 (4: 2 labellers, "
+                        + "7: 1 labeller)"));
+        screenshot("outvoted");
+    }
+
+    private static void pick(WebElement result, String digit) {
+        result.findElements(By.cssSelector(".correct .digit-pick")).stream().filter(b -> b.getText().equals(digit)).findFirst().orElseThrow()
+                .click();
+    }
+
+    /** Labels the image from another address through the API, and waits until the image's votes are {@code votes} (JSON). */
+    private static void labelAsAnotherClient(String address, String id, int digit, String votes) throws Exception {
+        assertThat(RawHttp.label(pipeline.gateway().port(), address, "/api/images/" + id, digit)).isEqualTo(202);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest image = HttpRequest.newBuilder(URI.create(pipeline.url("/api/images/" + id))).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String body;
+        do {
+            body = http.send(image, HttpResponse.BodyHandlers.ofString()).body();
+            if (body.contains("\"votes\":" + votes)) {
+                return;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("the image's votes are not " + votes + " within 30 s: " + body);
     }
 
     /**

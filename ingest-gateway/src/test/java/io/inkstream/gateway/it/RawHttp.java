@@ -43,6 +43,18 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * Labels an image ({@code POST location/label}) as a client from {@code from}: a labeller of its own, as the gateway names
+     * labellers by their address. The answer's status.
+     */
+    static int label(int port, String from, String imageLocation, int digit) {
+        byte[] body = ("{\"label\": " + digit + "}").getBytes(StandardCharsets.UTF_8);
+        try (RawHttp http = connect(port, from)) {
+            return http.send("POST", imageLocation + "/label", Map.of("Host", "127.0.0.1:" + port, "Content-Type", "application/json",
+                    "Content-Length", Integer.toString(body.length)), body).response().status();
+        }
+    }
+
     /** Sends a request head ({@code Connection: close} is added) and as much of the body as given. */
     RawHttp send(String method, String path, Map<String, String> headers, byte[] body) {
         StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
