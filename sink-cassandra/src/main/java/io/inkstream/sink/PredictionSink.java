@@ -282,8 +282,8 @@ final class PredictionSink implements Runnable {
         for (Polled item : written) {
             Prediction p = item.prediction();
             if (p != null) {
-                labels.verdict(p.imageId()).ifPresent(label -> rows.add(writer.write(new ModelLabel(p.modelVersion(), p.imageId(), label.label(),
-                        p.label(), label.labelledAt()), label.position()).toCompletableFuture()));
+                labels.verdict(p.imageId()).ifPresent(label -> rows.add(writer.write(new ModelLabel(p.modelVersion(), p.imageId(),
+                        label.label(), p.label(), label.labelledAt()), label.position()).toCompletableFuture()));
             }
         }
         return rows.toArray(CompletableFuture[]::new);

@@ -244,7 +244,8 @@ class GatewayPageBrowserIT {
         // after each and is told where the labellers stand. One against one, the 4 stands: a labeller's vote is its latest label,
         // so the person's 7 now comes after it (as the compacted topic keeps it). Two against one, a 4.
         WebElement truth = result.findElement(By.className("truth"));
-        assertThat(truth.getText()).as("nobody disagreed with the first label: nothing more said").isEqualTo("wrong: it is a 7 (thank you: recorded)");
+        assertThat(truth.getText()).as("nobody disagreed with the first label: nothing more said")
+                .isEqualTo("wrong: it is a 7 (thank you: recorded)");
         labelAsAnotherClient("127.0.0.5", id, 4, "{\"4\":1,\"7\":1}");
         pick(result, "7");
         new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> "not told that people disagree: " + truth.getText())

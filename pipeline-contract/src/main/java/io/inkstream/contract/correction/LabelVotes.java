@@ -16,10 +16,11 @@ import java.util.TreeMap;
  * most of its labellers say it is ({@link #verdict}), and a labeller who disagrees with the rest can at most make the image
  * contested, never relabel it. Of labels with as many voices the one given first stands: with the latest, anyone could
  * relabel every image one person labelled by labelling it after them. A labeller's vote is its latest correction, so a label
- * it gives again counts as given then: that is all the compacted topic keeps, and a reader after compaction decides the same. The corrections that name no labeller (made before
- * labellers were named, or by a producer of the operator's own) are one voice together. Immutable, with its verdict worked out
- * once, when the votes are made (the sink asks for it once per prediction of a labelled image); an image has few votes (people
- * label it once or twice), kept in a list, and at most {@link #MAX_VOICES} labellers of an image count.
+ * it gives again counts as given then: that is all the compacted topic keeps, and a reader after compaction decides the same.
+ * The corrections that name no labeller (made before labellers were named, or by a producer of the operator's own) are one
+ * voice together. Immutable, with its verdict worked out once, when the votes are made (the sink asks for it once per
+ * prediction of a labelled image); an image has few votes (people label it once or twice), kept in a list, and at most
+ * {@link #MAX_VOICES} labellers of an image count.
  */
 public final class LabelVotes {
     /**
