@@ -348,8 +348,17 @@ class GatewayEdgeIT {
         Map<String, String> head = Map.of("Host", "127.0.0.1:" + port, "Content-Type", "application/x-mnist", "Content-Length", "784");
         List<RawHttp> slow = new ArrayList<>();
         try {
-            for (int i = 0; i < GatewayApp.BODIES_PER_CLIENT + 4; i++) {
+            int beyond = 4;
+            for (int i = 0; i < GatewayApp.BODIES_PER_CLIENT + beyond; i++) {
                 slow.add(RawHttp.connect(port, "127.0.0.3").send("POST", "/api/images", head, new byte[0]));
+            }
+            // The connections beyond its share are answered at once; the others hold its share, unanswered. Waited for, so
+            // that the upload below is not sent before the gateway has read their heads.
+            Waits.until(() -> slow.stream().filter(RawHttp::answered).count(), answered -> answered == beyond, answered -> answered,
+                    WAIT, "the slow connections beyond the share answered, the others held");
+            for (RawHttp answered : slow.stream().filter(RawHttp::answered).toList()) {
+                RawHttp.Response beyondShare = answered.response();
+                assertThat(beyondShare.status()).as(beyondShare.body()).isEqualTo(429);
             }
             // Its share held, the same address's next upload is refused at once, whole as it is; others are served.
             RawHttp.Response refused = awaitUpload(port, "127.0.0.3", 429, "127.0.0.3's upload while it holds its share");
