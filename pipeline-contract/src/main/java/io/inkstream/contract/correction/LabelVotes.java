@@ -165,7 +165,7 @@ public final class LabelVotes {
      * relabels others' images: it disagrees on most images it labels, where a careful labeller rarely does.
      */
     public List<String> disagreeing() {
-        if (verdict.isEmpty() || votes.stream().allMatch(vote -> vote.label() == votes.get(0).label())) {
+        if (verdict.isEmpty() || verdict.get().tally().size() == 1) { // labelled one way
             return List.of();
         }
         return votes.stream().filter(vote -> vote.labeller() != null)
