@@ -15,6 +15,7 @@ import io.inkstream.infra.kafka.KafkaCluster;
 import io.inkstream.store.ModelAccuracy;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.testkit.junit.SharedInfrastructure;
+import io.inkstream.testkit.kafka.GroupProgress;
 import io.inkstream.testkit.kafka.TopicReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -238,18 +239,6 @@ class SinkIT {
 
     /** Polls until the group has committed the end of every predictions partition; fails with the lag it last saw. */
     static void awaitCommittedToEnd(KafkaCluster kafka, String group, Duration deadline) throws Exception {
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            long end = System.nanoTime() + deadline.toNanos();
-            long lag;
-            do {
-                lag = SinkService.lag(admin, group);
-                if (lag == 0) {
-                    return;
-                }
-                Thread.sleep(250);
-            } while (System.nanoTime() < end);
-            throw new AssertionError("group " + group + " did not commit the end of " + Topics.PREDICTIONS + " within " + deadline
-                    + "; " + lag + " records behind");
-        }
+        GroupProgress.awaitCommittedToEnd(kafka, group, Topics.PREDICTIONS, deadline);
     }
 }

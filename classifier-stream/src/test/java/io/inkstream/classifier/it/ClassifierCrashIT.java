@@ -11,8 +11,8 @@ import io.inkstream.infra.process.ServiceProcess;
 import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
-import io.inkstream.ops.kafka.GroupLag;
 import io.inkstream.testkit.junit.SharedInfrastructure;
+import io.inkstream.testkit.kafka.GroupProgress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,7 +147,7 @@ class ClassifierCrashIT {
                     // The images it lost never come, so waiting for all of them would only run out: instead, until its group has
                     // committed the end of the images topic. Under exactly-once its predictions commit with those offsets, so
                     // what is missing then stays missing.
-                    awaitCaughtUp(kafka, applicationId, Duration.ofSeconds(120));
+                    GroupProgress.awaitCommittedToEnd(kafka, applicationId, Topics.IMAGES, Duration.ofSeconds(120));
                 } else {
                     collector.awaitDistinct(version, IMAGES, Duration.ofSeconds(180));
                 }
@@ -162,24 +162,6 @@ class ClassifierCrashIT {
             }
             long restored = Files.readAllLines(log).stream().filter(line -> line.contains("buffer restored")).count();
             return new Outcome(missing, PredictionCollector.duplicates(counts, version), restored, log);
-        }
-    }
-
-    /** Polls until the classifier's group has committed the end of the images topic; fails with the lag it last saw. */
-    private static void awaitCaughtUp(KafkaCluster kafka, String applicationId, Duration deadline) throws Exception {
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            GroupLag lag = new GroupLag(admin);
-            long end = System.nanoTime() + deadline.toNanos();
-            long behind;
-            do {
-                behind = lag.of(applicationId, Topics.IMAGES);
-                if (behind == 0) {
-                    return;
-                }
-                Thread.sleep(250);
-            } while (System.nanoTime() < end);
-            throw new AssertionError("group " + applicationId + " did not commit the end of " + Topics.IMAGES + " within " + deadline
-                    + "; " + behind + " records behind");
         }
     }
 
