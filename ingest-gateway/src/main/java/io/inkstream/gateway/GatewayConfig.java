@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Everything the gateway reads from its environment, with the defaults in one place.
@@ -213,62 +214,101 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     }
 
     public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(bootstrapServers, host, newPort, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll, accuracyRefresh);
+        return with(copy -> copy.port = newPort);
     }
 
     public GatewayConfig withApiKey(Optional<String> key) {
-        return new GatewayConfig(bootstrapServers, host, port, key, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll, accuracyRefresh);
+        return with(copy -> copy.apiKey = key);
     }
 
     public GatewayConfig withBootstrapServers(String servers, Duration timeout) {
-        return new GatewayConfig(servers, host, port, apiKey, maxFiles, timeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll, accuracyRefresh);
+        return with(copy -> {
+            copy.bootstrapServers = servers;
+            copy.publishTimeout = timeout;
+        });
     }
 
     public GatewayConfig withRateLimit(int perSecond) {
-        return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, perSecond, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll, accuracyRefresh);
+        return with(copy -> copy.rateLimit = perSecond);
     }
 
     public GatewayConfig withCorsOrigins(List<String> origins) {
-        return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, List.copyOf(origins),
-                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll, accuracyRefresh);
+        return with(copy -> copy.corsOrigins = List.copyOf(origins));
     }
 
     public GatewayConfig withTrustedProxies(TrustedProxies proxies) {
-        return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, proxies, labellers, decodingRate, decodingRateInAll, accuracyRefresh);
+        return with(copy -> copy.trustedProxies = proxies);
     }
 
     public GatewayConfig withDecodingRate(int megapixelsPerSecond) {
-        return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, megapixelsPerSecond, decodingRateInAll, accuracyRefresh);
+        return with(copy -> copy.decodingRate = megapixelsPerSecond);
     }
 
     public GatewayConfig withDecodingRateInAll(int megapixelsPerSecond) {
-        return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, decodingRate, megapixelsPerSecond, accuracyRefresh);
+        return with(copy -> copy.decodingRateInAll = megapixelsPerSecond);
     }
 
     public GatewayConfig withUploadMemory(long bytes) {
-        return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                bytes, answer, trustedProxies, labellers, decodingRate, decodingRateInAll, accuracyRefresh);
+        return with(copy -> copy.uploadMemory = bytes);
     }
 
     public GatewayConfig withAccuracyRefresh(Duration refresh) {
-        return new GatewayConfig(bootstrapServers, host, port, apiKey, maxFiles, publishTimeout, limits, contactPoints, localDatacenter,
-                replication, pinnedModel, partitions, kafkaClient, producerOverrides, cassandraLogin, modelTrust, rateLimit, corsOrigins,
-                uploadMemory, answer, trustedProxies, labellers, decodingRate, decodingRateInAll, refresh);
+        return with(copy -> copy.accuracyRefresh = refresh);
+    }
+
+    /** This config with the settings {@code change} sets: the one place a copy names all 25 in their order. */
+    private GatewayConfig with(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return new GatewayConfig(copy.bootstrapServers, copy.host, copy.port, copy.apiKey, copy.maxFiles, copy.publishTimeout, copy.limits,
+                copy.contactPoints, copy.localDatacenter, copy.replication, copy.pinnedModel, copy.partitions, copy.kafkaClient,
+                copy.producerOverrides, copy.cassandraLogin, copy.modelTrust, copy.rateLimit, copy.corsOrigins, copy.uploadMemory,
+                copy.answer, copy.trustedProxies, copy.labellers, copy.decodingRate, copy.decodingRateInAll, copy.accuracyRefresh);
+    }
+
+    /** A config's settings by name, for {@link #with} to change some of. */
+    private static final class Copy {
+        String bootstrapServers, host, localDatacenter, replication;
+        int port, maxFiles, partitions, rateLimit, decodingRate, decodingRateInAll;
+        long uploadMemory;
+        Optional<String> apiKey, pinnedModel;
+        Duration publishTimeout, accuracyRefresh;
+        PreprocessingLimits limits;
+        List<InetSocketAddress> contactPoints;
+        Properties kafkaClient, producerOverrides;
+        Optional<CassandraSessions.Login> cassandraLogin;
+        ModelTrust modelTrust;
+        List<String> corsOrigins;
+        Answer answer;
+        TrustedProxies trustedProxies;
+        Labellers labellers;
+
+        Copy(GatewayConfig config) {
+            bootstrapServers = config.bootstrapServers;
+            host = config.host;
+            port = config.port;
+            apiKey = config.apiKey;
+            maxFiles = config.maxFiles;
+            publishTimeout = config.publishTimeout;
+            limits = config.limits;
+            contactPoints = config.contactPoints;
+            localDatacenter = config.localDatacenter;
+            replication = config.replication;
+            pinnedModel = config.pinnedModel;
+            partitions = config.partitions;
+            kafkaClient = config.kafkaClient;
+            producerOverrides = config.producerOverrides;
+            cassandraLogin = config.cassandraLogin;
+            modelTrust = config.modelTrust;
+            rateLimit = config.rateLimit;
+            corsOrigins = config.corsOrigins;
+            uploadMemory = config.uploadMemory;
+            answer = config.answer;
+            trustedProxies = config.trustedProxies;
+            labellers = config.labellers;
+            decodingRate = config.decodingRate;
+            decodingRateInAll = config.decodingRateInAll;
+            accuracyRefresh = config.accuracyRefresh;
+        }
     }
 }

@@ -3,11 +3,16 @@ package io.inkstream.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inkstream.gateway.guard.TrustedProxies;
 import io.inkstream.ops.config.ConfigurationException;
 import io.inkstream.ops.config.Environment;
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class GatewayConfigTest {
@@ -100,6 +105,34 @@ class GatewayConfigTest {
         assertThat(set.withPort(0).withRateLimit(5).accuracyRefresh()).as("kept by every copy").isEqualTo(Duration.ofSeconds(2));
         assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.ACCURACY_REFRESH_MS, "0"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining(GatewayConfig.ACCURACY_REFRESH_MS);
+    }
+
+    /** Each copy changes the settings its name says and keeps every other (they are passed on in one place, by name). */
+    @Test
+    void eachCopyChangesItsOwnSettingsAndKeepsEveryOther() {
+        GatewayConfig base = GatewayConfig.fromEnvironment(new Environment(Map.of()));
+        Map<String, GatewayConfig> copies = Map.of(
+                "port", base.withPort(9),
+                "apiKey", base.withApiKey(Optional.of("key")),
+                "bootstrapServers publishTimeout", base.withBootstrapServers("elsewhere:9092", Duration.ofSeconds(3)),
+                "rateLimit", base.withRateLimit(7),
+                "corsOrigins", base.withCorsOrigins(List.of("https://app.example.com")),
+                "trustedProxies", base.withTrustedProxies(TrustedProxies.parse("127.0.0.9")),
+                "decodingRate", base.withDecodingRate(3),
+                "decodingRateInAll", base.withDecodingRateInAll(4),
+                "uploadMemory", base.withUploadMemory(128L * 1024 * 1024),
+                "accuracyRefresh", base.withAccuracyRefresh(Duration.ofSeconds(3)));
+        copies.forEach((changed, copy) -> assertThat(Arrays.stream(GatewayConfig.class.getRecordComponents())
+                .filter(component -> !Objects.equals(value(component, base), value(component, copy))).map(RecordComponent::getName))
+                .as("the settings that %s's copy changes", changed).containsExactly(changed.split(" ")));
+    }
+
+    private static Object value(RecordComponent component, GatewayConfig config) {
+        try {
+            return component.getAccessor().invoke(config);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
