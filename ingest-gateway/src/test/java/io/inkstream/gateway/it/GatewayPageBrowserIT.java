@@ -269,16 +269,8 @@ class GatewayPageBrowserIT {
         assertThat(RawHttp.label(pipeline.gateway().port(), address, "/api/images/" + id, digit)).isEqualTo(202);
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest image = HttpRequest.newBuilder(URI.create(pipeline.url("/api/images/" + id))).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String body;
-        do {
-            body = http.send(image, HttpResponse.BodyHandlers.ofString()).body();
-            if (body.contains("\"votes\":" + votes)) {
-                return;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("the image's votes are not " + votes + " within 30 s: " + body);
+        Waits.until(() -> http.send(image, HttpResponse.BodyHandlers.ofString()).body(), body -> body.contains("\"votes\":" + votes),
+                body -> body, Duration.ofSeconds(30), "the image's votes " + votes);
     }
 
     /**
