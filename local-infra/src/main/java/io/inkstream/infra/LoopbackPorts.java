@@ -4,10 +4,20 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Loopback ports for the local broker and node: free ones on request, taken ones refused early. */
 public final class LoopbackPorts {
     public static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** Tries before {@link #free} gives up finding a port it has not handed out yet; the range holds thousands. */
+    private static final int TRIES = 100;
+    /**
+     * Every port {@link #free} has handed out in this JVM. A port is free only until its taker binds it, and a
+     * Cassandra node binds its ports half a minute after they were chosen: meanwhile the OS gives the same port out
+     * again (a few times in 200 picks here). The scale-out suite once started a gateway on its first node's CQL port.
+     */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private LoopbackPorts() {
     }
@@ -21,7 +31,18 @@ public final class LoopbackPorts {
         return requested;
     }
 
+    /** A port free now and not handed out before by this JVM, so parts started side by side never share one. */
     public static int free() {
+        for (int i = 0; i < TRIES; i++) {
+            int port = anyFree();
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
+        }
+        throw new InfrastructureException("no free loopback port in " + TRIES + " tries: each was already handed out");
+    }
+
+    private static int anyFree() {
         try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

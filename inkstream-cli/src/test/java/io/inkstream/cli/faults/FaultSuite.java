@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.inkstream.gateway.upload.IdempotencyKeys;
+import io.inkstream.infra.process.ServiceProcess;
 import io.inkstream.model.data.LabelledDigits;
 import java.io.IOException;
 import java.net.URI;
@@ -254,12 +255,18 @@ final class FaultSuite {
         return costs;
     }
 
-    /** Polls a service's /health until it answers 200 (a fresh JVM loads DL4J, joins its group, restores state). */
-    static void awaitHealthy(int port, String service) throws InterruptedException {
+    /**
+     * Polls a service's /health until it answers 200 (a fresh JVM loads DL4J, joins its group, restores state); fails at
+     * once when the service's JVM has exited, as one does when its port is taken: what answers there is then not it.
+     */
+    static void awaitHealthy(ServiceProcess process, int port, String service) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
+            if (!process.alive()) {
+                throw new AssertionError(service + " exited before it became healthy (its log says why); last " + last);
+            }
             try {
                 int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(2))
                         .build(), HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -121,8 +121,8 @@ class PipelineFaultsIT {
                 digits, uploading, attempts, watcher), "steady-uploads");
         try {
             watcher.start();
-            awaitHealthy(classifierPort, "classifier");
-            awaitHealthy(sinkPort, "sink");
+            awaitHealthy(classifier, classifierPort, "classifier");
+            awaitHealthy(sink, sinkPort, "sink");
             long uploadsFrom = nowMicros();
             uploader.start();
             pause(Duration.ofSeconds(10));
@@ -135,7 +135,7 @@ class PipelineFaultsIT {
             classifier.kill();
             pause(Duration.ofSeconds(5));
             classifier = ServiceProcess.start("io.inkstream.classifier.Main", env, log);
-            awaitHealthy(classifierPort, "classifier");
+            awaitHealthy(classifier, classifierPort, "classifier");
             faults.add(new Fault("classifier killed (SIGKILL), restarted after 5 s", start, nowMicros()));
             settle(watcher, RATE, SETTLE_BOUND);
 
@@ -143,7 +143,7 @@ class PipelineFaultsIT {
             sink.kill();
             pause(Duration.ofSeconds(5));
             sink = ServiceProcess.start("io.inkstream.sink.Main", env, log);
-            awaitHealthy(sinkPort, "sink");
+            awaitHealthy(sink, sinkPort, "sink");
             faults.add(new Fault("sink killed (SIGKILL), restarted after 5 s", start, nowMicros()));
             settle(watcher, RATE, SETTLE_BOUND);
 

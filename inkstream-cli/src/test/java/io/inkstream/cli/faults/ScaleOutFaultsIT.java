@@ -141,9 +141,9 @@ class ScaleOutFaultsIT {
             services.addAll(gateways);
             services.addAll(sinks);
             for (int i = 0; i < 2; i++) {
-                awaitHealthy(sinkPorts.get(i), "sink " + i);
-                awaitHealthy(classifierPorts.get(i), "classifier " + i);
-                awaitHealthy(gatewayPorts.get(i), "gateway " + i);
+                awaitHealthy(sinks.get(i), sinkPorts.get(i), "sink " + i);
+                awaitHealthy(classifiers.get(i), classifierPorts.get(i), "classifier " + i);
+                awaitHealthy(gateways.get(i), gatewayPorts.get(i), "gateway " + i);
             }
             String classifierGroup = ClassifierConfig.fromEnvironment(new Environment(env)).applicationId();
             String sinkGroup = SinkConfig.fromEnvironment(new Environment(env)).groupId();
