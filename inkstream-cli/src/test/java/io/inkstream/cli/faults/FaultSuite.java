@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
@@ -264,8 +265,10 @@ final class FaultSuite {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
-            if (!process.alive()) {
-                throw new AssertionError(service + " exited before it became healthy (its log says why); last " + last);
+            OptionalInt exit = process.exitCode();
+            if (exit.isPresent()) {
+                throw new AssertionError(service + " exited (code " + exit.getAsInt() + ") before it became healthy; its output is in "
+                        + process.log() + "; last " + last);
             }
             try {
                 int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(2))

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,9 +15,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
     private final Process process;
+    private final Path log;
 
-    private ServiceProcess(Process process) {
+    private ServiceProcess(Process process, Path log) {
         this.process = process;
+        this.log = log;
     }
 
     /**
@@ -47,7 +50,7 @@ public final class ServiceProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(name -> name.startsWith("INKSTREAM_"));
         builder.environment().putAll(environment);
         builder.environment().put("OMP_NUM_THREADS", "1");
-        return new ServiceProcess(builder.start());
+        return new ServiceProcess(builder.start(), log);
     }
 
     /** SIGKILL, and wait until the process is gone. */
@@ -58,6 +61,16 @@ public final class ServiceProcess implements AutoCloseable {
 
     public boolean alive() {
         return process.isAlive();
+    }
+
+    /** Its exit code once it has ended; empty while it runs. */
+    public OptionalInt exitCode() {
+        return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+    }
+
+    /** The file its output is appended to. */
+    public Path log() {
+        return log;
     }
 
     /** SIGTERM; SIGKILL after 60 s. */
