@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Everything the classifier reads from its environment, with the defaults in one place.
@@ -100,23 +101,19 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
     }
 
     public ClassifierConfig withApplicationId(String id) {
-        return new ClassifierConfig(bootstrapServers, id, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, httpPort, partitions,
-                limits, kafkaClient, streamsOverrides, modelTrust, instanceId);
+        return with(copy -> copy.applicationId = id);
     }
 
     public ClassifierConfig withBatch(BatchSettings settings) {
-        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, settings, pinnedModel, streamThreads, stateDir, httpHost, httpPort,
-                partitions, limits, kafkaClient, streamsOverrides, modelTrust, instanceId);
+        return with(copy -> copy.batch = settings);
     }
 
     public ClassifierConfig withPinnedModel(Optional<String> version) {
-        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, version, streamThreads, stateDir, httpHost, httpPort, partitions,
-                limits, kafkaClient, streamsOverrides, modelTrust, instanceId);
+        return with(copy -> copy.pinnedModel = version);
     }
 
     public ClassifierConfig withHttpPort(int port) {
-        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, port, partitions,
-                limits, kafkaClient, streamsOverrides, modelTrust, instanceId);
+        return with(copy -> copy.httpPort = port);
     }
 
     /** The properties every Kafka client of the classifier starts from. */
@@ -126,17 +123,54 @@ public record ClassifierConfig(String bootstrapServers, String applicationId, Gu
 
     /** Settings every Kafka client takes (a command's {@code --kafka-config}), in place of INKSTREAM_KAFKA_CLIENT_*. */
     public ClassifierConfig withKafkaClient(Properties settings) {
-        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, httpPort, partitions,
-                limits, settings, streamsOverrides, modelTrust, instanceId);
+        return with(copy -> copy.kafkaClient = settings);
     }
 
     public ClassifierConfig withModelTrust(ModelTrust trust) {
-        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, stateDir, httpHost, httpPort, partitions,
-                limits, kafkaClient, streamsOverrides, trust, instanceId);
+        return with(copy -> copy.modelTrust = trust);
     }
 
     public ClassifierConfig withStateDir(Path dir) {
-        return new ClassifierConfig(bootstrapServers, applicationId, guarantee, batch, pinnedModel, streamThreads, dir, httpHost, httpPort, partitions,
-                limits, kafkaClient, streamsOverrides, modelTrust, instanceId);
+        return with(copy -> copy.stateDir = dir);
+    }
+
+    /** This config with the settings {@code change} sets: the one place a copy names all 15 in their order. */
+    private ClassifierConfig with(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return new ClassifierConfig(copy.bootstrapServers, copy.applicationId, copy.guarantee, copy.batch, copy.pinnedModel, copy.streamThreads,
+                copy.stateDir, copy.httpHost, copy.httpPort, copy.partitions, copy.limits, copy.kafkaClient, copy.streamsOverrides, copy.modelTrust,
+                copy.instanceId);
+    }
+
+    /** A config's settings by name, for {@link #with} to change some of. */
+    private static final class Copy {
+        String bootstrapServers, applicationId, httpHost;
+        Guarantee guarantee;
+        BatchSettings batch;
+        Optional<String> pinnedModel, instanceId;
+        int streamThreads, httpPort, partitions;
+        Path stateDir;
+        PreprocessingLimits limits;
+        Properties kafkaClient, streamsOverrides;
+        ModelTrust modelTrust;
+
+        Copy(ClassifierConfig config) {
+            bootstrapServers = config.bootstrapServers;
+            applicationId = config.applicationId;
+            guarantee = config.guarantee;
+            batch = config.batch;
+            pinnedModel = config.pinnedModel;
+            streamThreads = config.streamThreads;
+            stateDir = config.stateDir;
+            httpHost = config.httpHost;
+            httpPort = config.httpPort;
+            partitions = config.partitions;
+            limits = config.limits;
+            kafkaClient = config.kafkaClient;
+            streamsOverrides = config.streamsOverrides;
+            modelTrust = config.modelTrust;
+            instanceId = config.instanceId;
+        }
     }
 }

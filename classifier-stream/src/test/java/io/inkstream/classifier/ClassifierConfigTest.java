@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inkstream.classifier.batching.BatchSettings;
+import io.inkstream.image.artifact.ModelTrust;
 import io.inkstream.ops.config.ConfigurationException;
 import io.inkstream.ops.config.Environment;
+import io.inkstream.testkit.ChangedComponents;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -77,5 +80,23 @@ class ClassifierConfigTest {
         assertThatThrownBy(() -> ClassifierConfig.fromEnvironment(new Environment(Map.of("INKSTREAM_BATCH_MAX_RECORD", "64"))))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("unknown variable INKSTREAM_BATCH_MAX_RECORD");
+    }
+
+    /** Each copy changes the setting its name says and keeps every other (they are passed on in one place, by name). */
+    @Test
+    void eachCopyChangesItsOwnSettingAndKeepsEveryOther() {
+        ClassifierConfig base = ClassifierConfig.fromEnvironment(new Environment(Map.of()));
+        Properties client = new Properties();
+        client.setProperty("security.protocol", "SSL");
+        Map<String, ClassifierConfig> copies = Map.of(
+                "applicationId", base.withApplicationId("another"),
+                "batch", base.withBatch(new BatchSettings(8, Duration.ofMillis(5), BatchSettings.Buffer.MEMORY_UNSAFE)),
+                "pinnedModel", base.withPinnedModel(Optional.of("v3-3e4d1ee016f4")),
+                "httpPort", base.withHttpPort(9),
+                "kafkaClient", base.withKafkaClient(client),
+                "modelTrust", base.withModelTrust(ModelTrust.anySigner()),
+                "stateDir", base.withStateDir(Path.of("elsewhere")));
+        copies.forEach((changed, copy) -> assertThat(ChangedComponents.between(base, copy))
+                .as("the settings that %s's copy changes", changed).containsExactly(changed));
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Everything the sink reads from its environment, with the defaults in one place.
@@ -106,17 +107,52 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
     }
 
     public SinkConfig withGroupId(String group) {
-        return new SinkConfig(bootstrapServers, group, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpHost, httpPort,
-                partitions, kafkaClient, consumerOverrides, cassandraLogin, commit, instanceId);
+        return with(copy -> copy.groupId = group);
     }
 
     public SinkConfig withHttpPort(int port) {
-        return new SinkConfig(bootstrapServers, groupId, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpHost, port,
-                partitions, kafkaClient, consumerOverrides, cassandraLogin, commit, instanceId);
+        return with(copy -> copy.httpPort = port);
     }
 
     public SinkConfig withCommit(Commit order) {
-        return new SinkConfig(bootstrapServers, groupId, contactPoints, localDatacenter, replication, maxInFlight, maxPollRecords, httpHost, httpPort,
-                partitions, kafkaClient, consumerOverrides, cassandraLogin, order, instanceId);
+        return with(copy -> copy.commit = order);
+    }
+
+    /** This config with the settings {@code change} sets: the one place a copy names all 15 in their order. */
+    private SinkConfig with(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return new SinkConfig(copy.bootstrapServers, copy.groupId, copy.contactPoints, copy.localDatacenter, copy.replication, copy.maxInFlight,
+                copy.maxPollRecords, copy.httpHost, copy.httpPort, copy.partitions, copy.kafkaClient, copy.consumerOverrides, copy.cassandraLogin,
+                copy.commit, copy.instanceId);
+    }
+
+    /** A config's settings by name, for {@link #with} to change some of. */
+    private static final class Copy {
+        String bootstrapServers, groupId, localDatacenter, replication, httpHost;
+        List<InetSocketAddress> contactPoints;
+        int maxInFlight, maxPollRecords, httpPort, partitions;
+        Properties kafkaClient, consumerOverrides;
+        Optional<CassandraSessions.Login> cassandraLogin;
+        Commit commit;
+        Optional<String> instanceId;
+
+        Copy(SinkConfig config) {
+            bootstrapServers = config.bootstrapServers;
+            groupId = config.groupId;
+            contactPoints = config.contactPoints;
+            localDatacenter = config.localDatacenter;
+            replication = config.replication;
+            maxInFlight = config.maxInFlight;
+            maxPollRecords = config.maxPollRecords;
+            httpHost = config.httpHost;
+            httpPort = config.httpPort;
+            partitions = config.partitions;
+            kafkaClient = config.kafkaClient;
+            consumerOverrides = config.consumerOverrides;
+            cassandraLogin = config.cassandraLogin;
+            commit = config.commit;
+            instanceId = config.instanceId;
+        }
     }
 }
