@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Loopback ports for the local broker and node: free ones on request, taken ones refused early. */
 public final class LoopbackPorts {
@@ -13,11 +11,12 @@ public final class LoopbackPorts {
     /** Tries before {@link #free} gives up finding a port it has not handed out yet; the range holds thousands. */
     private static final int TRIES = 100;
     /**
-     * Every port {@link #free} has handed out in this JVM. A port is free only until its taker binds it, and a
-     * Cassandra node binds its ports half a minute after they were chosen: meanwhile the OS gives the same port out
-     * again (a few times in 200 picks here). The scale-out suite once started a gateway on its first node's CQL port.
+     * Every port {@link #free} has handed out, in this JVM and lately in this user's others. A port is free only until its
+     * taker binds it, and a Cassandra node binds its ports half a minute after they were chosen: meanwhile the OS gives
+     * the same port out again (a few times in 200 picks here). The scale-out suite once started a gateway on its first
+     * node's CQL port.
      */
-    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    private static final PortReservations HANDED_OUT = PortReservations.forThisUser();
 
     private LoopbackPorts() {
     }
@@ -31,11 +30,14 @@ public final class LoopbackPorts {
         return requested;
     }
 
-    /** A port free now and not handed out before by this JVM, so parts started side by side never share one. */
+    /**
+     * A port free now, not handed out before by this JVM nor lately by another of this user's, so that parts started side
+     * by side never share one.
+     */
     public static int free() {
         for (int i = 0; i < TRIES; i++) {
             int port = anyFree();
-            if (HANDED_OUT.add(port)) {
+            if (HANDED_OUT.reserve(port)) {
                 return port;
             }
         }
