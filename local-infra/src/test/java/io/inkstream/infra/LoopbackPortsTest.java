@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +23,7 @@ class LoopbackPortsTest {
     void neverHandsOutTheSamePortTwice() {
         List<Integer> ports = IntStream.range(0, 500).map(i -> LoopbackPorts.free()).boxed().toList();
 
-        Set<Integer> seen = new HashSet<>();
-        assertThat(ports.stream().filter(port -> !seen.add(port)).toList()).as("ports handed out twice").isEmpty();
+        assertThat(ports).as("ports handed out twice").doesNotHaveDuplicates();
         assertThat(ports).allSatisfy(port -> LoopbackPorts.requireFree(port, "test"));
     }
 
