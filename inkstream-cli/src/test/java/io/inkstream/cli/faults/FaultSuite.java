@@ -6,7 +6,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.inkstream.gateway.upload.IdempotencyKeys;
-import io.inkstream.infra.process.ServiceProcess;
 import io.inkstream.model.data.LabelledDigits;
 import java.io.IOException;
 import java.net.URI;
@@ -22,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
@@ -254,35 +252,6 @@ final class FaultSuite {
             costs.add(new FaultCost(fault, during.size() - refusedDuring.size(), refusedDuring, max / 1000.0, recoveredSeconds));
         }
         return costs;
-    }
-
-    /**
-     * Polls a service's /health until it answers 200 (a fresh JVM loads DL4J, joins its group, restores state); fails at
-     * once when the service's JVM has exited, as one does when its port is taken: what answers there is then not it.
-     */
-    static void awaitHealthy(ServiceProcess process, int port, String service) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            OptionalInt exit = process.exitCode();
-            if (exit.isPresent()) {
-                throw new AssertionError(service + " exited (code " + exit.getAsInt() + ") before it became healthy; its output is in "
-                        + process.log() + "; last " + last);
-            }
-            try {
-                int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(2))
-                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 200) {
-                    return;
-                }
-                last = "HTTP " + status;
-            } catch (IOException notYet) {
-                last = notYet.toString(); // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError(service + " did not become healthy within 3 min; last " + last);
     }
 
     /**

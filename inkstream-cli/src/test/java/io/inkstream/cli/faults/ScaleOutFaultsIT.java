@@ -1,7 +1,7 @@
 package io.inkstream.cli.faults;
 
+import static io.inkstream.cli.ServiceWaits.awaitHealthy;
 import static io.inkstream.cli.faults.FaultSuite.assertStoredExactlyOnce;
-import static io.inkstream.cli.faults.FaultSuite.awaitHealthy;
 import static io.inkstream.cli.faults.FaultSuite.awaitLag;
 import static io.inkstream.cli.faults.FaultSuite.nowMicros;
 import static io.inkstream.cli.faults.FaultSuite.pause;

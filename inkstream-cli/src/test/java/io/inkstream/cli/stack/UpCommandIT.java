@@ -1,7 +1,7 @@
 package io.inkstream.cli.stack;
 
-import static io.inkstream.cli.stack.RunCommandIT.awaitClassified;
-import static io.inkstream.cli.stack.RunCommandIT.awaitHealthy;
+import static io.inkstream.cli.ServiceWaits.awaitClassified;
+import static io.inkstream.cli.ServiceWaits.awaitHealthy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,7 +64,7 @@ class UpCommandIT {
         Process up = builder.start();
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            awaitHealthy(http, gatewayPort, log);
+            awaitHealthy(up, log, gatewayPort, "the stack's gateway");
             LabelledDigits digits = BundledMnist.validation();
             HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/api/images"))
                     .header("Content-Type", "application/x-mnist").POST(HttpRequest.BodyPublishers.ofByteArray(digits.images().imageBytes(0)))
