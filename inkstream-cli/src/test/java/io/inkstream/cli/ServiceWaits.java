@@ -30,6 +30,7 @@ public final class ServiceWaits {
     /** From the upload's 202 to its prediction read back through the gateway, on a stack that is healthy. */
     public static final Duration CLASSIFIED_WITHIN = Duration.ofMinutes(2);
     static final int TAIL_LINES = 40;
+    private static final String TAIL_HEADING = "\n--- the last ";
     private static final int TAIL_BYTES = 16 << 10;
 
     private ServiceWaits() {
@@ -93,6 +94,19 @@ public final class ServiceWaits {
         throw new AssertionError("image " + id + " not classified within " + CLASSIFIED_WITHIN + "; last answer: " + last + tail(log));
     }
 
+    /**
+     * {@code failed} again, its message ending with the services' log's last lines: for a suite's own assertions, caught
+     * around its body. One that has them already (from a wait above) is returned as it is.
+     */
+    public static AssertionError withLogTail(AssertionError failed, Path log) {
+        if (String.valueOf(failed.getMessage()).contains(TAIL_HEADING)) {
+            return failed;
+        }
+        AssertionError explained = new AssertionError(failed.getMessage() + tail(log), failed.getCause());
+        explained.setStackTrace(failed.getStackTrace());
+        return explained;
+    }
+
     /** The log's last {@value #TAIL_LINES} lines (of its last 16 KiB), set off for a failure message. */
     static String tail(Path log) {
         try (SeekableByteChannel channel = Files.newByteChannel(log)) {
@@ -110,7 +124,7 @@ public final class ServiceWaits {
                 lines = lines.subList(0, lines.size() - 1);
             }
             List<String> last = lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size());
-            return "\n--- the last " + last.size() + " lines of " + log + " ---\n" + String.join("\n", last);
+            return TAIL_HEADING + last.size() + " lines of " + log + " ---\n" + String.join("\n", last);
         } catch (NoSuchFileException none) {
             return "\n(no log at " + log + ")";
         } catch (IOException e) {

@@ -48,6 +48,20 @@ class ServiceWaitsTest {
     }
 
     @Test
+    void aSuitesOwnFailureGainsTheLogsEndOnceAndKeepsWhereItFailed(@TempDir Path temp) throws Exception {
+        Path log = temp.resolve("services.log");
+        Files.writeString(log, "sink started\nsink stopped\n");
+        AssertionError failed = new AssertionError("the backlog did not drain within PT1M: 12 pending");
+
+        AssertionError explained = ServiceWaits.withLogTail(failed, log);
+
+        assertThat(explained).hasMessage("the backlog did not drain within PT1M: 12 pending\n--- the last 2 lines of " + log
+                + " ---\nsink started\nsink stopped");
+        assertThat(explained.getStackTrace()).isEqualTo(failed.getStackTrace());
+        assertThat(ServiceWaits.withLogTail(explained, log)).isSameAs(explained);
+    }
+
+    @Test
     void aMissingLogIsSaidToBeMissing(@TempDir Path temp) {
         assertThat(ServiceWaits.tail(temp.resolve("none.log"))).isEqualTo("\n(no log at " + temp.resolve("none.log") + ")");
     }

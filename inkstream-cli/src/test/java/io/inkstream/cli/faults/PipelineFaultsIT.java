@@ -1,6 +1,7 @@
 package io.inkstream.cli.faults;
 
 import static io.inkstream.cli.ServiceWaits.awaitHealthy;
+import static io.inkstream.cli.ServiceWaits.withLogTail;
 import static io.inkstream.cli.faults.FaultSuite.assertStoredExactlyOnce;
 import static io.inkstream.cli.faults.FaultSuite.awaitLag;
 import static io.inkstream.cli.faults.FaultSuite.hasRow;
@@ -204,6 +205,8 @@ class PipelineFaultsIT {
             assertThat(brokerControl.lost()).as("uploads answered 202 before the broker had them, the broker down past the publish"
                     + " timeout: the suite's check must see every one lost")
                     .containsExactlyElementsOf(brokerControl.acceptedWhileDown().stream().map(Attempt::id).toList());
+        } catch (AssertionError failed) {
+            throw withLogTail(failed, log);
         } finally {
             uploading.set(false);
             uploader.join(10_000);

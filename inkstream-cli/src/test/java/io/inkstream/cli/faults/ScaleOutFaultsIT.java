@@ -1,6 +1,7 @@
 package io.inkstream.cli.faults;
 
 import static io.inkstream.cli.ServiceWaits.awaitHealthy;
+import static io.inkstream.cli.ServiceWaits.withLogTail;
 import static io.inkstream.cli.faults.FaultSuite.assertStoredExactlyOnce;
 import static io.inkstream.cli.faults.FaultSuite.awaitLag;
 import static io.inkstream.cli.faults.FaultSuite.nowMicros;
@@ -100,12 +101,12 @@ class ScaleOutFaultsIT {
         AtomicBoolean uploading = new AtomicBoolean(true);
         Thread uploader = null;
         LocalCassandraRing ring = null;
+        // Kept after the run, with the brokers' logs (see the end): what a failed run is read from.
+        Path log = Files.createDirectories(Path.of("target")).resolve("scale-out-faults-it-services.log");
+        Files.deleteIfExists(log);
         try {
             Map<String, String> env = new HashMap<>();
             env.put(GatewayConfig.BOOTSTRAP, brokers.bootstrapServers());
-            // Kept after the run, with the brokers' logs (see the end): what a failed run is read from.
-            Path log = Files.createDirectories(Path.of("target")).resolve("scale-out-faults-it-services.log");
-            Files.deleteIfExists(log);
             List<Integer> gatewayPorts = List.of(LoopbackPorts.free(), LoopbackPorts.free());
             List<Integer> classifierPorts = List.of(LoopbackPorts.free(), LoopbackPorts.free());
             List<Integer> sinkPorts = List.of(LoopbackPorts.free(), LoopbackPorts.free());
@@ -256,6 +257,8 @@ class ScaleOutFaultsIT {
                         () -> awaitHealth(sink, "503 ", "\"status\":\"DOWN\"", "\"brokers\":\"no quorum"));
                 assertThat(Files.readString(log)).as("the services' log").contains("kafka quorum lost no quorum");
             }
+        } catch (AssertionError failed) {
+            throw withLogTail(failed, log);
         } finally {
             uploading.set(false);
             if (uploader != null) {
