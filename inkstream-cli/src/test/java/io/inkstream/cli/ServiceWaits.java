@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 /**
  * The waits of the suites that run services in JVMs of their own ({@code inkstream run}, {@code inkstream up}, the fault
  * suites). One that runs out fails with what it saw last and the end of the services' log: that message is all CI prints
- * of a failed run, and the log itself is in a temporary directory that goes with it.
+ * of a failed run, and the log itself is in a temporary directory, or in a clone CI does not keep.
  */
 public final class ServiceWaits {
     /** A fresh JVM loads DL4J, joins its group and restores its state; on a loaded CI machine that has taken over a minute. */

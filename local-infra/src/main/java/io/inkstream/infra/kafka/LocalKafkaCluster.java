@@ -76,10 +76,6 @@ public final class LocalKafkaCluster implements KafkaCluster {
         this.controllerPort = controllerPort;
         this.servers = new KafkaRaftServer[settings.nodes()];
         this.processes = new ServiceProcess[settings.nodes()];
-        if (settings.forked()) {
-            // A node outliving this JVM would hold its ports: kill what is left when it exits.
-            Runtime.getRuntime().addShutdownHook(new Thread(this::killAll, "local-kafka-cluster-reaper"));
-        }
         this.bootstrapServers = IntStream.rangeClosed(1, settings.nodes()).mapToObj(i -> address(i) + ":" + brokerPort)
                 .collect(Collectors.joining(","));
     }
@@ -180,19 +176,6 @@ public final class LocalKafkaCluster implements KafkaCluster {
             throw new InfrastructureException("interrupted while killing Kafka node " + node, e);
         }
         log.info("kafka node killed node={} address={}", node, address(node));
-    }
-
-    private synchronized void killAll() {
-        for (ServiceProcess process : processes) {
-            if (process != null) {
-                try {
-                    process.kill();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
     }
 
     /** Starts a stopped node again on its log; returns once it has caught up with the cluster's metadata. */
