@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -85,7 +86,13 @@ public final class ClassifierService implements AutoCloseable {
             metrics.streamThreadReplaced();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        streams.setStateListener((now, before) -> log.info("classifier state={} previous={}", now, before));
+        AtomicBoolean joined = new AtomicBoolean();
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                joined.set(true);
+            }
+            log.info("classifier state={} previous={}", now, before);
+        });
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, Tags.empty(),
                 DaemonThreads.scheduler("inkstream-classifier-kafka-meters"), OpsServer.KAFKA_METER_REFRESH);
         streamsMetrics.bindTo(meters);
@@ -95,7 +102,8 @@ public final class ClassifierService implements AutoCloseable {
 
         // Kafka Streams stays RUNNING while the cluster has no majority (its writes are retried): health asks the cluster.
         BrokerQuorum brokers = new BrokerQuorum(admin, "classification waits; what is read is retried, nothing is committed");
-        OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(streams, models, brokers), meters::scrape);
+        OpsServer ops = OpsServer.start(config.httpHost(), config.httpPort(), () -> health(streams, joined.get(), models, brokers),
+                meters::scrape);
         log.info("classifier started application_id={} bootstrap={} guarantee={} batch_max_records={} batch_max_wait_ms={} buffer={} pinned={}"
                         + " models={} http_port={}", config.applicationId(), config.bootstrapServers(), config.guarantee().streamsValue(),
                 config.batch().maxRecords(), config.batch().maxWait().toMillis(), config.batch().buffer(), config.pinnedModel().orElse("-"),
@@ -166,12 +174,12 @@ public final class ClassifierService implements AutoCloseable {
         return p;
     }
 
-    private static OpsServer.Health health(KafkaStreams streams, ModelRegistry models, BrokerQuorum brokers) {
+    private static OpsServer.Health health(KafkaStreams streams, boolean joined, ModelRegistry models, BrokerQuorum brokers) {
         KafkaStreams.State state = streams.state();
         BrokerQuorum.State kafka = brokers.check();
-        boolean healthy = (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING) && kafka.reachable();
+        boolean healthy = classifies(state, joined) && kafka.reachable();
         String model = models.current().map(RegisteredModel::version).orElse("none");
-        String status = healthy ? "UP" : "DOWN";
+        String status = healthy ? "UP" : !joined && state == KafkaStreams.State.REBALANCING ? "STARTING" : "DOWN";
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("state", state.name());
         details.put("model", model);
@@ -180,6 +188,15 @@ public final class ClassifierService implements AutoCloseable {
                 : shadow + " (not published)"));
         details.put("brokers", kafka.describe());
         return new OpsServer.Health(healthy, status, details);
+    }
+
+    /**
+     * Whether an instance in this state classifies what reaches it: running, or rebalancing after it has run (a rebalance
+     * in a running group, which must fail no health check). Not while it first joins its group and restores its buffer:
+     * until then it has no partitions, which a readiness probe or a rolling update must not take for a working instance.
+     */
+    static boolean classifies(KafkaStreams.State state, boolean joined) {
+        return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING && joined;
     }
 
     public KafkaStreams.State state() {
