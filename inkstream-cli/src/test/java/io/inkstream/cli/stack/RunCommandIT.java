@@ -42,8 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code inkstream run gateway|classifier|sink}: each service in a JVM of its own, told where the
  * cluster is by its options alone, against the shared broker and node: together they classify and
  * store an upload (sent before the classifier starts: one accepted while none runs waits for it),
- * each answers {@code /health} on the port its option named, and SIGTERM stops each cleanly. An option wins over its variable: the sink's environment names a broker that does
- * not exist, and its {@code --bootstrap} the real one.
+ * each answers {@code /health} on the port its option named, and SIGTERM stops each cleanly. An
+ * option wins over its variable: the sink's environment names a broker that does not exist, and
+ * its {@code --bootstrap} the real one.
  */
 @ExtendWith(SharedInfrastructure.class)
 class RunCommandIT {
@@ -61,8 +62,8 @@ class RunCommandIT {
         String cli = InkstreamCli.class.getName();
         // Groups of their own on the shared broker. The classifier's starts where the images topic ends now rather than
         // reclassifying what other tests sent: its offsets are committed there before it starts. (A reset to "latest"
-        // instead raced the upload: a classifier healthy but still joining its group took the end after the upload and
-        // never saw it; red in CI on 2026-12-06.)
+        // instead raced the upload: a classifier still joining its group, which its health then called UP, took the end
+        // after the upload and never saw it; red in CI on 2026-12-06.)
         String classifierGroup = "run-it-" + run;
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             PipelineTopics.ensure(admin, ClassifierConfig.defaults(bootstrap).partitions(), Optional.empty());
