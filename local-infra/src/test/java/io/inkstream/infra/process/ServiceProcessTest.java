@@ -38,7 +38,7 @@ class ServiceProcessTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path output = temp.resolve("starter-" + how + ".log");
         Process starter = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Starter.class.getName(),
-                temp.resolve("service-" + how + ".log").toString(), how).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                temp.resolve("service-" + how + ".log").toString()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         Optional<ProcessHandle> service = Optional.empty();
         while (service.isEmpty() && System.nanoTime() < deadline) {
