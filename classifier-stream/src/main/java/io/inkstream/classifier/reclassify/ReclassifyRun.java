@@ -13,6 +13,7 @@ import io.inkstream.contract.prediction.PredictionJson;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.ops.kafka.GroupLag;
+import io.inkstream.ops.kafka.Offsets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,17 +25,14 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -89,16 +87,17 @@ public final class ReclassifyRun {
         RegisteredModel shipped = ClassifierService.shippedModel();
         requireModelPublished(client, version, shipped);
         try (Admin admin = Admin.create(client)) {
-            end = offsets(admin, OffsetSpec.latest());
-            Map<TopicPartition, Long> earliest = offsets(admin, OffsetSpec.earliest());
-            Map<TopicPartition, Long> committed = committed(admin, applicationId);
+            end = Offsets.of(admin, Topics.IMAGES, OffsetSpec.latest());
+            Map<TopicPartition, Long> earliest = Offsets.of(admin, Topics.IMAGES, OffsetSpec.earliest());
+            Map<TopicPartition, Long> committed = Offsets.committed(admin, applicationId);
+            committed.keySet().retainAll(earliest.keySet()); // the images topic's partitions only
             if (!committed.isEmpty()) { // an earlier run: resume where it stopped
                 start = earliest.keySet().stream().collect(Collectors.toMap(p -> p, p -> committed.getOrDefault(p, earliest.get(p))));
             } else if (settings.from().isPresent()) {
-                Map<TopicPartition, Long> fromTimestamp = offsets(admin, OffsetSpec.forTimestamp(settings.from().get().toEpochMilli()));
+                Map<TopicPartition, Long> fromTimestamp = Offsets.of(admin, Topics.IMAGES,
+                        OffsetSpec.forTimestamp(settings.from().get().toEpochMilli()));
                 fromTimestamp.replaceAll((partition, offset) -> offset < 0 ? end.get(partition) : offset); // nothing that late
-                admin.alterConsumerGroupOffsets(applicationId, fromTimestamp.entrySet().stream()
-                        .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())))).all().get(30, TimeUnit.SECONDS);
+                Offsets.commit(admin, applicationId, fromTimestamp);
                 start = fromTimestamp;
             } else {
                 start = earliest;
@@ -163,31 +162,6 @@ public final class ReclassifyRun {
         if (!version.equals(shipped.version()) && ModelPublisher.published(client, version).isEmpty()) {
             throw new IllegalArgumentException("model " + version + " is not on the " + Topics.MODELS + " topic: publish it first");
         }
-    }
-
-    private static Map<TopicPartition, Long> offsets(Admin admin, OffsetSpec spec)
-            throws ExecutionException, InterruptedException, TimeoutException {
-        List<TopicPartition> partitions = admin.describeTopics(List.of(Topics.IMAGES)).allTopicNames().get(30, TimeUnit.SECONDS)
-                .get(Topics.IMAGES).partitions().stream().map(p -> new TopicPartition(Topics.IMAGES, p.partition())).toList();
-        ListOffsetsResult result = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> spec)));
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            offsets.put(partition, result.partitionResult(partition).get(30, TimeUnit.SECONDS).offset());
-        }
-        return offsets;
-    }
-
-    private static Map<TopicPartition, Long> committed(Admin admin, String group)
-            throws ExecutionException, InterruptedException, TimeoutException {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS);
-        Map<TopicPartition, Long> committed = new HashMap<>();
-        offsets.forEach((partition, offset) -> {
-            if (offset != null && partition.topic().equals(Topics.IMAGES)) {
-                committed.put(partition, offset.offset());
-            }
-        });
-        return committed;
     }
 
     /**

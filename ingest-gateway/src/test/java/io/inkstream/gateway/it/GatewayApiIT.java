@@ -27,6 +27,7 @@ import io.inkstream.infra.kafka.LocalKafka;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.render.CraftedImages;
+import io.inkstream.ops.kafka.Offsets;
 import io.inkstream.store.PredictionReader;
 import io.inkstream.mnist.DigitRenderer;
 import io.inkstream.testkit.junit.SharedInfrastructure;
@@ -652,8 +653,7 @@ class GatewayApiIT {
 
     private static int partitions() throws Exception {
         try (Admin admin = Admin.create(pipeline.kafka().clientProperties())) {
-            return admin.describeTopics(List.of(Topics.IMAGES)).allTopicNames().get(30, TimeUnit.SECONDS).get(Topics.IMAGES)
-                    .partitions().size();
+            return Offsets.partitionsOf(admin, Topics.IMAGES).size();
         }
     }
 
@@ -973,16 +973,13 @@ class GatewayApiIT {
 
     private static int partitionsOf(String topic) throws Exception {
         try (Admin admin = Admin.create(pipeline.kafka().clientProperties())) {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            return Offsets.partitionsOf(admin, topic).size();
         }
     }
 
     private static long endOfTopic(String topic) throws Exception {
         try (Admin admin = Admin.create(pipeline.kafka().clientProperties())) {
-            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-            return admin.listOffsets(partitions).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+            return Offsets.of(admin, topic, OffsetSpec.latest()).values().stream().mapToLong(Long::longValue).sum();
         }
     }
 

@@ -19,6 +19,7 @@ import io.inkstream.model.data.DigitImages;
 import io.inkstream.model.network.DigitClassifier;
 import io.inkstream.model.network.DigitPrediction;
 import io.inkstream.ops.kafka.GroupLag;
+import io.inkstream.ops.kafka.Offsets;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,7 +31,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,9 +38,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -162,7 +160,7 @@ public final class ClassifierBenchmark {
             producer.flush();
         }
         try (Admin admin = Admin.create(client)) {
-            return endOffsets(admin).values().stream().mapToLong(Long::longValue).sum();
+            return Offsets.of(admin, Topics.IMAGES, OffsetSpec.latest()).values().stream().mapToLong(Long::longValue).sum();
         }
     }
 
@@ -181,7 +179,7 @@ public final class ClassifierBenchmark {
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         Map<TopicPartition, Long> end;
         try (Admin admin = Admin.create(client)) {
-            end = endOffsets(admin);
+            end = Offsets.of(admin, Topics.IMAGES, OffsetSpec.latest());
         }
         long total = end.values().stream().mapToLong(Long::longValue).sum();
         KafkaStreams streams = new KafkaStreams(topology, props);
@@ -202,18 +200,6 @@ public final class ClassifierBenchmark {
         } finally {
             streams.close(Duration.ofSeconds(30));
         }
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(Admin admin) throws Exception {
-        List<TopicPartition> partitions = new ArrayList<>();
-        admin.describeTopics(List.of(Topics.IMAGES)).allTopicNames().get(30, TimeUnit.SECONDS).get(Topics.IMAGES).partitions()
-                .forEach(p -> partitions.add(new TopicPartition(Topics.IMAGES, p.partition())));
-        Map<TopicPartition, Long> end = new HashMap<>();
-        ListOffsetsResult result = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())));
-        for (TopicPartition partition : partitions) {
-            end.put(partition, result.partitionResult(partition).get(30, TimeUnit.SECONDS).offset());
-        }
-        return end;
     }
 
     private static Topology batched(RegisteredModel model, BatchSettings.Buffer buffer, MeterRegistry meters) {

@@ -16,6 +16,7 @@ import io.inkstream.infra.kafka.KafkaCluster;
 import io.inkstream.infra.process.ServiceProcess;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
+import io.inkstream.ops.kafka.Offsets;
 import io.inkstream.testkit.junit.SharedInfrastructure;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,12 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +64,7 @@ class RunCommandIT {
         String classifierGroup = "run-it-" + run;
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             PipelineTopics.ensure(admin, ClassifierConfig.defaults(bootstrap).partitions(), Optional.empty());
-            commitTheEnd(admin, classifierGroup, Topics.IMAGES);
+            Offsets.commit(admin, classifierGroup, Offsets.of(admin, Topics.IMAGES, OffsetSpec.latest()));
         }
 
         try (ServiceProcess sink = ServiceProcess.start(cli, List.of("run", "sink", "--bootstrap", bootstrap, "--cassandra", cql,
@@ -102,15 +99,5 @@ class RunCommandIT {
         String written = Files.readString(log);
         assertThat(written).as("each service's last line on SIGTERM (log: %s)", log)
                 .contains("gateway stopped", "classifier stopped", "sink stopped");
-    }
-
-    /** Commits {@code group}'s offsets at the topic's end, as a consumer of it that is up to date would have. */
-    private static void commitTheEnd(Admin admin, String group, String topic) throws Exception {
-        List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                .partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        Map<TopicPartition, OffsetAndMetadata> ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
-                .all().get(30, TimeUnit.SECONDS).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue().offset())));
-        admin.alterConsumerGroupOffsets(group, ends).all().get(30, TimeUnit.SECONDS);
     }
 }
