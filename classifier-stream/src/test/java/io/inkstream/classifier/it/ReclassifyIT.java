@@ -49,7 +49,8 @@ class ReclassifyIT {
         try (PredictionCollector collector = new PredictionCollector(kafka, prefix);
              ClassifierService live = ClassifierService.start(config)) {
             PipelineTraffic.produce(kafka, prefix, digits, 0, IMAGES);
-            assertThat(collector.awaitDistinct(shipped, IMAGES, Duration.ofSeconds(120))).isTrue();
+            assertThat(collector.awaitDistinct(shipped, IMAGES, Duration.ofSeconds(120)))
+                    .as("images predicted by %s within 120 s: %d of %d", shipped, collector.distinct(shipped), IMAGES).isTrue();
 
             String v2 = ModelPublisher.publish(kafka.clientProperties(), ShippedModels.V2.bytes());
             List<ReclassifyProgress> progress = new ArrayList<>();
@@ -58,7 +59,8 @@ class ReclassifyIT {
 
             ReclassifySummary first = new ReclassifyRun(settings).run(progress::add);
 
-            assertThat(collector.awaitDistinct(v2, IMAGES, Duration.ofSeconds(30))).isTrue();
+            assertThat(collector.awaitDistinct(v2, IMAGES, Duration.ofSeconds(30)))
+                    .as("images predicted by %s within 30 s of the run: %d of %d", v2, collector.distinct(v2), IMAGES).isTrue();
             Map<String, Prediction> byShipped = index(collector.byModel(shipped));
             Map<String, Prediction> byV2 = index(collector.byModel(v2));
             assertThat(byShipped).hasSize(IMAGES);
@@ -105,7 +107,8 @@ class ReclassifyIT {
             ReclassifySummary summary = new ReclassifyRun(new ReclassifyRun.Settings(config, v2, Optional.of(from), Duration.ofMinutes(5),
                     Optional.of("from-" + UUID.randomUUID()))).run(p -> { });
 
-            assertThat(collector.awaitDistinct(v2, 100, Duration.ofSeconds(30))).isTrue();
+            assertThat(collector.awaitDistinct(v2, 100, Duration.ofSeconds(30)))
+                    .as("images predicted by %s within 30 s of the run: %d of 100", v2, collector.distinct(v2)).isTrue();
             Map<String, Integer> counts = PredictionCollector.countToEnd(kafka, prefix);
             assertThat(counts).as("every committed prediction, to the topic's end").hasSize(100).allSatisfy((key, count) -> {
                 assertThat(key).startsWith(prefix + "after-").endsWith("@" + v2);

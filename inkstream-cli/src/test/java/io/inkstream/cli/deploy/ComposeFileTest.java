@@ -245,7 +245,7 @@ class ComposeFileTest {
         Process process = new ProcessBuilder(tool.get().toString(), "-f", "docker-compose.yml", "config", "-q")
                 .directory(ROOT.toFile()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("docker-compose config ended within 60 s: %s", output).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
     }
 
