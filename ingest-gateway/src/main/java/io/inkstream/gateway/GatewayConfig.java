@@ -1,6 +1,7 @@
 package io.inkstream.gateway;
 
 import io.inkstream.gateway.guard.TrustedProxies;
+import io.inkstream.gateway.http.TlsKeyStore;
 import io.inkstream.gateway.publish.Labellers;
 import io.inkstream.image.PreprocessingLimits;
 import io.inkstream.image.artifact.ModelTrust;
@@ -10,6 +11,7 @@ import io.inkstream.ops.config.KafkaClientSettings;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionSchema;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -59,6 +61,9 @@ import java.util.function.Consumer;
  *                          beyond it 503; 0 turns the limit off
  * @param accuracyRefresh   {@code INKSTREAM_GATEWAY_ACCURACY_REFRESH_MS}: how old {@code /api/models}' live figures may be before a
  *                          request has them counted again (in the background: no request waits for them)
+ * @param tls               {@code INKSTREAM_GATEWAY_TLS_KEYSTORE}, {@code INKSTREAM_GATEWAY_TLS_KEYSTORE_PASSWORD}: a PKCS #12 key store
+ *                          with the gateway's certificate and key, to serve HTTPS only; empty for plain HTTP (loopback, or TLS
+ *                          ended by a proxy in front)
  */
 public record GatewayConfig(String bootstrapServers, String host, int port, Optional<String> apiKey, int maxFiles, Duration publishTimeout,
                             PreprocessingLimits limits, List<InetSocketAddress> contactPoints, String localDatacenter, String replication,
@@ -66,7 +71,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                             Optional<CassandraSessions.Login> cassandraLogin,
                             ModelTrust modelTrust, int rateLimit, List<String> corsOrigins, long uploadMemory, Answer answer,
                             TrustedProxies trustedProxies, Labellers labellers, int decodingRate, int decodingRateInAll,
-                            Duration accuracyRefresh) {
+                            Duration accuracyRefresh, Optional<TlsKeyStore> tls) {
 
     /** When an upload is answered 202. */
     public enum Answer {
@@ -110,7 +115,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
         env.rejectUnknown(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS, LOCAL_DC, REPLICATION,
                         PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, CORS_ORIGINS,
                         UPLOAD_MEMORY_MB, ANSWER, TRUSTED_PROXIES, LABELLER_KEY, DECODING_RATE, DECODING_RATE_IN_ALL, ACCURACY_REFRESH_MS,
-                        PreprocessingLimits.MAX_BYTES_VARIABLE,
+                        TlsKeyStore.PATH_VARIABLE, TlsKeyStore.PASSWORD_VARIABLE, PreprocessingLimits.MAX_BYTES_VARIABLE,
                         PreprocessingLimits.MAX_SIDE_VARIABLE),
                 Set.of(PRODUCER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
@@ -133,6 +138,13 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
             throw new ConfigurationException(UPLOAD_MEMORY_MB + " is " + uploadMemory / (1024 * 1024) + " MiB: it must hold one upload of "
                     + maxFiles + " images of " + limits.maxBytes() + " bytes (" + maxRequestBytes(maxFiles, limits) / (1024 * 1024) + " MiB)");
         }
+        String keyStore = env.string(TlsKeyStore.PATH_VARIABLE, "");
+        String keyStorePassword = env.string(TlsKeyStore.PASSWORD_VARIABLE, "");
+        if (keyStore.isEmpty() && !keyStorePassword.isEmpty()) {
+            throw new ConfigurationException(TlsKeyStore.PASSWORD_VARIABLE + " is set without " + TlsKeyStore.PATH_VARIABLE
+                    + ": name the key store it opens");
+        }
+        Optional<TlsKeyStore> tls = keyStore.isEmpty() ? Optional.empty() : Optional.of(TlsKeyStore.read(Path.of(keyStore), keyStorePassword));
         return new GatewayConfig(
                 env.string(BOOTSTRAP, "localhost:9092"),
                 host,
@@ -167,7 +179,8 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 env.integer(DECODING_RATE_IN_ALL, 40, 0, 1_000_000),
                 // Counting reads a small partition per model and a row per image people labelled, so not on every request; 10 s
                 // keeps the page's figures fresh enough for a person watching them.
-                Duration.ofMillis(env.integer(ACCURACY_REFRESH_MS, 10_000, 100, 3_600_000)));
+                Duration.ofMillis(env.integer(ACCURACY_REFRESH_MS, 10_000, 100, 3_600_000)),
+                tls);
     }
 
     /** The most one upload request may carry: every image at the cap, and room for the multipart headers around each. */
@@ -191,20 +204,25 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     }
 
     /**
-     * The address of the page of a gateway listening on {@code host} and {@code port}, for a person to open: an IPv6 host in
-     * brackets ({@code http://[::1]:8080/}; without them the port reads as part of the address), every interface as
-     * {@code localhost}.
+     * The address of the page of a gateway listening on {@code host} and {@code port}, for a person to open: {@code https://}
+     * when it serves TLS, an IPv6 host in brackets ({@code http://[::1]:8080/}; without them the port reads as part of the
+     * address), every interface as {@code localhost}.
      */
-    public static String pageUrl(String host, int port) {
+    public static String pageUrl(boolean tls, String host, int port) {
         String h = host.strip();
         String shown = h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]") ? "localhost"
                 : h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h;
-        return "http://" + shown + ":" + port + "/";
+        return (tls ? "https://" : "http://") + shown + ":" + port + "/";
     }
 
     /** Whether anyone who reaches the gateway may use it: it listens beyond loopback without a key. */
     public boolean open() {
         return !isLoopback(host) && apiKey.isEmpty();
+    }
+
+    /** Whether its API key would cross a network in clear: it is asked for beyond loopback, over plain HTTP. */
+    public boolean keyInClear() {
+        return !isLoopback(host) && apiKey.isPresent() && tls.isEmpty();
     }
 
     /** Defaults for a broker and a Cassandra node, for tests and the local run. */
@@ -256,14 +274,18 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
         return with(copy -> copy.accuracyRefresh = refresh);
     }
 
-    /** This config with the settings {@code change} sets: the one place a copy names all 25 in their order. */
+    public GatewayConfig withTls(Optional<TlsKeyStore> keyStore) {
+        return with(copy -> copy.tls = keyStore);
+    }
+
+    /** This config with the settings {@code change} sets: the one place a copy names all 26 in their order. */
     private GatewayConfig with(Consumer<Copy> change) {
         Copy copy = new Copy(this);
         change.accept(copy);
         return new GatewayConfig(copy.bootstrapServers, copy.host, copy.port, copy.apiKey, copy.maxFiles, copy.publishTimeout, copy.limits,
                 copy.contactPoints, copy.localDatacenter, copy.replication, copy.pinnedModel, copy.partitions, copy.kafkaClient,
                 copy.producerOverrides, copy.cassandraLogin, copy.modelTrust, copy.rateLimit, copy.corsOrigins, copy.uploadMemory,
-                copy.answer, copy.trustedProxies, copy.labellers, copy.decodingRate, copy.decodingRateInAll, copy.accuracyRefresh);
+                copy.answer, copy.trustedProxies, copy.labellers, copy.decodingRate, copy.decodingRateInAll, copy.accuracyRefresh, copy.tls);
     }
 
     /** A config's settings by name, for {@link #with} to change some of. */
@@ -282,6 +304,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
         Answer answer;
         TrustedProxies trustedProxies;
         Labellers labellers;
+        Optional<TlsKeyStore> tls;
 
         Copy(GatewayConfig config) {
             bootstrapServers = config.bootstrapServers;
@@ -309,6 +332,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
             decodingRate = config.decodingRate;
             decodingRateInAll = config.decodingRateInAll;
             accuracyRefresh = config.accuracyRefresh;
+            tls = config.tls;
         }
     }
 }

@@ -9,6 +9,7 @@ import io.inkstream.gateway.guard.DecodingLimits;
 import io.inkstream.gateway.guard.OriginPolicy;
 import io.inkstream.gateway.guard.UploadBudget;
 import io.inkstream.gateway.http.GatewayApp;
+import io.inkstream.gateway.http.TlsKeyStore;
 import io.inkstream.gateway.publish.ImagePublisher;
 import io.inkstream.gateway.publish.PublishedImages;
 import io.inkstream.gateway.publish.TakenOverPublisher;
@@ -125,18 +126,20 @@ public final class GatewayService implements AutoCloseable {
                 DecodingLimits.of(config.decodingRate(), config.decodingRateInAll(), GatewayConfig.DECODING_BURST_SECONDS));
         Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, takenOver, reader, catalog, events,
                 new RecentUploads(100_000), metrics, health::check, meters::scrape, edge, config.maxFiles(),
-                config.maxRequestBytes(), new SharedKeys(session, staleAfter, Clock.systemUTC()), config.labellers()));
+                config.maxRequestBytes(), new SharedKeys(session, staleAfter, Clock.systemUTC()), config.labellers(),
+                new GatewayApp.Listener(config.host(), config.port(), config.tls())));
         GatewayService service = new GatewayService(app, publisher, takenOver, published, catalog, events, session, admin, spool, kafkaMeters);
         try {
-            app.start(config.host(), config.port());
+            app.start();
         } catch (RuntimeException e) {
             service.close();
             throw new IllegalStateException("the gateway cannot listen on " + config.host() + ":" + config.port() + ": "
                     + rootMessage(e) + " (set INKSTREAM_GATEWAY_PORT to another port)", e);
         }
-        log.info("gateway started url={} bootstrap={} cassandra={} api_key={} max_image_bytes={} rate_limit={} cors_origins={}"
+        log.info("gateway started url={} tls={} bootstrap={} cassandra={} api_key={} max_image_bytes={} rate_limit={} cors_origins={}"
                         + " upload_memory_mb={} trusted_proxies={} labeller_key={} decoding_rate={} decoding_rate_in_all={}",
-                GatewayConfig.pageUrl(config.host(), app.port()),
+                GatewayConfig.pageUrl(config.tls().isPresent(), config.host(), app.port()),
+                config.tls().map(store -> store.path().toString()).orElse("off"),
                 config.bootstrapServers(), config.contactPoints(), config.apiKey().isPresent() ? "required" : "off", config.limits().maxBytes(),
                 config.rateLimit() == 0 ? "off" : config.rateLimit() + "/s", config.corsOrigins().isEmpty() ? "same-origin" : config.corsOrigins(),
                 config.uploadMemory() / (1024 * 1024), config.trustedProxies(), config.labellers(),
@@ -145,6 +148,10 @@ public final class GatewayService implements AutoCloseable {
         if (config.answer() == GatewayConfig.Answer.BEFORE_ACK_UNSAFE) {
             log.warn("answer=BEFORE_ACK_UNSAFE: uploads are answered 202 before the broker has them, and lost if it never does;"
                     + " for the fault suite's negative control only");
+        }
+        if (config.keyInClear()) {
+            log.warn("gateway on {} over plain HTTP: its API key and every upload cross the network in clear; set {} (HTTPS), or"
+                    + " end TLS in a proxy in front of it", config.host(), TlsKeyStore.PATH_VARIABLE);
         }
         if (config.open()) {
             log.warn("gateway open: listening on {} with no API key ({}=true): anyone who reaches this port can upload and read",

@@ -1,7 +1,9 @@
 package io.inkstream.gateway;
 
+import io.inkstream.gateway.http.TlsKeyStore;
 import io.inkstream.ops.ServiceCommand;
 import io.inkstream.ops.config.Environment;
+import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,7 +14,8 @@ import picocli.CommandLine.Option;
                 + "cluster and Cassandra ring; run several behind a load balancer. Each option stands for the variable "
                 + "named in its description and wins over it; every other INKSTREAM_GATEWAY_*, INKSTREAM_CASSANDRA_* "
                 + "and INKSTREAM_KAFKA_* variable is read as documented (the API key only from "
-                + "INKSTREAM_GATEWAY_API_KEY: a command line is visible to every user of the machine). SIGTERM or "
+                + "INKSTREAM_GATEWAY_API_KEY, and the key store's password only from INKSTREAM_GATEWAY_TLS_KEYSTORE_PASSWORD: a command line "
+                + "is visible to every user of the machine). SIGTERM or "
                 + "Ctrl-C stops it cleanly.")
 public final class Main extends ServiceCommand {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT[,...]", description = "Kafka brokers (INKSTREAM_KAFKA_BOOTSTRAP).")
@@ -33,6 +36,10 @@ public final class Main extends ServiceCommand {
     @Option(names = "--insecure", description = "Listen beyond loopback without an API key (INKSTREAM_GATEWAY_INSECURE).")
     Boolean insecure;
 
+    @Option(names = "--tls-keystore", paramLabel = "FILE", description = "PKCS #12 key store with the gateway's certificate and key:"
+            + " HTTPS only (INKSTREAM_GATEWAY_TLS_KEYSTORE; its password in INKSTREAM_GATEWAY_TLS_KEYSTORE_PASSWORD, never on the command line).")
+    Path tlsKeyStore;
+
     public Main() {
     }
 
@@ -49,7 +56,7 @@ public final class Main extends ServiceCommand {
     protected Map<String, String> options() {
         return new Options().put(GatewayConfig.BOOTSTRAP, bootstrap).put(GatewayConfig.CONTACT_POINTS, cassandra)
                 .put(GatewayConfig.LOCAL_DC, localDatacenter).put(GatewayConfig.HOST, httpHost).put(GatewayConfig.PORT, httpPort)
-                .put(GatewayConfig.INSECURE, insecure).toMap();
+                .put(GatewayConfig.INSECURE, insecure).put(TlsKeyStore.PATH_VARIABLE, tlsKeyStore).toMap();
     }
 
     @Override

@@ -7,11 +7,15 @@ import io.inkstream.gateway.guard.TrustedProxies;
 import io.inkstream.ops.config.ConfigurationException;
 import io.inkstream.ops.config.Environment;
 import io.inkstream.testkit.ChangedComponents;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GatewayConfigTest {
     @Test
@@ -126,13 +130,13 @@ class GatewayConfigTest {
 
     @Test
     void thePagesAddressPutsAnIpv6HostInBracketsSoThatItsPortIsNotReadAsPartOfIt() {
-        assertThat(GatewayConfig.pageUrl("127.0.0.1", 8080)).isEqualTo("http://127.0.0.1:8080/");
-        assertThat(GatewayConfig.pageUrl("::1", 8080)).as("http://::1:8080/ was printed").isEqualTo("http://[::1]:8080/");
-        assertThat(GatewayConfig.pageUrl("[::1]", 8080)).isEqualTo("http://[::1]:8080/");
-        assertThat(GatewayConfig.pageUrl("fd00::2", 9000)).isEqualTo("http://[fd00::2]:9000/");
-        assertThat(GatewayConfig.pageUrl("0.0.0.0", 8080)).isEqualTo("http://localhost:8080/");
-        assertThat(GatewayConfig.pageUrl("::", 8080)).as("every interface").isEqualTo("http://localhost:8080/");
-        assertThat(GatewayConfig.pageUrl("localhost", 8080)).isEqualTo("http://localhost:8080/");
+        assertThat(GatewayConfig.pageUrl(false, "127.0.0.1", 8080)).isEqualTo("http://127.0.0.1:8080/");
+        assertThat(GatewayConfig.pageUrl(false, "::1", 8080)).as("http://::1:8080/ was printed").isEqualTo("http://[::1]:8080/");
+        assertThat(GatewayConfig.pageUrl(false, "[::1]", 8080)).isEqualTo("http://[::1]:8080/");
+        assertThat(GatewayConfig.pageUrl(false, "fd00::2", 9000)).isEqualTo("http://[fd00::2]:9000/");
+        assertThat(GatewayConfig.pageUrl(false, "0.0.0.0", 8080)).isEqualTo("http://localhost:8080/");
+        assertThat(GatewayConfig.pageUrl(false, "::", 8080)).as("every interface").isEqualTo("http://localhost:8080/");
+        assertThat(GatewayConfig.pageUrl(false, "localhost", 8080)).isEqualTo("http://localhost:8080/");
     }
 
     @Test
@@ -165,5 +169,42 @@ class GatewayConfigTest {
         assertThat(config.toString()).doesNotContain("s3cret");
         assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of("INKSTREAM_CASSANDRA_USERNAME", "x"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("go together");
+    }
+
+    @Test
+    void aKeyStoreThatCanServeTurnsHttpsOnAndOneThatCannotStopsTheStartWithTheVariablesName(@TempDir Path dir) throws Exception {
+        Path store = SelfSignedKeyStores.create(dir, "gateway", "store-password");
+        GatewayConfig tls = GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.HOST, "0.0.0.0", GatewayConfig.API_KEY, "s3cret",
+                "INKSTREAM_GATEWAY_TLS_KEYSTORE", store.toString(), "INKSTREAM_GATEWAY_TLS_KEYSTORE_PASSWORD", "store-password")));
+        assertThat(tls.tls()).hasValueSatisfying(keyStore -> assertThat(keyStore.path()).isEqualTo(store));
+        assertThat(tls.keyInClear()).isFalse();
+        assertThat(tls.toString()).doesNotContain("store-password");
+        assertThat(GatewayConfig.pageUrl(true, "::1", 8443)).isEqualTo("https://[::1]:8443/");
+
+        // The control: the same key beyond loopback over plain HTTP crosses the network in clear (the start warns); on
+        // loopback, or without a key to send, nothing does.
+        assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.HOST, "0.0.0.0", GatewayConfig.API_KEY, "s3cret")))
+                .keyInClear()).isTrue();
+        assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.API_KEY, "s3cret"))).keyInClear()).isFalse();
+        assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.HOST, "0.0.0.0", GatewayConfig.INSECURE, "true")))
+                .keyInClear()).isFalse();
+
+        Path notAStore = Files.write(dir.resolve("gateway.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n".getBytes(StandardCharsets.US_ASCII));
+        Path huge = Files.write(dir.resolve("huge.p12"), new byte[2 * 1024 * 1024]);
+        Map<Map<String, String>, String> refused = Map.of(
+                keyStore(dir.resolve("missing.p12"), "store-password"), "which does not exist",
+                keyStore(store, "not-the-password"), "cannot be read as a PKCS #12 key store with INKSTREAM_GATEWAY_TLS_KEYSTORE_PASSWORD",
+                keyStore(notAStore, "store-password"), "cannot be read as a PKCS #12 key store",
+                keyStore(huge, "store-password"), "of 2097152 bytes: not a key store",
+                keyStore(SelfSignedKeyStores.certificateOnly(store, "store-password"), "store-password"),
+                "holds no private key with its certificate",
+                Map.of("INKSTREAM_GATEWAY_TLS_KEYSTORE_PASSWORD", "store-password"), "is set without INKSTREAM_GATEWAY_TLS_KEYSTORE");
+        refused.forEach((environment, reason) -> assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(environment)))
+                .as("%s", environment).isInstanceOf(ConfigurationException.class).hasMessageContaining(reason)
+                .hasMessageContaining("INKSTREAM_GATEWAY_TLS_KEYSTORE").hasMessageNotContaining("store-password"));
+    }
+
+    private static Map<String, String> keyStore(Path path, String password) {
+        return Map.of("INKSTREAM_GATEWAY_TLS_KEYSTORE", path.toString(), "INKSTREAM_GATEWAY_TLS_KEYSTORE_PASSWORD", password);
     }
 }

@@ -46,6 +46,10 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +66,18 @@ public final class GatewayApp {
     public record Parts(DigitPreprocessor inspector, ImagePublisher publisher, TakenOverPublisher takenOver, PredictionReader reader,
                         ModelCatalog catalog, PredictionEvents events,
                         RecentUploads recent, GatewayMetrics metrics, Supplier<OpsServer.Health> health, Supplier<String> prometheus,
-                        Edge edge, int maxFiles, long maxRequestBytes, SharedKeys sharedKeys, Labellers labellers) {
+                        Edge edge, int maxFiles, long maxRequestBytes, SharedKeys sharedKeys, Labellers labellers, Listener listener) {
+    }
+
+    /** Where the gateway listens, and with which certificate: HTTPS only with one, plain HTTP without. */
+    public record Listener(String host, int port, Optional<TlsKeyStore> tls) {
+        ServerConnector connector(Server server, HttpConfiguration http) {
+            ServerConnector connector = tls.isPresent() ? tls.get().connector(server, http)
+                    : new ServerConnector(server, new HttpConnectionFactory(http));
+            connector.setHost(host);
+            connector.setPort(port);
+            return connector;
+        }
     }
 
     /**
@@ -154,6 +169,8 @@ public final class GatewayApp {
             config.registerPlugin(new GlobalHeadersPlugin(GatewayApp::securityHeaders));
             // A request Jetty cannot read (a URI or headers over its limits) is answered in JSON too, not with its HTML page.
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages(mapper(), securityHeaders())));
+            // The one listener, made here rather than by Javalin, so that it may be HTTPS.
+            config.jetty.addConnector(parts.listener()::connector);
             // Raw uploads are read with the image cap by the handler; this only bounds what Javalin would buffer.
             config.http.maxRequestSize = maxImage + 1;
             config.staticFiles.add(files -> {

@@ -74,7 +74,7 @@ public final class UpCommand implements Callable<Integer> {
         // The gateway's rules for where it may listen, checked before a broker and a node are started for nothing.
         Map<String, String> gateway = new HashMap<>(environment);
         gateway.put(GatewayConfig.HOST, host);
-        GatewayConfig.fromEnvironment(new Environment(gateway));
+        boolean tls = GatewayConfig.fromEnvironment(new Environment(gateway)).tls().isPresent();
         System.err.printf("inkstream: starting Kafka (%d node%s), Cassandra (%d node%s) and the three services (%s)...%n", brokers,
                 brokers == 1 ? "" : "s", cassandraNodes, cassandraNodes == 1 ? "" : "s",
                 brokers == 1 && cassandraNodes == 1 ? "about 30 s" : "a minute or two");
@@ -89,7 +89,7 @@ public final class UpCommand implements Callable<Integer> {
         }, "inkstream-up-shutdown"));
         // That hook stops everything in order. The node ignores a terminal's Ctrl-C (ChildJvm.ignoringTerminalSignals).
         stack.stopOnlyOnClose();
-        String page = GatewayConfig.pageUrl(host, stack.gatewayPort());
+        String page = GatewayConfig.pageUrl(tls, host, stack.gatewayPort());
         System.out.printf("""
 
                 Inkstream is up (%d s)
