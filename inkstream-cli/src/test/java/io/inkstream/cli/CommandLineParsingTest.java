@@ -53,6 +53,14 @@ class CommandLineParsingTest {
     }
 
     @Test
+    void thePipelineBenchRefusesAGatewayItCannotSpeakToBeforeAnythingStarts() {
+        StringWriter err = new StringWriter();
+        int exit = InkstreamCli.commandLine().setErr(new PrintWriter(err)).execute("bench", "pipeline", "--url", "https://127.0.0.1:8443");
+        assertThat(exit).as("%s", err).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--url must be an http:// address, not https://127.0.0.1:8443");
+    }
+
+    @Test
     void theGatewayBenchTakesItsDurationAsEveryOtherCommandDoes() {
         ParseResult gateway = InkstreamCli.commandLine().parseArgs("bench", "gateway", "--duration", "1m30s").subcommand().subcommand();
         assertThat(gateway.commandSpec().findOption("--duration").<Duration>getValue()).isEqualTo(Duration.ofSeconds(90));

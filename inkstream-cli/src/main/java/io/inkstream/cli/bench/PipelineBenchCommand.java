@@ -2,13 +2,17 @@ package io.inkstream.cli.bench;
 
 import io.inkstream.cli.options.OptionChecks;
 import io.inkstream.cli.stack.LocalStack;
+import io.inkstream.gateway.http.TlsKeyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
@@ -58,13 +62,22 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         OptionChecks.longerThanNothing(spec, "--duration", duration);
         Path chartFile = chart != null ? chart : Path.of("pipeline-bench-" + rate + ".png");
         if (url != null) {
+            if (!url.startsWith("http://")) {
+                // The load generator is a plain HTTP/1.1 client of its own (cheap enough not to steal the pipeline's cores).
+                throw new ParameterException(spec.commandLine(), "--url must be an http:// address, not " + url
+                        + ": the load generator speaks plain HTTP; measure a gateway without INKSTREAM_GATEWAY_TLS_KEYSTORE, on loopback");
+            }
             new PipelineBenchmark(url, bootstrap, cassandra, System.out).run(rate, duration, warmup, images, chartFile,
                     PipelineBenchmark.localStack(url, bootstrap, cassandra));
             return 0;
         }
         Path data = Files.createTempDirectory("inkstream-pipeline-bench-");
         System.err.println("pipeline-bench: starting a private stack in " + data + " (about 30 s)...");
-        try (LocalStack stack = LocalStack.start(new LocalStack.Settings(data, "127.0.0.1", 0, 0, 0, 0, 0, 0, 0, System.getenv()))) {
+        // The private stack's gateway speaks what the load generator speaks: plain HTTP on loopback, whatever this shell sets.
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.remove(TlsKeyStore.PATH_VARIABLE);
+        environment.remove(TlsKeyStore.PASSWORD_VARIABLE);
+        try (LocalStack stack = LocalStack.start(new LocalStack.Settings(data, "127.0.0.1", 0, 0, 0, 0, 0, 0, 0, environment))) {
             String gateway = "http://127.0.0.1:" + stack.gatewayPort();
             new PipelineBenchmark(gateway, stack.kafkaBootstrap(), stack.cassandraContactPoint(), System.out).run(rate, duration, warmup,
                     images, chartFile, PipelineBenchmark.localStack(gateway, stack.kafkaBootstrap(), stack.cassandraContactPoint()));
