@@ -39,7 +39,8 @@ import java.util.function.Consumer;
  * @param partitions        {@code INKSTREAM_TOPIC_PARTITIONS}: for topics created when missing
  * @param kafkaClient       {@code INKSTREAM_KAFKA_CLIENT_*}: settings of every Kafka client (security), see {@link KafkaClientSettings}
  * @param producerOverrides {@code INKSTREAM_KAFKA_PRODUCER_*}: any producer setting
- * @param cassandraLogin    {@code INKSTREAM_CASSANDRA_USERNAME}, {@code INKSTREAM_CASSANDRA_PASSWORD}: for a cluster with authentication
+ * @param cassandraAccess   {@code INKSTREAM_CASSANDRA_USERNAME}, {@code _PASSWORD}, {@code _TLS_TRUSTSTORE}: a login and TLS,
+ *                          for a cluster that asks for them
  * @param modelTrust        {@code INKSTREAM_CLASSIFIER_TRUSTED_KEYS}: the classifier's trusted keys, so that the model list
  *                          accepts the same artifacts the classifier does
  * @param rateLimit         {@code INKSTREAM_GATEWAY_RATE_LIMIT}: {@code /api} requests a second per client address (bursts of as
@@ -68,7 +69,7 @@ import java.util.function.Consumer;
 public record GatewayConfig(String bootstrapServers, String host, int port, Optional<String> apiKey, int maxFiles, Duration publishTimeout,
                             PreprocessingLimits limits, List<InetSocketAddress> contactPoints, String localDatacenter, String replication,
                             Optional<String> pinnedModel, int partitions, Properties kafkaClient, Properties producerOverrides,
-                            Optional<CassandraSessions.Login> cassandraLogin,
+                            CassandraSessions.Access cassandraAccess,
                             ModelTrust modelTrust, int rateLimit, List<String> corsOrigins, long uploadMemory, Answer answer,
                             TrustedProxies trustedProxies, Labellers labellers, int decodingRate, int decodingRateInAll,
                             Duration accuracyRefresh, Optional<TlsKeyStore> tls) {
@@ -113,7 +114,8 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
 
     public static GatewayConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS, LOCAL_DC, REPLICATION,
-                        PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, CORS_ORIGINS,
+                        PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CassandraSessions.USERNAME, CassandraSessions.PASSWORD,
+                        CassandraSessions.TLS_TRUSTSTORE, CassandraSessions.TLS_TRUSTSTORE_PASSWORD, CORS_ORIGINS,
                         UPLOAD_MEMORY_MB, ANSWER, TRUSTED_PROXIES, LABELLER_KEY, DECODING_RATE, DECODING_RATE_IN_ALL, ACCURACY_REFRESH_MS,
                         TlsKeyStore.PATH_VARIABLE, TlsKeyStore.PASSWORD_VARIABLE, PreprocessingLimits.MAX_BYTES_VARIABLE,
                         PreprocessingLimits.MAX_SIDE_VARIABLE),
@@ -161,7 +163,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 env.integer(PARTITIONS, 6, 1, 10_000),
                 KafkaClientSettings.fromEnvironment(env),
                 env.passThrough(PRODUCER_PREFIX),
-                CassandraSessions.login(env),
+                CassandraSessions.access(env),
                 env.parsed(ModelTrust.TRUSTED_KEYS_VARIABLE, "", ModelTrust::fromVariable),
                 // One client at the pipeline's whole capacity on this kind of machine (500 uploads/s) stays under it.
                 env.integer(RATE_LIMIT, 1000, 0, 1_000_000),
@@ -284,7 +286,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
         change.accept(copy);
         return new GatewayConfig(copy.bootstrapServers, copy.host, copy.port, copy.apiKey, copy.maxFiles, copy.publishTimeout, copy.limits,
                 copy.contactPoints, copy.localDatacenter, copy.replication, copy.pinnedModel, copy.partitions, copy.kafkaClient,
-                copy.producerOverrides, copy.cassandraLogin, copy.modelTrust, copy.rateLimit, copy.corsOrigins, copy.uploadMemory,
+                copy.producerOverrides, copy.cassandraAccess, copy.modelTrust, copy.rateLimit, copy.corsOrigins, copy.uploadMemory,
                 copy.answer, copy.trustedProxies, copy.labellers, copy.decodingRate, copy.decodingRateInAll, copy.accuracyRefresh, copy.tls);
     }
 
@@ -298,7 +300,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
         PreprocessingLimits limits;
         List<InetSocketAddress> contactPoints;
         Properties kafkaClient, producerOverrides;
-        Optional<CassandraSessions.Login> cassandraLogin;
+        CassandraSessions.Access cassandraAccess;
         ModelTrust modelTrust;
         List<String> corsOrigins;
         Answer answer;
@@ -321,7 +323,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
             partitions = config.partitions;
             kafkaClient = config.kafkaClient;
             producerOverrides = config.producerOverrides;
-            cassandraLogin = config.cassandraLogin;
+            cassandraAccess = config.cassandraAccess;
             modelTrust = config.modelTrust;
             rateLimit = config.rateLimit;
             corsOrigins = config.corsOrigins;

@@ -88,7 +88,7 @@ public final class GatewayService implements AutoCloseable {
     public static GatewayService start(GatewayConfig config) {
         Admin admin = Admin.create(config.kafkaClientBase());
         PipelineTopics.ensure(admin, config.partitions(), Optional.empty());
-        CqlSession session = CassandraSessions.open(config.contactPoints(), config.localDatacenter(), config.cassandraLogin(), "gateway-cql");
+        CqlSession session = CassandraSessions.open(config.contactPoints(), config.localDatacenter(), config.cassandraAccess(), "gateway-cql");
         // Idempotent: whichever of the gateway and the sink starts first creates the tables the other reads.
         PredictionSchema.apply(session, config.replication());
         PredictionReader reader = new PredictionReader(session);

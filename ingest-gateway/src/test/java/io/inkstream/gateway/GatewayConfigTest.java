@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inkstream.gateway.guard.TrustedProxies;
+import io.inkstream.infra.tls.SelfSignedKeyStores;
 import io.inkstream.ops.config.ConfigurationException;
 import io.inkstream.ops.config.Environment;
 import io.inkstream.testkit.ChangedComponents;
@@ -165,7 +166,7 @@ class GatewayConfigTest {
     void cassandraLoginNeedsBothHalvesAndNeverShowsItsPassword() {
         GatewayConfig config = GatewayConfig.fromEnvironment(new Environment(Map.of("INKSTREAM_CASSANDRA_USERNAME", "inkstream_gateway",
                 "INKSTREAM_CASSANDRA_PASSWORD", "s3cret")));
-        assertThat(config.cassandraLogin()).hasValueSatisfying(login -> assertThat(login.toString()).isEqualTo("inkstream_gateway"));
+        assertThat(config.cassandraAccess().login()).hasValueSatisfying(login -> assertThat(login.toString()).isEqualTo("inkstream_gateway"));
         assertThat(config.toString()).doesNotContain("s3cret");
         assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of("INKSTREAM_CASSANDRA_USERNAME", "x"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("go together");
@@ -193,8 +194,8 @@ class GatewayConfigTest {
         Path huge = Files.write(dir.resolve("huge.p12"), new byte[2 * 1024 * 1024]);
         Map<Map<String, String>, String> refused = Map.of(
                 keyStore(dir.resolve("missing.p12"), "store-password"), "which does not exist",
-                keyStore(store, "not-the-password"), "cannot be read as a PKCS #12 key store with INKSTREAM_GATEWAY_TLS_KEYSTORE_PASSWORD",
-                keyStore(notAStore, "store-password"), "cannot be read as a PKCS #12 key store",
+                keyStore(store, "not-the-password"), "cannot be read as a key store with INKSTREAM_GATEWAY_TLS_KEYSTORE_PASSWORD",
+                keyStore(notAStore, "store-password"), "cannot be read as a key store",
                 keyStore(huge, "store-password"), "of 2097152 bytes: not a key store",
                 keyStore(SelfSignedKeyStores.certificateOnly(store, "store-password"), "store-password"),
                 "holds no private key with its certificate",

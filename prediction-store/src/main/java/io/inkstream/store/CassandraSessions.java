@@ -4,16 +4,30 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
 import io.inkstream.ops.config.ConfigurationException;
 import io.inkstream.ops.config.Environment;
+import io.inkstream.ops.config.StoreFiles;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
-/** How every part of Inkstream opens a Cassandra session: contact points, data centre, login, and a name for its threads. */
+/**
+ * How every part of Inkstream opens a Cassandra session: contact points, data centre, login, TLS, and a name for its
+ * threads.
+ */
 public final class CassandraSessions {
     public static final String USERNAME = "INKSTREAM_CASSANDRA_USERNAME";
     public static final String PASSWORD = "INKSTREAM_CASSANDRA_PASSWORD";
+    public static final String TLS_TRUSTSTORE = "INKSTREAM_CASSANDRA_TLS_TRUSTSTORE";
+    public static final String TLS_TRUSTSTORE_PASSWORD = "INKSTREAM_CASSANDRA_TLS_TRUSTSTORE_PASSWORD";
+    /** {@value #TLS_TRUSTSTORE}'s word for the JDK's own certificate authorities: a cluster with a publicly signed certificate. */
+    public static final String JDK_AUTHORITIES = "jdk";
 
     /** A role and its password, for a cluster with authentication on ({@code PasswordAuthenticator}). */
     public record Login(String username, String password) {
@@ -23,7 +37,72 @@ public final class CassandraSessions {
         }
     }
 
+    /**
+     * The certificates a session's TLS trusts: those of a PKCS #12 (or JKS) trust store, or the JDK's authorities. The
+     * node's certificate must also name the address the session reaches it by: a certificate of another host is refused.
+     */
+    public record Tls(Optional<Path> trustStore, String password) {
+        SSLContext context() {
+            try {
+                KeyStore store = null; // the JDK's authorities
+                if (trustStore.isPresent()) {
+                    store = StoreFiles.read("trust store", TLS_TRUSTSTORE, TLS_TRUSTSTORE_PASSWORD, trustStore.get(), password);
+                    if (store.size() == 0) {
+                        throw new ConfigurationException(TLS_TRUSTSTORE + " names " + trustStore.get() + ", which holds no certificate");
+                    }
+                }
+                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(store);
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, trust.getTrustManagers(), null);
+                return context;
+            } catch (GeneralSecurityException e) {
+                throw new ConfigurationException(TLS_TRUSTSTORE + " names " + this + ", which cannot serve as a trust store: " + e.getMessage());
+            }
+        }
+
+        /** Never the password: a config is logged and printed whole. */
+        @Override
+        public String toString() {
+            return trustStore.map(Path::toString).orElse(JDK_AUTHORITIES);
+        }
+    }
+
+    /** What a session needs beyond the addresses: a login where the cluster asks for one, and TLS where it speaks it. */
+    public record Access(Optional<Login> login, Optional<Tls> tls) {
+        /** No login, no TLS: a local node, or a cluster on a network of its own. */
+        public static final Access NONE = new Access(Optional.empty(), Optional.empty());
+    }
+
     private CassandraSessions() {
+    }
+
+    /** The login ({@link #login}) and TLS ({@link #tls}) the environment names. */
+    public static Access access(Environment env) {
+        return new Access(login(env), tls(env));
+    }
+
+    /**
+     * {@value #TLS_TRUSTSTORE}: a trust store with the certificates (or their authority's) of the cluster's nodes, or
+     * {@value #JDK_AUTHORITIES}; unset, no TLS. The store is read here, at start, so that one that cannot serve stops the
+     * service with the variable's name.
+     */
+    public static Optional<Tls> tls(Environment env) {
+        String named = env.string(TLS_TRUSTSTORE, "");
+        String password = env.string(TLS_TRUSTSTORE_PASSWORD, "");
+        if (named.isEmpty()) {
+            if (!password.isEmpty()) {
+                throw new ConfigurationException(TLS_TRUSTSTORE_PASSWORD + " is set without " + TLS_TRUSTSTORE + ": name the store it opens");
+            }
+            return Optional.empty();
+        }
+        if (named.equals(JDK_AUTHORITIES)) {
+            return Optional.of(new Tls(Optional.empty(), ""));
+        }
+        Path path = Path.of(named);
+        Tls tls = new Tls(Optional.of(path), password);
+        tls.context(); // read now: a store that cannot serve stops the start
+        return Optional.of(tls);
     }
 
     /** {@value #USERNAME} and {@value #PASSWORD}: both or neither. */
@@ -42,7 +121,7 @@ public final class CassandraSessions {
      *
      * @param name the session's name: the driver names its threads after it ("sink-cql-io-0"), so CPU per thread tells whose they are
      */
-    public static CqlSession open(List<InetSocketAddress> contactPoints, String localDatacenter, Optional<Login> login, String name) {
+    public static CqlSession open(List<InetSocketAddress> contactPoints, String localDatacenter, Access access, String name) {
         CqlSessionBuilder builder = CqlSession.builder()
                 .addContactPoints(contactPoints)
                 .withLocalDatacenter(localDatacenter)
@@ -54,7 +133,9 @@ public final class CassandraSessions {
                         // Idempotency keys are claimed with a lightweight transaction: its Paxos round stays in this datacenter.
                         .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, "LOCAL_SERIAL")
                         .build());
-        login.ifPresent(l -> builder.withAuthCredentials(l.username(), l.password()));
+        access.login().ifPresent(l -> builder.withAuthCredentials(l.username(), l.password()));
+        // Hostname validation on, against the address as given (no reverse lookup): a node must show a certificate for it.
+        access.tls().ifPresent(tls -> builder.withSslEngineFactory(new ProgrammaticSslEngineFactory(tls.context(), null, true, false)));
         return builder.build();
     }
 }

@@ -27,14 +27,15 @@ import java.util.function.Consumer;
  * @param partitions         {@code INKSTREAM_TOPIC_PARTITIONS}: for topics created when missing
  * @param kafkaClient        {@code INKSTREAM_KAFKA_CLIENT_*}: settings of every Kafka client (security), see {@link KafkaClientSettings}
  * @param consumerOverrides  {@code INKSTREAM_KAFKA_CONSUMER_*}: any consumer setting
- * @param cassandraLogin     {@code INKSTREAM_CASSANDRA_USERNAME}, {@code INKSTREAM_CASSANDRA_PASSWORD}: for a cluster with authentication
+ * @param cassandraAccess    {@code INKSTREAM_CASSANDRA_USERNAME}, {@code _PASSWORD}, {@code _TLS_TRUSTSTORE}: a login and TLS,
+ *                           for a cluster that asks for them
  * @param commit             {@code INKSTREAM_SINK_COMMIT}: when offsets are committed; {@link Commit#AFTER_WRITE} unless measuring
  * @param instanceId         {@code INKSTREAM_SINK_INSTANCE_ID}: static group membership, so that an instance restarted under the
  *                           same id takes its partitions back at once; unique per instance (a pod's name), unset by default
  */
 public record SinkConfig(String bootstrapServers, String groupId, List<InetSocketAddress> contactPoints, String localDatacenter,
                          String replication, int maxInFlight, int maxPollRecords, String httpHost, int httpPort, int partitions,
-                         Properties kafkaClient, Properties consumerOverrides, Optional<CassandraSessions.Login> cassandraLogin,
+                         Properties kafkaClient, Properties consumerOverrides, CassandraSessions.Access cassandraAccess,
                          Commit commit, Optional<String> instanceId) {
 
     /** When the sink commits a polled batch's offsets. */
@@ -74,7 +75,8 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
 
     public static SinkConfig fromEnvironment(Environment env) {
         env.rejectUnknown(Set.of(BOOTSTRAP, GROUP_ID, CONTACT_POINTS, LOCAL_DC, REPLICATION, MAX_IN_FLIGHT, MAX_POLL_RECORDS, HTTP_HOST, HTTP_PORT,
-                        PARTITIONS, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, COMMIT, INSTANCE_ID),
+                        PARTITIONS, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, CassandraSessions.TLS_TRUSTSTORE,
+                        CassandraSessions.TLS_TRUSTSTORE_PASSWORD, COMMIT, INSTANCE_ID),
                 Set.of(CONSUMER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_CLASSIFIER_", "INKSTREAM_BATCH_", "INKSTREAM_IMAGE_",
                         "INKSTREAM_KAFKA_STREAMS_", "INKSTREAM_KAFKA_PRODUCER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_",
                         "INKSTREAM_DEBUG"));
@@ -91,7 +93,7 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
                 env.integer(PARTITIONS, 6, 1, 10_000),
                 KafkaClientSettings.fromEnvironment(env),
                 env.passThrough(CONSUMER_PREFIX),
-                CassandraSessions.login(env),
+                CassandraSessions.access(env),
                 env.choice(COMMIT, Commit.AFTER_WRITE),
                 Optional.of(env.string(INSTANCE_ID, "")).filter(id -> !id.isEmpty()));
     }
@@ -123,7 +125,7 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
         Copy copy = new Copy(this);
         change.accept(copy);
         return new SinkConfig(copy.bootstrapServers, copy.groupId, copy.contactPoints, copy.localDatacenter, copy.replication, copy.maxInFlight,
-                copy.maxPollRecords, copy.httpHost, copy.httpPort, copy.partitions, copy.kafkaClient, copy.consumerOverrides, copy.cassandraLogin,
+                copy.maxPollRecords, copy.httpHost, copy.httpPort, copy.partitions, copy.kafkaClient, copy.consumerOverrides, copy.cassandraAccess,
                 copy.commit, copy.instanceId);
     }
 
@@ -133,7 +135,7 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
         List<InetSocketAddress> contactPoints;
         int maxInFlight, maxPollRecords, httpPort, partitions;
         Properties kafkaClient, consumerOverrides;
-        Optional<CassandraSessions.Login> cassandraLogin;
+        CassandraSessions.Access cassandraAccess;
         Commit commit;
         Optional<String> instanceId;
 
@@ -150,7 +152,7 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
             partitions = config.partitions;
             kafkaClient = config.kafkaClient;
             consumerOverrides = config.consumerOverrides;
-            cassandraLogin = config.cassandraLogin;
+            cassandraAccess = config.cassandraAccess;
             commit = config.commit;
             instanceId = config.instanceId;
         }

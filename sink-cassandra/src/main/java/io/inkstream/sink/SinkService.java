@@ -70,7 +70,7 @@ public final class SinkService implements AutoCloseable {
         // One admin client: it creates the topics now and answers health's quorum checks for as long as the service runs.
         Admin admin = Admin.create(config.kafkaClientBase());
         PipelineTopics.ensure(admin, config.partitions(), Optional.empty());
-        CqlSession session = CassandraSessions.open(config.contactPoints(), config.localDatacenter(), config.cassandraLogin(), "sink-cql");
+        CqlSession session = CassandraSessions.open(config.contactPoints(), config.localDatacenter(), config.cassandraAccess(), "sink-cql");
         PredictionSchema.apply(session, config.replication());
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -1,13 +1,10 @@
 package io.inkstream.gateway.http;
 
 import io.inkstream.ops.config.ConfigurationException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.inkstream.ops.config.StoreFiles;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.util.Collections;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -18,7 +15,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * The gateway's certificate and private key, in a PKCS #12 key store ({@code keytool -genkeypair -storetype PKCS12}, or
+ * The gateway's certificate and private key, in a PKCS #12 (or JKS) key store ({@code keytool -genkeypair -storetype PKCS12}, or
  * {@code openssl pkcs12 -export} of a certificate and its key): with one, the gateway speaks HTTPS only, so that the API key,
  * the uploads and the answers do not cross the network in clear. Read once at start, where a key store that cannot serve
  * (missing, too large, the wrong password, no private key in it) stops the gateway with the variable's name.
@@ -26,37 +23,26 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 public record TlsKeyStore(Path path, String password) {
     public static final String PATH_VARIABLE = "INKSTREAM_GATEWAY_TLS_KEYSTORE";
     public static final String PASSWORD_VARIABLE = "INKSTREAM_GATEWAY_TLS_KEYSTORE_PASSWORD";
-    /** A certificate chain and its key take a few KiB; anything near this is not a key store. */
-    static final long MAX_BYTES = 1024 * 1024;
 
     /** Opens {@code path} as the operator named it, or says in the variable's name why it cannot serve. */
     public static TlsKeyStore read(Path path, String password) {
+        KeyStore store = StoreFiles.read("key store", PATH_VARIABLE, PASSWORD_VARIABLE, path, password);
         try {
-            if (Files.size(path) > MAX_BYTES) {
-                throw new ConfigurationException(PATH_VARIABLE + " names " + path + ", of " + Files.size(path) + " bytes: not a key store");
-            }
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(path)) {
-                store.load(in, password.toCharArray());
-            }
             for (String alias : Collections.list(store.aliases())) {
                 if (store.isKeyEntry(alias) && store.getCertificate(alias) != null) {
                     return new TlsKeyStore(path, password);
                 }
             }
-            throw new ConfigurationException(PATH_VARIABLE + " names " + path + ", which holds no private key with its certificate");
-        } catch (NoSuchFileException e) {
-            throw new ConfigurationException(PATH_VARIABLE + " names " + path + ", which does not exist");
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigurationException(PATH_VARIABLE + " names " + path + ", which cannot be read as a PKCS #12 key store with "
-                    + PASSWORD_VARIABLE + ": " + e.getMessage());
+        } catch (KeyStoreException e) {
+            throw new ConfigurationException(PATH_VARIABLE + " names " + path + ", whose entries cannot be read: " + e.getMessage());
         }
+        throw new ConfigurationException(PATH_VARIABLE + " names " + path + ", which holds no private key with its certificate");
     }
 
     /** An HTTPS listener with this store's certificate, answering as {@code http} says. */
     ServerConnector connector(Server server, HttpConfiguration http) {
         SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStoreType("PKCS12");
+        tls.setKeyStoreType(KeyStore.getDefaultType());
         tls.setKeyStorePath(path.toString());
         tls.setKeyStorePassword(password);
         tls.setIncludeProtocols("TLSv1.3", "TLSv1.2"); // whatever the JDK's own settings still allow

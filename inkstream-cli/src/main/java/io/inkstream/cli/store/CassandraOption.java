@@ -17,10 +17,10 @@ public final class CassandraOption {
             description = "The driver's local datacenter (default: $INKSTREAM_CASSANDRA_LOCAL_DC or datacenter1).")
     String localDatacenter;
 
-    /** A session with the login of {@code INKSTREAM_CASSANDRA_USERNAME} and {@code _PASSWORD}, if set. */
+    /** A session with the login of {@code INKSTREAM_CASSANDRA_USERNAME} and {@code _PASSWORD}, and TLS of {@code _TLS_TRUSTSTORE}, if set. */
     public CqlSession session() {
         String name = "--cassandra";
         return CassandraSessions.open(new Environment(Map.of(name, contactPoints)).addresses(name, contactPoints, 9042), localDatacenter,
-                CassandraSessions.login(Environment.system()), "cli-cql");
+                CassandraSessions.access(Environment.system()), "cli-cql");
     }
 }

@@ -114,8 +114,8 @@ class ComposeFileTest {
         assertThat(new CommandLine(new InkstreamCli()).getSubcommands()).containsKeys("kafka-acls", "cassandra-roles");
         assertThat(environment("kafka-acls").string(KafkaClientSettings.PREFIX + "SASL_JAAS_CONFIG", "")).contains("username=\"admin\"");
 
-        assertThat(GatewayConfig.fromEnvironment(environment("gateway")).cassandraLogin().orElseThrow().username()).isEqualTo(roles.gateway());
-        assertThat(SinkConfig.fromEnvironment(environment("sink")).cassandraLogin().orElseThrow().username()).isEqualTo(roles.sink());
+        assertThat(GatewayConfig.fromEnvironment(environment("gateway")).cassandraAccess().login().orElseThrow().username()).isEqualTo(roles.gateway());
+        assertThat(SinkConfig.fromEnvironment(environment("sink")).cassandraAccess().login().orElseThrow().username()).isEqualTo(roles.sink());
         assertThat(service("cassandra-roles").get("command").get(0).asText()).isEqualTo("cassandra-roles");
         assertThat(environment("cassandra-roles").string("INKSTREAM_CASSANDRA_GATEWAY_PASSWORD", ""))
                 .isEqualTo(environment("gateway").string(CassandraSessions.PASSWORD, "")).isNotEmpty();

@@ -3,6 +3,7 @@ package io.inkstream.cli.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +18,7 @@ import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.gateway.GatewayService;
 import io.inkstream.infra.cassandra.LocalCassandra;
 import io.inkstream.infra.kafka.LocalKafka;
+import io.inkstream.infra.tls.SelfSignedKeyStores;
 import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
@@ -54,11 +56,13 @@ import org.junit.jupiter.api.io.TempDir;
  * The pipeline as docker-compose secures it, on a broker that takes SASL/SCRAM logins and enforces
  * ACLs and on a Cassandra node with password authentication: the operator grants the ACLs with
  * {@code inkstream kafka-acls} and makes the roles, each service runs under its own login, images
- * flow end to end, and a gateway's, classifier's or sink's credentials cannot publish a model.
+ * flow end to end, and a gateway's, classifier's or sink's credentials cannot publish a model. The node's
+ * CQL port speaks TLS only, and the gateway and the sink reach it trusting its certificate.
  */
 class SecuredPipelineIT {
     private static final Duration WITHIN = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STORE_PASSWORD = "store-" + UUID.randomUUID();
 
     @TempDir
     Path temp;
@@ -71,8 +75,12 @@ class SecuredPipelineIT {
         }
         String gatewayPassword = "gw-" + UUID.randomUUID();
         String sinkPassword = "sink'" + UUID.randomUUID(); // a quote, to be escaped
+        // The node speaks TLS only on its CQL port, with a certificate for 127.0.0.1; the services trust that certificate.
+        Path nodeStore = SelfSignedKeyStores.create(temp, "cassandra-node", STORE_PASSWORD);
+        Path trustStore = SelfSignedKeyStores.certificateOnly(nodeStore, STORE_PASSWORD);
         try (LocalKafka kafka = LocalKafka.start(LocalKafka.Settings.defaults().secured(users));
-             LocalCassandra cassandra = LocalCassandra.start(LocalCassandra.Settings.defaults().withPasswordAuthentication())) {
+             LocalCassandra cassandra = LocalCassandra.start(LocalCassandra.Settings.defaults().withPasswordAuthentication()
+                     .withClientEncryption(nodeStore, STORE_PASSWORD))) {
             // The operator's set-up, as compose's one-shot steps do it: topics, schema and roles as super users, then the ACLs.
             try (Admin admin = Admin.create(kafka.clientProperties())) {
                 PipelineTopics.ensure(admin, 2, Optional.empty());
@@ -87,13 +95,15 @@ class SecuredPipelineIT {
             String cql = cassandra.contactPoint().getHostString() + ":" + cassandra.contactPoint().getPort();
             try (SinkService sink = SinkService.start(SinkConfig.fromEnvironment(new Environment(with(login(kafka, "sink"),
                          SinkConfig.CONTACT_POINTS, cql, SinkConfig.HTTP_PORT, "0",
-                         CassandraSessions.USERNAME, "inkstream_sink", CassandraSessions.PASSWORD, sinkPassword))));
+                         CassandraSessions.USERNAME, "inkstream_sink", CassandraSessions.PASSWORD, sinkPassword,
+                         CassandraSessions.TLS_TRUSTSTORE, trustStore.toString(), CassandraSessions.TLS_TRUSTSTORE_PASSWORD, STORE_PASSWORD))));
                  ClassifierService classifier = ClassifierService.start(ClassifierConfig.fromEnvironment(new Environment(with(
                          login(kafka, "classifier"), ClassifierConfig.HTTP_PORT, "0", ClassifierConfig.PARTITIONS, "2",
                          ClassifierConfig.STATE_DIR, temp.resolve("classifier").toString()))));
                  GatewayService gateway = GatewayService.start(GatewayConfig.fromEnvironment(new Environment(with(login(kafka, "gateway"),
                          GatewayConfig.CONTACT_POINTS, cql, GatewayConfig.PORT, "0",
-                         CassandraSessions.USERNAME, "inkstream_gateway", CassandraSessions.PASSWORD, gatewayPassword))))) {
+                         CassandraSessions.USERNAME, "inkstream_gateway", CassandraSessions.PASSWORD, gatewayPassword,
+                         CassandraSessions.TLS_TRUSTSTORE, trustStore.toString(), CassandraSessions.TLS_TRUSTSTORE_PASSWORD, STORE_PASSWORD))))) {
                 String shipped = ShippedModels.DEFAULT.load().version();
                 assertThat(classifier.models().current().orElseThrow().version())
                         .as("the classifier may not publish its shipped model here, and serves it anyway").isEqualTo(shipped);
@@ -179,8 +189,8 @@ class SecuredPipelineIT {
             }
 
             // The roles: the gateway reads and writes only its Idempotency-Keys, the sink writes but cannot change the schema.
-            try (CqlSession asGateway = session(cassandra, "inkstream_gateway", gatewayPassword);
-                 CqlSession asSink = session(cassandra, "inkstream_sink", sinkPassword)) {
+            try (CqlSession asGateway = session(cassandra, "inkstream_gateway", gatewayPassword, Optional.of(trustStore));
+                 CqlSession asSink = session(cassandra, "inkstream_sink", sinkPassword, Optional.of(trustStore))) {
                 // 21 + 1 images by the shipped model, and 31 by v2 (10 live, the rest replayed); v2's shadow answer kept apart.
                 assertThat(asGateway.execute("SELECT count(*) FROM inkstream.predictions_by_image").one().getLong(0)).isEqualTo(53);
                 assertThat(asGateway.execute("SELECT count(*) FROM inkstream.shadow_predictions_by_image").one().getLong(0)).isEqualTo(1);
@@ -191,6 +201,14 @@ class SecuredPipelineIT {
                 asSink.execute("INSERT INTO inkstream.schema_version (component, version) VALUES ('sink-may-write', 1)");
                 assertThatThrownBy(() -> asSink.execute("DROP TABLE inkstream.schema_version")).isInstanceOf(UnauthorizedException.class);
             }
+
+            // The controls: without TLS, or trusting another node's certificate, the same login gets no session.
+            Path otherStore = SelfSignedKeyStores.certificateOnly(SelfSignedKeyStores.create(temp, "another-node", STORE_PASSWORD),
+                    STORE_PASSWORD);
+            assertThatThrownBy(() -> session(cassandra, "inkstream_sink", sinkPassword, Optional.empty()).close())
+                    .as("plain CQL to the node's TLS port").isInstanceOf(AllNodesFailedException.class);
+            assertThatThrownBy(() -> session(cassandra, "inkstream_sink", sinkPassword, Optional.of(otherStore)).close())
+                    .as("TLS trusting another certificate").isInstanceOf(AllNodesFailedException.class);
         }
     }
 
@@ -224,9 +242,15 @@ class SecuredPipelineIT {
         return file;
     }
 
-    private static CqlSession session(LocalCassandra cassandra, String role, String password) {
+    /** A session as a service opens one: the role's login, and TLS trusting {@code trustStore}'s certificates if given. */
+    private static CqlSession session(LocalCassandra cassandra, String role, String password, Optional<Path> trustStore) {
+        Map<String, String> environment = new HashMap<>(Map.of(CassandraSessions.USERNAME, role, CassandraSessions.PASSWORD, password));
+        trustStore.ifPresent(store -> {
+            environment.put(CassandraSessions.TLS_TRUSTSTORE, store.toString());
+            environment.put(CassandraSessions.TLS_TRUSTSTORE_PASSWORD, STORE_PASSWORD);
+        });
         return CassandraSessions.open(List.of(cassandra.contactPoint()), cassandra.localDatacenter(),
-                Optional.of(new CassandraSessions.Login(role, password)), "secured-it");
+                CassandraSessions.access(new Environment(environment)), "secured-it");
     }
 
     private static List<String> upload(GatewayService gateway, int from, int to) throws Exception {

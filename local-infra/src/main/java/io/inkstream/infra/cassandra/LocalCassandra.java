@@ -4,10 +4,12 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
 import io.inkstream.infra.DataDirectory;
 import io.inkstream.infra.InfrastructureException;
 import io.inkstream.infra.LoopbackPorts;
 import io.inkstream.infra.process.ChildJvm;
+import io.inkstream.infra.tls.SelfSignedKeyStores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,15 +19,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +54,10 @@ public final class LocalCassandra implements CassandraCluster {
      * @param yamlOverrides cassandra.yaml keys that replace or add to the defaults
      * @param address     the loopback address the node listens on (127.0.0.1; a ring's nodes take 127.0.0.2, ...)
      * @param seeds       the seed nodes' {@code address:storagePort}, comma-separated; null for this node alone
+     * @param clientEncryption the key store of the node's CQL port, which then speaks TLS only; null for plain CQL
      */
     public record Settings(int nativePort, int storagePort, Path dataDir, String maxHeap, Duration startTimeout,
-                           Map<String, String> yamlOverrides, String address, String seeds) {
+                           Map<String, String> yamlOverrides, String address, String seeds, ClientEncryption clientEncryption) {
         public Settings {
             yamlOverrides = Map.copyOf(yamlOverrides);
         }
@@ -62,30 +68,31 @@ public final class LocalCassandra implements CassandraCluster {
          * 120 s (PipelineFaultsIT, with the node's fresh start taking 58-70 s on that machine).
          */
         public static Settings defaults() {
-            return new Settings(0, 0, null, "1g", Duration.ofSeconds(300), Map.of(), "127.0.0.1", null);
+            return new Settings(0, 0, null, "1g", Duration.ofSeconds(300), Map.of(), "127.0.0.1", null, null);
         }
 
         public Settings withNativePort(int port) {
-            return new Settings(port, storagePort, dataDir, maxHeap, startTimeout, yamlOverrides, address, seeds);
+            return new Settings(port, storagePort, dataDir, maxHeap, startTimeout, yamlOverrides, address, seeds, clientEncryption);
         }
 
         public Settings withStoragePort(int port) {
-            return new Settings(nativePort, port, dataDir, maxHeap, startTimeout, yamlOverrides, address, seeds);
+            return new Settings(nativePort, port, dataDir, maxHeap, startTimeout, yamlOverrides, address, seeds, clientEncryption);
         }
 
         public Settings withDataDir(Path dir) {
-            return new Settings(nativePort, storagePort, dir, maxHeap, startTimeout, yamlOverrides, address, seeds);
+            return new Settings(nativePort, storagePort, dir, maxHeap, startTimeout, yamlOverrides, address, seeds, clientEncryption);
         }
 
         public Settings withYaml(String key, String value) {
             Map<String, String> merged = new LinkedHashMap<>(yamlOverrides);
             merged.put(key, value);
-            return new Settings(nativePort, storagePort, dataDir, maxHeap, startTimeout, merged, address, seeds);
+            return new Settings(nativePort, storagePort, dataDir, maxHeap, startTimeout, merged, address, seeds, clientEncryption);
         }
 
         /** A node of a ring: its own address, and the seeds it joins through. */
         public Settings inRing(String nodeAddress, String seedList) {
-            return new Settings(nativePort, storagePort, dataDir, maxHeap, startTimeout, yamlOverrides, nodeAddress, seedList);
+            return new Settings(nativePort, storagePort, dataDir, maxHeap, startTimeout, yamlOverrides, nodeAddress, seedList,
+                    clientEncryption);
         }
 
         /** Logins and permissions, as docker-compose runs the node: the superuser {@link #SUPERUSER} makes the roles. */
@@ -94,8 +101,26 @@ public final class LocalCassandra implements CassandraCluster {
                     .withYaml("role_manager", "CassandraRoleManager");
         }
 
+        /**
+         * TLS on the CQL port, as a cluster with client encryption runs it: {@code keyStore} (PKCS #12) holds the node's
+         * certificate and key; clients without TLS are refused. {@link LocalCassandra#sessionBuilder()} trusts that certificate.
+         */
+        public Settings withClientEncryption(Path keyStore, String password) {
+            return new Settings(nativePort, storagePort, dataDir, maxHeap, startTimeout, yamlOverrides, address, seeds,
+                    new ClientEncryption(keyStore, password)).withYaml("client_encryption_options", "{enabled: true, optional: false, "
+                    + "keystore: '" + keyStore + "', keystore_password: '" + password.replace("'", "''") + "', store_type: PKCS12}");
+        }
+
         boolean authenticated() {
             return String.valueOf(yamlOverrides.get("authenticator")).contains("PasswordAuthenticator");
+        }
+    }
+
+    /** A node's key store for TLS on its CQL port. */
+    public record ClientEncryption(Path keyStore, String password) {
+        @Override
+        public String toString() {
+            return "ClientEncryption[" + keyStore + "]"; // never the password
         }
     }
 
@@ -107,12 +132,15 @@ public final class LocalCassandra implements CassandraCluster {
     private final InetSocketAddress contactPoint;
     private final Thread reaper;
     private final boolean authenticated;
+    private final Optional<SSLContext> tls;
 
-    private LocalCassandra(Process process, DataDirectory dataDir, InetSocketAddress contactPoint, boolean authenticated) {
+    private LocalCassandra(Process process, DataDirectory dataDir, InetSocketAddress contactPoint, boolean authenticated,
+                           Optional<SSLContext> tls) {
         this.process = process;
         this.dataDir = dataDir;
         this.contactPoint = contactPoint;
         this.authenticated = authenticated;
+        this.tls = tls;
         // A node outliving its parent would hold ports and memory: stop it when this JVM exits.
         this.reaper = new Thread(() -> stopProcess(dataDir.temporary()), "local-cassandra-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
@@ -128,6 +156,15 @@ public final class LocalCassandra implements CassandraCluster {
         LoopbackPorts.requireFree(settings.address(), nativePort, "Cassandra CQL");
         LoopbackPorts.requireFree(settings.address(), storagePort, "Cassandra storage");
         String classpath = nodeClasspath();
+        Optional<SSLContext> tls = Optional.empty();
+        if (settings.clientEncryption() != null) {
+            try {
+                tls = Optional.of(SelfSignedKeyStores.trusting(settings.clientEncryption().keyStore(), settings.clientEncryption().password()));
+            } catch (IOException | GeneralSecurityException e) {
+                throw new InfrastructureException("cannot read the node's key store " + settings.clientEncryption().keyStore() + ": "
+                        + e.getMessage(), e);
+            }
+        }
         DataDirectory dataDir = DataDirectory.of(settings.dataDir(), "inkstream-cassandra-");
         Path logDir = dataDir.resolve("logs");
         Path confDir = dataDir.resolve("conf");
@@ -172,7 +209,7 @@ public final class LocalCassandra implements CassandraCluster {
             throw new InfrastructureException("cannot fork the Cassandra node: " + e.getMessage(), e);
         }
         LocalCassandra node = new LocalCassandra(process, dataDir, new InetSocketAddress(settings.address(), nativePort),
-                settings.authenticated());
+                settings.authenticated(), tls);
         try {
             node.awaitCql(settings.startTimeout(), logDir);
         } catch (RuntimeException e) {
@@ -370,10 +407,14 @@ public final class LocalCassandra implements CassandraCluster {
         }
     }
 
-    /** On a node with authentication, as {@link #SUPERUSER}: the testkit's own checks and the tests' reads. */
+    /**
+     * On a node with authentication, as {@link #SUPERUSER}; on one with client encryption, over TLS trusting its certificate
+     * (hostname validation on): the testkit's own checks and the tests' reads.
+     */
     @Override
     public CqlSessionBuilder sessionBuilder() {
         CqlSessionBuilder builder = CassandraCluster.super.sessionBuilder();
+        tls.ifPresent(context -> builder.withSslEngineFactory(new ProgrammaticSslEngineFactory(context, null, true, false)));
         return authenticated ? builder.withAuthCredentials(SUPERUSER, SUPERUSER) : builder;
     }
 

@@ -76,7 +76,7 @@ public final class LocalCassandraRing implements CassandraCluster {
         for (int node = 1; node <= settings.nodes(); node++) {
             LocalCassandra.Settings base = new LocalCassandra.Settings(nativePort, storagePort,
                     dataDir.resolve("node-" + node), settings.maxHeap(),
-                    LocalCassandra.Settings.defaults().startTimeout(), Map.of(), address(node), seed);
+                    LocalCassandra.Settings.defaults().startTimeout(), Map.of(), address(node), seed, null);
             nodeSettings[node - 1] = base.withYaml("initial_token", token(node, settings.nodes())).withYaml("auto_bootstrap", "false");
         }
         LocalCassandraRing ring = new LocalCassandraRing(nodeSettings, dataDir);

@@ -1,0 +1,49 @@
+package io.inkstream.ops.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+
+/**
+ * A key or trust store that an operator names in a variable (the gateway's certificate, the certificates Cassandra's TLS
+ * trusts): read once at start, at most {@value #MAX_BYTES} bytes, so that one that cannot serve stops the service with the
+ * variable's name, and never with its password.
+ */
+public final class StoreFiles {
+    /** A certificate chain and its key, or a few authorities' certificates, take a few KiB; anything near this is not a store. */
+    static final long MAX_BYTES = 1024 * 1024;
+
+    private StoreFiles() {
+    }
+
+    /**
+     * The store at {@code path}, PKCS #12 or JKS, opened with {@code password} (empty: a trust store read without checking
+     * its integrity).
+     *
+     * @param what             what the store is, for the messages ("key store", "trust store")
+     * @param variable         the variable that names it
+     * @param passwordVariable the variable that holds its password
+     */
+    public static KeyStore read(String what, String variable, String passwordVariable, Path path, String password) {
+        try {
+            long size = Files.size(path);
+            if (size > MAX_BYTES) {
+                throw new ConfigurationException(variable + " names " + path + ", of " + size + " bytes: not a " + what);
+            }
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType()); // PKCS #12, and JKS through its compatibility mode
+            try (InputStream in = Files.newInputStream(path)) {
+                store.load(in, password.isEmpty() ? null : password.toCharArray());
+            }
+            return store;
+        } catch (NoSuchFileException e) {
+            throw new ConfigurationException(variable + " names " + path + ", which does not exist");
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigurationException(variable + " names " + path + ", which cannot be read as a " + what + " with "
+                    + passwordVariable + ": " + e.getMessage());
+        }
+    }
+}
