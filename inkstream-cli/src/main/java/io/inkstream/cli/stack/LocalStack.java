@@ -12,6 +12,7 @@ import io.inkstream.infra.kafka.LocalKafka;
 import io.inkstream.infra.kafka.LocalKafkaCluster;
 import io.inkstream.ops.config.Environment;
 import io.inkstream.sink.SinkConfig;
+import io.inkstream.store.CassandraSessions;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -128,6 +129,9 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> env = new HashMap<>(settings.environment());
         env.put(GatewayConfig.BOOTSTRAP, kafka.bootstrapServers());
         env.put(GatewayConfig.CONTACT_POINTS, contactPoints);
+        // The local nodes speak plain CQL on loopback: TLS to another cluster, set in this shell, is not theirs.
+        env.remove(CassandraSessions.TLS_TRUSTSTORE);
+        env.remove(CassandraSessions.TLS_TRUSTSTORE_PASSWORD);
         replication(settings.cassandraNodes()).ifPresent(replication -> env.putIfAbsent(GatewayConfig.REPLICATION, replication));
         env.put(GatewayConfig.HOST, settings.host());
         env.put(GatewayConfig.PORT, Integer.toString(settings.gatewayPort()));
