@@ -8,10 +8,10 @@ import io.inkstream.image.artifact.ModelTrust;
 import io.inkstream.ops.config.ConfigurationException;
 import io.inkstream.ops.config.Environment;
 import io.inkstream.ops.config.KafkaClientSettings;
+import io.inkstream.ops.config.StoreFiles;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionSchema;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -140,13 +140,8 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
             throw new ConfigurationException(UPLOAD_MEMORY_MB + " is " + uploadMemory / (1024 * 1024) + " MiB: it must hold one upload of "
                     + maxFiles + " images of " + limits.maxBytes() + " bytes (" + maxRequestBytes(maxFiles, limits) / (1024 * 1024) + " MiB)");
         }
-        String keyStore = env.string(TlsKeyStore.PATH_VARIABLE, "");
-        String keyStorePassword = env.string(TlsKeyStore.PASSWORD_VARIABLE, "");
-        if (keyStore.isEmpty() && !keyStorePassword.isEmpty()) {
-            throw new ConfigurationException(TlsKeyStore.PASSWORD_VARIABLE + " is set without " + TlsKeyStore.PATH_VARIABLE
-                    + ": name the key store it opens");
-        }
-        Optional<TlsKeyStore> tls = keyStore.isEmpty() ? Optional.empty() : Optional.of(TlsKeyStore.read(Path.of(keyStore), keyStorePassword));
+        Optional<TlsKeyStore> tls = StoreFiles.named(env, "key store", TlsKeyStore.PATH_VARIABLE, TlsKeyStore.PASSWORD_VARIABLE)
+                .map(store -> TlsKeyStore.read(store.path(), store.password()));
         return new GatewayConfig(
                 env.string(BOOTSTRAP, "localhost:9092"),
                 host,

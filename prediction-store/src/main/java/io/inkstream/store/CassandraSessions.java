@@ -38,30 +38,33 @@ public final class CassandraSessions {
     }
 
     /**
-     * The certificates a session's TLS trusts: those of a PKCS #12 (or JKS) trust store, or the JDK's authorities. The
-     * node's certificate must also name the address the session reaches it by: a certificate of another host is refused.
+     * The certificates a session's TLS trusts: those of a PKCS #12 (or JKS) trust store, or the JDK's authorities
+     * ({@code trustStore} empty), read once into {@code context}. The node's certificate must also name the address the
+     * session reaches it by: a certificate of another host is refused.
      */
-    public record Tls(Optional<Path> trustStore, String password) {
-        SSLContext context() {
+    public record Tls(Optional<Path> trustStore, SSLContext context) {
+        /** Reads {@code named}'s store (the JDK's authorities where empty), or says in the variable's name why it cannot serve. */
+        static Tls trusting(Optional<StoreFiles.Named> named) {
             try {
                 KeyStore store = null; // the JDK's authorities
-                if (trustStore.isPresent()) {
-                    store = StoreFiles.read("trust store", TLS_TRUSTSTORE, TLS_TRUSTSTORE_PASSWORD, trustStore.get(), password);
+                if (named.isPresent()) {
+                    Path path = named.get().path();
+                    store = StoreFiles.read("trust store", TLS_TRUSTSTORE, TLS_TRUSTSTORE_PASSWORD, path, named.get().password());
                     if (store.size() == 0) {
-                        throw new ConfigurationException(TLS_TRUSTSTORE + " names " + trustStore.get() + ", which holds no certificate");
+                        throw new ConfigurationException(TLS_TRUSTSTORE + " names " + path + ", which holds no certificate");
                     }
                 }
                 TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 trust.init(store);
                 SSLContext context = SSLContext.getInstance("TLS");
                 context.init(null, trust.getTrustManagers(), null);
-                return context;
+                return new Tls(named.map(StoreFiles.Named::path), context);
             } catch (GeneralSecurityException e) {
-                throw new ConfigurationException(TLS_TRUSTSTORE + " names " + this + ", which cannot serve as a trust store: " + e.getMessage());
+                throw new ConfigurationException(TLS_TRUSTSTORE + " names " + named.map(StoreFiles.Named::toString).orElse(JDK_AUTHORITIES)
+                        + ", which cannot serve as a trust store: " + e.getMessage());
             }
         }
 
-        /** Never the password: a config is logged and printed whole. */
         @Override
         public String toString() {
             return trustStore.map(Path::toString).orElse(JDK_AUTHORITIES);
@@ -88,21 +91,10 @@ public final class CassandraSessions {
      * service with the variable's name.
      */
     public static Optional<Tls> tls(Environment env) {
-        String named = env.string(TLS_TRUSTSTORE, "");
-        String password = env.string(TLS_TRUSTSTORE_PASSWORD, "");
-        if (named.isEmpty()) {
-            if (!password.isEmpty()) {
-                throw new ConfigurationException(TLS_TRUSTSTORE_PASSWORD + " is set without " + TLS_TRUSTSTORE + ": name the store it opens");
-            }
-            return Optional.empty();
+        if (env.string(TLS_TRUSTSTORE, "").equals(JDK_AUTHORITIES)) {
+            return Optional.of(Tls.trusting(Optional.empty()));
         }
-        if (named.equals(JDK_AUTHORITIES)) {
-            return Optional.of(new Tls(Optional.empty(), ""));
-        }
-        Path path = Path.of(named);
-        Tls tls = new Tls(Optional.of(path), password);
-        tls.context(); // read now: a store that cannot serve stops the start
-        return Optional.of(tls);
+        return StoreFiles.named(env, "trust store", TLS_TRUSTSTORE, TLS_TRUSTSTORE_PASSWORD).map(store -> Tls.trusting(Optional.of(store)));
     }
 
     /** {@value #USERNAME} and {@value #PASSWORD}: both or neither. */

@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.Optional;
 
 /**
  * A key or trust store that an operator names in a variable (the gateway's certificate, the certificates Cassandra's TLS
@@ -18,6 +19,31 @@ public final class StoreFiles {
     static final long MAX_BYTES = 1024 * 1024;
 
     private StoreFiles() {
+    }
+
+    /** A store's file and its password, as the variables name them. */
+    public record Named(Path path, String password) {
+        /** Never the password: a config is logged and printed whole. */
+        @Override
+        public String toString() {
+            return path.toString();
+        }
+    }
+
+    /**
+     * The store {@code variable} names, with the password in {@code passwordVariable}; empty where the variable is unset. A
+     * password without a store is refused: it was meant for one.
+     */
+    public static Optional<Named> named(Environment env, String what, String variable, String passwordVariable) {
+        String path = env.string(variable, "");
+        String password = env.string(passwordVariable, "");
+        if (path.isEmpty()) {
+            if (!password.isEmpty()) {
+                throw new ConfigurationException(passwordVariable + " is set without " + variable + ": name the " + what + " it opens");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new Named(Path.of(path), password));
     }
 
     /**
