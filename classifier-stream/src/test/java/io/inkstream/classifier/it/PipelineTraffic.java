@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -31,20 +34,33 @@ final class PipelineTraffic {
     private PipelineTraffic() {
     }
 
-    /** Sends digits [from, to) as raw MNIST with ids {@code prefix + index} and the label header. */
-    static void produce(KafkaCluster kafka, String prefix, LabelledDigits digits, int from, int to) {
+    /** Sends digits [from, to) as raw MNIST with ids {@code prefix + index} and the label header; returns where each one went, in order. */
+    static List<RecordMetadata> produce(KafkaCluster kafka, String prefix, LabelledDigits digits, int from, int to) {
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        List<Future<RecordMetadata>> sent = new ArrayList<>(to - from);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = from; i < to; i++) {
                 RecordHeaders headers = new RecordHeaders();
                 headers.add(Headers.LABEL, Headers.utf8(Integer.toString(digits.label(i))));
                 headers.add(Headers.SOURCE, Headers.utf8("it"));
-                producer.send(new ProducerRecord<>(Topics.IMAGES, null, prefix + i, digits.images().imageBytes(i), headers));
+                sent.add(producer.send(new ProducerRecord<>(Topics.IMAGES, null, prefix + i, digits.images().imageBytes(i), headers)));
             }
             producer.flush();
         }
+        List<RecordMetadata> written = new ArrayList<>(sent.size());
+        for (Future<RecordMetadata> each : sent) {
+            try {
+                written.add(each.get()); // done: flushed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while images were sent", e);
+            } catch (ExecutionException e) {
+                throw new AssertionError("an image was not written to " + Topics.IMAGES, e.getCause());
+            }
+        }
+        return written;
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -27,6 +28,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class PredictionCollector implements AutoCloseable {
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final Map<String, Prediction> latest = new ConcurrentHashMap<>();
+    /** The collector's position in each partition of the predictions topic: everything before it has been counted. */
+    private final Map<TopicPartition, Long> readTo = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private final String prefix;
@@ -53,6 +56,9 @@ final class PredictionCollector implements AutoCloseable {
                         } catch (InvalidPredictionException e) {
                             counts.computeIfAbsent("invalid", k -> new AtomicInteger()).incrementAndGet();
                         }
+                    }
+                    for (TopicPartition partition : consumer.assignment()) {
+                        readTo.put(partition, consumer.position(partition));
                     }
                 }
             }
@@ -111,18 +117,36 @@ final class PredictionCollector implements AutoCloseable {
         return (int) counts.keySet().stream().filter(key -> key.endsWith("@" + version)).count();
     }
 
-    /** Polls until {@code expected} images have a prediction by {@code version} or the deadline passed. */
-    boolean awaitDistinct(String version, int expected, Duration deadline) throws InterruptedException {
-        return await(() -> distinct(version) >= expected, deadline);
+    /** Whether a prediction of {@code imageId} by {@code version} has been seen. */
+    boolean has(String imageId, String version) {
+        return counts.containsKey(imageId + "@" + version);
     }
 
-    private static boolean await(BooleanSupplier condition, Duration deadline) throws InterruptedException {
+    /**
+     * Polls until this collector has read every partition of the predictions topic up to {@code ends} (as
+     * {@code Offsets.of} gives them, read_committed): then it has counted every prediction committed before those
+     * ends were read. Fails with how far it had read.
+     */
+    void awaitReadTo(Map<TopicPartition, Long> ends, Duration deadline) throws InterruptedException {
+        BooleanSupplier caughtUp = () -> ends.entrySet().stream().allMatch(end -> readTo.getOrDefault(end.getKey(), 0L) >= end.getValue());
+        if (!await(caughtUp, deadline, Duration.ofMillis(10))) { // every 10 ms: the caller acts on what it then sees
+            throw new AssertionError("the collector did not read the predictions topic to " + ends + " within " + deadline + "; it read to "
+                    + readTo);
+        }
+    }
+
+    /** Polls until {@code expected} images have a prediction by {@code version} or the deadline passed. */
+    boolean awaitDistinct(String version, int expected, Duration deadline) throws InterruptedException {
+        return await(() -> distinct(version) >= expected, deadline, Duration.ofMillis(100));
+    }
+
+    private static boolean await(BooleanSupplier condition, Duration deadline, Duration every) throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         while (System.nanoTime() < end) {
             if (condition.getAsBoolean()) {
                 return true;
             }
-            Thread.sleep(100);
+            Thread.sleep(every.toMillis());
         }
         return condition.getAsBoolean();
     }
