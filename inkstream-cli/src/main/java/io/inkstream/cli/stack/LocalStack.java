@@ -125,13 +125,21 @@ public final class LocalStack implements AutoCloseable {
         started.push(services);
     }
 
-    private Map<String, String> serviceEnvironment() {
-        Map<String, String> env = new HashMap<>(settings.environment());
-        env.put(GatewayConfig.BOOTSTRAP, kafka.bootstrapServers());
-        env.put(GatewayConfig.CONTACT_POINTS, contactPoints);
-        // The local nodes speak plain CQL on loopback: TLS to another cluster, set in this shell, is not theirs.
+    /**
+     * A shell's settings as the services on the local nodes take them: the local nodes speak plain CQL on loopback, so
+     * TLS to another cluster, set in that shell, is left out. What {@code inkstream up} checks before it starts anything.
+     */
+    public static Map<String, String> forLocalNodes(Map<String, String> shell) {
+        Map<String, String> env = new HashMap<>(shell);
         env.remove(CassandraSessions.TLS_TRUSTSTORE);
         env.remove(CassandraSessions.TLS_TRUSTSTORE_PASSWORD);
+        return env;
+    }
+
+    private Map<String, String> serviceEnvironment() {
+        Map<String, String> env = forLocalNodes(settings.environment());
+        env.put(GatewayConfig.BOOTSTRAP, kafka.bootstrapServers());
+        env.put(GatewayConfig.CONTACT_POINTS, contactPoints);
         replication(settings.cassandraNodes()).ifPresent(replication -> env.putIfAbsent(GatewayConfig.REPLICATION, replication));
         env.put(GatewayConfig.HOST, settings.host());
         env.put(GatewayConfig.PORT, Integer.toString(settings.gatewayPort()));

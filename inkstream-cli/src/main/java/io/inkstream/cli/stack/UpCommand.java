@@ -71,8 +71,8 @@ public final class UpCommand implements Callable<Integer> {
         if (insecure) {
             environment.put(GatewayConfig.INSECURE, "true");
         }
-        // The gateway's rules for where it may listen, checked before a broker and a node are started for nothing.
-        Map<String, String> gateway = new HashMap<>(environment);
+        // The gateway's settings as it will get them, checked before a broker and a node are started for nothing.
+        Map<String, String> gateway = LocalStack.forLocalNodes(environment);
         gateway.put(GatewayConfig.HOST, host);
         boolean tls = GatewayConfig.fromEnvironment(new Environment(gateway)).tls().isPresent();
         System.err.printf("inkstream: starting Kafka (%d node%s), Cassandra (%d node%s) and the three services (%s)...%n", brokers,

@@ -3,8 +3,12 @@ package io.inkstream.cli.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.ops.config.ConfigurationException;
+import io.inkstream.ops.config.Environment;
+import io.inkstream.store.CassandraSessions;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -44,6 +48,25 @@ class UpCommandTest {
                     .hasMessageContaining("--brokers and --cassandra-nodes take 1 to 9");
         }
         assertThat(data).isEmptyDirectory();
+    }
+
+    /**
+     * A trust store for another cluster, named in the shell, is not the local nodes' (they speak plain CQL): the services
+     * and {@code up}'s check before it starts anything take the shell's settings without it, so a store that cannot be
+     * read does not stop {@code up}.
+     */
+    @Test
+    void theShellsCassandraTlsIsLeftOutForTheLocalNodes(@TempDir Path temp) {
+        Map<String, String> shell = Map.of(CassandraSessions.TLS_TRUSTSTORE, temp.resolve("absent.p12").toString(),
+                CassandraSessions.TLS_TRUSTSTORE_PASSWORD, "secret", GatewayConfig.API_KEY, "k");
+
+        Map<String, String> local = LocalStack.forLocalNodes(shell);
+
+        assertThat(local).containsOnlyKeys(GatewayConfig.API_KEY);
+        assertThat(GatewayConfig.fromEnvironment(new Environment(local)).cassandraAccess().tls()).isEmpty();
+        // Control: the shell's settings as they are name a store that does not exist.
+        assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(shell))).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(CassandraSessions.TLS_TRUSTSTORE);
     }
 
     /** What ScaleOutFaultsIT runs on a 3-node ring is what `up --cassandra-nodes 3` gives the services. */
