@@ -6,9 +6,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
-/** What the gateway counts: images accepted and refused (by reason), people's labels, requests refused at the edge, broker refusals, publish latency, HTTP requests. */
+/**
+ * What the gateway counts: images accepted and refused (by reason), people's labels, requests refused at the edge, broker
+ * refusals, publish latency, HTTP requests, the TLS certificate's renewals and expiry.
+ */
 public final class GatewayMetrics {
     private final MeterRegistry registry;
     private final Counter accepted;
@@ -69,6 +74,18 @@ public final class GatewayMetrics {
         Counter.builder("inkstream_gateway_requests_refused")
                 .description("requests refused at the edge before their handler ran, by reason")
                 .tag("reason", reason).register(registry).increment();
+    }
+
+    /** The served certificate's expiry, for an alert well before clients refuse it. */
+    public void certificateExpiry(Supplier<Instant> expires) {
+        Gauge.builder("inkstream_gateway_certificate_expiry_timestamp_seconds", expires, at -> at.get().getEpochSecond())
+                .description("when the gateway's TLS certificate expires, in seconds since the epoch").register(registry);
+    }
+
+    /** The key store's file changed: {@code renewed} (served from now on) or {@code refused} (the certificate in use kept). */
+    public void certificateRenewal(String outcome) {
+        Counter.builder("inkstream_gateway_certificate_renewals").description("changes of the TLS key store's file, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
     }
 
     public void request(String method, String route, int status, long nanos) {

@@ -136,10 +136,11 @@ public final class GatewayService implements AutoCloseable {
             throw new IllegalStateException("the gateway cannot listen on " + config.host() + ":" + config.port() + ": "
                     + rootMessage(e) + " (set INKSTREAM_GATEWAY_PORT to another port)", e);
         }
-        log.info("gateway started url={} tls={} bootstrap={} cassandra={} api_key={} max_image_bytes={} rate_limit={} cors_origins={}"
-                        + " upload_memory_mb={} trusted_proxies={} labeller_key={} decoding_rate={} decoding_rate_in_all={}",
+        log.info("gateway started url={} tls={} certificate_expires={} bootstrap={} cassandra={} api_key={} max_image_bytes={}"
+                        + " rate_limit={} cors_origins={} upload_memory_mb={} trusted_proxies={} labeller_key={} decoding_rate={} decoding_rate_in_all={}",
                 GatewayConfig.pageUrl(config.tls().isPresent(), config.host(), app.port()),
                 config.tls().map(store -> store.path().toString()).orElse("off"),
+                config.tls().map(TlsKeyStore::expires).map(Object::toString).orElse("-"),
                 config.bootstrapServers(), config.contactPoints(), config.apiKey().isPresent() ? "required" : "off", config.limits().maxBytes(),
                 config.rateLimit() == 0 ? "off" : config.rateLimit() + "/s", config.corsOrigins().isEmpty() ? "same-origin" : config.corsOrigins(),
                 config.uploadMemory() / (1024 * 1024), config.trustedProxies(), config.labellers(),

@@ -71,8 +71,8 @@ public final class GatewayApp {
 
     /** Where the gateway listens, and with which certificate: HTTPS only with one, plain HTTP without. */
     public record Listener(String host, int port, Optional<TlsKeyStore> tls) {
-        ServerConnector connector(Server server, HttpConfiguration http) {
-            ServerConnector connector = tls.isPresent() ? tls.get().connector(server, http)
+        ServerConnector connector(Server server, HttpConfiguration http, GatewayMetrics metrics) {
+            ServerConnector connector = tls.isPresent() ? tls.get().connector(server, http, metrics)
                     : new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost(host);
             connector.setPort(port);
@@ -170,7 +170,7 @@ public final class GatewayApp {
             // A request Jetty cannot read (a URI or headers over its limits) is answered in JSON too, not with its HTML page.
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages(mapper(), securityHeaders())));
             // The one listener, made here rather than by Javalin, so that it may be HTTPS.
-            config.jetty.addConnector(parts.listener()::connector);
+            config.jetty.addConnector((server, http) -> parts.listener().connector(server, http, parts.metrics()));
             // Raw uploads are read with the image cap by the handler; this only bounds what Javalin would buffer.
             config.http.maxRequestSize = maxImage + 1;
             config.staticFiles.add(files -> {

@@ -1,5 +1,6 @@
 package io.inkstream.ops.config;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,8 +12,9 @@ import java.util.Optional;
 
 /**
  * A key or trust store that an operator names in a variable (the gateway's certificate, the certificates Cassandra's TLS
- * trusts): read once at start, at most {@value #MAX_BYTES} bytes, so that one that cannot serve stops the service with the
- * variable's name, and never with its password.
+ * trusts): read at start, at most {@value #MAX_BYTES} bytes, so that one that cannot serve stops the service with the
+ * variable's name, and never with its password. The gateway reads its key store again when the file changes (a renewed
+ * certificate), by the same rules.
  */
 public final class StoreFiles {
     /** A certificate chain and its key, or a few authorities' certificates, take a few KiB; anything near this is not a store. */
@@ -55,18 +57,36 @@ public final class StoreFiles {
      * @param passwordVariable the variable that holds its password
      */
     public static KeyStore read(String what, String variable, String passwordVariable, Path path, String password) {
+        return load(what, variable, passwordVariable, path, bytes(what, variable, path), password);
+    }
+
+    /** The bytes of the store at {@code path}, at most {@value #MAX_BYTES}: also for a store read again while a service runs. */
+    public static byte[] bytes(String what, String variable, Path path) {
         try {
             long size = Files.size(path);
             if (size > MAX_BYTES) {
                 throw new ConfigurationException(variable + " names " + path + ", of " + size + " bytes: not a " + what);
             }
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType()); // PKCS #12, and JKS through its compatibility mode
             try (InputStream in = Files.newInputStream(path)) {
-                store.load(in, password.isEmpty() ? null : password.toCharArray());
+                byte[] bytes = in.readNBytes((int) MAX_BYTES + 1); // the file may have grown since
+                if (bytes.length > MAX_BYTES) {
+                    throw new ConfigurationException(variable + " names " + path + ", of more than " + MAX_BYTES + " bytes: not a " + what);
+                }
+                return bytes;
             }
-            return store;
         } catch (NoSuchFileException e) {
             throw new ConfigurationException(variable + " names " + path + ", which does not exist");
+        } catch (IOException e) {
+            throw new ConfigurationException(variable + " names " + path + ", which cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** {@link #read}, of bytes already read from {@code path}. */
+    public static KeyStore load(String what, String variable, String passwordVariable, Path path, byte[] bytes, String password) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType()); // PKCS #12, and JKS through its compatibility mode
+            store.load(new ByteArrayInputStream(bytes), password.isEmpty() ? null : password.toCharArray());
+            return store;
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigurationException(variable + " names " + path + ", which cannot be read as a " + what + " with "
                     + passwordVariable + ": " + e.getMessage());
