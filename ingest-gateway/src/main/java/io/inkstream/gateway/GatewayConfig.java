@@ -14,6 +14,7 @@ import io.inkstream.store.PredictionSchema;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +40,7 @@ import java.util.function.Consumer;
  * @param partitions        {@code INKSTREAM_TOPIC_PARTITIONS}: for topics created when missing
  * @param kafkaClient       {@code INKSTREAM_KAFKA_CLIENT_*}: settings of every Kafka client (security), see {@link KafkaClientSettings}
  * @param producerOverrides {@code INKSTREAM_KAFKA_PRODUCER_*}: any producer setting
- * @param cassandraAccess   {@code INKSTREAM_CASSANDRA_USERNAME}, {@code _PASSWORD}, {@code _TLS_TRUSTSTORE}: a login and TLS,
+ * @param cassandraAccess   {@code INKSTREAM_CASSANDRA_USERNAME}, {@code _PASSWORD}, {@code _TLS_TRUSTSTORE}, {@code _TLS_KEYSTORE}: a login and TLS,
  *                          for a cluster that asks for them
  * @param modelTrust        {@code INKSTREAM_CLASSIFIER_TRUSTED_KEYS}: the classifier's trusted keys, so that the model list
  *                          accepts the same artifacts the classifier does
@@ -113,12 +114,12 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public static final int DECODING_BURST_SECONDS = 5;
 
     public static GatewayConfig fromEnvironment(Environment env) {
-        env.rejectUnknown(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS, LOCAL_DC, REPLICATION,
-                        PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CassandraSessions.USERNAME, CassandraSessions.PASSWORD,
-                        CassandraSessions.TLS_TRUSTSTORE, CassandraSessions.TLS_TRUSTSTORE_PASSWORD, CORS_ORIGINS,
-                        UPLOAD_MEMORY_MB, ANSWER, TRUSTED_PROXIES, LABELLER_KEY, DECODING_RATE, DECODING_RATE_IN_ALL, ACCURACY_REFRESH_MS,
-                        TlsKeyStore.PATH_VARIABLE, TlsKeyStore.PASSWORD_VARIABLE, PreprocessingLimits.MAX_BYTES_VARIABLE,
-                        PreprocessingLimits.MAX_SIDE_VARIABLE),
+        Set<String> known = new HashSet<>(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS,
+                LOCAL_DC, REPLICATION, PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CORS_ORIGINS, UPLOAD_MEMORY_MB, ANSWER,
+                TRUSTED_PROXIES, LABELLER_KEY, DECODING_RATE, DECODING_RATE_IN_ALL, ACCURACY_REFRESH_MS, TlsKeyStore.PATH_VARIABLE,
+                TlsKeyStore.PASSWORD_VARIABLE, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE));
+        known.addAll(CassandraSessions.VARIABLES);
+        env.rejectUnknown(known,
                 Set.of(PRODUCER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
         String apiKey = env.string(API_KEY, "");

@@ -12,8 +12,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -26,6 +30,13 @@ public final class CassandraSessions {
     public static final String PASSWORD = "INKSTREAM_CASSANDRA_PASSWORD";
     public static final String TLS_TRUSTSTORE = "INKSTREAM_CASSANDRA_TLS_TRUSTSTORE";
     public static final String TLS_TRUSTSTORE_PASSWORD = "INKSTREAM_CASSANDRA_TLS_TRUSTSTORE_PASSWORD";
+    public static final String TLS_KEYSTORE = "INKSTREAM_CASSANDRA_TLS_KEYSTORE";
+    public static final String TLS_KEYSTORE_PASSWORD = "INKSTREAM_CASSANDRA_TLS_KEYSTORE_PASSWORD";
+    /** The TLS settings: what a local node, which speaks plain CQL, leaves out. */
+    public static final Set<String> TLS_VARIABLES = Set.of(TLS_TRUSTSTORE, TLS_TRUSTSTORE_PASSWORD, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD);
+    /** Every setting of a session's access: what each service's configuration knows besides its own. */
+    public static final Set<String> VARIABLES = Set.of(USERNAME, PASSWORD, TLS_TRUSTSTORE, TLS_TRUSTSTORE_PASSWORD, TLS_KEYSTORE,
+            TLS_KEYSTORE_PASSWORD);
     /** {@value #TLS_TRUSTSTORE}'s word for the JDK's own certificate authorities: a cluster with a publicly signed certificate. */
     public static final String JDK_AUTHORITIES = "jdk";
 
@@ -38,36 +49,66 @@ public final class CassandraSessions {
     }
 
     /**
-     * The certificates a session's TLS trusts: those of a PKCS #12 (or JKS) trust store, or the JDK's authorities
-     * ({@code trustStore} empty), read once into {@code context}. The node's certificate must also name the address the
-     * session reaches it by: a certificate of another host is refused.
+     * A session's TLS: the certificates it trusts, those of a PKCS #12 (or JKS) trust store or the JDK's authorities
+     * ({@code trustStore} empty), and the certificate it shows where the cluster asks for one ({@code keyStore}, a client
+     * certificate and its key, for nodes with {@code require_client_auth}), read once into {@code context}. The node's
+     * certificate must also name the address the session reaches it by: a certificate of another host is refused.
      */
-    public record Tls(Optional<Path> trustStore, SSLContext context) {
-        /** Reads {@code named}'s store (the JDK's authorities where empty), or says in the variable's name why it cannot serve. */
-        static Tls trusting(Optional<StoreFiles.Named> named) {
-            try {
-                KeyStore store = null; // the JDK's authorities
-                if (named.isPresent()) {
-                    Path path = named.get().path();
-                    store = StoreFiles.read("trust store", TLS_TRUSTSTORE, TLS_TRUSTSTORE_PASSWORD, path, named.get().password());
-                    if (store.size() == 0) {
-                        throw new ConfigurationException(TLS_TRUSTSTORE + " names " + path + ", which holds no certificate");
-                    }
+    public record Tls(Optional<Path> trustStore, Optional<Path> keyStore, SSLContext context) {
+        /**
+         * Reads {@code trusted}'s store (the JDK's authorities where empty) and {@code shown}'s, or says in the variable's name
+         * why one cannot serve.
+         */
+        static Tls of(Optional<StoreFiles.Named> trusted, Optional<StoreFiles.Named> shown) {
+            KeyStore trust = null; // the JDK's authorities
+            if (trusted.isPresent()) {
+                Path path = trusted.get().path();
+                trust = StoreFiles.read("trust store", TLS_TRUSTSTORE, TLS_TRUSTSTORE_PASSWORD, path, trusted.get().password());
+                if (size(trust, TLS_TRUSTSTORE, path) == 0) {
+                    throw new ConfigurationException(TLS_TRUSTSTORE + " names " + path + ", which holds no certificate");
                 }
-                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                trust.init(store);
+            }
+            KeyManager[] keys = null; // no client certificate
+            if (shown.isPresent()) {
+                Path path = shown.get().path();
+                KeyStore store = StoreFiles.read("key store", TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD, path, shown.get().password());
+                StoreFiles.keyCertificate(store, TLS_KEYSTORE, path);
+                keys = keyManagers(store, shown.get().password(), path);
+            }
+            try {
+                TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trustManagers.init(trust);
                 SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, trust.getTrustManagers(), null);
-                return new Tls(named.map(StoreFiles.Named::path), context);
+                context.init(keys, trustManagers.getTrustManagers(), null);
+                return new Tls(trusted.map(StoreFiles.Named::path), shown.map(StoreFiles.Named::path), context);
             } catch (GeneralSecurityException e) {
-                throw new ConfigurationException(TLS_TRUSTSTORE + " names " + named.map(StoreFiles.Named::toString).orElse(JDK_AUTHORITIES)
+                throw new ConfigurationException(TLS_TRUSTSTORE + " names " + trusted.map(StoreFiles.Named::toString).orElse(JDK_AUTHORITIES)
                         + ", which cannot serve as a trust store: " + e.getMessage());
+            }
+        }
+
+        private static int size(KeyStore store, String variable, Path path) {
+            try {
+                return store.size();
+            } catch (KeyStoreException e) {
+                throw new ConfigurationException(variable + " names " + path + ", whose entries cannot be read: " + e.getMessage());
+            }
+        }
+
+        private static KeyManager[] keyManagers(KeyStore store, String password, Path path) {
+            try {
+                KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                factory.init(store, password.toCharArray());
+                return factory.getKeyManagers();
+            } catch (GeneralSecurityException e) {
+                throw new ConfigurationException(TLS_KEYSTORE + " names " + path + ", whose key cannot be read with " + TLS_KEYSTORE_PASSWORD
+                        + ": " + e.getMessage());
             }
         }
 
         @Override
         public String toString() {
-            return trustStore.map(Path::toString).orElse(JDK_AUTHORITIES);
+            return trustStore.map(Path::toString).orElse(JDK_AUTHORITIES) + keyStore.map(path -> ", client certificate " + path).orElse("");
         }
     }
 
@@ -87,14 +128,21 @@ public final class CassandraSessions {
 
     /**
      * {@value #TLS_TRUSTSTORE}: a trust store with the certificates (or their authority's) of the cluster's nodes, or
-     * {@value #JDK_AUTHORITIES}; unset, no TLS. The store is read here, at start, so that one that cannot serve stops the
-     * service with the variable's name.
+     * {@value #JDK_AUTHORITIES}; unset, no TLS. {@value #TLS_KEYSTORE}: the client certificate and key the sessions show,
+     * for a cluster that asks for one; only with TLS. The stores are read here, at start, so that one that cannot serve
+     * stops the service with the variable's name.
      */
     public static Optional<Tls> tls(Environment env) {
+        Optional<StoreFiles.Named> shown = StoreFiles.named(env, "key store", TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD);
         if (env.string(TLS_TRUSTSTORE, "").equals(JDK_AUTHORITIES)) {
-            return Optional.of(Tls.trusting(Optional.empty()));
+            return Optional.of(Tls.of(Optional.empty(), shown));
         }
-        return StoreFiles.named(env, "trust store", TLS_TRUSTSTORE, TLS_TRUSTSTORE_PASSWORD).map(store -> Tls.trusting(Optional.of(store)));
+        Optional<StoreFiles.Named> trusted = StoreFiles.named(env, "trust store", TLS_TRUSTSTORE, TLS_TRUSTSTORE_PASSWORD);
+        if (trusted.isEmpty() && shown.isPresent()) {
+            throw new ConfigurationException(TLS_KEYSTORE + " is set without " + TLS_TRUSTSTORE + ": a client certificate is shown over"
+                    + " TLS, which needs the certificates to trust (a store, or " + JDK_AUTHORITIES + ")");
+        }
+        return trusted.map(store -> Tls.of(Optional.of(store), shown));
     }
 
     /** {@value #USERNAME} and {@value #PASSWORD}: both or neither. */

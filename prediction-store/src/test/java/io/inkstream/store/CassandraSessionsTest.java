@@ -59,6 +59,38 @@ class CassandraSessionsTest {
                 .isPresent();
     }
 
+    /** For nodes that ask for a client certificate ({@code require_client_auth}): a key store beside the trust store. */
+    @Test
+    void aClientCertificateIsShownOnlyOverTlsAndAStoreThatCannotServeStopsTheStart(@TempDir Path dir) throws Exception {
+        Path trustStore = SelfSignedKeyStores.certificateOnly(SelfSignedKeyStores.create(dir, "node", PASSWORD), PASSWORD);
+        Path client = SelfSignedKeyStores.create(dir, "client", PASSWORD);
+
+        CassandraSessions.Tls tls = CassandraSessions.tls(new Environment(both(trustStore, client, PASSWORD))).orElseThrow();
+        assertThat(tls.trustStore()).contains(trustStore);
+        assertThat(tls.keyStore()).contains(client);
+        assertThat(tls.toString()).contains("client certificate " + client).doesNotContain(PASSWORD);
+        assertThat(CassandraSessions.tls(new Environment(Map.of(CassandraSessions.TLS_TRUSTSTORE, "jdk", CassandraSessions.TLS_KEYSTORE,
+                client.toString(), CassandraSessions.TLS_KEYSTORE_PASSWORD, PASSWORD)))).as("the JDK's authorities and a client certificate")
+                .hasValueSatisfying(jdk -> assertThat(jdk.keyStore()).contains(client));
+
+        Map<Map<String, String>, String> refused = Map.of(
+                Map.of(CassandraSessions.TLS_KEYSTORE, client.toString(), CassandraSessions.TLS_KEYSTORE_PASSWORD, PASSWORD),
+                "is set without INKSTREAM_CASSANDRA_TLS_TRUSTSTORE",
+                both(trustStore, dir.resolve("missing.p12"), PASSWORD), "which does not exist",
+                both(trustStore, trustStore, PASSWORD), "which holds no private key with its certificate",
+                Map.of(CassandraSessions.TLS_TRUSTSTORE, trustStore.toString(), CassandraSessions.TLS_TRUSTSTORE_PASSWORD, PASSWORD,
+                        CassandraSessions.TLS_KEYSTORE, client.toString(), CassandraSessions.TLS_KEYSTORE_PASSWORD, "not-the-password"),
+                "cannot be read as a key store with INKSTREAM_CASSANDRA_TLS_KEYSTORE_PASSWORD");
+        refused.forEach((environment, reason) -> assertThatThrownBy(() -> CassandraSessions.tls(new Environment(environment)))
+                .as("%s", environment).isInstanceOf(ConfigurationException.class).hasMessageContaining(reason)
+                .hasMessageContaining(CassandraSessions.TLS_KEYSTORE).hasMessageNotContaining(PASSWORD));
+    }
+
+    private static Map<String, String> both(Path trustStore, Path keyStore, String password) {
+        return Map.of(CassandraSessions.TLS_TRUSTSTORE, trustStore.toString(), CassandraSessions.TLS_TRUSTSTORE_PASSWORD, password,
+                CassandraSessions.TLS_KEYSTORE, keyStore.toString(), CassandraSessions.TLS_KEYSTORE_PASSWORD, password);
+    }
+
     private static Map<String, String> trust(Path store, String password) {
         return Map.of(CassandraSessions.TLS_TRUSTSTORE, store.toString(), CassandraSessions.TLS_TRUSTSTORE_PASSWORD, password);
     }

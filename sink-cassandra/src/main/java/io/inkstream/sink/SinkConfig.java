@@ -5,6 +5,7 @@ import io.inkstream.ops.config.KafkaClientSettings;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionSchema;
 import java.net.InetSocketAddress;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +28,7 @@ import java.util.function.Consumer;
  * @param partitions         {@code INKSTREAM_TOPIC_PARTITIONS}: for topics created when missing
  * @param kafkaClient        {@code INKSTREAM_KAFKA_CLIENT_*}: settings of every Kafka client (security), see {@link KafkaClientSettings}
  * @param consumerOverrides  {@code INKSTREAM_KAFKA_CONSUMER_*}: any consumer setting
- * @param cassandraAccess    {@code INKSTREAM_CASSANDRA_USERNAME}, {@code _PASSWORD}, {@code _TLS_TRUSTSTORE}: a login and TLS,
+ * @param cassandraAccess    {@code INKSTREAM_CASSANDRA_USERNAME}, {@code _PASSWORD}, {@code _TLS_TRUSTSTORE}, {@code _TLS_KEYSTORE}: a login and TLS,
  *                           for a cluster that asks for them
  * @param commit             {@code INKSTREAM_SINK_COMMIT}: when offsets are committed; {@link Commit#AFTER_WRITE} unless measuring
  * @param instanceId         {@code INKSTREAM_SINK_INSTANCE_ID}: static group membership, so that an instance restarted under the
@@ -74,9 +75,10 @@ public record SinkConfig(String bootstrapServers, String groupId, List<InetSocke
     public static final String INSTANCE_ID = "INKSTREAM_SINK_INSTANCE_ID";
 
     public static SinkConfig fromEnvironment(Environment env) {
-        env.rejectUnknown(Set.of(BOOTSTRAP, GROUP_ID, CONTACT_POINTS, LOCAL_DC, REPLICATION, MAX_IN_FLIGHT, MAX_POLL_RECORDS, HTTP_HOST, HTTP_PORT,
-                        PARTITIONS, CassandraSessions.USERNAME, CassandraSessions.PASSWORD, CassandraSessions.TLS_TRUSTSTORE,
-                        CassandraSessions.TLS_TRUSTSTORE_PASSWORD, COMMIT, INSTANCE_ID),
+        Set<String> known = new HashSet<>(Set.of(BOOTSTRAP, GROUP_ID, CONTACT_POINTS, LOCAL_DC, REPLICATION, MAX_IN_FLIGHT, MAX_POLL_RECORDS,
+                HTTP_HOST, HTTP_PORT, PARTITIONS, COMMIT, INSTANCE_ID));
+        known.addAll(CassandraSessions.VARIABLES);
+        env.rejectUnknown(known,
                 Set.of(CONSUMER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_GATEWAY_", "INKSTREAM_CLASSIFIER_", "INKSTREAM_BATCH_", "INKSTREAM_IMAGE_",
                         "INKSTREAM_KAFKA_STREAMS_", "INKSTREAM_KAFKA_PRODUCER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_",
                         "INKSTREAM_DEBUG"));

@@ -1,16 +1,12 @@
 package io.inkstream.gateway.http;
 
 import io.inkstream.gateway.GatewayMetrics;
-import io.inkstream.ops.config.ConfigurationException;
 import io.inkstream.ops.config.StoreFiles;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.KeyStoreException;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Collections;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -54,17 +50,7 @@ public final class TlsKeyStore {
     /** {@link #read}, of the bytes just read from {@code path}. */
     static TlsKeyStore load(Path path, String password, byte[] bytes) {
         KeyStore store = StoreFiles.load("key store", PATH_VARIABLE, PASSWORD_VARIABLE, path, bytes, password);
-        try {
-            for (String alias : Collections.list(store.aliases())) {
-                Certificate certificate = store.getCertificate(alias);
-                if (store.isKeyEntry(alias) && certificate instanceof X509Certificate x509) {
-                    return new TlsKeyStore(path, password, store, bytes, x509);
-                }
-            }
-        } catch (KeyStoreException e) {
-            throw new ConfigurationException(PATH_VARIABLE + " names " + path + ", whose entries cannot be read: " + e.getMessage());
-        }
-        throw new ConfigurationException(PATH_VARIABLE + " names " + path + ", which holds no private key with its certificate");
+        return new TlsKeyStore(path, password, store, bytes, StoreFiles.keyCertificate(store, PATH_VARIABLE, path));
     }
 
     public Path path() {

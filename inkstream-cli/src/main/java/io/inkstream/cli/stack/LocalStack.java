@@ -131,8 +131,7 @@ public final class LocalStack implements AutoCloseable {
      */
     public static Map<String, String> forLocalNodes(Map<String, String> shell) {
         Map<String, String> env = new HashMap<>(shell);
-        env.remove(CassandraSessions.TLS_TRUSTSTORE);
-        env.remove(CassandraSessions.TLS_TRUSTSTORE_PASSWORD);
+        env.keySet().removeAll(CassandraSessions.TLS_VARIABLES);
         return env;
     }
 

@@ -57,7 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ACLs and on a Cassandra node with password authentication: the operator grants the ACLs with
  * {@code inkstream kafka-acls} and makes the roles, each service runs under its own login, images
  * flow end to end, and a gateway's, classifier's or sink's credentials cannot publish a model. The node's
- * CQL port speaks TLS only, and the gateway and the sink reach it trusting its certificate.
+ * CQL port speaks TLS only and asks for a client certificate: the gateway and the sink reach it trusting its certificate
+ * and showing theirs.
  */
 class SecuredPipelineIT {
     private static final Duration WITHIN = Duration.ofSeconds(120);
@@ -75,12 +76,16 @@ class SecuredPipelineIT {
         }
         String gatewayPassword = "gw-" + UUID.randomUUID();
         String sinkPassword = "sink'" + UUID.randomUUID(); // a quote, to be escaped
-        // The node speaks TLS only on its CQL port, with a certificate for 127.0.0.1; the services trust that certificate.
+        // The node speaks TLS only on its CQL port, with a certificate for 127.0.0.1; the services trust that certificate. It
+        // asks for a client certificate too, and trusts the services' (and its own, which the testkit's sessions show).
         Path nodeStore = SelfSignedKeyStores.create(temp, "cassandra-node", STORE_PASSWORD);
         Path trustStore = SelfSignedKeyStores.certificateOnly(nodeStore, STORE_PASSWORD);
+        Path clientStore = SelfSignedKeyStores.create(temp, "inkstream-services", STORE_PASSWORD);
+        Path nodeTrustsClients = SelfSignedKeyStores.certificatesOf(temp.resolve("cassandra-clients.p12"), STORE_PASSWORD, clientStore,
+                nodeStore);
         try (LocalKafka kafka = LocalKafka.start(LocalKafka.Settings.defaults().secured(users));
              LocalCassandra cassandra = LocalCassandra.start(LocalCassandra.Settings.defaults().withPasswordAuthentication()
-                     .withClientEncryption(nodeStore, STORE_PASSWORD))) {
+                     .withClientEncryption(nodeStore, STORE_PASSWORD).withClientCertificatesRequired(nodeTrustsClients))) {
             // The operator's set-up, as compose's one-shot steps do it: topics, schema and roles as super users, then the ACLs.
             try (Admin admin = Admin.create(kafka.clientProperties())) {
                 PipelineTopics.ensure(admin, 2, Optional.empty());
@@ -96,14 +101,16 @@ class SecuredPipelineIT {
             try (SinkService sink = SinkService.start(SinkConfig.fromEnvironment(new Environment(with(login(kafka, "sink"),
                          SinkConfig.CONTACT_POINTS, cql, SinkConfig.HTTP_PORT, "0",
                          CassandraSessions.USERNAME, "inkstream_sink", CassandraSessions.PASSWORD, sinkPassword,
-                         CassandraSessions.TLS_TRUSTSTORE, trustStore.toString(), CassandraSessions.TLS_TRUSTSTORE_PASSWORD, STORE_PASSWORD))));
+                         CassandraSessions.TLS_TRUSTSTORE, trustStore.toString(), CassandraSessions.TLS_TRUSTSTORE_PASSWORD, STORE_PASSWORD,
+                         CassandraSessions.TLS_KEYSTORE, clientStore.toString(), CassandraSessions.TLS_KEYSTORE_PASSWORD, STORE_PASSWORD))));
                  ClassifierService classifier = ClassifierService.start(ClassifierConfig.fromEnvironment(new Environment(with(
                          login(kafka, "classifier"), ClassifierConfig.HTTP_PORT, "0", ClassifierConfig.PARTITIONS, "2",
                          ClassifierConfig.STATE_DIR, temp.resolve("classifier").toString()))));
                  GatewayService gateway = GatewayService.start(GatewayConfig.fromEnvironment(new Environment(with(login(kafka, "gateway"),
                          GatewayConfig.CONTACT_POINTS, cql, GatewayConfig.PORT, "0",
                          CassandraSessions.USERNAME, "inkstream_gateway", CassandraSessions.PASSWORD, gatewayPassword,
-                         CassandraSessions.TLS_TRUSTSTORE, trustStore.toString(), CassandraSessions.TLS_TRUSTSTORE_PASSWORD, STORE_PASSWORD))))) {
+                         CassandraSessions.TLS_TRUSTSTORE, trustStore.toString(), CassandraSessions.TLS_TRUSTSTORE_PASSWORD, STORE_PASSWORD,
+                         CassandraSessions.TLS_KEYSTORE, clientStore.toString(), CassandraSessions.TLS_KEYSTORE_PASSWORD, STORE_PASSWORD))))) {
                 String shipped = ShippedModels.DEFAULT.load().version();
                 assertThat(classifier.models().current().orElseThrow().version())
                         .as("the classifier may not publish its shipped model here, and serves it anyway").isEqualTo(shipped);
@@ -189,8 +196,8 @@ class SecuredPipelineIT {
             }
 
             // The roles: the gateway reads and writes only its Idempotency-Keys, the sink writes but cannot change the schema.
-            try (CqlSession asGateway = session(cassandra, "inkstream_gateway", gatewayPassword, Optional.of(trustStore));
-                 CqlSession asSink = session(cassandra, "inkstream_sink", sinkPassword, Optional.of(trustStore))) {
+            try (CqlSession asGateway = session(cassandra, "inkstream_gateway", gatewayPassword, Optional.of(trustStore), Optional.of(clientStore));
+                 CqlSession asSink = session(cassandra, "inkstream_sink", sinkPassword, Optional.of(trustStore), Optional.of(clientStore))) {
                 // 21 + 1 images by the shipped model, and 31 by v2 (10 live, the rest replayed); v2's shadow answer kept apart.
                 assertThat(asGateway.execute("SELECT count(*) FROM inkstream.predictions_by_image").one().getLong(0)).isEqualTo(53);
                 assertThat(asGateway.execute("SELECT count(*) FROM inkstream.shadow_predictions_by_image").one().getLong(0)).isEqualTo(1);
@@ -202,13 +209,18 @@ class SecuredPipelineIT {
                 assertThatThrownBy(() -> asSink.execute("DROP TABLE inkstream.schema_version")).isInstanceOf(UnauthorizedException.class);
             }
 
-            // The controls: without TLS, or trusting another node's certificate, the same login gets no session.
-            Path otherStore = SelfSignedKeyStores.certificateOnly(SelfSignedKeyStores.create(temp, "another-node", STORE_PASSWORD),
-                    STORE_PASSWORD);
-            assertThatThrownBy(() -> session(cassandra, "inkstream_sink", sinkPassword, Optional.empty()).close())
+            // The controls: without TLS, trusting another node's certificate, without a client certificate, or showing one the
+            // node does not trust, the same login gets no session.
+            Path anotherNode = SelfSignedKeyStores.create(temp, "another-node", STORE_PASSWORD);
+            Path otherStore = SelfSignedKeyStores.certificateOnly(anotherNode, STORE_PASSWORD);
+            assertThatThrownBy(() -> session(cassandra, "inkstream_sink", sinkPassword, Optional.empty(), Optional.empty()).close())
                     .as("plain CQL to the node's TLS port").isInstanceOf(AllNodesFailedException.class);
-            assertThatThrownBy(() -> session(cassandra, "inkstream_sink", sinkPassword, Optional.of(otherStore)).close())
+            assertThatThrownBy(() -> session(cassandra, "inkstream_sink", sinkPassword, Optional.of(otherStore), Optional.of(clientStore)).close())
                     .as("TLS trusting another certificate").isInstanceOf(AllNodesFailedException.class);
+            assertThatThrownBy(() -> session(cassandra, "inkstream_sink", sinkPassword, Optional.of(trustStore), Optional.empty()).close())
+                    .as("TLS without a client certificate").isInstanceOf(AllNodesFailedException.class);
+            assertThatThrownBy(() -> session(cassandra, "inkstream_sink", sinkPassword, Optional.of(trustStore), Optional.of(anotherNode)).close())
+                    .as("TLS showing a client certificate the node does not trust").isInstanceOf(AllNodesFailedException.class);
         }
     }
 
@@ -242,12 +254,20 @@ class SecuredPipelineIT {
         return file;
     }
 
-    /** A session as a service opens one: the role's login, and TLS trusting {@code trustStore}'s certificates if given. */
-    private static CqlSession session(LocalCassandra cassandra, String role, String password, Optional<Path> trustStore) {
+    /**
+     * A session as a service opens one: the role's login, and TLS trusting {@code trustStore}'s certificates and showing
+     * {@code keyStore}'s, if given.
+     */
+    private static CqlSession session(LocalCassandra cassandra, String role, String password, Optional<Path> trustStore,
+                                      Optional<Path> keyStore) {
         Map<String, String> environment = new HashMap<>(Map.of(CassandraSessions.USERNAME, role, CassandraSessions.PASSWORD, password));
         trustStore.ifPresent(store -> {
             environment.put(CassandraSessions.TLS_TRUSTSTORE, store.toString());
             environment.put(CassandraSessions.TLS_TRUSTSTORE_PASSWORD, STORE_PASSWORD);
+        });
+        keyStore.ifPresent(store -> {
+            environment.put(CassandraSessions.TLS_KEYSTORE, store.toString());
+            environment.put(CassandraSessions.TLS_KEYSTORE_PASSWORD, STORE_PASSWORD);
         });
         return CassandraSessions.open(List.of(cassandra.contactPoint()), cassandra.localDatacenter(),
                 CassandraSessions.access(new Environment(environment)), "secured-it");

@@ -51,14 +51,15 @@ class UpCommandTest {
     }
 
     /**
-     * A trust store for another cluster, named in the shell, is not the local nodes' (they speak plain CQL): the services
+     * A trust store (and a client certificate) for another cluster, named in the shell, is not the local nodes' (they speak plain CQL): the services
      * and {@code up}'s check before it starts anything take the shell's settings without it, so a store that cannot be
      * read does not stop {@code up}.
      */
     @Test
     void theShellsCassandraTlsIsLeftOutForTheLocalNodes(@TempDir Path temp) {
         Map<String, String> shell = Map.of(CassandraSessions.TLS_TRUSTSTORE, temp.resolve("absent.p12").toString(),
-                CassandraSessions.TLS_TRUSTSTORE_PASSWORD, "secret", GatewayConfig.API_KEY, "k");
+                CassandraSessions.TLS_TRUSTSTORE_PASSWORD, "secret", CassandraSessions.TLS_KEYSTORE, temp.resolve("client.p12").toString(),
+                CassandraSessions.TLS_KEYSTORE_PASSWORD, "secret", GatewayConfig.API_KEY, "k");
 
         Map<String, String> local = LocalStack.forLocalNodes(shell);
 

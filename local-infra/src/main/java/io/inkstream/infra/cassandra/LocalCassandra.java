@@ -54,7 +54,8 @@ public final class LocalCassandra implements CassandraCluster {
      * @param yamlOverrides cassandra.yaml keys that replace or add to the defaults
      * @param address     the loopback address the node listens on (127.0.0.1; a ring's nodes take 127.0.0.2, ...)
      * @param seeds       the seed nodes' {@code address:storagePort}, comma-separated; null for this node alone
-     * @param clientEncryption the key store of the node's CQL port, which then speaks TLS only; null for plain CQL
+     * @param clientEncryption the key store of the node's CQL port, which then speaks TLS only, and whether it asks for client
+     *                         certificates; null for plain CQL
      */
     public record Settings(int nativePort, int storagePort, Path dataDir, String maxHeap, Duration startTimeout,
                            Map<String, String> yamlOverrides, String address, String seeds, ClientEncryption clientEncryption) {
@@ -107,8 +108,20 @@ public final class LocalCassandra implements CassandraCluster {
          */
         public Settings withClientEncryption(Path keyStore, String password) {
             return new Settings(nativePort, storagePort, dataDir, maxHeap, startTimeout, yamlOverrides, address, seeds,
-                    new ClientEncryption(keyStore, password)).withYaml("client_encryption_options", "{enabled: true, optional: false, "
-                    + "keystore: '" + keyStore + "', keystore_password: '" + password.replace("'", "''") + "', store_type: PKCS12}");
+                    new ClientEncryption(keyStore, password, null));
+        }
+
+        /**
+         * With {@link #withClientEncryption}: clients must also show a certificate that {@code clientTrustStore} (PKCS #12,
+         * the same password) holds, as a cluster with {@code require_client_auth} asks. {@link LocalCassandra#sessionBuilder()}
+         * shows the node's own certificate, so the store must hold that one too.
+         */
+        public Settings withClientCertificatesRequired(Path clientTrustStore) {
+            if (clientEncryption == null) {
+                throw new IllegalStateException("client certificates are asked for over TLS: set withClientEncryption first");
+            }
+            return new Settings(nativePort, storagePort, dataDir, maxHeap, startTimeout, yamlOverrides, address, seeds,
+                    new ClientEncryption(clientEncryption.keyStore(), clientEncryption.password(), clientTrustStore));
         }
 
         boolean authenticated() {
@@ -116,11 +129,29 @@ public final class LocalCassandra implements CassandraCluster {
         }
     }
 
-    /** A node's key store for TLS on its CQL port. */
-    public record ClientEncryption(Path keyStore, String password) {
+    /**
+     * A node's key store for TLS on its CQL port, and the trust store of the client certificates it asks for (null: it asks
+     * for none); one password for both.
+     */
+    public record ClientEncryption(Path keyStore, String password, Path clientTrustStore) {
+        /** Its {@code client_encryption_options} in cassandra.yaml. */
+        String yaml() {
+            String quoted = password.replace("'", "''");
+            String clients = clientTrustStore == null ? ""
+                    : ", require_client_auth: true, truststore: '" + clientTrustStore + "', truststore_password: '" + quoted + "'";
+            return "{enabled: true, optional: false, keystore: '" + keyStore + "', keystore_password: '" + quoted + "'" + clients
+                    + ", store_type: PKCS12}";
+        }
+
+        /** The node's own sessions: trusting its certificate, and showing it where client certificates are asked for. */
+        SSLContext sessions() throws IOException, GeneralSecurityException {
+            return clientTrustStore == null ? SelfSignedKeyStores.trusting(keyStore, password)
+                    : SelfSignedKeyStores.showingAndTrusting(keyStore, password);
+        }
+
         @Override
         public String toString() {
-            return "ClientEncryption[" + keyStore + "]"; // never the password
+            return "ClientEncryption[" + keyStore + (clientTrustStore == null ? "" : ", clients " + clientTrustStore) + "]"; // never the password
         }
     }
 
@@ -159,7 +190,7 @@ public final class LocalCassandra implements CassandraCluster {
         Optional<SSLContext> tls = Optional.empty();
         if (settings.clientEncryption() != null) {
             try {
-                tls = Optional.of(SelfSignedKeyStores.trusting(settings.clientEncryption().keyStore(), settings.clientEncryption().password()));
+                tls = Optional.of(settings.clientEncryption().sessions());
             } catch (IOException | GeneralSecurityException e) {
                 throw new InfrastructureException("cannot read the node's key store " + settings.clientEncryption().keyStore() + ": "
                         + e.getMessage(), e);
@@ -171,7 +202,11 @@ public final class LocalCassandra implements CassandraCluster {
         Path yaml = confDir.resolve("cassandra.yaml");
         Path logback = confDir.resolve("logback.xml");
         String seeds = settings.seeds() == null ? settings.address() + ":" + storagePort : settings.seeds();
-        write(yaml, cassandraYaml(nativePort, storagePort, dataDir.path(), settings.address(), seeds, settings.yamlOverrides()));
+        Map<String, String> overrides = new LinkedHashMap<>(settings.yamlOverrides());
+        if (settings.clientEncryption() != null) {
+            overrides.put("client_encryption_options", settings.clientEncryption().yaml());
+        }
+        write(yaml, cassandraYaml(nativePort, storagePort, dataDir.path(), settings.address(), seeds, overrides));
         write(logback, resource("logback.xml"));
 
         List<String> command = new ArrayList<>();

@@ -12,13 +12,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Key stores as an operator makes them, with the JDK's own {@code keytool}: a self-signed certificate for 127.0.0.1 and
- * localhost and its key in PKCS #12, and a client's trust in that certificate alone. For the tests of TLS (the gateway's
- * HTTPS, a Cassandra node's client encryption) and the local node's own sessions.
+ * localhost and its key in PKCS #12, stores of certificates alone, and a client's TLS that trusts (and may show) them. For
+ * the tests of TLS (the gateway's HTTPS, a Cassandra node's client encryption and client certificates) and the local
+ * node's own sessions.
  */
 public final class SelfSignedKeyStores {
     private static final String ALIAS = "inkstream";
@@ -37,33 +40,63 @@ public final class SelfSignedKeyStores {
 
     /** A PKCS #12 store holding only {@code keyStore}'s certificate, no key: what a client trusts, not what a server serves. */
     public static Path certificateOnly(Path keyStore, String password) throws Exception {
-        Path pem = keyStore.resolveSibling(keyStore.getFileName() + ".pem");
-        Path store = keyStore.resolveSibling(keyStore.getFileName() + ".certificate.p12");
-        keytool("-exportcert", "-rfc", "-alias", ALIAS, "-keystore", keyStore.toString(), "-storepass", password, "-file", pem.toString());
-        keytool("-importcert", "-noprompt", "-alias", ALIAS, "-file", pem.toString(), "-storetype", "PKCS12",
-                "-keystore", store.toString(), "-storepass", password);
+        return certificatesOf(keyStore.resolveSibling(keyStore.getFileName() + ".certificate.p12"), password, keyStore);
+    }
+
+    /**
+     * A PKCS #12 store at {@code store} holding the certificates of {@code keyStores}' keys (all under {@code password}), no
+     * key: what trusts several parties, such as a node that asks for client certificates.
+     */
+    public static Path certificatesOf(Path store, String password, Path... keyStores) throws Exception {
+        for (int i = 0; i < keyStores.length; i++) {
+            Path pem = store.resolveSibling(store.getFileName() + "." + i + ".pem");
+            keytool("-exportcert", "-rfc", "-alias", ALIAS, "-keystore", keyStores[i].toString(), "-storepass", password, "-file",
+                    pem.toString());
+            keytool("-importcert", "-noprompt", "-alias", ALIAS + "-" + i, "-file", pem.toString(), "-storetype", "PKCS12",
+                    "-keystore", store.toString(), "-storepass", password);
+        }
         return store;
     }
 
     /** A client's TLS that trusts the certificates of {@code keyStore}'s keys and nothing else. */
     public static SSLContext trusting(Path keyStore, String password) throws GeneralSecurityException, IOException {
-        KeyStore served = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            served.load(in, password.toCharArray());
-        }
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
+        return context(null, keyStore, password);
+    }
+
+    /** {@link #trusting}, and showing {@code keyStore}'s certificate where the server asks for a client's. */
+    public static SSLContext showingAndTrusting(Path keyStore, String password) throws GeneralSecurityException, IOException {
+        return context(keyStore, keyStore, password);
+    }
+
+    private static SSLContext context(Path shown, Path trusted, String password) throws GeneralSecurityException, IOException {
+        KeyStore served = load(trusted, password);
+        KeyStore trustedCertificates = KeyStore.getInstance("PKCS12");
+        trustedCertificates.load(null, null);
         for (String alias : Collections.list(served.aliases())) {
             Certificate certificate = served.getCertificate(alias);
             if (certificate != null) {
-                trusted.setCertificateEntry(alias, certificate);
+                trustedCertificates.setCertificateEntry(alias, certificate);
             }
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
+        trust.init(trustedCertificates);
+        KeyManager[] keys = null;
+        if (shown != null) {
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(load(shown, password), password.toCharArray());
+            keys = factory.getKeyManagers();
+        }
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
+        context.init(keys, trust.getTrustManagers(), null);
         return context;
+    }
+
+    private static KeyStore load(Path store, String password) throws GeneralSecurityException, IOException {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, password.toCharArray());
+        }
+        return keys;
     }
 
     private static void keytool(String... arguments) throws IOException, InterruptedException {

@@ -8,6 +8,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.cert.X509Certificate;
+import java.util.Collections;
 import java.util.Optional;
 
 /**
@@ -91,5 +94,22 @@ public final class StoreFiles {
             throw new ConfigurationException(variable + " names " + path + ", which cannot be read as a " + what + " with "
                     + passwordVariable + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The certificate of {@code store}'s first private key: what a server or a client shows. A store without one (a trust
+     * store given as a key store) is refused with {@code variable}'s name.
+     */
+    public static X509Certificate keyCertificate(KeyStore store, String variable, Path path) {
+        try {
+            for (String alias : Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias) && store.getCertificate(alias) instanceof X509Certificate certificate) {
+                    return certificate;
+                }
+            }
+        } catch (KeyStoreException e) {
+            throw new ConfigurationException(variable + " names " + path + ", whose entries cannot be read: " + e.getMessage());
+        }
+        throw new ConfigurationException(variable + " names " + path + ", which holds no private key with its certificate");
     }
 }
