@@ -78,8 +78,10 @@ public final class GatewayMetrics {
 
     /** The served certificate's expiry, for an alert well before clients refuse it. */
     public void certificateExpiry(Supplier<Instant> expires) {
+        // Held strongly: a gauge keeps its object weakly, and this supplier has no other holder (it read NaN after a GC).
         Gauge.builder("inkstream_gateway_certificate_expiry_timestamp_seconds", expires, at -> at.get().getEpochSecond())
-                .description("when the gateway's TLS certificate expires, in seconds since the epoch").register(registry);
+                .description("when the gateway's TLS certificate expires, in seconds since the epoch").strongReference(true)
+                .register(registry);
     }
 
     /** The key store's file changed: {@code renewed} (served from now on) or {@code refused} (the certificate in use kept). */

@@ -49,7 +49,13 @@ final class CertificateRenewals extends AbstractLifeCycle {
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleWithFixedDelay(this::check, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                check();
+            } catch (RuntimeException e) { // a task that throws is never run again: the next look must still come
+                log.error("gateway key store check failed; the certificate in use is kept store={}", inUse.path(), e);
+            }
+        }, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
