@@ -52,10 +52,15 @@ public record OriginPolicy(List<String> allowed, boolean loopbackOnly) {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
-    /** The name a {@code Host} header gives, without its port: a loopback name, or one under {@code .localhost} (RFC 6761). */
+    /** Whether the name a {@code Host} header gives is a loopback name, or one under {@code .localhost} (RFC 6761). */
     private static boolean isLoopbackHost(String hostHeader) {
-        String h = hostHeader.strip().toLowerCase(Locale.ROOT);
-        String name = h.startsWith("[") ? h.substring(0, h.indexOf(']') + 1) : (h.contains(":") ? h.substring(0, h.lastIndexOf(':')) : h);
+        String name = hostName(hostHeader);
         return GatewayConfig.isLoopback(name) || name.endsWith(".localhost");
+    }
+
+    /** The name a {@code Host} header gives, lower case, without its port (an IPv6 address keeps its brackets). */
+    public static String hostName(String hostHeader) {
+        String h = hostHeader.strip().toLowerCase(Locale.ROOT);
+        return h.startsWith("[") ? h.substring(0, h.indexOf(']') + 1) : (h.contains(":") ? h.substring(0, h.lastIndexOf(':')) : h);
     }
 }

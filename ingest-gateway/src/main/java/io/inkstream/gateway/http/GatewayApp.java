@@ -39,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -136,6 +137,9 @@ public final class GatewayApp {
         return Map.copyOf(headers.getHeaders());
     }
 
+    /** How long a browser that met the gateway over HTTPS keeps to HTTPS for its host: a year, the usual. */
+    static final String STRICT_TRANSPORT = "max-age=" + Duration.ofDays(365).toSeconds();
+
     /**
      * On every answer, the page's and the API's, and what Jetty refuses itself ({@link JsonBadMessages}). Another site could
      * frame the page and have a visitor click "right" or "wrong" (labels that train the next model) or upload; a browser
@@ -149,8 +153,20 @@ public final class GatewayApp {
         headers.referrerPolicy(GlobalHeadersConfig.ReferrerPolicy.NO_REFERRER);
     }
 
+    /**
+     * Whether an answer over TLS tells the browser to ask this host for HTTPS only ({@code Strict-Transport-Security}, a year,
+     * not subdomains, which may be other services'): the port speaks nothing else, and a visitor who then types the address
+     * without {@code https://} never sends the API key in clear. Not for {@code localhost} names: a browser holds the rule
+     * per host, not per port, so every other local server would be asked for HTTPS too.
+     */
+    static boolean strictTransportFor(String hostHeader) {
+        String name = OriginPolicy.hostName(hostHeader == null ? "" : hostHeader);
+        return !name.equals("localhost") && !name.endsWith(".localhost");
+    }
+
     public static Javalin create(Parts parts) {
         long maxImage = parts.inspector().limits().maxBytes();
+        boolean tls = parts.listener().tls().isPresent();
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             QueuedThreadPool threads = new QueuedThreadPool(SERVER_THREADS, 8, 60_000);
@@ -225,6 +241,9 @@ public final class GatewayApp {
 
         app.options("/api/*", ctx -> preflight(ctx, edge.origins()));
         app.before(ctx -> {
+            if (tls && strictTransportFor(ctx.header("Host"))) {
+                ctx.header("Strict-Transport-Security", STRICT_TRANSPORT);
+            }
             ctx.attribute(STARTED_AT, System.nanoTime());
             ctx.attribute(CLIENT, edge.proxies().client(ctx.req().getRemoteAddr(),
                     Collections.list(ctx.req().getHeaders("X-Forwarded-For"))));

@@ -261,6 +261,8 @@ class GatewayEdgeIT {
             assertThat(answer.header("X-Frame-Options")).as(what).isEqualToIgnoringCase("DENY");
             assertThat(answer.header("X-Content-Type-Options")).as(what).isEqualTo("nosniff");
             assertThat(answer.header("Referrer-Policy")).as(what).isEqualTo("no-referrer");
+            // Over plain HTTP a browser ignores it, and a gateway behind a TLS proxy leaves it to the proxy (GatewayTlsIT sets it).
+            assertThat(answer.header("Strict-Transport-Security")).as(what).isNull();
         });
     }
 

@@ -56,6 +56,13 @@ class GatewayTlsIT {
             HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(https + "/")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("<html");
+            // Browsers keep to HTTPS for this host: on the page and the API's answers, a refusal too; not for localhost names,
+            // whose rule a browser would apply to every local server (the certificate names localhost as well).
+            assertThat(page.headers().firstValue("Strict-Transport-Security")).contains("max-age=31536000");
+            assertThat(get(client, https + "/api/models", false).headers().firstValue("Strict-Transport-Security")).contains("max-age=31536000");
+            HttpResponse<String> local = get(client, "https://localhost:" + gateway.port() + "/health", false);
+            assertThat(local.statusCode()).isEqualTo(200);
+            assertThat(local.headers().firstValue("Strict-Transport-Security")).as("asked for localhost").isEmpty();
             assertThat(get(client, https + "/health", false).statusCode()).isEqualTo(200);
             assertThat(get(client, https + "/api/models", false).statusCode()).as("the key is still asked for over TLS").isEqualTo(401);
 
