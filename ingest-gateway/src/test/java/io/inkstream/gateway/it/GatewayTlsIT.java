@@ -26,6 +26,8 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -128,6 +130,39 @@ class GatewayTlsIT {
                 assertThat(get(client(renewed), https + "/health", false).statusCode()).as("the certificate in use, kept").isEqualTo(200);
             }
         }
+    }
+
+    /**
+     * A Kubernetes Secret's volume: the store's path is a symlink into {@code ..data}, itself a symlink to the current
+     * version's directory, which the kubelet swaps in one rename at each update. Followed at every renewal, not only the first.
+     */
+    @Test
+    void aStoreBehindASwappedSymlinkIsFollowedAtEveryRenewal(Pipeline pipeline, @TempDir Path dir) throws Exception {
+        Path mount = Files.createDirectories(dir.resolve("secret"));
+        List<Path> versions = new ArrayList<>();
+        for (int v = 0; v < 3; v++) {
+            versions.add(SelfSignedKeyStores.create(Files.createDirectories(mount.resolve("..2026_12_07_v" + v)), "tls", PASSWORD));
+        }
+        swapData(mount, versions.get(0).getParent());
+        Path store = Files.createSymbolicLink(mount.resolve("tls.p12"), Path.of("..data", "tls.p12"));
+        try (GatewayService gateway = GatewayService.start(pipeline.gatewayConfig().withApiKey(Optional.of(KEY))
+                .withTls(Optional.of(TlsKeyStore.read(store, PASSWORD))))) {
+            String https = "https://127.0.0.1:" + gateway.port();
+            assertThat(served(SelfSignedKeyStores.trusting(versions.get(0), PASSWORD), https)).isTrue();
+            for (int v = 1; v < versions.size(); v++) {
+                SSLContext next = SelfSignedKeyStores.trusting(versions.get(v), PASSWORD);
+                assertThat(served(next, https)).as("version %d before its swap (the control)", v).isFalse();
+                swapData(mount, versions.get(v).getParent());
+                Waits.until(() -> served(next, https), Boolean::booleanValue, ok -> ok, Duration.ofSeconds(60),
+                        "version " + v + " served after the swap");
+            }
+        }
+    }
+
+    /** Points {@code mount/..data} at {@code version} in one rename, as the kubelet does. */
+    private static void swapData(Path mount, Path version) throws IOException {
+        Path link = Files.createSymbolicLink(mount.resolve("..data_tmp"), version.getFileName());
+        Files.move(link, mount.resolve("..data"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** A new file moved over the old in one step, as a renewal is made: never half a store at the path. */
