@@ -16,6 +16,8 @@ import java.security.KeyStoreException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -35,8 +37,8 @@ public final class CassandraSessions {
     /** The TLS settings: what a local node, which speaks plain CQL, leaves out. */
     public static final Set<String> TLS_VARIABLES = Set.of(TLS_TRUSTSTORE, TLS_TRUSTSTORE_PASSWORD, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD);
     /** Every setting of a session's access: what each service's configuration knows besides its own. */
-    public static final Set<String> VARIABLES = Set.of(USERNAME, PASSWORD, TLS_TRUSTSTORE, TLS_TRUSTSTORE_PASSWORD, TLS_KEYSTORE,
-            TLS_KEYSTORE_PASSWORD);
+    public static final Set<String> VARIABLES = Stream.concat(Stream.of(USERNAME, PASSWORD), TLS_VARIABLES.stream())
+            .collect(Collectors.toUnmodifiableSet());
     /** {@value #TLS_TRUSTSTORE}'s word for the JDK's own certificate authorities: a cluster with a publicly signed certificate. */
     public static final String JDK_AUTHORITIES = "jdk";
 
