@@ -48,4 +48,21 @@ class OriginPolicyTest {
         assertThat(sameOrigin.refusal(Optional.empty(), Optional.of("rebound.evil.example:8080")))
                 .as("beyond loopback the gateway answers any name it is reached by").isEmpty();
     }
+
+    /** What a client sends as {@code Host} is read as a name without its port, and a malformed one throws nothing. */
+    @Test
+    void aHostHeaderIsReadAsItsNameWithoutThePortAndNeverThrows() {
+        assertThat(OriginPolicy.hostName("Digits.Example.com:8443")).isEqualTo("digits.example.com");
+        assertThat(OriginPolicy.hostName(" localhost ")).isEqualTo("localhost");
+        assertThat(OriginPolicy.hostName("[::1]:8080")).isEqualTo("[::1]");
+        assertThat(OriginPolicy.hostName("[::1]")).isEqualTo("[::1]");
+        // Malformed: never an exception, and never a name it could be mistaken for.
+        assertThat(OriginPolicy.hostName("")).isEmpty();
+        assertThat(OriginPolicy.hostName(":")).isEmpty();
+        assertThat(OriginPolicy.hostName("[")).isEmpty();
+        assertThat(OriginPolicy.hostName("[::1")).as("an IPv6 address never closed").isEmpty();
+        assertThat(OriginPolicy.hostName("a:b:c")).isEqualTo("a:b");
+        assertThat(OriginPolicy.hostName("localhost:1:2")).isEqualTo("localhost:1");
+        assertThat(OriginPolicy.hostName("x".repeat(10_000) + ":1")).hasSize(10_000);
+    }
 }
