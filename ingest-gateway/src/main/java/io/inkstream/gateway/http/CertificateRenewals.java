@@ -2,7 +2,6 @@ package io.inkstream.gateway.http;
 
 import io.inkstream.gateway.GatewayMetrics;
 import io.inkstream.ops.config.ConfigurationException;
-import io.inkstream.ops.config.StoreFiles;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -68,7 +67,7 @@ final class CertificateRenewals extends AbstractLifeCycle {
         TlsKeyStore current = inUse;
         byte[] read;
         try {
-            read = StoreFiles.bytes("key store", TlsKeyStore.PATH_VARIABLE, current.path());
+            read = TlsKeyStore.bytesOf(current.path());
         } catch (ConfigurationException e) {
             refuse(new byte[0], e.getMessage()); // removed, say, while a new one is moved in: the next look may find it
             return;

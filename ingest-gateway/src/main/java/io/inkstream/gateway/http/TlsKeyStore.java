@@ -44,7 +44,12 @@ public final class TlsKeyStore {
 
     /** Opens {@code path} as the operator named it, or says in the variable's name why it cannot serve. */
     public static TlsKeyStore read(Path path, String password) {
-        return load(path, password, StoreFiles.bytes("key store", PATH_VARIABLE, path));
+        return load(path, password, bytesOf(path));
+    }
+
+    /** The bytes of the key store file at {@code path}, bounded as {@link StoreFiles#bytes} bounds them: at start and at each renewal's look. */
+    static byte[] bytesOf(Path path) {
+        return StoreFiles.bytes("key store", PATH_VARIABLE, path);
     }
 
     /** {@link #read}, of the bytes just read from {@code path}. */
