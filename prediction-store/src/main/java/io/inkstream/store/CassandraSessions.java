@@ -4,24 +4,16 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
 import io.inkstream.ops.config.ConfigurationException;
 import io.inkstream.ops.config.Environment;
 import io.inkstream.ops.config.StoreFiles;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.KeyStoreException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * How every part of Inkstream opens a Cassandra session: contact points, data centre, login, TLS, and a name for its
@@ -52,65 +44,31 @@ public final class CassandraSessions {
 
     /**
      * A session's TLS: the certificates it trusts, those of a PKCS #12 (or JKS) trust store or the JDK's authorities
-     * ({@code trustStore} empty), and the certificate it shows where the cluster asks for one ({@code keyStore}, a client
-     * certificate and its key, for nodes with {@code require_client_auth}), read once into {@code context}. The node's
-     * certificate must also name the address the session reaches it by: a certificate of another host is refused.
+     * ({@code trusted} empty), and the certificate it shows where the cluster asks for one ({@code shown}, a client
+     * certificate and its key, for nodes with {@code require_client_auth}). Both are read and checked at start, and taken
+     * again when their files change while a session runs ({@link RenewingSslEngineFactory}). The node's certificate must
+     * also name the address the session reaches it by: a certificate of another host is refused.
      */
-    public record Tls(Optional<Path> trustStore, Optional<Path> keyStore, SSLContext context) {
-        /**
-         * Reads {@code trusted}'s store (the JDK's authorities where empty) and {@code shown}'s, or says in the variable's name
-         * why one cannot serve.
-         */
+    public record Tls(Optional<StoreFiles.Named> trusted, Optional<StoreFiles.Named> shown) {
+        /** Reads {@code trusted}'s store and {@code shown}'s, or says in the variable's name why one cannot serve. */
         static Tls of(Optional<StoreFiles.Named> trusted, Optional<StoreFiles.Named> shown) {
-            KeyStore trust = null; // the JDK's authorities
-            if (trusted.isPresent()) {
-                Path path = trusted.get().path();
-                trust = StoreFiles.read("trust store", TLS_TRUSTSTORE, TLS_TRUSTSTORE_PASSWORD, path, trusted.get().password());
-                if (size(trust, TLS_TRUSTSTORE, path) == 0) {
-                    throw new ConfigurationException(TLS_TRUSTSTORE + " names " + path + ", which holds no certificate");
-                }
-            }
-            KeyManager[] keys = null; // no client certificate
-            if (shown.isPresent()) {
-                Path path = shown.get().path();
-                KeyStore store = StoreFiles.read("key store", TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD, path, shown.get().password());
-                StoreFiles.keyCertificate(store, TLS_KEYSTORE, path);
-                keys = keyManagers(store, shown.get().password(), path);
-            }
-            try {
-                TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                trustManagers.init(trust);
-                SSLContext context = SSLContext.getInstance("TLS");
-                context.init(keys, trustManagers.getTrustManagers(), null);
-                return new Tls(trusted.map(StoreFiles.Named::path), shown.map(StoreFiles.Named::path), context);
-            } catch (GeneralSecurityException e) {
-                throw new ConfigurationException(TLS_TRUSTSTORE + " names " + trusted.map(StoreFiles.Named::toString).orElse(JDK_AUTHORITIES)
-                        + ", which cannot serve as a trust store: " + e.getMessage());
-            }
+            trusted.ifPresent(store -> RenewingSslEngineFactory.trustManager(store,
+                    StoreFiles.bytes("trust store", TLS_TRUSTSTORE, store.path())));
+            shown.ifPresent(store -> RenewingSslEngineFactory.clientCertificate(store, StoreFiles.bytes("key store", TLS_KEYSTORE, store.path())));
+            return new Tls(trusted, shown);
         }
 
-        private static int size(KeyStore store, String variable, Path path) {
-            try {
-                return store.size();
-            } catch (KeyStoreException e) {
-                throw new ConfigurationException(variable + " names " + path + ", whose entries cannot be read: " + e.getMessage());
-            }
+        public Optional<Path> trustStore() {
+            return trusted.map(StoreFiles.Named::path);
         }
 
-        private static KeyManager[] keyManagers(KeyStore store, String password, Path path) {
-            try {
-                KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                factory.init(store, password.toCharArray());
-                return factory.getKeyManagers();
-            } catch (GeneralSecurityException e) {
-                throw new ConfigurationException(TLS_KEYSTORE + " names " + path + ", whose key cannot be read with " + TLS_KEYSTORE_PASSWORD
-                        + ": " + e.getMessage());
-            }
+        public Optional<Path> keyStore() {
+            return shown.map(StoreFiles.Named::path);
         }
 
         @Override
         public String toString() {
-            return trustStore.map(Path::toString).orElse(JDK_AUTHORITIES) + keyStore.map(path -> ", client certificate " + path).orElse("");
+            return trustStore().map(Path::toString).orElse(JDK_AUTHORITIES) + keyStore().map(path -> ", client certificate " + path).orElse("");
         }
     }
 
@@ -132,7 +90,7 @@ public final class CassandraSessions {
      * {@value #TLS_TRUSTSTORE}: a trust store with the certificates (or their authority's) of the cluster's nodes, or
      * {@value #JDK_AUTHORITIES}; unset, no TLS. {@value #TLS_KEYSTORE}: the client certificate and key the sessions show,
      * for a cluster that asks for one; only with TLS. The stores are read here, at start, so that one that cannot serve
-     * stops the service with the variable's name.
+     * stops the service with the variable's name; a session takes them again when they change.
      */
     public static Optional<Tls> tls(Environment env) {
         Optional<StoreFiles.Named> shown = StoreFiles.named(env, "key store", TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD);
@@ -176,8 +134,7 @@ public final class CassandraSessions {
                         .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, "LOCAL_SERIAL")
                         .build());
         access.login().ifPresent(l -> builder.withAuthCredentials(l.username(), l.password()));
-        // Hostname validation on, against the address as given (no reverse lookup): a node must show a certificate for it.
-        access.tls().ifPresent(tls -> builder.withSslEngineFactory(new ProgrammaticSslEngineFactory(tls.context(), null, true, false)));
+        access.tls().ifPresent(tls -> builder.withSslEngineFactory(RenewingSslEngineFactory.start(tls, name)));
         return builder.build();
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.Arrays;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -29,7 +28,7 @@ public final class TlsKeyStore {
     private final Path path;
     private final String password;
     private final KeyStore store;
-    /** The file's bytes this store was loaded from: a renewal is a change of them. */
+    /** The file's bytes this store was loaded from: a renewal is a change of them ({@link CertificateRenewals}). */
     private final byte[] bytes;
     /** The certificate of the store's (first) key: what clients are shown, and when it expires. */
     private final X509Certificate certificate;
@@ -44,12 +43,7 @@ public final class TlsKeyStore {
 
     /** Opens {@code path} as the operator named it, or says in the variable's name why it cannot serve. */
     public static TlsKeyStore read(Path path, String password) {
-        return load(path, password, bytesOf(path));
-    }
-
-    /** The bytes of the key store file at {@code path}, bounded as {@link StoreFiles#bytes} bounds them: at start and at each renewal's look. */
-    static byte[] bytesOf(Path path) {
-        return StoreFiles.bytes("key store", PATH_VARIABLE, path);
+        return load(path, password, StoreFiles.bytes("key store", PATH_VARIABLE, path));
     }
 
     /** {@link #read}, of the bytes just read from {@code path}. */
@@ -70,9 +64,8 @@ public final class TlsKeyStore {
         return store;
     }
 
-    /** Whether {@code read} is what this store was loaded from. */
-    boolean loadedFrom(byte[] read) {
-        return Arrays.equals(bytes, read);
+    byte[] bytes() {
+        return bytes;
     }
 
     X509Certificate certificate() {

@@ -68,6 +68,14 @@ public final class SelfSignedKeyStores {
         return context(keyStore, keyStore, password);
     }
 
+    /**
+     * Showing {@code shown}'s certificate and trusting those of {@code trusted} (a key store, or a store of certificates alone,
+     * under the same password): a server that asks for client certificates, say.
+     */
+    public static SSLContext showingAndTrusting(Path shown, Path trusted, String password) throws GeneralSecurityException, IOException {
+        return context(shown, trusted, password);
+    }
+
     private static SSLContext context(Path shown, Path trusted, String password) throws GeneralSecurityException, IOException {
         KeyStore served = load(trusted, password);
         KeyStore trustedCertificates = KeyStore.getInstance("PKCS12");

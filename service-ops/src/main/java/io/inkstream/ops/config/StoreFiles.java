@@ -16,8 +16,8 @@ import java.util.Optional;
 /**
  * A key or trust store that an operator names in a variable (the gateway's certificate, the certificates Cassandra's TLS
  * trusts): read at start, at most {@value #MAX_BYTES} bytes, so that one that cannot serve stops the service with the
- * variable's name, and never with its password. The gateway reads its key store again when the file changes (a renewed
- * certificate), by the same rules.
+ * variable's name, and never with its password. A running service reads its stores again when their files change
+ * ({@link StoreRenewal}: a renewed certificate, a cluster's new authority), by the same rules.
  */
 public final class StoreFiles {
     /** A certificate chain and its key, or a few authorities' certificates, take a few KiB; anything near this is not a store. */
@@ -51,19 +51,7 @@ public final class StoreFiles {
         return Optional.of(new Named(Path.of(path), password));
     }
 
-    /**
-     * The store at {@code path}, PKCS #12 or JKS, opened with {@code password} (empty: a trust store read without checking
-     * its integrity).
-     *
-     * @param what             what the store is, for the messages ("key store", "trust store")
-     * @param variable         the variable that names it
-     * @param passwordVariable the variable that holds its password
-     */
-    public static KeyStore read(String what, String variable, String passwordVariable, Path path, String password) {
-        return load(what, variable, passwordVariable, path, bytes(what, variable, path), password);
-    }
-
-    /** The bytes of the store at {@code path}, at most {@value #MAX_BYTES}: also for a store read again while a service runs. */
+    /** The bytes of the store at {@code path}, at most {@value #MAX_BYTES}: at start, and at each look of a {@link StoreRenewal}. */
     public static byte[] bytes(String what, String variable, Path path) {
         try {
             long size = Files.size(path);
@@ -84,7 +72,14 @@ public final class StoreFiles {
         }
     }
 
-    /** {@link #read}, of bytes already read from {@code path}. */
+    /**
+     * The store read from {@code path} ({@link #bytes}), PKCS #12 or JKS, opened with {@code password} (empty: a trust store
+     * read without checking its integrity).
+     *
+     * @param what             what the store is, for the messages ("key store", "trust store")
+     * @param variable         the variable that names it
+     * @param passwordVariable the variable that holds its password
+     */
     public static KeyStore load(String what, String variable, String passwordVariable, Path path, byte[] bytes, String password) {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType()); // PKCS #12, and JKS through its compatibility mode

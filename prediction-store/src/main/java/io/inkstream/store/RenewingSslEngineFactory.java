@@ -1,0 +1,279 @@
+package io.inkstream.store;
+
+import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
+import io.inkstream.ops.config.ConfigurationException;
+import io.inkstream.ops.config.StoreFiles;
+import io.inkstream.ops.config.StoreRenewal;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.NoSuchAlgorithmException;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Date;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TLS of one session, whose stores are taken again while it runs: a rotated client certificate (short-lived ones
+ * expire within days) and a cluster's new authority need no restart. Every {@link StoreRenewal#EVERY} the trust store's and
+ * the key store's files are read again through the paths named; a store whose bytes changed is checked as at start and its
+ * certificates are those of every connection opened after (the driver's connections are long-lived: a new one comes when
+ * a node restarts, a connection breaks or a pool grows); one that cannot serve is refused with a warning, once per change,
+ * and the store in use kept. The timer stops when the session closes (the driver closes its engine factory).
+ *
+ * <p>Not the driver's own {@code keystore-reload-interval}: it reloads the key store only, reads a file of any size, and
+ * takes whatever it finds without the checks of the start.
+ */
+final class RenewingSslEngineFactory extends ProgrammaticSslEngineFactory {
+    private static final Logger log = LoggerFactory.getLogger(RenewingSslEngineFactory.class);
+    private final SSLContext context;
+    private final Runnable looks;
+    private final ScheduledExecutorService timer;
+
+    private RenewingSslEngineFactory(SSLContext context, Runnable looks, String sessionName) {
+        // Hostname validation on, against the address as given (no reverse lookup): a node must show a certificate for it.
+        super(context, null, true, false);
+        this.context = context;
+        this.looks = looks;
+        this.timer = StoreRenewal.every(sessionName + "-tls-renewals", looks);
+    }
+
+    /** A session's TLS as {@code tls} names it, its stores read now and looked at again until {@link #close}. */
+    static RenewingSslEngineFactory start(CassandraSessions.Tls tls, String sessionName) {
+        Renewing<X509ExtendedTrustManager> trust = tls.trusted()
+                .map(store -> renewing(store, CassandraSessions.TLS_TRUSTSTORE, "trust store", bytes -> trustManager(store, bytes),
+                        manager -> "certificates=" + manager.getAcceptedIssuers().length, sessionName))
+                .orElseGet(() -> new Renewing<>(Optional.empty(), new Delegate<>(jdkAuthorities())));
+        Optional<Renewing<ClientCertificate>> keys = tls.shown()
+                .map(store -> renewing(store, CassandraSessions.TLS_KEYSTORE, "key store", bytes -> clientCertificate(store, bytes),
+                        ClientCertificate::toString, sessionName));
+        keys.map(Renewing::inUse).map(Delegate::get).filter(shown -> shown.certificate().getNotAfter().before(new Date()))
+                .ifPresent(shown -> log.warn("cassandra client certificate expired: nodes that ask for one refuse new connections"
+                        + " session={} store={} {}", sessionName, tls.keyStore().orElseThrow(), shown));
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.map(k -> new DelegatingKeyManager[] {new DelegatingKeyManager(k.inUse())}).orElse(null),
+                    new DelegatingTrustManager[] {new DelegatingTrustManager(trust.inUse())}, null);
+            Runnable looks = () -> {
+                trust.look();
+                keys.ifPresent(Renewing::look);
+            };
+            return new RenewingSslEngineFactory(context, looks, sessionName);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK offers no TLS context", e);
+        }
+    }
+
+    /** The context every engine comes from: for the tests, which open TLS connections with it. */
+    SSLContext context() {
+        return context;
+    }
+
+    /** Looks at the stores' files now, as the timer does every {@link StoreRenewal#EVERY}: for the tests. */
+    void lookNow() {
+        looks.run();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+
+    /** The trust manager of {@code store}'s certificates, or why they cannot serve in {@value CassandraSessions#TLS_TRUSTSTORE}'s name. */
+    static X509ExtendedTrustManager trustManager(StoreFiles.Named store, byte[] bytes) {
+        KeyStore trusted = StoreFiles.load("trust store", CassandraSessions.TLS_TRUSTSTORE, CassandraSessions.TLS_TRUSTSTORE_PASSWORD,
+                store.path(), bytes, store.password());
+        try {
+            if (trusted.size() == 0) {
+                throw new ConfigurationException(CassandraSessions.TLS_TRUSTSTORE + " names " + store + ", which holds no certificate");
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trusted);
+            return (X509ExtendedTrustManager) factory.getTrustManagers()[0];
+        } catch (GeneralSecurityException e) {
+            throw new ConfigurationException(CassandraSessions.TLS_TRUSTSTORE + " names " + store + ", which cannot serve as a trust store: "
+                    + e.getMessage());
+        }
+    }
+
+    /** The certificate a session shows and the key manager of it, or why they cannot serve in {@value CassandraSessions#TLS_KEYSTORE}'s name. */
+    record ClientCertificate(X509Certificate certificate, X509ExtendedKeyManager manager) {
+        @Override
+        public String toString() {
+            return "subject=\"" + certificate.getSubjectX500Principal().getName() + "\" expires=" + certificate.getNotAfter().toInstant();
+        }
+    }
+
+    /** {@code store}'s key and certificate, or why they cannot serve in {@value CassandraSessions#TLS_KEYSTORE}'s name. */
+    static ClientCertificate clientCertificate(StoreFiles.Named store, byte[] bytes) {
+        KeyStore shown = StoreFiles.load("key store", CassandraSessions.TLS_KEYSTORE, CassandraSessions.TLS_KEYSTORE_PASSWORD, store.path(),
+                bytes, store.password());
+        X509Certificate certificate = StoreFiles.keyCertificate(shown, CassandraSessions.TLS_KEYSTORE, store.path());
+        try {
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(shown, store.password().toCharArray());
+            return new ClientCertificate(certificate, (X509ExtendedKeyManager) factory.getKeyManagers()[0]);
+        } catch (GeneralSecurityException e) {
+            throw new ConfigurationException(CassandraSessions.TLS_KEYSTORE + " names " + store + ", whose key cannot be read with "
+                    + CassandraSessions.TLS_KEYSTORE_PASSWORD + ": " + e.getMessage());
+        }
+    }
+
+    static X509ExtendedTrustManager jdkAuthorities() {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init((KeyStore) null);
+            return (X509ExtendedTrustManager) factory.getTrustManagers()[0];
+        } catch (KeyStoreException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK's certificate authorities cannot be read", e);
+        }
+    }
+
+    /** A store's file read now, its manager in use, and how a change of the file is taken. */
+    private static <M> Renewing<M> renewing(StoreFiles.Named store, String variable, String what, Function<byte[], M> managerOf,
+            Function<M, String> describe, String sessionName) {
+        byte[] bytes = StoreFiles.bytes(what, variable, store.path());
+        Delegate<M> inUse = new Delegate<>(managerOf.apply(bytes));
+        StoreRenewal renewal = new StoreRenewal(what, variable, store.path(), bytes);
+        Consumer<byte[]> take = read -> {
+            M renewed = managerOf.apply(read);
+            inUse.set(renewed);
+            log.info("cassandra {} renewed session={} store={} {}; connections opened from now on use it", what, sessionName, store.path(),
+                    describe.apply(renewed));
+        };
+        Consumer<String> refuse = reason -> log.warn("cassandra {} changed but cannot serve; the one in use is kept session={} store={}"
+                + " reason=\"{}\"", what, sessionName, store.path(), reason);
+        return new Renewing<>(Optional.of(() -> renewal.look(take, refuse)), inUse);
+    }
+
+    /** A manager in use and, for a store read from a file, its look (none for the JDK's authorities). */
+    private record Renewing<M>(Optional<Runnable> looks, Delegate<M> inUse) {
+        void look() {
+            looks.ifPresent(Runnable::run);
+        }
+    }
+
+    /** The manager in use, swapped whole when its store is renewed: a handshake reads it once per call. */
+    private static final class Delegate<M> {
+        private volatile M manager;
+
+        Delegate(M manager) {
+            this.manager = manager;
+        }
+
+        M get() {
+            return manager;
+        }
+
+        void set(M manager) {
+            this.manager = manager;
+        }
+    }
+
+    private static final class DelegatingTrustManager extends X509ExtendedTrustManager {
+        private final Delegate<X509ExtendedTrustManager> inUse;
+
+        DelegatingTrustManager(Delegate<X509ExtendedTrustManager> inUse) {
+            this.inUse = inUse;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            inUse.get().checkServerTrusted(chain, authType, engine); // the hostname check too: the engine asks for it
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            inUse.get().checkServerTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            inUse.get().checkServerTrusted(chain, authType);
+        }
+
+        // A session is a client: it checks the nodes, never a client.
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            throw new CertificateException("a Cassandra session's TLS checks servers only");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            throw new CertificateException("a Cassandra session's TLS checks servers only");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("a Cassandra session's TLS checks servers only");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return inUse.get().getAcceptedIssuers();
+        }
+    }
+
+    private static final class DelegatingKeyManager extends X509ExtendedKeyManager {
+        private final Delegate<ClientCertificate> inUse;
+
+        DelegatingKeyManager(Delegate<ClientCertificate> inUse) {
+            this.inUse = inUse;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return inUse.get().manager().chooseEngineClientAlias(keyType, issuers, engine);
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return inUse.get().manager().chooseClientAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return inUse.get().manager().getClientAliases(keyType, issuers);
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return inUse.get().manager().chooseEngineServerAlias(keyType, issuers, engine);
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return inUse.get().manager().chooseServerAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return inUse.get().manager().getServerAliases(keyType, issuers);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return inUse.get().manager().getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return inUse.get().manager().getPrivateKey(alias);
+        }
+    }
+}
