@@ -65,8 +65,8 @@ class RenewingSslEngineFactoryTest {
 
             Files.writeString(keyStore, "garbage: half of a store");
             factory.lookNow();
-            Files.copy(SelfSignedKeyStores.certificateOnly(first, PASSWORD), keyStore, StandardCopyOption.REPLACE_EXISTING);
-            factory.lookNow(); // a store with no key
+            Files.copy(clients, keyStore, StandardCopyOption.REPLACE_EXISTING);
+            factory.lookNow(); // a store of certificates, with no key
             Files.delete(trustStore);
             factory.lookNow();
             assertThat(handshake(factory, renewedNode, clients)).as("stores that cannot serve are not taken").isEqualTo(certificate(second));
