@@ -1,6 +1,7 @@
 package io.inkstream.gateway;
 
 import io.inkstream.gateway.guard.TrustedProxies;
+import io.inkstream.gateway.http.ApiKeys;
 import io.inkstream.gateway.http.TlsKeyStore;
 import io.inkstream.gateway.publish.Labellers;
 import io.inkstream.image.PreprocessingLimits;
@@ -12,6 +13,7 @@ import io.inkstream.ops.config.StoreFiles;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionSchema;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -67,7 +69,7 @@ import java.util.function.Consumer;
  *                          with the gateway's certificate and key, to serve HTTPS only; empty for plain HTTP (loopback, or TLS
  *                          ended by a proxy in front)
  */
-public record GatewayConfig(String bootstrapServers, String host, int port, Optional<String> apiKey, int maxFiles, Duration publishTimeout,
+public record GatewayConfig(String bootstrapServers, String host, int port, Optional<ApiKeys> apiKey, int maxFiles, Duration publishTimeout,
                             PreprocessingLimits limits, List<InetSocketAddress> contactPoints, String localDatacenter, String replication,
                             Optional<String> pinnedModel, int partitions, Properties kafkaClient, Properties producerOverrides,
                             CassandraSessions.Access cassandraAccess,
@@ -114,7 +116,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public static final int DECODING_BURST_SECONDS = 5;
 
     public static GatewayConfig fromEnvironment(Environment env) {
-        Set<String> known = new HashSet<>(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS,
+        Set<String> known = new HashSet<>(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, ApiKeys.FILE_VARIABLE, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS,
                 LOCAL_DC, REPLICATION, PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CORS_ORIGINS, UPLOAD_MEMORY_MB, ANSWER,
                 TRUSTED_PROXIES, LABELLER_KEY, DECODING_RATE, DECODING_RATE_IN_ALL, ACCURACY_REFRESH_MS, TlsKeyStore.PATH_VARIABLE,
                 TlsKeyStore.PASSWORD_VARIABLE, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE));
@@ -122,7 +124,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
         env.rejectUnknown(known,
                 Set.of(PRODUCER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
                         "INKSTREAM_KAFKA_CONSUMER_", "INKSTREAM_DATA_", "INKSTREAM_LOG_", "INKSTREAM_JAVA_", "INKSTREAM_DEBUG"));
-        String apiKey = env.string(API_KEY, "");
+        Optional<ApiKeys> apiKey = apiKeys(env);
         String model = env.string(PINNED_MODEL, "");
         String host = env.string(HOST, "127.0.0.1");
         String insecure = env.string(INSECURE, "false");
@@ -131,7 +133,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
         }
         if (!isLoopback(host) && apiKey.isEmpty() && !insecure.equals("true")) {
             throw new ConfigurationException("the gateway would listen on " + host + " with no API key, open to anyone who reaches it: set "
-                    + API_KEY + ", or " + INSECURE + "=true to run it open on purpose, or listen on 127.0.0.1");
+                    + API_KEY + " (or " + ApiKeys.FILE_VARIABLE + "), or " + INSECURE + "=true to run it open on purpose, or listen on 127.0.0.1");
         }
         int maxFiles = env.integer(MAX_FILES, 32, 1, 1000);
         PreprocessingLimits limits = PreprocessingLimits.read(env::integer);
@@ -147,7 +149,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 env.string(BOOTSTRAP, "localhost:9092"),
                 host,
                 env.integer(PORT, 8080, 0, 65_535),
-                apiKey.isEmpty() ? Optional.empty() : Optional.of(apiKey),
+                apiKey,
                 maxFiles,
                 // Long enough for a leader election (a few seconds), short enough that a client is never left hanging.
                 Duration.ofMillis(env.integer(PUBLISH_TIMEOUT_MS, 10_000, 1_000, 300_000)),
@@ -179,6 +181,16 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 // keeps the page's figures fresh enough for a person watching them.
                 Duration.ofMillis(env.integer(ACCURACY_REFRESH_MS, 10_000, 100, 3_600_000)),
                 tls);
+    }
+
+    /** {@value #API_KEY}'s one key, or the keys of the file {@value ApiKeys#FILE_VARIABLE} names (renewed while it runs); not both. */
+    private static Optional<ApiKeys> apiKeys(Environment env) {
+        String key = env.string(API_KEY, "");
+        String file = env.string(ApiKeys.FILE_VARIABLE, "");
+        if (!key.isEmpty() && !file.isEmpty()) {
+            throw new ConfigurationException(API_KEY + " and " + ApiKeys.FILE_VARIABLE + " are both set: name one key, or a file of keys");
+        }
+        return !file.isEmpty() ? Optional.of(ApiKeys.read(Path.of(file))) : key.isEmpty() ? Optional.empty() : Optional.of(ApiKeys.of(key));
     }
 
     /** The most one upload request may carry: every image at the cap, and room for the multipart headers around each. */
@@ -234,7 +246,11 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     }
 
     public GatewayConfig withApiKey(Optional<String> key) {
-        return with(copy -> copy.apiKey = key);
+        return withApiKeys(key.map(ApiKeys::of));
+    }
+
+    public GatewayConfig withApiKeys(Optional<ApiKeys> keys) {
+        return with(copy -> copy.apiKey = keys);
     }
 
     public GatewayConfig withBootstrapServers(String servers, Duration timeout) {
@@ -291,7 +307,8 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
         String bootstrapServers, host, localDatacenter, replication;
         int port, maxFiles, partitions, rateLimit, decodingRate, decodingRateInAll;
         long uploadMemory;
-        Optional<String> apiKey, pinnedModel;
+        Optional<ApiKeys> apiKey;
+        Optional<String> pinnedModel;
         Duration publishTimeout, accuracyRefresh;
         PreprocessingLimits limits;
         List<InetSocketAddress> contactPoints;

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * What the gateway counts: images accepted and refused (by reason), people's labels, requests refused at the edge, broker
- * refusals, publish latency, HTTP requests, the TLS certificate's renewals and expiry.
+ * refusals, publish latency, HTTP requests, the TLS certificate's renewals and expiry, the API keys and their renewals.
  */
 public final class GatewayMetrics {
     private final MeterRegistry registry;
@@ -87,6 +87,18 @@ public final class GatewayMetrics {
     /** The key store's file changed: {@code renewed} (served from now on) or {@code refused} (the certificate in use kept). */
     public void certificateRenewal(String outcome) {
         Counter.builder("inkstream_gateway_certificate_renewals").description("changes of the TLS key store's file, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** How many API keys the gateway takes now (a keys file's, renewed while it runs). */
+    public void apiKeys(Supplier<Integer> count) {
+        Gauge.builder("inkstream_gateway_api_keys", count, Supplier::get).description("API keys the gateway takes now")
+                .strongReference(true).register(registry);
+    }
+
+    /** The API keys file changed: {@code renewed} (its keys taken from now on) or {@code refused} (the keys in use kept). */
+    public void apiKeysRenewal(String outcome) {
+        Counter.builder("inkstream_gateway_api_keys_renewals").description("changes of the API keys file, by outcome")
                 .tag("outcome", outcome).register(registry).increment();
     }
 

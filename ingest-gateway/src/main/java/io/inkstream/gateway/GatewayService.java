@@ -141,7 +141,7 @@ public final class GatewayService implements AutoCloseable {
                 GatewayConfig.pageUrl(config.tls().isPresent(), config.host(), app.port()),
                 config.tls().map(store -> store.path().toString()).orElse("off"),
                 config.tls().map(TlsKeyStore::expires).map(Object::toString).orElse("-"),
-                config.bootstrapServers(), config.contactPoints(), config.apiKey().isPresent() ? "required" : "off", config.limits().maxBytes(),
+                config.bootstrapServers(), config.contactPoints(), config.apiKey().map(keys -> "\"" + keys + "\"").orElse("off"), config.limits().maxBytes(),
                 config.rateLimit() == 0 ? "off" : config.rateLimit() + "/s", config.corsOrigins().isEmpty() ? "same-origin" : config.corsOrigins(),
                 config.uploadMemory() / (1024 * 1024), config.trustedProxies(), config.labellers(),
                 config.decodingRate() == 0 ? "off" : config.decodingRate() + "MP/s",

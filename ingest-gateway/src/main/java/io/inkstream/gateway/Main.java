@@ -1,5 +1,6 @@
 package io.inkstream.gateway;
 
+import io.inkstream.gateway.http.ApiKeys;
 import io.inkstream.gateway.http.TlsKeyStore;
 import io.inkstream.ops.ServiceCommand;
 import io.inkstream.ops.config.Environment;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
                 + "cluster and Cassandra ring; run several behind a load balancer. Each option stands for the variable "
                 + "named in its description and wins over it; every other INKSTREAM_GATEWAY_*, INKSTREAM_CASSANDRA_* "
                 + "and INKSTREAM_KAFKA_* variable is read as documented (the API key only from "
-                + "INKSTREAM_GATEWAY_API_KEY, and the key store's password only from INKSTREAM_GATEWAY_TLS_KEYSTORE_PASSWORD: a command line "
+                + "INKSTREAM_GATEWAY_API_KEY or a file of keys, and the key store's password only from INKSTREAM_GATEWAY_TLS_KEYSTORE_PASSWORD: a command line "
                 + "is visible to every user of the machine). SIGTERM or "
                 + "Ctrl-C stops it cleanly.")
 public final class Main extends ServiceCommand {
@@ -40,6 +41,10 @@ public final class Main extends ServiceCommand {
             + " HTTPS only (INKSTREAM_GATEWAY_TLS_KEYSTORE; its password in INKSTREAM_GATEWAY_TLS_KEYSTORE_PASSWORD, never on the command line).")
     Path tlsKeyStore;
 
+    @Option(names = "--api-keys-file", paramLabel = "FILE", description = "The API keys, one a line, taken again within 5 s when the"
+            + " file changes: a key rotated without a restart (INKSTREAM_GATEWAY_API_KEYS_FILE; instead of INKSTREAM_GATEWAY_API_KEY).")
+    Path apiKeysFile;
+
     public Main() {
     }
 
@@ -56,7 +61,7 @@ public final class Main extends ServiceCommand {
     protected Map<String, String> options() {
         return new Options().put(GatewayConfig.BOOTSTRAP, bootstrap).put(GatewayConfig.CONTACT_POINTS, cassandra)
                 .put(GatewayConfig.LOCAL_DC, localDatacenter).put(GatewayConfig.HOST, httpHost).put(GatewayConfig.PORT, httpPort)
-                .put(GatewayConfig.INSECURE, insecure).put(TlsKeyStore.PATH_VARIABLE, tlsKeyStore).toMap();
+                .put(GatewayConfig.INSECURE, insecure).put(TlsKeyStore.PATH_VARIABLE, tlsKeyStore).put(ApiKeys.FILE_VARIABLE, apiKeysFile).toMap();
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import io.inkstream.gateway.http.ApiKeys;
 import org.junit.jupiter.api.io.TempDir;
 
 class GatewayConfigTest {
@@ -42,6 +43,24 @@ class GatewayConfigTest {
         assertThat(open.open()).isTrue();
         assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.INSECURE, "yes"))))
                 .hasMessageContaining("expected true or false");
+    }
+
+    @Test
+    void aFileOfKeysServesAsTheKeyButNotBesideIt(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("api-keys"), "rotated-key-1\nrotated-key-2\n");
+        GatewayConfig keyed = GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.HOST, "0.0.0.0",
+                ApiKeys.FILE_VARIABLE, file.toString())));
+        assertThat(keyed.open()).as("beyond loopback with a file of keys").isFalse();
+        assertThat(keyed.apiKey()).hasValueSatisfying(keys -> assertThat(keys.size()).isEqualTo(2));
+        assertThat(keyed.toString()).as("a config is printed whole: never a key").doesNotContain("rotated-key")
+                .contains("2 keys from " + file);
+        assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.API_KEY, "s3cret"))).toString())
+                .doesNotContain("s3cret");
+        assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.API_KEY, "s3cret",
+                ApiKeys.FILE_VARIABLE, file.toString())))).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("are both set").hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of(ApiKeys.FILE_VARIABLE,
+                dir.resolve("missing").toString())))).hasMessageContaining("INKSTREAM_GATEWAY_API_KEYS_FILE").hasMessageContaining("does not exist");
     }
 
     @Test

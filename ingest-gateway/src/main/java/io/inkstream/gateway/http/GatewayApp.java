@@ -35,9 +35,7 @@ import io.javalin.json.JavalinJackson;
 import io.javalin.plugin.bundled.GlobalHeadersConfig;
 import io.javalin.plugin.bundled.GlobalHeadersPlugin;
 import jakarta.servlet.MultipartConfigElement;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
@@ -90,7 +88,7 @@ public final class GatewayApp {
      * @param proxies   whose word on the client's address is taken ({@link #client})
      * @param decoding  the pixels uploads' images will take the classifier to decode, per client and for all together
      */
-    public record Edge(OriginPolicy origins, Optional<ClientRateLimit> rateLimit, Optional<String> apiKey, UploadBudget uploads, Path spool,
+    public record Edge(OriginPolicy origins, Optional<ClientRateLimit> rateLimit, Optional<ApiKeys> apiKey, UploadBudget uploads, Path spool,
                        ClientSlots bodies, TrustedProxies proxies, DecodingLimits decoding) {
     }
 
@@ -185,6 +183,11 @@ public final class GatewayApp {
             config.registerPlugin(new GlobalHeadersPlugin(GatewayApp::securityHeaders));
             // A request Jetty cannot read (a URI or headers over its limits) is answered in JSON too, not with its HTML page.
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages(mapper(), securityHeaders())));
+            // Keys from a file are looked at again while the server runs.
+            config.jetty.modifyServer(server -> parts.edge().apiKey().ifPresent(keys -> {
+                parts.metrics().apiKeys(keys::size);
+                keys.renewals(parts.metrics()).ifPresent(server::addBean);
+            }));
             // The one listener, made here rather than by Javalin, so that it may be HTTPS.
             config.jetty.addConnector((server, http) -> parts.listener().connector(server, http, parts.metrics()));
             // Raw uploads are read with the image cap by the handler; this only bounds what Javalin would buffer.
@@ -318,22 +321,21 @@ public final class GatewayApp {
                 .setSerializationInclusion(JsonInclude.Include.NON_NULL);
     }
 
-    private static void requireKey(Context ctx, String key) {
+    private static void requireKey(Context ctx, ApiKeys keys) {
         // A browser's preflight never carries the key; it only asks whether the real request may be sent.
-        if (ctx.method() != HandlerType.OPTIONS && !hasKey(ctx, key)) {
+        if (ctx.method() != HandlerType.OPTIONS && !hasKey(ctx, keys)) {
             throw new ApiProblem(401, "unauthorized", "this gateway needs its API key in the " + API_KEY_HEADER
                     + " header (or Authorization: Bearer <key>)");
         }
     }
 
-    private static boolean hasKey(Context ctx, String key) {
+    private static boolean hasKey(Context ctx, ApiKeys keys) {
         String given = ctx.header(API_KEY_HEADER);
         String authorization = ctx.header("Authorization");
         if (given == null && authorization != null && authorization.startsWith("Bearer ")) {
             given = authorization.substring("Bearer ".length()).strip();
         }
-        // Constant time: the comparison does not tell an attacker how much of a guess was right.
-        return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8));
+        return keys.accepts(given);
     }
 
     /** A browser asking whether a page of an allowed origin may send a request: which methods and headers it may use. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.gateway.GatewayService;
 import io.inkstream.gateway.guard.TrustedProxies;
+import io.inkstream.gateway.http.ApiKeys;
 import io.inkstream.gateway.http.EventStreams;
 import io.inkstream.gateway.http.GatewayApp;
 import io.inkstream.gateway.it.GatewayClient.Answer;
@@ -21,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +38,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The gateway's edge, played as the clients it is there to stop: a flood, another site's page, a rebound name, a crowd of large uploads. */
 @ExtendWith({SharedInfrastructure.class, RunningPipeline.class})
@@ -306,6 +309,38 @@ class GatewayEdgeIT {
         GatewayClient open = new GatewayClient(pipeline.url(""));
         assertThat(fields(open.get("/health").json())).as("the control: without a key set, details for all").contains("kafka");
         assertThat(open.get("/metrics").status()).isEqualTo(200);
+    }
+
+    /** A key rotated without a restart: the new one added to the file, the clients moved, the old one removed. */
+    @Test
+    void keysFromAFileAreRotatedWithoutARestartAndAFileThatCannotServeIsNotTaken(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("api-keys"), "# the gateway's keys\nfirst-key-0123456789\n");
+        try (GatewayService guarded = GatewayService.start(pipeline.gatewayConfig().withApiKeys(Optional.of(ApiKeys.read(file))))) {
+            GatewayClient client = new GatewayClient("http://127.0.0.1:" + guarded.port());
+            Supplier<Answer> withFirst = () -> client.get("/api/models", Map.of("X-Api-Key", "first-key-0123456789"));
+            Supplier<Answer> withSecond = () -> client.get("/api/models", Map.of("Authorization", "Bearer second-key-9876543210"));
+            assertThat(withFirst.get().status()).isEqualTo(200);
+            assertThat(withSecond.get().status()).as("the control: a key not yet in the file").isEqualTo(401);
+            assertThat(client.get("/api/models", Map.of("X-Api-Key", "# the gateway's keys")).status()).as("a comment is no key")
+                    .isEqualTo(401);
+
+            replace(file, "first-key-0123456789\nsecond-key-9876543210\n");
+            awaitStatus(withSecond, 200, "the second key, added");
+            assertThat(withFirst.get().status()).as("both keys while the clients move").isEqualTo(200);
+            replace(file, "second-key-9876543210\n");
+            awaitStatus(withFirst, 401, "the first key, removed");
+            assertThat(withSecond.get().status()).isEqualTo(200);
+
+            replace(file, "# every key removed by mistake\n");
+            awaitMetric(client, "inkstream_gateway_api_keys_renewals_total{outcome=\"refused\"}", 1);
+            replace(file, "second-key-9876543210\nnot a key: spaces\nthird-key-5555555555\n");
+            awaitMetric(client, "inkstream_gateway_api_keys_renewals_total{outcome=\"refused\"}", 2);
+            assertThat(withSecond.get().status()).as("files that cannot serve are not taken: the keys in use are").isEqualTo(200);
+            assertThat(client.get("/api/models", Map.of("X-Api-Key", "third-key-5555555555")).status())
+                    .as("nothing of a refused file is taken").isEqualTo(401);
+            assertThat(client.get("/metrics", Map.of("X-Api-Key", "second-key-9876543210")).response().body())
+                    .contains("inkstream_gateway_api_keys 1.0").contains("inkstream_gateway_api_keys_renewals_total{outcome=\"renewed\"} 2.0");
+        }
     }
 
     @Test
@@ -620,6 +655,18 @@ class GatewayEdgeIT {
 
     private static Answer awaitStatus(Supplier<Answer> request, int status, String what) throws Exception {
         return Waits.until(request::get, answer -> answer.status() == status, Answer::status, WAIT, what + ": a " + status);
+    }
+
+    /** Replaces {@code file} in one rename, as an operator's tool or a secret volume does: never read half written. */
+    private static void replace(Path file, String text) throws IOException {
+        Path next = Files.writeString(file.resolveSibling(file.getFileName() + ".next"), text);
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void awaitMetric(GatewayClient client, String series, double value) throws Exception {
+        Waits.until(() -> client.get("/metrics", Map.of("X-Api-Key", "second-key-9876543210")).response().body().lines()
+                        .filter(line -> line.startsWith(series + " ")).findFirst().orElse("(none)"),
+                line -> line.equals(series + " " + value), line -> line, WAIT, series + " at " + value);
     }
 
     private static void awaitHeld(GatewayClient client, long bytes) throws Exception {
