@@ -95,6 +95,7 @@ public final class GatewayService implements AutoCloseable {
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
+        CassandraSessions.exportClientCertificateExpiry(session, meters);
         ImagePublisher publisher = ImagePublisher.create(config.kafkaClientBase(), config.publishTimeout(), config.producerOverrides(),
                 config.answer());
         // Kafka's meters are looked for again every 10 s, not every minute: a partition's meters appear soon after it does.

@@ -4,9 +4,12 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.internal.core.context.InternalDriverContext;
 import io.inkstream.ops.config.ConfigurationException;
 import io.inkstream.ops.config.Environment;
 import io.inkstream.ops.config.StoreFiles;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -114,6 +117,22 @@ public final class CassandraSessions {
                     + " authentication");
         }
         return username.isEmpty() ? Optional.empty() : Optional.of(new Login(username, password));
+    }
+
+    /**
+     * Exports when the client certificate {@code session} shows expires, as
+     * {@code inkstream_cassandra_client_certificate_expiry_timestamp_seconds} (read at each scrape: a renewed certificate's
+     * date once the session takes it), so that an alert comes well before the nodes refuse new connections. Nothing for a
+     * session without a client certificate.
+     */
+    public static void exportClientCertificateExpiry(CqlSession session, MeterRegistry registry) {
+        ((InternalDriverContext) session.getContext()).getSslEngineFactory()
+                .filter(RenewingSslEngineFactory.class::isInstance).map(RenewingSslEngineFactory.class::cast)
+                .filter(factory -> factory.clientCertificateExpires().isPresent())
+                .ifPresent(factory -> Gauge.builder("inkstream_cassandra_client_certificate_expiry_timestamp_seconds", factory,
+                                shown -> shown.clientCertificateExpires().orElseThrow().getEpochSecond())
+                        .description("when the client certificate shown to Cassandra expires, in seconds since the epoch")
+                        .register(registry));
     }
 
     /**

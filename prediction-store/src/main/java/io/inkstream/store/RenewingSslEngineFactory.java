@@ -14,6 +14,7 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,13 +43,15 @@ import org.slf4j.LoggerFactory;
 final class RenewingSslEngineFactory extends ProgrammaticSslEngineFactory {
     private static final Logger log = LoggerFactory.getLogger(RenewingSslEngineFactory.class);
     private final SSLContext context;
+    private final Optional<Delegate<ClientCertificate>> shown;
     private final Runnable looks;
     private final ScheduledExecutorService timer;
 
-    private RenewingSslEngineFactory(SSLContext context, Runnable looks, String sessionName) {
+    private RenewingSslEngineFactory(SSLContext context, Optional<Delegate<ClientCertificate>> shown, Runnable looks, String sessionName) {
         // Hostname validation on, against the address as given (no reverse lookup): a node must show a certificate for it.
         super(context, null, true, false);
         this.context = context;
+        this.shown = shown;
         this.looks = looks;
         this.timer = StoreRenewal.every(sessionName + "-tls-renewals", looks);
     }
@@ -73,7 +76,7 @@ final class RenewingSslEngineFactory extends ProgrammaticSslEngineFactory {
                 trust.look();
                 keys.ifPresent(Renewing::look);
             };
-            return new RenewingSslEngineFactory(context, looks, sessionName);
+            return new RenewingSslEngineFactory(context, keys.map(Renewing::inUse), looks, sessionName);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK offers no TLS context", e);
         }
@@ -82,6 +85,11 @@ final class RenewingSslEngineFactory extends ProgrammaticSslEngineFactory {
     /** The context every engine comes from: for the tests, which open TLS connections with it. */
     SSLContext context() {
         return context;
+    }
+
+    /** When the client certificate shown now expires (a renewed one's date once it is taken); empty without one. */
+    Optional<Instant> clientCertificateExpires() {
+        return shown.map(inUse -> inUse.get().certificate().getNotAfter().toInstant());
     }
 
     /** Looks at the stores' files now, as the timer does every {@link StoreRenewal#EVERY}: for the tests. */

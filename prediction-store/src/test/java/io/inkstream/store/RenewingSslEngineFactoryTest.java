@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -38,7 +39,7 @@ class RenewingSslEngineFactoryTest {
         Path node = SelfSignedKeyStores.create(dir, "node", PASSWORD);
         Path renewedNode = SelfSignedKeyStores.create(dir, "renewed-node", PASSWORD);
         Path first = SelfSignedKeyStores.create(dir, "first-client", PASSWORD);
-        Path second = SelfSignedKeyStores.create(dir, "second-client", PASSWORD);
+        Path second = SelfSignedKeyStores.create(dir, "second-client", PASSWORD, 30); // expires 28 days after the first
         Path renewedTrust = SelfSignedKeyStores.certificateOnly(renewedNode, PASSWORD);
         Path clients = SelfSignedKeyStores.certificatesOf(dir.resolve("clients.p12"), PASSWORD, first, second);
         Path trustStore = Files.copy(SelfSignedKeyStores.certificateOnly(node, PASSWORD), dir.resolve("truststore.p12"));
@@ -50,11 +51,14 @@ class RenewingSslEngineFactoryTest {
         try (RenewingSslEngineFactory factory = RenewingSslEngineFactory.start(tls, "test-cql")) {
             assertThat(renewalThreads()).as("the session's timer").hasSize(1);
             assertThat(handshake(factory, node, clients)).as("the client certificate at start").isEqualTo(certificate(first));
+            assertThat(factory.clientCertificateExpires()).contains(x509(first).getNotAfter().toInstant());
 
             replace(keyStore, second);
             assertThat(handshake(factory, node, clients)).as("the control: before a look, the certificate in use").isEqualTo(certificate(first));
             factory.lookNow();
             assertThat(handshake(factory, node, clients)).as("the renewed client certificate").isEqualTo(certificate(second));
+            assertThat(factory.clientCertificateExpires()).as("the expiry exported is the renewed certificate's")
+                    .contains(x509(second).getNotAfter().toInstant());
 
             assertThat(handshake(factory, renewedNode, clients)).as("the control: a node certificate not yet trusted")
                     .startsWith("refused");
@@ -129,11 +133,15 @@ class RenewingSslEngineFactoryTest {
     }
 
     private static String certificate(Path keyStore) throws Exception {
+        return describe(x509(keyStore));
+    }
+
+    private static X509Certificate x509(Path keyStore) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keyStore)) {
             store.load(in, PASSWORD.toCharArray());
         }
-        return describe(store.getCertificate(store.aliases().nextElement()));
+        return (X509Certificate) store.getCertificate(store.aliases().nextElement());
     }
 
     /** A certificate by its key: every store here names CN=localhost. */

@@ -75,6 +75,7 @@ public final class SinkService implements AutoCloseable {
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
+        CassandraSessions.exportClientCertificateExpiry(session, meters);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(),
                 new ByteArrayDeserializer());
         // Kafka's meters are looked for again every 10 s, not every minute: a partition's lag appears soon after its assignment.

@@ -339,7 +339,9 @@ class GatewayEdgeIT {
             assertThat(client.get("/api/models", Map.of("X-Api-Key", "third-key-5555555555")).status())
                     .as("nothing of a refused file is taken").isEqualTo(401);
             assertThat(client.get("/metrics", Map.of("X-Api-Key", "second-key-9876543210")).response().body())
-                    .contains("inkstream_gateway_api_keys 1.0").contains("inkstream_gateway_api_keys_renewals_total{outcome=\"renewed\"} 2.0");
+                    .contains("inkstream_gateway_api_keys 1.0").contains("inkstream_gateway_api_keys_renewals_total{outcome=\"renewed\"} 2.0")
+                    .as("no client certificate to Cassandra here, so no expiry (SecuredPipelineIT has one)")
+                    .doesNotContain("inkstream_cassandra_client_certificate_expiry");
         }
     }
 

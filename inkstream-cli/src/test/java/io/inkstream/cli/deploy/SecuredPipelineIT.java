@@ -29,6 +29,7 @@ import io.inkstream.sink.SinkService;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionRoles;
 import io.inkstream.store.PredictionSchema;
+import java.io.InputStream;
 import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,7 +38,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -118,6 +122,16 @@ class SecuredPipelineIT {
                 // Uploads through the gateway end as rows the gateway reads back: every login and ACL on the path works.
                 List<String> ids = upload(gateway, 0, 20);
                 awaitClassified(gateway, ids, shipped);
+                // Both services tell when the client certificate they show Cassandra expires, for an alert before it does.
+                String expiry = "inkstream_cassandra_client_certificate_expiry_timestamp_seconds "
+                        + (double) clientCertificateExpiry(clientStore).getEpochSecond();
+                HttpClient scraper = HttpClient.newHttpClient();
+                for (int port : new int[] {gateway.port(), sink.httpPort()}) {
+                    String metrics = scraper.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                    assertThat(metrics.lines().filter(line -> line.startsWith("inkstream_cassandra_client_certificate_expiry")))
+                            .as("port %d", port).containsExactly(expiry);
+                }
                 // People's labels and live answers under the same ACLs: the gateway writes corrections and reads predictions, the
                 // sink reads corrections.
                 String gatewayUrl = "http://127.0.0.1:" + gateway.port();
@@ -233,6 +247,14 @@ class SecuredPipelineIT {
         env.put(KafkaClientSettings.PREFIX + "SASL_MECHANISM", client.getProperty("sasl.mechanism"));
         env.put(KafkaClientSettings.PREFIX + "SASL_JAAS_CONFIG", client.getProperty("sasl.jaas.config"));
         return env;
+    }
+
+    private static Instant clientCertificateExpiry(Path keyStore) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            store.load(in, STORE_PASSWORD.toCharArray());
+        }
+        return ((X509Certificate) store.getCertificate(store.aliases().nextElement())).getNotAfter().toInstant();
     }
 
     private static Map<String, String> with(Map<String, String> env, String... pairs) {

@@ -31,10 +31,15 @@ public final class SelfSignedKeyStores {
 
     /** A PKCS #12 store in {@code dir} with a key pair and its self-signed certificate, under {@code password}. */
     public static Path create(Path dir, String name, String password) throws Exception {
+        return create(dir, name, password, 2);
+    }
+
+    /** {@link #create}, with a certificate valid for {@code days}: a renewal, say, which a test tells by its expiry. */
+    public static Path create(Path dir, String name, String password, int days) throws Exception {
         Path store = dir.resolve(name + ".p12");
         keytool("-genkeypair", "-alias", ALIAS, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", password, "-keypass", password);
+                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", Integer.toString(days), "-storetype", "PKCS12", "-keystore",
+                store.toString(), "-storepass", password, "-keypass", password);
         return store;
     }
 
