@@ -15,6 +15,7 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -176,20 +177,28 @@ final class RenewingSslEngineFactory extends ProgrammaticSslEngineFactory {
         }
     }
 
-    /** The manager in use, swapped whole when its store is renewed: a handshake reads it once per call. */
-    private static final class Delegate<M> {
-        private volatile M manager;
+    /**
+     * The manager in use, swapped whole when its store is renewed, and the one before it: a handshake that chose its
+     * certificate by an alias of the one before still finds that certificate's chain and key after a swap.
+     */
+    static final class Delegate<M> {
+        private record Version<M>(int number, M manager) {
+        }
+
+        private volatile Version<M> current;
+        private volatile Version<M> previous;
 
         Delegate(M manager) {
-            this.manager = manager;
+            this.current = new Version<>(0, manager);
         }
 
         M get() {
-            return manager;
+            return current.manager();
         }
 
-        void set(M manager) {
-            this.manager = manager;
+        synchronized void set(M manager) {
+            previous = current;
+            current = new Version<>(current.number() + 1, manager);
         }
     }
 
@@ -237,7 +246,12 @@ final class RenewingSslEngineFactory extends ProgrammaticSslEngineFactory {
         }
     }
 
-    private static final class DelegatingKeyManager extends X509ExtendedKeyManager {
+    /**
+     * A session is a client: it chooses its certificate by an alias, then asks for that alias's chain and key. An alias
+     * here names the version of the store it came from ({@code 3/inkstream}), so that a renewal between the two never
+     * pairs one store's chain with another's key; a server's aliases are never asked for.
+     */
+    static final class DelegatingKeyManager extends X509ExtendedKeyManager {
         private final Delegate<ClientCertificate> inUse;
 
         DelegatingKeyManager(Delegate<ClientCertificate> inUse) {
@@ -246,42 +260,71 @@ final class RenewingSslEngineFactory extends ProgrammaticSslEngineFactory {
 
         @Override
         public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-            return inUse.get().manager().chooseEngineClientAlias(keyType, issuers, engine);
+            Delegate.Version<ClientCertificate> version = inUse.current;
+            return versioned(version, version.manager().manager().chooseEngineClientAlias(keyType, issuers, engine));
         }
 
         @Override
         public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return inUse.get().manager().chooseClientAlias(keyType, issuers, socket);
+            Delegate.Version<ClientCertificate> version = inUse.current;
+            return versioned(version, version.manager().manager().chooseClientAlias(keyType, issuers, socket));
         }
 
         @Override
         public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return inUse.get().manager().getClientAliases(keyType, issuers);
-        }
-
-        @Override
-        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            return inUse.get().manager().chooseEngineServerAlias(keyType, issuers, engine);
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return inUse.get().manager().chooseServerAlias(keyType, issuers, socket);
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return inUse.get().manager().getServerAliases(keyType, issuers);
+            Delegate.Version<ClientCertificate> version = inUse.current;
+            String[] aliases = version.manager().manager().getClientAliases(keyType, issuers);
+            return aliases == null ? null : Arrays.stream(aliases).map(alias -> versioned(version, alias)).toArray(String[]::new);
         }
 
         @Override
         public X509Certificate[] getCertificateChain(String alias) {
-            return inUse.get().manager().getCertificateChain(alias);
+            X509ExtendedKeyManager manager = managerOf(alias);
+            return manager == null ? null : manager.getCertificateChain(unversioned(alias));
         }
 
         @Override
         public PrivateKey getPrivateKey(String alias) {
-            return inUse.get().manager().getPrivateKey(alias);
+            X509ExtendedKeyManager manager = managerOf(alias);
+            return manager == null ? null : manager.getPrivateKey(unversioned(alias));
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        private static String versioned(Delegate.Version<ClientCertificate> version, String alias) {
+            return alias == null ? null : version.number() + "/" + alias;
+        }
+
+        private static String unversioned(String alias) {
+            return alias.substring(alias.indexOf('/') + 1);
+        }
+
+        /** The manager of the version {@code alias} names, the one in use or the one before; null for any other. */
+        private X509ExtendedKeyManager managerOf(String alias) {
+            int slash = alias == null ? -1 : alias.indexOf('/');
+            if (slash < 1) {
+                return null;
+            }
+            String number = alias.substring(0, slash);
+            Delegate.Version<ClientCertificate> current = inUse.current;
+            Delegate.Version<ClientCertificate> previous = inUse.previous;
+            if (Integer.toString(current.number()).equals(number)) {
+                return current.manager().manager();
+            }
+            return previous != null && Integer.toString(previous.number()).equals(number) ? previous.manager().manager() : null;
         }
     }
 }

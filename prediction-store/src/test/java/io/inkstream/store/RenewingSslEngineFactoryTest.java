@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inkstream.infra.tls.SelfSignedKeyStores;
 import io.inkstream.ops.config.Environment;
+import io.inkstream.ops.config.StoreFiles;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -93,6 +95,39 @@ class RenewingSslEngineFactoryTest {
     }
 
     /**
+     * A handshake chooses its certificate by an alias, then asks for the alias's chain and key: a renewal in between must not
+     * pair the old store's chain with the new one's key (both stores name their key {@code inkstream}).
+     */
+    @Test
+    void aCertificateChosenBeforeARenewalKeepsItsOwnChainAndKeyAfterIt(@TempDir Path dir) throws Exception {
+        Path first = SelfSignedKeyStores.create(dir, "first-client", PASSWORD);
+        Path second = SelfSignedKeyStores.create(dir, "second-client", PASSWORD);
+        RenewingSslEngineFactory.ClientCertificate before = RenewingSslEngineFactory.clientCertificate(
+                new StoreFiles.Named(first, PASSWORD), Files.readAllBytes(first));
+        RenewingSslEngineFactory.ClientCertificate after = RenewingSslEngineFactory.clientCertificate(
+                new StoreFiles.Named(second, PASSWORD), Files.readAllBytes(second));
+        RenewingSslEngineFactory.Delegate<RenewingSslEngineFactory.ClientCertificate> inUse = new RenewingSslEngineFactory.Delegate<>(before);
+        RenewingSslEngineFactory.DelegatingKeyManager keys = new RenewingSslEngineFactory.DelegatingKeyManager(inUse);
+        String[] types = {"EC"};
+
+        String chosen = keys.chooseClientAlias(types, null, null);
+        inUse.set(after);
+        assertThat(keys.getCertificateChain(chosen)[0]).as("the chain of the store the alias was chosen from").isEqualTo(x509(first));
+        assertThat(keys.getPrivateKey(chosen)).as("and its key").isEqualTo(privateKey(first));
+        String plain = chosen.substring(chosen.indexOf('/') + 1);
+        assertThat(after.manager().getCertificateChain(plain)[0]).as("the control: the plain alias names the new store's chain")
+                .isEqualTo(x509(second));
+
+        String next = keys.chooseClientAlias(types, null, null);
+        assertThat(keys.getCertificateChain(next)[0]).as("a handshake after the renewal").isEqualTo(x509(second));
+        assertThat(keys.getPrivateKey(next)).isEqualTo(privateKey(second));
+        inUse.set(before);
+        inUse.set(after);
+        assertThat(keys.getCertificateChain(chosen)).as("two renewals later, the first version is gone").isNull();
+        assertThat(keys.getCertificateChain("inkstream")).as("an alias this manager never gave").isNull();
+    }
+
+    /**
      * One TLS connection from {@code factory}'s context to a new server showing {@code nodeStore}'s certificate and trusting
      * {@code clients}: the client certificate the server got, or why the handshake failed. A new server each time, so that
      * nothing is resumed from an earlier session and the certificates are shown again.
@@ -134,6 +169,14 @@ class RenewingSslEngineFactoryTest {
 
     private static String certificate(Path keyStore) throws Exception {
         return describe(x509(keyStore));
+    }
+
+    private static PrivateKey privateKey(Path keyStore) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            store.load(in, PASSWORD.toCharArray());
+        }
+        return (PrivateKey) store.getKey(store.aliases().nextElement(), PASSWORD.toCharArray());
     }
 
     private static X509Certificate x509(Path keyStore) throws Exception {
