@@ -120,7 +120,7 @@ final class RenewingSslEngineFactory extends ProgrammaticSslEngineFactory {
         }
     }
 
-    /** The certificate a session shows and the key manager of it, or why they cannot serve in {@value CassandraSessions#TLS_KEYSTORE}'s name. */
+    /** The certificate a session shows, and the key manager that shows it. */
     record ClientCertificate(X509Certificate certificate, X509ExtendedKeyManager manager) {
         @Override
         public String toString() {
