@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * How every part of Inkstream opens a Cassandra session: contact points, data centre, login, TLS, and a name for its
@@ -48,25 +49,27 @@ public final class CassandraSessions {
     /**
      * A session's TLS: the certificates it trusts, those of a PKCS #12 (or JKS) trust store or the JDK's authorities
      * ({@code trusted} empty), and the certificate it shows where the cluster asks for one ({@code shown}, a client
-     * certificate and its key, for nodes with {@code require_client_auth}). Both are read and checked at start, and taken
+     * certificate and its key, for nodes with {@code require_client_auth}). Both are read and checked at start (what a session
+     * then starts from), and taken
      * again when their files change while a session runs ({@link RenewingSslEngineFactory}). The node's certificate must
      * also name the address the session reaches it by: a certificate of another host is refused.
      */
-    public record Tls(Optional<StoreFiles.Named> trusted, Optional<StoreFiles.Named> shown) {
+    public record Tls(Optional<RenewingSslEngineFactory.Read<X509ExtendedTrustManager>> trusted,
+                      Optional<RenewingSslEngineFactory.Read<RenewingSslEngineFactory.ClientCertificate>> shown) {
         /** Reads {@code trusted}'s store and {@code shown}'s, or says in the variable's name why one cannot serve. */
         static Tls of(Optional<StoreFiles.Named> trusted, Optional<StoreFiles.Named> shown) {
-            trusted.ifPresent(store -> RenewingSslEngineFactory.trustManager(store,
-                    StoreFiles.bytes("trust store", TLS_TRUSTSTORE, store.path())));
-            shown.ifPresent(store -> RenewingSslEngineFactory.clientCertificate(store, StoreFiles.bytes("key store", TLS_KEYSTORE, store.path())));
-            return new Tls(trusted, shown);
+            return new Tls(trusted.map(store -> RenewingSslEngineFactory.Read.of(store, "trust store", TLS_TRUSTSTORE,
+                            bytes -> RenewingSslEngineFactory.trustManager(store, bytes))),
+                    shown.map(store -> RenewingSslEngineFactory.Read.of(store, "key store", TLS_KEYSTORE,
+                            bytes -> RenewingSslEngineFactory.clientCertificate(store, bytes))));
         }
 
         public Optional<Path> trustStore() {
-            return trusted.map(StoreFiles.Named::path);
+            return trusted.map(read -> read.store().path());
         }
 
         public Optional<Path> keyStore() {
-            return shown.map(StoreFiles.Named::path);
+            return shown.map(read -> read.store().path());
         }
 
         @Override

@@ -31,9 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TLS of one session, whose stores are taken again while it runs: a rotated client certificate (short-lived ones
- * expire within days) and a cluster's new authority need no restart. Every {@link StoreRenewal#EVERY} the trust store's and
- * the key store's files are read again through the paths named; a store whose bytes changed is checked as at start and its
+ * The TLS of one session, from its stores as read at start ({@link CassandraSessions.Tls}) and taken again while it runs:
+ * a rotated client certificate (short-lived ones expire within days) and a cluster's new authority need no restart. Every
+ * {@link StoreRenewal#EVERY} the trust store's and the key store's files are read again through the paths named; a store whose bytes changed is checked as at start and its
  * certificates are those of every connection opened after (the driver's connections are long-lived: a new one comes when
  * a node restarts, a connection breaks or a pool grows); one that cannot serve is refused with a warning, once per change,
  * and the store in use kept. The timer stops when the session closes (the driver closes its engine factory).
@@ -60,12 +60,9 @@ final class RenewingSslEngineFactory extends ProgrammaticSslEngineFactory {
     /** A session's TLS as {@code tls} names it, its stores read now and looked at again until {@link #close}. */
     static RenewingSslEngineFactory start(CassandraSessions.Tls tls, String sessionName) {
         Renewing<X509ExtendedTrustManager> trust = tls.trusted()
-                .map(store -> renewing(store, CassandraSessions.TLS_TRUSTSTORE, "trust store", bytes -> trustManager(store, bytes),
-                        manager -> "certificates=" + manager.getAcceptedIssuers().length, sessionName))
+                .map(read -> renewing(read, manager -> "certificates=" + manager.getAcceptedIssuers().length, sessionName))
                 .orElseGet(() -> new Renewing<>(Optional.empty(), new Delegate<>(jdkAuthorities())));
-        Optional<Renewing<ClientCertificate>> keys = tls.shown()
-                .map(store -> renewing(store, CassandraSessions.TLS_KEYSTORE, "key store", bytes -> clientCertificate(store, bytes),
-                        ClientCertificate::toString, sessionName));
+        Optional<Renewing<ClientCertificate>> keys = tls.shown().map(read -> renewing(read, ClientCertificate::toString, sessionName));
         keys.map(Renewing::inUse).map(Delegate::get).filter(shown -> shown.certificate().getNotAfter().before(new Date()))
                 .ifPresent(shown -> log.warn("cassandra client certificate expired: nodes that ask for one refuse new connections"
                         + " session={} store={} {}", sessionName, tls.keyStore().orElseThrow(), shown));
@@ -153,20 +150,31 @@ final class RenewingSslEngineFactory extends ProgrammaticSslEngineFactory {
         }
     }
 
-    /** A store's file read now, its manager in use, and how a change of the file is taken. */
-    private static <M> Renewing<M> renewing(StoreFiles.Named store, String variable, String what, Function<byte[], M> managerOf,
-            Function<M, String> describe, String sessionName) {
-        byte[] bytes = StoreFiles.bytes(what, variable, store.path());
-        Delegate<M> inUse = new Delegate<>(managerOf.apply(bytes));
-        StoreRenewal renewal = new StoreRenewal(what, variable, store.path(), bytes);
-        Consumer<byte[]> take = read -> {
-            M renewed = managerOf.apply(read);
+    /**
+     * A store as read at start: its file's bytes and the manager made of them, with what it is and the variable that names it
+     * (for the messages), and how a manager is made of the file's bytes (at start and at each renewal).
+     */
+    record Read<M>(StoreFiles.Named store, String what, String variable, Function<byte[], M> managerOf, byte[] bytes, M manager) {
+        /** Reads {@code store}'s file and makes its manager, or says in {@code variable}'s name why it cannot serve. */
+        static <M> Read<M> of(StoreFiles.Named store, String what, String variable, Function<byte[], M> managerOf) {
+            byte[] bytes = StoreFiles.bytes(what, variable, store.path());
+            return new Read<>(store, what, variable, managerOf, bytes, managerOf.apply(bytes));
+        }
+    }
+
+    /** A store's manager as read at start, in use, and how a change of the file is taken. */
+    private static <M> Renewing<M> renewing(Read<M> read, Function<M, String> describe, String sessionName) {
+        Path path = read.store().path();
+        Delegate<M> inUse = new Delegate<>(read.manager());
+        StoreRenewal renewal = new StoreRenewal(read.what(), read.variable(), path, read.bytes());
+        Consumer<byte[]> take = bytes -> {
+            M renewed = read.managerOf().apply(bytes);
             inUse.set(renewed);
-            log.info("cassandra {} renewed session={} store={} {}; connections opened from now on use it", what, sessionName, store.path(),
+            log.info("cassandra {} renewed session={} store={} {}; connections opened from now on use it", read.what(), sessionName, path,
                     describe.apply(renewed));
         };
         Consumer<String> refuse = reason -> log.warn("cassandra {} changed but cannot serve; the one in use is kept session={} store={}"
-                + " reason=\"{}\"", what, sessionName, store.path(), reason);
+                + " reason=\"{}\"", read.what(), sessionName, path, reason);
         return new Renewing<>(Optional.of(() -> renewal.look(take, refuse)), inUse);
     }
 
