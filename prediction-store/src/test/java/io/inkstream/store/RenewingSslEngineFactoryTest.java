@@ -172,19 +172,21 @@ class RenewingSslEngineFactoryTest {
     }
 
     private static PrivateKey privateKey(Path keyStore) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            store.load(in, PASSWORD.toCharArray());
-        }
+        KeyStore store = load(keyStore);
         return (PrivateKey) store.getKey(store.aliases().nextElement(), PASSWORD.toCharArray());
     }
 
     private static X509Certificate x509(Path keyStore) throws Exception {
+        KeyStore store = load(keyStore);
+        return (X509Certificate) store.getCertificate(store.aliases().nextElement());
+    }
+
+    private static KeyStore load(Path keyStore) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keyStore)) {
             store.load(in, PASSWORD.toCharArray());
         }
-        return (X509Certificate) store.getCertificate(store.aliases().nextElement());
+        return store;
     }
 
     /** A certificate by its key: every store here names CN=localhost. */
