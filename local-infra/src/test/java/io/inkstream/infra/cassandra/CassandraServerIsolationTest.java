@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,25 @@ class CassandraServerIsolationTest {
         String[] entries = LocalCassandra.nodeClasspath().split(File.pathSeparator);
         assertThat(entries).anyMatch(entry -> new File(entry).getName().startsWith("cassandra-all-5.0"));
         assertThat(entries).anyMatch(entry -> new File(entry).getName().startsWith("jamm-"));
+    }
+
+    /**
+     * The node's clock setting names a property and a class of the Cassandra it runs: a misspelt or renamed one would be
+     * ignored with a line in the node's log, and the 2 ms clock task would be back unseen (CassandraClusterIT reads the log).
+     */
+    @Test
+    void thePreciseClockSettingNamesAPropertyAndAClassOfTheNodesCassandra() throws IOException {
+        String cassandraAll = Arrays.stream(LocalCassandra.nodeClasspath().split(File.pathSeparator))
+                .filter(entry -> new File(entry).getName().startsWith("cassandra-all-")).findFirst().orElseThrow();
+        try (JarFile jar = new JarFile(cassandraAll)) {
+            assertThat(jar.getEntry(LocalCassandra.PRECISE_CLOCK_CLASS.replace('.', '/') + ".class")).isNotNull();
+            String properties;
+            try (InputStream in = jar.getInputStream(jar.getEntry("org/apache/cassandra/config/CassandraRelevantProperties.class"))) {
+                properties = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            }
+            assertThat(properties).contains(LocalCassandra.APPROXIMATE_CLOCK_PROPERTY);
+            assertThat(properties).as("the control: a name it does not know").doesNotContain("cassandra.monotonic_clock.approximate");
+        }
     }
 
     @Test

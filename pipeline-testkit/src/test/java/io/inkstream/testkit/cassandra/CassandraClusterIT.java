@@ -1,13 +1,20 @@
 package io.inkstream.testkit.cassandra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.inkstream.infra.cassandra.CassandraCluster;
+import io.inkstream.infra.cassandra.LocalCassandra;
 import io.inkstream.testkit.junit.SharedInfrastructure;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,6 +40,27 @@ class CassandraClusterIT {
             assertThat(row.getInt("label")).isEqualTo(7);
             assertThat(row.getFloat("confidence")).isEqualTo(0.98f);
         }
+    }
+
+    /**
+     * A local node reads the time when asked, not every 2 ms: Cassandra's approximate clock is the precise one, so the node
+     * starts no sampling task (500 wake-ups a second, docs/benchmarks.md). Read from the node's own log: the clock logs
+     * each task it schedules, and the ten-second conversion task, which every clock schedules, shows the log is the one.
+     */
+    @Test
+    void aLocalNodeRunsNoApproximateClockTask(CassandraCluster cassandra) throws IOException {
+        assumeTrue(cassandra instanceof LocalCassandra, "a container runs the image's own JVM options");
+        Path log;
+        try (CqlSession session = cassandra.sessionBuilder().build()) {
+            Row logDir = session.execute("SELECT value FROM system_views.system_properties WHERE name = 'cassandra.logdir'").one();
+            assertThat(logDir).as("the node names its log directory").isNotNull();
+            log = Path.of(logDir.getString("value"), "system.log");
+        }
+        List<String> clockTasks = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains("Scheduling approximate time")).toList();
+        assertThat(clockTasks).as("the control: the clock's tasks are logged in %s", log)
+                .anyMatch(line -> line.contains("approximate time conversion task"));
+        assertThat(clockTasks).noneMatch(line -> line.contains("approximate time-check task"));
     }
 
     /**
