@@ -10,6 +10,7 @@ import io.inkstream.cli.InkstreamCli;
 import io.inkstream.contract.topic.PipelineAcls;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.gateway.GatewayConfig;
+import io.inkstream.infra.cassandra.LocalCassandra;
 import io.inkstream.infra.kafka.LocalKafka;
 import io.inkstream.ops.config.Environment;
 import io.inkstream.ops.config.KafkaClientSettings;
@@ -94,6 +95,13 @@ class ComposeFileTest {
         }
         assertThat(service("kafka").get("ports").get(0).asText()).startsWith("127.0.0.1:");
         assertThat(service("cassandra").get("ports").get(0).asText()).startsWith("127.0.0.1:");
+    }
+
+    /** Compose's node runs Cassandra's precise clock as `inkstream up`'s does (no 2 ms clock task); compose reads $$ as $. */
+    @Test
+    void theComposeNodeRunsThePreciseClockAsTheLocalNodeDoes() {
+        assertThat(service("cassandra").get("environment").get("JVM_EXTRA_OPTS").asText())
+                .isEqualTo("-D" + LocalCassandra.APPROXIMATE_CLOCK_PROPERTY + "=" + LocalCassandra.PRECISE_CLOCK_CLASS.replace("$", "$$"));
     }
 
     @Test

@@ -260,9 +260,12 @@ public final class LocalCassandra implements CassandraCluster {
         return node;
     }
 
-    /** The node's approximate clock, and the class that makes it the precise one (Cassandra then starts no sampling task). */
-    static final String APPROXIMATE_CLOCK_PROPERTY = "cassandra.monotonic_clock.approx";
-    static final String PRECISE_CLOCK_CLASS = "org.apache.cassandra.utils.MonotonicClock$SystemClock";
+    /**
+     * The node's approximate clock, and the class that makes it the precise one (Cassandra then starts no sampling task);
+     * docker-compose's node takes the same through {@code JVM_EXTRA_OPTS}.
+     */
+    public static final String APPROXIMATE_CLOCK_PROPERTY = "cassandra.monotonic_clock.approx";
+    public static final String PRECISE_CLOCK_CLASS = "org.apache.cassandra.utils.MonotonicClock$SystemClock";
 
     /** Where {@code cassandra-node-runtime} recorded a Maven repository's path in its classpath. */
     static final String REPOSITORY_TOKEN = "@MAVEN_REPOSITORY@";
