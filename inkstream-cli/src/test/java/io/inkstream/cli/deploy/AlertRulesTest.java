@@ -23,18 +23,24 @@ import org.yaml.snakeyaml.Yaml;
  * severity and a summary, and found where prometheus.yml says. There is no Prometheus here to load it (no `promtool`);
  * PipelineJourneysIT checks that the metrics the alerts name are exported.
  */
-class AlertRulesTest {
+public class AlertRulesTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<JsonNode> rules = new ArrayList<>();
+    private static List<JsonNode> rules;
 
     @BeforeAll
     static void read() throws IOException {
-        JsonNode file = yaml("deploy/prometheus/alerts.yml");
-        for (JsonNode group : file.get("groups")) {
+        rules = rules();
+    }
+
+    /** Every alert of deploy/prometheus/alerts.yml, group after group, each group named: PipelineJourneysIT reads them too. */
+    public static List<JsonNode> rules() throws IOException {
+        List<JsonNode> rules = new ArrayList<>();
+        for (JsonNode group : yaml("deploy/prometheus/alerts.yml").get("groups")) {
             assertThat(group.get("name").asText()).isNotBlank();
             group.get("rules").forEach(rules::add);
         }
+        return rules;
     }
 
     @Test

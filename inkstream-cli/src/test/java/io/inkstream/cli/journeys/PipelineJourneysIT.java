@@ -10,6 +10,7 @@ import io.inkstream.classifier.models.ModelPublisher;
 import io.inkstream.classifier.reclassify.ReclassifyRun;
 import io.inkstream.classifier.reclassify.ReclassifySummary;
 import io.inkstream.cli.CliRun;
+import io.inkstream.cli.deploy.AlertRulesTest;
 import io.inkstream.cli.model.LocalModelKey;
 import io.inkstream.cli.stack.PipelineServices;
 import io.inkstream.cli.upload.ImageUploader;
@@ -62,7 +63,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The three user journeys end to end, on the real broker and the real Cassandra node, with the
@@ -250,11 +250,8 @@ class PipelineJourneysIT {
             }
         }
         int panels = expressions.size();
-        JsonNode alerts = new ObjectMapper().valueToTree(new Yaml().load(Files.readString(Path.of("..", "deploy", "prometheus", "alerts.yml"))));
-        for (JsonNode group : alerts.get("groups")) {
-            for (JsonNode rule : group.get("rules")) {
-                expressions.add(rule.get("expr").asText());
-            }
+        for (JsonNode rule : AlertRulesTest.rules()) {
+            expressions.add(rule.get("expr").asText());
         }
         Set<String> queried = new TreeSet<>();
         Pattern metric = Pattern.compile("\\b((?:inkstream|kafka|jvm|process)_[a-z0-9_]+)\\b");
