@@ -50,9 +50,9 @@ public final class CassandraSessions {
      * A session's TLS: the certificates it trusts, those of a PKCS #12 (or JKS) trust store or the JDK's authorities
      * ({@code trusted} empty), and the certificate it shows where the cluster asks for one ({@code shown}, a client
      * certificate and its key, for nodes with {@code require_client_auth}). Both are read and checked at start (what a session
-     * then starts from), and taken
-     * again when their files change while a session runs ({@link RenewingSslEngineFactory}). The node's certificate must
-     * also name the address the session reaches it by: a certificate of another host is refused.
+     * then starts from), and taken again when their files change while a session runs ({@link RenewingSslEngineFactory}).
+     * The node's certificate must also name the address the session reaches it by: a certificate of another host is
+     * refused.
      */
     public record Tls(Optional<RenewingSslEngineFactory.Read<X509ExtendedTrustManager>> trusted,
                       Optional<RenewingSslEngineFactory.Read<RenewingSslEngineFactory.ClientCertificate>> shown) {

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The TLS of one session, from its stores as read at start ({@link CassandraSessions.Tls}) and taken again while it runs:
  * a rotated client certificate (short-lived ones expire within days) and a cluster's new authority need no restart. Every
- * {@link StoreRenewal#EVERY} the trust store's and the key store's files are read again through the paths named; a store whose bytes changed is checked as at start and its
- * certificates are those of every connection opened after (the driver's connections are long-lived: a new one comes when
+ * {@link StoreRenewal#EVERY} the trust store's and the key store's files are read again through the paths named; a store
+ * whose bytes changed is checked as at start and its certificates are those of every connection opened after (the driver's connections are long-lived: a new one comes when
  * a node restarts, a connection breaks or a pool grows); one that cannot serve is refused with a warning, once per change,
  * and the store in use kept. The timer stops when the session closes (the driver closes its engine factory).
  *
