@@ -10,6 +10,7 @@ import io.inkstream.ops.config.ConfigurationException;
 import io.inkstream.ops.config.Environment;
 import io.inkstream.ops.config.KafkaClientSettings;
 import io.inkstream.ops.config.StoreFiles;
+import io.inkstream.ops.config.StoreRenewal;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionSchema;
 import java.net.InetSocketAddress;
@@ -65,6 +66,8 @@ import java.util.function.Consumer;
  *                          beyond it 503; 0 turns the limit off
  * @param accuracyRefresh   {@code INKSTREAM_GATEWAY_ACCURACY_REFRESH_MS}: how old {@code /api/models}' live figures may be before a
  *                          request has them counted again (in the background: no request waits for them)
+ * @param renewalCheck      {@code INKSTREAM_GATEWAY_RENEWAL_CHECK_MS}: how often the key store and the API keys file are read
+ *                          again, so that a renewed certificate or a rotated key is taken without a restart
  * @param tls               {@code INKSTREAM_GATEWAY_TLS_KEYSTORE}, {@code INKSTREAM_GATEWAY_TLS_KEYSTORE_PASSWORD}: a PKCS #12 key store
  *                          with the gateway's certificate and key, to serve HTTPS only; empty for plain HTTP (loopback, or TLS
  *                          ended by a proxy in front)
@@ -75,7 +78,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                             CassandraSessions.Access cassandraAccess,
                             ModelTrust modelTrust, int rateLimit, List<String> corsOrigins, long uploadMemory, Answer answer,
                             TrustedProxies trustedProxies, Labellers labellers, int decodingRate, int decodingRateInAll,
-                            Duration accuracyRefresh, Optional<TlsKeyStore> tls) {
+                            Duration accuracyRefresh, Duration renewalCheck, Optional<TlsKeyStore> tls) {
 
     /** When an upload is answered 202. */
     public enum Answer {
@@ -112,14 +115,15 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
     public static final String DECODING_RATE = "INKSTREAM_GATEWAY_DECODING_RATE";
     public static final String DECODING_RATE_IN_ALL = "INKSTREAM_GATEWAY_DECODING_RATE_IN_ALL";
     public static final String ACCURACY_REFRESH_MS = "INKSTREAM_GATEWAY_ACCURACY_REFRESH_MS";
+    public static final String RENEWAL_CHECK_MS = "INKSTREAM_GATEWAY_RENEWAL_CHECK_MS";
     /** A client may send this many seconds of its decoding rate at once: several phone photos, or six pages of the largest kind. */
     public static final int DECODING_BURST_SECONDS = 5;
 
     public static GatewayConfig fromEnvironment(Environment env) {
         Set<String> known = new HashSet<>(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, ApiKeys.FILE_VARIABLE, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS,
                 LOCAL_DC, REPLICATION, PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CORS_ORIGINS, UPLOAD_MEMORY_MB, ANSWER,
-                TRUSTED_PROXIES, LABELLER_KEY, DECODING_RATE, DECODING_RATE_IN_ALL, ACCURACY_REFRESH_MS, TlsKeyStore.PATH_VARIABLE,
-                TlsKeyStore.PASSWORD_VARIABLE, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE));
+                TRUSTED_PROXIES, LABELLER_KEY, DECODING_RATE, DECODING_RATE_IN_ALL, ACCURACY_REFRESH_MS, RENEWAL_CHECK_MS,
+                TlsKeyStore.PATH_VARIABLE, TlsKeyStore.PASSWORD_VARIABLE, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE));
         known.addAll(CassandraSessions.VARIABLES);
         env.rejectUnknown(known,
                 Set.of(PRODUCER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
@@ -180,6 +184,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
                 // Counting reads a small partition per model and a row per image people labelled, so not on every request; 10 s
                 // keeps the page's figures fresh enough for a person watching them.
                 Duration.ofMillis(env.integer(ACCURACY_REFRESH_MS, 10_000, 100, 3_600_000)),
+                Duration.ofMillis(env.integer(RENEWAL_CHECK_MS, (int) StoreRenewal.DEFAULT_EVERY.toMillis(), 100, 3_600_000)),
                 tls);
     }
 
@@ -288,18 +293,23 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
         return with(copy -> copy.accuracyRefresh = refresh);
     }
 
+    public GatewayConfig withRenewalCheck(Duration every) {
+        return with(copy -> copy.renewalCheck = every);
+    }
+
     public GatewayConfig withTls(Optional<TlsKeyStore> keyStore) {
         return with(copy -> copy.tls = keyStore);
     }
 
-    /** This config with the settings {@code change} sets: the one place a copy names all 26 in their order. */
+    /** This config with the settings {@code change} sets: the one place a copy names all 27 in their order. */
     private GatewayConfig with(Consumer<Copy> change) {
         Copy copy = new Copy(this);
         change.accept(copy);
         return new GatewayConfig(copy.bootstrapServers, copy.host, copy.port, copy.apiKey, copy.maxFiles, copy.publishTimeout, copy.limits,
                 copy.contactPoints, copy.localDatacenter, copy.replication, copy.pinnedModel, copy.partitions, copy.kafkaClient,
                 copy.producerOverrides, copy.cassandraAccess, copy.modelTrust, copy.rateLimit, copy.corsOrigins, copy.uploadMemory,
-                copy.answer, copy.trustedProxies, copy.labellers, copy.decodingRate, copy.decodingRateInAll, copy.accuracyRefresh, copy.tls);
+                copy.answer, copy.trustedProxies, copy.labellers, copy.decodingRate, copy.decodingRateInAll, copy.accuracyRefresh, copy.renewalCheck,
+                copy.tls);
     }
 
     /** A config's settings by name, for {@link #with} to change some of. */
@@ -309,7 +319,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
         long uploadMemory;
         Optional<ApiKeys> apiKey;
         Optional<String> pinnedModel;
-        Duration publishTimeout, accuracyRefresh;
+        Duration publishTimeout, accuracyRefresh, renewalCheck;
         PreprocessingLimits limits;
         List<InetSocketAddress> contactPoints;
         Properties kafkaClient, producerOverrides;
@@ -347,6 +357,7 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
             decodingRate = config.decodingRate;
             decodingRateInAll = config.decodingRateInAll;
             accuracyRefresh = config.accuracyRefresh;
+            renewalCheck = config.renewalCheck;
             tls = config.tls;
         }
     }

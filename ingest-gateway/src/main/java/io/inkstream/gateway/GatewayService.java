@@ -128,7 +128,7 @@ public final class GatewayService implements AutoCloseable {
         Javalin app = GatewayApp.create(new GatewayApp.Parts(new DigitPreprocessor(config.limits()), publisher, takenOver, reader, catalog, events,
                 new RecentUploads(100_000), metrics, health::check, meters::scrape, edge, config.maxFiles(),
                 config.maxRequestBytes(), new SharedKeys(session, staleAfter, Clock.systemUTC()), config.labellers(),
-                new GatewayApp.Listener(config.host(), config.port(), config.tls())));
+                new GatewayApp.Listener(config.host(), config.port(), config.tls(), config.renewalCheck())));
         GatewayService service = new GatewayService(app, publisher, takenOver, published, catalog, events, session, admin, spool, kafkaMeters);
         try {
             app.start();

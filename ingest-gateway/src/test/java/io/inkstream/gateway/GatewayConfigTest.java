@@ -129,21 +129,33 @@ class GatewayConfigTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining(GatewayConfig.ACCURACY_REFRESH_MS);
     }
 
+    @Test
+    void looksAtTheKeyStoreAndTheKeysFileEveryFiveSecondsUnlessToldOtherwise() {
+        assertThat(GatewayConfig.fromEnvironment(new Environment(Map.of())).renewalCheck()).isEqualTo(Duration.ofSeconds(5));
+        GatewayConfig set = GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.RENEWAL_CHECK_MS, "60000")));
+        assertThat(set.renewalCheck()).isEqualTo(Duration.ofMinutes(1));
+        for (String wrong : new String[] {"0", "99", "3600001", "5s"}) {
+            assertThatThrownBy(() -> GatewayConfig.fromEnvironment(new Environment(Map.of(GatewayConfig.RENEWAL_CHECK_MS, wrong))))
+                    .as(wrong).isInstanceOf(ConfigurationException.class).hasMessageContaining(GatewayConfig.RENEWAL_CHECK_MS);
+        }
+    }
+
     /** Each copy changes the settings its name says and keeps every other (they are passed on in one place, by name). */
     @Test
     void eachCopyChangesItsOwnSettingsAndKeepsEveryOther() {
         GatewayConfig base = GatewayConfig.fromEnvironment(new Environment(Map.of()));
-        Map<String, GatewayConfig> copies = Map.of(
-                "port", base.withPort(9),
-                "apiKey", base.withApiKey(Optional.of("key")),
-                "bootstrapServers publishTimeout", base.withBootstrapServers("elsewhere:9092", Duration.ofSeconds(3)),
-                "rateLimit", base.withRateLimit(7),
-                "corsOrigins", base.withCorsOrigins(List.of("https://app.example.com")),
-                "trustedProxies", base.withTrustedProxies(TrustedProxies.parse("127.0.0.9")),
-                "decodingRate", base.withDecodingRate(3),
-                "decodingRateInAll", base.withDecodingRateInAll(4),
-                "uploadMemory", base.withUploadMemory(128L * 1024 * 1024),
-                "accuracyRefresh", base.withAccuracyRefresh(Duration.ofSeconds(3)));
+        Map<String, GatewayConfig> copies = Map.ofEntries(
+                Map.entry("port", base.withPort(9)),
+                Map.entry("apiKey", base.withApiKey(Optional.of("key"))),
+                Map.entry("bootstrapServers publishTimeout", base.withBootstrapServers("elsewhere:9092", Duration.ofSeconds(3))),
+                Map.entry("rateLimit", base.withRateLimit(7)),
+                Map.entry("corsOrigins", base.withCorsOrigins(List.of("https://app.example.com"))),
+                Map.entry("trustedProxies", base.withTrustedProxies(TrustedProxies.parse("127.0.0.9"))),
+                Map.entry("decodingRate", base.withDecodingRate(3)),
+                Map.entry("decodingRateInAll", base.withDecodingRateInAll(4)),
+                Map.entry("uploadMemory", base.withUploadMemory(128L * 1024 * 1024)),
+                Map.entry("accuracyRefresh", base.withAccuracyRefresh(Duration.ofSeconds(3))),
+                Map.entry("renewalCheck", base.withRenewalCheck(Duration.ofMillis(500))));
         copies.forEach((changed, copy) -> assertThat(ChangedComponents.between(base, copy))
                 .as("the settings that %s's copy changes", changed).containsExactly(changed.split(" ")));
     }

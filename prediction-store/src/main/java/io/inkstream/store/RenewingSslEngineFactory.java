@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The TLS of one session, from its stores as read at start ({@link CassandraSessions.Tls}) and taken again while it runs:
  * a rotated client certificate (short-lived ones expire within days) and a cluster's new authority need no restart. Every
- * {@link StoreRenewal#EVERY} the trust store's and the key store's files are read again through the paths named; a store
- * whose bytes changed is checked as at start and its certificates are those of every connection opened after (the driver's connections are long-lived: a new one comes when
- * a node restarts, a connection breaks or a pool grows); one that cannot serve is refused with a warning, once per change,
- * and the store in use kept. The timer stops when the session closes (the driver closes its engine factory).
+ * {@link StoreRenewal#DEFAULT_EVERY} the trust store's and the key store's files are read again through the paths named; a
+ * store whose bytes changed is checked as at start and its certificates are those of every connection opened after (the
+ * driver's connections are long-lived: a new one comes when a node restarts, a connection breaks or a pool grows); one that
+ * cannot serve is refused with a warning, once per change, and the store in use kept. The timer stops when the session closes (the driver closes its engine factory).
  *
  * <p>Not the driver's own {@code keystore-reload-interval}: it reloads the key store only, reads a file of any size, and
  * takes whatever it finds without the checks of the start.
@@ -54,7 +54,7 @@ final class RenewingSslEngineFactory extends ProgrammaticSslEngineFactory {
         this.context = context;
         this.shown = shown;
         this.looks = looks;
-        this.timer = StoreRenewal.every(sessionName + "-tls-renewals", looks);
+        this.timer = StoreRenewal.every(sessionName + "-tls-renewals", StoreRenewal.DEFAULT_EVERY, looks);
     }
 
     /** A session's TLS as {@code tls} names it, its stores read now and looked at again until {@link #close}. */
@@ -90,7 +90,7 @@ final class RenewingSslEngineFactory extends ProgrammaticSslEngineFactory {
         return shown.map(inUse -> inUse.get().certificate().getNotAfter().toInstant());
     }
 
-    /** Looks at the stores' files now, as the timer does every {@link StoreRenewal#EVERY}: for the tests. */
+    /** Looks at the stores' files now, as the timer does every {@link StoreRenewal#DEFAULT_EVERY}: for the tests. */
     void lookNow() {
         looks.run();
     }

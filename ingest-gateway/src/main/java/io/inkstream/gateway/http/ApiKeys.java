@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,9 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The API keys the gateway takes: the one of {@code INKSTREAM_GATEWAY_API_KEY}, or those of a file
- * ({@value #FILE_VARIABLE}), one a line, taken again within {@link StoreRenewal#EVERY} when the file changes, so that a key
- * is rotated without a restart and without a moment when clients are refused: add the new key, move the clients to it,
- * remove the old one. A file that cannot serve (half written, no key left, a line that is no key) is refused with a
+ * ({@value #FILE_VARIABLE}), one a line, taken again within {@code INKSTREAM_GATEWAY_RENEWAL_CHECK_MS} (5 s by default) when
+ * the file changes, so that a key is rotated without a restart and without a moment when clients are refused: add the new
+ * key, move the clients to it, remove the old one. A file that cannot serve (half written, no key left, a line that is no key) is refused with a
  * warning, once per change, and the keys in use are kept: an operator's slip never locks everyone out, nor in.
  *
  * <p>Keys are held as their SHA-256 digests, and a given key is compared with every one of them in constant time, so the
@@ -119,17 +120,17 @@ public final class ApiKeys {
     }
 
     /**
-     * For keys from a file, a bean that looks at it every {@link StoreRenewal#EVERY} while the server runs (started and
-     * stopped with it); nothing to look at for a single key.
+     * For keys from a file, a bean that looks at it {@code every} while the server runs (started and stopped with it); nothing
+     * to look at for a single key.
      */
-    Optional<LifeCycle> renewals(GatewayMetrics metrics) {
+    Optional<LifeCycle> renewals(GatewayMetrics metrics, Duration every) {
         return file.map(path -> new AbstractLifeCycle() {
             private final StoreRenewal renewal = new StoreRenewal("keys file", FILE_VARIABLE, path, read);
             private ScheduledExecutorService timer;
 
             @Override
             protected void doStart() {
-                timer = StoreRenewal.every("gateway-api-key-renewals", () -> renewal.look(read -> {
+                timer = StoreRenewal.every("gateway-api-key-renewals", every, () -> renewal.look(read -> {
                     digests = parse(path, read);
                     metrics.apiKeysRenewal("renewed");
                     log.info("gateway API keys renewed file={} keys={}", path, digests.size());

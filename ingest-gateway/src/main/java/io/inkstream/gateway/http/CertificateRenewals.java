@@ -3,6 +3,7 @@ package io.inkstream.gateway.http;
 import io.inkstream.gateway.GatewayMetrics;
 import io.inkstream.ops.config.ConfigurationException;
 import io.inkstream.ops.config.StoreRenewal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
@@ -11,10 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A renewed certificate served without a restart: every {@link StoreRenewal#EVERY} the key store's file is read again
- * through the path the operator named, and when its bytes changed it is checked as at start and the TLS context reloaded
- * from it; connections open keep their session, new ones get the new certificate. A file that cannot serve (half written,
- * the wrong password, no key) is refused with a warning, once per change, and the certificate in use is kept.
+ * A renewed certificate served without a restart: every {@code INKSTREAM_GATEWAY_RENEWAL_CHECK_MS} (5 s by default) the key
+ * store's file is read again through the path the operator named, and when its bytes changed it is checked as at start and
+ * the TLS context reloaded from it; connections open keep their session, new ones get the new certificate. A file that
+ * cannot serve (half written, the wrong password, no key) is refused with a warning, once per change, and the certificate
+ * in use is kept.
  *
  * <p>Not Jetty's {@code KeyStoreScanner}: it watches the directory where the file really was at start, so a store behind a
  * symlink that is swapped (a Kubernetes secret's volume) is followed once at most, and it reloads whatever it finds, so a
@@ -25,21 +27,23 @@ final class CertificateRenewals extends AbstractLifeCycle {
     private final SslContextFactory.Server context;
     private final GatewayMetrics metrics;
     private final StoreRenewal renewal;
+    private final Duration every;
     private volatile TlsKeyStore inUse;
     private ScheduledExecutorService timer;
 
-    CertificateRenewals(TlsKeyStore store, SslContextFactory.Server context, GatewayMetrics metrics) {
+    CertificateRenewals(TlsKeyStore store, SslContextFactory.Server context, GatewayMetrics metrics, Duration every) {
         this.inUse = store;
         this.context = context;
         this.metrics = metrics;
         this.renewal = new StoreRenewal("key store", TlsKeyStore.PATH_VARIABLE, store.path(), store.bytes());
+        this.every = every;
         metrics.certificateExpiry(() -> inUse.expires());
     }
 
     @Override
     protected void doStart() {
         warnIfExpired(inUse);
-        timer = StoreRenewal.every("gateway-certificate-renewals", this::check);
+        timer = StoreRenewal.every("gateway-certificate-renewals", every, this::check);
     }
 
     @Override

@@ -68,10 +68,14 @@ public final class GatewayApp {
                         Edge edge, int maxFiles, long maxRequestBytes, SharedKeys sharedKeys, Labellers labellers, Listener listener) {
     }
 
-    /** Where the gateway listens, and with which certificate: HTTPS only with one, plain HTTP without. */
-    public record Listener(String host, int port, Optional<TlsKeyStore> tls) {
+    /**
+     * Where the gateway listens, and with which certificate: HTTPS only with one, plain HTTP without.
+     *
+     * @param renewalCheck how often the certificate's key store and the API keys file are read again
+     */
+    public record Listener(String host, int port, Optional<TlsKeyStore> tls, Duration renewalCheck) {
         ServerConnector connector(Server server, HttpConfiguration http, GatewayMetrics metrics) {
-            ServerConnector connector = tls.isPresent() ? tls.get().connector(server, http, metrics)
+            ServerConnector connector = tls.isPresent() ? tls.get().connector(server, http, metrics, renewalCheck)
                     : new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost(host);
             connector.setPort(port);
@@ -186,7 +190,7 @@ public final class GatewayApp {
             // Keys from a file are looked at again while the server runs.
             config.jetty.modifyServer(server -> parts.edge().apiKey().ifPresent(keys -> {
                 parts.metrics().apiKeys(keys::size);
-                keys.renewals(parts.metrics()).ifPresent(server::addBean);
+                keys.renewals(parts.metrics(), parts.listener().renewalCheck()).ifPresent(server::addBean);
             }));
             // The one listener, made here rather than by Javalin, so that it may be HTTPS.
             config.jetty.addConnector((server, http) -> parts.listener().connector(server, http, parts.metrics()));

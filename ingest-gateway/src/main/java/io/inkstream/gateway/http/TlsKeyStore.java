@@ -5,6 +5,7 @@ import io.inkstream.ops.config.StoreFiles;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -80,12 +81,12 @@ public final class TlsKeyStore {
      * An HTTPS listener with this store's certificate, answering as {@code http} says; plain HTTP to it is answered 400
      * ({@link PlainHttpRefusal}), and a renewed store is taken without a restart ({@link CertificateRenewals}).
      */
-    ServerConnector connector(Server server, HttpConfiguration http, GatewayMetrics metrics) {
+    ServerConnector connector(Server server, HttpConfiguration http, GatewayMetrics metrics, Duration renewalCheck) {
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(store); // as read and checked here: Jetty does not open the file again
         tls.setKeyStorePassword(password);
         tls.setIncludeProtocols("TLSv1.3", "TLSv1.2"); // whatever the JDK's own settings still allow
-        server.addBean(new CertificateRenewals(this, tls, metrics)); // started and stopped with the server
+        server.addBean(new CertificateRenewals(this, tls, metrics, renewalCheck)); // started and stopped with the server
         HttpConfiguration https = new HttpConfiguration(http);
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         // Whether the certificate names the host a client asked for is the client's check (it refuses the connection); the

@@ -18,8 +18,11 @@ import org.slf4j.LoggerFactory;
  * {@code cp -p} or a Kubernetes secret volume's symlink swap need not change.
  */
 public final class StoreRenewal {
-    /** How often a running service looks: a renewed store is in use within this. */
-    public static final Duration EVERY = Duration.ofSeconds(5);
+    /**
+     * How often a running service looks unless told otherwise: a renewed store is in use within this. A look reads a file of a
+     * few KiB; cert-manager renews weeks ahead and a Secret's volume is updated within about a minute, so 5 s is prompt.
+     */
+    public static final Duration DEFAULT_EVERY = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(StoreRenewal.class);
     private final String what;
     private final String variable;
@@ -78,10 +81,10 @@ public final class StoreRenewal {
     }
 
     /**
-     * Runs {@code looks} every {@link #EVERY} on a daemon thread named {@code name}, until the scheduler returned is shut
+     * Runs {@code looks} every {@code period} on a daemon thread named {@code name}, until the scheduler returned is shut
      * down. A look that throws is logged and the next one still comes (a scheduled task that throws never runs again).
      */
-    public static ScheduledExecutorService every(String name, Runnable looks) {
+    public static ScheduledExecutorService every(String name, Duration period, Runnable looks) {
         ScheduledExecutorService timer = DaemonThreads.scheduler(name);
         timer.scheduleWithFixedDelay(() -> {
             try {
@@ -89,7 +92,7 @@ public final class StoreRenewal {
             } catch (RuntimeException e) {
                 log.error("store renewal check failed; the stores in use are kept thread={}", name, e);
             }
-        }, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         return timer;
     }
 }
