@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
+import com.datastax.oss.driver.api.core.config.OptionsMap;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.infra.cassandra.CassandraCluster;
@@ -38,6 +42,37 @@ class PredictionStoreIT {
     @AfterAll
     static void close() {
         session.close();
+    }
+
+    /**
+     * A closed session's event loops stop without the 2 s of quiet Netty waits for by default: the services' sessions and the
+     * tests' both, so that no stop of a service, no CLI command and no node's readiness check waits them out.
+     */
+    @Test
+    void sessionsCloseWithoutNettysQuietPeriodAndLeaveNoDriverThreadBehind(CassandraCluster cassandra) {
+        DriverExecutionProfile tests = session.getContext().getConfig().getDefaultProfile();
+        assertThat(tests.getInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD)).isZero();
+        assertThat(tests.getInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD)).isZero();
+
+        CqlSession service = CassandraSessions.open(List.of(cassandra.contactPoint()), cassandra.localDatacenter(),
+                CassandraSessions.Access.NONE, "quiet-close-it");
+        DriverExecutionProfile services = service.getContext().getConfig().getDefaultProfile();
+        assertThat(service.execute("SELECT release_version FROM system.local").one()).isNotNull();
+        assertThat(services.getInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD)).isZero();
+        assertThat(services.getInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD)).isZero();
+        assertThat(driverThreads("quiet-close-it-")).as("the control: its event loops run while it is open").isNotEmpty();
+        service.close();
+        assertThat(driverThreads("quiet-close-it-")).as("its event loops, once it is closed").isEmpty();
+
+        DriverExecutionProfile driverDefaults = DriverConfigLoader.fromMap(OptionsMap.driverDefaults()).getInitialConfig()
+                .getDefaultProfile();
+        assertThat(driverDefaults.getInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD))
+                .as("the control: the driver's own default, which application.conf and the tests' settings replace").isEqualTo(2);
+    }
+
+    private static List<String> driverThreads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith(prefix)).toList();
     }
 
     @Test

@@ -15,7 +15,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.inkstream.classifier.ClassifierConfig;
 import io.inkstream.cli.faults.FaultSuite.Attempt;
@@ -25,6 +24,7 @@ import io.inkstream.cli.stack.LocalStack;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.infra.LoopbackPorts;
+import io.inkstream.infra.cassandra.CassandraCluster;
 import io.inkstream.infra.cassandra.LocalCassandraRing;
 import io.inkstream.infra.kafka.LocalKafkaCluster;
 import io.inkstream.infra.process.ServiceProcess;
@@ -344,7 +344,7 @@ class ScaleOutFaultsIT {
 
     /** Reads at LOCAL_QUORUM, as the services do: one node of three may be down. */
     private static CqlSession quorumSession(LocalCassandraRing ring) {
-        return ring.sessionBuilder().withConfigLoader(DriverConfigLoader.programmaticBuilder()
+        return ring.sessionBuilder().withConfigLoader(CassandraCluster.driverConfig()
                 .withString(DefaultDriverOption.REQUEST_CONSISTENCY, ConsistencyLevel.LOCAL_QUORUM.name())
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10)).build()).build();
     }

@@ -2,6 +2,9 @@ package io.inkstream.infra.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import java.net.InetSocketAddress;
 
 /** A Cassandra cluster the pipeline can talk to: the forked local node, or a container where Docker exists. */
@@ -11,9 +14,22 @@ public interface CassandraCluster extends AutoCloseable {
 
     String localDatacenter();
 
-    /** A session builder that reaches this cluster; callers add a keyspace or settings on top. */
+    /** A session builder that reaches this cluster; callers add a keyspace or settings ({@link #driverConfig}) on top. */
     default CqlSessionBuilder sessionBuilder() {
-        return CqlSession.builder().addContactPoint(contactPoint()).withLocalDatacenter(localDatacenter());
+        return CqlSession.builder().addContactPoint(contactPoint()).withLocalDatacenter(localDatacenter())
+                .withConfigLoader(driverConfig().build());
+    }
+
+    /**
+     * The driver's settings for the sessions of the tests and of a local node's checks, to add to: a session closes without
+     * the 2 s of quiet Netty's default waits for before its event loops stop (its connections are closed already), which
+     * every node's start paid for its readiness check and every test for each session it closed. Every session of the
+     * services does the same, from {@code prediction-store}'s {@code application.conf}, which this module does not see.
+     */
+    static ProgrammaticDriverConfigLoaderBuilder driverConfig() {
+        return DriverConfigLoader.programmaticBuilder()
+                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0);
     }
 
     /**

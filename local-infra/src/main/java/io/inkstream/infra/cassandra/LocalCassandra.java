@@ -379,7 +379,7 @@ public final class LocalCassandra implements CassandraCluster {
     /** Waits until the port accepts connections and a CQL query answers; fails early if the node dies. */
     private void awaitCql(Duration timeout, Path logDir) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+        DriverConfigLoader config = CassandraCluster.driverConfig()
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
                 .build();
         RuntimeException lastRefusal = null;
