@@ -12,6 +12,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.inkstream.contract.prediction.Prediction;
 import io.inkstream.infra.cassandra.CassandraCluster;
 import io.inkstream.testkit.junit.SharedInfrastructure;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,29 +47,35 @@ class PredictionStoreIT {
     }
 
     /**
-     * A closed session's event loops stop without the 2 s of quiet Netty waits for by default: the services' sessions and the
-     * tests' both, so that no stop of a service, no CLI command and no node's readiness check waits them out.
+     * A closed session's event loops stop after a quarter of a second of quiet, not the 2 s Netty waits for by default: the
+     * services' sessions and the tests' both, so that no stop of a service, no CLI command and no node's readiness check
+     * waits them out.
      */
     @Test
-    void sessionsCloseWithoutNettysQuietPeriodAndLeaveNoDriverThreadBehind(CassandraCluster cassandra) {
-        DriverExecutionProfile tests = session.getContext().getConfig().getDefaultProfile();
-        assertThat(tests.getInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD)).isZero();
-        assertThat(tests.getInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD)).isZero();
+    void sessionsCloseWithoutNettysTwoSecondsOfQuietAndLeaveNoDriverThreadBehind(CassandraCluster cassandra) {
+        assertThat(quietPeriods(session.getContext().getConfig().getDefaultProfile())).as("the tests' sessions")
+                .containsOnly(CassandraCluster.SHUTDOWN_QUIET_PERIOD);
 
         CqlSession service = CassandraSessions.open(List.of(cassandra.contactPoint()), cassandra.localDatacenter(),
                 CassandraSessions.Access.NONE, "quiet-close-it");
-        DriverExecutionProfile services = service.getContext().getConfig().getDefaultProfile();
         assertThat(service.execute("SELECT release_version FROM system.local").one()).isNotNull();
-        assertThat(services.getInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD)).isZero();
-        assertThat(services.getInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD)).isZero();
+        assertThat(quietPeriods(service.getContext().getConfig().getDefaultProfile())).as("the services' sessions")
+                .containsOnly(CassandraCluster.SHUTDOWN_QUIET_PERIOD);
         assertThat(driverThreads("quiet-close-it-")).as("the control: its event loops run while it is open").isNotEmpty();
         service.close();
         assertThat(driverThreads("quiet-close-it-")).as("its event loops, once it is closed").isEmpty();
 
-        DriverExecutionProfile driverDefaults = DriverConfigLoader.fromMap(OptionsMap.driverDefaults()).getInitialConfig()
-                .getDefaultProfile();
-        assertThat(driverDefaults.getInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD))
-                .as("the control: the driver's own default, which application.conf and the tests' settings replace").isEqualTo(2);
+        assertThat(quietPeriods(DriverConfigLoader.fromMap(OptionsMap.driverDefaults()).getInitialConfig().getDefaultProfile()))
+                .as("the control: the driver's own default, which application.conf and the tests' settings replace")
+                .containsOnly(Duration.ofSeconds(2));
+    }
+
+    /** The quiet periods of the I/O and the admin event loops. */
+    private static List<Duration> quietPeriods(DriverExecutionProfile profile) {
+        return List.of(Duration.of(profile.getInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD),
+                        TimeUnit.valueOf(profile.getString(DefaultDriverOption.NETTY_IO_SHUTDOWN_UNIT)).toChronoUnit()),
+                Duration.of(profile.getInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD),
+                        TimeUnit.valueOf(profile.getString(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_UNIT)).toChronoUnit()));
     }
 
     private static List<String> driverThreads(String prefix) {

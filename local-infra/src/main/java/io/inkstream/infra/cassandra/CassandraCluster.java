@@ -6,6 +6,8 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** A Cassandra cluster the pipeline can talk to: the forked local node, or a container where Docker exists. */
 public interface CassandraCluster extends AutoCloseable {
@@ -20,16 +22,24 @@ public interface CassandraCluster extends AutoCloseable {
                 .withConfigLoader(driverConfig().build());
     }
 
+    /** How long a closed session's event loops wait for quiet before they stop: {@link #driverConfig}. */
+    Duration SHUTDOWN_QUIET_PERIOD = Duration.ofMillis(250);
+
     /**
-     * The driver's settings for the sessions of the tests and of a local node's checks, to add to: a session closes without
-     * the 2 s of quiet Netty's default waits for before its event loops stop (its connections are closed already), which
-     * every node's start paid for its readiness check and every test for each session it closed. Every session of the
-     * services does the same, from {@code prediction-store}'s {@code application.conf}, which this module does not see.
+     * The driver's settings for the sessions of the tests and of a local node's checks, to add to: a session's event loops
+     * wait {@link #SHUTDOWN_QUIET_PERIOD} of quiet before they stop, not the 2 s of Netty's default (its connections are
+     * closed already), which every node's start paid for its readiness check and every test for each session it closed.
+     * Every session of the services does the same, from {@code prediction-store}'s {@code application.conf} (which says why
+     * not 0), which this module does not see.
      */
     static ProgrammaticDriverConfigLoaderBuilder driverConfig() {
         return DriverConfigLoader.programmaticBuilder()
-                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
-                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0);
+                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, (int) SHUTDOWN_QUIET_PERIOD.toMillis())
+                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_TIMEOUT, 15_000)
+                .withString(DefaultDriverOption.NETTY_IO_SHUTDOWN_UNIT, TimeUnit.MILLISECONDS.name())
+                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, (int) SHUTDOWN_QUIET_PERIOD.toMillis())
+                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_TIMEOUT, 15_000)
+                .withString(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_UNIT, TimeUnit.MILLISECONDS.name());
     }
 
     /**
