@@ -123,7 +123,8 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
         Set<String> known = new HashSet<>(Set.of(BOOTSTRAP, HOST, PORT, API_KEY, ApiKeys.FILE_VARIABLE, INSECURE, MAX_FILES, PUBLISH_TIMEOUT_MS, CONTACT_POINTS,
                 LOCAL_DC, REPLICATION, PINNED_MODEL, TRUSTED_KEYS, PARTITIONS, RATE_LIMIT, CORS_ORIGINS, UPLOAD_MEMORY_MB, ANSWER,
                 TRUSTED_PROXIES, LABELLER_KEY, DECODING_RATE, DECODING_RATE_IN_ALL, ACCURACY_REFRESH_MS, RENEWAL_CHECK_MS,
-                TlsKeyStore.PATH_VARIABLE, TlsKeyStore.PASSWORD_VARIABLE, PreprocessingLimits.MAX_BYTES_VARIABLE, PreprocessingLimits.MAX_SIDE_VARIABLE));
+                TlsKeyStore.PATH_VARIABLE, TlsKeyStore.PASSWORD_VARIABLE, PreprocessingLimits.MAX_BYTES_VARIABLE,
+                PreprocessingLimits.MAX_SIDE_VARIABLE));
         known.addAll(CassandraSessions.VARIABLES);
         env.rejectUnknown(known,
                 Set.of(PRODUCER_PREFIX, KafkaClientSettings.PREFIX), Set.of("INKSTREAM_CLASSIFIER_", "INKSTREAM_SINK_", "INKSTREAM_BATCH_", "INKSTREAM_KAFKA_STREAMS_",
@@ -308,8 +309,8 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
         return new GatewayConfig(copy.bootstrapServers, copy.host, copy.port, copy.apiKey, copy.maxFiles, copy.publishTimeout, copy.limits,
                 copy.contactPoints, copy.localDatacenter, copy.replication, copy.pinnedModel, copy.partitions, copy.kafkaClient,
                 copy.producerOverrides, copy.cassandraAccess, copy.modelTrust, copy.rateLimit, copy.corsOrigins, copy.uploadMemory,
-                copy.answer, copy.trustedProxies, copy.labellers, copy.decodingRate, copy.decodingRateInAll, copy.accuracyRefresh, copy.renewalCheck,
-                copy.tls);
+                copy.answer, copy.trustedProxies, copy.labellers, copy.decodingRate, copy.decodingRateInAll, copy.accuracyRefresh,
+                copy.renewalCheck, copy.tls);
     }
 
     /** A config's settings by name, for {@link #with} to change some of. */

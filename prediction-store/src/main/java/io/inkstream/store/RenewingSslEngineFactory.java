@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@link StoreRenewal#DEFAULT_EVERY} the trust store's and the key store's files are read again through the paths named; a
  * store whose bytes changed is checked as at start and its certificates are those of every connection opened after (the
  * driver's connections are long-lived: a new one comes when a node restarts, a connection breaks or a pool grows); one that
- * cannot serve is refused with a warning, once per change, and the store in use kept. The timer stops when the session closes (the driver closes its engine factory).
+ * cannot serve is refused with a warning, once per change, and the store in use kept. The timer stops when the session
+ * closes (the driver closes its engine factory).
  *
  * <p>Not the driver's own {@code keystore-reload-interval}: it reloads the key store only, reads a file of any size, and
  * takes whatever it finds without the checks of the start.

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * The API keys the gateway takes: the one of {@code INKSTREAM_GATEWAY_API_KEY}, or those of a file
  * ({@value #FILE_VARIABLE}), one a line, taken again within {@code INKSTREAM_GATEWAY_RENEWAL_CHECK_MS} (5 s by default) when
  * the file changes, so that a key is rotated without a restart and without a moment when clients are refused: add the new
- * key, move the clients to it, remove the old one. A file that cannot serve (half written, no key left, a line that is no key) is refused with a
- * warning, once per change, and the keys in use are kept: an operator's slip never locks everyone out, nor in.
+ * key, move the clients to it, remove the old one. A file that cannot serve (half written, no key left, a line that is no
+ * key) is refused with a warning, once per change, and the keys in use are kept: an operator's slip never locks everyone
+ * out, nor in.
  *
  * <p>Keys are held as their SHA-256 digests, and a given key is compared with every one of them in constant time, so the
  * time of an answer tells neither how much of a guess was right nor which key it was near.
