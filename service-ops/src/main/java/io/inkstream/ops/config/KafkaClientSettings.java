@@ -2,6 +2,7 @@ package io.inkstream.ops.config;
 
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 
 /**
  * Settings every Kafka client of a service takes, producers, consumers, admins and Kafka Streams
@@ -24,7 +25,8 @@ public final class KafkaClientSettings {
 
     /**
      * The properties a new client starts from: where the cluster is, socket buffers sized by the operating
-     * system, and the shared settings (which may set the buffers after all).
+     * system, and the shared settings (which may set the buffers after all), with TLS stores taken again when
+     * their files change ({@link RenewingKafkaSslEngineFactory}).
      */
     public static Properties base(String bootstrapServers, Properties shared) {
         Properties p = new Properties();
@@ -35,6 +37,13 @@ public final class KafkaClientSettings {
         p.put(CommonClientConfigs.RECEIVE_BUFFER_CONFIG, -1);
         p.put(CommonClientConfigs.SEND_BUFFER_CONFIG, -1);
         p.putAll(shared);
+        // A client that names a store file takes it again when it changes, as the services' other stores are; a factory
+        // the settings name themselves is kept.
+        boolean namesAStore = shared.containsKey(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG)
+                || shared.containsKey(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG);
+        if (namesAStore && !shared.containsKey(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG)) {
+            p.put(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG, RenewingKafkaSslEngineFactory.class.getName());
+        }
         p.put("bootstrap.servers", bootstrapServers);
         return p;
     }
