@@ -1,5 +1,6 @@
 package io.inkstream.ops.config;
 
+import static io.inkstream.ops.config.RenewingKafkaSslEngineFactoryTest.PASSWORD;
 import static io.inkstream.ops.config.RenewingKafkaSslEngineFactoryTest.clientVariables;
 import static io.inkstream.ops.config.RenewingKafkaSslEngineFactoryTest.replace;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * client for a certificate it trusts ({@code ssl.client.auth=required}): the broker trusts only the renewed one.
  */
 class RenewingKafkaSslEngineFactoryIT {
-    private static final String PASSWORD = "store-password";
-
     @Test
     void aClientsRenewedCertificateIsShownAtItsNextConnectionWithoutARestart(@TempDir Path dir) throws Exception {
         Path broker = SelfSignedKeyStores.create(dir, "broker", PASSWORD);

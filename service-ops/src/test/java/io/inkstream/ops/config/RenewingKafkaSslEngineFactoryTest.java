@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A Kafka client's stores, as its settings name them, taken again when their files change; files that cannot serve are not. */
 class RenewingKafkaSslEngineFactoryTest {
-    private static final String PASSWORD = "store-password";
+    /** Every store's here and in {@link RenewingKafkaSslEngineFactoryIT}, as {@link #clientVariables} names it. */
+    static final String PASSWORD = "store-password";
 
     @Test
     void renewedStoresAreTakenAtTheNextLookAndFilesThatCannotServeAreNot(@TempDir Path dir) throws Exception {
