@@ -105,6 +105,11 @@ public final class Environment {
         return properties;
     }
 
+    /** The variable {@link #passThrough} reads as {@code property} under {@code prefix}: its names the other way round. */
+    public static String passedThroughAs(String prefix, String property) {
+        return prefix + property.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
     /** Fails on any {@code INKSTREAM_} variable that is neither known nor under a pass-through prefix. */
     public void rejectUnknown(Set<String> known, Set<String> passThroughPrefixes, Set<String> otherServicesPrefixes) {
         for (String name : variables.keySet()) {

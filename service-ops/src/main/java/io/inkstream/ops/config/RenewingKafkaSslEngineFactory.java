@@ -5,7 +5,6 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLEngine;
@@ -48,12 +47,13 @@ public final class RenewingKafkaSslEngineFactory implements SslEngineFactory {
     }
 
     /** Reads the store file the setting names, if it names one, bounded: a file too large stops the client's start. */
-    private void watch(String what, String setting) {
+    private void watch(String store, String setting) {
         Object location = configs.get(setting);
         if (location != null && !location.toString().isBlank()) {
             Path path = Path.of(location.toString());
-            String variable = KafkaClientSettings.PREFIX + setting.toUpperCase(Locale.ROOT).replace('.', '_');
-            renewals.add(new StoreRenewal("Kafka client " + what, variable, path, StoreFiles.bytes(what, variable, path)));
+            String what = "Kafka client " + store;
+            String variable = Environment.passedThroughAs(KafkaClientSettings.PREFIX, setting);
+            renewals.add(new StoreRenewal(what, variable, path, StoreFiles.bytes(what, variable, path)));
         }
     }
 

@@ -50,4 +50,12 @@ class KafkaClientSettingsTest {
         assertThat(KafkaClientSettings.base("kafka-1:9092", new Properties())).as("no store file, nothing to take again")
                 .doesNotContainKey(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG);
     }
+
+    @Test
+    void aSettingsVariableIsNamedTheWayThePassThroughReadsIt() {
+        String variable = Environment.passedThroughAs(KafkaClientSettings.PREFIX, SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG);
+        assertThat(variable).isEqualTo("INKSTREAM_KAFKA_CLIENT_SSL_KEYSTORE_LOCATION");
+        assertThat(KafkaClientSettings.fromEnvironment(new Environment(Map.of(variable, "/etc/k.p12"))))
+                .containsEntry(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, "/etc/k.p12");
+    }
 }
