@@ -25,6 +25,7 @@ import io.inkstream.contract.topic.Topics;
 import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.infra.LoopbackPorts;
 import io.inkstream.infra.cassandra.CassandraCluster;
+import io.inkstream.infra.cassandra.LocalCassandra;
 import io.inkstream.infra.cassandra.LocalCassandraRing;
 import io.inkstream.infra.kafka.LocalKafkaCluster;
 import io.inkstream.infra.process.ServiceProcess;
@@ -129,6 +130,11 @@ class ScaleOutFaultsIT {
                 // Once, before the four services that would each apply it: tables created at once through different
                 // coordinators of a ring can disagree.
                 PredictionSchema.apply(schema, LocalStack.replication(3).orElseThrow());
+                // A ring's nodes wait on each other's answers: they keep Cassandra's request threads, where a lone node
+                // has a few (CassandraClusterIT; this is its control, a node the test sees with the default).
+                assertThat(schema.execute("SELECT value FROM system_views.settings WHERE name = ?",
+                        LocalCassandra.REQUEST_THREADS_SETTING).one().getString("value")).as("a ring node's request threads")
+                        .isEqualTo("128");
             }
             for (int i = 0; i < 2; i++) {
                 Map<String, String> sink = new HashMap<>(env);

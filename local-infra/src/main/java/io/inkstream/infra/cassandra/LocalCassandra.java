@@ -53,7 +53,8 @@ public final class LocalCassandra implements CassandraCluster {
      * @param startTimeout how long to wait for CQL to answer
      * @param yamlOverrides cassandra.yaml keys that replace or add to the defaults
      * @param address     the loopback address the node listens on (127.0.0.1; a ring's nodes take 127.0.0.2, ...)
-     * @param seeds       the seed nodes' {@code address:storagePort}, comma-separated; null for this node alone
+     * @param seeds       the seed nodes' {@code address:storagePort}, comma-separated; null for this node alone (which serves
+     *                    requests on {@link #LONE_NODE_REQUEST_THREADS} threads unless {@code yamlOverrides} say otherwise)
      * @param clientEncryption the key store of the node's CQL port, which then speaks TLS only, and whether it asks for client
      *                         certificates; null for plain CQL
      */
@@ -203,6 +204,9 @@ public final class LocalCassandra implements CassandraCluster {
         Path logback = confDir.resolve("logback.xml");
         String seeds = settings.seeds() == null ? settings.address() + ":" + storagePort : settings.seeds();
         Map<String, String> overrides = new LinkedHashMap<>(settings.yamlOverrides());
+        if (settings.seeds() == null) {
+            overrides.putIfAbsent(REQUEST_THREADS_SETTING, Integer.toString(LONE_NODE_REQUEST_THREADS));
+        }
         if (settings.clientEncryption() != null) {
             overrides.put("client_encryption_options", settings.clientEncryption().yaml());
         }
@@ -266,6 +270,17 @@ public final class LocalCassandra implements CassandraCluster {
      */
     public static final String APPROXIMATE_CLOCK_PROPERTY = "cassandra.monotonic_clock.approx";
     public static final String PRECISE_CLOCK_CLASS = "org.apache.cassandra.utils.MonotonicClock$SystemClock";
+
+    /**
+     * A lone node's request threads: 4, where Cassandra allows 128. Its requests wait on no other node, so a request holds
+     * its thread only while it computes, and threads beyond the cores buy wake-ups: Cassandra's shared pool hands a burst
+     * of the sink's writes to as many threads as it has requests, and each of them then parks and wakes for about 10 ms
+     * looking for more. At 500 uploads/s, 4 threads took the node from 9,100-10,300 wake-ups a second to 5,800-6,200 and
+     * about a fifth off its CPU per upload (docs/benchmarks.md). A ring's nodes keep Cassandra's 128: their requests wait
+     * on each other's answers.
+     */
+    public static final String REQUEST_THREADS_SETTING = "native_transport_max_threads";
+    public static final int LONE_NODE_REQUEST_THREADS = 4;
 
     /** Where {@code cassandra-node-runtime} recorded a Maven repository's path in its classpath. */
     static final String REPOSITORY_TOKEN = "@MAVEN_REPOSITORY@";

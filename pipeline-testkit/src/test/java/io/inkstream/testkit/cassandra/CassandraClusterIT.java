@@ -64,6 +64,22 @@ class CassandraClusterIT {
     }
 
     /**
+     * A lone local node serves requests on a few threads, not Cassandra's 128: each extra thread of its shared pool parks
+     * and wakes looking for work (docs/benchmarks.md). Read from the node's settings table, which reports what it runs;
+     * the control, a ring's node keeping Cassandra's default, is in ScaleOutFaultsIT.
+     */
+    @Test
+    void aLoneLocalNodeServesRequestsOnAFewThreads(CassandraCluster cassandra) {
+        assumeTrue(cassandra instanceof LocalCassandra, "a container runs the image's own settings");
+        try (CqlSession session = cassandra.sessionBuilder().build()) {
+            Row threads = session.execute("SELECT value FROM system_views.settings WHERE name = ?",
+                    LocalCassandra.REQUEST_THREADS_SETTING).one();
+            assertThat(threads).as("the node reports %s", LocalCassandra.REQUEST_THREADS_SETTING).isNotNull();
+            assertThat(threads.getString("value")).isEqualTo(Integer.toString(LocalCassandra.LONE_NODE_REQUEST_THREADS));
+        }
+    }
+
+    /**
      * The first schema changes on a fresh node take several seconds (seen: over the driver's
      * default 2 s in CI), as in PredictionSchema, which allows them a minute too.
      */
