@@ -202,9 +202,11 @@ public final class LocalCassandra implements CassandraCluster {
         Path confDir = dataDir.resolve("conf");
         Path yaml = confDir.resolve("cassandra.yaml");
         Path logback = confDir.resolve("logback.xml");
-        String seeds = settings.seeds() == null ? settings.address() + ":" + storagePort : settings.seeds();
+        // Alone: no seeds named. Not the same as being its own seed, which a ring's first node is too (ownSeed, below).
+        boolean alone = settings.seeds() == null;
+        String seeds = alone ? settings.address() + ":" + storagePort : settings.seeds();
         Map<String, String> overrides = new LinkedHashMap<>(settings.yamlOverrides());
-        if (settings.seeds() == null) {
+        if (alone) {
             overrides.putIfAbsent(REQUEST_THREADS_SETTING, Integer.toString(LONE_NODE_REQUEST_THREADS));
         }
         if (settings.clientEncryption() != null) {
