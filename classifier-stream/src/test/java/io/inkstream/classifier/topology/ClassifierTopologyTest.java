@@ -3,6 +3,8 @@ package io.inkstream.classifier.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.inkstream.classifier.ClassifierConfig;
+import io.inkstream.classifier.ClassifierService;
 import io.inkstream.classifier.batching.BatchSettings;
 import io.inkstream.classifier.metrics.ClassifierMetrics;
 import io.inkstream.classifier.models.ModelRegistry;
@@ -22,6 +24,7 @@ import io.inkstream.model.data.BundledMnist;
 import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.model.network.DigitClassifier;
 import io.inkstream.mnist.DigitRenderer;
+import io.inkstream.ops.config.Environment;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -38,9 +42,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -368,6 +375,35 @@ class ClassifierTopologyTest {
 
         assertThat(predictions()).extracting(Prediction::imageId, Prediction::modelVersion)
                 .containsExactly(tuple("early", v2.version()));
+    }
+
+    /**
+     * The service turns task idling off ({@code max.task.idle.ms}, see ClassifierService): idling only orders the records of
+     * a task's several partitions, so that is right while every task reads one partition, as each sub-topology reading one
+     * topic makes it. A second source joined into the classifier's sub-topology would fail here; the control shows such a
+     * topology is seen.
+     */
+    @Test
+    void everyTaskReadsOnePartitionOfTheImagesSoTaskIdlingHasNothingToWaitFor() {
+        Topology classifier = ClassifierTopology.build(new ClassifierTopology.Settings(BatchSettings.DEFAULT,
+                new ModelRegistry(Optional.empty(), seed, ModelTrust.anySigner()), new DigitPreprocessor(),
+                new ClassifierMetrics(new SimpleMeterRegistry()), Clock.systemUTC()));
+        assertThat(sourceTopicsBySubtopology(classifier)).containsExactly(List.of(Topics.IMAGES));
+        assertThat(ClassifierService.streamsProperties(ClassifierConfig.fromEnvironment(new Environment(Map.of()))))
+                .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+
+        StreamsBuilder merged = new StreamsBuilder();
+        merged.stream(Topics.IMAGES).merge(merged.stream(Topics.CORRECTIONS)).foreach((key, value) -> { });
+        assertThat(sourceTopicsBySubtopology(merged.build())).as("the control: two topics into one processor")
+                .containsExactly(List.of(Topics.CORRECTIONS, Topics.IMAGES));
+    }
+
+    /** The topics each sub-topology reads: a task reads one partition of each. */
+    private static List<List<String>> sourceTopicsBySubtopology(Topology topology) {
+        return topology.describe().subtopologies().stream()
+                .map(sub -> sub.nodes().stream().filter(TopologyDescription.Source.class::isInstance)
+                        .flatMap(source -> ((TopologyDescription.Source) source).topicSet().stream()).sorted().toList())
+                .toList();
     }
 
     private List<Prediction> predictions() {
