@@ -15,6 +15,7 @@ import io.inkstream.image.artifact.ModelTrust;
 import io.inkstream.model.artifact.ShippedModels;
 import io.inkstream.ops.DaemonThreads;
 import io.inkstream.ops.OpsServer;
+import io.inkstream.ops.config.KafkaClientCertificates;
 import io.inkstream.ops.kafka.BrokerQuorum;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Tags;
@@ -74,6 +75,7 @@ public final class ClassifierService implements AutoCloseable {
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
+        KafkaClientCertificates.export(client, meters);
         ModelRegistry models = new ModelRegistry(config.pinnedModel(), fallback, config.modelTrust());
         FunctionCounter.builder("inkstream_classifier_models_refused", models, ModelRegistry::refusedCount)
                 .description("model artifacts on the models topic refused since start (each logged with its reason)").register(meters);

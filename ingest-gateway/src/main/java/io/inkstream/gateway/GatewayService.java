@@ -19,6 +19,7 @@ import io.inkstream.gateway.upload.SharedKeys;
 import io.inkstream.image.DigitPreprocessor;
 import io.inkstream.ops.DaemonThreads;
 import io.inkstream.ops.OpsServer;
+import io.inkstream.ops.config.KafkaClientCertificates;
 import io.inkstream.ops.kafka.BrokerQuorum;
 import io.inkstream.store.CassandraSessions;
 import io.inkstream.store.PredictionReader;
@@ -96,6 +97,7 @@ public final class GatewayService implements AutoCloseable {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         CassandraSessions.exportClientCertificateExpiry(session, meters);
+        KafkaClientCertificates.export(config.kafkaClientBase(), meters);
         ImagePublisher publisher = ImagePublisher.create(config.kafkaClientBase(), config.publishTimeout(), config.producerOverrides(),
                 config.answer());
         // Kafka's meters are looked for again every 10 s, not every minute: a partition's meters appear soon after it does.

@@ -6,6 +6,7 @@ import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.contract.topic.Topics;
 import io.inkstream.ops.DaemonThreads;
 import io.inkstream.ops.OpsServer;
+import io.inkstream.ops.config.KafkaClientCertificates;
 import io.inkstream.ops.kafka.BrokerQuorum;
 import io.inkstream.ops.kafka.GroupLag;
 import io.inkstream.store.CassandraSessions;
@@ -76,6 +77,7 @@ public final class SinkService implements AutoCloseable {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         CassandraSessions.exportClientCertificateExpiry(session, meters);
+        KafkaClientCertificates.export(config.kafkaClientBase(), meters);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(),
                 new ByteArrayDeserializer());
         // Kafka's meters are looked for again every 10 s, not every minute: a partition's lag appears soon after its assignment.

@@ -16,6 +16,7 @@ import io.inkstream.cli.upload.ImageUploader;
 import io.inkstream.contract.topic.PipelineTopics;
 import io.inkstream.gateway.GatewayConfig;
 import io.inkstream.gateway.GatewayService;
+import io.inkstream.infra.LoopbackPorts;
 import io.inkstream.infra.cassandra.LocalCassandra;
 import io.inkstream.infra.kafka.LocalKafka;
 import io.inkstream.infra.tls.SelfSignedKeyStores;
@@ -52,6 +53,7 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +64,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code inkstream kafka-acls} and makes the roles, each service runs under its own login, images
  * flow end to end, and a gateway's, classifier's or sink's credentials cannot publish a model. The node's
  * CQL port speaks TLS only and asks for a client certificate: the gateway and the sink reach it trusting its certificate
- * and showing theirs.
+ * and showing theirs. The services reach the broker the same way, on a SASL_SSL listener that asks for a client
+ * certificate (the operator's set-up and commands use the broker's SASL_PLAINTEXT listener on loopback).
  */
 class SecuredPipelineIT {
     private static final Duration WITHIN = Duration.ofSeconds(120);
@@ -87,7 +90,38 @@ class SecuredPipelineIT {
         Path clientStore = SelfSignedKeyStores.create(temp, "inkstream-services", STORE_PASSWORD);
         Path nodeTrustsClients = SelfSignedKeyStores.certificatesOf(temp.resolve("cassandra-clients.p12"), STORE_PASSWORD, clientStore,
                 nodeStore);
-        try (LocalKafka kafka = LocalKafka.start(LocalKafka.Settings.defaults().secured(users));
+        // The broker's TLS listener: its own certificate for 127.0.0.1, and the services' Kafka client certificate (valid for
+        // another number of days than Cassandra's, to tell the two metrics apart) the only one it takes.
+        Path brokerStore = SelfSignedKeyStores.create(temp, "kafka-broker", STORE_PASSWORD);
+        Path kafkaClientStore = SelfSignedKeyStores.create(temp, "inkstream-kafka-client", STORE_PASSWORD, 200);
+        Path brokerTrustsClients = SelfSignedKeyStores.certificateOnly(kafkaClientStore, STORE_PASSWORD);
+        int plainPort = LoopbackPorts.free();
+        int controllerPort = LoopbackPorts.free();
+        int tlsPort = LoopbackPorts.free();
+        LocalKafka.Settings broker = LocalKafka.Settings.defaults().secured(users).withBrokerPort(plainPort).withControllerPort(controllerPort)
+                .with("listeners", "SASL_PLAINTEXT://127.0.0.1:" + plainPort + ",CONTROLLER://127.0.0.1:" + controllerPort
+                        + ",SASL_SSL://127.0.0.1:" + tlsPort)
+                .with("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + plainPort + ",SASL_SSL://127.0.0.1:" + tlsPort)
+                .with("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL")
+                .with("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", LocalKafka.jaas(LocalKafka.ADMIN, users.get(LocalKafka.ADMIN)))
+                .with("listener.name.sasl_ssl.ssl.keystore.location", brokerStore.toString())
+                .with("listener.name.sasl_ssl.ssl.keystore.password", STORE_PASSWORD)
+                .with("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12")
+                .with("listener.name.sasl_ssl.ssl.truststore.location", brokerTrustsClients.toString())
+                .with("listener.name.sasl_ssl.ssl.truststore.password", STORE_PASSWORD)
+                .with("listener.name.sasl_ssl.ssl.truststore.type", "PKCS12")
+                .with("listener.name.sasl_ssl.ssl.client.auth", "required");
+        Map<String, String> kafkaTls = Map.of(
+                GatewayConfig.BOOTSTRAP, "127.0.0.1:" + tlsPort,
+                KafkaClientSettings.PREFIX + "SECURITY_PROTOCOL", "SASL_SSL",
+                KafkaClientSettings.PREFIX + "SSL_TRUSTSTORE_LOCATION",
+                SelfSignedKeyStores.certificateOnly(brokerStore, STORE_PASSWORD).toString(),
+                KafkaClientSettings.PREFIX + "SSL_TRUSTSTORE_PASSWORD", STORE_PASSWORD,
+                KafkaClientSettings.PREFIX + "SSL_TRUSTSTORE_TYPE", "PKCS12",
+                KafkaClientSettings.PREFIX + "SSL_KEYSTORE_LOCATION", kafkaClientStore.toString(),
+                KafkaClientSettings.PREFIX + "SSL_KEYSTORE_PASSWORD", STORE_PASSWORD,
+                KafkaClientSettings.PREFIX + "SSL_KEYSTORE_TYPE", "PKCS12");
+        try (LocalKafka kafka = LocalKafka.start(broker);
              LocalCassandra cassandra = LocalCassandra.start(LocalCassandra.Settings.defaults().withPasswordAuthentication()
                      .withClientEncryption(nodeStore, STORE_PASSWORD).withClientCertificatesRequired(nodeTrustsClients))) {
             // The operator's set-up, as compose's one-shot steps do it: topics, schema and roles as super users, then the ACLs.
@@ -102,15 +136,15 @@ class SecuredPipelineIT {
                     clientConfig(kafka, LocalKafka.ADMIN).toString())).isZero();
 
             String cql = cassandra.contactPoint().getHostString() + ":" + cassandra.contactPoint().getPort();
-            try (SinkService sink = SinkService.start(SinkConfig.fromEnvironment(new Environment(with(login(kafka, "sink"),
+            try (SinkService sink = SinkService.start(SinkConfig.fromEnvironment(new Environment(with(overTls(login(kafka, "sink"), kafkaTls),
                          SinkConfig.CONTACT_POINTS, cql, SinkConfig.HTTP_PORT, "0",
                          CassandraSessions.USERNAME, "inkstream_sink", CassandraSessions.PASSWORD, sinkPassword,
                          CassandraSessions.TLS_TRUSTSTORE, trustStore.toString(), CassandraSessions.TLS_TRUSTSTORE_PASSWORD, STORE_PASSWORD,
                          CassandraSessions.TLS_KEYSTORE, clientStore.toString(), CassandraSessions.TLS_KEYSTORE_PASSWORD, STORE_PASSWORD))));
                  ClassifierService classifier = ClassifierService.start(ClassifierConfig.fromEnvironment(new Environment(with(
-                         login(kafka, "classifier"), ClassifierConfig.HTTP_PORT, "0", ClassifierConfig.PARTITIONS, "2",
+                         overTls(login(kafka, "classifier"), kafkaTls), ClassifierConfig.HTTP_PORT, "0", ClassifierConfig.PARTITIONS, "2",
                          ClassifierConfig.STATE_DIR, temp.resolve("classifier").toString()))));
-                 GatewayService gateway = GatewayService.start(GatewayConfig.fromEnvironment(new Environment(with(login(kafka, "gateway"),
+                 GatewayService gateway = GatewayService.start(GatewayConfig.fromEnvironment(new Environment(with(overTls(login(kafka, "gateway"), kafkaTls),
                          GatewayConfig.CONTACT_POINTS, cql, GatewayConfig.PORT, "0",
                          CassandraSessions.USERNAME, "inkstream_gateway", CassandraSessions.PASSWORD, gatewayPassword,
                          CassandraSessions.TLS_TRUSTSTORE, trustStore.toString(), CassandraSessions.TLS_TRUSTSTORE_PASSWORD, STORE_PASSWORD,
@@ -131,6 +165,26 @@ class SecuredPipelineIT {
                             HttpResponse.BodyHandlers.ofString()).body();
                     assertThat(metrics.lines().filter(line -> line.startsWith("inkstream_cassandra_client_certificate_expiry")))
                             .as("port %d", port).containsExactly(expiry);
+                }
+                // All three tell the same of the client certificate they show the broker.
+                String kafkaExpiry = "inkstream_kafka_client_certificate_expiry_timestamp_seconds "
+                        + (double) clientCertificateExpiry(kafkaClientStore).getEpochSecond();
+                for (int port : new int[] {gateway.port(), classifier.httpPort(), sink.httpPort()}) {
+                    String metrics = scraper.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                    assertThat(metrics.lines().filter(line -> line.startsWith("inkstream_kafka_client_certificate_expiry")))
+                            .as("port %d", port).containsExactly(kafkaExpiry);
+                }
+                // The control: the broker's TLS listener refuses the same login without the client certificate.
+                Map<String, String> withoutCertificate = new HashMap<>(overTls(login(kafka, "gateway"), kafkaTls));
+                withoutCertificate.keySet().removeIf(name -> name.contains("KEYSTORE"));
+                Properties refused = KafkaClientSettings.base("127.0.0.1:" + tlsPort,
+                        KafkaClientSettings.fromEnvironment(new Environment(withoutCertificate)));
+                refused.put("request.timeout.ms", "5000");
+                refused.put("default.api.timeout.ms", "5000");
+                try (Admin admin = Admin.create(refused)) {
+                    assertThatThrownBy(() -> admin.describeCluster().clusterId().get())
+                            .as("TLS to the broker without a client certificate").hasCauseInstanceOf(SslAuthenticationException.class);
                 }
                 // People's labels and live answers under the same ACLs: the gateway writes corrections and reads predictions, the
                 // sink reads corrections.
@@ -247,6 +301,13 @@ class SecuredPipelineIT {
         env.put(KafkaClientSettings.PREFIX + "SASL_MECHANISM", client.getProperty("sasl.mechanism"));
         env.put(KafkaClientSettings.PREFIX + "SASL_JAAS_CONFIG", client.getProperty("sasl.jaas.config"));
         return env;
+    }
+
+    /** {@code env} reaching the broker on its SASL_SSL listener, trusting its certificate and showing the services'. */
+    private static Map<String, String> overTls(Map<String, String> env, Map<String, String> tls) {
+        Map<String, String> all = new HashMap<>(env);
+        all.putAll(tls);
+        return all;
     }
 
     private static Instant clientCertificateExpiry(Path keyStore) throws Exception {

@@ -265,7 +265,8 @@ class PipelineJourneysIT {
         assertThat(expressions.size() - panels).as("the alerts").isGreaterThan(5);
         // Exported only with TLS or a file of API keys: SecuredPipelineIT, GatewayTlsIT and GatewayEdgeIT read them.
         Set<String> elsewhere = Set.of("inkstream_gateway_certificate_expiry_timestamp_seconds", "inkstream_gateway_certificate_renewals_total",
-                "inkstream_cassandra_client_certificate_expiry_timestamp_seconds", "inkstream_gateway_api_keys_renewals_total");
+                "inkstream_cassandra_client_certificate_expiry_timestamp_seconds", "inkstream_kafka_client_certificate_expiry_timestamp_seconds",
+                "inkstream_gateway_api_keys_renewals_total");
         assertThat(queried).as("the metrics only other tests can see are queried").containsAll(elsewhere);
         queried.removeAll(elsewhere);
 

@@ -2,10 +2,13 @@ package io.inkstream.ops.config;
 
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLEngine;
 import org.apache.kafka.common.KafkaException;
@@ -29,12 +32,17 @@ import org.slf4j.LoggerFactory;
  * file. It looks when a connection opens rather than on a timer: a service has several clients (producers, consumers, an
  * admin, Kafka Streams' own), each with a factory of its own, and connections open rarely, so no thread wakes for each, and
  * the files are read just before a certificate is shown or checked.
+ *
+ * <p>While open, it is listed in {@link KafkaClientCertificates}, from which a service exports when the client certificate
+ * in use expires; one already expired at start is logged as a warning.
  */
 public final class RenewingKafkaSslEngineFactory implements SslEngineFactory {
     private static final Logger log = LoggerFactory.getLogger(RenewingKafkaSslEngineFactory.class);
     private final List<StoreRenewal> renewals = new ArrayList<>();
     private Map<String, ?> configs;
     private volatile DefaultSslEngineFactory inUse;
+    private volatile Optional<X509Certificate> shown = Optional.empty();
+    private Optional<Path> keyStore = Optional.empty();
     private long lastLook;
 
     @Override
@@ -43,7 +51,12 @@ public final class RenewingKafkaSslEngineFactory implements SslEngineFactory {
         watch("key store", SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG);
         watch("trust store", SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG);
         inUse = build(this.configs);
+        shown = keyCertificate(inUse);
+        shown.filter(certificate -> certificate.getNotAfter().before(new Date())).ifPresent(certificate -> log.warn(
+                "kafka client certificate expired: brokers that ask for one refuse new connections store={} subject=\"{}\" expires={}",
+                keyStore.orElseThrow(), certificate.getSubjectX500Principal().getName(), certificate.getNotAfter().toInstant()));
         lastLook = System.nanoTime();
+        KafkaClientCertificates.opened(this);
     }
 
     /** Reads the store file the setting names, if it names one, bounded: a file too large stops the client's start. */
@@ -54,7 +67,21 @@ public final class RenewingKafkaSslEngineFactory implements SslEngineFactory {
             String what = "Kafka client " + store;
             String variable = Environment.passedThroughAs(KafkaClientSettings.PREFIX, setting);
             renewals.add(new StoreRenewal(what, variable, path, StoreFiles.bytes(what, variable, path)));
+            if (setting.equals(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG)) {
+                keyStore = Optional.of(path);
+            }
         }
+    }
+
+    /** The certificate that {@code factory}'s key store shows, if it has one; a key store without one cannot serve. */
+    private Optional<X509Certificate> keyCertificate(DefaultSslEngineFactory factory) {
+        return keyStore.map(path -> StoreFiles.keyCertificate(factory.keystore(),
+                Environment.passedThroughAs(KafkaClientSettings.PREFIX, SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG), path));
+    }
+
+    /** The client certificate shown now, if this factory reads {@code keyStore}: for {@link KafkaClientCertificates}. */
+    Optional<X509Certificate> clientCertificate(Path keyStore) {
+        return this.keyStore.filter(keyStore::equals).flatMap(path -> shown);
     }
 
     /** Kafka's own factory, from the stores as their files hold them now. */
@@ -89,7 +116,9 @@ public final class RenewingKafkaSslEngineFactory implements SslEngineFactory {
         for (StoreRenewal renewal : renewals) {
             renewal.look(read -> {
                 // The one in use before is left to the collector, not closed: a connection may be opening from it now.
-                inUse = build(configs);
+                DefaultSslEngineFactory renewed = build(configs);
+                shown = keyCertificate(renewed);
+                inUse = renewed;
                 log.info("kafka client TLS stores renewed changed={}", renewal.path());
             }, reason -> log.warn("kafka client TLS store changed but cannot serve; the stores in use are kept path={} reason=\"{}\"",
                     renewal.path(), reason));
@@ -124,6 +153,7 @@ public final class RenewingKafkaSslEngineFactory implements SslEngineFactory {
 
     @Override
     public void close() {
+        KafkaClientCertificates.closed(this);
         DefaultSslEngineFactory last = inUse;
         if (last != null) {
             last.close();

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inkstream.infra.tls.SelfSignedKeyStores;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -58,6 +62,49 @@ class RenewingKafkaSslEngineFactoryTest {
             assertThat(certificates(factory.truststore())).containsExactly(certificate(renewedBroker));
             assertThat(factory.createClientSslEngine("127.0.0.1", 9093, "https").getUseClientMode()).isTrue();
         }
+    }
+
+    @Test
+    void theClientCertificateInUseIsExportedWithItsExpiryWhileAClientIsOpen(@TempDir Path dir) throws Exception {
+        Path first = SelfSignedKeyStores.create(dir, "first-client", PASSWORD, 30);
+        Path renewed = SelfSignedKeyStores.create(dir, "renewed-client", PASSWORD, 400);
+        Path keyStore = Files.copy(first, dir.resolve("client.p12"));
+        Path trustStore = SelfSignedKeyStores.certificateOnly(SelfSignedKeyStores.create(dir, "broker", PASSWORD), PASSWORD);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        KafkaClientCertificates.export(KafkaClientSettings.fromEnvironment(new Environment(clientVariables(keyStore, trustStore))), meters);
+        assertThat(expiry(meters)).as("no client open yet").isNaN();
+
+        try (RenewingKafkaSslEngineFactory factory = new RenewingKafkaSslEngineFactory()) {
+            factory.configure(clientConfigs(keyStore, trustStore));
+            assertThat(expiry(meters)).as("the first certificate's").isEqualTo(notAfter(first));
+
+            replace(keyStore, renewed);
+            assertThat(expiry(meters)).as("the control: before a look, the one in use").isEqualTo(notAfter(first));
+            factory.lookNow();
+            assertThat(expiry(meters)).as("the renewed certificate's, once taken").isEqualTo(notAfter(renewed));
+            Files.writeString(keyStore, "garbage: half of a store");
+            factory.lookNow();
+            assertThat(expiry(meters)).as("a file that cannot serve is not taken").isEqualTo(notAfter(renewed));
+        }
+        assertThat(expiry(meters)).as("the client closed").isNaN();
+
+        SimpleMeterRegistry withoutCertificate = new SimpleMeterRegistry();
+        Path trustOnly = dir.resolve("trust-only.p12");
+        Files.copy(trustStore, trustOnly);
+        Map<String, String> variables = new HashMap<>(clientVariables(keyStore, trustOnly));
+        variables.keySet().removeIf(name -> name.contains("KEYSTORE"));
+        KafkaClientCertificates.export(KafkaClientSettings.fromEnvironment(new Environment(variables)), withoutCertificate);
+        assertThat(withoutCertificate.find(KafkaClientCertificates.EXPIRY_METRIC).gauge()).as("no client certificate, no metric").isNull();
+    }
+
+    /** The exported expiry, in seconds since the epoch. */
+    static double expiry(MeterRegistry meters) {
+        return meters.get(KafkaClientCertificates.EXPIRY_METRIC).gauge().value();
+    }
+
+    /** When the certificate of {@code keyStore} expires, in seconds since the epoch. */
+    static double notAfter(Path keyStore) throws Exception {
+        return ((X509Certificate) certificate(keyStore)).getNotAfter().toInstant().getEpochSecond();
     }
 
     @Test
