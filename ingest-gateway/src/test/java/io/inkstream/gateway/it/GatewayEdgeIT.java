@@ -18,7 +18,11 @@ import io.inkstream.model.data.LabelledDigits;
 import io.inkstream.testkit.junit.SharedInfrastructure;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +37,10 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -419,6 +427,67 @@ class GatewayEdgeIT {
         }
         // The control: its connections closed, the address is served again.
         awaitUpload(port, "127.0.0.3", 202, "127.0.0.3's upload once its connections are closed");
+    }
+
+    /**
+     * An upload is answered by the thread that completes its publishing, the Kafka producer's own: were that write to wait
+     * for a client, every upload would wait behind it. A client pipelines uploads on one connection with a receive buffer
+     * as small as the kernel allows and reads none of the answers, until the gateway stops reading from it (its answers
+     * fill both buffers): another address's upload is accepted all the same, while that connection is still stalled.
+     */
+    @Test
+    void aClientThatReadsNoneOfItsAnswersHoldsUpNoOtherUpload() throws Exception {
+        int port = pipeline.gateway().port();
+        byte[] head = ("POST /api/images HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/x-mnist\r\n"
+                + "Content-Length: 784\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] upload = new byte[head.length + 784];
+        System.arraycopy(head, 0, upload, 0, head.length);
+        System.arraycopy(digits.images().imageBytes(7), 0, upload, head.length, 784);
+        AtomicLong sent = new AtomicLong();
+        try (Socket unread = new Socket()) {
+            unread.setReceiveBufferSize(1024);
+            unread.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.11"), 0));
+            unread.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            OutputStream out = unread.getOutputStream();
+            Thread writer = new Thread(() -> {
+                try {
+                    while (true) {
+                        out.write(upload);
+                        sent.incrementAndGet();
+                    }
+                } catch (IOException closed) {
+                    // the socket closed at the test's end
+                }
+            }, "unread-uploads");
+            writer.setDaemon(true);
+            writer.start();
+            // Stalled: no upload could be written for 3 s, the gateway no longer reading from the connection.
+            long stalledAt = Waits.until(() -> {
+                long before = sent.get();
+                Thread.sleep(3_000);
+                return sent.get() == before ? before : -1;
+            }, count -> count > 0, count -> "uploads written " + sent.get(), WAIT, "the unread connection stalled");
+            assertThat(writer.isAlive()).as("stalled in a write, the connection open, not closed by the gateway").isTrue();
+
+            ExecutorService another = Executors.newSingleThreadExecutor();
+            try {
+                Future<RawHttp.Response> other = another.submit(() -> {
+                    try (RawHttp next = RawHttp.connect(port, "127.0.0.12")) {
+                        return next.send("POST", "/api/images", Map.of("Host", "127.0.0.1:" + port, "Content-Type",
+                                "application/x-mnist", "Content-Length", "784"), digits.images().imageBytes(5)).response();
+                    }
+                });
+                // Well inside the 30 s after which Jetty closes the stalled connection, which would free a blocked thread too.
+                // The control, run by hand: an answer written with a blocking write of 4 MiB leaves this one unanswered.
+                assertThat(other).as("another address's upload while the unread connection is stalled")
+                        .succeedsWithin(Duration.ofSeconds(10)).extracting(RawHttp.Response::status).isEqualTo(202);
+            } finally {
+                another.shutdownNow();
+            }
+            assertThat(sent.get()).as("the control: the unread connection still stalled (%d uploads written)", stalledAt)
+                    .isEqualTo(stalledAt);
+            assertThat(writer.isAlive()).isTrue();
+        }
     }
 
     /**
