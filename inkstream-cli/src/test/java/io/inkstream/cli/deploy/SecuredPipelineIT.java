@@ -104,13 +104,7 @@ class SecuredPipelineIT {
                 .with("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + plainPort + ",SASL_SSL://127.0.0.1:" + tlsPort)
                 .with("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL")
                 .with("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", LocalKafka.jaas(LocalKafka.ADMIN, users.get(LocalKafka.ADMIN)))
-                .with("listener.name.sasl_ssl.ssl.keystore.location", brokerStore.toString())
-                .with("listener.name.sasl_ssl.ssl.keystore.password", STORE_PASSWORD)
-                .with("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12")
-                .with("listener.name.sasl_ssl.ssl.truststore.location", brokerTrustsClients.toString())
-                .with("listener.name.sasl_ssl.ssl.truststore.password", STORE_PASSWORD)
-                .with("listener.name.sasl_ssl.ssl.truststore.type", "PKCS12")
-                .with("listener.name.sasl_ssl.ssl.client.auth", "required");
+                .withClientCertificatesRequired("SASL_SSL", brokerStore, brokerTrustsClients, STORE_PASSWORD);
         Map<String, String> kafkaTls = Map.of(
                 GatewayConfig.BOOTSTRAP, "127.0.0.1:" + tlsPort,
                 KafkaClientSettings.PREFIX + "SECURITY_PROTOCOL", "SASL_SSL",

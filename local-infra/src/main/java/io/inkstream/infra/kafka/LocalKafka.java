@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +66,20 @@ public final class LocalKafka implements KafkaCluster {
             Map<String, String> merged = new LinkedHashMap<>(overrides);
             merged.put(key, value);
             return new Settings(brokerPort, controllerPort, dataDir, merged, scramUsers);
+        }
+
+        /**
+         * The TLS of the listener named {@code listener} (its listeners are set with {@link #with}): the broker's certificate
+         * and key from {@code keyStore}, and a client certificate required of every client, one that {@code trustStore}
+         * holds; both PKCS #12 under {@code password}.
+         */
+        public Settings withClientCertificatesRequired(String listener, Path keyStore, Path trustStore, String password) {
+            String ssl = "listener.name." + listener.toLowerCase(Locale.ROOT) + ".ssl.";
+            return with(ssl + "keystore.location", keyStore.toString()).with(ssl + "keystore.password", password)
+                    .with(ssl + "keystore.type", "PKCS12")
+                    .with(ssl + "truststore.location", trustStore.toString()).with(ssl + "truststore.password", password)
+                    .with(ssl + "truststore.type", "PKCS12")
+                    .with(ssl + "client.auth", "required");
         }
 
         /** SASL/SCRAM and ACLs, as docker-compose runs the broker: these users (with {@link #ADMIN}) and nothing anonymous. */

@@ -43,13 +43,7 @@ class RenewingKafkaSslEngineFactoryIT {
                         + ",SSL://127.0.0.1:" + tlsPort)
                 .with("advertised.listeners", "PLAINTEXT://127.0.0.1:" + plainPort + ",SSL://127.0.0.1:" + tlsPort)
                 .with("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL")
-                .with("listener.name.ssl.ssl.keystore.location", broker.toString())
-                .with("listener.name.ssl.ssl.keystore.password", PASSWORD)
-                .with("listener.name.ssl.ssl.keystore.type", "PKCS12")
-                .with("listener.name.ssl.ssl.truststore.location", SelfSignedKeyStores.certificateOnly(renewed, PASSWORD).toString())
-                .with("listener.name.ssl.ssl.truststore.password", PASSWORD)
-                .with("listener.name.ssl.ssl.truststore.type", "PKCS12")
-                .with("listener.name.ssl.ssl.client.auth", "required");
+                .withClientCertificatesRequired("SSL", broker, SelfSignedKeyStores.certificateOnly(renewed, PASSWORD), PASSWORD);
 
         try (LocalKafka kafka = LocalKafka.start(settings)) {
             Path keyStore = Files.copy(first, dir.resolve("client.p12"));
