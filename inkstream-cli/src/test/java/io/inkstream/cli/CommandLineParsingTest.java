@@ -3,6 +3,7 @@ package io.inkstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inkstream.cli.bench.Warmup;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -64,6 +65,18 @@ class CommandLineParsingTest {
     void theGatewayBenchTakesItsDurationAsEveryOtherCommandDoes() {
         ParseResult gateway = InkstreamCli.commandLine().parseArgs("bench", "gateway", "--duration", "1m30s").subcommand().subcommand();
         assertThat(gateway.commandSpec().findOption("--duration").<Duration>getValue()).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void thePipelineBenchWarmsUpUntilTheJitSettlesUnlessGivenADuration() {
+        assertThat(warmupOf("bench", "pipeline")).isEqualTo(Warmup.AUTO);
+        assertThat(warmupOf("bench", "pipeline", "--warmup", "auto")).isEqualTo(Warmup.AUTO);
+        assertThat(warmupOf("bench", "pipeline", "--warmup", "1m")).isEqualTo(Warmup.fixed(Duration.ofMinutes(1)));
+    }
+
+    private static Warmup warmupOf(String... args) {
+        ParseResult pipeline = InkstreamCli.commandLine().parseArgs(args).subcommand().subcommand();
+        return pipeline.commandSpec().findOption("--warmup").getValue();
     }
 
     private static String imagesOf(String... args) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
                 + "of latency over time. Starts a private embedded stack (about 30 s) unless --url is given.%n"
                 + "CPU per upload of each process of the stack found on this machine (by the ports it listens on), and of each "
                 + "stage inside its JVMs, over the measured window.%n"
-                + "Ends with: pipeline-bench rate=... achieved=... p50_ms=... p99_ms=... stack_cpu_ms=... keeps_up=... images=...")
+                + "Ends with: pipeline-bench rate=... achieved=... p50_ms=... p99_ms=... stack_cpu_ms=... keeps_up=... images=... warmup_s=...")
 public final class PipelineBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -30,12 +30,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "200", description = "Uploads per second (default: ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--duration", defaultValue = "30s", description = "How long to upload: 30s, 2m or ISO-8601 (default: ${DEFAULT-VALUE}).")
+    // 60 s: at 500/s Cassandra flushes its largest table every 40-50 s and compacts every fourth flush, a second or two of
+    // the node's CPU each; a 30 s window holds one or none, and its figure moved by 0.2 ms an upload with that.
+    @Option(names = "--duration", defaultValue = "60s", description = "How long to upload, measured: 30s, 2m or ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "20s",
-            description = "Upload at the rate this long first, unmeasured: a fresh stack's first seconds are JIT and first model calls (default: ${DEFAULT-VALUE}).")
-    Duration warmup;
+    @Option(names = "--warmup", defaultValue = "auto", paramLabel = "auto|DURATION", converter = Warmup.Converter.class,
+            description = "Upload at the rate first, unmeasured: a fresh stack's JVMs compile for minutes under load. auto: at least 20 s, "
+                    + "then until the JIT compilers of the stack's JVMs on this machine use under 0.05 cores in two 10 s slices in a row, "
+                    + "at most 5 min (3-4.5 min on a fresh stack at 500/s); "
+                    + "a duration (60s): exactly that long (default: ${DEFAULT-VALUE}).")
+    Warmup warmup;
 
     @Option(names = "--images", defaultValue = "raw", paramLabel = "raw|drawings",
             description = "What is uploaded: raw (784 MNIST bytes, nothing to decode) or drawings (280 x 280 PNGs as the web page's "

@@ -1,6 +1,7 @@
 package io.inkstream.cli.bench;
 
 import io.inkstream.classifier.ClassifierConfig;
+import io.inkstream.cli.bench.cpu.CompilerCpu;
 import io.inkstream.cli.bench.cpu.CpuWindow;
 import io.inkstream.cli.bench.cpu.ListeningProcesses;
 import io.inkstream.model.data.BundledMnist;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -53,7 +55,7 @@ final class PipelineBenchmark {
      * @param stack the processes of the stack to account CPU to (see {@link #localStack}); the
      *              benchmark's own JVM is added as the load generator unless it is part of the stack
      */
-    void run(int rate, Duration duration, Duration warmup, UploadImages images, Path chart, Map<Long, CpuWindow.Role> stack)
+    void run(int rate, Duration duration, Warmup warmup, UploadImages images, Path chart, Map<Long, CpuWindow.Role> stack)
             throws Exception {
         LabelledDigits digits = BundledMnist.validation();
         Environment env = Environment.system();
@@ -66,11 +68,16 @@ final class PipelineBenchmark {
         adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "bench-lag");
         try (UploadDriver driver = new UploadDriver(new InetSocketAddress(url.getHost(), url.getPort() < 0 ? 80 : url.getPort()),
                 MAX_CONNECTIONS, Duration.ofSeconds(30)); Admin admin = Admin.create(adminProps)) {
-            // Warm up at the measured rate, unmeasured: the first seconds of a fresh stack pay for class loading,
-            // JIT and the classifier's first model calls, and would be reported as the pipeline's latency.
-            if (!warmup.isZero()) {
-                out.printf(Locale.ROOT, "warming up: %d uploads/s for %d s, not measured%n", rate, warmup.toSeconds());
-                driver.run(rate, rate * warmup.toSeconds(), uploads);
+            // Warm up at the measured rate, unmeasured: the first minutes of a fresh stack pay for class loading,
+            // JIT and the classifier's first model calls, and would be reported as the pipeline's latency and CPU.
+            out.printf(Locale.ROOT, "warming up: %d uploads/s, not measured%n", rate);
+            List<Long> jvms = stack.keySet().stream().toList();
+            DoubleSupplier jit = CompilerCpu.watch(jvms).<DoubleSupplier>map(compilers -> compilers::secondsSinceLastLook)
+                    .orElse(() -> Double.NaN);
+            Warmup.Done warmedUp = warmup.run(length -> driver.run(rate, Math.max(1, rate * length.toMillis() / 1000), uploads), jit,
+                    System::nanoTime, out);
+            out.println(warmedUp.describe());
+            if (!warmedUp.took().isZero()) {
                 Thread.sleep(5000);
             }
 
@@ -87,7 +94,7 @@ final class PipelineBenchmark {
                 List<UploadDriver.Result> accepted = sent.stream().filter(s -> s.id() != null).toList();
                 List<ImageTiming> timed = new WrittenRows(cassandra, env.string(SinkConfig.LOCAL_DC, "datacenter1"), out).await(accepted);
                 new PipelineReport(gateway, out).print(new PipelineReport.Window(rate, duration, images, sendSeconds, startMicros, accepted.size(),
-                        sent.size() - accepted.size()), timed, lag.samples(), cpuUsage, chart);
+                        sent.size() - accepted.size(), warmedUp.took()), timed, lag.samples(), cpuUsage, chart);
             }
         }
     }

@@ -25,9 +25,10 @@ final class PipelineReport {
 
     /**
      * The measured window: uploads due at {@code rate} for {@code duration}, sending took
-     * {@code sendSeconds} from {@code startMicros} (epoch), and so many were accepted and refused.
+     * {@code sendSeconds} from {@code startMicros} (epoch), and so many were accepted and refused, after a warm-up this long.
      */
-    record Window(int rate, Duration duration, UploadImages images, double sendSeconds, long startMicros, int accepted, int refused) {
+    record Window(int rate, Duration duration, UploadImages images, double sendSeconds, long startMicros, int accepted, int refused,
+                  Duration warmup) {
     }
 
     /** A second of the window ({@code offset} from its opening, as on the chart), when it began, and its slowest image's end to end. */
@@ -80,10 +81,10 @@ final class PipelineReport {
         OptionalDouble stackCpuMs = reportCpu(cpu, sendSeconds, accepted);
         PipelineChart.write(chart, rate, startMicros, timed, samples);
         out.println("chart: " + chart.toAbsolutePath());
-        out.printf(Locale.ROOT, "%npipeline-bench rate=%d achieved=%.0f p50_ms=%.0f p99_ms=%.0f stack_cpu_ms=%s keeps_up=%s images=%s%n", rate,
-                achieved, percentile(endToEnd, 0.50) / 1000, percentile(endToEnd, 0.99) / 1000,
+        out.printf(Locale.ROOT, "%npipeline-bench rate=%d achieved=%.0f p50_ms=%.0f p99_ms=%.0f stack_cpu_ms=%s keeps_up=%s images=%s warmup_s=%d%n",
+                rate, achieved, percentile(endToEnd, 0.50) / 1000, percentile(endToEnd, 0.99) / 1000,
                 stackCpuMs.isPresent() ? String.format(Locale.ROOT, "%.2f", stackCpuMs.getAsDouble()) : "n/a", keepsUp,
-                window.images().name().toLowerCase(Locale.ROOT));
+                window.images().name().toLowerCase(Locale.ROOT), window.warmup().toSeconds());
     }
 
     /**

@@ -45,11 +45,11 @@ class PipelineReportTest {
         Path chart = temp.resolve("chart.png");
 
         new PipelineReport("http://gateway", new PrintStream(printed, true, StandardCharsets.UTF_8))
-                .print(new PipelineReport.Window(100, Duration.ofSeconds(10), UploadImages.DRAWINGS, 10.0, START, 1000, 0), timings(), lag, cpu, chart);
+                .print(new PipelineReport.Window(100, Duration.ofSeconds(10), UploadImages.DRAWINGS, 10.0, START, 1000, 0, Duration.ofSeconds(95)), timings(), lag, cpu, chart);
 
         List<String> lines = printed.toString(StandardCharsets.UTF_8).strip().lines().toList();
         assertThat(lines.get(lines.size() - 1))
-                .isEqualTo("pipeline-bench rate=100 achieved=100 p50_ms=50 p99_ms=50 stack_cpu_ms=2.00 keeps_up=true images=drawings");
+                .isEqualTo("pipeline-bench rate=100 achieved=100 p50_ms=50 p99_ms=50 stack_cpu_ms=2.00 keeps_up=true images=drawings warmup_s=95");
         assertThat(lines).anyMatch(line -> line.matches("end to end: sent -> row written\\s+50\\.0\\s+50\\.0\\s+50\\.0\\s+400\\.0"));
         // 1_700_000_000 s after the epoch is 22:13:20 UTC; the 400 ms images are the last of each second.
         assertThat(lines).contains("slowest seconds (as on the chart; UTC, to find in the services' logs): +0 s at 22:13:20, max 400 ms;"

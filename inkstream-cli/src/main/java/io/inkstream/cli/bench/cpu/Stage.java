@@ -18,7 +18,8 @@ public enum Stage {
     CASSANDRA("(?!)"),
     /** The load generator of {@code inkstream bench pipeline}, when it shares the stack's JVM. */
     LOAD("^bench-|\\| bench-"),
-    JIT("^C[12] CompilerThread|^Sweeper thread"),
+    /** As the thread dump names them ("C2 CompilerThread0") and as {@code /proc} cuts them ("C2 CompilerThre"). */
+    JIT("^C[12] CompilerThre|^Sweeper thread"),
     GC("^GC Thread|^G1 |^VM Thread|^VM Periodic|^GC "),
     OTHER("(?!)");
 

@@ -24,6 +24,7 @@ class StageTest {
         assertThat(Stage.ofThread("group-coordinator-event-processor-0")).isEqualTo(Stage.BROKER);
         assertThat(Stage.ofThread("C2 CompilerThread0")).isEqualTo(Stage.JIT);
         assertThat(Stage.ofThread("C1 CompilerThread0")).isEqualTo(Stage.JIT);
+        assertThat(Stage.ofThread("C2 CompilerThre")).as("as /proc cuts it").isEqualTo(Stage.JIT);
         assertThat(Stage.ofThread("GC Thread#1")).isEqualTo(Stage.GC);
         assertThat(Stage.ofThread("G1 Conc#0")).isEqualTo(Stage.GC);
         assertThat(Stage.ofThread("bench-uploader")).isEqualTo(Stage.LOAD);
