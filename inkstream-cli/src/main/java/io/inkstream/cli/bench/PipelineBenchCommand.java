@@ -30,8 +30,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "200", description = "Uploads per second (default: ${DEFAULT-VALUE}).")
     int rate;
 
-    // 60 s: at 500/s Cassandra flushes its largest table every 40-50 s and compacts every fourth flush, a second or two of
-    // the node's CPU each; a 30 s window holds one or none, and its figure moved by 0.2 ms an upload with that.
+    // 60 s: at 500/s Cassandra flushes its largest table every 40-50 s and compacts every fourth flush; a 30 s window holds
+    // one or none (one that held the node's first flush and compaction read it at 0.64 ms an upload, the next window 0.39).
     @Option(names = "--duration", defaultValue = "60s", description = "How long to upload, measured: 30s, 2m or ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
