@@ -11,14 +11,15 @@ import picocli.CommandLine.ITypeConverter;
 /**
  * How long {@code bench pipeline} uploads before it measures: a fixed time, or ({@code auto}) until the
  * JIT compilers of the stack's JVMs have settled. A fresh stack's JVMs compile for minutes under load:
- * on 2026-12-07, 100 s of compiler CPU in the first 4 minutes of 500 uploads/s against {@code inkstream up}, 0.67
- * of the two cores 20-50 s in (a default warm-up of 20 s then measured 1.34 ms of JIT an upload, and a p99 of
- * 340 ms from the cores it took). That is a cost each JVM pays once, not per upload, so a window that holds it
- * says what the stack costs while it starts, not what it costs to run.
+ * on 2026-12-07, about 60 s of compiler CPU in the first 3-4 minutes of 500 uploads/s against {@code inkstream up},
+ * up to 0.96 of the two cores 30 s in (a warm-up of 20 s then measured 1.34 ms of JIT an upload, and a p99 of 340 ms
+ * from the cores it took). That is a cost each JVM pays once, not per upload, so a window that holds it says what the
+ * stack costs while it starts, not what it costs to run.
  *
- * @param least          warm up at least this long
- * @param most           and at most this long, settled or not
- * @param untilJitSettles between the two, go on while the JIT uses {@link #SETTLED_CORES} or more
+ * @param least           warm up at least this long
+ * @param most            and at most this long, settled or not
+ * @param untilJitSettles between the two, go on until the JIT has used under {@link #SETTLED_CORES} in {@link #QUIET_SLICES}
+ *                        slices in a row; else warm up {@code least} in one piece
  */
 public record Warmup(Duration least, Duration most, boolean untilJitSettles) {
     /** The JIT's CPU under which it counts as settled: at 500 uploads/s, under 0.1 ms an upload. */
