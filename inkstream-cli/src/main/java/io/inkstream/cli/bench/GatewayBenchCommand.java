@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         header = "Uploads/s and latency of a running gateway.",
         description = "Uploads/s and latency of a running gateway (INKSTREAM_GATEWAY_RATE_LIMIT=0 ./inkstream up: the load "
                 + "comes from one address), driven by wrk and hey (apt-get install wrk hey). Every request is a real upload the pipeline classifies.%n"
-                + "Ends with: gateway-bench max=<uploads/s> rate=<uploads/s> p50_ms=... p99_ms=...")
+                + "Ends with: gateway-bench max=<uploads/s> rate=<uploads/s> achieved=<uploads/s> p50_ms=... p99_ms=...")
 public final class GatewayBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
