@@ -49,8 +49,7 @@ public record Warmup(Duration least, Duration most, boolean untilJitSettles) {
             if (!Double.isNaN(lastJitCores)) {
                 line.append(String.format(Locale.ROOT, ", %.3f cores over its last %d s", lastJitCores, SLICE.toSeconds()));
                 if (!settled) {
-                    line.append(String.format(Locale.ROOT, " (still %.2f or more at the most the warm-up waits: what it compiles now is measured too)",
-                            SETTLED_CORES));
+                    line.append(" (not settled when the most the warm-up waits ran out: what the JIT compiles now is measured too)");
                 }
             }
             return line.toString();

@@ -75,7 +75,7 @@ class WarmupTest {
         assertThat(uploads).hasSize(30);
         assertThat(done.settled()).isFalse();
         assertThat(done.describe()).isEqualTo("warmed up for 300 s: the stack's JIT used 30.0 s of CPU in it, 0.100 cores over its last 10 s"
-                + " (still 0.05 or more at the most the warm-up waits: what it compiles now is measured too)");
+                + " (not settled when the most the warm-up waits ran out: what the JIT compiles now is measured too)");
     }
 
     @Test

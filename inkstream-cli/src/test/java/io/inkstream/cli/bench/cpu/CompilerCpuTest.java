@@ -75,7 +75,8 @@ class CompilerCpuTest {
             System.out.println("compiled " + work.length());
             System.out.flush();
             in.readLine();
-            System.out.println("spun " + spin(System.nanoTime() + 1_000_000_000L));
+            // No string built from the sum: a concatenation of a new shape would be new code to compile, after the spin.
+            System.out.println(spin(System.nanoTime() + 1_000_000_000L) == 42 ? "spun to 42" : "spun");
             System.out.flush();
             Thread.sleep(600_000);
         }
