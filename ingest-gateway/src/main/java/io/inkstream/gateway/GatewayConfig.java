@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Everything the gateway reads from its environment, with the defaults in one place.
@@ -213,10 +214,13 @@ public record GatewayConfig(String bootstrapServers, String host, int port, Opti
         return maxRequestBytes(maxFiles, limits);
     }
 
+    /** 127.0.0.0/8 as written. Compiled once: every request's {@code Host} is asked about ({@code OriginPolicy}). */
+    private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.\\d{1,3}){3}");
+
     /** Whether {@code host} is a loopback interface (127.0.0.0/8, ::1, localhost): reachable from this machine only. */
     public static boolean isLoopback(String host) {
         String h = host.strip();
-        return h.equals("localhost") || h.equals("::1") || h.equals("[::1]") || h.matches("127(\\.\\d{1,3}){3}");
+        return h.equals("localhost") || h.equals("::1") || h.equals("[::1]") || LOOPBACK_V4.matcher(h).matches();
     }
 
     /**
