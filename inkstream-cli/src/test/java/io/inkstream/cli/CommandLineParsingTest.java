@@ -63,8 +63,8 @@ class CommandLineParsingTest {
 
     @Test
     void theGatewayBenchTakesItsDurationAsEveryOtherCommandDoes() {
-        ParseResult gateway = InkstreamCli.commandLine().parseArgs("bench", "gateway", "--duration", "1m30s").subcommand().subcommand();
-        assertThat(gateway.commandSpec().findOption("--duration").<Duration>getValue()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(CommandLineParsingTest.<Duration>optionOf("--duration", "bench", "gateway", "--duration", "1m30s"))
+                .isEqualTo(Duration.ofSeconds(90));
     }
 
     @Test
@@ -75,14 +75,17 @@ class CommandLineParsingTest {
     }
 
     private static Warmup warmupOf(String... args) {
-        ParseResult pipeline = InkstreamCli.commandLine().parseArgs(args).subcommand().subcommand();
-        return pipeline.commandSpec().findOption("--warmup").getValue();
+        return optionOf("--warmup", args);
     }
 
     private static String imagesOf(String... args) {
-        ParseResult pipeline = InkstreamCli.commandLine().parseArgs(args).subcommand().subcommand();
-        // The option's value as the command will read it: the converted word, or the converted default.
-        Object value = pipeline.commandSpec().findOption("--images").getValue();
+        Object value = optionOf("--images", args);
         return value.getClass().getSimpleName() + "." + value;
+    }
+
+    /** The option's value as the command ({@code bench X}) will read it: the converted word, or the converted default. */
+    private static <T> T optionOf(String option, String... args) {
+        ParseResult command = InkstreamCli.commandLine().parseArgs(args).subcommand().subcommand();
+        return command.commandSpec().findOption(option).getValue();
     }
 }

@@ -71,8 +71,7 @@ final class PipelineBenchmark {
             // Warm up at the measured rate, unmeasured: the first minutes of a fresh stack pay for class loading,
             // JIT and the classifier's first model calls, and would be reported as the pipeline's latency and CPU.
             out.printf(Locale.ROOT, "warming up: %d uploads/s, not measured%n", rate);
-            List<Long> jvms = stack.keySet().stream().toList();
-            DoubleSupplier jit = CompilerCpu.watch(jvms).<DoubleSupplier>map(compilers -> compilers::secondsSinceLastLook)
+            DoubleSupplier jit = CompilerCpu.watch(stack.keySet()).<DoubleSupplier>map(compilers -> compilers::secondsSinceLastLook)
                     .orElse(() -> Double.NaN);
             Warmup.Done warmedUp = warmup.run(length -> driver.run(rate, Math.max(1, rate * length.toMillis() / 1000), uploads), jit,
                     System::nanoTime, out);

@@ -1,5 +1,6 @@
 package io.inkstream.cli.bench.cpu;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ public final class CompilerCpu {
     }
 
     /** Starts watching these JVMs' compilers; empty when none of them runs on this machine. */
-    public static Optional<CompilerCpu> watch(List<Long> pids) {
+    public static Optional<CompilerCpu> watch(Collection<Long> pids) {
         Optional<Map<Long, Long>> now = read(pids);
         return now.map(ticks -> new CompilerCpu(List.copyOf(pids), ticks));
     }
@@ -37,7 +38,7 @@ public final class CompilerCpu {
     }
 
     /** The compiler threads' ticks by thread id, or empty when no process of these runs here. */
-    private static Optional<Map<Long, Long>> read(List<Long> pids) {
+    private static Optional<Map<Long, Long>> read(Collection<Long> pids) {
         Map<Long, Long> ticks = new HashMap<>();
         boolean seen = false;
         for (long pid : pids) {
@@ -48,7 +49,7 @@ public final class CompilerCpu {
         return seen ? Optional.of(ticks) : Optional.empty();
     }
 
-    static void compilerThreads(ProcessCpu process, Map<Long, Long> into) {
+    private static void compilerThreads(ProcessCpu process, Map<Long, Long> into) {
         process.threads().forEach((tid, thread) -> {
             if (Stage.ofThread(thread.comm()) == Stage.JIT) {
                 into.put(tid, thread.ticks());
