@@ -149,6 +149,9 @@ public final class ClassifierService implements AutoCloseable {
         // A record that can never be written is skipped with a log line instead of failing the task forever.
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrors.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        // Said again to the main consumer: Kafka Streams 4.3's partition assignor reads its settings from the main
+        // consumer's and warns at every start that the global thread's handler is off when they lack this one.
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
         // After a crash, the dead instance's open transaction holds back everything behind it on predictions (the
         // sink reads read_committed) until the broker aborts it: 6 s instead of Streams' 60 s. A transaction lasts
         // one commit interval (100 ms) in normal running, so only a thread stalled for 6 s is fenced, and rejoins.

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.internals.ClientUtils;
 import org.junit.jupiter.api.Test;
 
 class ClassifierConfigTest {
@@ -60,6 +61,18 @@ class ClassifierConfigTest {
         Map<String, Object> producer = streams.getProducerConfigs("producer");
         assertThat(consumer).containsEntry("receive.buffer.bytes", -1).containsEntry("send.buffer.bytes", -1);
         assertThat(producer).containsEntry("receive.buffer.bytes", -1).containsEntry("send.buffer.bytes", -1);
+    }
+
+    @Test
+    void theAssignorsCopyOfTheSettingsKeepsTheGlobalThreadsErrorHandling() {
+        // Kafka Streams 4.3's partition assignor builds a StreamsConfig of its own from the main consumer's settings
+        // (AssignorConfiguration, a QuietStreamsConfig), and that constructor warns at every start when the global
+        // thread's processing exception handler is off in what it was given, whatever the application set.
+        StreamsConfig streams = new StreamsConfig(ClassifierService.streamsProperties(ClassifierConfig.fromEnvironment(new Environment(Map.of()))));
+
+        StreamsConfig assignors = new ClientUtils.QuietStreamsConfig(streams.getMainConsumerConfigs("inkstream-classifier", "consumer", 0));
+        assertThat(streams.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
+        assertThat(assignors.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
     }
 
     @Test

@@ -86,6 +86,30 @@ final class ServiceLogTest {
     }
 
     @Test
+    void kafkasWarningsThatMeanNothingAreLeftOutAndItsOthersKept() {
+        // As Kafka logs them: a client's or a broker's LogContext puts its prefix before the message's format.
+        Consumer<LoggerContext> events = log -> {
+            log.getLogger("org.apache.kafka.controller.QuorumController").warn("[QuorumController id=1] Performing controller activation. "
+                    + "The metadata log appears to be empty. Appending {} bootstrap record(s)", 6);
+            log.getLogger("org.apache.kafka.clients.consumer.internals.OffsetFetcherUtils").warn("[Consumer clientId=c-global-consumer, "
+                    + "groupId=null] Not updating last stable offset for partition {} as it is no longer assigned", "models-0");
+            log.getLogger("org.apache.kafka.clients.NetworkClient").warn("[NodeToControllerChannelManager id=1 name=registration] "
+                    + "Attempting to close NetworkClient that has already been closed.");
+            log.getLogger("org.apache.kafka.clients.NetworkClient").warn("[Producer clientId=p] Connection to node {} could not be "
+                    + "established. Node may not be available.", 1);
+            log.getLogger("org.apache.kafka.controller.QuorumController").error("[QuorumController id=1] Performing controller activation "
+                    + "failed");
+            log.getLogger("io.inkstream.classifier.ClassifierService").warn("as it is no longer assigned");
+        };
+
+        assertThat(logged(this::serviceLog, events)).hasSize(3)
+                .anySatisfy(line -> assertThat(line).contains(" WARN ").endsWith("Connection to node 1 could not be established. Node may not be available."))
+                .anySatisfy(line -> assertThat(line).contains(" ERROR ").endsWith("Performing controller activation failed"))
+                .anySatisfy(line -> assertThat(line).contains(" WARN ").endsWith("ClassifierService - as it is no longer assigned"));
+        assertThat(logged(ServiceLogTest::logbackDefault, events)).as("logback's default: every one of them").hasSize(6);
+    }
+
+    @Test
     void aMessageQuotingAMegabyteIsCut() {
         String key = "k".repeat(1_048_000);
         assertThat(OneLineMessageConverter.line("model tombstone ignored key=" + key))
