@@ -69,7 +69,10 @@ public final class GatewayMetrics {
                 .tag("reason", reason).register(registry).increment();
     }
 
-    /** A request refused at the edge before its handler ran: rate-limited, origin-not-allowed, uploads-busy. */
+    /**
+     * A request refused at the edge before its handler ran: rate-limited, origin-not-allowed, uploads-busy, or one Jetty
+     * could not read (uri-too-long, headers-too-large, bad-request).
+     */
     public void refused(String reason) {
         Counter.builder("inkstream_gateway_requests_refused")
                 .description("requests refused at the edge before their handler ran, by reason")

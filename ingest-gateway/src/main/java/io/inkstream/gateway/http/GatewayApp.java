@@ -186,7 +186,7 @@ public final class GatewayApp {
             });
             config.registerPlugin(new GlobalHeadersPlugin(GatewayApp::securityHeaders));
             // A request Jetty cannot read (a URI or headers over its limits) is answered in JSON too, not with its HTML page.
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages(mapper(), securityHeaders())));
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages(mapper(), securityHeaders(), parts.metrics())));
             // Keys from a file are looked at again while the server runs.
             config.jetty.modifyServer(server -> parts.edge().apiKey().ifPresent(keys -> {
                 parts.metrics().apiKeys(keys::size);

@@ -2,6 +2,7 @@ package io.inkstream.gateway.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inkstream.gateway.GatewayMetrics;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpField;
@@ -13,18 +14,22 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 /**
  * What Jetty answers itself, before a request reaches the API: a request line or head it cannot read, a URI or headers
  * over its limits (400, 414, 431). Jetty writes an HTML page for them; a client of the API gets the JSON error body
- * every other refusal has.
+ * every other refusal has. Each is counted as a request refused at the edge, by its error code: Jetty's parser logs
+ * none of them as the gateway sees them (the two it warns of are left out of the log, logback.xml), and none reaches
+ * the API's request metrics.
  */
 final class JsonBadMessages extends ErrorHandler {
     private static final HttpField JSON = new HttpField(HttpHeader.CONTENT_TYPE, MimeTypes.Type.APPLICATION_JSON_UTF_8.asString());
 
     private final ObjectMapper mapper;
     private final Map<String, String> securityHeaders;
+    private final GatewayMetrics metrics;
 
     /** @param securityHeaders the headers every answer of the gateway carries (GatewayApp) */
-    JsonBadMessages(ObjectMapper mapper, Map<String, String> securityHeaders) {
+    JsonBadMessages(ObjectMapper mapper, Map<String, String> securityHeaders, GatewayMetrics metrics) {
         this.mapper = mapper;
         this.securityHeaders = securityHeaders;
+        this.metrics = metrics;
     }
 
     /** The API's code for a status Jetty answers, and what to say when Jetty gives no reason (it gives none for a long URI). */
@@ -41,6 +46,7 @@ final class JsonBadMessages extends ErrorHandler {
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         Refusal refusal = Refusal.of(status);
+        metrics.refused(refusal.error());
         String detail = "the request cannot be read: " + (reason != null ? reason : refusal.unexplained());
         try {
             byte[] body = mapper.writeValueAsBytes(new ApiProblem.Body(refusal.error(), detail));

@@ -656,11 +656,19 @@ class GatewayEdgeIT {
         }
     }
 
-    /** What Jetty refuses before the API sees it is answered in JSON as every refusal, not with Jetty's HTML page. */
+    /**
+     * What Jetty refuses before the API sees it is answered in JSON as every refusal, not with Jetty's HTML page, and
+     * counted as a refusal at the edge.
+     */
     @Test
     void aRequestTheServerCannotReadIsAnsweredWithAJsonError() throws Exception {
         int port = pipeline.gateway().port();
         String host = "127.0.0.1:" + port;
+        GatewayClient gateway = new GatewayClient("http://" + host);
+        Map<String, Double> countedBefore = new LinkedHashMap<>();
+        for (String error : List.of("uri-too-long", "headers-too-large", "bad-request")) {
+            countedBefore.put(error, gateway.metric("inkstream_gateway_requests_refused_total{reason=\"" + error + "\"}").orElse(0));
+        }
         Map<String, RawHttp.Response> refused = new LinkedHashMap<>();
         try (RawHttp longUri = RawHttp.connect(port, "127.0.0.1")) {
             refused.put("uri-too-long", longUri.send("GET", "/api/images?ids=" + "a,".repeat(20_000), Map.of("Host", host), new byte[0])
@@ -686,6 +694,8 @@ class GatewayEdgeIT {
             assertThat(body.get("error").asText()).as(response.body()).isEqualTo(error);
             assertThat(body.get("detail").asText()).as(response.body()).startsWith("the request cannot be read: ")
                     .doesNotEndWith("status " + response.status());
+            assertThat(gateway.metric("inkstream_gateway_requests_refused_total{reason=\"" + error + "\"}").orElse(0))
+                    .as("refusals counted as %s", error).isEqualTo(countedBefore.get(error) + 1);
         }
     }
 
