@@ -14,9 +14,9 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 /**
  * What Jetty answers itself, before a request reaches the API: a request line or head it cannot read, a URI or headers
  * over its limits (400, 414, 431). Jetty writes an HTML page for them; a client of the API gets the JSON error body
- * every other refusal has. Each is counted as a request refused at the edge, by its error code: Jetty's parser logs
- * none of them as the gateway sees them (the two it warns of are left out of the log, logback.xml), and none reaches
- * the API's request metrics.
+ * every other refusal has. Each is counted as a request refused at the edge, by its error code: none reaches the API's
+ * request metrics, and the warning Jetty's parser wrote for each long URI or head, a line any client could have written
+ * at will, is left out of the log (logback.xml).
  */
 final class JsonBadMessages extends ErrorHandler {
     private static final HttpField JSON = new HttpField(HttpHeader.CONTENT_TYPE, MimeTypes.Type.APPLICATION_JSON_UTF_8.asString());
