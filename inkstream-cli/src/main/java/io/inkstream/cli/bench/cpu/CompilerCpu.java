@@ -13,47 +13,40 @@ import java.util.Optional;
  */
 public final class CompilerCpu {
     private final List<Long> pids;
-    private Map<Long, Long> ticksByThread;
+    private Map<Long, ProcessCpu> lastLook;
 
-    private CompilerCpu(List<Long> pids, Map<Long, Long> ticksByThread) {
+    private CompilerCpu(List<Long> pids, Map<Long, ProcessCpu> lastLook) {
         this.pids = pids;
-        this.ticksByThread = ticksByThread;
+        this.lastLook = lastLook;
     }
 
     /** Starts watching these JVMs' compilers; empty when none of them runs on this machine. */
     public static Optional<CompilerCpu> watch(Collection<Long> pids) {
-        Optional<Map<Long, Long>> now = read(pids);
-        return now.map(ticks -> new CompilerCpu(List.copyOf(pids), ticks));
+        Map<Long, ProcessCpu> now = read(pids);
+        return now.isEmpty() ? Optional.empty() : Optional.of(new CompilerCpu(List.copyOf(pids), now));
     }
 
     /** CPU seconds the compilers used since the last look (since watching began, at the first). */
     public double secondsSinceLastLook() {
-        Map<Long, Long> now = read(pids).orElse(Map.of());
+        Map<Long, ProcessCpu> now = read(pids);
         long ticks = 0;
-        for (Map.Entry<Long, Long> thread : now.entrySet()) {
-            ticks += Math.max(0, thread.getValue() - ticksByThread.getOrDefault(thread.getKey(), 0L));
+        for (ProcessCpu process : now.values()) {
+            // A process not seen at the last look: each of its threads counts from zero.
+            ProcessCpu before = lastLook.getOrDefault(process.pid(), new ProcessCpu(process.pid(), 0, Map.of()));
+            for (Map.Entry<Long, Long> thread : process.threadTicksSince(before).entrySet()) {
+                if (Stage.ofThread(process.threads().get(thread.getKey()).comm()) == Stage.JIT) {
+                    ticks += Math.max(0, thread.getValue());
+                }
+            }
         }
-        ticksByThread = now;
+        lastLook = now;
         return ticks / ProcessCpu.TICKS_PER_SECOND;
     }
 
-    /** The compiler threads' ticks by thread id, or empty when no process of these runs here. */
-    private static Optional<Map<Long, Long>> read(Collection<Long> pids) {
-        Map<Long, Long> ticks = new HashMap<>();
-        boolean seen = false;
-        for (long pid : pids) {
-            Optional<ProcessCpu> process = ProcessCpu.read(pid);
-            seen |= process.isPresent();
-            process.ifPresent(cpu -> compilerThreads(cpu, ticks));
-        }
-        return seen ? Optional.of(ticks) : Optional.empty();
-    }
-
-    private static void compilerThreads(ProcessCpu process, Map<Long, Long> into) {
-        process.threads().forEach((tid, thread) -> {
-            if (Stage.ofThread(thread.comm()) == Stage.JIT) {
-                into.put(tid, thread.ticks());
-            }
-        });
+    /** A reading of each of these processes that runs here. */
+    private static Map<Long, ProcessCpu> read(Collection<Long> pids) {
+        Map<Long, ProcessCpu> readings = new HashMap<>();
+        pids.forEach(pid -> ProcessCpu.read(pid).ifPresent(reading -> readings.put(pid, reading)));
+        return readings;
     }
 }

@@ -5,7 +5,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The CPU each watched process used between {@link #open} and {@link #close}, and inside a JVM of
@@ -76,10 +75,10 @@ public final class CpuWindow {
             byStage.put(Stage.CASSANDRA, total);
         } else {
             double counted = 0;
-            for (Map.Entry<Long, ProcessCpu.ThreadCpu> thread : after.threads().entrySet()) {
-                long started = Optional.ofNullable(before.threads().get(thread.getKey())).map(ProcessCpu.ThreadCpu::ticks).orElse(0L);
-                double seconds = (thread.getValue().ticks() - started) / ProcessCpu.TICKS_PER_SECOND;
-                Stage stage = role == Role.LOAD ? Stage.LOAD : Stage.ofThread(names.getOrDefault(thread.getKey(), thread.getValue().comm()));
+            for (Map.Entry<Long, Long> thread : after.threadTicksSince(before).entrySet()) {
+                double seconds = thread.getValue() / ProcessCpu.TICKS_PER_SECOND;
+                Stage stage = role == Role.LOAD ? Stage.LOAD
+                        : Stage.ofThread(names.getOrDefault(thread.getKey(), after.threads().get(thread.getKey()).comm()));
                 byStage.merge(stage, seconds, Double::sum);
                 counted += seconds;
             }

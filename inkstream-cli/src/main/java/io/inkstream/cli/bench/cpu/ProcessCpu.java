@@ -42,6 +42,19 @@ public record ProcessCpu(long pid, long ticks, Map<Long, ThreadCpu> threads) {
         }
     }
 
+    /**
+     * Each thread's ticks since {@code earlier}, a reading of the same process, by thread id: a thread that started since
+     * counts from zero. A thread that ended since is not in it (its ticks are in the process's total only).
+     */
+    public Map<Long, Long> threadTicksSince(ProcessCpu earlier) {
+        Map<Long, Long> since = new HashMap<>();
+        threads.forEach((tid, thread) -> {
+            ThreadCpu before = earlier.threads().get(tid);
+            since.put(tid, thread.ticks() - (before == null ? 0 : before.ticks()));
+        });
+        return since;
+    }
+
     /** utime + stime: fields 14 and 15 of a stat line, counted after the command name, which may hold spaces and parentheses. */
     static long ticks(String statLine) {
         String[] fields = statLine.substring(statLine.lastIndexOf(')') + 2).split(" ");
